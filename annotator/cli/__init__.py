@@ -1,0 +1,1 @@
+"""The command line: headless, never imports Qt."""

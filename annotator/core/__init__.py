@@ -1,0 +1,1 @@
+"""Domain values and rules: documents, schemas, spans, relations, edits, offsets (stdlib only)."""

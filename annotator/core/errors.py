@@ -1,0 +1,72 @@
+"""Error types with stable codes that users can search for."""
+
+from __future__ import annotations
+
+
+class AnnotatorError(Exception):
+    """Base of every error this program raises on purpose."""
+
+    code = "ANN000"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+    def __str__(self) -> str:
+        return f"{self.message} [{self.code}]"
+
+
+class UserError(AnnotatorError):
+    """Something the user can fix: a bad file, a wrong setting, stale data."""
+
+    code = "ANN100"
+
+
+class SchemaError(UserError):
+    """The label schema in project.toml is invalid; the message names the key."""
+
+    code = "ANN110"
+
+
+class ProjectError(UserError):
+    """The project folder is missing, unreadable or malformed."""
+
+    code = "ANN120"
+
+
+class InputFileError(UserError):
+    """An input file cannot be read; the message names the file (and line or offset)."""
+
+    code = "ANN130"
+
+
+class OffsetError(UserError):
+    """An offset is out of range or falls inside a character."""
+
+    code = "ANN140"
+
+
+class EditError(UserError):
+    """An edit cannot be applied: unknown span, bad label, invalid range or attribute."""
+
+    code = "ANN150"
+
+
+class StaleDataError(UserError):
+    """Someone else changed the data since it was read (optimistic locking)."""
+
+    code = "ANN160"
+
+
+class DatabaseVersionError(UserError):
+    """The project database is newer than this program understands."""
+
+    code = "ANN170"
+
+
+class DatabaseError(UserError):
+    """The database cannot be opened or written (locked, full, unreachable)."""
+
+    code = "ANN180"

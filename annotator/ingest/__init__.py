@@ -1,0 +1,1 @@
+"""Raw articles in, canonical text and metadata out."""

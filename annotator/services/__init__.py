@@ -1,0 +1,1 @@
+"""Use cases: the one API that the window and the command line call."""

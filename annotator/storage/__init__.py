@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy 2 and Alembic; the only package that talks SQL."""

@@ -1,0 +1,174 @@
+"""The edit applier's store over one database transaction, with optimistic locking."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.engine import Connection, CursorResult, Row
+from sqlalchemy.exc import IntegrityError
+
+from annotator.core.annotation import NEW_RELATION, NEW_SPAN, Relation, Span
+from annotator.core.errors import EditError, StaleDataError
+from annotator.core.ids import DocumentId, RelationId, SpanId
+from annotator.storage.annotators import AnnotatorCache
+from annotator.storage.rows import relation_from_row, span_from_row
+from annotator.storage.tables import documents, relations, spans
+
+
+class SqlAnnotationStore:
+    """Reads and writes single spans and relations by id; every write checks the version."""
+
+    def __init__(self, connection: Connection, annotators: AnnotatorCache) -> None:
+        self._connection = connection
+        self._annotators = annotators
+
+    def document_length(self, document_id: DocumentId) -> int | None:
+        return self._connection.execute(
+            select(documents.c.length).where(documents.c.id == document_id)
+        ).scalar_one_or_none()
+
+    def get_span(self, span_id: SpanId) -> Span | None:
+        row = self._connection.execute(select(spans).where(spans.c.id == span_id)).first()
+        return self._span(row) if row else None
+
+    def find_span(self, document_id: DocumentId, label: str, start: int, end: int) -> Span | None:
+        row = self._connection.execute(
+            select(spans).where(
+                spans.c.document_id == document_id,
+                spans.c.start_offset == start,
+                spans.c.end_offset == end,
+                spans.c.label == label,
+            )
+        ).first()
+        return self._span(row) if row else None
+
+    def get_relation(self, relation_id: RelationId) -> Relation | None:
+        row = self._connection.execute(
+            select(relations).where(relations.c.id == relation_id)
+        ).first()
+        return self._relation(row) if row else None
+
+    def relations_of_span(self, span_id: SpanId) -> list[Relation]:
+        rows = self._connection.execute(
+            select(relations)
+            .where(or_(relations.c.source_id == span_id, relations.c.target_id == span_id))
+            .order_by(relations.c.id)
+        )
+        return [self._relation(row) for row in rows]
+
+    def find_relation(self, type_: str, source: SpanId, target: SpanId) -> Relation | None:
+        row = self._connection.execute(
+            select(relations).where(
+                relations.c.type == type_,
+                relations.c.source_id == source,
+                relations.c.target_id == target,
+            )
+        ).first()
+        return self._relation(row) if row else None
+
+    def _span(self, row: Row[Any]) -> Span:
+        return span_from_row(row, self._annotators.name_of(self._connection, row.annotator_id))
+
+    def _relation(self, row: Row[Any]) -> Relation:
+        return relation_from_row(row, self._annotators.name_of(self._connection, row.annotator_id))
+
+    def insert_span(self, span: Span) -> Span:
+        values = {
+            "document_id": span.document_id,
+            "label": span.label,
+            "start_offset": span.start,
+            "end_offset": span.end,
+            "attributes": dict(span.attributes),
+            "annotator_id": self._annotators.id_for(self._connection, span.annotator),
+            "created_at": span.created_at,
+            "updated_at": span.updated_at,
+            "version": 1,
+        }
+        if span.id != NEW_SPAN:
+            values["id"] = span.id
+        try:
+            result = self._connection.execute(spans.insert().values(**values))
+        except IntegrityError as error:
+            raise EditError(f"cannot store the span: {error.orig}", code="ANN158") from None
+        new_id = SpanId(span.id if span.id != NEW_SPAN else _new_id(result))
+        return replace(span, id=new_id, version=1)
+
+    def update_span(self, before: Span, after: Span) -> Span:
+        result = self._connection.execute(
+            spans.update()
+            .where(and_(spans.c.id == before.id, spans.c.version == before.version))
+            .values(
+                label=after.label,
+                start_offset=after.start,
+                end_offset=after.end,
+                attributes=dict(after.attributes),
+                updated_at=after.updated_at,
+                version=before.version + 1,
+            )
+        )
+        if result.rowcount != 1:
+            raise StaleDataError(
+                f"span {before.id} was changed by someone else; reload to see it", code="ANN162"
+            )
+        return replace(after, version=before.version + 1)
+
+    def delete_span(self, span: Span) -> None:
+        result = self._connection.execute(
+            spans.delete().where(and_(spans.c.id == span.id, spans.c.version == span.version))
+        )
+        if result.rowcount != 1:
+            raise StaleDataError(
+                f"span {span.id} was changed or deleted by someone else", code="ANN162"
+            )
+
+    def insert_relation(self, relation: Relation) -> Relation:
+        values = {
+            "document_id": relation.document_id,
+            "type": relation.type,
+            "source_id": relation.source,
+            "target_id": relation.target,
+            "annotator_id": self._annotators.id_for(self._connection, relation.annotator),
+            "created_at": relation.created_at,
+            "updated_at": relation.updated_at,
+            "version": 1,
+        }
+        if relation.id != NEW_RELATION:
+            values["id"] = relation.id
+        try:
+            result = self._connection.execute(relations.insert().values(**values))
+        except IntegrityError as error:
+            raise EditError(f"cannot store the relation: {error.orig}", code="ANN158") from None
+        new_id = RelationId(relation.id if relation.id != NEW_RELATION else _new_id(result))
+        return replace(relation, id=new_id, version=1)
+
+    def update_relation(self, before: Relation, after: Relation) -> Relation:
+        result = self._connection.execute(
+            relations.update()
+            .where(and_(relations.c.id == before.id, relations.c.version == before.version))
+            .values(type=after.type, updated_at=after.updated_at, version=before.version + 1)
+        )
+        if result.rowcount != 1:
+            raise StaleDataError(
+                f"relation {before.id} was changed by someone else; reload to see it",
+                code="ANN162",
+            )
+        return replace(after, version=before.version + 1)
+
+    def delete_relation(self, relation: Relation) -> None:
+        result = self._connection.execute(
+            relations.delete().where(
+                and_(relations.c.id == relation.id, relations.c.version == relation.version)
+            )
+        )
+        if result.rowcount != 1:
+            raise StaleDataError(
+                f"relation {relation.id} was changed or deleted by someone else", code="ANN162"
+            )
+
+
+def _new_id(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])

@@ -1,0 +1,234 @@
+"""A project's database: opened (and migrated) once, one transaction per call."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+
+from annotator.core.annotation import Relation, Span
+from annotator.core.document import (
+    Document,
+    DocumentDraft,
+    DocumentFilter,
+    DocumentStatus,
+    DocumentSummary,
+)
+from annotator.core.edits import AppliedEdit, Edit, EditApplier
+from annotator.core.errors import AnnotatorError, DatabaseError
+from annotator.core.ids import DocumentId
+from annotator.core.schema import LabelSchema
+from annotator.core.statistics import ProjectStatistics
+from annotator.storage import documents as document_queries
+from annotator.storage.annotation_store import SqlAnnotationStore
+from annotator.storage.annotators import AnnotatorCache
+from annotator.storage.engine import WRITE, display_url, make_engine, resolve_url
+from annotator.storage.migrate import current_revision, upgrade
+from annotator.storage.rows import chunks, relation_from_row, span_from_row
+from annotator.storage.statistics import project_statistics
+from annotator.storage.tables import relations, spans
+
+__all__ = ["AnnotatedDocument", "ProjectDatabase"]
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedDocument:
+    document: Document
+    spans: tuple[Span, ...]
+    relations: tuple[Relation, ...]
+
+
+class ProjectDatabase:
+    """Everything the services need from the database; SQL stays behind these methods."""
+
+    def __init__(self, engine: Engine, url: URL, created: bool) -> None:
+        self._engine = engine
+        self.url = url
+        self.created = created
+        """True when this open created the database (a new project: import its seed files)."""
+        self._annotators = AnnotatorCache()
+
+    @classmethod
+    def open(cls, url: str, project_dir: Path) -> ProjectDatabase:
+        """Connect, create or upgrade the schema; errors say which database and why."""
+        resolved = resolve_url(url, project_dir)
+        engine = make_engine(resolved)
+        try:
+            created = current_revision(engine) is None
+            upgrade(engine)
+        except AnnotatorError:
+            engine.dispose()
+            raise
+        except SQLAlchemyError as error:
+            engine.dispose()
+            raise DatabaseError(
+                f"cannot open the database {display_url(resolved)}: {_reason(error)}",
+                code="ANN184",
+            ) from error
+        return cls(engine, resolved, created)
+
+    @property
+    def display_url(self) -> str:
+        return display_url(self.url)
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    # -- transactions ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self._engine.connect() as connection, connection.begin():
+                yield connection
+        except (OperationalError, DBAPIError) as error:
+            raise DatabaseError(
+                f"reading {self.display_url} failed: {_reason(error)}", code="ANN185"
+            ) from error
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        try:
+            with self._engine.connect() as plain:
+                connection = plain.execution_options(**WRITE)
+                with connection.begin():
+                    yield connection
+        except BaseException as error:
+            self._annotators.reset()
+            if isinstance(error, OperationalError | DBAPIError):
+                raise DatabaseError(
+                    f"writing to {self.display_url} failed, nothing was saved: {_reason(error)}",
+                    code="ANN186",
+                ) from error
+            raise
+
+    # -- documents ------------------------------------------------------------------------------
+
+    def add_documents(
+        self, drafts: Sequence[tuple[DocumentDraft, str]], now: datetime
+    ) -> list[DocumentId]:
+        """Insert drafts with their origin keys in one transaction."""
+        with self._write() as connection:
+            return document_queries.insert_documents(connection, drafts, now)
+
+    def existing_hashes(self, hashes: Sequence[str]) -> set[str]:
+        with self._read() as connection:
+            return document_queries.existing_hashes(connection, hashes)
+
+    def existing_origins(self, origins: Sequence[str]) -> set[str]:
+        with self._read() as connection:
+            return document_queries.existing_origins(connection, origins)
+
+    def document(self, document_id: DocumentId) -> Document | None:
+        with self._read() as connection:
+            return document_queries.get_document(connection, document_id)
+
+    def document_ids(self, where: DocumentFilter = DocumentFilter()) -> list[DocumentId]:
+        with self._read() as connection:
+            return document_queries.document_ids(connection, where)
+
+    def count_documents(self, where: DocumentFilter = DocumentFilter()) -> int:
+        with self._read() as connection:
+            return document_queries.count_documents(connection, where)
+
+    def summaries(self, ids: Sequence[DocumentId]) -> list[DocumentSummary]:
+        with self._read() as connection:
+            return document_queries.summaries(connection, ids)
+
+    def page(
+        self, where: DocumentFilter, after: DocumentId | None, limit: int
+    ) -> list[DocumentSummary]:
+        with self._read() as connection:
+            return document_queries.page(connection, where, after, limit)
+
+    def set_status(
+        self,
+        document_id: DocumentId,
+        status: DocumentStatus,
+        expected_version: int | None,
+        now: datetime,
+    ) -> Document:
+        with self._write() as connection:
+            return document_queries.set_status(
+                connection, document_id, status, expected_version, now
+            )
+
+    # -- annotations ----------------------------------------------------------------------------
+
+    def annotated(self, document_id: DocumentId) -> AnnotatedDocument | None:
+        with self._read() as connection:
+            document = document_queries.get_document(connection, document_id)
+            if document is None:
+                return None
+            found = self._annotations(connection, [document_id])
+            span_list, relation_list = found.get(document_id, ([], []))
+            return AnnotatedDocument(document, tuple(span_list), tuple(relation_list))
+
+    def spans(self, document_id: DocumentId) -> list[Span]:
+        with self._read() as connection:
+            return self._annotations(connection, [document_id]).get(document_id, ([], []))[0]
+
+    def iter_annotated(
+        self, where: DocumentFilter = DocumentFilter(), batch: int = 200
+    ) -> Iterator[AnnotatedDocument]:
+        """Stream documents with their annotations, ``batch`` documents per query."""
+        ids = self.document_ids(where)
+        for id_batch in chunks(ids, batch):
+            with self._read() as connection:
+                found = self._annotations(connection, id_batch)
+                for document_id in id_batch:
+                    document = document_queries.get_document(connection, document_id)
+                    if document is None:
+                        continue
+                    span_list, relation_list = found.get(document_id, ([], []))
+                    yield AnnotatedDocument(document, tuple(span_list), tuple(relation_list))
+
+    def _annotations(
+        self, connection: Connection, ids: Sequence[DocumentId]
+    ) -> dict[DocumentId, tuple[list[Span], list[Relation]]]:
+        found: dict[DocumentId, tuple[list[Span], list[Relation]]] = {i: ([], []) for i in ids}
+        name = self._annotators.name_of
+        for batch in chunks(ids):
+            span_rows = connection.execute(
+                select(spans)
+                .where(spans.c.document_id.in_(batch))
+                .order_by(spans.c.document_id, spans.c.start_offset, spans.c.end_offset, spans.c.id)
+            )
+            for row in span_rows:
+                found[DocumentId(row.document_id)][0].append(
+                    span_from_row(row, name(connection, row.annotator_id))
+                )
+            relation_rows = connection.execute(
+                select(relations).where(relations.c.document_id.in_(batch)).order_by(relations.c.id)
+            )
+            for row in relation_rows:
+                found[DocumentId(row.document_id)][1].append(
+                    relation_from_row(row, name(connection, row.annotator_id))
+                )
+        return found
+
+    def apply(self, edit: Edit, schema: LabelSchema, now: datetime) -> AppliedEdit:
+        """Apply an edit in one transaction: all of it is committed, or none of it."""
+        with self._write() as connection:
+            store = SqlAnnotationStore(connection, self._annotators)
+            return EditApplier(store, schema, now).apply(edit)
+
+    def statistics(self) -> ProjectStatistics:
+        with self._read() as connection:
+            return project_statistics(connection)
+
+
+def _reason(error: SQLAlchemyError) -> str:
+    original = getattr(error, "orig", None)
+    text = str(original if original is not None else error).strip().splitlines()
+    return text[0] if text else type(error).__name__

@@ -1,0 +1,121 @@
+"""The database schema as SQLAlchemy Core tables (Alembic migrations build exactly this)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+Id = BigInteger().with_variant(Integer(), "sqlite")
+"""64-bit ids on PostgreSQL; INTEGER on SQLite so that the primary key is the rowid."""
+
+meta = Table(
+    "annotator_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+annotators = Table(
+    "annotators",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("external_id", String(500), nullable=False, default=""),
+    Column("title", Text, nullable=False, default=""),
+    Column("source", String(500), nullable=False, default=""),
+    Column("url", Text, nullable=False, default=""),
+    Column("published", Date, nullable=True),
+    Column("text", Text, nullable=False),
+    Column("length", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("metadata", Json, nullable=False),
+    Column("origin", Text, nullable=False, default=""),
+    Column("status", String(20), nullable=False, default="new"),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_documents_content_hash", "content_hash"),
+    Index("ix_documents_status_id", "status", "id"),
+    Index("ix_documents_origin", "origin"),
+)
+
+document_sources = Table(
+    "document_sources",
+    metadata,
+    Column(
+        "document_id",
+        Id,
+        ForeignKey("documents.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("name", Text, nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+)
+
+spans = Table(
+    "spans",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("document_id", Id, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("start_offset", Integer, nullable=False),
+    Column("end_offset", Integer, nullable=False),
+    Column("attributes", Json, nullable=False),
+    Column("annotator_id", Id, ForeignKey("annotators.id"), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Index("ix_spans_document_start", "document_id", "start_offset"),
+    Index("ix_spans_label", "label"),
+)
+
+relations = Table(
+    "relations",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("document_id", Id, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(200), nullable=False),
+    Column("source_id", Id, ForeignKey("spans.id", ondelete="CASCADE"), nullable=False),
+    Column("target_id", Id, ForeignKey("spans.id", ondelete="CASCADE"), nullable=False),
+    Column("annotator_id", Id, ForeignKey("annotators.id"), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    UniqueConstraint("type", "source_id", "target_id"),
+    Index("ix_relations_document", "document_id"),
+    Index("ix_relations_source", "source_id"),
+    Index("ix_relations_target", "target_id"),
+)
