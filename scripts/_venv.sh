@@ -53,7 +53,8 @@ ensure_venv() {
             tail -n 60 "$log" >&2
             _venv_die "pip install -e '.[test]' failed (full log: $log)"
         fi
-        grep -E '^(ERROR|WARNING): ' "$log" >&2 || true
+        # Surface pip's own complaints, minus this machine's notes about absent local indexes.
+        grep -E '^(ERROR|WARNING): ' "$log" | grep -v "is ignored: it is neither a file" >&2 || true
         printf '%s\n' "$want" >"$VENV_STAMP"
     fi
 }

@@ -49,7 +49,6 @@ class _BlockPySide6(importlib.abc.MetaPathFinder):
                 f"{fullname} is blocked ({BLOCK_ENV}=1): non-GUI code must not import Qt",
                 name=fullname,
             )
-        return None
 
 
 def install_pyside6_blocker() -> None:
@@ -58,9 +57,7 @@ def install_pyside6_blocker() -> None:
 
 
 if pyside6_blocked():
-    already = sorted(
-        name for name in sys.modules if name.partition(".")[0] in BLOCKED_TOP_LEVEL
-    )
+    already = sorted(name for name in sys.modules if name.partition(".")[0] in BLOCKED_TOP_LEVEL)
     if "pytestqt.plugin" in sys.modules or already:
         raise pytest.UsageError(
             f"{BLOCK_ENV}=1 but Qt is already loaded ({already or 'by pytest-qt'}): "

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from annotator.core.document import Document
 from annotator.core.ids import AnnotatorId, DocumentId, RelationId, SpanId
 from annotator.core.schema import AttributeValue
 
@@ -76,3 +77,12 @@ class Relation:
 class Annotator:
     id: AnnotatorId
     name: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedDocument:
+    """A document with all its spans (ordered by start, end, id) and relations."""
+
+    document: Document
+    spans: tuple[Span, ...] = ()
+    relations: tuple[Relation, ...] = ()

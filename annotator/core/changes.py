@@ -18,6 +18,8 @@ class ChangeSet:
     relations_added: tuple[Relation, ...] = ()
     relations_updated: tuple[tuple[Relation, Relation], ...] = ()
     relations_removed: tuple[Relation, ...] = ()
+    documents_started: tuple[DocumentId, ...] = ()
+    """Documents whose status moved from new to in progress with this edit."""
 
     @property
     def document_ids(self) -> frozenset[DocumentId]:
@@ -54,4 +56,5 @@ class ChangeSet:
             self.relations_added + other.relations_added,
             self.relations_updated + other.relations_updated,
             self.relations_removed + other.relations_removed,
+            self.documents_started + other.documents_started,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
-from annotator.core.annotation import Relation, Span
+from annotator.core.annotation import AnnotatedDocument, Relation, Span
 from annotator.core.document import (
     Document,
     DocumentDraft,
@@ -34,14 +34,7 @@ from annotator.storage.rows import chunks, relation_from_row, span_from_row
 from annotator.storage.statistics import project_statistics
 from annotator.storage.tables import relations, spans
 
-__all__ = ["AnnotatedDocument", "ProjectDatabase"]
-
-
-@dataclass(frozen=True, slots=True)
-class AnnotatedDocument:
-    document: Document
-    spans: tuple[Span, ...]
-    relations: tuple[Relation, ...]
+__all__ = ["ProjectDatabase"]
 
 
 class ProjectDatabase:
@@ -221,7 +214,12 @@ class ProjectDatabase:
         """Apply an edit in one transaction: all of it is committed, or none of it."""
         with self._write() as connection:
             store = SqlAnnotationStore(connection, self._annotators)
-            return EditApplier(store, schema, now).apply(edit)
+            applied = EditApplier(store, schema, now).apply(edit)
+            started = document_queries.mark_started(connection, applied.changes.document_ids, now)
+            if started:
+                changes = replace(applied.changes, documents_started=tuple(started))
+                applied = replace(applied, changes=changes)
+            return applied
 
     def statistics(self) -> ProjectStatistics:
         with self._read() as connection:

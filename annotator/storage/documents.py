@@ -190,3 +190,31 @@ def set_status(
 def _first_line(text: str) -> str:
     line = text.strip().split("\n", 1)[0]
     return line[:80] + ("…" if len(line) > 80 else "")
+
+
+def mark_started(
+    connection: Connection, ids: Iterable[DocumentId], now: datetime
+) -> list[DocumentId]:
+    """Move documents that are still new to in progress; returns those that moved."""
+    wanted = sorted(ids)
+    if not wanted:
+        return []
+    new = [
+        DocumentId(i)
+        for i in connection.execute(
+            select(documents.c.id).where(
+                documents.c.id.in_(wanted), documents.c.status == DocumentStatus.NEW.value
+            )
+        ).scalars()
+    ]
+    if new:
+        connection.execute(
+            documents.update()
+            .where(documents.c.id.in_(new), documents.c.status == DocumentStatus.NEW.value)
+            .values(
+                status=DocumentStatus.IN_PROGRESS.value,
+                version=documents.c.version + 1,
+                updated_at=now,
+            )
+        )
+    return new

@@ -1,0 +1,76 @@
+"""Composition root: logging, settings locations, the command line and the window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import platformdirs
+
+from annotator.cli import main as cli
+
+APP_NAME = "annotator"
+log = logging.getLogger(APP_NAME)
+
+
+def log_file() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)) / "annotator.log"
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def configure_logging() -> Path | None:
+    """Errors with tracebacks go to the log file; the user sees a short message instead."""
+    path = log_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    configure_logging()
+    parser, commands = cli.build_parser()
+    gui = commands.add_parser("gui", help="open the annotation window (the default)")
+    gui.add_argument("dir", type=Path, nargs="?", help="project folder (default: the last one)")
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    database_url = args.db or os.environ.get(cli.DATABASE_ENV) or None
+    if args.command in (None, "gui"):
+        return run_gui(args, database_url)
+    try:
+        return cli.run(args, database_url)
+    except Exception:
+        log.exception("unexpected error")
+        print(
+            f"annotator: internal error; details are in {log_file()}",
+            file=sys.stderr,
+        )
+        return cli.EXIT_INTERNAL
+
+
+def run_gui(args: argparse.Namespace, database_url: str | None) -> int:
+    from annotator.gui.main import run
+
+    folder: Path | None = getattr(args, "dir", None)
+    return run(
+        folder,
+        database_url=database_url,
+        annotator=args.annotator,
+        config_dir=config_dir(),
+        log_file=log_file(),
+    )

@@ -1,0 +1,200 @@
+"""The ``annotator`` command line: init, import, export, stats, formats."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from annotator import __version__
+from annotator.cli.progress import ProgressLine
+from annotator.core.errors import AnnotatorError, UserError
+from annotator.services.exporting import ExportSelection, export_project
+from annotator.services.formats import available_formats
+from annotator.services.importing import ImportProgress, import_paths
+from annotator.services.project import Project
+from annotator.services.project_files import init_project
+from annotator.services.resources import schema_templates
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_USER_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+DATABASE_ENV = "ANNOTATOR_DATABASE_URL"
+
+
+def build_parser() -> tuple[
+    argparse.ArgumentParser, argparse._SubParsersAction[argparse.ArgumentParser]
+]:
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description="Build labelled corpora from news: import articles, annotate, export.",
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help=f"database URL, overriding project.toml (or set {DATABASE_ENV}); "
+        "e.g. postgresql://user@host/dbname",
+    )
+    parser.add_argument("--annotator", metavar="NAME", default="", help="who makes the edits")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = commands.add_parser("init", help="create a project folder")
+    init.add_argument("dir", type=Path, help="the project folder (created if missing)")
+    init.add_argument(
+        "--schema", default="news-events", help="built-in schema template (default: news-events)"
+    )
+    init.add_argument("--name", default="", help="the project's name (default: folder name)")
+
+    do_import = commands.add_parser("import", help="import articles into a project")
+    do_import.add_argument("dir", type=Path, help="the project folder")
+    do_import.add_argument("paths", type=Path, nargs="+", help="files and folders to import")
+    do_import.add_argument(
+        "--keep-duplicates", action="store_true", help="import texts already in the project too"
+    )
+
+    export = commands.add_parser("export", help="export documents and annotations")
+    export.add_argument("dir", type=Path, help="the project folder")
+    export.add_argument("--format", default="jsonl", help="format name (see: annotator formats)")
+    export.add_argument("--out", type=Path, required=True, help="the file to write")
+    export.add_argument("--done-only", action="store_true", help="only documents marked done")
+    export.add_argument(
+        "--only-annotator", default="", metavar="NAME", help="only this annotator's annotations"
+    )
+
+    stats = commands.add_parser("stats", help="documents by status, spans per label and annotator")
+    stats.add_argument("dir", type=Path, help="the project folder")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+
+    formats = commands.add_parser("formats", help="list importers and exporters")
+    formats.add_argument("--json", action="store_true", help="print JSON")
+    return parser, commands
+
+
+def run(args: argparse.Namespace, database_url: str | None, out: TextIO = sys.stdout) -> int:
+    """Run a parsed command; user errors become one line on stderr and exit code 1."""
+    handlers: dict[str, Callable[[argparse.Namespace, str | None, TextIO], int]] = {
+        "init": _init,
+        "import": _import,
+        "export": _export,
+        "stats": _stats,
+        "formats": _formats,
+    }
+    try:
+        return handlers[args.command](args, database_url, out)
+    except UserError as error:
+        print(f"annotator: error: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except AnnotatorError as error:
+        log.exception("internal error")
+        print(f"annotator: internal error: {error}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except KeyboardInterrupt:
+        print("annotator: interrupted; finished work is saved", file=sys.stderr)
+        return 130
+
+
+def _init(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
+    if args.schema not in schema_templates():
+        known = ", ".join(schema_templates())
+        raise UserError(f"unknown schema {args.schema!r} (known: {known})", code="ANN123")
+    config = init_project(args.dir, schema_name=args.schema, name=args.name)
+    with Project.open(args.dir, database_url=database_url) as project:
+        print(
+            f"created project {config.name!r} in {project.folder} "
+            f"({len(config.schema.labels)} labels, database {project.database.display_url})",
+            file=out,
+        )
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
+    with Project.open(args.dir, database_url=database_url) as project:
+        line = ProgressLine("importing")
+
+        def show(progress: ImportProgress) -> None:
+            line.update(progress.done, None, f"({progress.rate:.0f}/s) {progress.current}")
+
+        try:
+            report = import_paths(
+                project, args.paths, keep_duplicates=args.keep_duplicates, progress=show
+            )
+        finally:
+            line.close()
+    for skipped in report.skipped:
+        print(f"skipped {skipped.origin}: {skipped.reason}", file=out)
+    for failure in report.failures:
+        print(f"failed {failure}", file=sys.stderr)
+    print(report.summary(), file=out)
+    return EXIT_OK if report.ok else EXIT_USER_ERROR
+
+
+def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
+    selection = ExportSelection(done_only=args.done_only, annotator=args.only_annotator)
+    with Project.open(args.dir, database_url=database_url) as project:
+        line = ProgressLine("exporting")
+        total = project.count_documents()
+        try:
+            report = export_project(
+                project,
+                args.format,
+                args.out,
+                selection,
+                progress=lambda done: line.update(done, total),
+            )
+        finally:
+            line.close()
+    print(
+        f"wrote {report.documents} documents, {report.spans} spans, {report.relations} relations "
+        f"to {report.path} ({report.format})",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _stats(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
+    with Project.open(args.dir, database_url=database_url) as project:
+        stats = project.statistics()
+        name = project.name
+    if args.json:
+        print(json.dumps({"project": name, **stats.to_json()}, indent=2), file=out)
+        return EXIT_OK
+    print(
+        f"{name}: {stats.documents} documents, {stats.spans} spans, {stats.relations} relations",
+        file=out,
+    )
+    for title, counts in (
+        ("documents by status", stats.documents_by_status),
+        ("spans by label", stats.spans_by_label),
+        ("spans by annotator", stats.spans_by_annotator),
+        ("relations by type", stats.relations_by_type),
+    ):
+        print(f"\n{title}:", file=out)
+        if not counts:
+            print("  (none)", file=out)
+        for key, count in counts.items():
+            print(f"  {key:<24} {count:>8}", file=out)
+    return EXIT_OK
+
+
+def _formats(args: argparse.Namespace, _database_url: str | None, out: TextIO) -> int:
+    formats = available_formats()
+    if args.json:
+        print(json.dumps([f.to_json() for f in formats], indent=2), file=out)
+        return EXIT_OK
+    print(f"{'name':<12} {'import':<7} {'export':<7} description", file=out)
+    for info in formats:
+        print(
+            f"{info.name:<12} {'yes' if info.can_import else 'no':<7} "
+            f"{'yes' if info.can_export else 'no':<7} {info.title}",
+            file=out,
+        )
+    return EXIT_OK

@@ -1,0 +1,181 @@
+"""The native lossless JSONL: one document per line with its text, metadata, spans and relations.
+
+Offsets are code points (Python ``str`` indices). Each span also carries its ``text`` so that a
+reader can check the offsets against the document; :func:`record_to_annotated` does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+from typing import Any, TextIO
+
+from annotator.core.annotation import AnnotatedDocument, Relation, Span
+from annotator.core.document import Document, DocumentStatus, content_hash
+from annotator.core.errors import InputFileError
+from annotator.core.ids import DocumentId, RelationId, SpanId
+
+FORMAT_NAME = "jsonl"
+FORMAT_VERSION = 1
+
+
+def annotated_to_record(item: AnnotatedDocument) -> dict[str, Any]:
+    document = item.document
+    text = document.text
+    return {
+        "format": "annotator",
+        "format_version": FORMAT_VERSION,
+        "offset_unit": "codepoint",
+        "id": document.id,
+        "external_id": document.external_id,
+        "title": document.title,
+        "source": document.source,
+        "url": document.url,
+        "published": document.published.isoformat() if document.published else None,
+        "status": document.status.value,
+        "content_hash": document.content_hash,
+        "metadata": dict(document.metadata),
+        "text": text,
+        "spans": [
+            {
+                "id": span.id,
+                "label": span.label,
+                "start": span.start,
+                "end": span.end,
+                "text": text[span.start : span.end],
+                "attributes": dict(span.attributes),
+                "annotator": span.annotator,
+                "created_at": _time(span.created_at),
+                "updated_at": _time(span.updated_at),
+            }
+            for span in item.spans
+        ],
+        "relations": [
+            {
+                "id": relation.id,
+                "type": relation.type,
+                "source": relation.source,
+                "target": relation.target,
+                "annotator": relation.annotator,
+                "created_at": _time(relation.created_at),
+                "updated_at": _time(relation.updated_at),
+            }
+            for relation in item.relations
+        ],
+    }
+
+
+def write_jsonl(items: Iterator[AnnotatedDocument], out: TextIO) -> int:
+    """Write one line per document; returns how many were written."""
+    count = 0
+    for item in items:
+        out.write(json.dumps(annotated_to_record(item), ensure_ascii=False))
+        out.write("\n")
+        count += 1
+    return count
+
+
+def record_to_annotated(record: Mapping[str, Any], *, where: str) -> AnnotatedDocument:
+    """Read one line back; ``where`` (``file:line``) prefixes every error message."""
+    try:
+        text = record["text"]
+        if not isinstance(text, str):
+            raise InputFileError(f"{where}: 'text' must be a string", code="ANN131")
+        document_id = DocumentId(int(record.get("id") or 0))
+        published = record.get("published")
+        document = Document(
+            id=document_id,
+            text=text,
+            content_hash=content_hash(text),
+            title=str(record.get("title") or ""),
+            source=str(record.get("source") or ""),
+            url=str(record.get("url") or ""),
+            published=date.fromisoformat(published) if published else None,
+            metadata=dict(record.get("metadata") or {}),
+            external_id=str(record.get("external_id") or ""),
+            status=DocumentStatus(record.get("status") or "new"),
+        )
+        spans = tuple(
+            _span(raw, document_id, text, f"{where}: spans[{i}]")
+            for i, raw in enumerate(record.get("spans") or [])
+        )
+        relations = tuple(
+            Relation(
+                id=RelationId(int(raw.get("id") or 0)),
+                document_id=document_id,
+                type=str(raw["type"]),
+                source=SpanId(int(raw["source"])),
+                target=SpanId(int(raw["target"])),
+                annotator=str(raw.get("annotator") or ""),
+                created_at=_parse_time(raw.get("created_at")),
+                updated_at=_parse_time(raw.get("updated_at")),
+            )
+            for raw in record.get("relations") or []
+        )
+    except InputFileError:
+        raise
+    except (KeyError, TypeError, ValueError) as error:
+        raise InputFileError(f"{where}: malformed record ({error!r})", code="ANN131") from None
+    span_ids = {span.id for span in spans}
+    for i, relation in enumerate(relations):
+        if relation.source not in span_ids or relation.target not in span_ids:
+            raise InputFileError(
+                f"{where}: relations[{i}] names a span that is not in this document",
+                code="ANN132",
+            )
+    return AnnotatedDocument(document, spans, relations)
+
+
+def read_jsonl(lines: TextIO, *, name: str) -> Iterator[AnnotatedDocument | InputFileError]:
+    """Stream records; a bad line yields its error (with file and line) and reading goes on."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{name}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield InputFileError(f"{where}: not valid JSON ({error.msg})", code="ANN131")
+            continue
+        if not isinstance(record, Mapping):
+            yield InputFileError(f"{where}: expected a JSON object", code="ANN131")
+            continue
+        try:
+            yield record_to_annotated(record, where=where)
+        except InputFileError as error:
+            yield error
+
+
+def _span(raw: Mapping[str, Any], document_id: DocumentId, text: str, where: str) -> Span:
+    start, end = int(raw["start"]), int(raw["end"])
+    if not 0 <= start < end <= len(text):
+        raise InputFileError(
+            f"{where}: offsets {start}-{end} are outside the text (0-{len(text)})", code="ANN132"
+        )
+    surface = raw.get("text")
+    if surface is not None and surface != text[start:end]:
+        raise InputFileError(
+            f"{where}: text {surface!r} does not match the document at {start}-{end} "
+            f"({text[start:end]!r})",
+            code="ANN132",
+        )
+    return Span(
+        id=SpanId(int(raw.get("id") or 0)),
+        document_id=document_id,
+        label=str(raw["label"]),
+        start=start,
+        end=end,
+        attributes=dict(raw.get("attributes") or {}),
+        annotator=str(raw.get("annotator") or ""),
+        created_at=_parse_time(raw.get("created_at")),
+        updated_at=_parse_time(raw.get("updated_at")),
+    )
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _parse_time(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
