@@ -16,6 +16,9 @@ _LOAD = 256
 """Target chunk size: chunks hold ``_LOAD // 2`` to ``2 * _LOAD`` entries (the last may hold
 fewer).  Tests lower it to exercise splits and merges."""
 
+_ByEnd = tuple[int, Entry]
+"""``(end, entry)``: a chunk's entries ordered by end, to list those ending after a point."""
+
 _start = itemgetter(0)
 _end = itemgetter(1)
 _id = itemgetter(2)
@@ -64,7 +67,7 @@ class SpanIndex:
         self._chunks: list[list[Entry]] = []
         self._lasts: list[Entry] = []  # the last entry of each chunk, to find chunks by bisect
         self._max_ends: list[int] = []  # the largest end in each chunk
-        self._by_end: list[list[Entry] | None] = []  # per chunk (end, start, id), or None
+        self._by_end: list[list[_ByEnd] | None] = []  # per chunk, sorted by end, or None
         self._tree: list[int] = []  # max segment tree over _max_ends, leaves at _size + k
         self._size = 0
 
@@ -75,21 +78,21 @@ class SpanIndex:
         Raises ``ValueError`` for an empty or reversed span or a repeated id.
         """
         items: list[Entry] = list(map(tuple, entries))  # type: ignore[arg-type]
-        if items and (min(map(len, items)) != 3 or max(map(len, items)) != 3):
-            raise ValueError("entries must be (start, end, id) triples")
         items.sort(key=_start)  # sorting by an int key first is much faster than
         items.sort()  # tuple comparisons on shuffled input, and leaves little to do here
-        spans = dict(zip(map(_id, items), items, strict=True))
+        starts = list(map(_start, items))
+        ends = list(map(_end, items))
+        ids = list(map(_id, items))
+        if any(map(ge, starts, ends)):
+            start, end, span_id = next(e for e in items if e[0] >= e[1])
+            raise ValueError(_empty_message(start, end, span_id))
+        spans = dict(zip(ids, items, strict=True))
         if len(spans) != len(items):
             seen: set[int] = set()
-            for span_id in map(_id, items):
+            for span_id in ids:
                 if span_id in seen:
                     raise ValueError(f"span id {span_id} occurs more than once")
                 seen.add(span_id)
-        ends = list(map(_end, items))
-        if any(map(ge, map(_start, items), ends)):
-            start, end, span_id = next(e for e in items if e[0] >= e[1])
-            raise ValueError(_empty_message(start, end, span_id))
         index = cls()
         index._spans = spans
         index._chunks = [items[i : i + _LOAD] for i in range(0, len(items), _LOAD)]
@@ -135,9 +138,7 @@ class SpanIndex:
             by_end = self._by_end[j]
             if by_end is None:
                 by_end = self._build_by_end(j)
-            before.extend(by_end[bisect_left(by_end, (a + 1,)) :])
-        if before:
-            before = [(s, e, i) for e, s, i in before]
+            before.extend([pair[1] for pair in by_end[bisect_left(by_end, (a + 1,)) :]])
         if k < len(chunks):  # the chunk straddling `split`
             chunk = chunks[k]
             pos = bisect_left(chunk, key)
@@ -227,7 +228,7 @@ class SpanIndex:
             return
         by_end = self._by_end[k]
         if by_end is not None:
-            insort(by_end, (entry[1], entry[0], entry[2]))
+            insort(by_end, (entry[1], entry))
         if entry[1] > self._max_ends[k]:
             self._set_max_end(k, entry[1])
 
@@ -251,7 +252,7 @@ class SpanIndex:
         self._lasts[k] = chunk[-1]
         by_end = self._by_end[k]
         if by_end is not None:
-            del by_end[bisect_left(by_end, (entry[1], entry[0], entry[2]))]
+            del by_end[bisect_left(by_end, (entry[1], entry))]
         if entry[1] == self._max_ends[k]:
             self._set_max_end(k, by_end[-1][0] if by_end else max(map(_end, chunk)))
 
@@ -263,10 +264,10 @@ class SpanIndex:
         self._by_end[k : k + count] = [None] * len(new)
         self._rebuild_tree()
 
-    def _build_by_end(self, k: int) -> list[Entry]:
+    def _build_by_end(self, k: int) -> list[_ByEnd]:
         chunk = self._chunks[k]
-        by_end = list(zip(map(_end, chunk), map(_start, chunk), map(_id, chunk), strict=True))
-        by_end.sort(key=_start)
+        by_end = list(zip(map(_end, chunk), chunk, strict=True))
+        by_end.sort(key=_start)  # by end: pairs are (end, entry)
         by_end.sort()
         self._by_end[k] = by_end
         return by_end
@@ -301,24 +302,34 @@ class SpanIndex:
             node //= 2
 
     def _chunks_ending_after(self, a: int, limit: int) -> list[int]:
-        """Return, in order, the chunks ``j < limit`` holding a span that ends after ``a``."""
-        if limit <= 0:
-            return []
+        """Return the chunks ``j < limit`` holding a span that ends after ``a`` (any order)."""
         tree = self._tree
         size = self._size
         found: list[int] = []
-        stack = [(1, 0, size)]  # node, first leaf, number of leaves
+        # Cover leaves [0, limit) with O(log C) subtrees, then descend only where max > a.
+        stack: list[int] = []
+        lo, hi = size, size + limit
+        while lo < hi:
+            if lo & 1:
+                if tree[lo] > a:
+                    stack.append(lo)
+                lo += 1
+            if hi & 1:
+                hi -= 1
+                if tree[hi] > a:
+                    stack.append(hi)
+            lo //= 2
+            hi //= 2
         while stack:
-            node, first, width = stack.pop()
-            if tree[node] <= a:
-                continue
+            node = stack.pop()
             if node >= size:
-                found.append(first)
+                found.append(node - size)
                 continue
-            width //= 2
-            if first + width < limit:
-                stack.append((2 * node + 1, first + width, width))
-            stack.append((2 * node, first, width))
+            node *= 2
+            if tree[node] > a:
+                stack.append(node)
+            if tree[node + 1] > a:
+                stack.append(node + 1)
         return found
 
     def _check_invariants(self) -> None:
@@ -337,7 +348,7 @@ class SpanIndex:
             assert self._lasts[k] == chunk[-1]
             assert self._max_ends[k] == max(map(_end, chunk))
             by_end = self._by_end[k]
-            assert by_end is None or by_end == sorted((e, s, i) for s, e, i in chunk)
+            assert by_end is None or by_end == sorted((entry[1], entry) for entry in chunk)
             assert self._tree[self._size + k] == self._max_ends[k]
         for node in range(1, self._size):
             assert self._tree[node] == max(self._tree[2 * node], self._tree[2 * node + 1])

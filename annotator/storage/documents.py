@@ -111,7 +111,8 @@ def document_ids(connection: Connection, where: DocumentFilter) -> list[Document
 
 
 def count_documents(connection: Connection, where: DocumentFilter) -> int:
-    return int(connection.execute(_filtered(select(func.count()), where)).scalar_one())
+    query = _filtered(select(func.count()).select_from(documents), where)
+    return int(connection.execute(query).scalar_one())
 
 
 def summaries(connection: Connection, ids: Sequence[DocumentId]) -> list[DocumentSummary]:

@@ -1,0 +1,182 @@
+"""Recognisers for the junk that scraping leaves in article text: prompts, promos, credits.
+
+Every rule matches a whole segment (or, for prompts, a whole sentence) and is capped in length,
+so a body sentence that merely mentions subscribing or a photo is never taken for junk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    reason: str
+    pattern: re.Pattern[str]
+    max_words: int
+
+
+def _rule(reason: str, pattern: str, max_words: int) -> _Rule:
+    return _Rule(reason, re.compile(pattern, re.I), max_words)
+
+
+_END = r"[.!?…]*"
+_AGENCIES = (
+    r"handout|pool|afp|ap|ap photo|reuters|epa|epa-efe|getty images|getty|bloomberg|shutterstock"
+    r"|alamy|istock|picture alliance|anadolu agency|sipa|zuma press|xinhua|dpa|ansa"
+)
+_PROMPTS = (
+    _rule("paywall", r"thanks? (you )?for reading\b.*", 14),
+    _rule(
+        "paywall",
+        r"(please )?(enter|provide|type|confirm) (a |an |your )?(valid )?e-?mail( address)?"
+        r"( (to|and) (continue|proceed|subscribe|sign up)| below| here)?" + _END,
+        12,
+    ),
+    _rule("paywall", r"create (your|a|an) (free )?account\b.*", 20),
+    _rule("paywall", r"(sign|log) ?(in|up|on)( now| today| here)?(( to| for| with| or)\b.*)?", 16),
+    _rule("paywall", r"(register|subscribe)( now| today| here)?" + _END, 3),
+    _rule("paywall", r"subscribe (now |today )?(to|for|and)\b.*", 12),
+    _rule("paywall", r"(already (a subscriber|a member|have an account|registered))\b.*", 16),
+    _rule("paywall", r"(to )?continue reading\b.*", 14),
+    _rule("paywall", r"(this|the) (article|story|content|page) is (only )?(available|reserved|for)\b.*", 20),
+    _rule("paywall", r"you('ve| have) (reached|read|used) (your|all|the)\b.*(limit|articles|stories)\b.*", 24),
+    _rule("paywall", r"(get|enjoy|unlock|gain) (unlimited|full|instant|digital)\b.*access\b.*", 20),
+    _rule("paywall", r"(become a (member|subscriber|supporter)|support (our|independent) journalism)\b.*", 20),
+    _rule("paywall", r"(sign ?up|subscribe|register|join|get)\b.{0,60}\bnewsletters?\b.*", 16),
+    _rule("paywall", r".{0,80}\bnewsletters?\b.{0,40}\b(inbox|sign ?up)\b.*", 20),
+    _rule("paywall", r"by (signing up|subscribing|registering|clicking)\b.*\b(privacy|terms)\b.*", 40),
+    _rule("paywall", r"(free trial|start (your|a) (free )?trial|cancel any ?time)\b.*", 16),
+    _rule("cookies", r"(we|this (site|website)) uses? cookies\b.*", 40),
+    _rule("cookies", r"(accept|reject|manage) (all )?cookies" + _END, 4),
+)
+_LINES = (
+    *_PROMPTS,
+    _rule(
+        "advertisement",
+        r"(advertisement|advertising|ad|ads|sponsored( content)?|promoted( content)?|paid (post|content)"
+        r"|story continues below( advertisement)?|article continues (below|after (this )?advertisement)"
+        r"|scroll (down )?to continue( with content)?|skip (this )?ad|continue reading (below|the main story))"
+        + _END,
+        6,
+    ),
+    _rule(
+        "share buttons",
+        r"((share|tweet|email|print|save|copy link|comment|comments|whatsapp|facebook|twitter|x"
+        r"|linkedin|reddit|pinterest|flipboard|share (this|on|via) \w+)[\s|•·,/]*){1,8}",
+        12,
+    ),
+    _rule("related links", r"(read|see|watch|listen)( (more|also|next|now|live))?\s*:\s*.*", 16),
+    _rule(
+        "related links",
+        r"(read more|related( (stories|articles|coverage|content|topics|links))?|recommended( for you)?"
+        r"|trending( now)?|most (read|popular|viewed)|more (from|on) .{0,40}|up next|next up|now playing"
+        r"|watch now|latest (news|videos)|you (may|might) (also )?like)" + _END,
+        8,
+    ),
+    _rule("follow prompt", r"(follow (us|me|him|her|them) on|follow @|like us on)\b.*", 16),
+    _rule("copyright", r"©.*", 30),
+    _rule("copyright", r"(copyright|\(c\))\s*©?\s*(\d{4}|by)\b.*", 30),
+    _rule("copyright", r".*\ball rights reserved" + _END, 30),
+    _rule("link prompt", r"click here\b.*", 14),
+    _rule(
+        "image credit",
+        r"(photo|photograph|image|picture|video|credit|illustration|graphic|file photo)s?"
+        r"( by| credit| courtesy( of)?)?\s*[:/|]\s*.*",
+        12,
+    ),
+    _rule("image credit", r".{0,80}?/\s*(" + _AGENCIES + r")( via .{1,40})?", 12),
+    _rule("image credit", r"\(?(" + _AGENCIES + r")( photo)?(/[^)]{1,60})?\)?", 6),
+)
+_RUNNING_TIME = re.compile(r"\(?(\d{1,2}:)?\d{1,2}:\d{2}\)?")
+_PROMO_WITH_TIME = re.compile(r"(?P<title>.{3,160}?)\s+\(?(\d{1,2}:)?\d{1,2}:\d{2}\)?")
+_PROMPT_HINTS = (
+    "for reading",
+    "mail",
+    "account",
+    "sign",
+    "log in",
+    "login",
+    "log on",
+    "subscri",
+    "regist",
+    "continue reading",
+    "unlimited",
+    "newsletter",
+    "cookies",
+    "free trial",
+    "already a",
+    "already have",
+    "reached",
+)
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_ELLIPSIS_END = re.compile(r"(\.\.\.|…)[\"'”’)]*$")
+
+
+def words(segment: str) -> int:
+    """How many whitespace-separated words ``segment`` has."""
+    return len(segment.split())
+
+
+def ends_sentence(segment: str) -> bool:
+    """Whether ``segment`` ends like a sentence (``.``, ``!``, ``?``, maybe with a closing quote)."""
+    return _SENTENCE_END.search(segment[-8:]) is not None
+
+
+def _any(rules: tuple[_Rule, ...]) -> tuple[re.Pattern[str], int]:
+    """One alternation of all rules (one regex call rejects most segments) and the largest cap."""
+    combined = "|".join(f"(?:{rule.pattern.pattern})" for rule in rules)
+    return re.compile(combined, re.I), max(rule.max_words for rule in rules)
+
+
+_ANY_LINE = _any(_LINES)
+_ANY_PROMPT = _any(_PROMPTS)
+
+
+def _matches(
+    rules: tuple[_Rule, ...], combined: tuple[re.Pattern[str], int], segment: str
+) -> str | None:
+    text = segment.strip()
+    count = words(text)
+    if count > combined[1] or combined[0].fullmatch(text) is None:
+        return None
+    for rule in rules:
+        if count <= rule.max_words and rule.pattern.fullmatch(text):
+            return rule.reason
+    return None
+
+
+def junk_reason(segment: str) -> str | None:
+    """Why a whole segment (a line or a block between runs of spaces) is junk, if it is."""
+    return _matches(_LINES, _ANY_LINE, segment)
+
+
+def prompt_reason(sentence: str) -> str | None:
+    """Why one sentence inside a longer segment is a paywall or cookie prompt, if it is."""
+    return _matches(_PROMPTS, _ANY_PROMPT, sentence)
+
+
+def may_contain_prompt(segment: str) -> bool:
+    """Cheap test before splitting a long segment into sentences to look for prompts."""
+    lowered = segment.lower()
+    return any(hint in lowered for hint in _PROMPT_HINTS)
+
+
+def is_running_time(segment: str) -> bool:
+    """A bare video running time such as ``01:43`` or ``(1:02:03)``."""
+    return _RUNNING_TIME.fullmatch(segment.strip()) is not None
+
+
+def looks_like_promo_title(segment: str) -> bool:
+    """A short headline-like segment: what precedes a running time in a video promo."""
+    text = segment.strip()
+    if not text or words(text) > 18:
+        return False
+    return not ends_sentence(text) or _ELLIPSIS_END.search(text) is not None
+
+
+def is_promo_with_time(segment: str) -> bool:
+    """A video promo on one line: ``Title 01:43`` where the title is not a sentence."""
+    match = _PROMO_WITH_TIME.fullmatch(segment.strip())
+    return match is not None and looks_like_promo_title(match.group("title"))

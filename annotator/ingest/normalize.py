@@ -1,0 +1,51 @@
+"""Character-level normalisation applied to every imported text: line ends, NFC, controls, NBSP.
+
+NBSP decision: U+00A0 is kept by default. It is a real character (``10\u00a0km``, French
+punctuation), it is one code point so offsets stay exact, and the viewer renders it as a space.
+Only where it sits inside a run of whitespace that the scraped-text cleaner collapses does it
+disappear with the run. ``nbsp="space"`` turns every NBSP into U+0020 instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from annotator.ingest.options import NbspPolicy
+
+_LINE_BREAKS = {
+    0x0B: "\n",  # vertical tab
+    0x0C: "\n",  # form feed
+    0x1C: "\n",
+    0x1D: "\n",
+    0x1E: "\n",
+    0x85: "\n",  # NEL
+    0x2028: "\n",  # line separator
+    0x2029: "\n",  # paragraph separator
+}
+_CONTROLS = {
+    cp: None
+    for cp in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
+    if cp not in (0x09, 0x0A) and cp not in _LINE_BREAKS
+}
+_TABLE: dict[int, str | None] = {**_CONTROLS, **_LINE_BREAKS, 0xFEFF: None}
+_TABLE_NBSP_SPACE: dict[int, str | None] = {**_TABLE, 0xA0: " "}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NEEDS_TRANSLATE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]")
+
+
+def normalize_text(text: str, *, nbsp: NbspPolicy = "keep") -> str:
+    """CRLF/CR to LF, other line separators to LF, control characters and BOMs removed,
+    lone surrogates replaced by U+FFFD, NFC; tabs and LF kept. Leading and trailing
+    whitespace is left alone (callers strip)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if nbsp == "space":
+        text = text.translate(_TABLE_NBSP_SPACE)
+    elif _NEEDS_TRANSLATE.search(text):
+        text = text.translate(_TABLE)
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
