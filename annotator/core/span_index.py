@@ -316,7 +316,7 @@ class SpanIndex:
                 lo += 1
             if hi & 1:
                 hi -= 1
-                if tree[hi] > a:
+                if tree[hi] > a + 1:
                     stack.append(hi)
             lo //= 2
             hi //= 2

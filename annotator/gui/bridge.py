@@ -25,6 +25,7 @@ class ProjectBridge(QObject):
 
     projectChanged = Signal(object)  # Project | None
     changed = Signal(object)  # ChangeSet
+    saved = Signal(str)  # what was just committed, for the status bar
     statusChanged = Signal(object)  # Document (after)
     documentsAdded = Signal()
     failed = Signal(str, object)  # what was tried, the exception
@@ -49,20 +50,22 @@ class ProjectBridge(QObject):
         if previous is not None and previous is not project:
             previous.close()
 
-    def apply(self, edit: Edit) -> AppliedEdit | None:
+    def apply(self, edit: Edit, description: str = "") -> AppliedEdit | None:
         """Apply and commit one edit; ``None`` (and ``failed``) when it could not be applied."""
         project = self.require_project()
+        what = description or describe(edit)
         try:
             applied = project.apply(edit)
         except AnnotatorError as error:
-            log.info("edit failed: %s: %s", describe(edit), error)
-            self.failed.emit(describe(edit), error)
+            log.info("edit failed: %s: %s", what, error)
+            self.failed.emit(what, error)
             return None
         except Exception as error:
-            log.exception("edit failed unexpectedly: %s", describe(edit))
-            self.failed.emit(describe(edit), error)
+            log.exception("edit failed unexpectedly: %s", what)
+            self.failed.emit(what, error)
             return None
         self.changed.emit(applied.changes)
+        self.saved.emit(what)
         return applied
 
     def set_status(

@@ -24,7 +24,7 @@ class EditCommand(QUndoCommand):
         self._backward: Edit | None = None
 
     def redo(self) -> None:
-        applied = self._bridge.apply(self._forward)
+        applied = self._bridge.apply(self._forward, self.text())
         if applied is None:
             self.setObsolete(True)
             return
@@ -34,7 +34,7 @@ class EditCommand(QUndoCommand):
         if self._backward is None:
             self.setObsolete(True)
             return
-        applied = self._bridge.apply(self._backward)
+        applied = self._bridge.apply(self._backward, f"Undo {self.text()}")
         if applied is None:
             self.setObsolete(True)
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
-_GLUED_WORDS = re.compile(r"[.!?](?=[A-Z][a-z])")
+_GLUED_WORDS = re.compile(r"[.!?](?=[A-Z])")
 _CURLY_OPEN = re.compile(r"(?<=[\w)][.!?,:])(?=“)")
 _CURLY_CLOSE = re.compile(r"(?<=[.!?,]”)(?=[\w“])")
 _QUOTE = re.compile('"')
@@ -74,7 +74,9 @@ def separate_glued_sentences(text: str) -> str:
 
 
 def _space_after_word(match: re.Match[str]) -> str:
-    """Only after a lower-case word (``buildings.A``), not in ``U.S.Army`` or ``Ph.D``."""
+    """Only after a lower-case word or a number (``buildings.A``, ``2021.The``), not inside
+    ``U.S.Army`` or ``Ph.D``."""
     before = match.string[max(match.start() - 2, 0) : match.start()]
     mark = match.group()
-    return mark + " " if len(before) == 2 and before.isalpha() and before.islower() else mark
+    glued = len(before) == 2 and all(char.isdigit() or char.islower() for char in before)
+    return mark + " " if glued else mark

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Connection, CursorResult, Row
 from sqlalchemy.exc import IntegrityError
 
 from annotator.core.annotation import NEW_RELATION, NEW_SPAN, Relation, Span
 from annotator.core.errors import EditError, StaleDataError
 from annotator.core.ids import DocumentId, RelationId, SpanId
+from annotator.storage import statements as sql
 from annotator.storage.annotators import AnnotatorCache
 from annotator.storage.rows import relation_from_row, span_from_row
-from annotator.storage.tables import documents, relations, spans
 
 
 class SqlAnnotationStore:
@@ -23,48 +23,46 @@ class SqlAnnotationStore:
     def __init__(self, connection: Connection, annotators: AnnotatorCache) -> None:
         self._connection = connection
         self._annotators = annotators
+        self._documents: dict[DocumentId, tuple[int, str]] = {}
 
     def document_length(self, document_id: DocumentId) -> int | None:
-        return self._connection.execute(
-            select(documents.c.length).where(documents.c.id == document_id)
-        ).scalar_one_or_none()
+        found = self._document(document_id)
+        return found[0] if found else None
+
+    def documents_not_started(self, ids: Iterable[DocumentId]) -> list[DocumentId]:
+        """Of ``ids``, those still new (read once per transaction together with the length)."""
+        return [i for i in ids if (found := self._document(i)) and found[1] == "new"]
+
+    def _document(self, document_id: DocumentId) -> tuple[int, str] | None:
+        if document_id not in self._documents:
+            row = self._connection.execute(sql.DOCUMENT_LENGTH_STATUS, {"id": document_id}).first()
+            if row is None:
+                return None
+            self._documents[document_id] = (row.length, row.status)
+        return self._documents[document_id]
 
     def get_span(self, span_id: SpanId) -> Span | None:
-        row = self._connection.execute(select(spans).where(spans.c.id == span_id)).first()
+        row = self._connection.execute(sql.SPAN_BY_ID, {"id": span_id}).first()
         return self._span(row) if row else None
 
     def find_span(self, document_id: DocumentId, label: str, start: int, end: int) -> Span | None:
         row = self._connection.execute(
-            select(spans).where(
-                spans.c.document_id == document_id,
-                spans.c.start_offset == start,
-                spans.c.end_offset == end,
-                spans.c.label == label,
-            )
+            sql.SPAN_BY_EXTENT,
+            {"document_id": document_id, "start": start, "end": end, "label": label},
         ).first()
         return self._span(row) if row else None
 
     def get_relation(self, relation_id: RelationId) -> Relation | None:
-        row = self._connection.execute(
-            select(relations).where(relations.c.id == relation_id)
-        ).first()
+        row = self._connection.execute(sql.RELATION_BY_ID, {"id": relation_id}).first()
         return self._relation(row) if row else None
 
     def relations_of_span(self, span_id: SpanId) -> list[Relation]:
-        rows = self._connection.execute(
-            select(relations)
-            .where(or_(relations.c.source_id == span_id, relations.c.target_id == span_id))
-            .order_by(relations.c.id)
-        )
+        rows = self._connection.execute(sql.RELATIONS_OF_SPAN, {"id": span_id})
         return [self._relation(row) for row in rows]
 
     def find_relation(self, type_: str, source: SpanId, target: SpanId) -> Relation | None:
         row = self._connection.execute(
-            select(relations).where(
-                relations.c.type == type_,
-                relations.c.source_id == source,
-                relations.c.target_id == target,
-            )
+            sql.RELATION_BY_ENDS, {"type": type_, "source": source, "target": target}
         ).first()
         return self._relation(row) if row else None
 
@@ -75,7 +73,7 @@ class SqlAnnotationStore:
         return relation_from_row(row, self._annotators.name_of(self._connection, row.annotator_id))
 
     def insert_span(self, span: Span) -> Span:
-        values = {
+        values: dict[str, Any] = {
             "document_id": span.document_id,
             "label": span.label,
             "start_offset": span.start,
@@ -89,7 +87,7 @@ class SqlAnnotationStore:
         if span.id != NEW_SPAN:
             values["id"] = span.id
         try:
-            result = self._connection.execute(spans.insert().values(**values))
+            result = self._connection.execute(sql.INSERT_SPAN, values)
         except IntegrityError as error:
             raise EditError(f"cannot store the span: {error.orig}", code="ANN158") from None
         new_id = SpanId(span.id if span.id != NEW_SPAN else _new_id(result))
@@ -97,16 +95,17 @@ class SqlAnnotationStore:
 
     def update_span(self, before: Span, after: Span) -> Span:
         result = self._connection.execute(
-            spans.update()
-            .where(and_(spans.c.id == before.id, spans.c.version == before.version))
-            .values(
-                label=after.label,
-                start_offset=after.start,
-                end_offset=after.end,
-                attributes=dict(after.attributes),
-                updated_at=after.updated_at,
-                version=before.version + 1,
-            )
+            sql.UPDATE_SPAN,
+            {
+                "span_id": before.id,
+                "old_version": before.version,
+                "label": after.label,
+                "start": after.start,
+                "end": after.end,
+                "attributes": dict(after.attributes),
+                "updated_at": after.updated_at,
+                "new_version": before.version + 1,
+            },
         )
         if result.rowcount != 1:
             raise StaleDataError(
@@ -116,7 +115,7 @@ class SqlAnnotationStore:
 
     def delete_span(self, span: Span) -> None:
         result = self._connection.execute(
-            spans.delete().where(and_(spans.c.id == span.id, spans.c.version == span.version))
+            sql.DELETE_SPAN, {"span_id": span.id, "old_version": span.version}
         )
         if result.rowcount != 1:
             raise StaleDataError(
@@ -124,7 +123,7 @@ class SqlAnnotationStore:
             )
 
     def insert_relation(self, relation: Relation) -> Relation:
-        values = {
+        values: dict[str, Any] = {
             "document_id": relation.document_id,
             "type": relation.type,
             "source_id": relation.source,
@@ -137,7 +136,7 @@ class SqlAnnotationStore:
         if relation.id != NEW_RELATION:
             values["id"] = relation.id
         try:
-            result = self._connection.execute(relations.insert().values(**values))
+            result = self._connection.execute(sql.INSERT_RELATION, values)
         except IntegrityError as error:
             raise EditError(f"cannot store the relation: {error.orig}", code="ANN158") from None
         new_id = RelationId(relation.id if relation.id != NEW_RELATION else _new_id(result))
@@ -145,9 +144,14 @@ class SqlAnnotationStore:
 
     def update_relation(self, before: Relation, after: Relation) -> Relation:
         result = self._connection.execute(
-            relations.update()
-            .where(and_(relations.c.id == before.id, relations.c.version == before.version))
-            .values(type=after.type, updated_at=after.updated_at, version=before.version + 1)
+            sql.UPDATE_RELATION,
+            {
+                "relation_id": before.id,
+                "old_version": before.version,
+                "type": after.type,
+                "updated_at": after.updated_at,
+                "new_version": before.version + 1,
+            },
         )
         if result.rowcount != 1:
             raise StaleDataError(
@@ -158,9 +162,7 @@ class SqlAnnotationStore:
 
     def delete_relation(self, relation: Relation) -> None:
         result = self._connection.execute(
-            relations.delete().where(
-                and_(relations.c.id == relation.id, relations.c.version == relation.version)
-            )
+            sql.DELETE_RELATION, {"relation_id": relation.id, "old_version": relation.version}
         )
         if result.rowcount != 1:
             raise StaleDataError(

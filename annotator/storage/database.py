@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -28,9 +28,11 @@ from annotator.core.statistics import ProjectStatistics
 from annotator.storage import documents as document_queries
 from annotator.storage.annotation_store import SqlAnnotationStore
 from annotator.storage.annotators import AnnotatorCache
+from annotator.storage.bulk import DraftWithSpans, insert_all
 from annotator.storage.engine import WRITE, display_url, make_engine, resolve_url
 from annotator.storage.migrate import current_revision, upgrade
 from annotator.storage.rows import chunks, relation_from_row, span_from_row
+from annotator.storage.statements import SPANS_OF_DOCUMENT
 from annotator.storage.statistics import project_statistics
 from annotator.storage.tables import relations, spans
 
@@ -114,6 +116,11 @@ class ProjectDatabase:
         with self._write() as connection:
             return document_queries.insert_documents(connection, drafts, now)
 
+    def bulk_add(self, items: Iterable[DraftWithSpans], now: datetime) -> list[DocumentId]:
+        """Insert many documents with their spans in one transaction (imports, benchmarks)."""
+        with self._write() as connection:
+            return insert_all(connection, items, self._annotators, now)
+
     def existing_hashes(self, hashes: Sequence[str]) -> set[str]:
         with self._read() as connection:
             return document_queries.existing_hashes(connection, hashes)
@@ -168,8 +175,12 @@ class ProjectDatabase:
             return AnnotatedDocument(document, tuple(span_list), tuple(relation_list))
 
     def spans(self, document_id: DocumentId) -> list[Span]:
+        """One document's spans ordered by (start, end, id), read through the (document, start)
+        index."""
         with self._read() as connection:
-            return self._annotations(connection, [document_id]).get(document_id, ([], []))[0]
+            rows = connection.execute(SPANS_OF_DOCUMENT, {"document_id": document_id}).all()
+            name = self._annotators.name_of
+            return [span_from_row(row, name(connection, row[6])) for row in rows]
 
     def iter_annotated(
         self, where: DocumentFilter = DocumentFilter(), batch: int = 200
@@ -215,7 +226,9 @@ class ProjectDatabase:
         with self._write() as connection:
             store = SqlAnnotationStore(connection, self._annotators)
             applied = EditApplier(store, schema, now).apply(edit)
-            started = document_queries.mark_started(connection, applied.changes.document_ids, now)
+            started = document_queries.mark_started(
+                connection, store.documents_not_started(applied.changes.document_ids), now
+            )
             if started:
                 changes = replace(applied.changes, documents_started=tuple(started))
                 applied = replace(applied, changes=changes)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from annotator.core.document import (
@@ -194,28 +194,22 @@ def _first_line(text: str) -> str:
 
 
 def mark_started(
-    connection: Connection, ids: Iterable[DocumentId], now: datetime
+    connection: Connection, ids: Sequence[DocumentId], now: datetime
 ) -> list[DocumentId]:
     """Move documents that are still new to in progress; returns those that moved."""
-    wanted = sorted(ids)
-    if not wanted:
-        return []
-    new = [
-        DocumentId(i)
-        for i in connection.execute(
-            select(documents.c.id).where(
-                documents.c.id.in_(wanted), documents.c.status == DocumentStatus.NEW.value
-            )
-        ).scalars()
-    ]
-    if new:
-        connection.execute(
-            documents.update()
-            .where(documents.c.id.in_(new), documents.c.status == DocumentStatus.NEW.value)
-            .values(
-                status=DocumentStatus.IN_PROGRESS.value,
-                version=documents.c.version + 1,
-                updated_at=now,
-            )
-        )
-    return new
+    for document_id in ids:
+        connection.execute(_START, {"document_id": document_id, "now": now})
+    return list(ids)
+
+
+_START = (
+    documents.update()
+    .where(
+        documents.c.id == bindparam("document_id"), documents.c.status == DocumentStatus.NEW.value
+    )
+    .values(
+        status=DocumentStatus.IN_PROGRESS.value,
+        version=documents.c.version + 1,
+        updated_at=bindparam("now", type_=documents.c.updated_at.type),
+    )
+)

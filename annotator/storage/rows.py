@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Row
@@ -23,39 +22,37 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
         yield items[i : i + size]
 
 
-def aware(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything stored is UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
-def span_from_row(row: Row[Any], annotator: str) -> Span:
+def span_from_row(row: Sequence[Any], annotator: str) -> Span:
+    """A span from a row of ``select(spans)`` (columns in table order; unpacked by position,
+    which is several times faster than attribute access on a Row)."""
+    (id_, document_id, label, start, end, attributes, _, created, updated, version) = row
     return Span(
-        id=SpanId(row.id),
-        document_id=DocumentId(row.document_id),
-        label=row.label,
-        start=row.start_offset,
-        end=row.end_offset,
-        attributes=row.attributes,
-        annotator=annotator,
-        created_at=aware(row.created_at),
-        updated_at=aware(row.updated_at),
-        version=row.version,
+        SpanId(id_),
+        DocumentId(document_id),
+        label,
+        start,
+        end,
+        attributes,
+        annotator,
+        created,
+        updated,
+        version,
     )
 
 
-def relation_from_row(row: Row[Any], annotator: str) -> Relation:
+def relation_from_row(row: Sequence[Any], annotator: str) -> Relation:
+    """A relation from a row of ``select(relations)`` (columns in table order)."""
+    (id_, document_id, type_, source, target, _, created, updated, version) = row
     return Relation(
-        id=RelationId(row.id),
-        document_id=DocumentId(row.document_id),
-        type=row.type,
-        source=SpanId(row.source_id),
-        target=SpanId(row.target_id),
-        annotator=annotator,
-        created_at=aware(row.created_at),
-        updated_at=aware(row.updated_at),
-        version=row.version,
+        RelationId(id_),
+        DocumentId(document_id),
+        type_,
+        SpanId(source),
+        SpanId(target),
+        annotator,
+        created,
+        updated,
+        version,
     )
 
 
@@ -72,5 +69,5 @@ def document_from_row(row: Row[Any]) -> Document:
         external_id=row.external_id,
         status=DocumentStatus(row.status),
         version=row.version,
-        created_at=aware(row.created_at),
+        created_at=row.created_at,
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -19,6 +22,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -28,6 +33,36 @@ NAMING = {
 }
 
 metadata = MetaData(naming_convention=NAMING)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC timestamps. SQLite keeps ISO 8601 text, parsed with the C-fast
+    ``datetime.fromisoformat`` (SQLAlchemy's own SQLite DateTime parses with a regex)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.isoformat() if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:  # noqa: ARG002
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        result: datetime = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return result if result.tzinfo is UTC else result.astimezone(UTC)
+
 
 Json = JSON().with_variant(JSONB(), "postgresql")
 Id = BigInteger().with_variant(Integer(), "sqlite")
@@ -45,7 +80,7 @@ annotators = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("name", String(200), nullable=False, unique=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 documents = Table(
@@ -64,8 +99,8 @@ documents = Table(
     Column("origin", Text, nullable=False, default=""),
     Column("status", String(20), nullable=False, default="new"),
     Column("version", Integer, nullable=False, default=1),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     Index("ix_documents_content_hash", "content_hash"),
     Index("ix_documents_status_id", "status", "id"),
     Index("ix_documents_origin", "origin"),
@@ -95,8 +130,8 @@ spans = Table(
     Column("end_offset", Integer, nullable=False),
     Column("attributes", Json, nullable=False),
     Column("annotator_id", Id, ForeignKey("annotators.id"), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False, default=1),
     Index("ix_spans_document_start", "document_id", "start_offset"),
     Index("ix_spans_label", "label"),
@@ -111,8 +146,8 @@ relations = Table(
     Column("source_id", Id, ForeignKey("spans.id", ondelete="CASCADE"), nullable=False),
     Column("target_id", Id, ForeignKey("spans.id", ondelete="CASCADE"), nullable=False),
     Column("annotator_id", Id, ForeignKey("annotators.id"), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False, default=1),
     UniqueConstraint("type", "source_id", "target_id"),
     Index("ix_relations_document", "document_id"),

@@ -1,0 +1,65 @@
+"""The header above the text: the document's title, outlet, date, link and status."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from annotator.core.document import Document, DocumentStatus
+
+STATUS_COLORS = {
+    DocumentStatus.NEW: "#0072B2",
+    DocumentStatus.IN_PROGRESS: "#E69F00",
+    DocumentStatus.DONE: "#009E73",
+}
+
+
+class DocumentHeader(QWidget):
+    """Two lines: the title, then outlet · date · URL (a link) · status."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("documentHeader")
+        self.title = QLabel()
+        self.title.setObjectName("documentTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.meta = QLabel()
+        self.meta.setObjectName("documentMeta")
+        self.meta.setTextFormat(Qt.TextFormat.RichText)
+        self.meta.setOpenExternalLinks(True)
+        self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 6)
+        layout.setSpacing(2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.meta)
+        self.show_document(None)
+
+    def show_document(self, document: Document | None, position: str = "") -> None:
+        if document is None:
+            self.title.setText("No document open")
+            self.meta.setText(
+                "<i>Import articles with File › Import…, or pick one in the list.</i>"
+            )
+            return
+        self.title.setText(document.display_title)
+        parts: list[str] = []
+        if document.source:
+            parts.append(f"<b>{escape(document.source)}</b>")
+        if document.published:
+            parts.append(escape(document.published.isoformat()))
+        if document.url:
+            shown = document.url if len(document.url) <= 70 else document.url[:69] + "…"
+            parts.append(f"<a href='{escape(document.url, quote=True)}'>{escape(shown)}</a>")
+        color = STATUS_COLORS.get(document.status, "#777777")
+        parts.append(f"<span style='color:{color}; font-weight:600'>{document.status.label}</span>")
+        if position:
+            parts.append(escape(position))
+        self.meta.setText(" &nbsp;·&nbsp; ".join(parts))

@@ -1,0 +1,132 @@
+"""Labelling commands: turn a selection or the selected span plus a key into an edit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from annotator.core.annotation import Span
+from annotator.core.edits import AddSpan, RelabelSpan, RemoveSpan, ResizeSpan, SetAttribute
+from annotator.core.schema import AttributeValue
+from annotator.core.snapping import (
+    next_grapheme_boundary,
+    next_word_boundary,
+    snap_to_words,
+    trim_whitespace,
+)
+from annotator.gui.current import OpenDocument
+from annotator.gui.undo import UndoStacks
+from annotator.gui.viewer import DocumentViewer
+
+
+class Labelling(QObject):
+    """What the label keys, Delete and the Alt+arrow keys do in the open document.
+
+    Every command becomes one edit pushed on the document's undo stack (which commits it).
+    ``message`` carries a short explanation when a command cannot do anything.
+    """
+
+    message = Signal(str)
+
+    def __init__(
+        self,
+        viewer: DocumentViewer,
+        stacks: UndoStacks,
+        current: Callable[[], OpenDocument | None],
+        annotator: Callable[[], str],
+        character_precision: Callable[[], bool],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._viewer = viewer
+        self._stacks = stacks
+        self._current = current
+        self._annotator = annotator
+        self._character_precision = character_precision
+
+    def selected_span(self) -> Span | None:
+        document = self._current()
+        return document.span(self._viewer.selected_span_id()) if document else None
+
+    # -- labels ---------------------------------------------------------------------------------
+
+    def apply_label(self, label: str) -> bool:
+        """Create a span of ``label`` over the selection, or relabel the selected span."""
+        document = self._current()
+        if document is None:
+            return False
+        start, end = self._viewer.selection_offsets()
+        span = self.selected_span()
+        if span is not None and (start == end or (start, end) == (span.start, span.end)):
+            return self._relabel(span, label)
+        if start == end:
+            self.message.emit("Select some text first, then press a label's key.")
+            return False
+        snap = trim_whitespace if self._character_precision() else snap_to_words
+        snapped = snap(document.text, start, end)
+        if snapped is None:
+            self.message.emit("Only whitespace is selected: nothing to label.")
+            return False
+        existing = self._find(document, label, *snapped)
+        if existing is not None:
+            self._viewer.select_span(int(existing.id))
+            self.message.emit(f"This text already has a {label} span.")
+            return False
+        edit = AddSpan(document.id, label, snapped[0], snapped[1], annotator=self._annotator())
+        if not self._stacks.push(edit):
+            return False
+        created = self._find(document, label, *snapped)
+        if created is not None:
+            self._viewer.select_span(int(created.id), scroll=False)
+        return True
+
+    def _relabel(self, span: Span, label: str) -> bool:
+        if span.label == label:
+            self.message.emit(f"The span is already {label}.")
+            return False
+        return self._stacks.push(RelabelSpan(span.id, label, expected_version=span.version))
+
+    @staticmethod
+    def _find(document: OpenDocument, label: str, start: int, end: int) -> Span | None:
+        for span in document.spans.values():
+            if span.label == label and span.start == start and span.end == end:
+                return span
+        return None
+
+    # -- the selected span ----------------------------------------------------------------------
+
+    def delete_selected(self) -> bool:
+        span = self.selected_span()
+        if span is None:
+            self.message.emit("Click a span first to delete it.")
+            return False
+        return self._stacks.push(RemoveSpan(span.id, expected_version=span.version))
+
+    def move_edge(self, edge: str, direction: int, *, by_word: bool) -> bool:
+        """Move the selected span's ``"start"`` or ``"end"`` one word or one character."""
+        document = self._current()
+        span = self.selected_span()
+        if document is None or span is None:
+            self.message.emit("Click a span first to move its edges.")
+            return False
+        text = document.text
+        position = span.start if edge == "start" else span.end
+        if by_word:
+            moved = next_word_boundary(
+                text, position, direction, edge="start" if edge == "start" else "end"
+            )
+        else:
+            moved = next_grapheme_boundary(text, position, direction)
+        start, end = (moved, span.end) if edge == "start" else (span.start, moved)
+        if moved == position or start >= end:
+            self.message.emit("The span cannot move further that way.")
+            return False
+        return self._stacks.push(ResizeSpan(span.id, start, end, expected_version=span.version))
+
+    def set_attribute(self, span_id: int, name: str, value: AttributeValue | None) -> bool:
+        document = self._current()
+        span = document.span(span_id) if document else None
+        if span is None:
+            return False
+        return self._stacks.push(SetAttribute(span.id, name, value, expected_version=span.version))

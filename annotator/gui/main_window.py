@@ -1,0 +1,880 @@
+"""The main window: wires the viewer, the docks, the menus and the project bridge together."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.changes import ChangeSet
+from annotator.core.document import Document, DocumentFilter, DocumentStatus
+from annotator.core.errors import AnnotatorError, StaleDataError
+from annotator.core.ids import DocumentId
+from annotator.core.project import PROJECT_FILE
+from annotator.core.reports import ImportReport
+from annotator.core.schema import AttributeValue
+from annotator.gui.attribute_form import AttributeDock
+from annotator.gui.bridge import ProjectBridge
+from annotator.gui.current import OpenDocument
+from annotator.gui.document_header import DocumentHeader
+from annotator.gui.document_list import DocumentListDock
+from annotator.gui.errors import is_serious, message_of, open_message, show_error
+from annotator.gui.export_dialog import ExportDialog, ExportRunner
+from annotator.gui.guidelines_dock import GuidelinesDock
+from annotator.gui.importer import ImportRunner
+from annotator.gui.labelling import Labelling
+from annotator.gui.navigation import next_unfinished
+from annotator.gui.palette import PaletteDock
+from annotator.gui.project_dialogs import (
+    NewProjectDialog,
+    ask_annotator_name,
+    choose_project_folder,
+)
+from annotator.gui.settings import Settings
+from annotator.gui.span_panel import SpanListDock
+from annotator.gui.theme import ThemeManager
+from annotator.gui.undo import UndoStacks
+from annotator.gui.viewer import DocumentViewer
+from annotator.services.exporting import ExportReport
+from annotator.services.project import Project
+
+log = logging.getLogger("annotator.gui")
+STATUS_TIMEOUT = 6000
+
+
+class MainWindow(QMainWindow):
+    """One window, one open project, one open document at a time."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        theme: ThemeManager,
+        *,
+        annotator: str,
+        log_file: Path,
+        database_url: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("annotator")
+        self.setAcceptDrops(True)
+        self.settings = settings
+        self.theme = theme
+        self.annotator = annotator
+        self.log_file = log_file
+        self._database_url = database_url
+        """--db or the environment: applies to the project named on the command line only."""
+        self.open_document_: OpenDocument | None = None
+
+        self.bridge = ProjectBridge(self)
+        self.stacks = UndoStacks(self.bridge, self)
+        self.importer = ImportRunner(self)
+        self.exporter = ExportRunner(self)
+
+        self.header = DocumentHeader()
+        self.viewer = DocumentViewer()
+        self.viewer.setObjectName("documentViewer")
+        central = QWidget()
+        central.setObjectName("workspace")
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.viewer, 1)
+        self.setCentralWidget(central)
+
+        self.documents = DocumentListDock(self)
+        self.palette_dock = PaletteDock(self)
+        self.spans = SpanListDock(self)
+        self.attributes = AttributeDock(self)
+        self.guidelines = GuidelinesDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.documents)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.palette_dock)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.spans)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.attributes)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidelines)
+        self.tabifyDockWidget(self.spans, self.guidelines)
+        self.spans.raise_()
+        self.resizeDocks([self.documents], [340], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.palette_dock], [360], Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.palette_dock, self.spans, self.attributes],
+            [150, 330, 220],
+            Qt.Orientation.Vertical,
+        )
+
+        self.labelling = Labelling(
+            self.viewer,
+            self.stacks,
+            lambda: self.open_document_,
+            lambda: self.annotator,
+            lambda: self.settings.character_precision,
+            self,
+        )
+
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("progressLabel")
+        self.annotator_label = QLabel()
+        self.statusBar().addPermanentWidget(self.annotator_label)
+        self.statusBar().addPermanentWidget(self.progress_label)
+
+        self._label_actions: list[QAction] = []
+        self._build_actions()
+        self._build_menus()
+        self._connect()
+        self._show_annotator()
+        self.theme.darkChanged.connect(self.viewer.set_dark)
+        self.viewer.set_dark(self.theme.dark)
+        self._restore_window()
+        self._show_document(None)
+
+    # == actions and menus ======================================================================
+
+    def _action(
+        self,
+        text: str,
+        slot: object,
+        shortcut: QKeySequence | str | QKeySequence.StandardKey | list | None = None,
+        *,
+        tip: str = "",
+        icon: QStyle.StandardPixmap | None = None,
+        local: bool = False,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, list):
+                action.setShortcuts([QKeySequence(k) for k in shortcut])
+            else:
+                action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        action.triggered.connect(slot)
+        if local:
+            # Plain keys (labels, Delete, Alt+arrows) act only while the text or span list
+            # has the focus: typing in a search box or a form field must stay typing.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.centralWidget().addAction(action)
+            self.spans.addAction(action)
+        else:
+            self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.new_action = self._action(
+            "&New Project…", self.new_project, QKeySequence.StandardKey.New
+        )
+        self.open_action = self._action(
+            "&Open Project…",
+            self.choose_project,
+            QKeySequence.StandardKey.Open,
+            icon=sp.SP_DirOpenIcon,
+        )
+        self.import_action = self._action(
+            "&Import Articles…",
+            self.choose_import,
+            "Ctrl+I",
+            tip="Import .txt, .jsonl or HTML files",
+        )
+        self.import_folder_action = self._action("Import &Folder…", self.choose_import_folder)
+        self.export_action = self._action("&Export…", self.choose_export, "Ctrl+E")
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        group = self.stacks.group
+        self.undo_action = group.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.undo_action.setIcon(self.style().standardIcon(sp.SP_ArrowBack))
+        self.redo_action = group.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.setIcon(self.style().standardIcon(sp.SP_ArrowForward))
+        self.addAction(self.undo_action)
+        self.addAction(self.redo_action)
+        self.annotator_action = self._action("Annotator &Name…", self.change_annotator)
+        self.precision_action = self._action(
+            "&Character Precision",
+            self._toggle_precision,
+            tip="Spans keep exactly the selected characters (only whitespace is trimmed) "
+            "instead of snapping to whole words",
+        )
+        self.precision_action.setCheckable(True)
+        self.precision_action.setChecked(self.settings.character_precision)
+
+        self.delete_action = self._action(
+            "&Delete Span", self.labelling.delete_selected, ["Delete", "Backspace"], local=True
+        )
+        moves = (
+            ("Start One Word &Left", "start", -1, True, "Alt+Left"),
+            ("Start One Word &Right", "start", 1, True, "Alt+Right"),
+            ("End One Word Left", "end", -1, True, "Alt+Shift+Left"),
+            ("End One Word Right", "end", 1, True, "Alt+Shift+Right"),
+            ("Start One Character Left", "start", -1, False, "Ctrl+Alt+Left"),
+            ("Start One Character Right", "start", 1, False, "Ctrl+Alt+Right"),
+            ("End One Character Left", "end", -1, False, "Ctrl+Alt+Shift+Left"),
+            ("End One Character Right", "end", 1, False, "Ctrl+Alt+Shift+Right"),
+        )
+        self.move_actions: list[QAction] = []
+        for text, edge, direction, by_word, key in moves:
+            self.move_actions.append(
+                self._action(
+                    text,
+                    lambda _c=False, e=edge, d=direction, w=by_word: self.labelling.move_edge(
+                        e, d, by_word=w
+                    ),
+                    key,
+                    local=True,
+                )
+            )
+        self.deselect_action = self._action(
+            "Deselect Span",
+            lambda: self.viewer.select_span(None, scroll=False),
+            "Escape",
+            local=True,
+        )
+
+        self.next_action = self._action(
+            "&Next Document",
+            lambda: self.documents.move(1),
+            ["Alt+Down", "Ctrl+PgDown"],
+            icon=sp.SP_ArrowDown,
+            tip="Open the next document of the list (Alt+Down)",
+        )
+        self.previous_action = self._action(
+            "&Previous Document",
+            lambda: self.documents.move(-1),
+            ["Alt+Up", "Ctrl+PgUp"],
+            icon=sp.SP_ArrowUp,
+            tip="Open the previous document of the list (Alt+Up)",
+        )
+        self.next_unfinished_action = self._action(
+            "Next &Unfinished", self.go_next_unfinished, "Ctrl+Shift+N", icon=sp.SP_MediaSkipForward
+        )
+        self.done_action = self._action(
+            "Mark &Done and Go to Next",
+            self.mark_done_and_next,
+            ["Ctrl+Return", "Ctrl+Enter"],
+            icon=sp.SP_DialogApplyButton,
+            tip="Mark this document done and open the next unfinished one (Ctrl+Enter)",
+        )
+        self.reopen_action = self._action("Mark &In Progress", self.mark_in_progress)
+        self.reload_action = self._action("&Reload Document", self.reload_document, "F5")
+        self.search_action = self._action("&Search Documents", self._focus_search, "Ctrl+Shift+F")
+
+        self.zoom_in_action = self._action(
+            "Zoom &In", self.viewer.zoom_in, QKeySequence.StandardKey.ZoomIn
+        )
+        self.zoom_out_action = self._action(
+            "Zoom &Out", self.viewer.zoom_out, QKeySequence.StandardKey.ZoomOut
+        )
+        self.zoom_reset_action = self._action("&Actual Size", self.viewer.reset_zoom, "Ctrl+0")
+        self.theme_actions: dict[str, QAction] = {}
+        theme_group = QActionGroup(self)
+        for mode, text in (("system", "&System"), ("light", "&Light"), ("dark", "&Dark")):
+            action = QAction(text, self)
+            action.setCheckable(True)
+            action.setChecked(self.theme.mode == mode)
+            action.triggered.connect(lambda _c=False, m=mode: self.set_theme(m))
+            theme_group.addAction(action)
+            self.theme_actions[mode] = action
+        self.guidelines_action = self._action("&Guidelines", self._show_guidelines, "F1")
+        self.about_action = self._action("&About annotator", self._about)
+        self.log_action = self._action("Show &Log File", self._show_log)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.import_folder_action)
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.precision_action)
+        edit_menu.addAction(self.annotator_action)
+
+        self.annotate_menu = bar.addMenu("&Annotate")
+        self._fill_annotate_menu()
+
+        document_menu = bar.addMenu("&Document")
+        for action in (self.next_action, self.previous_action, self.next_unfinished_action):
+            document_menu.addAction(action)
+        document_menu.addSeparator()
+        document_menu.addAction(self.done_action)
+        document_menu.addAction(self.reopen_action)
+        document_menu.addSeparator()
+        document_menu.addAction(self.reload_action)
+        document_menu.addAction(self.search_action)
+
+        view_menu = bar.addMenu("&View")
+        for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
+            view_menu.addAction(action)
+        theme_menu = view_menu.addMenu("&Theme")
+        for action in self.theme_actions.values():
+            theme_menu.addAction(action)
+        view_menu.addSeparator()
+        for dock in (
+            self.documents,
+            self.palette_dock,
+            self.spans,
+            self.attributes,
+            self.guidelines,
+        ):
+            view_menu.addAction(dock.toggleViewAction())
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.guidelines_action)
+        help_menu.addAction(self.log_action)
+        help_menu.addAction(self.about_action)
+
+        toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("mainToolBar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.undo_action, self.redo_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        for action in (self.previous_action, self.next_action, self.next_unfinished_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.done_action)
+        self.addToolBar(toolbar)
+
+    def _fill_annotate_menu(self) -> None:
+        """One action per label (its hotkey as shortcut), then the span commands."""
+        menu = self.annotate_menu
+        menu.clear()
+        for action in self._label_actions:
+            self.centralWidget().removeAction(action)
+            self.spans.removeAction(action)
+            action.deleteLater()
+        self._label_actions = []
+        project = self.bridge.project
+        for label in project.schema.labels if project else ():
+            action = self._action(
+                f"Label as {label.name}",
+                lambda _c=False, name=label.name: self.labelling.apply_label(name),
+                label.hotkey or None,
+                tip=label.description,
+                local=True,
+            )
+            action.setIcon(
+                self.palette_dock.model.data(
+                    self.palette_dock.model.index(project.schema.labels.index(label), 0),
+                    Qt.ItemDataRole.DecorationRole,
+                )
+            )
+            self._label_actions.append(action)
+            menu.addAction(action)
+        if self._label_actions:
+            menu.addSeparator()
+        menu.addAction(self.delete_action)
+        menu.addAction(self.deselect_action)
+        menu.addSeparator()
+        for number, action in enumerate(self.move_actions):
+            if number == 4:
+                menu.addSeparator()
+            menu.addAction(action)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_projects()
+        for folder in recent:
+            action = self.recent_menu.addAction(str(folder))
+            action.triggered.connect(lambda _c=False, f=folder: self.open_project(f))
+        if not recent:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear List", self.settings.clear_recent_projects)
+
+    def _connect(self) -> None:
+        self.bridge.changed.connect(self._changed)
+        self.bridge.saved.connect(lambda what: self.status(f"Saved: {what}"))
+        self.bridge.failed.connect(self._failed)
+        self.bridge.statusChanged.connect(self._status_changed)
+        self.documents.documentActivated.connect(lambda i: self.open_document(DocumentId(i)))
+        self.palette_dock.labelClicked.connect(self._palette_clicked)
+        self.viewer.spanSelected.connect(self._span_selected)
+        self.spans.spanActivated.connect(self._span_activated)
+        self.attributes.form.attributeEdited.connect(self._attribute_edited)
+        self.labelling.message.connect(self.status)
+        self.importer.finished.connect(self._import_finished)
+        self.exporter.finished.connect(self._export_finished)
+
+    # == projects ===============================================================================
+
+    @property
+    def project(self) -> Project | None:
+        return self.bridge.project
+
+    def open_project(self, folder: Path) -> bool:
+        """Open a project folder; on failure a message says why and the current one stays."""
+        url, self._database_url = self._database_url, None
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            project = Project.open(Path(folder), database_url=url)
+        except AnnotatorError as error:
+            QApplication.restoreOverrideCursor()
+            show_error(self, "Cannot open the project", error)
+            return False
+        except Exception as error:
+            QApplication.restoreOverrideCursor()
+            log.exception("opening %s failed", folder)
+            show_error(self, "Cannot open the project", error)
+            return False
+        QApplication.restoreOverrideCursor()
+        self.set_project(project)
+        return True
+
+    def set_project(self, project: Project) -> None:
+        self._remember_document()
+        self._show_document(None)
+        self.stacks.clear()
+        self.bridge.set_project(project)
+        schema = project.schema
+        self.palette_dock.model.set_schema(schema)
+        self.spans.model.set_schema(schema)
+        self.attributes.form.set_schema(schema)
+        self.viewer.set_schema(schema)
+        self._fill_annotate_menu()
+        try:
+            self.guidelines.set_markdown(project.guidelines())
+        except AnnotatorError as error:
+            self.guidelines.set_markdown(f"*{message_of(error)}*")
+        self.documents.set_project(project)
+        self.setWindowTitle(f"{project.name} — annotator")
+        self.settings.add_recent_project(project.folder)
+        self.update_progress()
+        last = self.settings.last_document(project.folder)
+        target = (
+            last if last is not None and self.documents.model.row_of(last) is not None else None
+        )
+        if target is None:
+            target = self.documents.model.document_id(0)
+        if target is not None:
+            self.open_document(target)
+        self.status(f"Opened {project.folder}")
+
+    def new_project(self) -> None:
+        dialog = NewProjectDialog(self)
+        if dialog.exec() != NewProjectDialog.DialogCode.Accepted:
+            return
+        choice = dialog.choice()
+        try:
+            project = Project.create(choice.folder, schema_name=choice.schema, name=choice.name)
+        except AnnotatorError as error:
+            show_error(self, "Cannot create the project", error)
+            return
+        self.set_project(project)
+
+    def choose_project(self) -> None:
+        start = self.project.folder.parent if self.project else None
+        folder = choose_project_folder(self, start)
+        if folder is not None:
+            self.open_project(folder)
+
+    # == documents ==============================================================================
+
+    def open_document(self, document_id: DocumentId) -> bool:
+        project = self.project
+        if project is None:
+            return False
+        if self.open_document_ is not None and self.open_document_.id == document_id:
+            self.documents.show_document(document_id)
+            return True
+        try:
+            annotated = project.annotated(document_id)
+        except AnnotatorError as error:
+            show_error(self, "Cannot open the document", error)
+            self.documents.show_document(self.open_document_.id if self.open_document_ else None)
+            return False
+        self._show_document(OpenDocument.from_annotated(annotated))
+        return True
+
+    def _show_document(self, opened: OpenDocument | None) -> None:
+        self.open_document_ = opened
+        schema = self.project.schema if self.project else None
+        if opened is None:
+            self.viewer.clear_document()
+            self.spans.model.set_document(None, "", ())
+            self.palette_dock.model.set_spans(None, ())
+            self.stacks.activate(None)
+        else:
+            spans = sorted(opened.spans.values(), key=lambda s: (s.start, s.end, s.id))
+            self.viewer.set_document(opened.document, spans, schema)
+            self.spans.model.set_document(opened.id, opened.text, spans)
+            self.palette_dock.model.set_spans(opened.id, spans)
+            self.stacks.activate(opened.id)
+            self.documents.show_document(opened.id)
+            self._remember_document()
+        self.attributes.form.show_span(None)
+        self._show_header()
+        enabled = opened is not None
+        for action in (
+            *self._label_actions,
+            self.delete_action,
+            *self.move_actions,
+            self.done_action,
+            self.reopen_action,
+            self.reload_action,
+        ):
+            action.setEnabled(enabled)
+
+    def _show_header(self) -> None:
+        opened = self.open_document_
+        if opened is None:
+            self.header.show_document(None)
+            return
+        row = self.documents.model.row_of(opened.id)
+        count = self.documents.model.rowCount()
+        position = f"{row + 1:,} of {count:,}" if row is not None else ""
+        self.header.show_document(opened.document, position)
+
+    def reload_document(self) -> None:
+        """Read the open document again from the database (after someone else changed it)."""
+        opened = self.open_document_
+        if opened is None or self.project is None:
+            return
+        selected = self.viewer.selected_span_id()
+        try:
+            annotated = self.project.annotated(opened.id)
+        except AnnotatorError as error:
+            show_error(self, "Cannot reload the document", error)
+            return
+        self.open_document_ = None
+        self._show_document(OpenDocument.from_annotated(annotated))
+        if selected and self.open_document_ and self.open_document_.span(selected):
+            self.viewer.select_span(selected, scroll=False)
+        self.documents.model.refresh([opened.id])
+
+    def go_next_unfinished(self) -> bool:
+        project = self.project
+        if project is None:
+            return False
+        current = self.open_document_.id if self.open_document_ else None
+        try:
+            target = next_unfinished(
+                project, current, self.documents.current_filter().title_contains
+            )
+        except AnnotatorError as error:
+            show_error(self, "Cannot find the next document", error)
+            return False
+        if target is None:
+            self.status("Every document is done.")
+            return False
+        return self.open_document(target)
+
+    def mark_done_and_next(self) -> None:
+        if self._set_status(DocumentStatus.DONE):
+            self.go_next_unfinished()
+
+    def mark_in_progress(self) -> None:
+        self._set_status(DocumentStatus.IN_PROGRESS)
+
+    def _set_status(self, status: DocumentStatus) -> bool:
+        opened = self.open_document_
+        if opened is None:
+            return False
+        return self.bridge.set_status(opened.id, status) is not None
+
+    def _status_changed(self, document: object) -> None:
+        assert isinstance(document, Document)
+        opened = self.open_document_
+        if opened is not None and opened.id == document.id:
+            opened.document = replace(
+                opened.document, status=document.status, version=document.version
+            )
+            self._show_header()
+        self.documents.model.refresh([document.id])
+        self.update_progress()
+        self.status(f"Saved: document marked {document.status.label.lower()}")
+
+    def update_progress(self) -> None:
+        project = self.project
+        if project is None:
+            self.progress_label.setText("")
+            return
+        try:
+            total = project.count_documents()
+            done = project.count_documents(DocumentFilter(status=DocumentStatus.DONE))
+        except AnnotatorError as error:
+            self.progress_label.setText("")
+            self.status(message_of(error))
+            return
+        share = f" ({done / total:.0%})" if total else ""
+        self.progress_label.setText(f"Done {done:,} / {total:,}{share}")
+
+    def _remember_document(self) -> None:
+        if self.project is not None:
+            opened = self.open_document_
+            self.settings.set_last_document(self.project.folder, opened.id if opened else None)
+
+    # == edits ==================================================================================
+
+    def _changed(self, changes: object) -> None:
+        assert isinstance(changes, ChangeSet)
+        opened = self.open_document_
+        if opened is not None and opened.touches(changes):
+            started = opened.id in changes.documents_started
+            opened.apply(changes)
+            self.viewer.apply_changes(changes)
+            self.spans.model.apply_changes(changes)
+            self.palette_dock.model.apply_changes(changes)
+            self._refresh_selected_span()
+            if started:
+                self._show_header()
+        self.documents.model.refresh(changes.document_ids)
+
+    def _refresh_selected_span(self) -> None:
+        opened = self.open_document_
+        shown = self.attributes.form.span
+        selected = self.viewer.selected_span_id()
+        span = opened.span(selected) if opened else None
+        if span is None and shown is not None and opened is not None:
+            span = opened.span(shown.id)
+        if span is None:
+            if shown is not None:
+                self.attributes.form.show_span(None)
+                self.spans.select_span(None)
+            return
+        self.attributes.form.show_span(span, opened.text if opened else "")
+        self.spans.select_span(int(span.id))
+
+    def _failed(self, what: str, error: object) -> None:
+        assert isinstance(error, BaseException)
+        text = f"{what} failed: {message_of(error)}"
+        self.status(text)
+        if is_serious(error):
+            if isinstance(error, StaleDataError):
+                self.reload_document()
+                open_message(
+                    self,
+                    QMessageBox.Icon.Warning,
+                    "Changed by someone else",
+                    f"{what} failed: {error}\n\nThe document was reloaded: what you see now "
+                    "is what the database holds.",
+                )
+            else:
+                show_error(self, f"{what} failed", error)
+
+    def _palette_clicked(self, label: str) -> None:
+        self.labelling.apply_label(label)
+        self.viewer.setFocus()
+
+    def _span_selected(self, span_id: int) -> None:
+        opened = self.open_document_
+        span = opened.span(span_id) if opened else None
+        self.spans.select_span(int(span.id) if span else None)
+        self.attributes.form.show_span(span, opened.text if opened else "")
+
+    def _span_activated(self, span_id: int) -> None:
+        self.viewer.select_span(span_id, scroll=True)
+        self._span_selected(span_id)
+
+    def _attribute_edited(self, span_id: int, name: str, value: AttributeValue | None) -> None:
+        self.labelling.set_attribute(span_id, name, value)
+
+    # == import and export ======================================================================
+
+    def choose_import(self) -> None:
+        if self.project is None:
+            return
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Import articles",
+            str(self.project.folder),
+            "Articles (*.txt *.jsonl *.html *.htm *.zip *.warc *.gz);;All files (*)",
+        )
+        if files:
+            self.import_paths([Path(f) for f in files])
+
+    def choose_import_folder(self) -> None:
+        if self.project is None:
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self, "Import a folder of articles", str(self.project.folder)
+        )
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def import_paths(self, paths: list[Path]) -> bool:
+        if self.project is None:
+            self.status("Open or create a project first, then import articles into it.")
+            return False
+        if self.importer.running:
+            self.status("An import is already running.")
+            return False
+        return self.importer.start(self.project, paths)
+
+    def _import_finished(self, report: object) -> None:
+        if isinstance(report, ImportReport):
+            self.status(f"Import: {report.summary()}")
+        self.documents.model.reload()
+        current = self.open_document_
+        self.documents.show_document(current.id if current else None)
+        if current is None and self.documents.model.rowCount():
+            first = self.documents.model.document_id(0)
+            if first is not None:
+                self.open_document(first)
+        self._show_header()
+        self.update_progress()
+
+    def choose_export(self) -> None:
+        project = self.project
+        if project is None:
+            return
+        dialog = ExportDialog(project, self)
+        if dialog.exec() != ExportDialog.DialogCode.Accepted:
+            return
+        self.exporter.start(project, dialog.format_name(), dialog.output(), dialog.selection())
+
+    def _export_finished(self, report: object) -> None:
+        if isinstance(report, ExportReport):
+            self.status(
+                f"Exported {report.documents:,} documents, {report.spans:,} spans and "
+                f"{report.relations:,} relations to {report.path}"
+            )
+
+    # == drag and drop ==========================================================================
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and all(url.isLocalFile() for url in urls):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if not paths:
+            return
+        event.acceptProposedAction()
+        self.handle_dropped(paths)
+
+    def handle_dropped(self, paths: list[Path]) -> None:
+        """A dropped project folder opens; dropped files and other folders are imported."""
+        if len(paths) == 1 and paths[0].is_dir() and (paths[0] / PROJECT_FILE).exists():
+            self.open_project(paths[0])
+        else:
+            self.import_paths(paths)
+
+    # == settings, looks, help ==================================================================
+
+    def change_annotator(self) -> None:
+        name = ask_annotator_name(self, self.annotator)
+        if name:
+            self.settings.annotator = name
+            self.set_annotator(name)
+
+    def set_annotator(self, name: str) -> None:
+        """Who makes the edits from now on (stored with every new span)."""
+        self.annotator = name
+        self._show_annotator()
+
+    def _show_annotator(self) -> None:
+        self.annotator_label.setText(f"Annotator: {self.annotator or '(unnamed)'}")
+
+    def _toggle_precision(self, checked: bool) -> None:
+        self.settings.character_precision = checked
+        self.status(
+            "Character precision: spans keep exactly what you select."
+            if checked
+            else "Word precision: selections snap to whole words."
+        )
+
+    def set_theme(self, mode: str) -> None:
+        self.settings.theme = mode
+        self.theme.set_mode(mode)
+        if mode in self.theme_actions:
+            self.theme_actions[mode].setChecked(True)
+
+    def _focus_search(self) -> None:
+        self.documents.show()
+        self.documents.raise_()
+        self.documents.search.setFocus()
+        self.documents.search.selectAll()
+
+    def _show_guidelines(self) -> None:
+        self.guidelines.show()
+        self.guidelines.raise_()
+        self.guidelines.focus_find()
+
+    def _show_log(self) -> None:
+        if self.log_file.exists():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.log_file)))
+        else:
+            self.status(f"No log file yet ({self.log_file})")
+
+    def _about(self) -> None:
+        from annotator import __version__
+
+        QMessageBox.about(
+            self,
+            "About annotator",
+            f"<b>annotator</b> {__version__}<br>Annotate news articles: spans, attributes and "
+            f"relations, exported as training data.<br><br>Log file: {self.log_file}",
+        )
+
+    def status(self, text: str) -> None:
+        self.statusBar().showMessage(text, STATUS_TIMEOUT)
+
+    # == window state ===========================================================================
+
+    def _restore_window(self) -> None:
+        geometry = self.settings.window_geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 860)
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.importer.running:
+            answer = QMessageBox.question(
+                self,
+                "Import running",
+                "An import is running. Stop it and quit? Documents imported so far are kept.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            self.importer.cancel()
+            self.importer.wait()
+        self._remember_document()
+        self.settings.save_window(QByteArray(self.saveGeometry()), QByteArray(self.saveState()))
+        self.settings.sync()
+        self.bridge.set_project(None)
+        super().closeEvent(event)

@@ -1,0 +1,227 @@
+"""The span list: the open document's spans in text order; a click shows one in the text."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHeaderView, QTableView, QWidget
+
+from annotator.core.annotation import Span
+from annotator.core.changes import ChangeSet
+from annotator.core.ids import DocumentId, SpanId
+from annotator.core.schema import LabelSchema
+from annotator.gui.model_base import NO_PARENT, READ_ONLY_ROW, ModelIndex
+from annotator.gui.palette import swatch
+
+COLUMNS = ("Text", "Label", "Attributes")
+TEXT, LABEL, ATTRIBUTES = range(len(COLUMNS))
+SPAN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+MAX_TEXT = 80
+
+
+def _key(span: Span) -> tuple[int, int, int]:
+    return (span.start, span.end, int(span.id))
+
+
+def span_text(text: str, span: Span, limit: int = MAX_TEXT) -> str:
+    shown = text[span.start : span.end].replace("\n", " ⏎ ")
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def attributes_text(span: Span) -> str:
+    parts = []
+    for name, value in span.attributes.items():
+        if isinstance(value, bool):
+            parts.append(name if value else f"not {name}")
+        else:
+            parts.append(f"{name}={value}")
+    return ", ".join(parts)
+
+
+class SpanListModel(QAbstractTableModel):
+    """The spans of one document ordered by (start, end, id); updated row by row from edits."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._document: DocumentId | None = None
+        self._text = ""
+        self._spans: list[Span] = []
+        self._keys: list[tuple[int, int, int]] = []
+        self._icons: dict[str, QIcon] = {}
+
+    def set_schema(self, schema: LabelSchema | None) -> None:
+        self._icons = {
+            label.name: swatch(label.color) for label in (schema.labels if schema else ())
+        }
+        if self._spans:
+            self.dataChanged.emit(self.index(0, LABEL), self.index(len(self._spans) - 1, LABEL))
+
+    def set_document(
+        self, document_id: DocumentId | None, text: str, spans: Iterable[Span]
+    ) -> None:
+        self.beginResetModel()
+        self._document = document_id
+        self._text = text
+        self._spans = sorted(spans, key=_key)
+        self._keys = [_key(span) for span in self._spans]
+        self.endResetModel()
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        """Insert, update and remove only the rows the edit touched."""
+        if self._document is None:
+            return
+        for span in changes.spans_removed:
+            if span.document_id == self._document:
+                self._remove(span.id)
+        for _before, after in changes.spans_updated:
+            if after.document_id != self._document:
+                continue
+            row = self.row_of(after.id)
+            if row is not None and self._keys[row] == _key(after):
+                self._spans[row] = after
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            else:
+                self._remove(after.id)
+                self._insert(after)
+        for span in changes.spans_added:
+            if span.document_id == self._document:
+                self._insert(span)
+
+    def _insert(self, span: Span) -> None:
+        row = bisect_left(self._keys, _key(span))
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._spans.insert(row, span)
+        self._keys.insert(row, _key(span))
+        self.endInsertRows()
+
+    def _remove(self, span_id: SpanId) -> None:
+        row = self.row_of(span_id)
+        if row is None:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._spans[row]
+        del self._keys[row]
+        self.endRemoveRows()
+
+    def row_of(self, span_id: SpanId | int) -> int | None:
+        for row, span in enumerate(self._spans):  # O(n), only on edits and clicks
+            if span.id == span_id:
+                return row
+        return None
+
+    def span_at(self, row: int) -> Span | None:
+        return self._spans[row] if 0 <= row < len(self._spans) else None
+
+    # -- QAbstractTableModel --------------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._spans)
+
+    def columnCount(self, parent: ModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= len(self._spans):
+            return None
+        span = self._spans[index.row()]
+        column = index.column()
+        if role == SPAN_ID_ROLE:
+            return int(span.id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == TEXT:
+                return span_text(self._text, span)
+            if column == LABEL:
+                return span.label
+            return attributes_text(span)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            where = f"{span.start}-{span.end}"
+            who = f" by {span.annotator}" if span.annotator else ""
+            return f"{span.label} {where}{who}\n{span_text(self._text, span, 400)}"
+        if role == Qt.ItemDataRole.DecorationRole and column == LABEL:
+            return self._icons.get(span.label)
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return READ_ONLY_ROW
+
+
+class SpanListDock(QDockWidget):
+    """The span table; choosing a row emits ``spanActivated`` with the span id."""
+
+    spanActivated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Spans", parent)
+        self.setObjectName("spanListDock")
+        self.model = SpanListModel(self)
+        self._quiet = False
+        self.view = QTableView()
+        self.view.setObjectName("spanTable")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.setIconSize(QSize(12, 12))
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(LABEL, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ATTRIBUTES, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(ATTRIBUTES, 160)
+        self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.view.clicked.connect(self._clicked)
+        self.setWidget(self.view)
+
+    def select_span(self, span_id: int | None) -> None:
+        """Show which span is selected, without emitting ``spanActivated``."""
+        row = self.model.row_of(span_id) if span_id else None
+        self._quiet = True
+        try:
+            if row is None:
+                self.view.selectionModel().clear()
+            else:
+                index = self.model.index(row, 0)
+                self.view.selectionModel().setCurrentIndex(
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                self.view.scrollTo(index)
+        finally:
+            self._quiet = False
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._quiet or not current.isValid():
+            return
+        span = self.model.span_at(current.row())
+        if span is not None:
+            self.spanActivated.emit(int(span.id))
+
+    def _clicked(self, index: QModelIndex) -> None:
+        span = self.model.span_at(index.row())
+        if span is not None:
+            self.spanActivated.emit(int(span.id))

@@ -1,0 +1,154 @@
+"""Duplicate detection: exact (content hash) and near (MinHash signatures with LSH banding).
+
+Both indexes hold only what the caller adds, so a service pre-loads them with the documents
+already in a project (their stored content hashes and signatures) before checking new ones.
+Memory is about 1 KB per document (signature plus band keys in sorted numpy arrays), so a
+100,000-document project needs about 100 MB.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Generic, Literal, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from annotator.ingest.minhash import NUM_HASHES, decode
+
+K = TypeVar("K", bound=Hashable)
+
+_COMPACT_AT = 4096
+_ROW_MULTIPLIERS = (
+    np.random.default_rng(0x5EED).integers(1, 1 << 62, NUM_HASHES, dtype=np.uint64) * 2 + 1
+).astype(np.uint64)
+
+
+def bands_for(threshold: float) -> tuple[int, int]:
+    """``(bands, rows)`` with bands * rows = 128: the most rows (fewest false candidates) for
+    which a pair at ``threshold`` still shares a band with probability >= 0.97."""
+    best = (NUM_HASHES, 1)
+    for rows in (1, 2, 4, 8, 16, 32):
+        bands = NUM_HASHES // rows
+        if 1 - (1 - threshold**rows) ** bands >= 0.97:
+            best = (bands, rows)
+    return best
+
+
+class NearDuplicateIndex(Generic[K]):
+    """Keys with MinHash signatures; ``query`` finds the most similar key over the threshold."""
+
+    def __init__(self, threshold: float = 0.8) -> None:
+        if not 0.0 < threshold <= 1.0:
+            raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+        self.threshold = threshold
+        self.bands, self.rows = bands_for(threshold)
+        self._keys: list[K] = []
+        self._signatures = np.zeros((0, NUM_HASHES), dtype=np.uint32)
+        self._count = 0
+        self._sorted_bands = np.zeros(0, dtype=np.uint64)
+        self._sorted_rows = np.zeros(0, dtype=np.int64)
+        self._pending: dict[int, list[int]] = {}
+        self._pending_rows = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def _band_keys(self, values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
+        with np.errstate(over="ignore"):
+            products = values.astype(np.uint64) * _ROW_MULTIPLIERS
+            keys = products.reshape(self.bands, self.rows).sum(axis=1, dtype=np.uint64)
+            return keys + np.arange(self.bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+
+    def add(self, key: K, signature: bytes) -> None:
+        """Index ``key``; an empty signature (a text without words) is ignored."""
+        if not signature:
+            return
+        values = decode(signature)
+        if self._count == len(self._signatures):
+            grown = np.zeros((max(1024, 2 * self._count), NUM_HASHES), dtype=np.uint32)
+            grown[: self._count] = self._signatures[: self._count]
+            self._signatures = grown
+        row = self._count
+        self._signatures[row] = values
+        self._keys.append(key)
+        self._count += 1
+        for band_key in self._band_keys(values).tolist():
+            self._pending.setdefault(band_key, []).append(row)
+        self._pending_rows += 1
+        if self._pending_rows >= _COMPACT_AT:
+            self._compact()
+
+    def _compact(self) -> None:
+        keys = [band for band, rows in self._pending.items() for _ in rows]
+        rows = [row for group in self._pending.values() for row in group]
+        all_bands = np.concatenate([self._sorted_bands, np.array(keys, dtype=np.uint64)])
+        all_rows = np.concatenate([self._sorted_rows, np.array(rows, dtype=np.int64)])
+        order = np.argsort(all_bands, kind="stable")
+        self._sorted_bands, self._sorted_rows = all_bands[order], all_rows[order]
+        self._pending.clear()
+        self._pending_rows = 0
+
+    def _candidates(self, values: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
+        band_keys = self._band_keys(values)
+        found: list[int] = []
+        for band_key in band_keys.tolist():
+            found.extend(self._pending.get(band_key, ()))
+        if self._sorted_bands.size:
+            low = np.searchsorted(self._sorted_bands, band_keys, side="left")
+            high = np.searchsorted(self._sorted_bands, band_keys, side="right")
+            for start, stop in zip(low.tolist(), high.tolist(), strict=True):
+                if stop > start:
+                    found.extend(self._sorted_rows[start:stop].tolist())
+        return np.unique(np.array(found, dtype=np.int64))
+
+    def query(self, signature: bytes) -> tuple[K, float] | None:
+        """The indexed key most similar to ``signature`` and its estimated similarity, if any
+        reaches the threshold."""
+        if not signature or not self._count:
+            return None
+        values = decode(signature)
+        rows = self._candidates(values)
+        if rows.size == 0:
+            return None
+        shares = np.count_nonzero(self._signatures[rows] == values, axis=1) / NUM_HASHES
+        best = int(np.argmax(shares))
+        if shares[best] < self.threshold:
+            return None
+        return self._keys[int(rows[best])], float(shares[best])
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate(Generic[K]):
+    """Why a document is a duplicate, and of what."""
+
+    kind: Literal["exact", "near"]
+    of: K
+    similarity: float
+
+
+class Deduplicator(Generic[K]):
+    """Exact and near-duplicate checks together, in the order a service needs them."""
+
+    def __init__(self, threshold: float = 0.8) -> None:
+        self._hashes: dict[str, K] = {}
+        self._near: NearDuplicateIndex[K] = NearDuplicateIndex(threshold)
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    def add(self, key: K, content_hash: str, signature: bytes = b"") -> None:
+        """Remember a kept document (pre-load existing ones the same way)."""
+        self._hashes.setdefault(content_hash, key)
+        self._near.add(key, signature)
+
+    def check(self, content_hash: str, signature: bytes = b"") -> Duplicate[K] | None:
+        """Whether a new document duplicates a remembered one (exact first, then near)."""
+        exact = self._hashes.get(content_hash)
+        if exact is not None:
+            return Duplicate("exact", exact, 1.0)
+        near = self._near.query(signature)
+        if near is not None:
+            return Duplicate("near", near[0], near[1])
+        return None

@@ -1,0 +1,185 @@
+"""HTML pages to article text and metadata: hardened lxml parse, box pruning, trafilatura extraction.
+
+Nothing is rendered or fetched. Markup that declares entities (``<!ENTITY``, an internal DTD
+subset) is refused before parsing; the parser itself never loads DTDs or touches the network,
+and the HTML parser leaves undeclared entity references as text. Paywall, newsletter, promo and
+share boxes are pruned from the tree before trafilatura sees it (only when they are small, so a
+body wrapped in a ``paywall`` class is kept); trafilatura removes navigation, ads, footers and
+comments; the scraped-text cleaner then drops remaining prompt, credit and promo lines.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from lxml import etree
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
+from trafilatura import bare_extraction
+from trafilatura.settings import Extractor
+
+from annotator.ingest.clean import clean_scraped_text
+from annotator.ingest.dates import parse_date
+from annotator.ingest.items import FailureCode, Refused
+from annotator.ingest.normalize import normalize_text
+from annotator.ingest.options import NbspPolicy
+
+for _name in ("trafilatura", "htmldate", "courlan", "justext"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+
+_ENTITY_DECLARATION = re.compile(r"<!\s*ENTITY|<!DOCTYPE[^>\[]*\[", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_BOX_PATTERN = (
+    "paywall|regwall|pay-wall|subscri|signup|sign-up|newsletter|piano|tp-modal|tp-container"
+    "|email-capture|inline-cta|promo|video-list|video-playlist|related|recommend"
+)
+"""Class or id words of boxes trafilatura keeps; it already drops share, social, ad, cookie boxes."""
+_BOX_XPATH = etree.XPath(
+    "//body//*[self::div or self::section or self::aside or self::p or self::span or self::ul"
+    " or self::figure][re:test(@class, $pattern, 'i') or re:test(@id, $pattern, 'i')]",
+    namespaces={"re": "http://exslt.org/regular-expressions"},
+)
+_ALWAYS_XPATH = etree.XPath(
+    "//form|//button|//input|//select|//textarea|//iframe|//dialog|//svg|//noscript"
+)
+_BOX_MAX_CHARS = 1200
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlArticle:
+    """The main text of a page and the metadata found in it."""
+
+    text: str
+    title: str = ""
+    author: str = ""
+    url: str = ""
+    source: str = ""
+    published: date | None = None
+    language: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def check_markup(text: str) -> None:
+    """Refuse markup that declares entities: they would be expanded or resolved elsewhere."""
+    if _ENTITY_DECLARATION.search(text):
+        raise Refused(
+            "refused: the markup declares entities (<!ENTITY> or a DTD subset); "
+            "entities are never expanded",
+            FailureCode.HOSTILE,
+        )
+
+
+def parse_html(text: str) -> HtmlElement:
+    """Parse with lxml's HTML parser: no network, no DTD loading, comments and PIs dropped."""
+    parser = HTMLParser(
+        remove_comments=True,
+        remove_pis=True,
+        no_network=True,
+        collect_ids=False,
+        default_doctype=False,
+        huge_tree=False,
+    )
+    try:
+        tree = document_fromstring(_XML_DECLARATION.sub("", text, count=1), parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise Refused(f"cannot parse the HTML: {exc}", FailureCode.MALFORMED) from exc
+    if not isinstance(tree, HtmlElement):
+        raise Refused("cannot parse the HTML", FailureCode.MALFORMED)
+    return tree
+
+
+def _remove(element: HtmlElement) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail and tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def prune_boxes(tree: HtmlElement) -> None:
+    """Remove forms and small paywall, newsletter, promo, related and share boxes."""
+    for element in _ALWAYS_XPATH(tree):
+        _remove(element)
+    body = tree.find("body")
+    total = len(body.text_content()) if body is not None else 0
+    for element in _BOX_XPATH(tree, pattern=_BOX_PATTERN):
+        if element.getparent() is None:
+            continue
+        size = len(element.text_content())
+        if size <= _BOX_MAX_CHARS and size * 2 < total:
+            _remove(element)
+
+
+def _language(tree: HtmlElement) -> str:
+    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if not lang:
+        found = tree.xpath(
+            "//meta[translate(@http-equiv,'CONTENTLAG','contentlag')='content-language']/@content"
+            "|//meta[@property='og:locale']/@content"
+        )
+        lang = str(found[0]) if found else ""
+    return lang.strip().replace("_", "-")
+
+
+def _extractor(url: str) -> Extractor:
+    return Extractor(
+        output_format="python",
+        comments=False,
+        tables=True,
+        images=False,
+        links=False,
+        dedup=False,
+        url=url or None,
+        with_metadata=True,
+        date_params={"original_date": True, "extensive_search": False},
+    )
+
+
+def _drop_title_line(text: str, title: str) -> str:
+    first, _, rest = text.partition("\n")
+    if title and _WS.sub(" ", first).strip().casefold() == _WS.sub(" ", title).strip().casefold():
+        return rest
+    return text
+
+
+def extract_article(markup: str, *, url: str = "", nbsp: NbspPolicy = "keep") -> HtmlArticle:
+    """The article in ``markup`` (a decoded page). Raises ``Refused`` when there is none."""
+    check_markup(markup)
+    tree = parse_html(markup)
+    language = _language(tree)
+    prune_boxes(tree)
+    document = bare_extraction(tree, options=_extractor(url))
+    if document is None or isinstance(document, dict) or not document.text:
+        raise Refused("no article text found in the page", FailureCode.NO_TEXT)
+    title = _WS.sub(" ", document.title or "").strip()
+    text = _drop_title_line(normalize_text(document.text, nbsp=nbsp), title)
+    cleaned = clean_scraped_text(text, find_title=False, find_header=True)
+    if not cleaned.text.strip():
+        raise Refused("no article text left after removing boilerplate", FailureCode.NO_TEXT)
+    extra: dict[str, Any] = {}
+    for key in ("description", "categories", "tags", "image"):
+        value = getattr(document, key, None)
+        if value:
+            extra[key] = value
+    if cleaned.author_bio:
+        extra["author_bio"] = cleaned.author_bio
+    return HtmlArticle(
+        text=cleaned.text,
+        title=title,
+        author=(document.author or cleaned.author or "").strip(),
+        url=(document.url or url or "").strip(),
+        source=(document.sitename or document.hostname or cleaned.source or "").strip(),
+        published=parse_date(document.date) or cleaned.published,
+        language=language,
+        extra=extra,
+    )

@@ -1,0 +1,209 @@
+"""JSON and CSV records to drafts: field detection, overrides, dotted paths, the rest into metadata."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.core.document import DocumentDraft, RawSource
+from annotator.ingest.clean import clean_scraped_text
+from annotator.ingest.dates import parse_date
+from annotator.ingest.html import extract_article
+from annotator.ingest.items import FailureCode, Refused
+from annotator.ingest.normalize import normalize_text
+from annotator.ingest.options import IngestOptions
+
+ROLES = ("text", "html", "title", "url", "date", "id", "source")
+
+CANDIDATES: Mapping[str, tuple[str, ...]] = {
+    "text": (
+        "text", "body", "content", "article", "maintext", "articletext", "articlebody",
+        "fulltext", "bodytext", "story", "storytext", "contenttext", "plaintext", "document",
+    ),
+    "html": ("html", "rawhtml", "contenthtml", "bodyhtml", "articlehtml", "pagehtml", "htmlcontent"),
+    "title": ("title", "headline", "heading", "articletitle", "pagetitle", "head"),
+    "url": (
+        "url", "link", "href", "sourceurl", "articleurl", "canonicalurl", "canonical", "uri",
+        "permalink", "webpageurl", "webpage",
+    ),
+    "date": (
+        "date", "published", "publishdate", "publishedat", "pubdate", "datepublished",
+        "publicationdate", "datepublish", "publishedtime", "publishedon", "createdat", "created",
+        "timestamp", "datetime", "time",
+    ),
+    "id": ("id", "docid", "documentid", "articleid", "guid", "uuid", "externalid", "key", "uid"),
+    "source": (
+        "source", "outlet", "site", "sitename", "publisher", "domain", "sourcedomain", "sourcename",
+        "publication", "newspaper", "media", "feed",
+    ),
+}
+"""Field names recognised for each role, compared lower-case without punctuation, best first."""
+
+METADATA_MAX_CHARS = 10_000
+"""Longer string fields stay out of ``metadata`` (the raw record keeps them)."""
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_WS = re.compile(r"\s+")
+
+
+def _norm(name: str) -> str:
+    return _NOT_ALNUM.sub("", name.lower())
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    key: str | None
+    """Top-level key consumed (kept out of metadata)."""
+    value: Any
+
+
+def _lookup(record: Mapping[str, Any], path: str) -> _Found | None:
+    """A field by exact name, else by dotted path into nested objects."""
+    if path in record:
+        return _Found(path, record[path])
+    head, _, rest = path.partition(".")
+    value: Any = record.get(head)
+    if not rest or value is None:
+        return None
+    for part in rest.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return _Found(None, value)
+
+
+def _override(options: IngestOptions, role: str) -> str | None:
+    return {
+        "text": options.text_field,
+        "title": options.title_field,
+        "url": options.url_field,
+        "date": options.date_field,
+        "id": options.id_field,
+        "source": options.source_field,
+    }.get(role)
+
+
+def resolve_fields(record: Mapping[str, Any], options: IngestOptions) -> dict[str, _Found]:
+    """Which field plays which role; raises ``Refused`` when an overridden field is missing."""
+    by_norm: dict[str, str] = {}
+    for key in record:
+        by_norm.setdefault(_norm(key), key)
+    found: dict[str, _Found] = {}
+    used: set[str] = set()
+    for role in ROLES:
+        wanted = _override(options, role)
+        if wanted is not None:
+            hit = _lookup(record, wanted)
+            if hit is None:
+                raise Refused(f"field '{wanted}' (set for {role}) is missing", FailureCode.NO_TEXT)
+            found[role] = hit
+            continue
+        if role == "html" and "text" in found:
+            continue
+        for candidate in CANDIDATES[role]:
+            key = by_norm.get(candidate)
+            if key is not None and key not in used and not _empty(record[key]):
+                found[role] = _Found(key, record[key])
+                used.add(key)
+                break
+    return found
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _as_text(value: Any, name: str) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return "\n".join(value)
+    raise Refused(
+        f"field '{name}' holds {type(value).__name__}, not text", FailureCode.NO_TEXT
+    )
+
+
+def _as_label(value: Any) -> str:
+    """A short string from a scalar or from a nested ``{"name": ...}`` / ``{"$oid": ...}``."""
+    if isinstance(value, Mapping):
+        for key in ("name", "title", "$oid", "$date", "id", "url", "href"):
+            if key in value and not isinstance(value[key], Mapping | list):
+                return _as_label(value[key])
+        return ""
+    if isinstance(value, list):
+        return ", ".join(filter(None, (_as_label(item) for item in value)))
+    if value is None or isinstance(value, bool):
+        return ""
+    return _WS.sub(" ", normalize_text(str(value))).strip()
+
+
+def _metadata(record: Mapping[str, Any], consumed: set[str]) -> dict[str, Any]:
+    metadata: dict[str, Any] = {}
+    for key, value in record.items():
+        if key in consumed or _empty(value):
+            continue
+        if isinstance(value, str) and len(value) > METADATA_MAX_CHARS:
+            continue
+        metadata[key] = value
+    return metadata
+
+
+def record_to_draft(
+    record: Mapping[str, Any], options: IngestOptions, *, name: str, raw: bytes, media_type: str
+) -> DocumentDraft:
+    """Map one record to a draft; raises ``Refused`` when it has no usable text."""
+    found = resolve_fields(record, options)
+    consumed = {hit.key for hit in found.values() if hit.key is not None}
+    metadata = _metadata(record, consumed)
+    title = _as_label(found["title"].value) if "title" in found else ""
+    url = _as_label(found["url"].value) if "url" in found else ""
+    source = _as_label(found["source"].value) if "source" in found else ""
+    external_id = _as_label(found["id"].value) if "id" in found else ""
+    published = None
+    if "date" in found:
+        date_value = found["date"].value
+        if isinstance(date_value, Mapping):
+            date_value = _as_label(date_value)
+        published = parse_date(date_value)
+        if published is None and found["date"].key is not None:
+            metadata[found["date"].key] = found["date"].value
+    if "text" in found:
+        text = normalize_text(_as_text(found["text"].value, "text"), nbsp=options.nbsp)
+        if options.clean:
+            cleaned = clean_scraped_text(text, find_title=not title, find_header=True)
+            text = cleaned.text
+            title = title or cleaned.title
+            published = published or cleaned.published
+            source = source or cleaned.source
+            if cleaned.author:
+                metadata.setdefault("author", cleaned.author)
+    elif "html" in found:
+        article = extract_article(_as_text(found["html"].value, "html"), url=url, nbsp=options.nbsp)
+        text = article.text
+        title, url, source = title or article.title, url or article.url, source or article.source
+        published = published or article.published
+        for key, value in (("author", article.author), ("language", article.language)):
+            if value:
+                metadata.setdefault(key, value)
+    else:
+        fields = ", ".join(list(record)[:12]) or "none"
+        raise Refused(
+            "no text field (looked for text, body, content, article, html ...; set the text "
+            f"field option); fields present: {fields}",
+            FailureCode.NO_TEXT,
+        )
+    text = text.strip()
+    if not text:
+        raise Refused("the text field is empty", FailureCode.NO_TEXT)
+    return DocumentDraft(
+        text=text,
+        title=title,
+        source=source,
+        url=url,
+        published=published,
+        metadata=metadata,
+        external_id=external_id,
+        raw=RawSource(name, raw, media_type) if options.keep_raw else None,
+    )

@@ -1,0 +1,115 @@
+"""Units of work (a whole file or one record) and turning them into items, in any process.
+
+Readers in the main process only split inputs into units; decoding, parsing, extraction,
+cleaning and signatures happen here, so a process pool can run them. Units and items are
+small frozen dataclasses that pickle cheaply.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from annotator.core.document import DocumentDraft
+from annotator.ingest.encoding import decode_fragment
+from annotator.ingest.files import FileKind, file_to_draft
+from annotator.ingest.items import (
+    FailureCode,
+    IngestedDocument,
+    IngestFailure,
+    IngestItem,
+    Refused,
+    failure,
+)
+from annotator.ingest.minhash import signature
+from annotator.ingest.options import IngestOptions
+from annotator.ingest.records import record_to_draft
+from annotator.ingest.sources import read_file
+
+
+@dataclass(frozen=True, slots=True)
+class FileUnit:
+    """A whole article file; ``path`` on disk (read by the worker) or its ``data``."""
+
+    origin: str
+    kind: FileKind
+    path: str | None = None
+    data: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordUnit:
+    """One JSONL line, JSON array element or CSV row with its raw bytes."""
+
+    origin: str
+    file: str
+    line: int | None
+    raw: bytes
+    encoding: str
+    media_type: str
+    fields: dict[str, Any] | None = None
+    """Already parsed (CSV); None means ``raw`` is JSON to decode."""
+
+
+Unit = FileUnit | RecordUnit
+
+
+def _file_draft(unit: FileUnit, options: IngestOptions) -> DocumentDraft:
+    if unit.data is not None:
+        data = unit.data
+    elif unit.path is not None:
+        data = read_file(Path(unit.path), options.max_file_bytes)
+    else:
+        raise Refused("nothing to read", FailureCode.UNREADABLE)
+    return file_to_draft(data, unit.kind, options, name=unit.origin)
+
+
+def _record_draft(unit: RecordUnit, options: IngestOptions) -> DocumentDraft:
+    fields = unit.fields
+    if fields is None:
+        text = decode_fragment(unit.raw, unit.encoding)
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise Refused(
+                f"invalid JSON: {exc.msg} (column {exc.colno})", FailureCode.MALFORMED
+            ) from exc
+        if not isinstance(value, dict):
+            raise Refused(
+                f"expected a JSON object, found {type(value).__name__}", FailureCode.MALFORMED
+            )
+        fields = value
+    return record_to_draft(fields, options, name=unit.origin, raw=unit.raw, media_type=unit.media_type)
+
+
+def process_unit(unit: Unit, options: IngestOptions) -> IngestItem:
+    """The document made from ``unit``, or the failure that explains why there is none."""
+    file = unit.origin if isinstance(unit, FileUnit) else unit.file
+    line = None if isinstance(unit, FileUnit) else unit.line
+    try:
+        if isinstance(unit, FileUnit):
+            draft = _file_draft(unit, options)
+        else:
+            draft = _record_draft(unit, options)
+    except Refused as refused:
+        return failure(unit.origin, file, refused, line)
+    except OSError as exc:
+        return IngestFailure(
+            unit.origin, file, line, f"cannot read: {exc.strerror or exc}", FailureCode.UNREADABLE
+        )
+    except (RecursionError, MemoryError, ValueError, TypeError, AttributeError) as exc:
+        # A parser (lxml, trafilatura, json) gave up on this input: report it, go on.
+        return IngestFailure(
+            unit.origin, file, line, f"could not process: {type(exc).__name__}: {exc}",
+            FailureCode.EXTRACTION,
+        )
+    mark = signature(draft.text) if options.signatures else b""
+    return IngestedDocument(unit.origin, file, line, draft, mark)
+
+
+def process_units(units: Sequence[Unit], options: IngestOptions) -> list[IngestItem]:
+    """``process_unit`` over a batch (what a worker process runs)."""
+    return [process_unit(unit, options) for unit in units]

@@ -1,0 +1,121 @@
+"""The command line as a user runs it: real processes, real files, exit codes and messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(
+    *args: str | Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, **(env or {})}
+    environment.pop("ANNOTATOR_DATABASE_URL", None) if env is None else None
+    return subprocess.run(
+        [sys.executable, "-m", "annotator", *map(str, args)],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_init_import_export_stats_on_real_files(tmp_path: Path) -> None:
+    created = run("init", "proj", cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    assert "created project 'proj'" in created.stdout
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Headline\n\nRebels shelled Aleppo.", encoding="utf-8")
+    (tmp_path / "in" / "b.jsonl").write_text(
+        '{"text": "Second article", "title": "Two"}\n', encoding="utf-8"
+    )
+    imported = run("import", "proj", "in", cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip().endswith("2 imported, 0 skipped as duplicates, 0 failed")
+    again = run("import", "proj", "in/a.txt", cwd=tmp_path)
+    assert again.returncode == 0
+    assert "skipped in/a.txt: same text as a document already imported" in again.stdout
+    exported = run("export", "proj", "--format", "jsonl", "--out", "out.jsonl", cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["title"] for line in lines] == ["Headline", "Two"]
+    stats = run("stats", "proj", "--json", cwd=tmp_path)
+    assert stats.returncode == 0
+    assert json.loads(stats.stdout)["documents_by_status"] == {"new": 2}
+    formats = run("formats", "--json", cwd=tmp_path)
+    assert {"name": "jsonl", "import": True, "export": True}.items() <= json.loads(formats.stdout)[
+        0
+    ].items()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("stats", "missing"), "missing: no such project folder [ANN124]"),
+        (("stats", "."), "not a project folder (no project.toml)"),
+        (("init", "x", "--schema", "nope"), "unknown schema 'nope' (known: news-events)"),
+        (("export", "proj", "--format", "nope", "--out", "o"), "no exporter named 'nope'"),
+        (("export", "proj", "--out", "no/such/dir/o.jsonl"), "folder no/such/dir does not exist"),
+    ],
+)
+def test_user_errors_exit_1_with_one_line(
+    args: tuple[str, ...], message: str, tmp_path: Path
+) -> None:
+    run("init", "proj", cwd=tmp_path)
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_failed_inputs_are_listed_and_exit_1_while_the_rest_is_imported(tmp_path: Path) -> None:
+    run("init", "proj", cwd=tmp_path)
+    (tmp_path / "good.txt").write_text("A good article.", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\xfa broken")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    result = run("import", "proj", "good.txt", "bad.txt", "empty.txt", "gone.txt", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "1 imported, 0 skipped as duplicates, 3 failed" in result.stdout
+    assert "failed bad.txt: not UTF-8 text (byte 0) [ANN136]" in result.stderr
+    assert "failed empty.txt: empty file [ANN137]" in result.stderr
+    assert "failed gone.txt: no such file or folder [ANN134]" in result.stderr
+
+
+def test_broken_project_toml_names_the_file_and_line(tmp_path: Path) -> None:
+    run("init", "proj", cwd=tmp_path)
+    toml = tmp_path / "proj" / "project.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[[labels]\n", encoding="utf-8")
+    result = run("stats", "proj", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "project.toml: invalid TOML" in result.stderr
+    assert "line" in result.stderr
+
+
+def test_bad_usage_exits_2(tmp_path: Path) -> None:
+    assert run("bogus", cwd=tmp_path).returncode == 2
+    assert run("import", cwd=tmp_path).returncode == 2
+
+
+def test_database_url_from_the_environment_wins(tmp_path: Path) -> None:
+    run("init", "proj", cwd=tmp_path)
+    elsewhere = tmp_path / "elsewhere.sqlite"
+    env = {"ANNOTATOR_DATABASE_URL": f"sqlite:///{elsewhere}"}
+    (tmp_path / "a.txt").write_text("Text", encoding="utf-8")
+    result = run("import", "proj", "a.txt", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert elsewhere.exists()
+    assert not (tmp_path / "proj" / "annotations.sqlite").exists() or run(
+        "stats", "proj", "--json", cwd=tmp_path
+    ).stdout.count('"documents": 0')
+    via_flag = run("--db", f"sqlite:///{elsewhere}", "stats", "proj", "--json", cwd=tmp_path)
+    assert json.loads(via_flag.stdout)["documents"] == 1
