@@ -8,12 +8,10 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
+from functools import partial
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from annotator.core.offsets import OffsetConverter  # noqa: E402
-from annotator.core.span_index import SpanIndex  # noqa: E402
+from annotator.core.offsets import OffsetConverter
+from annotator.core.span_index import SpanIndex
 
 TEXT_LENGTH = 1_000_000
 SPAN_COUNT = 55_000
@@ -57,7 +55,7 @@ def bench_span_index() -> None:
     rng.shuffle(shuffled)
     print(f"SpanIndex, {SPAN_COUNT:,} spans over {TEXT_LENGTH:,} characters")
     for name, source in (("sorted input", ordered), ("shuffled input", shuffled)):
-        samples = timed(lambda source=source: SpanIndex.from_entries(source), 15)
+        samples = timed(partial(SpanIndex.from_entries, source), 15)
         print(
             f"  from_entries ({name}): median {statistics.median(samples) * 1e3:.1f} ms, "
             f"min {min(samples) * 1e3:.1f} ms"
@@ -144,9 +142,8 @@ def bench_offsets() -> None:
             for value in values:
                 function(value)
             total = time.perf_counter() - begin
-            print(
-                f"    {name}: {total * 1e3:.2f} ms for {count:,} ({total / count * 1e6:.2f} us each)"
-            )
+            each = total / count * 1e6
+            print(f"    {name}: {total * 1e3:.2f} ms for {count:,} ({each:.2f} us each)")
 
 
 def main() -> None:

@@ -124,7 +124,11 @@ def is_grapheme_boundary(text: str, pos: int) -> bool:
     if _is_extend(after):
         return False
     if before == _ZWJ and _is_pictographic(after):  # GB11: emoji ZWJ sequences
-        return False
+        i = pos - 2
+        while i >= 0 and _is_extend(text[i]) and not _is_control(text[i]):
+            i -= 1
+        if i >= 0 and _is_pictographic(text[i]):
+            return False
     if _is_regional_indicator(before) and _is_regional_indicator(after):
         run = 0
         i = pos - 1

@@ -316,7 +316,7 @@ class SpanIndex:
                 lo += 1
             if hi & 1:
                 hi -= 1
-                if tree[hi] > a + 1:
+                if tree[hi] > a:
                     stack.append(hi)
             lo //= 2
             hi //= 2

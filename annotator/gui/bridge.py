@@ -10,6 +10,7 @@ from annotator.core.document import Document, DocumentStatus
 from annotator.core.edits import AppliedEdit, Edit, describe
 from annotator.core.errors import AnnotatorError
 from annotator.core.ids import DocumentId
+from annotator.gui.versions import KnownVersions
 from annotator.services.project import Project
 
 log = logging.getLogger("annotator.gui")
@@ -33,6 +34,8 @@ class ProjectBridge(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._project: Project | None = None
+        self.versions = KnownVersions()
+        """Span and relation versions after this window's own edits (see gui.versions)."""
 
     @property
     def project(self) -> Project | None:
@@ -46,6 +49,7 @@ class ProjectBridge(QObject):
     def set_project(self, project: Project | None) -> None:
         previous = self._project
         self._project = project
+        self.versions.clear()
         self.projectChanged.emit(project)
         if previous is not None and previous is not project:
             previous.close()
@@ -64,6 +68,7 @@ class ProjectBridge(QObject):
             log.exception("edit failed unexpectedly: %s", what)
             self.failed.emit(what, error)
             return None
+        self.versions.note(applied.changes)
         self.changed.emit(applied.changes)
         self.saved.emit(what)
         return applied

@@ -297,7 +297,7 @@ class DocumentListDock(QDockWidget):
         self._current = document_id
         self._select_row_of(document_id, emit=False)
 
-    def move(self, step: int) -> bool:
+    def step(self, step: int) -> bool:
         """Open the next (``step`` 1) or previous (-1) document of the list."""
         count = self.model.rowCount()
         if count == 0:

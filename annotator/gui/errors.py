@@ -71,10 +71,10 @@ class CrashHandler:
 
     def install(self) -> None:
         self._previous = sys.excepthook
-        sys.excepthook = self  # type: ignore[assignment]
+        sys.excepthook = self
 
     def uninstall(self) -> None:
-        if sys.excepthook is self and self._previous is not None:  # type: ignore[comparison-overlap]
+        if sys.excepthook is self and self._previous is not None:
             sys.excepthook = self._previous
 
     def __call__(

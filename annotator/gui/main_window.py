@@ -46,7 +46,7 @@ from annotator.gui.guidelines_dock import GuidelinesDock
 from annotator.gui.importer import ImportRunner
 from annotator.gui.labelling import Labelling
 from annotator.gui.navigation import next_unfinished
-from annotator.gui.palette import PaletteDock
+from annotator.gui.palette import PaletteDock, swatch
 from annotator.gui.project_dialogs import (
     NewProjectDialog,
     ask_annotator_name,
@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.viewer.setObjectName("documentViewer")
         central = QWidget()
         central.setObjectName("workspace")
+        self._workspace = central
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -178,7 +179,7 @@ class MainWindow(QMainWindow):
             # Plain keys (labels, Delete, Alt+arrows) act only while the text or span list
             # has the focus: typing in a search box or a form field must stay typing.
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.centralWidget().addAction(action)
+            self._workspace.addAction(action)
             self.spans.addAction(action)
         else:
             self.addAction(action)
@@ -258,14 +259,14 @@ class MainWindow(QMainWindow):
 
         self.next_action = self._action(
             "&Next Document",
-            lambda: self.documents.move(1),
+            lambda: self.documents.step(1),
             ["Alt+Down", "Ctrl+PgDown"],
             icon=sp.SP_ArrowDown,
             tip="Open the next document of the list (Alt+Down)",
         )
         self.previous_action = self._action(
             "&Previous Document",
-            lambda: self.documents.move(-1),
+            lambda: self.documents.step(-1),
             ["Alt+Up", "Ctrl+PgUp"],
             icon=sp.SP_ArrowUp,
             tip="Open the previous document of the list (Alt+Up)",
@@ -377,7 +378,7 @@ class MainWindow(QMainWindow):
         menu = self.annotate_menu
         menu.clear()
         for action in self._label_actions:
-            self.centralWidget().removeAction(action)
+            self._workspace.removeAction(action)
             self.spans.removeAction(action)
             action.deleteLater()
         self._label_actions = []
@@ -390,12 +391,7 @@ class MainWindow(QMainWindow):
                 tip=label.description,
                 local=True,
             )
-            action.setIcon(
-                self.palette_dock.model.data(
-                    self.palette_dock.model.index(project.schema.labels.index(label), 0),
-                    Qt.ItemDataRole.DecorationRole,
-                )
-            )
+            action.setIcon(swatch(label.color))
             self._label_actions.append(action)
             menu.addAction(action)
         if self._label_actions:
@@ -574,9 +570,10 @@ class MainWindow(QMainWindow):
         except AnnotatorError as error:
             show_error(self, "Cannot reload the document", error)
             return
+        reopened = OpenDocument.from_annotated(annotated)
         self.open_document_ = None
-        self._show_document(OpenDocument.from_annotated(annotated))
-        if selected and self.open_document_ and self.open_document_.span(selected):
+        self._show_document(reopened)
+        if selected and reopened.span(selected):
             self.viewer.select_span(selected, scroll=False)
         self.documents.model.refresh([opened.id])
 

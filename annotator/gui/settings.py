@@ -40,7 +40,9 @@ class Settings:
         value = self._qsettings.value("projects/recent", [])
         if isinstance(value, str):  # QSettings returns a lone string for a one-item list
             value = [value]
-        return [Path(str(item)) for item in value or [] if item]
+        if not isinstance(value, list | tuple):
+            return []
+        return [Path(str(item)) for item in value if item]
 
     def add_recent_project(self, folder: Path) -> None:
         folder = folder.resolve()

@@ -14,7 +14,8 @@ class EditCommand(QUndoCommand):
     """Redo applies the edit through the bridge and keeps its inverse; undo applies that.
 
     A step that fails (stale data, database error) marks the command obsolete, so the stack
-    drops it instead of recording something that did not happen.
+    drops it instead of recording something that did not happen. Expected versions are rebased
+    before each step (see :mod:`annotator.gui.versions`).
     """
 
     def __init__(self, bridge: ProjectBridge, edit: Edit) -> None:
@@ -24,7 +25,8 @@ class EditCommand(QUndoCommand):
         self._backward: Edit | None = None
 
     def redo(self) -> None:
-        applied = self._bridge.apply(self._forward, self.text())
+        forward = self._bridge.versions.rebase(self._forward)
+        applied = self._bridge.apply(forward, self.text())
         if applied is None:
             self.setObsolete(True)
             return
@@ -34,7 +36,8 @@ class EditCommand(QUndoCommand):
         if self._backward is None:
             self.setObsolete(True)
             return
-        applied = self._bridge.apply(self._backward, f"Undo {self.text()}")
+        backward = self._bridge.versions.rebase(self._backward)
+        applied = self._bridge.apply(backward, f"Undo {self.text()}")
         if applied is None:
             self.setObsolete(True)
             return
@@ -52,7 +55,7 @@ class UndoStacks(QObject):
 
     def activate(self, document_id: DocumentId | None) -> None:
         if document_id is None:
-            self.group.setActiveStack(None)
+            self.group.setActiveStack(None)  # type: ignore[arg-type]
             return
         stack = self._stacks.get(document_id)
         if stack is None:
@@ -65,7 +68,7 @@ class UndoStacks(QObject):
 
     def push(self, edit: Edit) -> bool:
         """Apply ``edit`` as an undoable step of the active document; False when it failed."""
-        stack = self.group.activeStack()
+        stack: QUndoStack | None = self.group.activeStack()
         if stack is None:
             return self._bridge.apply(edit) is not None
         before = stack.index()
@@ -75,7 +78,7 @@ class UndoStacks(QObject):
 
     def clear(self) -> None:
         """Forget every stack (another project was opened)."""
-        self.group.setActiveStack(None)
+        self.group.setActiveStack(None)  # type: ignore[arg-type]
         for stack in self._stacks.values():
             self.group.removeStack(stack)
             stack.deleteLater()

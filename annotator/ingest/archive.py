@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import PurePosixPath
 
-from annotator.ingest.items import FailureCode, IngestFailure, Refused
+from annotator.ingest.items import FailureCode, IngestFailure, RefusedError
 from annotator.ingest.options import MIB, IngestOptions
 from annotator.ingest.sources import Entry, is_skipped, read_limited
 
@@ -60,7 +60,7 @@ def zip_entries(
     """
     try:
         archive = _open(entry, options, budget)
-    except Refused as refused:
+    except RefusedError as refused:
         yield _fail(entry, refused.reason, FailureCode(refused.code))
         return
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
@@ -105,9 +105,8 @@ def _member(
         reason = "refused archive entry: symbolic link"
     elif info.flag_bits & 0x1:
         reason = "refused archive entry: encrypted"
-    elif (
-        info.file_size > RATIO_FLOOR
-        and info.file_size > options.zip_max_ratio * max(info.compress_size, 1)
+    elif info.file_size > RATIO_FLOOR and info.file_size > options.zip_max_ratio * max(
+        info.compress_size, 1
     ):
         ratio = info.file_size / max(info.compress_size, 1)
         reason = (

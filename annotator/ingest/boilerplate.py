@@ -40,13 +40,27 @@ _PROMPTS = (
     _rule("paywall", r"subscribe (now |today )?(to|for|and)\b.*", 12),
     _rule("paywall", r"(already (a subscriber|a member|have an account|registered))\b.*", 16),
     _rule("paywall", r"(to )?continue reading\b.*", 14),
-    _rule("paywall", r"(this|the) (article|story|content|page) is (only )?(available|reserved|for)\b.*", 20),
-    _rule("paywall", r"you('ve| have) (reached|read|used) (your|all|the)\b.*(limit|articles|stories)\b.*", 24),
+    _rule(
+        "paywall",
+        r"(this|the) (article|story|content|page) is (only )?(available|reserved|for)\b.*",
+        20,
+    ),
+    _rule(
+        "paywall",
+        r"you('ve| have) (reached|read|used) (your|all|the)\b.*(limit|articles|stories)\b.*",
+        24,
+    ),
     _rule("paywall", r"(get|enjoy|unlock|gain) (unlimited|full|instant|digital)\b.*access\b.*", 20),
-    _rule("paywall", r"(become a (member|subscriber|supporter)|support (our|independent) journalism)\b.*", 20),
+    _rule(
+        "paywall",
+        r"(become a (member|subscriber|supporter)|support (our|independent) journalism)\b.*",
+        20,
+    ),
     _rule("paywall", r"(sign ?up|subscribe|register|join|get)\b.{0,60}\bnewsletters?\b.*", 16),
     _rule("paywall", r".{0,80}\bnewsletters?\b.{0,40}\b(inbox|sign ?up)\b.*", 20),
-    _rule("paywall", r"by (signing up|subscribing|registering|clicking)\b.*\b(privacy|terms)\b.*", 40),
+    _rule(
+        "paywall", r"by (signing up|subscribing|registering|clicking)\b.*\b(privacy|terms)\b.*", 40
+    ),
     _rule("paywall", r"(free trial|start (your|a) (free )?trial|cancel any ?time)\b.*", 16),
     _rule("cookies", r"(we|this (site|website)) uses? cookies\b.*", 40),
     _rule("cookies", r"(accept|reject|manage) (all )?cookies" + _END, 4),
@@ -55,10 +69,11 @@ _LINES = (
     *_PROMPTS,
     _rule(
         "advertisement",
-        r"(advertisement|advertising|ad|ads|sponsored( content)?|promoted( content)?|paid (post|content)"
-        r"|story continues below( advertisement)?|article continues (below|after (this )?advertisement)"
-        r"|scroll (down )?to continue( with content)?|skip (this )?ad|continue reading (below|the main story))"
-        + _END,
+        r"(advertisement|advertising|ad|ads|sponsored( content)?|promoted( content)?"
+        r"|paid (post|content)|story continues below( advertisement)?"
+        r"|article continues (below|after (this )?advertisement)"
+        r"|scroll (down )?to continue( with content)?|skip (this )?ad"
+        r"|continue reading (below|the main story))" + _END,
         6,
     ),
     _rule(
@@ -70,8 +85,9 @@ _LINES = (
     _rule("related links", r"(read|see|watch|listen)( (more|also|next|now|live))?\s*:\s*.*", 16),
     _rule(
         "related links",
-        r"(read more|related( (stories|articles|coverage|content|topics|links))?|recommended( for you)?"
-        r"|trending( now)?|most (read|popular|viewed)|more (from|on) .{0,40}|up next|next up|now playing"
+        r"(read more|related( (stories|articles|coverage|content|topics|links))?"
+        r"|recommended( for you)?|trending( now)?|most (read|popular|viewed)"
+        r"|more (from|on) .{0,40}|up next|next up|now playing"
         r"|watch now|latest (news|videos)|you (may|might) (also )?like)" + _END,
         8,
     ),
@@ -120,7 +136,7 @@ def words(segment: str) -> int:
 
 
 def ends_sentence(segment: str) -> bool:
-    """Whether ``segment`` ends like a sentence (``.``, ``!``, ``?``, maybe with a closing quote)."""
+    """Whether ``segment`` ends like a sentence: ``.``, ``!``, ``?``, maybe a closing quote."""
     return _SENTENCE_END.search(segment[-8:]) is not None
 
 

@@ -1,4 +1,4 @@
-"""Cleaning scraped plain text: whitespace, paragraphs, boilerplate, glued sentences, header metadata.
+"""Scraped plain text cleaned: whitespace, paragraphs, boilerplate, glued sentences, metadata.
 
 Input is normalised text (``normalize_text``). The text is cut into segments at line breaks and
 at runs of three or more spaces (what markup removal leaves between blocks); each segment is
@@ -139,7 +139,7 @@ class _Header:
 
 
 def _dateline(text: str, header: _Header) -> bool:
-    if words(text) > 16 or ends_sentence(text) and not text.endswith(("M.", "m.")):
+    if words(text) > 16 or (ends_sentence(text) and not text.endswith(("M.", "m."))):
         return False
     lead = _DATELINE_LEAD.match(text)
     found = search_date(text)
@@ -177,7 +177,8 @@ def _take_header(segments: list[_Segment], header: _Header, *, find_title: bool)
             and position == 0
             and not is_last
             and 2 <= words(text) <= 25
-            and not text.endswith((".", ":", ";", ","))
+            and not ends_sentence(text)
+            and not text.endswith((":", ";", ","))
             and any(char.isalpha() for char in text)
         ):
             header.title = text

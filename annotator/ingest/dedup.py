@@ -59,7 +59,9 @@ class NearDuplicateIndex(Generic[K]):
         with np.errstate(over="ignore"):
             products = values.astype(np.uint64) * _ROW_MULTIPLIERS
             keys = products.reshape(self.bands, self.rows).sum(axis=1, dtype=np.uint64)
-            return keys + np.arange(self.bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+            offsets = np.arange(self.bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+            result: npt.NDArray[np.uint64] = keys + offsets
+            return result
 
     def add(self, key: K, signature: bytes) -> None:
         """Index ``key``; an empty signature (a text without words) is ignored."""

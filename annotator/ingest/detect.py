@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from annotator.ingest.encoding import bom_encoding
-from annotator.ingest.items import FailureCode, Refused
+from annotator.ingest.items import FailureCode, RefusedError
 from annotator.ingest.options import FormatName
 
 Kind = Literal["text", "html", "jsonl", "json", "csv", "tsv", "zip"]
@@ -28,23 +28,42 @@ EXTENSIONS: dict[str, Kind] = {
     ".zip": "zip",
 }
 UNSUPPORTED = frozenset(
-    {".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".epub",
-     ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".tar", ".xml"}
+    {
+        ".pdf",
+        ".doc",
+        ".docx",
+        ".odt",
+        ".rtf",
+        ".xls",
+        ".xlsx",
+        ".ods",
+        ".ppt",
+        ".pptx",
+        ".epub",
+        ".gz",
+        ".tgz",
+        ".bz2",
+        ".xz",
+        ".7z",
+        ".rar",
+        ".tar",
+        ".xml",
+    }
 )
 """Extensions refused outright (office documents, other archives, bare XML)."""
 SNIFF_BYTES = 4096
 _HTML_MARKERS = ("<html", "<!doctype html", "<head", "<body", "<article", "<p>", "<div")
 
 
-def _unsupported(what: str) -> Refused:
-    return Refused(
+def _unsupported(what: str) -> RefusedError:
+    return RefusedError(
         f"unsupported file type ({what}): import text, HTML, JSONL, JSON, CSV, TSV or zip",
         FailureCode.BINARY,
     )
 
 
 def kind_from_name(name: str) -> Kind | None:
-    """The kind an extension names, if it names one; raises ``Refused`` for unsupported ones."""
+    """The kind an extension names, if any; raises ``RefusedError`` for unsupported ones."""
     dot = name.rfind(".")
     if dot <= 0:
         return None
@@ -56,7 +75,7 @@ def kind_from_name(name: str) -> Kind | None:
 
 def sniff(head: bytes) -> Kind:
     """The kind of a file from its first bytes; plain text when nothing else fits (binary data
-    is refused later, when it is decoded). Raises ``Refused`` for XML that is not HTML."""
+    is refused later, when it is decoded). Raises ``RefusedError`` for XML that is not HTML."""
     if head.startswith(b"PK\x03\x04"):
         return "zip"
     codec = bom_encoding(head) or "utf-8"
@@ -67,7 +86,7 @@ def sniff(head: bytes) -> Kind:
         return "json"
     if any(marker in start[:2048] for marker in _HTML_MARKERS):
         return "html"
-    if start.startswith("<?xml") or start.startswith("<!doctype"):
+    if start.startswith(("<?xml", "<!doctype")):
         raise _unsupported("XML")
     return "text"
 

@@ -7,7 +7,7 @@ import re
 
 from charset_normalizer import from_bytes
 
-from annotator.ingest.items import FailureCode, Refused
+from annotator.ingest.items import FailureCode, RefusedError
 
 SAMPLE_BYTES = 64 * 1024
 """How much of a streamed file is looked at to choose its encoding."""
@@ -34,7 +34,9 @@ _MAGIC = (
     (b"\x7fELF", "a program"),
     (b"MZ", "a Windows program"),
 )
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I
+)
 _SINGLE_BYTE_WESTERN = {"ascii", "latin_1", "iso8859_1", "iso8859_15"}
 _UTF8 = {"utf_8", "utf-8", "utf8"}
 
@@ -101,19 +103,19 @@ def detect_encoding(sample: bytes, *, complete: bool, html: bool = False) -> str
     """Choose the codec for ``sample`` (the whole file when ``complete``, else its start).
 
     Order: BOM, UTF-16 without BOM, valid UTF-8, the HTML ``<meta charset>``, then
-    charset-normalizer for legacy encodings. Raises ``Refused`` for binary data.
+    charset-normalizer for legacy encodings. Raises ``RefusedError`` for binary data.
     """
     codec = bom_encoding(sample)
     if codec is not None:
         return codec
     kind = binary_kind(sample)
     if kind is not None:
-        raise Refused(f"refused binary file: this looks like {kind}", FailureCode.BINARY)
+        raise RefusedError(f"refused binary file: this looks like {kind}", FailureCode.BINARY)
     if b"\x00" in sample:
         codec = _utf16_without_bom(sample)
         if codec is not None:
             return codec
-        raise Refused("refused binary file: it contains NUL bytes", FailureCode.BINARY)
+        raise RefusedError("refused binary file: it contains NUL bytes", FailureCode.BINARY)
     if _decodes(sample, "utf-8", complete=complete):
         return "utf-8"
     if html:
@@ -122,19 +124,19 @@ def detect_encoding(sample: bytes, *, complete: bool, html: bool = False) -> str
             return declared
     guess = _guess_legacy(sample if complete else sample[:SAMPLE_BYTES])
     if guess is None:
-        raise Refused(
+        raise RefusedError(
             "refused: not text in any encoding that could be detected", FailureCode.BINARY
         )
     return guess
 
 
 def decode_document(data: bytes, *, html: bool = False) -> str:
-    """Decode a whole file; raises ``Refused`` for binary or undecodable data."""
+    """Decode a whole file; raises ``RefusedError`` for binary or undecodable data."""
     codec = detect_encoding(data, complete=True, html=html)
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise Refused(
+        raise RefusedError(
             f"refused: cannot decode as {codec} at byte offset {exc.start}", FailureCode.BINARY
         ) from exc
 
@@ -143,18 +145,18 @@ def decode_fragment(raw: bytes, codec: str) -> str:
     """Decode one line or record of a streamed file whose encoding was chosen from its start.
 
     A line that is not valid in the file's encoding (a legacy byte after an ASCII start) is
-    decoded on its own; raises ``Refused`` when that fails too.
+    decoded on its own; raises ``RefusedError`` when that fails too.
     """
     try:
         return raw.decode(codec)
     except UnicodeDecodeError as exc:
         if codecs.lookup(codec).name.replace("-", "_") not in _UTF8:
-            raise Refused(
+            raise RefusedError(
                 f"cannot decode as {codec} at byte {exc.start} of the record", FailureCode.BINARY
             ) from exc
     if b"\x00" in raw:
-        raise Refused("refused binary data: the record contains NUL bytes", FailureCode.BINARY)
+        raise RefusedError("refused binary data: the record contains NUL bytes", FailureCode.BINARY)
     for candidate in ("cp1252", _guess_legacy(raw)):
         if candidate is not None and _decodes(raw, candidate, complete=True):
             return raw.decode(candidate)
-    raise Refused("cannot decode the record in any detected encoding", FailureCode.BINARY)
+    raise RefusedError("cannot decode the record in any detected encoding", FailureCode.BINARY)

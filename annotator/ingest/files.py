@@ -8,7 +8,7 @@ from annotator.core.document import DocumentDraft, RawSource
 from annotator.ingest.clean import clean_scraped_text
 from annotator.ingest.encoding import decode_document
 from annotator.ingest.html import extract_article
-from annotator.ingest.items import FailureCode, Refused
+from annotator.ingest.items import FailureCode, RefusedError
 from annotator.ingest.normalize import normalize_text
 from annotator.ingest.options import IngestOptions
 
@@ -59,7 +59,7 @@ def text_to_draft(data: bytes, options: IngestOptions, *, name: str) -> Document
             raw=_raw(name, data, "text/plain", options),
         )
     if not draft.text:
-        raise Refused("the file holds no text", FailureCode.NO_TEXT)
+        raise RefusedError("the file holds no text", FailureCode.NO_TEXT)
     return draft
 
 

@@ -1,4 +1,4 @@
-"""HTML pages to article text and metadata: hardened lxml parse, box pruning, trafilatura extraction.
+"""HTML pages to article text and metadata: hardened lxml parse, box pruning, trafilatura.
 
 Nothing is rendered or fetched. Markup that declares entities (``<!ENTITY``, an internal DTD
 subset) is refused before parsing; the parser itself never loads DTDs or touches the network,
@@ -18,12 +18,10 @@ from typing import Any
 
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
-from trafilatura import bare_extraction
-from trafilatura.settings import Extractor
 
 from annotator.ingest.clean import clean_scraped_text
 from annotator.ingest.dates import parse_date
-from annotator.ingest.items import FailureCode, Refused
+from annotator.ingest.items import FailureCode, RefusedError
 from annotator.ingest.normalize import normalize_text
 from annotator.ingest.options import NbspPolicy
 
@@ -36,7 +34,7 @@ _BOX_PATTERN = (
     "paywall|regwall|pay-wall|subscri|signup|sign-up|newsletter|piano|tp-modal|tp-container"
     "|email-capture|inline-cta|promo|video-list|video-playlist|related|recommend"
 )
-"""Class or id words of boxes trafilatura keeps; it already drops share, social, ad, cookie boxes."""
+"""Class or id words of boxes trafilatura keeps (it drops share, social, ad and cookie boxes)."""
 _BOX_XPATH = etree.XPath(
     "//body//*[self::div or self::section or self::aside or self::p or self::span or self::ul"
     " or self::figure][re:test(@class, $pattern, 'i') or re:test(@id, $pattern, 'i')]",
@@ -66,7 +64,7 @@ class HtmlArticle:
 def check_markup(text: str) -> None:
     """Refuse markup that declares entities: they would be expanded or resolved elsewhere."""
     if _ENTITY_DECLARATION.search(text):
-        raise Refused(
+        raise RefusedError(
             "refused: the markup declares entities (<!ENTITY> or a DTD subset); "
             "entities are never expanded",
             FailureCode.HOSTILE,
@@ -86,9 +84,9 @@ def parse_html(text: str) -> HtmlElement:
     try:
         tree = document_fromstring(_XML_DECLARATION.sub("", text, count=1), parser=parser)
     except (etree.ParserError, ValueError) as exc:
-        raise Refused(f"cannot parse the HTML: {exc}", FailureCode.MALFORMED) from exc
+        raise RefusedError(f"cannot parse the HTML: {exc}", FailureCode.MALFORMED) from exc
     if not isinstance(tree, HtmlElement):
-        raise Refused("cannot parse the HTML", FailureCode.MALFORMED)
+        raise RefusedError("cannot parse the HTML", FailureCode.MALFORMED)
     return tree
 
 
@@ -121,7 +119,7 @@ def prune_boxes(tree: HtmlElement) -> None:
 
 
 def _language(tree: HtmlElement) -> str:
-    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    lang = str(tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or "")
     if not lang:
         found = tree.xpath(
             "//meta[translate(@http-equiv,'CONTENTLAG','contentlag')='content-language']/@content"
@@ -131,8 +129,13 @@ def _language(tree: HtmlElement) -> str:
     return lang.strip().replace("_", "-")
 
 
-def _extractor(url: str) -> Extractor:
-    return Extractor(
+def _extract(tree: HtmlElement, url: str) -> Any:
+    """trafilatura's extraction (imported here: it takes a fifth of a second to import)."""
+    from trafilatura import bare_extraction
+    from trafilatura.settings import Extractor
+
+    dates: dict[str, Any] = {"original_date": True, "extensive_search": False}
+    options = Extractor(
         output_format="python",
         comments=False,
         tables=True,
@@ -141,8 +144,9 @@ def _extractor(url: str) -> Extractor:
         dedup=False,
         url=url or None,
         with_metadata=True,
-        date_params={"original_date": True, "extensive_search": False},
+        date_params=dates,
     )
+    return bare_extraction(tree, options=options)
 
 
 def _drop_title_line(text: str, title: str) -> str:
@@ -153,19 +157,19 @@ def _drop_title_line(text: str, title: str) -> str:
 
 
 def extract_article(markup: str, *, url: str = "", nbsp: NbspPolicy = "keep") -> HtmlArticle:
-    """The article in ``markup`` (a decoded page). Raises ``Refused`` when there is none."""
+    """The article in ``markup`` (a decoded page). Raises ``RefusedError`` when there is none."""
     check_markup(markup)
     tree = parse_html(markup)
     language = _language(tree)
     prune_boxes(tree)
-    document = bare_extraction(tree, options=_extractor(url))
+    document = _extract(tree, url)
     if document is None or isinstance(document, dict) or not document.text:
-        raise Refused("no article text found in the page", FailureCode.NO_TEXT)
+        raise RefusedError("no article text found in the page", FailureCode.NO_TEXT)
     title = _WS.sub(" ", document.title or "").strip()
     text = _drop_title_line(normalize_text(document.text, nbsp=nbsp), title)
     cleaned = clean_scraped_text(text, find_title=False, find_header=True)
     if not cleaned.text.strip():
-        raise Refused("no article text left after removing boilerplate", FailureCode.NO_TEXT)
+        raise RefusedError("no article text left after removing boilerplate", FailureCode.NO_TEXT)
     extra: dict[str, Any] = {}
     for key in ("description", "categories", "tags", "image"):
         value = getattr(document, key, None)

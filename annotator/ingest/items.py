@@ -32,7 +32,7 @@ class FailureCode(StrEnum):
     """A parser failed unexpectedly on this input."""
 
 
-class Refused(InputFileError):
+class RefusedError(InputFileError):
     """Raised inside ingest when one input is refused; turned into an ``IngestFailure``."""
 
     def __init__(self, reason: str, code: FailureCode, *, line: int | None = None) -> None:
@@ -87,7 +87,9 @@ class IngestFailure:
 IngestItem = IngestedDocument | IngestFailure
 
 
-def failure(origin: str, file: str, refused: Refused, line: int | None = None) -> IngestFailure:
+def failure(
+    origin: str, file: str, refused: RefusedError, line: int | None = None
+) -> IngestFailure:
     """Turn a refusal raised for one input into the failure item reported for it."""
     return IngestFailure(
         origin=origin,

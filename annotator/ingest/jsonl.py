@@ -28,7 +28,9 @@ def jsonl_units(
                 origin = f"{entry.name}:{number}"
                 if raw is None:
                     yield IngestFailure(
-                        origin, entry.name, number,
+                        origin,
+                        entry.name,
+                        number,
                         f"refused: the line is longer than {options.max_record_bytes:,} bytes",
                         FailureCode.TOO_LARGE,
                     )

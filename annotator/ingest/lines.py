@@ -72,7 +72,7 @@ def split_lines(chunks: Iterable[bytes], limit: int) -> Iterator[tuple[int, byte
 def open_lines(stream: IO[bytes], limit: int) -> Lines:
     """Choose the encoding from the start of ``stream`` and iterate its lines.
 
-    Raises ``Refused`` when the start is binary.
+    Raises ``RefusedError`` when the start is binary.
     """
     head = stream.read(SAMPLE_BYTES)
     codec = detect_encoding(head, complete=len(head) < SAMPLE_BYTES)

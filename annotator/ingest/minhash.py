@@ -106,7 +106,7 @@ def decode(data: bytes) -> U32:
 
 
 def similarity(first: bytes, second: bytes) -> float:
-    """Estimated Jaccard similarity of the shingle sets behind two signatures (0 if one is empty)."""
+    """Estimated Jaccard similarity of the shingles behind two signatures (0 if one is empty)."""
     if not first or not second:
         return 0.0
     return float(np.count_nonzero(decode(first) == decode(second))) / NUM_HASHES

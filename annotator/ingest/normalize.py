@@ -25,7 +25,7 @@ _LINE_BREAKS = {
 }
 _CONTROLS = {
     cp: None
-    for cp in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
+    for cp in [*range(0x20), 0x7F, *range(0x80, 0xA0)]
     if cp not in (0x09, 0x0A) and cp not in _LINE_BREAKS
 }
 _TABLE: dict[int, str | None] = {**_CONTROLS, **_LINE_BREAKS, 0xFEFF: None}

@@ -1,4 +1,4 @@
-"""JSON and CSV records to drafts: field detection, overrides, dotted paths, the rest into metadata."""
+"""JSON and CSV records to drafts: field detection, overrides, dotted paths, rest as metadata."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from annotator.core.document import DocumentDraft, RawSource
 from annotator.ingest.clean import clean_scraped_text
 from annotator.ingest.dates import parse_date
 from annotator.ingest.html import extract_article
-from annotator.ingest.items import FailureCode, Refused
+from annotator.ingest.items import FailureCode, RefusedError
 from annotator.ingest.normalize import normalize_text
 from annotator.ingest.options import IngestOptions
 
@@ -19,24 +19,75 @@ ROLES = ("text", "html", "title", "url", "date", "id", "source")
 
 CANDIDATES: Mapping[str, tuple[str, ...]] = {
     "text": (
-        "text", "body", "content", "article", "maintext", "articletext", "articlebody",
-        "fulltext", "bodytext", "story", "storytext", "contenttext", "plaintext", "document",
+        "text",
+        "body",
+        "content",
+        "article",
+        "maintext",
+        "articletext",
+        "articlebody",
+        "fulltext",
+        "bodytext",
+        "story",
+        "storytext",
+        "contenttext",
+        "plaintext",
+        "document",
     ),
-    "html": ("html", "rawhtml", "contenthtml", "bodyhtml", "articlehtml", "pagehtml", "htmlcontent"),
+    "html": (
+        "html",
+        "rawhtml",
+        "contenthtml",
+        "bodyhtml",
+        "articlehtml",
+        "pagehtml",
+        "htmlcontent",
+    ),
     "title": ("title", "headline", "heading", "articletitle", "pagetitle", "head"),
     "url": (
-        "url", "link", "href", "sourceurl", "articleurl", "canonicalurl", "canonical", "uri",
-        "permalink", "webpageurl", "webpage",
+        "url",
+        "link",
+        "href",
+        "sourceurl",
+        "articleurl",
+        "canonicalurl",
+        "canonical",
+        "uri",
+        "permalink",
+        "webpageurl",
+        "webpage",
     ),
     "date": (
-        "date", "published", "publishdate", "publishedat", "pubdate", "datepublished",
-        "publicationdate", "datepublish", "publishedtime", "publishedon", "createdat", "created",
-        "timestamp", "datetime", "time",
+        "date",
+        "published",
+        "publishdate",
+        "publishedat",
+        "pubdate",
+        "datepublished",
+        "publicationdate",
+        "datepublish",
+        "publishedtime",
+        "publishedon",
+        "createdat",
+        "created",
+        "timestamp",
+        "datetime",
+        "time",
     ),
     "id": ("id", "docid", "documentid", "articleid", "guid", "uuid", "externalid", "key", "uid"),
     "source": (
-        "source", "outlet", "site", "sitename", "publisher", "domain", "sourcedomain", "sourcename",
-        "publication", "newspaper", "media", "feed",
+        "source",
+        "outlet",
+        "site",
+        "sitename",
+        "publisher",
+        "domain",
+        "sourcedomain",
+        "sourcename",
+        "publication",
+        "newspaper",
+        "media",
+        "feed",
     ),
 }
 """Field names recognised for each role, compared lower-case without punctuation, best first."""
@@ -86,7 +137,7 @@ def _override(options: IngestOptions, role: str) -> str | None:
 
 
 def resolve_fields(record: Mapping[str, Any], options: IngestOptions) -> dict[str, _Found]:
-    """Which field plays which role; raises ``Refused`` when an overridden field is missing."""
+    """Which field plays which role; raises ``RefusedError`` when an overridden field is missing."""
     by_norm: dict[str, str] = {}
     for key in record:
         by_norm.setdefault(_norm(key), key)
@@ -97,16 +148,18 @@ def resolve_fields(record: Mapping[str, Any], options: IngestOptions) -> dict[st
         if wanted is not None:
             hit = _lookup(record, wanted)
             if hit is None:
-                raise Refused(f"field '{wanted}' (set for {role}) is missing", FailureCode.NO_TEXT)
+                raise RefusedError(
+                    f"field '{wanted}' (set for {role}) is missing", FailureCode.NO_TEXT
+                )
             found[role] = hit
             continue
         if role == "html" and "text" in found:
             continue
         for candidate in CANDIDATES[role]:
-            key = by_norm.get(candidate)
-            if key is not None and key not in used and not _empty(record[key]):
-                found[role] = _Found(key, record[key])
-                used.add(key)
+            name = by_norm.get(candidate)
+            if name is not None and name not in used and not _empty(record[name]):
+                found[role] = _Found(name, record[name])
+                used.add(name)
                 break
     return found
 
@@ -120,7 +173,7 @@ def _as_text(value: Any, name: str) -> str:
         return value
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return "\n".join(value)
-    raise Refused(
+    raise RefusedError(
         f"field '{name}' holds {type(value).__name__}, not text", FailureCode.NO_TEXT
     )
 
@@ -153,7 +206,7 @@ def _metadata(record: Mapping[str, Any], consumed: set[str]) -> dict[str, Any]:
 def record_to_draft(
     record: Mapping[str, Any], options: IngestOptions, *, name: str, raw: bytes, media_type: str
 ) -> DocumentDraft:
-    """Map one record to a draft; raises ``Refused`` when it has no usable text."""
+    """Map one record to a draft; raises ``RefusedError`` when it has no usable text."""
     found = resolve_fields(record, options)
     consumed = {hit.key for hit in found.values() if hit.key is not None}
     metadata = _metadata(record, consumed)
@@ -189,14 +242,14 @@ def record_to_draft(
                 metadata.setdefault(key, value)
     else:
         fields = ", ".join(list(record)[:12]) or "none"
-        raise Refused(
+        raise RefusedError(
             "no text field (looked for text, body, content, article, html ...; set the text "
             f"field option); fields present: {fields}",
             FailureCode.NO_TEXT,
         )
     text = text.strip()
     if not text:
-        raise Refused("the text field is empty", FailureCode.NO_TEXT)
+        raise RefusedError("the text field is empty", FailureCode.NO_TEXT)
     return DocumentDraft(
         text=text,
         title=title,

@@ -1,4 +1,4 @@
-"""Sentence boundaries in scraped text: split for filtering, re-separate sentences glued by markup removal."""
+"""Sentence boundaries in scraped text: split for filtering, re-separate glued sentences."""
 
 from __future__ import annotations
 
@@ -48,7 +48,12 @@ def _straight_quotes(text: str) -> str:
             insert_before.append(i + 1)
         elif not balanced:
             continue
-        elif k % 2 == 0 and before in _OPEN_AFTER and i >= 2 and (text[i - 2].isalnum() or text[i - 2] in ")."):
+        elif (
+            k % 2 == 0
+            and before in _OPEN_AFTER
+            and i >= 2
+            and (text[i - 2].isalnum() or text[i - 2] in ").")
+        ):
             insert_before.append(i)
         elif k % 2 == 1 and before in _CLOSE_AFTER and after.isalnum():
             insert_before.append(i + 1)

@@ -1,4 +1,4 @@
-"""Where inputs come from: paths and folders walked lazily in sorted order, files read with limits."""
+"""Where inputs come from: paths and folders walked lazily in sorted order, reads with limits."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from annotator.ingest.items import FailureCode, IngestFailure, Refused
+from annotator.ingest.items import FailureCode, IngestFailure, RefusedError
 
 SKIPPED_NAMES = frozenset({"__MACOSX", "Thumbs.db", "desktop.ini"})
 """Names never imported (besides hidden names starting with a dot)."""
@@ -48,7 +48,10 @@ def _walk_dir(directory: Path) -> Iterator[Entry | IngestFailure]:
             children = sorted(scan, key=lambda child: child.name)
     except OSError as exc:
         yield IngestFailure(
-            str(directory), str(directory), None, f"cannot list the folder: {exc.strerror}",
+            str(directory),
+            str(directory),
+            None,
+            f"cannot list the folder: {exc.strerror}",
             FailureCode.UNREADABLE,
         )
         return
@@ -87,10 +90,10 @@ def walk(paths: Sequence[Path]) -> Iterator[Entry | IngestFailure]:
             )
 
 
-def too_large(limit: int, size: int | None = None) -> Refused:
+def too_large(limit: int, size: int | None = None) -> RefusedError:
     """The refusal for a file or entry over ``limit`` bytes."""
     found = f" ({size:,} bytes)" if size is not None else ""
-    return Refused(
+    return RefusedError(
         f"refused: the file is over the size limit of {limit:,} bytes{found}",
         FailureCode.TOO_LARGE,
     )
@@ -113,13 +116,13 @@ def read_file(path: Path, limit: int) -> bytes:
         return read_limited(stream, limit)
 
 
-READ_ERRORS = (Refused, UnicodeDecodeError, OSError, zipfile.BadZipFile, EOFError)
+READ_ERRORS = (RefusedError, UnicodeDecodeError, OSError, zipfile.BadZipFile, EOFError)
 """What reading a file or archive entry may raise for a bad input."""
 
 
 def read_failure(name: str, exc: Exception, *, line: int | None = None) -> IngestFailure:
     """The failure reported for a file whose reading stopped with one of ``READ_ERRORS``."""
-    if isinstance(exc, Refused):
+    if isinstance(exc, RefusedError):
         return IngestFailure(name, name, exc.line or line, exc.reason, exc.code)
     if isinstance(exc, UnicodeDecodeError):
         reason = f"cannot decode the file at byte {exc.start}; the rest was not read"

@@ -21,7 +21,7 @@ from annotator.ingest.items import (
     IngestedDocument,
     IngestFailure,
     IngestItem,
-    Refused,
+    RefusedError,
     failure,
 )
 from annotator.ingest.minhash import signature
@@ -63,7 +63,7 @@ def _file_draft(unit: FileUnit, options: IngestOptions) -> DocumentDraft:
     elif unit.path is not None:
         data = read_file(Path(unit.path), options.max_file_bytes)
     else:
-        raise Refused("nothing to read", FailureCode.UNREADABLE)
+        raise RefusedError("nothing to read", FailureCode.UNREADABLE)
     return file_to_draft(data, unit.kind, options, name=unit.origin)
 
 
@@ -74,15 +74,17 @@ def _record_draft(unit: RecordUnit, options: IngestOptions) -> DocumentDraft:
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise Refused(
+            raise RefusedError(
                 f"invalid JSON: {exc.msg} (column {exc.colno})", FailureCode.MALFORMED
             ) from exc
         if not isinstance(value, dict):
-            raise Refused(
+            raise RefusedError(
                 f"expected a JSON object, found {type(value).__name__}", FailureCode.MALFORMED
             )
         fields = value
-    return record_to_draft(fields, options, name=unit.origin, raw=unit.raw, media_type=unit.media_type)
+    return record_to_draft(
+        fields, options, name=unit.origin, raw=unit.raw, media_type=unit.media_type
+    )
 
 
 def process_unit(unit: Unit, options: IngestOptions) -> IngestItem:
@@ -94,7 +96,7 @@ def process_unit(unit: Unit, options: IngestOptions) -> IngestItem:
             draft = _file_draft(unit, options)
         else:
             draft = _record_draft(unit, options)
-    except Refused as refused:
+    except RefusedError as refused:
         return failure(unit.origin, file, refused, line)
     except OSError as exc:
         return IngestFailure(
@@ -103,7 +105,10 @@ def process_unit(unit: Unit, options: IngestOptions) -> IngestItem:
     except (RecursionError, MemoryError, ValueError, TypeError, AttributeError) as exc:
         # A parser (lxml, trafilatura, json) gave up on this input: report it, go on.
         return IngestFailure(
-            unit.origin, file, line, f"could not process: {type(exc).__name__}: {exc}",
+            unit.origin,
+            file,
+            line,
+            f"could not process: {type(exc).__name__}: {exc}",
             FailureCode.EXTRACTION,
         )
     mark = signature(draft.text) if options.signatures else b""

@@ -9,11 +9,11 @@ from annotator.core.errors import ProjectError
 
 
 def resources_dir() -> Path:
-    """``resources/`` of a checkout, or the copy installed as ``annotator.resources``."""
+    """``resources/`` of a checkout, or the copy installed inside the package."""
     checkout = Path(__file__).resolve().parents[2] / "resources"
     if checkout.is_dir():
         return checkout
-    return Path(str(resources.files("annotator.resources")))
+    return Path(str(resources.files("annotator"))) / "_resources"
 
 
 def resource(*parts: str) -> Path:

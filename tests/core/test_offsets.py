@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from annotator.core import offsets as offsets_module
 from annotator.core.errors import OffsetError, UserError
 from annotator.core.offsets import (
     OffsetConverter,
@@ -63,6 +67,20 @@ texts = st.one_of(
 )
 
 
+# Tables keep one offset per block of code points; small blocks put boundaries everywhere.
+block_sizes = st.sampled_from([1, 2, 3, 5, 128])
+
+
+@contextmanager
+def block_size(size: int) -> Iterator[None]:
+    original = offsets_module._BLOCK
+    offsets_module._BLOCK = size
+    try:
+        yield
+    finally:
+        offsets_module._BLOCK = original
+
+
 def ref_utf16(text: str, i: int) -> int:
     return len(text[:i].encode("utf-16-le")) // 2
 
@@ -111,13 +129,19 @@ def test_formats_example_lengths_and_errors() -> None:
 # -- round trips against a brute-force reference --------------------------------------------
 
 
-@given(texts)
-@example("")
-@example("😀")
-@example("a😀b")
-@example("👩\u200d👩\u200d👧🇺🇳e\u0301\u00a0中")
-def test_every_code_point_offset_round_trips(text: str) -> None:
-    conv = OffsetConverter(text)
+@given(texts, block_sizes)
+@example("", 128)
+@example("😀", 1)
+@example("a😀b", 2)
+@example("👩\u200d👩\u200d👧🇺🇳e\u0301\u00a0中", 3)
+@example("😀" * 300 + "é" * 300, 128)
+def test_every_code_point_offset_round_trips(text: str, block: int) -> None:
+    with block_size(block):
+        conv = OffsetConverter(text)
+        check_every_offset(conv, text)
+
+
+def check_every_offset(conv: OffsetConverter, text: str) -> None:
     assert conv.utf16_length == len(text.encode("utf-16-le")) // 2 == utf16_length(text)
     assert conv.utf8_length == len(text.encode("utf-8")) == utf8_length(text)
     assert conv.has_astral == any(ord(c) >= 0x10000 for c in text)
@@ -134,11 +158,16 @@ def test_every_code_point_offset_round_trips(text: str) -> None:
         assert convert_offset(conv, i, Unit.CODE_POINT, Unit.CODE_POINT) == i
 
 
-@given(texts)
-@example("😀x")
-@example("é中😀")
-def test_offsets_inside_a_character_raise(text: str) -> None:
-    conv = OffsetConverter(text)
+@given(texts, block_sizes)
+@example("😀x", 1)
+@example("é中😀", 2)
+def test_offsets_inside_a_character_raise(text: str, block: int) -> None:
+    with block_size(block):
+        conv = OffsetConverter(text)
+        check_offsets_inside_characters(conv, text)
+
+
+def check_offsets_inside_characters(conv: OffsetConverter, text: str) -> None:
     utf16_boundaries = {ref_utf16(text, i) for i in range(len(text) + 1)}
     for u in range(conv.utf16_length + 1):
         if u not in utf16_boundaries:
@@ -153,7 +182,10 @@ def test_offsets_inside_a_character_raise(text: str) -> None:
 
 @given(texts, st.data())
 def test_spans_convert_like_their_ends(text: str, data: st.DataObject) -> None:
-    conv = OffsetConverter(text)
+    with block_size(data.draw(block_sizes)):
+        conv = OffsetConverter(text)
+        conv.cp_to_utf16(0)  # build the tables now, with this block size
+        conv.cp_to_utf8(0)
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
     utf16 = (ref_utf16(text, start), ref_utf16(text, end))

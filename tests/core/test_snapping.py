@@ -214,7 +214,9 @@ def selections(draw: st.DrawFn) -> tuple[str, int, int]:
 
 
 def is_visible(ch: str) -> bool:
-    """Not whitespace, not a mark or format character (which may sit on a space)."""
+    """Not whitespace, not a mark, format character or skin tone (which may sit on a space)."""
+    if 0x1F3FB <= ord(ch) <= 0x1F3FF:
+        return False
     return not ch.isspace() and unicodedata.category(ch)[0] not in "MC"
 
 

@@ -1,0 +1,352 @@
+"""Span rendering: tints behind the text and bars in the lanes under it, for visible lines only.
+
+Everything here is computed per *visible line* from the span index, so the cost of a paint
+depends on what is on screen, never on how many spans the document has:
+
+- **tint**: each character is tinted with the colour of the innermost (shortest) span covering
+  it, so a nested span shows inside its parent;
+- **bars**: every span on the line gets a bar in the gap under the text, in its own lane
+  (greedy interval colouring: an enclosing span takes a lane above the spans nested in it), so
+  overlapping and nested spans are all visible with their exact extents;
+- **outline**: the selected span is outlined.
+
+Positions inside a block are UTF-16 (Qt's unit); the index is in code points and the offset
+converter translates at the edges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QPen, QTextBlock, QTextLine
+
+from annotator.core.errors import OffsetError
+from annotator.core.offsets import OffsetConverter
+from annotator.core.span_index import SpanIndex
+from annotator.gui.viewer.colors import LabelStyle
+
+MAX_LANES = 3
+"""Lanes with full-size bars; more overlapping spans on one line share the space thinner."""
+
+
+@dataclass(frozen=True, slots=True)
+class LaneMetrics:
+    """Sizes in pixels, derived from the font's line height."""
+
+    bar: int
+    """Thickness of a bar."""
+    spacing: int
+    """Space between two lanes."""
+    pad: int
+    """Space between the text and the first lane."""
+
+    @classmethod
+    def for_line_height(cls, height: float) -> LaneMetrics:
+        bar = max(2, round(height * 0.13))
+        return cls(bar=bar, spacing=max(1, bar // 2), pad=max(2, round(height * 0.1)))
+
+    @property
+    def gap(self) -> int:
+        """The space under each line: pad, the lanes and a little air before the next line."""
+        return self.pad + MAX_LANES * (self.bar + self.spacing) + self.pad
+
+
+@dataclass(slots=True)
+class Bar:
+    span_id: int
+    label: str
+    rect: QRectF
+
+
+@dataclass(slots=True)
+class LinePlan:
+    """What to draw for one visible line, in viewport coordinates."""
+
+    text_rect: QRectF
+    """The line's text area (without the gap under it)."""
+    tints: list[tuple[QRectF, str]] = field(default_factory=list)
+    bars: list[Bar] = field(default_factory=list)
+    outlines: list[tuple[QRectF, str, bool, bool]] = field(default_factory=list)
+    """Pieces of the selected span: rect, label, whether the span starts / ends here."""
+
+
+@dataclass(slots=True)
+class VisibleLine:
+    block: QTextBlock
+    line: QTextLine
+    origin: QPointF
+    """The block's top-left corner in viewport coordinates."""
+
+    @property
+    def top(self) -> float:
+        return self.origin.y() + self.line.y()
+
+    @property
+    def text_bottom(self) -> float:
+        return self.top + self.line.height()
+
+
+class SpanOverlay:
+    """Plans and paints the spans of the visible lines; hit-tests bars and characters."""
+
+    def __init__(self) -> None:
+        self.index = SpanIndex()
+        self.labels: dict[int, str] = {}
+        self.lengths: dict[int, int] = {}
+        self.converter = OffsetConverter("")
+        self.styles: dict[str, LabelStyle] = {}
+        self.fallback: LabelStyle | None = None
+        self.metrics = LaneMetrics.for_line_height(14)
+        self.selected: int | None = None
+
+    # -- geometry ---------------------------------------------------------------------------
+
+    def to_cp(self, utf16: int) -> int:
+        """A UTF-16 position to code points, rounding down inside a surrogate pair."""
+        try:
+            return self.converter.utf16_to_cp(utf16)
+        except OffsetError:
+            return self.converter.utf16_to_cp(max(0, utf16 - 1))
+
+    def plan(self, visible: VisibleLine) -> LinePlan:
+        block, line, origin = visible.block, visible.line, visible.origin
+        block_pos = block.position()
+        line_start = block_pos + line.textStart()
+        line_end = line_start + line.textLength()
+        top = origin.y() + line.y()
+        height = line.height()
+        plan = LinePlan(QRectF(origin.x() + line.x(), top, line.width(), height))
+        if line_end <= line_start or not self.labels:
+            return plan
+        conv = self.converter
+        cp_start = self.to_cp(line_start)
+        cp_end = self.to_cp(line_end)
+        entries = self.index.overlapping_entries(cp_start, cp_end)
+        if not entries:
+            return plan
+
+        xs: dict[int, float] = {}
+        ox = origin.x()
+
+        def x_at(pos: int) -> float:
+            x = xs.get(pos)
+            if x is None:
+                x = xs[pos] = ox + line.cursorToX(pos)[0]
+            return x
+
+        # (start16, end16, starts here, ends here, id), positions relative to the block
+        items: list[tuple[int, int, bool, bool, int]] = []
+        identity = not conv.has_astral
+        for start, end, span_id in entries:
+            s16 = start if identity else conv.cp_to_utf16(start)
+            e16 = end if identity else conv.cp_to_utf16(end)
+            starts = s16 >= line_start
+            ends = e16 <= line_end
+            s16 = (s16 if starts else line_start) - block_pos
+            e16 = (e16 if ends else line_end) - block_pos
+            if s16 < e16:
+                items.append((s16, e16, starts, ends, span_id))
+        if not items:
+            return plan
+
+        # lanes: enclosing spans first (same start: longer first)
+        items.sort(key=lambda item: (item[0], -item[1], item[4]))
+        lane_ends: list[int] = []
+        lanes: list[int] = []
+        for s16, e16, _, _, _ in items:
+            for lane, lane_end in enumerate(lane_ends):
+                if lane_end <= s16:
+                    lane_ends[lane] = e16
+                    lanes.append(lane)
+                    break
+            else:
+                lanes.append(len(lane_ends))
+                lane_ends.append(e16)
+
+        labels = self.labels
+        lengths = self.lengths
+        self._plan_tints(plan, items, labels, lengths, x_at)
+
+        metrics = self.metrics
+        used = len(lane_ends)
+        if used <= MAX_LANES:
+            pitch = float(metrics.bar + metrics.spacing)
+            thickness = float(metrics.bar)
+        else:
+            pitch = MAX_LANES * (metrics.bar + metrics.spacing) / used
+            thickness = max(1.0, pitch - max(0.5, pitch / 3))
+        lanes_top = top + height + metrics.pad
+        selected = self.selected
+        for (s16, e16, starts, ends, span_id), lane in zip(items, lanes, strict=True):
+            x1, x2 = x_at(s16), x_at(e16)
+            if x1 > x2:
+                x1, x2 = x2, x1
+            label = labels[span_id]
+            left = x1 + (1.0 if starts else 0.0)
+            right = x2 - (1.0 if ends else 0.0)
+            if right - left < 2:
+                left, right = x1, max(x2, x1 + 2)
+            rect = QRectF(left, lanes_top + lane * pitch, right - left, thickness)
+            plan.bars.append(Bar(span_id, label, rect))
+            if span_id == selected:
+                plan.outlines.append((QRectF(x1, top, x2 - x1, height), label, starts, ends))
+        return plan
+
+    def _plan_tints(
+        self,
+        plan: LinePlan,
+        items: list[tuple[int, int, bool, bool, int]],
+        labels: dict[int, str],
+        lengths: dict[int, int],
+        x_at: Callable[[int], float],
+    ) -> None:
+        """Each character gets the tint of the innermost span covering it."""
+        cuts = sorted({pos for item in items for pos in (item[0], item[1])})
+        rect_top = plan.text_rect.top()
+        height = plan.text_rect.height()
+        current: int | None = None
+        run_start = 0
+        for left, right in zip(cuts, cuts[1:], strict=False):
+            best: tuple[int, int, int] | None = None
+            best_id: int | None = None
+            for s16, e16, _, _, span_id in items:
+                if s16 <= left and e16 >= right:
+                    key = (lengths[span_id], -s16, span_id)
+                    if best is None or key < best:
+                        best, best_id = key, span_id
+            if best_id != current:
+                if current is not None:
+                    self._add_tint(plan, labels[current], run_start, left, rect_top, height, x_at)
+                current, run_start = best_id, left
+        if current is not None:
+            self._add_tint(plan, labels[current], run_start, cuts[-1], rect_top, height, x_at)
+
+    @staticmethod
+    def _add_tint(
+        plan: LinePlan,
+        label: str,
+        start: int,
+        end: int,
+        top: float,
+        height: float,
+        x_at: Callable[[int], float],
+    ) -> None:
+        x1, x2 = x_at(start), x_at(end)
+        if x1 > x2:
+            x1, x2 = x2, x1
+        plan.tints.append((QRectF(x1, top, x2 - x1, height), label))
+
+    # -- painting ---------------------------------------------------------------------------
+
+    def style(self, label: str) -> LabelStyle:
+        style = self.styles.get(label)
+        if style is None:
+            assert self.fallback is not None
+            return self.fallback
+        return style
+
+    def paint_under(self, painter: QPainter, plans: list[LinePlan]) -> None:
+        """Tints, drawn before the text."""
+        for plan in plans:
+            for rect, label in plan.tints:
+                painter.fillRect(rect, self.style(label).tint)
+
+    def paint_over(self, painter: QPainter, plans: list[LinePlan]) -> None:
+        """Bars and the selected span's outline, drawn after the text."""
+        for plan in plans:
+            for bar in plan.bars:
+                painter.fillRect(bar.rect, self.style(bar.label).bar)
+        outlined = [piece for plan in plans for piece in plan.outlines]
+        if not outlined:
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for rect, label, starts, ends in outlined:
+            color = self.style(label).outline
+            pen = QPen(color, 2.0)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(_outline_path(rect.adjusted(-1.5, -0.5, 1.5, 0.5), starts, ends))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+
+    # -- hit testing ------------------------------------------------------------------------
+
+    def bar_at(self, plan: LinePlan, point: QPointF) -> int | None:
+        """The span whose bar is under ``point`` (a little vertical slack for thin bars)."""
+        for bar in reversed(plan.bars):
+            if bar.rect.adjusted(-0.5, -1.5, 0.5, 1.5).contains(point):
+                return bar.span_id
+        return None
+
+
+def _outline_path(rect: QRectF, starts: bool, ends: bool) -> QPainterPath:
+    """A rounded box, open on the side where the span continues on another line."""
+    path = QPainterPath()
+    radius = min(3.0, rect.height() / 3)
+    if starts and ends:
+        path.addRoundedRect(rect, radius, radius)
+        return path
+    left, right, top, bottom = rect.left(), rect.right(), rect.top(), rect.bottom()
+    if starts:
+        path.moveTo(right, top)
+        path.lineTo(left + radius, top)
+        path.quadTo(left, top, left, top + radius)
+        path.lineTo(left, bottom - radius)
+        path.quadTo(left, bottom, left + radius, bottom)
+        path.lineTo(right, bottom)
+    elif ends:
+        path.moveTo(left, top)
+        path.lineTo(right - radius, top)
+        path.quadTo(right, top, right, top + radius)
+        path.lineTo(right, bottom - radius)
+        path.quadTo(right, bottom, right - radius, bottom)
+        path.lineTo(left, bottom)
+    else:
+        path.moveTo(left, top)
+        path.lineTo(right, top)
+        path.moveTo(left, bottom)
+        path.lineTo(right, bottom)
+    return path
+
+
+def iter_visible_lines(
+    first_block: QTextBlock,
+    content_offset: QPointF,
+    block_rect: Callable[[QTextBlock], QRectF],
+    gap: float,
+    y_min: float,
+    y_max: float,
+) -> Iterator[VisibleLine]:
+    """The lines whose text or gap intersects ``[y_min, y_max]`` (viewport coordinates)."""
+    block = first_block
+    origin = QPointF(content_offset)
+    while block.isValid():
+        rect = block_rect(block)
+        if block.isVisible():
+            if origin.y() > y_max:
+                return
+            if origin.y() + rect.height() >= y_min:
+                layout = block.layout()
+                for i in range(layout.lineCount()):
+                    line = layout.lineAt(i)
+                    top = origin.y() + line.y()
+                    if top > y_max:
+                        return
+                    if top + line.height() + gap >= y_min:
+                        yield VisibleLine(block, line, QPointF(origin))
+            origin.setY(origin.y() + rect.height())
+        block = block.next()
+
+
+__all__ = [
+    "MAX_LANES",
+    "Bar",
+    "LaneMetrics",
+    "LinePlan",
+    "SpanOverlay",
+    "VisibleLine",
+    "iter_visible_lines",
+]
+

@@ -1,0 +1,202 @@
+"""The import stream: ordered, lazy, optionally spread over worker processes with bounded memory.
+
+Units are grouped into small batches (by count and bytes). With ``workers > 1`` batches go to
+a ``spawn`` process pool; at most ``4 * workers`` batches are in flight and results come back in
+input order, so memory stays flat whatever the size of the import. A worker that dies (a
+parser crash) is replaced: its batch is retried once unit by unit, and the unit that kills a
+worker again is reported as a failure. Small imports (a single batch) never start a pool.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from annotator.ingest.items import FailureCode, IngestFailure, IngestItem
+from annotator.ingest.options import IngestOptions
+from annotator.ingest.reader import iter_units
+from annotator.ingest.units import FileUnit, RecordUnit, Unit, process_units
+
+BATCH_RECORDS = 64
+BATCH_FILES = 8
+BATCH_BYTES = 1024 * 1024
+
+Batch = list[Unit]
+
+
+def _size(unit: Unit) -> int:
+    if isinstance(unit, RecordUnit):
+        return len(unit.raw)
+    return len(unit.data) if unit.data is not None else BATCH_BYTES // BATCH_FILES
+
+
+def batches(stream: Iterable[Unit | IngestFailure]) -> Iterator[Batch | IngestFailure]:
+    """Group units into batches, keeping failures in their place in the order."""
+    batch: Batch = []
+    size = files = 0
+    for item in stream:
+        if isinstance(item, IngestFailure):
+            if batch:
+                yield batch
+                batch, size, files = [], 0, 0
+            yield item
+            continue
+        batch.append(item)
+        size += _size(item)
+        files += isinstance(item, FileUnit)
+        if len(batch) >= BATCH_RECORDS or files >= BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size, files = [], 0, 0
+    if batch:
+        yield batch
+
+
+def _never(_origin: str) -> bool:
+    return False
+
+
+def iter_records(
+    paths: Sequence[Path | str],
+    options: IngestOptions | None = None,
+    *,
+    workers: int = 1,
+    skip: Callable[[str], bool] | None = None,
+) -> Iterator[IngestItem]:
+    """Documents and failures from files, folders and zip archives, in a stable order.
+
+    ``skip(origin)`` is asked before a record is parsed: return True for origins already
+    imported to resume an interrupted import cheaply. ``workers`` processes extract and clean
+    in parallel (HTML gains most); results keep the input order either way.
+    """
+    options = options or IngestOptions()
+    stream = batches(iter_units([Path(path) for path in paths], options, skip or _never))
+    if workers <= 1:
+        yield from _serial(stream, options)
+        return
+    first = list(islice(stream, 2))
+    if len(first) < 2:
+        yield from _serial(first, options)
+        return
+    yield from _Parallel(options, workers).run(_chain(first, stream))
+
+
+def _chain(
+    first: list[Batch | IngestFailure], rest: Iterator[Batch | IngestFailure]
+) -> Iterator[Batch | IngestFailure]:
+    yield from first
+    yield from rest
+
+
+def _serial(
+    stream: Iterable[Batch | IngestFailure], options: IngestOptions
+) -> Iterator[IngestItem]:
+    for item in stream:
+        if isinstance(item, IngestFailure):
+            yield item
+        else:
+            yield from process_units(item, options)
+
+
+@dataclass(slots=True)
+class _Slot:
+    """One place in the output order: a batch in flight, or items ready to hand out."""
+
+    batch: Batch = field(default_factory=list)
+    future: Future[list[IngestItem]] | None = None
+    ready: list[IngestItem] | None = None
+    attempts: int = 1
+
+
+def _crashed(batch: Batch) -> list[IngestItem]:
+    return [
+        IngestFailure(
+            unit.origin,
+            unit.origin if isinstance(unit, FileUnit) else unit.file,
+            None if isinstance(unit, FileUnit) else unit.line,
+            "a worker process crashed on this input",
+            FailureCode.EXTRACTION,
+        )
+        for unit in batch
+    ]
+
+
+class _Parallel:
+    """An ordered window of batches over a process pool."""
+
+    def __init__(self, options: IngestOptions, workers: int) -> None:
+        self._options = options
+        self._workers = workers
+        self._window: deque[_Slot] = deque()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
+        return self._pool
+
+    def _submit(self, slot: _Slot) -> None:
+        slot.future = self._executor().submit(process_units, slot.batch, self._options)
+
+    def run(self, stream: Iterable[Batch | IngestFailure]) -> Iterator[IngestItem]:
+        try:
+            for item in stream:
+                if isinstance(item, IngestFailure):
+                    self._window.append(_Slot(ready=[item]))
+                else:
+                    slot = _Slot(batch=item)
+                    self._submit(slot)
+                    self._window.append(slot)
+                while len(self._window) >= 4 * self._workers or self._head_done():
+                    yield from self._pop()
+            while self._window:
+                yield from self._pop()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _head_done(self) -> bool:
+        if not self._window:
+            return False
+        head = self._window[0]
+        return head.ready is not None or (head.future is not None and head.future.done())
+
+    def _pop(self) -> list[IngestItem]:
+        head = self._window[0]
+        if head.ready is None:
+            assert head.future is not None
+            try:
+                head.ready = head.future.result()
+            except BrokenProcessPool:
+                self._recover()
+                return []
+        self._window.popleft()
+        return head.ready
+
+    def _recover(self) -> None:
+        """Replace a broken pool; retry the head batch unit by unit, resubmit the others."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        head = self._window.popleft()
+        if head.attempts >= 2:
+            self._window.appendleft(_Slot(ready=_crashed(head.batch)))
+        else:
+            singles = [_Slot(batch=[unit], attempts=2) for unit in head.batch]
+            self._window.extendleft(reversed(singles))
+        for slot in self._window:
+            if slot.ready is None and _lost(slot.future):
+                self._submit(slot)
+
+
+def _lost(future: Future[list[IngestItem]] | None) -> bool:
+    """Whether a batch's result is gone with a broken pool (never sent, cancelled or failed)."""
+    if future is None or not future.done() or future.cancelled():
+        return True
+    return future.exception() is not None
