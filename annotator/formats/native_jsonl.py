@@ -9,12 +9,24 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 from annotator.core.annotation import AnnotatedDocument, Relation, Span
-from annotator.core.document import Document, DocumentStatus, content_hash
+from annotator.core.document import Document, DocumentDraft, DocumentStatus, content_hash
 from annotator.core.errors import InputFileError
 from annotator.core.ids import DocumentId, RelationId, SpanId
+from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
+from annotator.core.reports import Failure
+from annotator.core.schema import LabelSchema
+from annotator.formats.base import (
+    Capabilities,
+    ExportOptions,
+    ImportOptions,
+    Layout,
+    LossReport,
+    OutputSink,
+)
 
 FORMAT_NAME = "jsonl"
 FORMAT_VERSION = 1
@@ -179,3 +191,84 @@ def _time(value: datetime | None) -> str | None:
 
 def _parse_time(value: object) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+class NativeExporter:
+    name = FORMAT_NAME
+    layout = Layout.FILE
+    capabilities = Capabilities(discontinuous=False, notes=False)
+
+    def write(
+        self,
+        items: Iterator[AnnotatedDocument],
+        schema: LabelSchema,
+        sink: OutputSink,
+        options: ExportOptions,
+    ) -> LossReport:
+        with sink.main_text() as out:
+            write_jsonl(items, out)
+        return LossReport()
+
+
+class NativeImporter:
+    name = FORMAT_NAME
+
+    def read(
+        self, path: Path, schema: LabelSchema, options: ImportOptions
+    ) -> Iterator[AnnotatedDraft | Failure]:
+        try:
+            handle = path.open(encoding="utf-8")
+        except OSError as error:
+            yield Failure(str(path), None, f"cannot read ({error.strerror})", "ANN133")
+            return
+        with handle:
+            try:
+                for item in read_jsonl(handle, name=str(path)):
+                    if isinstance(item, InputFileError):
+                        where, _, reason = item.message.partition(": ")
+                        line = where.rsplit(":", 1)[-1]
+                        yield Failure(
+                            str(path), int(line) if line.isdigit() else None, reason, item.code
+                        )
+                    else:
+                        yield _to_draft(item, f"{path}:{item.document.id}", options)
+            except UnicodeDecodeError as error:
+                yield Failure(str(path), None, f"not UTF-8 text (byte {error.start})", "ANN136")
+
+
+def _to_draft(item: AnnotatedDocument, origin: str, options: ImportOptions) -> AnnotatedDraft:
+    document = item.document
+    draft = DocumentDraft(
+        text=document.text,
+        title=document.title,
+        source=document.source,
+        url=document.url,
+        published=document.published,
+        metadata=document.metadata,
+        external_id=document.external_id,
+    )
+    spans = tuple(
+        SpanRecord(
+            key=str(span.id),
+            label=span.label,
+            start=span.start,
+            end=span.end,
+            attributes=span.attributes,
+            annotator=span.annotator or options.annotator,
+        )
+        for span in item.spans
+    )
+    relations = tuple(
+        RelationRecord(
+            relation.type,
+            str(relation.source),
+            str(relation.target),
+            relation.annotator or options.annotator,
+        )
+        for relation in item.relations
+    )
+    return AnnotatedDraft(draft, origin, spans, relations, document.status)
+
+
+EXPORTER = NativeExporter()
+IMPORTER = NativeImporter()

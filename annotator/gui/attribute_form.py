@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -152,6 +153,7 @@ class AttributeForm(QWidget):
             return box
         if definition.type is AttributeType.FLAG:
             check = QCheckBox()
+            check.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             check.toggled.connect(lambda on, n=name: self._edited(n, True if on else None))
             self._editors[name] = check
             return check

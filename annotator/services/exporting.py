@@ -1,9 +1,14 @@
-"""Exporting a project's documents and annotations to a file, written whole or not at all."""
+"""Exporting a project's documents and annotations through the format registry.
+
+Two steps, so that the user sees the cost before paying it: :func:`preview_losses` says what the
+format cannot carry from this selection, :func:`export_project` writes (atomically) and returns
+the same report for what was written.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,9 +16,9 @@ from annotator.core.annotation import AnnotatedDocument
 from annotator.core.document import DocumentFilter, DocumentStatus
 from annotator.core.errors import UserError
 from annotator.core.ids import DocumentId
-from annotator.formats import native_jsonl
-from annotator.formats.registry import format_info
-from annotator.services.atomic import atomic_text_file
+from annotator.formats.base import ExportOptions, Layout, LossReport, generic_losses
+from annotator.formats.registry import exporter as find_exporter
+from annotator.services.sinks import AtomicSink
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
@@ -39,6 +44,27 @@ class ExportReport:
     documents: int
     spans: int
     relations: int
+    losses: LossReport = field(default_factory=LossReport)
+    files: tuple[Path, ...] = ()
+
+
+def export_layout(format_name: str) -> Layout:
+    return find_exporter(format_name).layout
+
+
+def preview_losses(
+    project: Project,
+    format_name: str,
+    selection: ExportSelection = ExportSelection(),
+) -> LossReport:
+    """What this format cannot carry from the selected documents (overlaps, relations, ...)."""
+    exporter = find_exporter(format_name)
+    check = getattr(exporter, "losses", None)
+    items = selected_documents(project, selection)
+    if check is not None:
+        report: LossReport = check(items, project.schema)
+        return report
+    return generic_losses(items, exporter.capabilities)
 
 
 def export_project(
@@ -46,17 +72,17 @@ def export_project(
     format_name: str,
     out: Path,
     selection: ExportSelection = ExportSelection(),
+    options: ExportOptions = ExportOptions(),
     *,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ExportReport:
-    info = format_info(format_name)
-    if info is None or not info.can_export:
-        raise UserError(f"no exporter named {format_name!r}; see: annotator formats", code="ANN193")
+    """Write the selection to ``out``; nothing is left behind if this fails or is cancelled."""
+    exporter = find_exporter(format_name)
     counts = {"documents": 0, "spans": 0, "relations": 0}
 
     def items() -> Iterator[AnnotatedDocument]:
-        for item in _selected(project, selection):
+        for item in selected_documents(project, selection):
             if cancelled is not None and cancelled():
                 raise ExportCancelledError(f"export to {out} cancelled; nothing was written")
             counts["documents"] += 1
@@ -66,12 +92,25 @@ def export_project(
                 progress(counts["documents"])
             yield item
 
-    with atomic_text_file(out) as handle:
-        native_jsonl.write_jsonl(items(), handle)
-    return ExportReport(out, format_name, counts["documents"], counts["spans"], counts["relations"])
+    sink = AtomicSink(out, exporter.layout)
+    try:
+        losses = exporter.write(items(), project.schema, sink, options)
+        sink.commit()
+    except BaseException:
+        sink.abort()
+        raise
+    return ExportReport(
+        out,
+        format_name,
+        counts["documents"],
+        counts["spans"],
+        counts["relations"],
+        losses,
+        tuple(sink.written),
+    )
 
 
-def _selected(project: Project, selection: ExportSelection) -> Iterator[AnnotatedDocument]:
+def selected_documents(project: Project, selection: ExportSelection) -> Iterator[AnnotatedDocument]:
     where = DocumentFilter(status=DocumentStatus.DONE if selection.done_only else None)
     wanted = set(selection.document_ids) if selection.document_ids is not None else None
     for item in project.iter_annotated(where):

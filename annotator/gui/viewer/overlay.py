@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QTextBlock, QTextLine
 
+from annotator.core.annotation import Span
 from annotator.core.errors import OffsetError
 from annotator.core.offsets import OffsetConverter
 from annotator.core.span_index import SpanIndex
@@ -61,12 +63,21 @@ class Bar:
 
 
 @dataclass(slots=True)
+class Tint:
+    rect: QRectF
+    label: str
+    round_left: bool
+    """The span starts here (round corners), rather than continuing from the left."""
+    round_right: bool
+
+
+@dataclass(slots=True)
 class LinePlan:
     """What to draw for one visible line, in viewport coordinates."""
 
     text_rect: QRectF
     """The line's text area (without the gap under it)."""
-    tints: list[tuple[QRectF, str]] = field(default_factory=list)
+    tints: list[Tint] = field(default_factory=list)
     bars: list[Bar] = field(default_factory=list)
     outlines: list[tuple[QRectF, str, bool, bool]] = field(default_factory=list)
     """Pieces of the selected span: rect, label, whether the span starts / ends here."""
@@ -93,8 +104,7 @@ class SpanOverlay:
 
     def __init__(self) -> None:
         self.index = SpanIndex()
-        self.labels: dict[int, str] = {}
-        self.lengths: dict[int, int] = {}
+        self.spans: dict[int, Span] = {}
         self.converter = OffsetConverter("")
         self.styles: dict[str, LabelStyle] = {}
         self.fallback: LabelStyle | None = None
@@ -118,7 +128,7 @@ class SpanOverlay:
         top = origin.y() + line.y()
         height = line.height()
         plan = LinePlan(QRectF(origin.x() + line.x(), top, line.width(), height))
-        if line_end <= line_start or not self.labels:
+        if line_end <= line_start or not self.spans:
             return plan
         conv = self.converter
         cp_start = self.to_cp(line_start)
@@ -133,7 +143,7 @@ class SpanOverlay:
         def x_at(pos: int) -> float:
             x = xs.get(pos)
             if x is None:
-                x = xs[pos] = ox + line.cursorToX(pos)[0]
+                x = xs[pos] = ox + _cursor_x(line, pos)
             return x
 
         # (start16, end16, starts here, ends here, id), positions relative to the block
@@ -165,9 +175,8 @@ class SpanOverlay:
                 lanes.append(len(lane_ends))
                 lane_ends.append(e16)
 
-        labels = self.labels
-        lengths = self.lengths
-        self._plan_tints(plan, items, labels, lengths, x_at)
+        spans = self.spans
+        self._plan_tints(plan, items, spans, x_at)
 
         metrics = self.metrics
         used = len(lane_ends)
@@ -183,7 +192,7 @@ class SpanOverlay:
             x1, x2 = x_at(s16), x_at(e16)
             if x1 > x2:
                 x1, x2 = x2, x1
-            label = labels[span_id]
+            label = spans[span_id].label
             left = x1 + (1.0 if starts else 0.0)
             right = x2 - (1.0 if ends else 0.0)
             if right - left < 2:
@@ -198,45 +207,43 @@ class SpanOverlay:
         self,
         plan: LinePlan,
         items: list[tuple[int, int, bool, bool, int]],
-        labels: dict[int, str],
-        lengths: dict[int, int],
+        spans: dict[int, Span],
         x_at: Callable[[int], float],
     ) -> None:
         """Each character gets the tint of the innermost span covering it."""
         cuts = sorted({pos for item in items for pos in (item[0], item[1])})
-        rect_top = plan.text_rect.top()
-        height = plan.text_rect.height()
-        current: int | None = None
-        run_start = 0
-        for left, right in zip(cuts, cuts[1:], strict=False):
+        by_id = {item[4]: item for item in items}
+        runs: list[tuple[int, int, int]] = []  # start, end, span id
+        for left, right in pairwise(cuts):
             best: tuple[int, int, int] | None = None
             best_id: int | None = None
             for s16, e16, _, _, span_id in items:
                 if s16 <= left and e16 >= right:
-                    key = (lengths[span_id], -s16, span_id)
+                    span = spans[span_id]
+                    key = (span.end - span.start, -s16, span_id)
                     if best is None or key < best:
                         best, best_id = key, span_id
-            if best_id != current:
-                if current is not None:
-                    self._add_tint(plan, labels[current], run_start, left, rect_top, height, x_at)
-                current, run_start = best_id, left
-        if current is not None:
-            self._add_tint(plan, labels[current], run_start, cuts[-1], rect_top, height, x_at)
-
-    @staticmethod
-    def _add_tint(
-        plan: LinePlan,
-        label: str,
-        start: int,
-        end: int,
-        top: float,
-        height: float,
-        x_at: Callable[[int], float],
-    ) -> None:
-        x1, x2 = x_at(start), x_at(end)
-        if x1 > x2:
-            x1, x2 = x2, x1
-        plan.tints.append((QRectF(x1, top, x2 - x1, height), label))
+            if best_id is None:
+                continue
+            if runs and runs[-1][2] == best_id and runs[-1][1] == left:
+                runs[-1] = (runs[-1][0], right, best_id)
+            else:
+                runs.append((left, right, best_id))
+        top = plan.text_rect.top()
+        height = plan.text_rect.height()
+        for start, end, span_id in runs:
+            s16, e16, starts, ends, _ = by_id[span_id]
+            x1, x2 = x_at(start), x_at(end)
+            if x1 > x2:
+                x1, x2 = x2, x1
+            plan.tints.append(
+                Tint(
+                    QRectF(x1, top, x2 - x1, height),
+                    spans[span_id].label,
+                    starts and start == s16,
+                    ends and end == e16,
+                )
+            )
 
     # -- painting ---------------------------------------------------------------------------
 
@@ -250,8 +257,14 @@ class SpanOverlay:
     def paint_under(self, painter: QPainter, plans: list[LinePlan]) -> None:
         """Tints, drawn before the text."""
         for plan in plans:
-            for rect, label in plan.tints:
-                painter.fillRect(rect, self.style(label).tint)
+            for tint in plan.tints:
+                color = self.style(tint.label).tint
+                if tint.round_left or tint.round_right:
+                    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                    painter.fillPath(_rounded(tint.rect, tint.round_left, tint.round_right), color)
+                    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+                else:
+                    painter.fillRect(tint.rect, color)
 
     def paint_over(self, painter: QPainter, plans: list[LinePlan]) -> None:
         """Bars and the selected span's outline, drawn after the text."""
@@ -279,6 +292,42 @@ class SpanOverlay:
             if bar.rect.adjusted(-0.5, -1.5, 0.5, 1.5).contains(point):
                 return bar.span_id
         return None
+
+
+def _cursor_x(line: QTextLine, pos: int) -> float:
+    result: tuple[float, int] = line.cursorToX(pos)  # type: ignore[assignment]  # (x, pos)
+    return result[0]
+
+
+TINT_RADIUS = 3.0
+
+
+def _rounded(rect: QRectF, left: bool, right: bool) -> QPainterPath:
+    """A rectangle with rounded corners on the chosen sides."""
+    path = QPainterPath()
+    r = min(TINT_RADIUS, rect.width() / 2, rect.height() / 2)
+    x1, x2, y1, y2 = rect.left(), rect.right(), rect.top(), rect.bottom()
+    if left:
+        path.moveTo(x1 + r, y1)
+    else:
+        path.moveTo(x1, y1)
+    if right:
+        path.lineTo(x2 - r, y1)
+        path.quadTo(x2, y1, x2, y1 + r)
+        path.lineTo(x2, y2 - r)
+        path.quadTo(x2, y2, x2 - r, y2)
+    else:
+        path.lineTo(x2, y1)
+        path.lineTo(x2, y2)
+    if left:
+        path.lineTo(x1 + r, y2)
+        path.quadTo(x1, y2, x1, y2 - r)
+        path.lineTo(x1, y1 + r)
+        path.quadTo(x1, y1, x1 + r, y1)
+    else:
+        path.lineTo(x1, y2)
+        path.closeSubpath()
+    return path
 
 
 def _outline_path(rect: QRectF, starts: bool, ends: bool) -> QPainterPath:
@@ -346,7 +395,7 @@ __all__ = [
     "LaneMetrics",
     "LinePlan",
     "SpanOverlay",
+    "Tint",
     "VisibleLine",
     "iter_visible_lines",
 ]
-

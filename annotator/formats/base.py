@@ -1,0 +1,205 @@
+"""The contract every format module fulfils: an exporter, an importer, or both.
+
+Exporters stream documents into an :class:`OutputSink` (the service makes it atomic: nothing is
+left behind when an export fails or is cancelled) and return a :class:`LossReport` of what the
+format could not carry. Importers read a path and yield :class:`AnnotatedDraft` values or
+:class:`Failure` values (file, line, reason) and go on after a bad record.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import BinaryIO, Protocol, TextIO
+
+from annotator.core.annotation import AnnotatedDocument
+from annotator.core.interchange import AnnotatedDraft
+from annotator.core.offsets import Unit
+from annotator.core.reports import Failure
+from annotator.core.schema import LabelSchema
+
+
+class Layout(StrEnum):
+    FILE = "file"
+    """One main file (plus side files beside it, e.g. the Label Studio config)."""
+    FOLDER = "folder"
+    """Many files: written into a folder, or a ``.zip`` when the output name ends in .zip."""
+
+
+class OverlapPolicy(StrEnum):
+    COLUMNS = "columns"
+    """One tag column per overlap layer (CoNLL)."""
+    PRIORITY = "priority"
+    """Keep the span whose label comes first in the priority order (schema order by default)."""
+    DROP = "drop"
+    """Drop every span that overlaps another."""
+
+
+class Loss(StrEnum):
+    OVERLAPS = "overlapping spans"
+    RELATIONS = "relations"
+    ATTRIBUTES = "attributes"
+    UNALIGNED = "spans not aligned to tokens"
+    DISCONTINUOUS = "discontinuous spans"
+    NOTES = "notes"
+    CHARACTERS = "characters the format cannot hold"
+
+
+@dataclass(slots=True)
+class LossReport:
+    """What an export left out, by kind, with counts (and a few examples for the user)."""
+
+    counts: Counter[Loss] = field(default_factory=Counter)
+    examples: dict[Loss, list[str]] = field(default_factory=dict)
+
+    def add(self, loss: Loss, count: int = 1, example: str = "") -> None:
+        if count <= 0:
+            return
+        self.counts[loss] += count
+        if example:
+            shown = self.examples.setdefault(loss, [])
+            if len(shown) < 3:
+                shown.append(example)
+
+    def merge(self, other: LossReport) -> None:
+        for loss, count in other.counts.items():
+            self.counts[loss] += count
+        for loss, shown in other.examples.items():
+            mine = self.examples.setdefault(loss, [])
+            mine.extend(shown[: 3 - len(mine)])
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.counts.values())
+
+    def lines(self) -> list[str]:
+        out = []
+        for loss, count in sorted(self.counts.items(), key=lambda item: item[0].value):
+            if count:
+                detail = (
+                    f" (e.g. {'; '.join(self.examples[loss])})" if loss in self.examples else ""
+                )
+                out.append(f"{count} {loss.value}{detail}")
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a format can carry; the generic loss check uses it."""
+
+    overlaps: bool = True
+    relations: bool = True
+    attributes: bool = True
+    discontinuous: bool = False
+    notes: bool = False
+    token_based: bool = False
+    """Spans become token tags: a span not on token boundaries is widened (reported)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    offset_unit: Unit = Unit.CODE_POINT
+    overlap_policy: OverlapPolicy = OverlapPolicy.PRIORITY
+    label_priority: tuple[str, ...] = ()
+    """For OverlapPolicy.PRIORITY: labels in order of preference (default: the schema order)."""
+    scheme: str = "IOB2"
+    """Tagging scheme of token formats: IOB2 or BILOU."""
+    as_predictions: bool = False
+    """Label Studio: write the spans as predictions instead of annotations."""
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    offset_unit: Unit | None = None
+    """The unit the file's offsets are in; ``None`` detects it against the text."""
+    label_feature: str = ""
+    """Formats with typed layers (XMI): the feature that carries the label."""
+    annotator: str = ""
+    """Who made the imported annotations when the file does not say."""
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+class OutputSink(Protocol):
+    """Where an exporter writes. For FILE layouts ``main`` is the file the user named and
+    ``beside`` adds ``<stem><suffix>`` next to it; for FOLDER layouts ``member`` adds a file at a
+    relative path inside the folder or zip."""
+
+    def main_text(self) -> AbstractContextManager[TextIO]: ...
+
+    def main_binary(self) -> AbstractContextManager[BinaryIO]: ...
+
+    def beside(self, suffix: str) -> AbstractContextManager[TextIO]: ...
+
+    def member(self, relative: str) -> AbstractContextManager[TextIO]: ...
+
+    def member_binary(self, relative: str) -> AbstractContextManager[BinaryIO]: ...
+
+
+class Exporter(Protocol):
+    name: str
+    layout: Layout
+    capabilities: Capabilities
+
+    def write(
+        self,
+        items: Iterator[AnnotatedDocument],
+        schema: LabelSchema,
+        sink: OutputSink,
+        options: ExportOptions,
+    ) -> LossReport: ...
+
+
+class Importer(Protocol):
+    name: str
+
+    def read(
+        self, path: Path, schema: LabelSchema, options: ImportOptions
+    ) -> Iterator[AnnotatedDraft | Failure]: ...
+
+
+def generic_losses(items: Iterable[AnnotatedDocument], capabilities: Capabilities) -> LossReport:
+    """What a format with these capabilities cannot carry from these documents (before export).
+
+    Token alignment is checked by token formats themselves; this counts the rest.
+    """
+    report = LossReport()
+    for item in items:
+        if not capabilities.relations:
+            report.add(Loss.RELATIONS, len(item.relations))
+        if not capabilities.attributes:
+            with_attributes = [s for s in item.spans if s.attributes]
+            report.add(
+                Loss.ATTRIBUTES,
+                sum(len(s.attributes) for s in with_attributes),
+                f"{with_attributes[0].label} {dict(with_attributes[0].attributes)}"
+                if with_attributes
+                else "",
+            )
+        if not capabilities.overlaps:
+            report.add(Loss.OVERLAPS, count_overlapping(item))
+    return report
+
+
+def count_overlapping(item: AnnotatedDocument) -> int:
+    """How many spans overlap at least one other span (spans are ordered by start)."""
+    overlapping: set[int] = set()
+    furthest_end = -1
+    furthest_id = None
+    for span in item.spans:
+        if span.start < furthest_end and furthest_id is not None:
+            overlapping.add(span.id)
+            overlapping.add(furthest_id)
+        if span.end > furthest_end:
+            furthest_end, furthest_id = span.end, span.id
+    return len(overlapping)
+
+
+def read_text_lines(handle: TextIO) -> Iterator[tuple[int, str]]:
+    """Numbered lines without their line ending (1-based, for error messages)."""
+    for number, line in enumerate(handle, start=1):
+        yield number, line.rstrip("\n").rstrip("\r")

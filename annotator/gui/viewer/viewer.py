@@ -1,0 +1,683 @@
+"""The document viewer: read-only article text with its spans, text selection in code points.
+
+See ``overlay.py`` for how spans are drawn and ``layout.py`` for the gap under each line that
+holds the span bars. The viewer never changes annotations itself: it reports what the user
+selected (text in code points, or a span) and the window turns hotkeys into edits, then hands
+the resulting change summary back through :meth:`DocumentViewer.apply_changes`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Iterator, Sequence
+from typing import cast
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QFont,
+    QFontMetricsF,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QTextCursor,
+    QTextDocument,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
+
+from annotator.core.annotation import Span
+from annotator.core.changes import ChangeSet
+from annotator.core.document import Document
+from annotator.core.offsets import OffsetConverter
+from annotator.core.schema import AttributeValue, LabelSchema
+from annotator.core.snapping import word_at
+from annotator.core.span_index import SpanIndex
+from annotator.gui.viewer.colors import (
+    LabelStyle,
+    Theme,
+    fallback_style,
+    label_styles,
+    style_sheet,
+    theme_for,
+)
+from annotator.gui.viewer.layout import SpacedLayout
+from annotator.gui.viewer.overlay import (
+    LaneMetrics,
+    LinePlan,
+    SpanOverlay,
+    VisibleLine,
+    iter_visible_lines,
+)
+
+ZOOM_LEVELS = (50, 67, 75, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)
+"""Zoom steps in percent of the base font size, as in web browsers."""
+DEFAULT_ZOOM = ZOOM_LEVELS.index(100)
+TOOLTIP_TEXT_LIMIT = 160
+"""Longer span texts are shortened in the middle in tooltips."""
+
+_PASS_THROUGH_KEYS = frozenset(
+    {
+        Qt.Key.Key_Delete,
+        Qt.Key.Key_Backspace,
+        Qt.Key.Key_Return,
+        Qt.Key.Key_Enter,
+        Qt.Key.Key_Insert,
+    }
+)
+
+
+def _qt_text(text: str) -> str:
+    """The text as Qt gets it, with exactly one UTF-16 position per UTF-16 unit of ``text``.
+
+    Qt turns ``\\r\\n`` into one paragraph break (two units -> one position) and a lone ``\\r``
+    into a break too, so every ``\\r`` becomes a space (ingest normalises line endings; this is
+    a safety net). A lone surrogate, which valid text never holds, becomes U+FFFD.
+    """
+    if "\r" in text:
+        text = text.replace("\r", " ")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+    return text
+
+
+class DocumentViewer(QPlainTextEdit):
+    """Read-only text of one document with its spans.
+
+    Signals:
+
+    - ``selectionOffsetsChanged(start, end)``: the text selection in code points (``start ==
+      end`` when empty: the caret position).
+    - ``spanSelected(span_id)``: the selected span changed (0: none), by a click or by
+      :meth:`select_span`. Only emitted on a change.
+    - ``zoomChanged(percent)``.
+
+    The viewer keeps either a text selection or a selected span, never both: selecting a span
+    collapses the text selection, a non-empty text selection deselects the span.
+    """
+
+    selectionOffsetsChanged = Signal(int, int)
+    spanSelected = Signal(int)
+    zoomChanged = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("documentViewer")
+        text_document = QTextDocument(self)
+        text_document.setUndoRedoEnabled(False)
+        text_document.setDocumentMargin(12)
+        self._layout = SpacedLayout(text_document)
+        text_document.setDocumentLayout(self._layout)
+        self.setDocument(text_document)
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setAcceptDrops(False)
+        self.viewport().setAcceptDrops(False)
+        self.setTabChangesFocus(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setCursorWidth(1)
+        self.viewport().setMouseTracking(True)
+
+        self._overlay = SpanOverlay()
+        self._document: Document | None = None
+        self._spans: dict[int, Span] = {}
+        self._schema = LabelSchema()
+        self._theme: Theme = theme_for(False)
+        self._last_offsets = (0, 0)
+        self._press: QPointF | None = None
+        self._dragged = False
+        self._double_clicked = False
+        self._wheel_delta = 0
+        self._zoom = DEFAULT_ZOOM
+        base = QFont(self.font())
+        if base.pointSizeF() > 0:
+            base.setPointSizeF(max(11.0, base.pointSizeF() * 1.2))
+        self._base_font = base
+
+        self.selectionChanged.connect(self._selection_changed)
+        self.cursorPositionChanged.connect(self._selection_changed)
+        self.set_dark(False)
+        self._apply_zoom(emit=False)
+
+    # -- content ----------------------------------------------------------------------------
+
+    def set_document(self, document: Document, spans: Sequence[Span], schema: LabelSchema) -> None:
+        """Show a document with its spans; the caret goes to the start, nothing is selected."""
+        had_selection = self._overlay.selected is not None
+        self._document = document
+        self._overlay.converter = OffsetConverter(document.text)
+        self._overlay.selected = None
+        self._load_spans(spans)
+        self._set_schema(schema)
+        self._last_offsets = (-1, -1)
+        self.setPlainText(_qt_text(document.text))
+        if had_selection:
+            self.spanSelected.emit(0)
+
+    def clear_document(self) -> None:
+        had_selection = self._overlay.selected is not None
+        self._document = None
+        self._overlay.converter = OffsetConverter("")
+        self._overlay.selected = None
+        self._load_spans(())
+        self._last_offsets = (-1, -1)
+        self.setPlainText("")
+        if had_selection:
+            self.spanSelected.emit(0)
+
+    def current_document(self) -> Document | None:
+        return self._document
+
+    def span(self, span_id: int) -> Span | None:
+        """The viewer's current copy of a span of the open document."""
+        return self._spans.get(span_id)
+
+    def _load_spans(self, spans: Iterable[Span]) -> None:
+        length = len(self._document.text) if self._document is not None else 0
+        kept = cast(dict[int, Span], {s.id: s for s in spans if 0 <= s.start < s.end <= length})
+        self._spans = kept
+        self._overlay.spans = kept
+        self._overlay.index = SpanIndex.from_entries(
+            [(s.start, s.end, s.id) for s in kept.values()]
+        )
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        """Bring the spans up to date after an edit and repaint only the lines it touched.
+
+        Spans of other documents are ignored. Costs O(log n) per changed span in the index plus
+        the repaint of the touched lines that are on screen.
+        """
+        if self._document is None:
+            return
+        document_id = self._document.id
+        length = len(self._document.text)
+        index = self._overlay.index
+        spans = self._spans
+        dirty: list[tuple[int, int]] = []
+        deselect = False
+        for span in changes.spans_removed:
+            old = spans.pop(span.id, None)
+            if old is not None:
+                index.remove(old.id)
+                dirty.append((old.start, old.end))
+                deselect = deselect or old.id == self._overlay.selected
+        updated = [after for _, after in changes.spans_updated]
+        for span in (*updated, *changes.spans_added):
+            if span.document_id != document_id:
+                continue
+            old = spans.get(span.id)
+            if not 0 <= span.start < span.end <= length:
+                continue
+            if old is None:
+                index.add(span.start, span.end, span.id)
+            else:
+                index.move(span.id, span.start, span.end)
+                dirty.append((old.start, old.end))
+            spans[span.id] = span
+            dirty.append((span.start, span.end))
+        if deselect:
+            self._overlay.selected = None
+        for start, end in dirty:
+            self._update_range(start, end)
+        if deselect:
+            self.spanSelected.emit(0)
+
+    def set_schema(self, schema: LabelSchema) -> None:
+        """New label colours (or labels): repaints."""
+        self._set_schema(schema)
+        self.viewport().update()
+
+    def _set_schema(self, schema: LabelSchema) -> None:
+        self._schema = schema
+        self._overlay.styles = label_styles(schema, self._theme)
+        self._overlay.fallback = fallback_style(self._theme)
+
+    def label_style(self, label: str) -> LabelStyle:
+        """The colours the viewer uses for a label in the current theme."""
+        return self._overlay.style(label)
+
+    # -- theme and zoom ---------------------------------------------------------------------
+
+    def set_dark(self, dark: bool) -> None:
+        self._theme = theme_for(dark)
+        self.setStyleSheet(style_sheet(self._theme, self.objectName()))
+        self._set_schema(self._schema)
+        self.viewport().update()
+
+    def is_dark(self) -> bool:
+        return self._theme.dark
+
+    def set_base_font(self, font: QFont) -> None:
+        """The font at 100 % zoom (use this rather than ``setFont``)."""
+        self._base_font = QFont(font)
+        self._apply_zoom(emit=False)
+
+    def zoom_in(self) -> None:
+        self._set_zoom(self._zoom + 1)
+
+    def zoom_out(self) -> None:
+        self._set_zoom(self._zoom - 1)
+
+    def reset_zoom(self) -> None:
+        self._set_zoom(DEFAULT_ZOOM)
+
+    def zoom_percent(self) -> int:
+        return ZOOM_LEVELS[self._zoom]
+
+    def set_zoom_percent(self, percent: int) -> None:
+        """The zoom step nearest to ``percent`` (to restore a saved setting)."""
+        nearest = min(range(len(ZOOM_LEVELS)), key=lambda i: abs(ZOOM_LEVELS[i] - percent))
+        self._set_zoom(nearest)
+
+    def _set_zoom(self, step: int) -> None:
+        step = max(0, min(len(ZOOM_LEVELS) - 1, step))
+        if step != self._zoom:
+            self._zoom = step
+            self._apply_zoom(emit=True)
+
+    def _apply_zoom(self, *, emit: bool) -> None:
+        font = QFont(self._base_font)
+        size = self._base_font.pointSizeF()
+        if size > 0:
+            font.setPointSizeF(size * ZOOM_LEVELS[self._zoom] / 100)
+        else:
+            font.setPixelSize(
+                max(6, round(self._base_font.pixelSize() * self.zoom_percent() / 100))
+            )
+        self.setFont(font)
+        if emit:
+            self.zoomChanged.emit(self.zoom_percent())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            # before Qt lays the text out again with the new font
+            metrics = LaneMetrics.for_line_height(QFontMetricsF(self.font()).height())
+            self._overlay.metrics = metrics
+            self._layout.set_gap(metrics.gap)
+        super().changeEvent(event)
+
+    # -- selection --------------------------------------------------------------------------
+
+    def selection_offsets(self) -> tuple[int, int]:
+        """The selected text as code point offsets ``(start, end)``; equal when empty."""
+        cursor = self.textCursor()
+        to_cp = self._overlay.to_cp
+        return to_cp(cursor.selectionStart()), to_cp(cursor.selectionEnd())
+
+    def set_selection_offsets(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` (code points); scrolls to make the end visible."""
+        conv = self._overlay.converter
+        start = max(0, min(conv.length, start))
+        end = max(0, min(conv.length, end))
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(conv.cp_to_utf16(start))
+        cursor.setPosition(conv.cp_to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_selection(self) -> None:
+        """Collapse the text selection where the caret is, without scrolling."""
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            cursor.clearSelection()
+            self._set_cursor_quietly(cursor)
+
+    def _set_cursor_quietly(self, cursor: QTextCursor) -> None:
+        """``setTextCursor`` without the scroll to the caret that comes with it."""
+        h, v = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
+        self.setTextCursor(cursor)
+        self.horizontalScrollBar().setValue(h)
+        self.verticalScrollBar().setValue(v)
+
+    def _selection_changed(self) -> None:
+        offsets = self.selection_offsets()
+        if offsets == self._last_offsets:
+            return
+        self._last_offsets = offsets
+        if offsets[0] != offsets[1] and self._overlay.selected is not None:
+            self._select(None, scroll=False)
+        self.selectionOffsetsChanged.emit(*offsets)
+
+    # -- spans ------------------------------------------------------------------------------
+
+    def selected_span_id(self) -> int | None:
+        return self._overlay.selected
+
+    def select_span(self, span_id: int | None, scroll: bool = True) -> None:
+        """Select a span (``None``: none) and outline it; collapses the text selection and,
+        with ``scroll``, scrolls the span into view. Emits ``spanSelected`` on a change."""
+        if span_id is not None and span_id not in self._spans:
+            span_id = None
+        if span_id is not None:
+            self.clear_selection()
+        self._select(span_id, scroll=scroll)
+
+    def _select(self, span_id: int | None, *, scroll: bool) -> None:
+        old = self._overlay.selected
+        if span_id is not None and scroll:
+            self.scroll_to_offset(self._spans[span_id].start)
+        if old == span_id:
+            return
+        self._overlay.selected = span_id
+        for changed in (old, span_id):
+            span = self._spans.get(changed) if changed is not None else None
+            if span is not None:
+                self._update_range(span.start, span.end)
+        self.spanSelected.emit(span_id or 0)
+
+    def spans_at(self, offset: int) -> list[int]:
+        """Ids of the spans covering the character at ``offset``, innermost (shortest) first:
+        the order in which repeated clicks there cycle through them."""
+        spans = self._spans
+        ids = self._overlay.index.at(offset)
+        return sorted(ids, key=lambda i: (spans[i].end - spans[i].start, -spans[i].start, i))
+
+    def scroll_to_offset(self, offset: int) -> None:
+        """Scroll so that the line holding ``offset`` is visible (about a third from the top
+        when it has to move); the caret and the selection stay as they are."""
+        conv = self._overlay.converter
+        position = conv.cp_to_utf16(max(0, min(conv.length, offset)))
+        block = self.document().findBlock(position)
+        if not block.isValid():
+            return
+        self._layout.blockBoundingRect(block)  # lays the block out
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(position)
+        rect = self.cursorRect(cursor)
+        viewport = self.viewport().rect()
+        if viewport.top() <= rect.top() and rect.bottom() + self._layout.gap <= viewport.bottom():
+            return
+        line = block.layout().lineForTextPosition(position - block.position())
+        line_number = block.firstLineNumber() + (line.lineNumber() if line.isValid() else 0)
+        pitch = QFontMetricsF(self.font()).height() + self._layout.gap
+        above = int(viewport.height() / pitch / 3)
+        self.verticalScrollBar().setValue(max(0, line_number - above))
+
+    # -- geometry ---------------------------------------------------------------------------
+
+    def _visible_lines(self, y_min: float, y_max: float) -> Iterator[VisibleLine]:
+        return iter_visible_lines(
+            self.firstVisibleBlock(),
+            self.contentOffset(),
+            self._layout.blockBoundingRect,
+            self._layout.gap,
+            y_min,
+            y_max,
+        )
+
+    def _update_range(self, start: int, end: int) -> None:
+        """Repaint the visible lines holding code points ``[start, end]``."""
+        conv = self._overlay.converter
+        start16 = conv.cp_to_utf16(max(0, min(conv.length, start)))
+        end16 = conv.cp_to_utf16(max(0, min(conv.length, end)))
+        area = QRectF()
+        gap = self._layout.gap
+        for visible in self._visible_lines(0, self.viewport().height()):
+            line_start = visible.block.position() + visible.line.textStart()
+            line_end = line_start + visible.line.textLength()
+            if line_start <= end16 and line_end >= start16:
+                rect = QRectF(0, visible.top, self.viewport().width(), visible.line.height() + gap)
+                area = area.united(rect)
+        if not area.isEmpty():
+            self.viewport().update(area.toAlignedRect().adjusted(0, -1, 0, 1))
+
+    def _line_at(self, point: QPointF) -> tuple[VisibleLine, bool] | None:
+        """The line at ``point`` and whether the point is on its text (else in its gap)."""
+        for visible in self._visible_lines(point.y(), point.y()):
+            if visible.top <= point.y() < visible.text_bottom:
+                return visible, True
+            if visible.text_bottom <= point.y() < visible.text_bottom + self._layout.gap:
+                return visible, False
+        return None
+
+    def _char_at(self, visible: VisibleLine, point: QPointF) -> int | None:
+        """The code point offset of the character under ``point`` on a line, if any."""
+        line = visible.line
+        x = point.x() - visible.origin.x()
+        if not line.x() <= x < line.x() + line.naturalTextWidth():
+            return None
+        pos = line.xToCursor(x, line.CursorPosition.CursorOnCharacter)
+        if not line.textStart() <= pos < line.textStart() + line.textLength():
+            return None
+        return self._overlay.to_cp(visible.block.position() + pos)
+
+    def _hit(self, point: QPointF) -> tuple[int | None, int | None]:
+        """``(character offset, span id of a bar)`` under a viewport point."""
+        found = self._line_at(point)
+        if found is None:
+            return None, None
+        visible, on_text = found
+        if on_text:
+            return self._char_at(visible, point), None
+        plan = self._overlay.plan(visible)
+        return None, self._overlay.bar_at(plan, point)
+
+    def _spans_under(self, point: QPointF) -> list[int]:
+        offset, bar = self._hit(point)
+        if bar is not None:
+            return [bar]
+        return self.spans_at(offset) if offset is not None else []
+
+    # -- painting ---------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        plans: list[LinePlan] = []
+        if self._spans:
+            area = event.rect()
+            plans = [self._overlay.plan(v) for v in self._visible_lines(area.top(), area.bottom())]
+            if any(plan.tints for plan in plans):
+                painter = QPainter(self.viewport())
+                self._overlay.paint_under(painter, plans)
+                painter.end()
+        super().paintEvent(event)
+        if any(plan.bars or plan.outlines for plan in plans):
+            painter = QPainter(self.viewport())
+            self._overlay.paint_over(painter, plans)
+            painter.end()
+
+    # -- tooltips ---------------------------------------------------------------------------
+
+    def tooltip_html(self, point: QPoint | QPointF) -> str:
+        """What the tooltip at a viewport point says: every span under it, innermost first."""
+        ids = self._spans_under(QPointF(point))
+        return "".join(self._describe(self._spans[i]) for i in ids)
+
+    def _describe(self, span: Span) -> str:
+        style = self._overlay.style(span.label)
+        text = " ".join(self._overlay.converter.text[span.start : span.end].split())
+        if len(text) > TOOLTIP_TEXT_LIMIT:
+            half = TOOLTIP_TEXT_LIMIT // 2
+            text = text[:half].rstrip() + " … " + text[-half:].lstrip()
+        attributes = "; ".join(
+            f"{html.escape(name)}: {html.escape(_attribute_text(value))}"
+            for name, value in sorted(span.attributes.items())
+        )
+        parts = [
+            f"<span style='color:{style.color.name()}'>&#9632;</span> "
+            f"<b>{html.escape(span.label)}</b>"
+        ]
+        if attributes:
+            parts.append(f" &nbsp;<span>{attributes}</span>")
+        parts.append(f"<br><i>“{html.escape(text)}”</i>")
+        return f"<p style='margin:0 0 6px 0; white-space:pre-wrap'>{''.join(parts)}</p>"
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.tooltip_html(event.pos())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    # -- mouse ------------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press = None
+        self._dragged = False
+        self._double_clicked = False
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position()
+            if not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                # a press inside the selection would start dragging the text out
+                self.clear_selection()
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            moved = (event.position() - self._press).manhattanLength()
+            if moved >= QApplication.startDragDistance():
+                self._dragged = True
+        elif not event.buttons():
+            _, bar = self._hit(event.position()) if self._spans else (None, None)
+            shape = Qt.CursorShape.PointingHandCursor if bar else Qt.CursorShape.IBeamCursor
+            if self.viewport().cursor().shape() != shape:
+                self.viewport().setCursor(shape)
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if (
+            event.button() == Qt.MouseButton.LeftButton
+            and self._press is not None
+            and not self._dragged
+            and not self._double_clicked
+            and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            self._click(self._press)
+        self._press = None
+
+    def _click(self, point: QPointF) -> None:
+        """A click without a drag: select the span there, cycling through overlaps."""
+        offset, bar = self._hit(point)
+        if bar is not None:
+            self.select_span(bar, scroll=False)
+            return
+        ids = self.spans_at(offset) if offset is not None else []
+        if not ids:
+            self.select_span(None)
+            return
+        current = self._overlay.selected
+        if current in ids:
+            self.select_span(ids[(ids.index(current) + 1) % len(ids)], scroll=False)
+        else:
+            self.select_span(ids[0], scroll=False)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        super().mouseDoubleClickEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        self._double_clicked = True
+        found = self._line_at(event.position())
+        offset = self._char_at(found[0], event.position()) if found and found[1] else None
+        if offset is None:
+            return
+        start, end = word_at(self._overlay.converter.text, offset)
+        if start < end:
+            self.set_selection_offsets(start, end)
+
+    # -- keyboard ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _passes_through(event: QKeyEvent) -> bool:
+        """Keys the window's actions get even while the viewer has focus: plain and shifted
+        characters (label hotkeys), Delete, Backspace, Return/Enter with any modifier, and
+        anything with Alt (moving span edges)."""
+        if event.key() in _PASS_THROUGH_KEYS:
+            return True
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if modifiers & Qt.KeyboardModifier.AltModifier:
+            return True
+        if modifiers in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+            text = event.text()
+            return bool(text) and text.isprintable()
+        return False
+
+    def _zoom_key(self, event: QKeyEvent) -> int | None:
+        """+1, -1 or 0 (reset) for Ctrl+plus / Ctrl+minus / Ctrl+0, else None."""
+        modifiers = event.modifiers() & ~(
+            Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier
+        )
+        if modifiers != Qt.KeyboardModifier.ControlModifier:
+            return None
+        return {
+            Qt.Key.Key_Plus: 1,
+            Qt.Key.Key_Equal: 1,
+            Qt.Key.Key_Minus: -1,
+            Qt.Key.Key_Underscore: -1,
+            Qt.Key.Key_0: 0,
+        }.get(Qt.Key(event.key()))
+
+    def _escape_clears(self, event: QKeyEvent) -> bool:
+        return (
+            event.key() == Qt.Key.Key_Escape
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and (self.textCursor().hasSelection() or self._overlay.selected is not None)
+        )
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if self._zoom_key(event) is not None or self._escape_clears(event):
+                event.accept()
+                return True
+            if self._passes_through(event):
+                event.ignore()
+                return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        zoom = self._zoom_key(event)
+        if zoom is not None:
+            {1: self.zoom_in, -1: self.zoom_out, 0: self.reset_zoom}[zoom]()
+            event.accept()
+            return
+        if self._escape_clears(event):
+            if self.textCursor().hasSelection():
+                self.clear_selection()
+            else:
+                self.select_span(None)
+            event.accept()
+            return
+        if self._passes_through(event):
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self._wheel_delta += event.angleDelta().y()
+            while self._wheel_delta >= 120:
+                self._wheel_delta -= 120
+                self.zoom_in()
+            while self._wheel_delta <= -120:
+                self._wheel_delta += 120
+                self.zoom_out()
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    # -- no editing, ever -------------------------------------------------------------------
+
+    def canInsertFromMimeData(self, source: object) -> bool:  # noqa: ARG002
+        return False
+
+    def insertFromMimeData(self, source: object) -> None:  # noqa: ARG002
+        return
+
+
+def _attribute_text(value: AttributeValue) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+__all__ = ["ZOOM_LEVELS", "DocumentViewer"]
