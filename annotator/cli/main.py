@@ -13,8 +13,16 @@ from typing import TextIO
 from annotator import __version__
 from annotator.cli.progress import ProgressLine
 from annotator.core.errors import AnnotatorError, UserError
-from annotator.services.exporting import ExportSelection, export_project
-from annotator.services.formats import available_formats
+from annotator.core.offsets import Unit
+from annotator.services.annotation_import import import_annotations
+from annotator.services.exporting import ExportSelection, export_project, preview_losses
+from annotator.services.formats import (
+    ExportOptions,
+    ImportOptions,
+    OverlapPolicy,
+    available_formats,
+    format_info,
+)
 from annotator.services.importing import ImportProgress, import_paths
 from annotator.services.project import Project
 from annotator.services.project_files import init_project
@@ -54,9 +62,28 @@ def build_parser() -> tuple[
     )
     init.add_argument("--name", default="", help="the project's name (default: folder name)")
 
-    do_import = commands.add_parser("import", help="import articles into a project")
+    do_import = commands.add_parser(
+        "import",
+        help="import articles, or annotations from another tool with --format",
+        description="Without --format: articles (text, HTML, JSONL/JSON/CSV/TSV dumps, folders, "
+        "zip files). With --format NAME: annotated documents exported by another tool "
+        "(see: annotator formats); a text already in the project gets the annotations added.",
+    )
     do_import.add_argument("dir", type=Path, help="the project folder")
     do_import.add_argument("paths", type=Path, nargs="+", help="files and folders to import")
+    do_import.add_argument(
+        "--format", default="", metavar="NAME", help="import annotations in this format"
+    )
+    do_import.add_argument(
+        "--add-labels",
+        action="store_true",
+        help="add labels, attributes and relation types missing from the schema",
+    )
+    do_import.add_argument(
+        "--unit",
+        choices=[u.value for u in Unit],
+        help="the unit of the file's offsets (default: detected against the text)",
+    )
     do_import.add_argument(
         "--keep-duplicates", action="store_true", help="import texts already in the project too"
     )
@@ -68,6 +95,24 @@ def build_parser() -> tuple[
     export.add_argument("--done-only", action="store_true", help="only documents marked done")
     export.add_argument(
         "--only-annotator", default="", metavar="NAME", help="only this annotator's annotations"
+    )
+    export.add_argument(
+        "--unit",
+        choices=[u.value for u in Unit],
+        help="offset unit where the format lets you choose (doccano: utf16 by default)",
+    )
+    export.add_argument(
+        "--scheme", choices=["IOB2", "BILOU"], default="IOB2", help="token formats' tag scheme"
+    )
+    export.add_argument(
+        "--overlap",
+        choices=[p.value for p in OverlapPolicy],
+        default=OverlapPolicy.PRIORITY.value,
+        help="what token formats do with overlapping spans: a tag column per layer, the "
+        "label first in the schema wins, or drop them",
+    )
+    export.add_argument(
+        "--as-predictions", action="store_true", help="Label Studio: write predictions"
     )
 
     stats = commands.add_parser("stats", help="documents by status, spans per label and annotator")
@@ -117,6 +162,8 @@ def _init(args: argparse.Namespace, database_url: str | None, out: TextIO) -> in
 
 
 def _import(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
+    if args.format:
+        return _import_annotations(args, database_url, out)
     with Project.open(args.dir, database_url=database_url) as project:
         line = ProgressLine("importing")
 
@@ -137,9 +184,48 @@ def _import(args: argparse.Namespace, database_url: str | None, out: TextIO) -> 
     return EXIT_OK if report.ok else EXIT_USER_ERROR
 
 
+def _import_annotations(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
+    options = ImportOptions(
+        offset_unit=Unit(args.unit) if args.unit else None, annotator=args.annotator
+    )
+    ok = True
+    with Project.open(args.dir, database_url=database_url) as project:
+        for path in args.paths:
+            line = ProgressLine(f"importing {path.name}")
+            try:
+                report = import_annotations(
+                    project,
+                    args.format,
+                    path,
+                    options,
+                    add_labels=args.add_labels,
+                    progress=line.update,
+                )
+            finally:
+                line.close()
+            for failure in report.failures:
+                print(f"failed {failure}", file=sys.stderr)
+            print(f"{path}: {report.summary()}", file=out)
+            ok = ok and report.ok
+    return EXIT_OK if ok else EXIT_USER_ERROR
+
+
 def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
     selection = ExportSelection(done_only=args.done_only, annotator=args.only_annotator)
     with Project.open(args.dir, database_url=database_url) as project:
+        info = format_info(args.format)
+        unit = Unit(args.unit) if args.unit else (info.default_unit if info else Unit.CODE_POINT)
+        options = ExportOptions(
+            offset_unit=unit,
+            overlap_policy=OverlapPolicy(args.overlap),
+            scheme=args.scheme,
+            as_predictions=args.as_predictions,
+        )
+        losses = preview_losses(project, args.format, selection)
+        if not losses.empty:
+            print(f"{args.format} cannot carry everything in this project:", file=out)
+            for text in losses.lines():
+                print(f"  {text}", file=out)
         line = ProgressLine("exporting")
         total = project.count_documents()
         try:
@@ -148,6 +234,7 @@ def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> 
                 args.format,
                 args.out,
                 selection,
+                options,
                 progress=lambda done: line.update(done, total),
             )
         finally:

@@ -15,6 +15,8 @@ AttributeValue = str | int | bool
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ("#0072B2", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
 # Keys the workspace uses for its own commands; a label cannot take them.
 RESERVED_HOTKEYS = frozenset({"r", "R"})
 
@@ -129,6 +131,15 @@ class LabelSchema:
 
     def with_labels(self, labels: Iterable[Label]) -> LabelSchema:
         return replace(self, labels=tuple(labels))
+
+
+def next_palette_colour(used: Iterable[str]) -> str:
+    """The first palette colour not in ``used`` (cycling when all are taken)."""
+    taken = [colour.upper() for colour in used]
+    for colour in PALETTE:
+        if colour not in taken:
+            return colour
+    return PALETTE[len(taken) % len(PALETTE)]
 
 
 # -- reading and writing the TOML form ------------------------------------------------------------

@@ -40,6 +40,93 @@ FORMATS: tuple[FormatInfo, ...] = (
         description="One document per line with text, metadata, spans, relations, attributes "
         "and annotators; code-point offsets.",
     ),
+    FormatInfo(
+        name="brat",
+        title="brat standoff (.txt + .ann)",
+        module="brat",
+        extensions=(".ann", ".zip"),
+        can_import=True,
+        can_export=True,
+        layout=Layout.FOLDER,
+        description="A .txt and .ann per document with annotation.conf and visual.conf; "
+        "T, R, A, N and # lines; opens in brat as is.",
+    ),
+    FormatInfo(
+        name="conll",
+        title="CoNLL-2003 style (IOB2 or BILOU)",
+        module="conll",
+        extensions=(".conll", ".iob", ".txt"),
+        can_import=True,
+        can_export=True,
+        layout=Layout.FILE,
+        description="One token per line, blank line between sentences, -DOCSTART- lines; "
+        "IOB2 or BILOU tags; an overlap policy decides what one tag column holds.",
+    ),
+    FormatInfo(
+        name="spacy",
+        title="spaCy v3 DocBin (.spacy)",
+        module="spacy_docbin",
+        extensions=(".spacy",),
+        can_import=True,
+        can_export=True,
+        layout=Layout.FILE,
+        description="Written by spaCy itself: doc.ents (non-overlapping), doc.spans['sc'] (all), "
+        "attributes and relations in user data.",
+    ),
+    FormatInfo(
+        name="spacy-jsonl",
+        title="spaCy JSONL offsets",
+        module="spacy_jsonl",
+        extensions=(".jsonl",),
+        can_import=True,
+        can_export=True,
+        layout=Layout.FILE,
+        description='{"text": ..., "spans": [{"start", "end", "label"}]} per line; code points.',
+    ),
+    FormatInfo(
+        name="doccano",
+        title="doccano JSONL",
+        module="doccano",
+        extensions=(".jsonl",),
+        can_import=True,
+        can_export=True,
+        layout=Layout.FILE,
+        description="Sequence labelling (label: [[start, end, label]]) or relation form "
+        "(entities, relations); UTF-16 offsets by default, as doccano shows them.",
+        default_unit=Unit.UTF16,
+    ),
+    FormatInfo(
+        name="label-studio",
+        title="Label Studio JSON",
+        module="label_studio",
+        extensions=(".json",),
+        can_import=True,
+        can_export=True,
+        layout=Layout.FILE,
+        description="Tasks with annotations (or predictions), relations and per-region "
+        "attributes, with the labelling config XML beside them.",
+    ),
+    FormatInfo(
+        name="huggingface",
+        title="Hugging Face token classification JSONL",
+        module="huggingface",
+        extensions=(".jsonl",),
+        can_import=True,
+        can_export=True,
+        layout=Layout.FILE,
+        description="tokens and integer ner_tags per sentence, with the label names file "
+        "beside it.",
+    ),
+    FormatInfo(
+        name="prodigy",
+        title="Prodigy JSONL",
+        module="prodigy",
+        extensions=(".jsonl",),
+        can_import=True,
+        can_export=True,
+        layout=Layout.FILE,
+        description="text, tokens with ws, spans with inclusive token_end, relations.",
+    ),
 )
 
 

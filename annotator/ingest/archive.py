@@ -95,12 +95,12 @@ def _member(
 ) -> Iterator[Entry | IngestFailure]:
     name = f"{entry.name}!{info.filename}"
     parts = PurePosixPath(info.filename.replace("\\", "/")).parts
-    if any(is_skipped(part) for part in parts):
-        return
     reason: str | None = None
     code = FailureCode.UNSAFE_ENTRY
     if unsafe_name(info.filename):
         reason = "refused archive entry: absolute or '..' path"
+    elif any(is_skipped(part) for part in parts):
+        return
     elif stat.S_ISLNK(info.external_attr >> 16):
         reason = "refused archive entry: symbolic link"
     elif info.flag_bits & 0x1:

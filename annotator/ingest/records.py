@@ -105,8 +105,8 @@ def _norm(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Found:
-    key: str | None
-    """Top-level key consumed (kept out of metadata)."""
+    key: str
+    """Top-level key consumed (kept out of metadata; the head of a dotted path)."""
     value: Any
 
 
@@ -122,7 +122,7 @@ def _lookup(record: Mapping[str, Any], path: str) -> _Found | None:
         if not isinstance(value, Mapping) or part not in value:
             return None
         value = value[part]
-    return _Found(None, value)
+    return _Found(head, value)
 
 
 def _override(options: IngestOptions, role: str) -> str | None:
@@ -208,7 +208,7 @@ def record_to_draft(
 ) -> DocumentDraft:
     """Map one record to a draft; raises ``RefusedError`` when it has no usable text."""
     found = resolve_fields(record, options)
-    consumed = {hit.key for hit in found.values() if hit.key is not None}
+    consumed = {hit.key for hit in found.values()}
     metadata = _metadata(record, consumed)
     title = _as_label(found["title"].value) if "title" in found else ""
     url = _as_label(found["url"].value) if "url" in found else ""
@@ -220,8 +220,8 @@ def record_to_draft(
         if isinstance(date_value, Mapping):
             date_value = _as_label(date_value)
         published = parse_date(date_value)
-        if published is None and found["date"].key is not None:
-            metadata[found["date"].key] = found["date"].value
+        if published is None:
+            metadata[found["date"].key] = record[found["date"].key]
     if "text" in found:
         text = normalize_text(_as_text(found["text"].value, "text"), nbsp=options.nbsp)
         if options.clean:

@@ -72,9 +72,11 @@ def _walk_dir(directory: Path) -> Iterator[Entry | IngestFailure]:
 
 def walk(paths: Sequence[Path]) -> Iterator[Entry | IngestFailure]:
     """Every file under ``paths`` in order: each folder recursively, sorted by name, lazily.
-    Symbolic links to folders are not followed (no loops); links to files are."""
+
+    Names are absolute with ``..`` folded (symbolic links are not resolved). Links to folders
+    are not followed (no loops); links to files are."""
     for given in paths:
-        path = given.absolute()
+        path = Path(os.path.abspath(given))
         try:
             if path.is_dir():
                 yield from _walk_dir(path)

@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.formats.registry import FORMATS
+from annotator.formats.base import ExportOptions, ImportOptions, OverlapPolicy
+from annotator.formats.registry import FORMATS, FormatInfo, format_info
+
+__all__ = [
+    "ExportOptions",
+    "FormatDescription",
+    "FormatInfo",
+    "ImportOptions",
+    "OverlapPolicy",
+    "available_formats",
+    "format_info",
+]
 
 
 @dataclass(frozen=True, slots=True)

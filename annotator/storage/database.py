@@ -23,9 +23,15 @@ from annotator.core.document import (
 from annotator.core.edits import AppliedEdit, Edit, EditApplier
 from annotator.core.errors import AnnotatorError, DatabaseError
 from annotator.core.ids import DocumentId
+from annotator.core.interchange import AnnotatedDraft
 from annotator.core.schema import LabelSchema
 from annotator.core.statistics import ProjectStatistics
 from annotator.storage import documents as document_queries
+from annotator.storage.annotated_import import (
+    StoredAnnotations,
+    documents_by_hash,
+    store_annotated,
+)
 from annotator.storage.annotation_store import SqlAnnotationStore
 from annotator.storage.annotators import AnnotatorCache
 from annotator.storage.bulk import DraftWithSpans, insert_all
@@ -120,6 +126,22 @@ class ProjectDatabase:
         """Insert many documents with their spans in one transaction (imports, benchmarks)."""
         with self._write() as connection:
             return insert_all(connection, items, self._annotators, now)
+
+    def store_annotated(
+        self, items: Sequence[AnnotatedDraft], now: datetime
+    ) -> list[StoredAnnotations]:
+        """Store imported documents with their annotations in one transaction; a document whose
+        text is already in the project gets the annotations added instead of a copy."""
+        with self._write() as connection:
+            known = documents_by_hash(connection, [i.draft.content_hash for i in items])
+            stored = []
+            for item in items:
+                result = store_annotated(
+                    connection, item, known.get(item.draft.content_hash), self._annotators, now
+                )
+                known.setdefault(item.draft.content_hash, result.document_id)
+                stored.append(result)
+            return stored
 
     def existing_hashes(self, hashes: Sequence[str]) -> set[str]:
         with self._read() as connection:

@@ -106,7 +106,9 @@ def make_project(
     return folder
 
 
-def make_window(qtbot: QtBot, config: Path, folder: Path | None = None) -> MainWindow:
+def make_window(
+    qtbot: QtBot, config: Path, folder: Path | None = None, *, resize: bool = True
+) -> MainWindow:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     theme = ThemeManager(app, "light")
@@ -115,7 +117,8 @@ def make_window(qtbot: QtBot, config: Path, folder: Path | None = None) -> MainW
         Settings(config), theme, annotator="tester", log_file=config / "annotator.log"
     )
     qtbot.addWidget(window)
-    window.resize(1300, 850)
+    if resize:
+        window.resize(1300, 850)
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()

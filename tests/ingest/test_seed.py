@@ -17,7 +17,7 @@ BODY = [
     "The U.S. military on Sunday conducted airstrikes on facilities used by Iran-backed militia "
     "groups in the Iraq-Syria border region,",
     "Video released by the Pentagon, taken from aboard the aircraft used in the strikes, showed "
-    "the attacks on multiple buildings. A defense official told CBS News",
+    "the attacks on multiple buildings.\u00a0A defense official told CBS News",  # NBSP kept
     "One drone strike hit a hangar used by the CIA in Erbil. \"We assess each strike hit the "
     "intended targets,",
     "designed to limit the risk of escalation.\" \"Through these and other means,\" McNulty said,",
