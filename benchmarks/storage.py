@@ -50,7 +50,9 @@ def items(rng: random.Random) -> list[DraftWithSpans]:
         spans = []
         for _ in range(SPANS_PER_DOCUMENT):
             start = rng.randrange(0, len(text) - 40)
-            spans.append(SpanDraft(rng.choice(LABELS), start, start + rng.randint(3, 40), {}, "bench"))
+            spans.append(
+                SpanDraft(rng.choice(LABELS), start, start + rng.randint(3, 40), {}, "bench")
+            )
         out.append(DraftWithSpans(DocumentDraft(text, title=f"Article {i}"), f"bench:{i}", spans))
     return out
 

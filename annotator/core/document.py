@@ -57,10 +57,10 @@ class DocumentDraft:
     external_id: str = ""
     """The id the input gave the article (a JSONL ``id`` field), if any."""
     raw: RawSource | None = None
+    content_hash: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def content_hash(self) -> str:
-        return content_hash(self.text)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "content_hash", content_hash(self.text))
 
 
 @dataclass(frozen=True, slots=True)

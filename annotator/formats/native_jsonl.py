@@ -222,52 +222,88 @@ class NativeImporter:
             yield Failure(str(path), None, f"cannot read ({error.strerror})", "ANN133")
             return
         with handle:
+            number = 0
             try:
-                for item in read_jsonl(handle, name=str(path)):
-                    if isinstance(item, InputFileError):
-                        where, _, reason = item.message.partition(": ")
-                        line = where.rsplit(":", 1)[-1]
-                        yield Failure(
-                            str(path), int(line) if line.isdigit() else None, reason, item.code
-                        )
-                    else:
-                        yield _to_draft(item, f"{path}:{item.document.id}", options)
+                for number, line in enumerate(handle, start=1):
+                    if line.strip():
+                        yield _line_to_draft(line, str(path), number, options)
             except UnicodeDecodeError as error:
-                yield Failure(str(path), None, f"not UTF-8 text (byte {error.start})", "ANN136")
+                yield Failure(
+                    str(path), number + 1, f"not UTF-8 text (byte {error.start})", "ANN136"
+                )
 
 
-def _to_draft(item: AnnotatedDocument, origin: str, options: ImportOptions) -> AnnotatedDraft:
-    document = item.document
-    draft = DocumentDraft(
-        text=document.text,
-        title=document.title,
-        source=document.source,
-        url=document.url,
-        published=document.published,
-        metadata=document.metadata,
-        external_id=document.external_id,
-    )
-    spans = tuple(
-        SpanRecord(
-            key=str(span.id),
-            label=span.label,
-            start=span.start,
-            end=span.end,
-            attributes=span.attributes,
-            annotator=span.annotator or options.annotator,
+def _line_to_draft(
+    line: str, name: str, number: int, options: ImportOptions
+) -> AnnotatedDraft | Failure:
+    """One line straight to an AnnotatedDraft, every offset checked against the text."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        return Failure(name, number, f"not valid JSON ({error.msg})", "ANN131")
+    if not isinstance(record, dict):
+        return Failure(name, number, "expected a JSON object", "ANN131")
+    try:
+        text = record["text"]
+        if not isinstance(text, str):
+            return Failure(name, number, "'text' must be a string", "ANN131")
+        published = record.get("published")
+        draft = DocumentDraft(
+            text=text,
+            title=str(record.get("title") or ""),
+            source=str(record.get("source") or ""),
+            url=str(record.get("url") or ""),
+            published=date.fromisoformat(published) if published else None,
+            metadata=dict(record.get("metadata") or {}),
+            external_id=str(record.get("external_id") or ""),
         )
-        for span in item.spans
-    )
-    relations = tuple(
-        RelationRecord(
-            relation.type,
-            str(relation.source),
-            str(relation.target),
-            relation.annotator or options.annotator,
-        )
-        for relation in item.relations
-    )
-    return AnnotatedDraft(draft, origin, spans, relations, document.status)
+        spans = []
+        for i, raw in enumerate(record.get("spans") or ()):
+            start, end = int(raw["start"]), int(raw["end"])
+            surface = raw.get("text")
+            if not 0 <= start < end <= len(text):
+                return Failure(
+                    name,
+                    number,
+                    f"spans[{i}]: {start}-{end} is empty or outside the text (0-{len(text)})",
+                    "ANN132",
+                )
+            if surface is not None and surface != text[start:end]:
+                return Failure(
+                    name,
+                    number,
+                    f"spans[{i}]: text {surface!r} does not match the document at "
+                    f"{start}-{end} ({text[start:end]!r})",
+                    "ANN132",
+                )
+            spans.append(
+                SpanRecord(
+                    str(raw.get("id", i)),
+                    str(raw["label"]),
+                    start,
+                    end,
+                    raw.get("attributes") or {},
+                    str(raw.get("annotator") or options.annotator),
+                )
+            )
+        keys = {span.key for span in spans}
+        relations = []
+        for i, raw in enumerate(record.get("relations") or ()):
+            relation = RelationRecord(
+                str(raw["type"]),
+                str(raw["source"]),
+                str(raw["target"]),
+                str(raw.get("annotator") or options.annotator),
+            )
+            if relation.source not in keys or relation.target not in keys:
+                return Failure(
+                    name, number, f"relations[{i}] names a span not in this document", "ANN132"
+                )
+            relations.append(relation)
+        status = DocumentStatus(record.get("status") or "new")
+    except (KeyError, TypeError, ValueError) as error:
+        return Failure(name, number, f"malformed record ({error!r})", "ANN131")
+    return AnnotatedDraft(draft, f"{name}:{number}", tuple(spans), tuple(relations), status)
 
 
 EXPORTER = NativeExporter()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from annotator.core.document import Document, DocumentStatus
@@ -34,6 +35,7 @@ class DocumentHeader(QWidget):
         self.meta.setObjectName("documentMeta")
         self.meta.setTextFormat(Qt.TextFormat.RichText)
         self.meta.setOpenExternalLinks(True)
+        self.meta.setWordWrap(True)  # a long URL must not set the window's minimum width
         self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 6)
@@ -41,6 +43,11 @@ class DocumentHeader(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.meta)
         self.show_document(None)
+
+    def meta_text(self) -> str:
+        """The metadata line as plain text (spaces, not ``&nbsp;``)."""
+        plain = QTextDocumentFragment.fromHtml(self.meta.text()).toPlainText()
+        return plain.replace("\xa0", " ")
 
     def show_document(self, document: Document | None, position: str = "") -> None:
         if document is None:
@@ -62,4 +69,19 @@ class DocumentHeader(QWidget):
         parts.append(f"<span style='color:{color}; font-weight:600'>{document.status.label}</span>")
         if position:
             parts.append(escape(position))
+        # wrap between the parts, never inside one ("In progress", "3 of 8")
+        parts = [p if p.startswith("<a ") else _unbreakable(p) for p in parts]
         self.meta.setText(" &nbsp;·&nbsp; ".join(parts))
+
+
+def _unbreakable(html: str) -> str:
+    """Spaces in text (not inside tags) become non-breaking."""
+    out: list[str] = []
+    in_tag = False
+    for char in html:
+        if char == "<":
+            in_tag = True
+        elif char == ">":
+            in_tag = False
+        out.append("&nbsp;" if char == " " and not in_tag else char)
+    return "".join(out)

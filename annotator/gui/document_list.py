@@ -10,6 +10,7 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QObject,
+    QPoint,
     Qt,
     QTimer,
     Signal,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -245,9 +247,17 @@ class DocumentListDock(QDockWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        width = self.view.fontMetrics().horizontalAdvance("0")
-        for column, chars in ((OUTLET, 14), (DATE, 11), (STATUS, 11), (SPANS, 6)):
-            header.resizeSection(column, width * chars + 16)
+        header.setMinimumSectionSize(24)
+        metrics = self.view.fontMetrics()
+        for column, sample in (
+            (OUTLET, "Meridia"),
+            (DATE, "2026-03-03"),
+            (STATUS, "In progress"),
+            (SPANS, "Spans"),
+        ):  # + cell padding (style sheet) and margins
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 22)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
 
         filters = QHBoxLayout()
@@ -260,6 +270,17 @@ class DocumentListDock(QDockWidget):
         layout.addLayout(filters)
         layout.addWidget(self.view)
         self.setWidget(body)
+
+    def _column_menu(self, point: QPoint) -> None:
+        """Right-click on the header: show or hide columns (the title always stays)."""
+        header = self.view.horizontalHeader()
+        menu = QMenu(self)
+        for column in range(1, len(COLUMNS)):
+            action = menu.addAction(COLUMNS[column])
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(lambda on, c=column: header.setSectionHidden(c, not on))
+        menu.exec(header.mapToGlobal(point))
 
     # -- filter ---------------------------------------------------------------------------------
 

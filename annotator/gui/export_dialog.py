@@ -137,9 +137,7 @@ class ExportRunner(QObject):
         task.progress.connect(
             lambda n: dialog.setLabelText(f"Exporting to {out.name}…\n{n:,} documents written")
         )
-        task.succeeded.connect(self._succeeded)
-        task.failed.connect(self._failed)
-        task.ended.connect(self._ended)
+        task.done.connect(self._done)
         dialog.canceled.connect(task.cancel)
         self._task, self._dialog = task, dialog
         task.start()
@@ -148,20 +146,14 @@ class ExportRunner(QObject):
     def wait(self, milliseconds: int = 60_000) -> bool:
         return self._task.wait(milliseconds) if self._task is not None else True
 
-    def _succeeded(self, report: object) -> None:
-        self._close()
-        self.finished.emit(report)
-
-    def _failed(self, error: object) -> None:
-        self._close()
-        assert isinstance(error, BaseException)
-        show_error(self._parent_widget, "Export failed", error)
-        self.finished.emit(None)
-
-    def _ended(self) -> None:
-        if self._task is not None:
-            self._task.wait()
+    def _done(self, report: object, error: object) -> None:
         self._task = None
+        self._close()
+        if isinstance(error, BaseException):
+            show_error(self._parent_widget, "Export failed", error)
+            self.finished.emit(None)
+        else:
+            self.finished.emit(report)
 
     def _close(self) -> None:
         if self._dialog is not None:

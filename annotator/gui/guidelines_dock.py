@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 HIT = QColor("#FFE08A")
+HEADING_SCALE = {1: 1.6, 2: 1.3, 3: 1.12}
 CURRENT_HIT = QColor("#FFB000")
 
 
@@ -89,7 +90,24 @@ class GuidelinesDock(QDockWidget):
             )
         else:
             self.browser.setMarkdown(markdown)
+        self._tone_down_headings()
         self._highlight()
+
+    def _tone_down_headings(self) -> None:
+        """Markdown headings render huge in a narrow dock; keep them a little above the text."""
+        document = self.browser.document()
+        base = self.browser.font().pointSizeF()
+        block = document.begin()
+        while block.isValid():
+            level = block.blockFormat().headingLevel()
+            if level:
+                cursor = QTextCursor(block)
+                cursor.select(QTextCursor.SelectionType.BlockUnderCursor)
+                fmt = QTextCharFormat()
+                fmt.setFontPointSize(base * HEADING_SCALE.get(level, 1.0))
+                fmt.setProperty(QTextCharFormat.Property.FontSizeAdjustment, 0)
+                cursor.mergeCharFormat(fmt)
+            block = block.next()
 
     # -- finding --------------------------------------------------------------------------------
 

@@ -65,9 +65,7 @@ class ImportRunner(QObject):
         dialog.setMinimumWidth(460)
         task = Task(work)
         task.progress.connect(self._progress)
-        task.succeeded.connect(self._succeeded)
-        task.failed.connect(self._failed)
-        task.ended.connect(self._ended)
+        task.done.connect(self._done)
         dialog.canceled.connect(task.cancel)
         self._task = task
         self._dialog = dialog
@@ -90,25 +88,18 @@ class ImportRunner(QObject):
             f"{value.failed:,} failed\n{value.rate:,.0f} per second\n{current}"
         )
 
-    def _succeeded(self, report: object) -> None:
+    def _done(self, report: object, error: object) -> None:
+        self._task = None
+        self._close_progress()
+        if isinstance(error, BaseException):
+            show_error(self._parent_widget, "Import failed", error)
+            self.finished.emit(None)
+            return
         assert isinstance(report, ImportReport)
         self.last_report = report
-        self._close_progress()
         if self.show_report:
             ImportReportDialog(report, self._parent_widget).open()
         self.finished.emit(report)
-
-    def _failed(self, error: object) -> None:
-        self._close_progress()
-        assert isinstance(error, BaseException)
-        show_error(self._parent_widget, "Import failed", error)
-        self.finished.emit(None)
-
-    def _ended(self) -> None:
-        task = self._task
-        if task is not None:
-            task.wait()
-        self._task = None
 
     def _close_progress(self) -> None:
         if self._dialog is not None:

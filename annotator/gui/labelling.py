@@ -71,7 +71,7 @@ class Labelling(QObject):
         existing = self._find(document, label, *snapped)
         if existing is not None:
             self._viewer.select_span(int(existing.id))
-            self.message.emit(f"This text already has a {label} span.")
+            self.message.emit(f"A {label} span already covers exactly this text.")
             return False
         edit = AddSpan(document.id, label, snapped[0], snapped[1], annotator=self._annotator())
         if not self._stacks.push(edit):

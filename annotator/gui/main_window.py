@@ -6,7 +6,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QStyle,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -111,20 +113,13 @@ class MainWindow(QMainWindow):
         self.spans = SpanListDock(self)
         self.attributes = AttributeDock(self)
         self.guidelines = GuidelinesDock(self)
+        # Left: what to look at (documents, the open one's spans). Right: what to do with it.
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.documents)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.spans)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.palette_dock)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.spans)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.attributes)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidelines)
-        self.tabifyDockWidget(self.spans, self.guidelines)
-        self.spans.raise_()
-        self.resizeDocks([self.documents], [340], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.palette_dock], [360], Qt.Orientation.Horizontal)
-        self.resizeDocks(
-            [self.palette_dock, self.spans, self.attributes],
-            [150, 330, 220],
-            Qt.Orientation.Vertical,
-        )
+        self._layout_pending = True
 
         self.labelling = Labelling(
             self.viewer,
@@ -366,6 +361,11 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in (self.undo_action, self.redo_action):
             toolbar.addAction(action)
+            button = toolbar.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                # the text names the edit and changes with each one: keep it to the tooltip
+                # so the toolbar does not jump (the Edit menu shows it in full)
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         toolbar.addSeparator()
         for action in (self.previous_action, self.next_action, self.next_unfinished_action):
             toolbar.addAction(action)
@@ -461,8 +461,8 @@ class MainWindow(QMainWindow):
         self.stacks.clear()
         self.bridge.set_project(project)
         schema = project.schema
-        self.palette_dock.model.set_schema(schema)
-        self.spans.model.set_schema(schema)
+        self.palette_dock.set_schema(schema)
+        self.spans.set_schema(schema)
         self.attributes.form.set_schema(schema)
         self.viewer.set_schema(schema)
         self._fill_annotate_menu()
@@ -522,7 +522,6 @@ class MainWindow(QMainWindow):
 
     def _show_document(self, opened: OpenDocument | None) -> None:
         self.open_document_ = opened
-        schema = self.project.schema if self.project else None
         if opened is None:
             self.viewer.clear_document()
             self.spans.model.set_document(None, "", ())
@@ -530,7 +529,7 @@ class MainWindow(QMainWindow):
             self.stacks.activate(None)
         else:
             spans = sorted(opened.spans.values(), key=lambda s: (s.start, s.end, s.id))
-            self.viewer.set_document(opened.document, spans, schema)
+            self.viewer.set_document(opened.document, spans, self.bridge.require_project().schema)
             self.spans.model.set_document(opened.id, opened.text, spans)
             self.palette_dock.model.set_spans(opened.id, spans)
             self.stacks.activate(opened.id)
@@ -855,8 +854,34 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1360, 860)
         state = self.settings.window_state()
-        if state is not None:
-            self.restoreState(state)
+        if state is not None and self.restoreState(state):
+            self._layout_pending = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._layout_pending:  # first start: sizes need the window laid out
+            self._layout_pending = False
+            QTimer.singleShot(0, self._default_layout)
+
+    def _default_layout(self) -> None:
+        width = self.width()
+        self.resizeDocks(
+            [self.documents, self.palette_dock],
+            [max(320, width * 32 // 100), max(260, width * 20 // 100)],
+            Qt.Orientation.Horizontal,
+        )
+        height = self.height()
+        self.resizeDocks(
+            [self.documents, self.spans],
+            [height * 45 // 100, height * 55 // 100],
+            Qt.Orientation.Vertical,
+        )
+        palette_height = self.palette_dock.sizeHint().height()
+        self.resizeDocks(
+            [self.palette_dock, self.attributes, self.guidelines],
+            [palette_height, height * 30 // 100, height * 40 // 100],
+            Qt.Orientation.Vertical,
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.importer.running:

@@ -156,6 +156,7 @@ class PaletteDock(QDockWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setShowGrid(False)
         self.view.setIconSize(QSize(14, 14))
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.view.verticalHeader().hide()
         self.view.setCursor(Qt.CursorShape.PointingHandCursor)
         header = self.view.horizontalHeader()
@@ -164,6 +165,15 @@ class PaletteDock(QDockWidget):
         header.setSectionResizeMode(COUNT, QHeaderView.ResizeMode.ResizeToContents)
         self.view.clicked.connect(self._clicked)
         self.setWidget(self.view)
+
+    def set_schema(self, schema: LabelSchema | None) -> None:
+        """Show the schema's labels; the table is exactly as tall as its rows."""
+        self.model.set_schema(schema)
+        rows = self.model.rowCount()
+        height = self.view.horizontalHeader().sizeHint().height() + 2 * self.view.frameWidth()
+        height += sum(self.view.rowHeight(row) for row in range(rows))
+        self.view.setMaximumHeight(height + 2)
+        self.view.setMinimumHeight(min(height, 160))
 
     def _clicked(self, index: QModelIndex) -> None:
         label = self.model.label_at(index.row())

@@ -188,13 +188,22 @@ class SpanListDock(QDockWidget):
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
         header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(LABEL, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(ATTRIBUTES, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(ATTRIBUTES, 160)
+        header.resizeSection(LABEL, 120)
+        header.resizeSection(ATTRIBUTES, 130)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.view.clicked.connect(self._clicked)
         self.setWidget(self.view)
+
+    def set_schema(self, schema: LabelSchema | None) -> None:
+        """Label icons, and a label column as wide as the longest label name (within reason)."""
+        self.model.set_schema(schema)
+        names = [label.name for label in schema.labels] if schema else []
+        metrics = self.view.fontMetrics()
+        widest = max((metrics.horizontalAdvance(name) for name in names), default=60)
+        self.view.horizontalHeader().resizeSection(LABEL, min(widest + 34, 150))
 
     def select_span(self, span_id: int | None) -> None:
         """Show which span is selected, without emitting ``spanActivated``."""

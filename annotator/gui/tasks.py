@@ -20,12 +20,16 @@ PROGRESS_INTERVAL = 0.1
 
 
 class Task(QObject):
-    """Runs ``work(progress, cancelled)`` once in its own thread; results come back as signals."""
+    """Runs ``work(progress, cancelled)`` once in its own thread.
+
+    ``done(result, error)`` arrives in the thread that started the task, after the worker
+    thread has stopped: exactly one of ``result`` and ``error`` is meaningful (``error`` is
+    ``None`` on success).
+    """
 
     progress = Signal(object)
-    succeeded = Signal(object)
-    failed = Signal(object)
-    ended = Signal()
+    done = Signal(object, object)
+    _finished = Signal(object, object)
 
     def __init__(self, work: Work) -> None:
         super().__init__()
@@ -33,6 +37,7 @@ class Task(QObject):
         self._cancel = threading.Event()
         self._last_progress = 0.0
         self._thread: QThread | None = None
+        self._relay = _Relay(self)
 
     def start(self) -> None:
         thread = QThread()
@@ -40,8 +45,12 @@ class Task(QObject):
         self._thread = thread
         self.moveToThread(thread)
         thread.started.connect(self._run)
-        self.ended.connect(thread.quit)
+        self._finished.connect(self._relay.finish)  # queued: the relay lives in this thread
         thread.start()
+
+    def _stop_thread(self) -> None:
+        if self._thread is not None:
+            self._thread.wait()
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -65,8 +74,21 @@ class Task(QObject):
             result = self._work(self._report, self._cancel.is_set)
         except Exception as error:
             log.info("background task failed", exc_info=True)
-            self.failed.emit(error)
+            self._finished.emit(None, error)
         else:
-            self.succeeded.emit(result)
+            self._finished.emit(result, None)
         finally:
-            self.ended.emit()
+            QThread.currentThread().quit()  # wait() returns once the work is over
+
+
+class _Relay(QObject):
+    """Stays in the starting thread: stops the worker thread, then reports ``done``."""
+
+    def __init__(self, task: Task) -> None:
+        super().__init__()
+        self._task = task
+
+    @Slot(object, object)
+    def finish(self, result: object, error: object) -> None:
+        self._task._stop_thread()
+        self._task.done.emit(result, error)

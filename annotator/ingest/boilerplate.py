@@ -115,24 +115,32 @@ _PROMPT_HINTS = (
     "log in",
     "login",
     "log on",
+    "logon",
     "subscri",
     "regist",
     "continue reading",
-    "unlimited",
-    "newsletter",
-    "cookies",
-    "free trial",
-    "already a",
-    "already have",
+    "available",
+    "reserved",
     "reached",
+    "limit",
+    "access",
+    "become a",
+    "journalism",
+    "newsletter",
+    "by clicking",
+    "trial",
+    "cancel any",
+    "cookie",
+    "already",
 )
+"""Words every prompt rule needs; a sentence without any of them is never a prompt."""
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _ELLIPSIS_END = re.compile(r"(\.\.\.|…)[\"'”’)]*$")
 
 
 def words(segment: str) -> int:
-    """How many whitespace-separated words ``segment`` has."""
-    return len(segment.split())
+    """How many words ``segment`` has, counted by its spaces (segments are collapsed)."""
+    return segment.count(" ") + 1 if segment else 0
 
 
 def ends_sentence(segment: str) -> bool:
@@ -174,14 +182,17 @@ def prompt_reason(sentence: str) -> str | None:
 
 
 def may_contain_prompt(segment: str) -> bool:
-    """Cheap test before splitting a long segment into sentences to look for prompts."""
+    """Cheap test before splitting a segment into sentences to look for prompts."""
     lowered = segment.lower()
-    return any(hint in lowered for hint in _PROMPT_HINTS)
+    for hint in _PROMPT_HINTS:
+        if hint in lowered:
+            return True
+    return False
 
 
 def is_running_time(segment: str) -> bool:
     """A bare video running time such as ``01:43`` or ``(1:02:03)``."""
-    return _RUNNING_TIME.fullmatch(segment.strip()) is not None
+    return len(segment) <= 12 and _RUNNING_TIME.fullmatch(segment.strip()) is not None
 
 
 def looks_like_promo_title(segment: str) -> bool:
@@ -194,5 +205,7 @@ def looks_like_promo_title(segment: str) -> bool:
 
 def is_promo_with_time(segment: str) -> bool:
     """A video promo on one line: ``Title 01:43`` where the title is not a sentence."""
+    if len(segment) > 200 or not segment.rstrip()[-1:] in "0123456789)":
+        return False
     match = _PROMO_WITH_TIME.fullmatch(segment.strip())
     return match is not None and looks_like_promo_title(match.group("title"))

@@ -31,6 +31,8 @@ from annotator.ingest.sentences import separate_glued_sentences, split_sentences
 
 _WS = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
 _RUN = re.compile(f"({_WS}{{2,}}|\t)")
+_EXOTIC_SPACE = re.compile("[\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_ASCII_RUNS = ("  ", "\t", "\u00a0 ", " \u00a0", "\u00a0\u00a0")
 _NAME_WORD = r"[A-Z][\w'’.-]*"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:(?:de|van|von|der|da|al|bin|la|le)\s+)?{_NAME_WORD}){{1,3}}"
 _NAMES = rf"{_NAME}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*){_NAME})*"
@@ -73,12 +75,23 @@ class CleanedText:
     """What was dropped, as ``(reason, text)``; metadata lines are listed as ``header``."""
 
 
+def _has_run(line: str) -> bool:
+    if "  " in line or "\t" in line:
+        return True
+    return "\u00a0" in line and any(run in line for run in _ASCII_RUNS[2:])
+
+
 def _segments(text: str) -> list[_Segment]:
     segments: list[_Segment] = []
     before = _Break.PARAGRAPH
+    exotic = not text.isascii() and _EXOTIC_SPACE.search(text) is not None
     for line in text.split("\n"):
         if not line.strip():
             before = _Break.PARAGRAPH
+            continue
+        if not exotic and not _has_run(line):
+            segments.append(_Segment(line.strip(), before))
+            before = _Break.LINE
             continue
         pieces = _RUN.split(line)
         current: list[str] = []
@@ -191,10 +204,12 @@ def _take_bylines(segments: list[_Segment], header: _Header) -> None:
     kept = _kept(segments)
     for position, i in enumerate(kept):
         text = segments[i].text
+        if len(text) > 200:
+            continue
         if _byline(text, header):
             segments[i].removed = "header"
             continue
-        if position + 1 >= len(kept) or not _AUTHOR_ONLY.fullmatch(text):
+        if position + 1 >= len(kept) or len(text) > 60 or not _AUTHOR_ONLY.fullmatch(text):
             continue
         bio = segments[kept[position + 1]].text
         if re.match(re.escape(text) + rf"(’s|'s)?\s+{_BIO_VERBS}\b", bio) and words(bio) <= 40:
@@ -205,6 +220,8 @@ def _take_bylines(segments: list[_Segment], header: _Header) -> None:
 
 
 def _drop_prompt_sentences(segment: _Segment, removed: list[tuple[str, str]]) -> None:
+    """Prompts glued to other text in one segment; only short ones and the last two are
+    looked at (where paywall boxes end up), which keeps long body paragraphs cheap."""
     if not may_contain_prompt(segment.text):
         return
     kept: list[str] = []
@@ -254,9 +271,10 @@ def clean_scraped_text(
         _take_header(segments, header, find_title=find_title)
     _take_bylines(segments, header)
     removed = [(segment.removed, segment.text) for segment in segments if segment.removed]
+    last = set(_kept(segments)[-2:])
     body: list[_Segment] = []
-    for segment in segments:
-        if segment.removed is None:
+    for position, segment in enumerate(segments):
+        if segment.removed is None and (position in last or words(segment.text) <= 40):
             _drop_prompt_sentences(segment, removed)
         if segment.removed is None:
             segment.text = separate_glued_sentences(segment.text)

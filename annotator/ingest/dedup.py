@@ -39,7 +39,7 @@ def bands_for(threshold: float) -> tuple[int, int]:
 class NearDuplicateIndex(Generic[K]):
     """Keys with MinHash signatures; ``query`` finds the most similar key over the threshold."""
 
-    def __init__(self, threshold: float = 0.8) -> None:
+    def __init__(self, threshold: float = 0.7) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
         self.threshold = threshold
@@ -133,7 +133,7 @@ class Duplicate(Generic[K]):
 class Deduplicator(Generic[K]):
     """Exact and near-duplicate checks together, in the order a service needs them."""
 
-    def __init__(self, threshold: float = 0.8) -> None:
+    def __init__(self, threshold: float = 0.7) -> None:
         self._hashes: dict[str, K] = {}
         self._near: NearDuplicateIndex[K] = NearDuplicateIndex(threshold)
 

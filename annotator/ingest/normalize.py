@@ -34,18 +34,27 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _NEEDS_TRANSLATE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]")
 
 
+def _clean_ascii(text: str) -> bool:
+    """An ASCII text with no control characters besides LF and tab (the common case, fast)."""
+    return text.isascii() and text.replace("\n", "").replace("\t", "").isprintable()
+
+
 def normalize_text(text: str, *, nbsp: NbspPolicy = "keep") -> str:
     """CRLF/CR to LF, other line separators to LF, control characters and BOMs removed,
     lone surrogates replaced by U+FFFD, NFC; tabs and LF kept. Leading and trailing
     whitespace is left alone (callers strip)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _clean_ascii(text):
+        return text
     if nbsp == "space":
         text = text.translate(_TABLE_NBSP_SPACE)
     elif _NEEDS_TRANSLATE.search(text):
         text = text.translate(_TABLE)
-    if _SURROGATE.search(text):
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
         text = _SURROGATE.sub("\ufffd", text)
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+    if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text

@@ -44,7 +44,7 @@ class IngestOptions:
     zip_max_entries: int = 100_000
     zip_max_depth: int = 3
     """How deep archives inside archives are opened."""
-    near_duplicate_threshold: float = 0.8
+    near_duplicate_threshold: float = 0.7
     """Estimated Jaccard similarity of word 3-shingles from which two texts are duplicates."""
     keep_duplicates: bool = False
     """Read by the import service: import duplicates instead of skipping them."""

@@ -9,6 +9,7 @@ _GLUED_WORDS = re.compile(r"[.!?](?=[A-Z])")
 _CURLY_OPEN = re.compile(r"(?<=[\w)][.!?,:])(?=“)")
 _CURLY_CLOSE = re.compile(r"(?<=[.!?,]”)(?=[\w“])")
 _QUOTE = re.compile('"')
+_GLUED_QUOTE = re.compile(r'\S"\S')
 _OPEN_AFTER = frozenset(".!?,:")
 _CLOSE_AFTER = frozenset(".!?,")
 
@@ -71,7 +72,7 @@ def _straight_quotes(text: str) -> str:
 def separate_glued_sentences(text: str) -> str:
     """``Erbil."We assess`` -> ``Erbil. "We assess``; ``said."Iraq`` -> ``said." Iraq``;
     ``buildings.A defense`` -> ``buildings. A defense``. Adds spaces only, never removes text."""
-    if '"' in text:
+    if '"' in text and _GLUED_QUOTE.search(text):
         text = _straight_quotes(text)
     if "“" in text or "”" in text:
         text = _CURLY_CLOSE.sub(" ", _CURLY_OPEN.sub(" ", text))

@@ -9,7 +9,7 @@ reported with file and line and the rest goes on.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,7 +34,12 @@ from annotator.services.project_files import write_project_config
 if TYPE_CHECKING:
     from annotator.services.project import Project
 
-BATCH = 100
+BATCH = 500
+
+
+@dataclass(slots=True)
+class ImportCancelledError(UserError):
+    code = "ANN196"
 
 
 @dataclass(slots=True)
@@ -90,34 +95,43 @@ class SchemaGaps:
         return "; ".join(parts)
 
 
-def find_schema_gaps(
-    project: Project, format_name: str, path: Path, options: ImportOptions
-) -> SchemaGaps:
-    """Read the input once and list what it uses that the schema lacks."""
-    schema = project.schema
-    labels: Counter[str] = Counter()
-    relation_types: dict[str, tuple[set[str], set[str]]] = {}
-    attributes: dict[tuple[str, str], AttributeValue] = {}
-    for item in find_importer(format_name).read(path, schema, options):
-        if isinstance(item, Failure):
-            continue
-        label_of = {span.key: span.label for span in item.spans}
+class _GapFinder:
+    """Collects, item by item, what the input uses that the schema lacks."""
+
+    def __init__(self, schema: LabelSchema) -> None:
+        self.schema = schema
+        self.labels: Counter[str] = Counter()
+        self.relation_types: dict[str, tuple[set[str], set[str]]] = {}
+        self.attributes: dict[tuple[str, str], AttributeValue] = {}
+
+    def check(self, item: AnnotatedDraft) -> bool:
+        """Record the gaps of one item; True when it has none."""
+        schema = self.schema
+        clean = True
+        label_of = {}
         for span in item.spans:
+            label_of[span.key] = span.label
             label = schema.label(span.label)
             if label is None:
-                labels[span.label] += 1
+                self.labels[span.label] += 1
+                clean = False
             for name, value in span.attributes.items():
                 if label is None or label.attribute(name) is None:
-                    attributes.setdefault((span.label, name), value)
+                    self.attributes.setdefault((span.label, name), value)
+                    clean = False
         for relation in item.relations:
             allowed = schema.relation_type(relation.type)
             source = label_of.get(relation.source, "")
             target = label_of.get(relation.target, "")
             if allowed is None or not allowed.allows(source, target):
-                ends = relation_types.setdefault(relation.type, (set(), set()))
+                ends = self.relation_types.setdefault(relation.type, (set(), set()))
                 ends[0].add(source)
                 ends[1].add(target)
-    return SchemaGaps(labels, relation_types, attributes)
+                clean = False
+        return clean
+
+    def gaps(self) -> SchemaGaps:
+        return SchemaGaps(self.labels, self.relation_types, self.attributes)
 
 
 def extend_schema(schema: LabelSchema, gaps: SchemaGaps) -> LabelSchema:
@@ -163,68 +177,68 @@ def import_annotations(
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> AnnotationImportReport:
+    """Import in one pass and one transaction: a schema gap (without ``add_labels``) or a
+    cancel rolls everything back, so an import lands whole or not at all."""
     if not path.exists():
         raise UserError(f"{path}: no such file or folder", code="ANN134")
     report = AnnotationImportReport()
-    gaps = find_schema_gaps(project, format_name, path, options)
-    if not gaps.empty:
-        if not add_labels:
+    finder = _GapFinder(project.schema)
+    reader = find_importer(format_name).read(path, project.schema, options)
+    pending: list[AnnotatedDraft] = []
+    with project.database.annotation_writer(project.now()) as store:
+
+        def flush() -> None:
+            for stored in store(pending) if pending else ():
+                (report.created if stored.created else report.updated).append(stored.document_id)
+                report.spans += stored.spans_added
+                report.spans_already_there += stored.spans_skipped
+                report.relations += stored.relations_added
+            pending.clear()
+
+        for done, item in enumerate(_checked(reader, project.schema), start=1):
+            if cancelled is not None and cancelled():
+                raise ImportCancelledError(f"import of {path} cancelled; nothing was imported")
+            if isinstance(item, Failure):
+                report.failures.append(item)
+                continue
+            if not finder.check(item) and not add_labels:
+                continue  # keep reading to list every gap, store nothing more
+            if finder.gaps().empty or add_labels:
+                pending.append(item)
+            if progress is not None:
+                progress(done)
+            if len(pending) >= BATCH:
+                flush()
+        gaps = finder.gaps()
+        if not gaps.empty and not add_labels:
             raise UserError(
                 f"{path} uses what the project's schema does not have: {gaps.describe()}. "
-                "Add them to project.toml, or import with --add-labels to add them.",
+                "Nothing was imported: add them to project.toml, or import with --add-labels.",
                 code="ANN195",
             )
-        schema = extend_schema(project.schema, gaps)
-        try:
-            config = replace(project.config, schema=schema)
+        flush()
+        if not gaps.empty:
+            config = replace(project.config, schema=extend_schema(project.schema, gaps))
             write_project_config(project.folder, config)
-        except SchemaError as error:
-            raise UserError(f"cannot add the labels: {error.message}", code=error.code) from None
-        project.config = config
-        report.labels_added = list(gaps.labels)
-    pending: list[AnnotatedDraft] = []
-    done = 0
-
-    def flush() -> None:
-        if not pending:
-            return
-        for stored in project.database.store_annotated(pending, project.now()):
-            (report.created if stored.created else report.updated).append(stored.document_id)
-            report.spans += stored.spans_added
-            report.spans_already_there += stored.spans_skipped
-            report.relations += stored.relations_added
-        pending.clear()
-
-    for item in _checked(find_importer(format_name).read(path, project.schema, options), project):
-        if cancelled is not None and cancelled():
-            report.cancelled = True
-            break
-        if isinstance(item, Failure):
-            report.failures.append(item)
-            continue
-        pending.append(item)
-        done += 1
-        if progress is not None:
-            progress(done)
-        if len(pending) >= BATCH:
-            flush()
-    flush()
+            project.config = config
+            report.labels_added = list(gaps.labels)
     return report
 
 
 def _checked(
-    items: Iterator[AnnotatedDraft | Failure], project: Project
+    items: Iterator[AnnotatedDraft | Failure], schema: LabelSchema
 ) -> Iterator[AnnotatedDraft | Failure]:
-    """Drop (and report) spans outside their text or with values the schema refuses."""
-    schema = project.schema
+    """Drop (and report) spans outside their text, and attribute values the schema refuses."""
     for item in items:
         if isinstance(item, Failure):
             yield item
             continue
         text_length = len(item.draft.text)
         kept: list[SpanRecord] = []
+        changed = False
         for span in item.spans:
             if not 0 <= span.start < span.end <= text_length:
+                changed = True
                 yield Failure(
                     item.origin,
                     None,
@@ -233,15 +247,34 @@ def _checked(
                     "ANN132",
                 )
                 continue
-            try:
-                attributes = schema.check_attributes(span.label, span.attributes)
-            except SchemaError as error:
-                yield Failure(
-                    item.origin,
-                    None,
-                    f"span {span.key}: {error.message}; attributes left out",
-                    error.code,
-                )
-                attributes = {}
-            kept.append(replace(span, attributes=attributes))
-        yield replace(item, spans=tuple(kept))
+            label = schema.label(span.label)
+            if span.attributes and label is not None:
+                refused = _refused_attributes(label, span.attributes)
+                if refused:
+                    changed = True
+                    reasons = "; ".join(refused.values())
+                    yield Failure(
+                        item.origin, None, f"span {span.key}: {reasons}; left out", "ANN111"
+                    )
+                    span = replace(
+                        span,
+                        attributes={k: v for k, v in span.attributes.items() if k not in refused},
+                    )
+            kept.append(span)
+        yield replace(item, spans=tuple(kept)) if changed else item
+
+
+def _refused_attributes(
+    label: Label, attributes: Mapping[str, AttributeValue]
+) -> dict[str, str]:
+    """Attributes whose value their definition refuses, with why."""
+    problems = {}
+    for name, value in attributes.items():
+        definition = label.attribute(name)
+        if definition is None:
+            continue  # an unknown attribute is a schema gap, handled by _GapFinder
+        try:
+            definition.check(value)
+        except SchemaError as error:
+            problems[name] = error.message
+    return problems

@@ -1,7 +1,9 @@
-"""Storing imported annotated documents: new documents, or spans added to existing ones."""
+"""Storing imported annotated documents in batches: new documents, or spans added to the
+documents that already hold the same text."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +16,7 @@ from annotator.core.document import DocumentStatus
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft
 from annotator.storage.annotators import AnnotatorCache
-from annotator.storage.documents import insert_documents
+from annotator.storage.rows import chunks
 from annotator.storage.tables import documents, relations, spans
 
 
@@ -27,100 +29,214 @@ class StoredAnnotations:
     relations_added: int
 
 
-def store_annotated(
+def store_batch(
     connection: Connection,
-    item: AnnotatedDraft,
-    existing: DocumentId | None,
+    items: Sequence[AnnotatedDraft],
     annotators: AnnotatorCache,
     now: datetime,
-) -> StoredAnnotations:
-    """Create the document (or use ``existing``), then add its spans and relations.
+) -> list[StoredAnnotations]:
+    """Store a batch with a handful of statements whatever its size: documents, spans and
+    relations each go in with one executemany. Spans already present with the same label and
+    extent are not added twice; relations already present are not either."""
+    known = _documents_by_hash(connection, [item.draft.content_hash for item in items])
+    new_items = [item for item in items if item.draft.content_hash not in known]
+    new_ids = _insert_documents(connection, _first_of_each_text(new_items), now)
+    known.update(new_ids)
+    created = set(new_ids.values())
+    existing = sorted({known[item.draft.content_hash] for item in items} - created)
+    present = _present_spans(connection, existing)
+    present_links = _present_relations(connection, existing)
 
-    Spans already present with the same label and extent are not added twice; relations
-    between them still are, once.
-    """
-    if existing is None:
-        [document_id] = insert_documents(connection, [(item.draft, item.origin)], now)
-        if item.status is not None and item.status is not DocumentStatus.NEW:
-            connection.execute(
-                documents.update()
-                .where(documents.c.id == document_id)
-                .values(status=item.status.value)
+    span_rows: list[dict[str, Any]] = []
+    span_keys: list[tuple[int, str]] = []  # (item index, key) of each row
+    ids_by_key: list[dict[str, int]] = [{} for _ in items]
+    counts = [[0, 0, 0] for _ in items]  # added, skipped, relations
+    for index, item in enumerate(items):
+        document_id = known[item.draft.content_hash]
+        seen = present.setdefault(document_id, {})
+        for record in item.spans:
+            extent = (record.label, record.start, record.end)
+            if extent in seen:
+                if seen[extent] > 0:
+                    ids_by_key[index][record.key] = seen[extent]
+                counts[index][1] += 1
+                continue
+            seen[extent] = -len(span_rows) - 1  # placeholder until the insert gives an id
+            span_keys.append((index, record.key))
+            counts[index][0] += 1
+            span_rows.append(
+                {
+                    "document_id": document_id,
+                    "label": record.label,
+                    "start_offset": record.start,
+                    "end_offset": record.end,
+                    "attributes": dict(record.attributes),
+                    "annotator_id": annotators.id_for(connection, record.annotator),
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
             )
-    else:
-        document_id = existing
-    present: dict[tuple[str, int, int], int] = {}
-    if existing is not None:
-        for span_id, label, start, end in connection.execute(
-            select(spans.c.id, spans.c.label, spans.c.start_offset, spans.c.end_offset).where(
-                spans.c.document_id == document_id
+    need_ids = any(item.relations for item in items)
+    new_span_ids = _insert_spans(connection, span_rows, need_ids)
+    for (index, key), span_id in zip(span_keys, new_span_ids, strict=False):
+        ids_by_key[index][key] = span_id
+    link_rows: list[dict[str, Any]] = []
+    for index, item in enumerate(items):
+        document_id = known[item.draft.content_hash]
+        links = present_links.setdefault(document_id, set())
+        for relation in item.relations:
+            source = ids_by_key[index].get(relation.source)
+            target = ids_by_key[index].get(relation.target)
+            if source is None or target is None or source == target:
+                continue
+            link = (relation.type, source, target)
+            if link in links:
+                continue
+            links.add(link)
+            counts[index][2] += 1
+            link_rows.append(
+                {
+                    "document_id": document_id,
+                    "type": relation.type,
+                    "source_id": source,
+                    "target_id": target,
+                    "annotator_id": annotators.id_for(connection, relation.annotator),
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
             )
-        ):
-            present[(label, start, end)] = span_id
-    ids_by_key: dict[str, int] = {}
-    fresh: list[dict[str, Any]] = []
-    fresh_keys: list[str] = []
-    skipped = 0
-    for record in item.spans:
-        extent = (record.label, record.start, record.end)
-        if extent in present:
-            ids_by_key[record.key] = present[extent]
-            skipped += 1
-            continue
-        present[extent] = -1
-        fresh_keys.append(record.key)
-        fresh.append(
-            {
-                "document_id": document_id,
-                "label": record.label,
-                "start_offset": record.start,
-                "end_offset": record.end,
-                "attributes": dict(record.attributes),
-                "annotator_id": annotators.id_for(connection, record.annotator),
-                "created_at": now,
-                "updated_at": now,
-                "version": 1,
-            }
-        )
-    if fresh:
-        result = connection.execute(
-            spans.insert().returning(spans.c.id, sort_by_parameter_order=True), fresh
-        )
-        for key, row in zip(fresh_keys, result, strict=True):
-            ids_by_key[key] = row[0]
-    links: dict[tuple[str, int, int], dict[str, Any]] = {}
-    for relation in item.relations:
-        source, target = ids_by_key.get(relation.source), ids_by_key.get(relation.target)
-        if source is None or target is None or source == target:
-            continue
-        links[(relation.type, source, target)] = {
-            "document_id": document_id,
-            "type": relation.type,
-            "source_id": source,
-            "target_id": target,
-            "annotator_id": annotators.id_for(connection, relation.annotator),
+    if link_rows:
+        connection.execute(relations.insert(), link_rows)
+    results = []
+    first_use: set[DocumentId] = set()
+    for index, item in enumerate(items):
+        document_id = known[item.draft.content_hash]
+        was_created = document_id in created and document_id not in first_use
+        first_use.add(document_id)
+        added, skipped, linked = counts[index]
+        results.append(StoredAnnotations(document_id, was_created, added, skipped, linked))
+    return results
+
+
+def _first_of_each_text(items: Sequence[AnnotatedDraft]) -> list[AnnotatedDraft]:
+    seen: set[str] = set()
+    unique = []
+    for item in items:
+        if item.draft.content_hash not in seen:
+            seen.add(item.draft.content_hash)
+            unique.append(item)
+    return unique
+
+
+def _insert_documents(
+    connection: Connection, items: Sequence[AnnotatedDraft], now: datetime
+) -> dict[str, DocumentId]:
+    if not items:
+        return {}
+    rows = [
+        {
+            "external_id": item.draft.external_id,
+            "title": item.draft.title,
+            "source": item.draft.source,
+            "url": item.draft.url,
+            "published": item.draft.published,
+            "text": item.draft.text,
+            "length": len(item.draft.text),
+            "content_hash": item.draft.content_hash,
+            "metadata": dict(item.draft.metadata),
+            "origin": item.origin,
+            "status": (item.status or DocumentStatus.NEW).value,
+            "version": 1,
             "created_at": now,
             "updated_at": now,
-            "version": 1,
         }
-    if links and existing is not None:
-        for type_, source, target in connection.execute(
-            select(relations.c.type, relations.c.source_id, relations.c.target_id).where(
-                relations.c.document_id == document_id
-            )
-        ):
-            links.pop((type_, source, target), None)
-    if links:
-        connection.execute(relations.insert(), list(links.values()))
-    return StoredAnnotations(document_id, existing is None, len(fresh), skipped, len(links))
+        for item in items
+    ]
+    result = connection.execute(
+        documents.insert().returning(documents.c.id, sort_by_parameter_order=True), rows
+    )
+    return {
+        item.draft.content_hash: DocumentId(row[0]) for item, row in zip(items, result, strict=True)
+    }
 
 
-def documents_by_hash(connection: Connection, hashes: Sequence[str]) -> dict[str, DocumentId]:
+def _insert_spans(connection: Connection, rows: list[dict[str, Any]], need_ids: bool) -> list[int]:
+    if not rows:
+        return []
+    if need_ids:
+        result = connection.execute(
+            spans.insert().returning(spans.c.id, sort_by_parameter_order=True), rows
+        )
+        return [row[0] for row in result]
+    if connection.dialect.name == "sqlite":
+        # The driver's executemany: Core's per-row type processing costs more than the insert.
+        stamp = spans.c.created_at.type.bind_processor(connection.dialect)
+        connection.exec_driver_sql(
+            "INSERT INTO spans (document_id, label, start_offset, end_offset, attributes,"
+            " annotator_id, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            [
+                (
+                    row["document_id"],
+                    row["label"],
+                    row["start_offset"],
+                    row["end_offset"],
+                    json.dumps(row["attributes"]) if row["attributes"] else "{}",
+                    row["annotator_id"],
+                    stamp(row["created_at"]) if stamp else row["created_at"],
+                    stamp(row["updated_at"]) if stamp else row["updated_at"],
+                )
+                for row in rows
+            ],
+        )
+    else:
+        connection.execute(spans.insert(), rows)
+    return []
+
+
+def _documents_by_hash(connection: Connection, hashes: Sequence[str]) -> dict[str, DocumentId]:
     found: dict[str, DocumentId] = {}
-    for digest, document_id in connection.execute(
-        select(documents.c.content_hash, documents.c.id)
-        .where(documents.c.content_hash.in_(sorted(set(hashes))))
-        .order_by(documents.c.id)
-    ):
-        found.setdefault(digest, DocumentId(document_id))
+    for batch in chunks(sorted(set(hashes))):
+        for digest, document_id in connection.execute(
+            select(documents.c.content_hash, documents.c.id)
+            .where(documents.c.content_hash.in_(batch))
+            .order_by(documents.c.id)
+        ):
+            found.setdefault(digest, DocumentId(document_id))
+    return found
+
+
+def _present_spans(
+    connection: Connection, ids: Sequence[DocumentId]
+) -> dict[DocumentId, dict[tuple[str, int, int], int]]:
+    found: dict[DocumentId, dict[tuple[str, int, int], int]] = {}
+    for batch in chunks(ids):
+        for span_id, document_id, label, start, end in connection.execute(
+            select(
+                spans.c.id,
+                spans.c.document_id,
+                spans.c.label,
+                spans.c.start_offset,
+                spans.c.end_offset,
+            ).where(spans.c.document_id.in_(batch))
+        ):
+            found.setdefault(DocumentId(document_id), {})[(label, start, end)] = span_id
+    return found
+
+
+def _present_relations(
+    connection: Connection, ids: Sequence[DocumentId]
+) -> dict[DocumentId, set[tuple[str, int, int]]]:
+    found: dict[DocumentId, set[tuple[str, int, int]]] = {}
+    for batch in chunks(ids):
+        for document_id, type_, source, target in connection.execute(
+            select(
+                relations.c.document_id,
+                relations.c.type,
+                relations.c.source_id,
+                relations.c.target_id,
+            ).where(relations.c.document_id.in_(batch))
+        ):
+            found.setdefault(DocumentId(document_id), set()).add((type_, source, target))
     return found

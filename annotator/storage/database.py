@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -27,18 +27,14 @@ from annotator.core.interchange import AnnotatedDraft
 from annotator.core.schema import LabelSchema
 from annotator.core.statistics import ProjectStatistics
 from annotator.storage import documents as document_queries
-from annotator.storage.annotated_import import (
-    StoredAnnotations,
-    documents_by_hash,
-    store_annotated,
-)
+from annotator.storage.annotated_import import StoredAnnotations, store_batch
 from annotator.storage.annotation_store import SqlAnnotationStore
 from annotator.storage.annotators import AnnotatorCache
 from annotator.storage.bulk import DraftWithSpans, insert_all
 from annotator.storage.engine import WRITE, display_url, make_engine, resolve_url
 from annotator.storage.migrate import current_revision, upgrade
 from annotator.storage.rows import chunks, relation_from_row, span_from_row
-from annotator.storage.statements import SPANS_OF_DOCUMENT
+from annotator.storage.statements import SPAN_ROWS, SPANS_OF_DOCUMENT
 from annotator.storage.statistics import project_statistics
 from annotator.storage.tables import relations, spans
 
@@ -127,21 +123,14 @@ class ProjectDatabase:
         with self._write() as connection:
             return insert_all(connection, items, self._annotators, now)
 
-    def store_annotated(
-        self, items: Sequence[AnnotatedDraft], now: datetime
-    ) -> list[StoredAnnotations]:
-        """Store imported documents with their annotations in one transaction; a document whose
-        text is already in the project gets the annotations added instead of a copy."""
+    @contextmanager
+    def annotation_writer(
+        self, now: datetime
+    ) -> Iterator[Callable[[Sequence[AnnotatedDraft]], list[StoredAnnotations]]]:
+        """One transaction for a whole annotation import: batches are written as they come
+        (memory stays flat) and committed together, or rolled back together on any error."""
         with self._write() as connection:
-            known = documents_by_hash(connection, [i.draft.content_hash for i in items])
-            stored = []
-            for item in items:
-                result = store_annotated(
-                    connection, item, known.get(item.draft.content_hash), self._annotators, now
-                )
-                known.setdefault(item.draft.content_hash, result.document_id)
-                stored.append(result)
-            return stored
+            yield lambda items: store_batch(connection, items, self._annotators, now)
 
     def existing_hashes(self, hashes: Sequence[str]) -> set[str]:
         with self._read() as connection:
@@ -207,16 +196,17 @@ class ProjectDatabase:
     def iter_annotated(
         self, where: DocumentFilter = DocumentFilter(), batch: int = 200
     ) -> Iterator[AnnotatedDocument]:
-        """Stream documents with their annotations, ``batch`` documents per query."""
+        """Stream documents with their annotations: three queries per ``batch`` documents, and
+        no transaction held open while the caller works on them."""
         ids = self.document_ids(where)
         for id_batch in chunks(ids, batch):
             with self._read() as connection:
-                found = self._annotations(connection, id_batch)
-                for document_id in id_batch:
-                    document = document_queries.get_document(connection, document_id)
-                    if document is None:
-                        continue
-                    span_list, relation_list = found.get(document_id, ([], []))
+                found = document_queries.get_documents(connection, id_batch)
+                annotations = self._annotations(connection, id_batch)
+            for document_id in id_batch:
+                document = found.get(document_id)
+                if document is not None:
+                    span_list, relation_list = annotations[document_id]
                     yield AnnotatedDocument(document, tuple(span_list), tuple(relation_list))
 
     def _annotations(
@@ -226,21 +216,17 @@ class ProjectDatabase:
         name = self._annotators.name_of
         for batch in chunks(ids):
             span_rows = connection.execute(
-                select(spans)
-                .where(spans.c.document_id.in_(batch))
-                .order_by(spans.c.document_id, spans.c.start_offset, spans.c.end_offset, spans.c.id)
-            )
-            for row in span_rows:
-                found[DocumentId(row.document_id)][0].append(
-                    span_from_row(row, name(connection, row.annotator_id))
+                SPAN_ROWS.where(spans.c.document_id.in_(batch)).order_by(
+                    spans.c.document_id, spans.c.start_offset, spans.c.end_offset, spans.c.id
                 )
+            ).all()
+            for row in span_rows:
+                found[row[1]][0].append(span_from_row(row, name(connection, row[6])))
             relation_rows = connection.execute(
                 select(relations).where(relations.c.document_id.in_(batch)).order_by(relations.c.id)
-            )
+            ).all()
             for row in relation_rows:
-                found[DocumentId(row.document_id)][1].append(
-                    relation_from_row(row, name(connection, row.annotator_id))
-                )
+                found[row[1]][1].append(relation_from_row(row, name(connection, row[5])))
         return found
 
     def apply(self, edit: Edit, schema: LabelSchema, now: datetime) -> AppliedEdit:

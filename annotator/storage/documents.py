@@ -105,6 +105,15 @@ def get_document(connection: Connection, document_id: DocumentId) -> Document | 
     return document_from_row(row) if row else None
 
 
+def get_documents(connection: Connection, ids: Sequence[DocumentId]) -> dict[DocumentId, Document]:
+    found: dict[DocumentId, Document] = {}
+    for batch in chunks(ids):
+        for row in connection.execute(select(documents).where(documents.c.id.in_(batch))):
+            document = document_from_row(row)
+            found[document.id] = document
+    return found
+
+
 def document_ids(connection: Connection, where: DocumentFilter) -> list[DocumentId]:
     query = _filtered(select(documents.c.id), where).order_by(documents.c.id)
     return [DocumentId(i) for i in connection.execute(query).scalars()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -26,6 +27,8 @@ def span_from_row(row: Sequence[Any], annotator: str) -> Span:
     """A span from a row of ``select(spans)`` (columns in table order; unpacked by position,
     which is several times faster than attribute access on a Row)."""
     (id_, document_id, label, start, end, attributes, _, created, updated, version) = row
+    if isinstance(attributes, str):
+        attributes = {} if attributes == "{}" else json.loads(attributes)
     return Span(
         SpanId(id_),
         DocumentId(document_id),

@@ -121,13 +121,16 @@ def test_selecting_spans_switches_the_form(qtbot: QtBot, window: MainWindow, fol
     window.viewer.set_selection_offsets(start, start + 8)
     press(qtbot, window, "p")
     form = window.attributes.form
-    assert form.span is not None and form.span.label == "PLACE"
+    assert form.span is not None
+    assert form.span.label == "PLACE"
     assert "no attributes" in form.findChildren(type(form.title))[-1].text()
     first = window.spans.model.span_at(0)
-    assert first is not None and first.label == "EVENT"
+    assert first is not None
+    assert first.label == "EVENT"
     view = window.spans.view
     rect = view.visualRect(window.spans.model.index(0, 0))
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert form.span is not None and form.span.id == first.id
+    assert form.span is not None
+    assert form.span.id == first.id
     assert window.viewer.selected_span_id() == first.id
     assert isinstance(form.editor("kind"), QComboBox)

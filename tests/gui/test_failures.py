@@ -98,7 +98,7 @@ def test_an_invalid_edit_is_a_status_message(
     window.viewer.set_selection_offsets(start, start + 4)
     press(qtbot, window, "a")  # the same span again
     assert len(spans_in_db(folder, 1)) == 1
-    assert "already has a ACTOR span" in window.statusBar().currentMessage()
+    assert "ACTOR span already covers" in window.statusBar().currentMessage()
     assert messages(window) == []
 
 

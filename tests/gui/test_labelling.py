@@ -43,8 +43,8 @@ def test_opens_first_document(window: MainWindow) -> None:
     assert window.open_document_ is not None
     assert window.open_document_.id == 1
     assert window.header.title.text() == ARTICLES[0]["title"]
-    assert "Meridian Wire" in window.header.meta.text()
-    assert "https://example.org/a1" in window.header.meta.text()
+    assert "Meridian Wire" in window.header.meta_text()
+    assert "https://example.org/a1" in window.header.meta_text()
 
 
 def test_drag_and_hotkey_creates_a_snapped_span(
@@ -200,7 +200,8 @@ def test_one_undo_stack_per_document(qtbot: QtBot, window: MainWindow, folder: P
     window.viewer.set_selection_offsets(0, 8)
     press(qtbot, window, "f")
     press(qtbot, window, Qt.Key.Key_Down, ALT)  # next document
-    assert window.open_document_ is not None and window.open_document_.id == 2
+    assert window.open_document_ is not None
+    assert window.open_document_.id == 2
     assert not window.undo_action.isEnabled()
     press(qtbot, window, Qt.Key.Key_Up, ALT)
     assert window.undo_action.isEnabled()
@@ -232,7 +233,9 @@ def test_whitespace_only_selection_makes_nothing(
     assert "whitespace" in window.statusBar().currentMessage()
 
 
-def test_label_keys_type_into_the_search_box(qtbot: QtBot, window: MainWindow, folder: Path) -> None:
+def test_label_keys_type_into_the_search_box(
+    qtbot: QtBot, window: MainWindow, folder: Path
+) -> None:
     window.viewer.set_selection_offsets(0, 8)
     search = window.documents.search
     search.setFocus()

@@ -47,7 +47,7 @@ def test_next_and_previous_document(qtbot: QtBot, window: MainWindow) -> None:
     press(qtbot, window, Qt.Key.Key_Up, ALT)
     assert open_id(window) == 2
     assert window.documents.view.currentIndex().row() == 1
-    assert "2 of 4" in window.header.meta.text()
+    assert "2 of 4" in window.header.meta_text()
     window.next_action.trigger()
     window.next_action.trigger()
     window.next_action.trigger()  # past the end: stays on the last one
@@ -96,7 +96,7 @@ def test_a_span_updates_the_list_row_and_starts_the_document(
     assert model.index(0, SPANS).data() == 1
     assert model.index(0, STATUS).data() == "In progress"
     assert model.queries == queries + 1  # one row fetched again, not the page
-    assert "In progress" in window.header.meta.text()
+    assert "In progress" in window.header.meta_text()
     assert statuses(folder)[1] is DocumentStatus.IN_PROGRESS
 
 

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from annotator.core.ids import DocumentId
 from annotator.core.reports import ImportReport
 from annotator.gui.main import start_folders
+from annotator.gui.main_window import MainWindow
 from annotator.gui.settings import Settings
 from annotator.services.exporting import ExportSelection
 from annotator.services.project import Project
@@ -20,9 +21,7 @@ from annotator.services.resources import sample_project_dir
 from tests.gui.workspace import ARTICLES, make_project, make_window, write_articles
 
 
-def test_reopening_restores_the_project_document_and_layout(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
+def test_reopening_restores_the_project_document_and_layout(qtbot: QtBot, tmp_path: Path) -> None:
     folder = make_project(tmp_path / "p")
     config = tmp_path / "config"
     window = make_window(qtbot, config, folder)
@@ -34,7 +33,8 @@ def test_reopening_restores_the_project_document_and_layout(
     assert settings.recent_projects() == [folder.resolve()]
     assert start_folders(None, settings, config) == [folder.resolve(), sample_project_dir()]
     again = make_window(qtbot, config, folder, resize=False)
-    assert again.open_document_ is not None and again.open_document_.id == 3
+    assert again.open_document_ is not None
+    assert again.open_document_.id == 3
     assert settings.window_geometry() is not None  # offscreen clamps it to its tiny screen
     assert again.attributes.isHidden()
     assert not again.spans.isHidden()
@@ -86,7 +86,8 @@ def test_import_report_dialog_lists_failures(qtbot: QtBot, tmp_path: Path) -> No
     dialogs[0].close()
 
 
-def drop(window: object, paths: list[Path]) -> None:
+def drop(window: MainWindow, paths: list[Path]) -> None:
+    """Deliver a drop as Qt would after a drag (QApplication filters synthetic drop events)."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     event = QDropEvent(
@@ -96,7 +97,8 @@ def drop(window: object, paths: list[Path]) -> None:
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    QApplication.sendEvent(window, event)  # type: ignore[arg-type]
+    window.dropEvent(event)
+    assert event.isAccepted()
 
 
 def test_dropped_files_import_and_a_dropped_project_opens(qtbot: QtBot, tmp_path: Path) -> None:
@@ -109,7 +111,8 @@ def test_dropped_files_import_and_a_dropped_project_opens(qtbot: QtBot, tmp_path
         drop(window, [source])
     assert window.documents.model.rowCount() == 2
     drop(window, [second])
-    assert window.project is not None and window.project.folder == second.resolve()
+    assert window.project is not None
+    assert window.project.folder == second.resolve()
     assert window.documents.model.rowCount() == 2
 
 

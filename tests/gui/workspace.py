@@ -102,7 +102,8 @@ def make_project(
     with Project.open(folder) as project:
         source = write_articles(folder.parent / f"{folder.name}-articles.jsonl", articles)
         report = import_paths(project, [source])
-        assert report.ok and len(report.imported) == len(articles), report.failures
+        assert report.ok, report.failures
+        assert len(report.imported) == len(articles)
     return folder
 
 

@@ -64,10 +64,10 @@ def test_signatures_are_stable_bytes(story: str) -> None:
 
 def test_the_same_wire_story_from_two_outlets_is_a_near_duplicate(story: str) -> None:
     a, b = signature(_outlet_a(story)), signature(_outlet_b(story))
-    assert similarity(a, b) >= 0.8
+    assert similarity(a, b) >= 0.7  # 0.78 Jaccard: why the default threshold is 0.7
     assert similarity(signature(story), a) >= 0.8
     assert similarity(a, signature(UNRELATED)) < 0.2
-    index: NearDuplicateIndex[str] = NearDuplicateIndex(0.8)
+    index: NearDuplicateIndex[str] = NearDuplicateIndex()
     index.add("outlet-a", a)
     index.add("other", signature(UNRELATED))
     match = index.query(b)
@@ -79,7 +79,7 @@ def test_the_same_wire_story_from_two_outlets_is_a_near_duplicate(story: str) ->
 def test_index_is_preloaded_and_survives_compaction(story: str) -> None:
     rng = random.Random(7)
     words = UNRELATED.split()
-    index: NearDuplicateIndex[int] = NearDuplicateIndex(0.8)
+    index: NearDuplicateIndex[int] = NearDuplicateIndex()
     for key in range(5000):
         rng.shuffle(words)
         index.add(key, signature(" ".join(words)))
@@ -92,7 +92,7 @@ def test_index_is_preloaded_and_survives_compaction(story: str) -> None:
 
 
 def test_deduplicator_exact_then_near(story: str) -> None:
-    dedup: Deduplicator[int] = Deduplicator(0.8)
+    dedup: Deduplicator[int] = Deduplicator(IngestOptions().near_duplicate_threshold)
     dedup.add(1, content_hash(story), signature(story))
     exact = dedup.check(content_hash(story), signature(story))
     assert exact is not None
@@ -108,12 +108,12 @@ def test_imported_documents_carry_signatures(tmp_path: Path, story: str) -> None
     (tmp_path / "a.txt").write_text(_outlet_a(story))
     (tmp_path / "b.txt").write_text(_outlet_b(story))
     documents, _ = run([tmp_path])
-    assert similarity(documents[0].signature, documents[1].signature) >= 0.8
+    assert similarity(documents[0].signature, documents[1].signature) >= 0.7
     documents, _ = run([tmp_path], IngestOptions(signatures=False))
     assert [d.signature for d in documents] == [b"", b""]
 
 
-@pytest.mark.parametrize("threshold", [0.5, 0.8, 0.9, 1.0])
+@pytest.mark.parametrize("threshold", [0.5, 0.7, 0.8, 0.9, 1.0])
 def test_bands_keep_recall_at_the_threshold(threshold: float) -> None:
     bands, rows = bands_for(threshold)
     assert bands * rows == 128

@@ -132,10 +132,10 @@ def fallback_style(theme: Theme) -> LabelStyle:
     return label_style(UNKNOWN_LABEL_COLOR, theme)
 
 
-def style_sheet(theme: Theme, object_name: str) -> str:
+def style_sheet(theme: Theme) -> str:
     """The viewer's own style sheet, which wins over an application style sheet."""
     return (
-        f"QPlainTextEdit#{object_name} {{"
+        "QPlainTextEdit {"
         f" background: {theme.base.name()};"
         f" color: {theme.text.name()};"
         f" selection-background-color: {theme.selection_background.name()};"

@@ -46,13 +46,14 @@ class LaneMetrics:
 
     @classmethod
     def for_line_height(cls, height: float) -> LaneMetrics:
-        bar = max(2, round(height * 0.13))
-        return cls(bar=bar, spacing=max(1, bar // 2), pad=max(2, round(height * 0.1)))
+        bar = max(2, round(height * 0.16))
+        return cls(bar=bar, spacing=max(1, bar // 3), pad=max(2, round(height * 0.1)))
 
     @property
     def gap(self) -> int:
-        """The space under each line: pad, the lanes and a little air before the next line."""
-        return self.pad + MAX_LANES * (self.bar + self.spacing) + self.pad
+        """The space under each line: pad, the lanes and a little air before the next line
+        (the top of a line's ascent is mostly empty already)."""
+        return self.pad + MAX_LANES * (self.bar + self.spacing) + max(1, self.pad // 2)
 
 
 @dataclass(slots=True)
@@ -255,16 +256,20 @@ class SpanOverlay:
         return style
 
     def paint_under(self, painter: QPainter, plans: list[LinePlan]) -> None:
-        """Tints, drawn before the text."""
+        """Tints, drawn before the text; rounded where a span starts or ends."""
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for plan in plans:
             for tint in plan.tints:
                 color = self.style(tint.label).tint
-                if tint.round_left or tint.round_right:
-                    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                if tint.round_left and tint.round_right:
+                    painter.setBrush(color)
+                    painter.drawRoundedRect(tint.rect, TINT_RADIUS, TINT_RADIUS)
+                elif tint.round_left or tint.round_right:
                     painter.fillPath(_rounded(tint.rect, tint.round_left, tint.round_right), color)
-                    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
                 else:
                     painter.fillRect(tint.rect, color)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
     def paint_over(self, painter: QPainter, plans: list[LinePlan]) -> None:
         """Bars and the selected span's outline, drawn after the text."""
@@ -378,13 +383,22 @@ def iter_visible_lines(
                 return
             if origin.y() + rect.height() >= y_min:
                 layout = block.layout()
-                for i in range(layout.lineCount()):
+                count = layout.lineCount()
+                # first line reaching y_min: bisect, a long block can have thousands of lines
+                low, high = 0, count
+                while low < high:
+                    middle = (low + high) // 2
+                    line = layout.lineAt(middle)
+                    if origin.y() + line.y() + line.height() + gap < y_min:
+                        low = middle + 1
+                    else:
+                        high = middle
+                for i in range(low, count):
                     line = layout.lineAt(i)
                     top = origin.y() + line.y()
                     if top > y_max:
                         return
-                    if top + line.height() + gap >= y_min:
-                        yield VisibleLine(block, line, QPointF(origin))
+                    yield VisibleLine(block, line, QPointF(origin))
             origin.setY(origin.y() + rect.height())
         block = block.next()
 

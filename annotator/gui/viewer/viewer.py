@@ -54,6 +54,8 @@ from annotator.gui.viewer.overlay import (
 ZOOM_LEVELS = (50, 67, 75, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)
 """Zoom steps in percent of the base font size, as in web browsers."""
 DEFAULT_ZOOM = ZOOM_LEVELS.index(100)
+MANY_CHANGES = 32
+"""More changed ranges than this in one change summary repaint the whole viewport at once."""
 TOOLTIP_TEXT_LIMIT = 160
 """Longer span texts are shortened in the middle in tooltips."""
 
@@ -150,7 +152,23 @@ class DocumentViewer(QPlainTextEdit):
     # -- content ----------------------------------------------------------------------------
 
     def set_document(self, document: Document, spans: Sequence[Span], schema: LabelSchema) -> None:
-        """Show a document with its spans; the caret goes to the start, nothing is selected."""
+        """Show a document with its spans; the caret goes to the start, nothing is selected.
+
+        Showing the document that is already shown again (same id and text: a reload) only
+        replaces the spans and the schema, and keeps the scroll position, the text selection
+        and the selected span if it still exists.
+        """
+        current = self._document
+        if current is not None and current.id == document.id and current.text == document.text:
+            self._document = document
+            selected = self._overlay.selected
+            self._load_spans(spans)
+            self._set_schema(schema)
+            self.viewport().update()
+            if selected is not None and selected not in self._spans:
+                self._overlay.selected = None
+                self.spanSelected.emit(0)
+            return
         had_selection = self._overlay.selected is not None
         self._document = document
         self._overlay.converter = OffsetConverter(document.text)
@@ -225,8 +243,11 @@ class DocumentViewer(QPlainTextEdit):
             dirty.append((span.start, span.end))
         if deselect:
             self._overlay.selected = None
-        for start, end in dirty:
-            self._update_range(start, end)
+        if len(dirty) > MANY_CHANGES:  # a big batch: one repaint of the viewport is cheaper
+            self.viewport().update()
+        else:
+            for start, end in dirty:
+                self._update_range(start, end)
         if deselect:
             self.spanSelected.emit(0)
 
@@ -248,7 +269,7 @@ class DocumentViewer(QPlainTextEdit):
 
     def set_dark(self, dark: bool) -> None:
         self._theme = theme_for(dark)
-        self.setStyleSheet(style_sheet(self._theme, self.objectName()))
+        self.setStyleSheet(style_sheet(self._theme))
         self._set_schema(self._schema)
         self.viewport().update()
 
@@ -371,6 +392,43 @@ class DocumentViewer(QPlainTextEdit):
             if span is not None:
                 self._update_range(span.start, span.end)
         self.spanSelected.emit(span_id or 0)
+
+    def select_adjacent_span(self, direction: int, scroll: bool = True) -> int | None:
+        """Select the next (``direction > 0``) or previous span in text order (by start, then
+        end) from the selected span, or from the caret when none is selected; returns its id,
+        or None (and changes nothing) when there is none that way."""
+        index = self._overlay.index
+        length = self._overlay.converter.length
+        selected = self._overlay.selected
+        if selected is not None and selected in self._spans:
+            span = self._spans[selected]
+            key = (span.start, span.end, selected)
+        else:
+            caret = self.selection_offsets()[0]
+            key = (caret, -1, -1) if direction > 0 else (caret, length + 1, 0)
+        found: tuple[int, int, int] | None = None
+        window = 256
+        while found is None:
+            if direction > 0:
+                low, high = key[0], min(length, key[0] + window)
+                entries = index.overlapping_entries(low, high)
+                after = [e for e in entries if e > key and e[0] >= low]
+                found = after[0] if after else None
+                if high >= length:
+                    break
+            else:
+                low, high = max(0, key[0] - window), key[0] + 1
+                before = [
+                    e for e in index.overlapping_entries(low, high) if e < key and e[0] >= low
+                ]
+                found = before[-1] if before else None
+                if low <= 0:
+                    break
+            window *= 4
+        if found is None:
+            return None
+        self.select_span(found[2], scroll=scroll)
+        return found[2]
 
     def spans_at(self, offset: int) -> list[int]:
         """Ids of the spans covering the character at ``offset``, innermost (shortest) first:
@@ -506,7 +564,7 @@ class DocumentViewer(QPlainTextEdit):
         if attributes:
             parts.append(f" &nbsp;<span>{attributes}</span>")
         parts.append(f"<br><i>“{html.escape(text)}”</i>")
-        return f"<p style='margin:0 0 6px 0; white-space:pre-wrap'>{''.join(parts)}</p>"
+        return f"<p style='margin:0 0 6px 0'>{''.join(parts)}</p>"
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
@@ -666,6 +724,22 @@ class DocumentViewer(QPlainTextEdit):
         super().wheelEvent(event)
 
     # -- no editing, ever -------------------------------------------------------------------
+
+    def insertPlainText(self, text: str) -> None:
+        """Does nothing: the text of a document never changes."""
+
+    def appendPlainText(self, text: str) -> None:
+        """Does nothing: the text of a document never changes."""
+
+    def appendHtml(self, text: str) -> None:
+        """Does nothing: the text of a document never changes."""
+
+    def paste(self) -> None:
+        """Does nothing: the text of a document never changes."""
+
+    def cut(self) -> None:
+        """Copies (the text of a document never changes)."""
+        self.copy()
 
     def canInsertFromMimeData(self, source: object) -> bool:  # noqa: ARG002
         return False

@@ -1,0 +1,228 @@
+"""CoNLL-2003 style token-per-line files with IOB2 or BILOU tags (export and import).
+
+Export (one file): every document starts with ``-DOCSTART- -X- O O`` and a blank line (the only
+document line spaCy's ``conll_ner_to_docs`` recognises), then one token per line as
+``token -X- _ TAG`` (``extra["columns"] = "2"`` writes ``token TAG``), a blank line after each
+sentence. Tokens and sentences come from :mod:`annotator.formats.tokenize`; whitespace, newlines
+included, is not a token here. A sentence boundary never cuts a span: the sentences it crosses
+are written as one. Overlapping spans follow ``options.overlap_policy``: PRIORITY keeps the span
+whose label comes first in ``label_priority`` (default: schema order), DROP leaves out every
+span that overlaps another, COLUMNS writes one tag column per nesting layer (outermost first,
+``extra["layers"]``, default 3, tag columns). Everything left out is counted in the loss report,
+with spans widened to whole tokens (``extra["tokens"] = "split"`` splits tokens instead).
+
+Import: 2-column (``token TAG``), CoNLL-2003 4-column (``token POS chunk TAG``: the last column
+is read) and our own layered files (``token -X- _ TAG...``); TAB-separated lines are split on
+tabs, others on whitespace. IOB1, IOB2 and BILOU/BIOES are detected per document. A file whose
+first line is ``-DOCSTART-`` has one document per ``-DOCSTART-`` (sentences become lines of its
+text); any other file has one document per blank-line-separated block, as doccano and most
+sequence-labelling corpora mean it. The text is rebuilt by joining tokens with one space.
+Invalid tag sequences (``I-`` after ``O`` in IOB2, an unclosed ``B-`` in BILOU) are repaired and
+listed with their lines in the document's note; a line without a valid tag is a Failure with its
+file and line, and the rest of the file imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from annotator.core.annotation import AnnotatedDocument
+from annotator.core.interchange import AnnotatedDraft
+from annotator.core.reports import Failure
+from annotator.core.schema import LabelSchema
+from annotator.formats.base import (
+    Capabilities,
+    ExportOptions,
+    ImportOptions,
+    Layout,
+    LossReport,
+    OutputSink,
+)
+from annotator.formats.tokenize_support import (
+    TaggedDocument,
+    TokenSentence,
+    draft_from_tokens,
+    parse_tag,
+    tag_document,
+)
+
+FORMAT_NAME = "conll"
+DOCSTART = "-DOCSTART- -X- O O"
+_FILLER = "-X- _"
+
+
+class ConllExporter:
+    name = FORMAT_NAME
+    layout = Layout.FILE
+    capabilities = Capabilities(
+        overlaps=False, relations=False, attributes=False, discontinuous=False, token_based=True
+    )
+
+    def write(
+        self,
+        items: Iterator[AnnotatedDocument],
+        schema: LabelSchema,
+        sink: OutputSink,
+        options: ExportOptions,
+    ) -> LossReport:
+        report = LossReport()
+        two_columns = options.extra.get("columns", "4") == "2"
+        with sink.main_text() as out:
+            for item in items:
+                tagged = tag_document(item, schema, options)
+                report.merge(tagged.report)
+                write_document(out, tagged, two_columns=two_columns)
+        return report
+
+    def losses(
+        self,
+        items: Iterable[AnnotatedDocument],
+        schema: LabelSchema,
+        options: ExportOptions = ExportOptions(),
+    ) -> LossReport:
+        """Exactly what :meth:`write` would report, without writing."""
+        report = LossReport()
+        for item in items:
+            report.merge(tag_document(item, schema, options).report)
+        return report
+
+
+def write_document(out: TextIO, tagged: TaggedDocument, *, two_columns: bool = False) -> None:
+    out.write(DOCSTART + "\n\n")
+    for sentence in tagged.sentences:
+        lines = []
+        for n, word in enumerate(sentence.words):
+            tags = " ".join(layer[n] for layer in sentence.tags)
+            lines.append(f"{word} {tags}" if two_columns else f"{word} {_FILLER} {tags}")
+        out.write("\n".join(lines))
+        out.write("\n\n")
+
+
+# -- import ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Line:
+    token: str
+    tags: list[tuple[str, str]]
+    number: int
+
+
+@dataclass(slots=True)
+class _Document:
+    line: int
+    sentences: list[list[_Line]] = field(default_factory=list)
+
+    def add(self, sentence: list[_Line]) -> None:
+        if sentence:
+            self.sentences.append(sentence)
+
+
+class ConllImporter:
+    name = FORMAT_NAME
+
+    def read(
+        self, path: Path, schema: LabelSchema, options: ImportOptions
+    ) -> Iterator[AnnotatedDraft | Failure]:
+        try:
+            handle = path.open(encoding="utf-8-sig")
+        except OSError as error:
+            yield Failure(str(path), None, f"cannot read ({error.strerror})", "ANN133")
+            return
+        with handle:
+            try:
+                yield from read_conll(handle, str(path), options)
+            except UnicodeDecodeError as error:
+                yield Failure(str(path), None, f"not UTF-8 text (byte {error.start})", "ANN136")
+
+
+def read_conll(
+    lines: Iterable[str], name: str, options: ImportOptions = ImportOptions()
+) -> Iterator[AnnotatedDraft | Failure]:
+    """Documents (and bad lines) of a CoNLL/IOB file, one document at a time."""
+    docstart_mode: bool | None = None
+    document: _Document | None = None
+    sentence: list[_Line] = []
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n")
+        fields = _fields(line)
+        if not fields:
+            if document is not None:
+                document.add(sentence)
+                sentence = []
+                if not docstart_mode:
+                    yield from _finish(document, name, options)
+                    document = None
+            continue
+        if docstart_mode is None:
+            docstart_mode = fields[0] == "-DOCSTART-"
+        if fields[0] == "-DOCSTART-":
+            if document is not None:
+                document.add(sentence)
+                yield from _finish(document, name, options)
+            document, sentence = _Document(number), []
+            continue
+        if document is None:
+            document = _Document(number)
+        parsed = _parse_line(fields, number, name)
+        if isinstance(parsed, Failure):
+            yield parsed
+        else:
+            sentence.append(parsed)
+    if document is not None:
+        document.add(sentence)
+        yield from _finish(document, name, options)
+
+
+def _fields(line: str) -> list[str]:
+    if not line.strip():
+        return []
+    if "\t" in line:
+        return [f.strip() for f in line.strip().split("\t") if f.strip()]
+    return line.split()
+
+
+def _parse_line(fields: list[str], number: int, name: str) -> _Line | Failure:
+    if len(fields) < 2:
+        return Failure(
+            name, number, f"expected a token and a tag, found only {fields[0]!r}", "ANN137"
+        )
+    layered = len(fields) >= 4 and fields[1] == "-X-" and fields[2] == "_"
+    raw_tags = fields[3:] if layered else fields[-1:]
+    tags: list[tuple[str, str]] = []
+    for raw in raw_tags:
+        tag = parse_tag(raw)
+        if tag is None:
+            return Failure(
+                name,
+                number,
+                f"{raw!r} is not a tag (O, or B-/I-/L-/U-/E-/S- and a label); line skipped",
+                "ANN137",
+            )
+        tags.append(tag)
+    return _Line(fields[0], tags, number)
+
+
+def _finish(document: _Document, name: str, options: ImportOptions) -> Iterator[AnnotatedDraft]:
+    if not document.sentences:
+        return
+    layers = max(len(line.tags) for sentence in document.sentences for line in sentence)
+    sentences = [
+        TokenSentence(
+            [line.token for line in sentence],
+            [
+                [line.tags[k] if k < len(line.tags) else ("O", "") for line in sentence]
+                for k in range(layers)
+            ],
+            [f"line {line.number}" for line in sentence],
+        )
+        for sentence in document.sentences
+    ]
+    yield draft_from_tokens(sentences, f"{name}:{document.line}", options.annotator)
+
+
+EXPORTER = ConllExporter()
+IMPORTER = ConllImporter()

@@ -1,0 +1,289 @@
+"""doccano JSONL: sequence labelling and relation forms, UTF-16 offsets by default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from annotator.core.annotation import AnnotatedDocument, Span
+from annotator.core.errors import OffsetError
+from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
+from annotator.core.offsets import OffsetConverter, Unit
+from annotator.core.reports import Failure
+from annotator.core.schema import LabelSchema
+from annotator.formats.base import (
+    Capabilities,
+    ExportOptions,
+    ImportOptions,
+    Layout,
+    Loss,
+    LossReport,
+    OutputSink,
+    count_overlapping,
+)
+from annotator.formats.offset_check import parse_offset
+from annotator.formats.spacy_jsonl import (
+    RecordError,
+    document_meta,
+    draft_from_meta,
+    failure_from,
+    iter_json_records,
+    raw_span,
+    resolve_raw_spans,
+    write_json_lines,
+)
+
+FORMAT_NAME = "doccano"
+SEQUENCE = "sequence"
+RELATION = "relation"
+FORM_OPTION = "doccano_form"
+"""``ExportOptions.extra`` key: ``"sequence"`` or ``"relation"``."""
+_UNITS = (Unit.UTF16, Unit.CODE_POINT)
+_RESERVED = frozenset({"text", "label", "labels", "entities", "relations", "id"})
+
+
+def export_form(schema: LabelSchema, options: ExportOptions) -> str:
+    """The form to write: ``options.extra["doccano_form"]``, else the relation form when the
+    schema has relation types and the sequence labelling form when it has none."""
+    chosen = options.extra.get(FORM_OPTION, "")
+    if chosen in (SEQUENCE, RELATION):
+        return chosen
+    if chosen:
+        raise ValueError(f"{FORM_OPTION} must be {SEQUENCE!r} or {RELATION!r}, not {chosen!r}")
+    return RELATION if schema.relation_types else SEQUENCE
+
+
+class DoccanoExporter:
+    """Writes one JSON object per line, in one of doccano's two span forms:
+
+    - sequence labelling: ``{"text", "label": [[start, end, "LABEL"], ...], ...}``;
+    - relation extraction: ``{"text", "entities": [{"id", "label", "start_offset",
+      "end_offset"}], "relations": [{"id", "from_id", "to_id", "type"}], ...}``.
+
+    ``options.extra["doccano_form"]`` chooses; by default the relation form is written when the
+    project's schema has relation types, the sequence form otherwise (see :func:`export_form`).
+    Offsets are in ``options.offset_unit``: the registry's default for doccano is UTF-16 units,
+    what doccano counts in; pass code points for medkit and other Python readers. The document's
+    fields (:func:`~annotator.formats.spacy_jsonl.document_meta`) are top-level keys, which
+    doccano keeps as the example's metadata.
+
+    Lost: attributes (doccano has none), relations in the sequence form. Overlapping spans are
+    written, but doccano drops them on import unless the project allows overlapping spans, so
+    they are reported too.
+    """
+
+    name = FORMAT_NAME
+    layout = Layout.FILE
+    capabilities = Capabilities(overlaps=False, relations=True, attributes=False)
+
+    def write(
+        self,
+        items: Iterator[AnnotatedDocument],
+        schema: LabelSchema,
+        sink: OutputSink,
+        options: ExportOptions,
+    ) -> LossReport:
+        form = export_form(schema, options)
+        unit = options.offset_unit
+        report = LossReport()
+
+        def records() -> Iterator[dict[str, Any]]:
+            for item in items:
+                report.merge(_losses(item, form))
+                yield to_record(item, form, unit)
+
+        with sink.main_text() as out:
+            write_json_lines(records(), out)
+        return report
+
+    def losses(
+        self,
+        items: Iterator[AnnotatedDocument],
+        schema: LabelSchema,
+        options: ExportOptions | None = None,
+    ) -> LossReport:
+        form = export_form(schema, options or ExportOptions())
+        report = LossReport()
+        for item in items:
+            report.merge(_losses(item, form))
+        return report
+
+
+def to_record(item: AnnotatedDocument, form: str, unit: Unit) -> dict[str, Any]:
+    text = item.document.text
+    conv = OffsetConverter(text)
+    record: dict[str, Any] = {"text": text}
+    if form == SEQUENCE:
+        record["label"] = [
+            [conv.from_codepoint(s.start, unit), conv.from_codepoint(s.end, unit), s.label]
+            for s in item.spans
+        ]
+    else:
+        ids = _local_ids(item.spans)
+        record["entities"] = [
+            {
+                "id": ids[i],
+                "label": s.label,
+                "start_offset": conv.from_codepoint(s.start, unit),
+                "end_offset": conv.from_codepoint(s.end, unit),
+            }
+            for i, s in enumerate(item.spans)
+        ]
+        by_span = {s.id: ids[i] for i, s in enumerate(item.spans)}
+        record["relations"] = [
+            {
+                "id": r.id or n + 1,
+                "from_id": by_span[r.source],
+                "to_id": by_span[r.target],
+                "type": r.type,
+            }
+            for n, r in enumerate(item.relations)
+            if r.source in by_span and r.target in by_span
+        ]
+    record.update(document_meta(item.document))
+    return record
+
+
+def _local_ids(spans: Sequence[Span]) -> list[int]:
+    """Span ids when they are usable as entity ids (set and unique), else 1, 2, 3..."""
+    ids = [int(s.id) for s in spans]
+    if all(ids) and len(set(ids)) == len(ids):
+        return ids
+    return list(range(1, len(spans) + 1))
+
+
+def _losses(item: AnnotatedDocument, form: str) -> LossReport:
+    report = LossReport()
+    with_attributes = [s for s in item.spans if s.attributes]
+    if with_attributes:
+        first = with_attributes[0]
+        report.add(
+            Loss.ATTRIBUTES,
+            sum(len(s.attributes) for s in with_attributes),
+            f"{first.label} {dict(first.attributes)}",
+        )
+    if form == SEQUENCE and item.relations:
+        report.add(
+            Loss.RELATIONS,
+            len(item.relations),
+            f"{item.relations[0].type} (the sequence labelling form has no relations)",
+        )
+    overlapping = count_overlapping(item)
+    if overlapping:
+        report.add(
+            Loss.OVERLAPS,
+            overlapping,
+            "written, but doccano drops them unless the project allows overlapping spans",
+        )
+    return report
+
+
+class DoccanoImporter:
+    """Reads both forms, one JSON object per line (or a pretty-printed export of one object).
+
+    The unit is ``options.offset_unit`` if given; otherwise it is detected per document between
+    UTF-16 units (the default) and code points (what medkit and scripts write): they differ only
+    after a character outside the BMP such as an emoji, and the unit whose spans fall on word
+    boundaries wins (the draft's note says so). Records with start >= end, offsets outside the
+    text, category labels (text classification) or relations to unknown entities fail with their
+    line; identical spans (same label and extent) are imported once.
+    """
+
+    name = FORMAT_NAME
+
+    def read(
+        self, path: Path, schema: LabelSchema, options: ImportOptions
+    ) -> Iterator[AnnotatedDraft | Failure]:
+        for found in iter_json_records(path):
+            if isinstance(found, Failure):
+                yield found
+                continue
+            line, record = found
+            try:
+                yield from_record(record, f"{path}:{line}", options)
+            except RecordError as error:
+                yield failure_from(path, line, error)
+            except OffsetError as error:
+                yield Failure(str(path), line, error.message, "ANN132")
+
+
+def from_record(record: object, origin: str, options: ImportOptions) -> AnnotatedDraft:
+    if not isinstance(record, Mapping):
+        raise RecordError("expected a JSON object")
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise RecordError("no 'text' string (doccano needs one per example)")
+    keys: list[str] = []
+    found: list[tuple[int, int, str, str | None]] = []
+    relations: list[tuple[str, str, str]] = []
+    if isinstance(record.get("entities"), list):
+        for i, entity in enumerate(record["entities"]):
+            where = f"entities[{i}]"
+            if isinstance(entity, Mapping):
+                start = parse_offset(entity.get("start_offset"), f"{where}.start_offset")
+                end = parse_offset(entity.get("end_offset"), f"{where}.end_offset")
+                label = entity.get("label")
+                if not isinstance(label, str) or not label:
+                    raise RecordError(f"{where}: the label must be a non-empty string")
+                found.append((start, end, label, None))
+                keys.append(str(entity.get("id", f"#{i}")))
+            else:
+                found.append(raw_span(entity, where))
+                keys.append(f"#{i}")
+        relations = _relations(record.get("relations"), set(keys))
+    else:
+        raw = record.get("label", record.get("labels", []))
+        if not isinstance(raw, list):
+            raise RecordError("'label' must be a list of [start, end, label]")
+        if any(isinstance(item, str) for item in raw):
+            raise RecordError("'label' holds categories (a text classification export), not spans")
+        found = [raw_span(item, f"label[{i}]") for i, item in enumerate(raw)]
+        keys = [f"#{i}" for i in range(len(found))]
+    spans, note = resolve_raw_spans(text, found, options, Unit.UTF16, _UNITS)
+    records: list[SpanRecord] = []
+    first_key: dict[tuple[str, int, int], str] = {}
+    alias: dict[str, str] = {}
+    for key, (start, end), (_, _, label, _) in zip(keys, spans, found, strict=True):
+        seen = first_key.get((label, start, end))
+        if seen is not None:
+            alias[key] = seen
+            continue
+        first_key[(label, start, end)] = key
+        records.append(SpanRecord(key, label, start, end, annotator=options.annotator))
+    meta = {k: v for k, v in record.items() if k not in _RESERVED}
+    draft, status = draft_from_meta(text, meta, foreign_id=record.get("id"))
+    relation_records = tuple(
+        RelationRecord(
+            kind, alias.get(source, source), alias.get(target, target), options.annotator
+        )
+        for kind, source, target in relations
+    )
+    return AnnotatedDraft(draft, origin, tuple(records), relation_records, status, note)
+
+
+def _relations(raw: object, keys: set[str]) -> list[tuple[str, str, str]]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise RecordError("'relations' must be a list")
+    out = []
+    for i, relation in enumerate(raw):
+        where = f"relations[{i}]"
+        if not isinstance(relation, Mapping):
+            raise RecordError(f"{where}: expected an object with from_id, to_id and type")
+        kind = relation.get("type")
+        if not isinstance(kind, str) or not kind:
+            raise RecordError(f"{where}: the type must be a non-empty string")
+        ends = []
+        for name in ("from_id", "to_id"):
+            value = relation.get(name)
+            if value is None or str(value) not in keys:
+                raise RecordError(f"{where}: {name} {value!r} names no entity of this example")
+            ends.append(str(value))
+        out.append((kind, ends[0], ends[1]))
+    return out
+
+
+EXPORTER = DoccanoExporter()
+IMPORTER = DoccanoImporter()

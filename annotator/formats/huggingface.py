@@ -1,0 +1,265 @@
+"""Hugging Face token classification JSONL: tokens and integer ``ner_tags``, one sentence a line.
+
+Export: ``{"id": "<document>#<n>", "tokens": [...], "ner_tags": [...]}`` per sentence (what
+``conll2003`` and transformers' token-classification examples use; a sentence fits a model's
+length limit where a whole article does not). ``<document>`` is the external id, else
+``doc-<id>``; ``<n>`` counts the document's sentences from 0. Tokens, sentences, the overlap
+policy (PRIORITY or DROP; COLUMNS keeps the outermost spans, there is one tag column) and the
+loss report are those of the CoNLL export (:mod:`annotator.formats.tokenize_support`).
+
+Beside ``<stem>.jsonl`` go ``<stem>.labels.json``, the tag names in id order (``O``, then
+``B-``/``I-`` -- or ``B-``/``I-``/``L-``/``U-`` for BILOU -- per label in schema order, then any
+label the schema lacks), and ``<stem>.features.json``, the ``datasets.Features`` of the file in
+``Features.to_dict()`` form, so that::
+
+    features = Features.from_dict(json.load(open("train.features.json")))
+    load_dataset("json", data_files="train.jsonl", features=features)
+
+loads it offline with ``ner_tags`` as ``ClassLabel`` (``datasets`` refuses a features mapping
+that lacks the ``id`` column, so pass the one shipped).
+
+Import: the names come from ``<stem>.labels.json``, else ``<stem>.features.json``, else
+``extra["labels"]`` (comma-separated); string tags need none. Consecutive lines whose ids share
+the part before ``#<n>`` form one document (sentences on lines of its text, tokens joined by
+spaces); any other line is a document of its own. A bad line (not JSON, token and tag counts
+differ, a tag id outside the names -- ``datasets`` itself loads those without a word) is a
+Failure with its file and line; the rest imports.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from annotator.core.annotation import AnnotatedDocument
+from annotator.core.interchange import AnnotatedDraft
+from annotator.core.reports import Failure
+from annotator.core.schema import LabelSchema
+from annotator.formats.base import (
+    Capabilities,
+    ExportOptions,
+    ImportOptions,
+    Layout,
+    LossReport,
+    OutputSink,
+)
+from annotator.formats.tokenize_support import (
+    TokenSentence,
+    check_scheme,
+    document_key,
+    draft_from_tokens,
+    parse_tag,
+    tag_document,
+    tag_names,
+)
+
+FORMAT_NAME = "huggingface"
+LABELS_SUFFIX = ".labels.json"
+FEATURES_SUFFIX = ".features.json"
+
+
+def features_dict(names: Sequence[str]) -> dict[str, Any]:
+    """``Features({"id": Value("string"), "tokens": Sequence(Value("string")),
+    "ner_tags": Sequence(ClassLabel(names=...))}).to_dict()``, in the form every ``datasets``
+    version reads."""
+    return {
+        "id": {"dtype": "string", "_type": "Value"},
+        "tokens": {"feature": {"dtype": "string", "_type": "Value"}, "_type": "Sequence"},
+        "ner_tags": {
+            "feature": {"names": list(names), "_type": "ClassLabel"},
+            "_type": "Sequence",
+        },
+    }
+
+
+class HuggingFaceExporter:
+    name = FORMAT_NAME
+    layout = Layout.FILE
+    capabilities = Capabilities(
+        overlaps=False, relations=False, attributes=False, discontinuous=False, token_based=True
+    )
+
+    def write(
+        self,
+        items: Iterator[AnnotatedDocument],
+        schema: LabelSchema,
+        sink: OutputSink,
+        options: ExportOptions,
+    ) -> LossReport:
+        scheme = check_scheme(options)
+        names = tag_names(schema.label_names, scheme)
+        ids = {name: n for n, name in enumerate(names)}
+        report = LossReport()
+        with sink.main_text() as out:
+            for item in items:
+                tagged = tag_document(item, schema, options, layers=1)
+                report.merge(tagged.report)
+                key = document_key(item.document)
+                for n, sentence in enumerate(tagged.sentences):
+                    line = {
+                        "id": f"{key}#{n}",
+                        "tokens": sentence.words,
+                        "ner_tags": [_tag_id(tag, ids, names, scheme) for tag in sentence.tags[0]],
+                    }
+                    out.write(json.dumps(line, ensure_ascii=False))
+                    out.write("\n")
+        with sink.beside(LABELS_SUFFIX) as out:
+            json.dump(names, out, ensure_ascii=False, indent=1)
+            out.write("\n")
+        with sink.beside(FEATURES_SUFFIX) as out:
+            json.dump(features_dict(names), out, ensure_ascii=False, indent=1)
+            out.write("\n")
+        return report
+
+    def losses(
+        self,
+        items: Iterable[AnnotatedDocument],
+        schema: LabelSchema,
+        options: ExportOptions = ExportOptions(),
+    ) -> LossReport:
+        """Exactly what :meth:`write` would report, without writing."""
+        report = LossReport()
+        for item in items:
+            report.merge(tag_document(item, schema, options, layers=1).report)
+        return report
+
+
+def _tag_id(tag: str, ids: dict[str, int], names: list[str], scheme: str) -> int:
+    """The id of a tag; a label the schema lacks gets its tags appended to the names."""
+    found = ids.get(tag)
+    if found is None:
+        for name in tag_names([tag[2:]], scheme)[1:]:
+            ids[name] = len(names)
+            names.append(name)
+        found = ids[tag]
+    return found
+
+
+# -- import ---------------------------------------------------------------------------------------
+
+
+class HuggingFaceImporter:
+    name = FORMAT_NAME
+
+    def read(
+        self, path: Path, schema: LabelSchema, options: ImportOptions
+    ) -> Iterator[AnnotatedDraft | Failure]:
+        names = label_names(path, options)
+        if isinstance(names, Failure):
+            yield names
+            return
+        try:
+            handle = path.open(encoding="utf-8")
+        except OSError as error:
+            yield Failure(str(path), None, f"cannot read ({error.strerror})", "ANN133")
+            return
+        with handle:
+            try:
+                yield from read_lines(handle, str(path), names, options)
+            except UnicodeDecodeError as error:
+                yield Failure(str(path), None, f"not UTF-8 text (byte {error.start})", "ANN136")
+
+
+def label_names(path: Path, options: ImportOptions) -> list[str] | Failure | None:
+    """The tag names for integer tags: the labels file, the features file or ``extra``."""
+    labels = path.with_name(path.stem + LABELS_SUFFIX)
+    features = path.with_name(path.stem + FEATURES_SUFFIX)
+    try:
+        if labels.is_file():
+            names = json.loads(labels.read_text(encoding="utf-8"))
+            where = str(labels)
+        elif features.is_file():
+            data = json.loads(features.read_text(encoding="utf-8"))
+            names = data["ner_tags"]["feature"]["names"]
+            where = str(features)
+        elif options.extra.get("labels"):
+            return [n.strip() for n in options.extra["labels"].split(",")]
+        else:
+            return None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        return Failure(str(labels), None, f"cannot read the label names ({error})", "ANN133")
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return Failure(where, None, "label names must be a JSON list of strings", "ANN133")
+    return names
+
+
+def read_lines(
+    lines: Iterable[str], name: str, names: list[str] | None, options: ImportOptions
+) -> Iterator[AnnotatedDraft | Failure]:
+    """Documents from JSONL lines, grouping consecutive sentences of one document."""
+    group: list[TokenSentence] = []
+    group_key: str | None = None
+    first_line = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        parsed = _parse(line, number, name, names)
+        if isinstance(parsed, Failure):
+            yield parsed
+            continue
+        key, sentence = parsed
+        if group and (key is None or key != group_key):
+            yield _document(group, group_key, name, first_line, options)
+            group = []
+        if not group:
+            first_line = number
+        group.append(sentence)
+        group_key = key
+    if group:
+        yield _document(group, group_key, name, first_line, options)
+
+
+def _document(
+    group: list[TokenSentence], key: str | None, name: str, line: int, options: ImportOptions
+) -> AnnotatedDraft:
+    return draft_from_tokens(group, f"{name}:{line}", options.annotator, key or "")
+
+
+def _parse(
+    line: str, number: int, name: str, names: list[str] | None
+) -> tuple[str | None, TokenSentence] | Failure:
+    def fail(reason: str) -> Failure:
+        return Failure(name, number, reason, "ANN131")
+
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        return fail(f"not valid JSON ({error.msg})")
+    if not isinstance(record, dict):
+        return fail("expected a JSON object")
+    tokens, raw_tags = record.get("tokens"), record.get("ner_tags")
+    if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
+        return fail("'tokens' must be a list of strings")
+    if not isinstance(raw_tags, list) or len(raw_tags) != len(tokens):
+        return fail(f"'ner_tags' must be a list as long as 'tokens' ({len(tokens)})")
+    tags = []
+    for n, raw in enumerate(raw_tags):
+        tag = _tag(raw, names)
+        if isinstance(tag, str):
+            return fail(f"ner_tags[{n}]: {tag}")
+        tags.append(tag)
+    identifier = str(record.get("id", ""))
+    document, hash_sign, index = identifier.rpartition("#")
+    key = document if hash_sign and index.isdigit() else None
+    where = [f"line {number}, token {n + 1}" for n in range(len(tokens))]
+    return key, TokenSentence(tokens, [tags], where)
+
+
+def _tag(raw: object, names: list[str] | None) -> tuple[str, str] | str:
+    """The parsed tag, or what is wrong with it."""
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        return f"{raw!r} is neither a tag id nor a tag"
+    if isinstance(raw, int):
+        if names is None:
+            return f"tag id {raw} but no label names (no {LABELS_SUFFIX} beside the file)"
+        if not 0 <= raw < len(names):
+            return f"tag id {raw} is outside the {len(names)} label names"
+        raw = names[raw]
+    parsed = parse_tag(raw)
+    return parsed if parsed is not None else f"{raw!r} is not a tag (O, B-X, I-X, ...)"
+
+
+EXPORTER = HuggingFaceExporter()
+IMPORTER = HuggingFaceImporter()

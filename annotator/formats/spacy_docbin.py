@@ -1,0 +1,371 @@
+"""spaCy v3 DocBin (.spacy) written and read by spaCy itself, with everything else in user data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator.core.annotation import AnnotatedDocument, Span
+from annotator.core.document import DocumentDraft
+from annotator.core.errors import OffsetError, UserError
+from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
+from annotator.core.offsets import OffsetConverter, Unit
+from annotator.core.reports import Failure
+from annotator.core.schema import AttributeValue, LabelSchema
+from annotator.formats.base import (
+    Capabilities,
+    ExportOptions,
+    ImportOptions,
+    Layout,
+    Loss,
+    LossReport,
+    OutputSink,
+    OverlapPolicy,
+)
+from annotator.formats.offset_check import check_span, parse_offset
+from annotator.formats.spacy_jsonl import document_meta, draft_from_meta
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
+
+FORMAT_NAME = "spacy"
+USER_DATA_KEY = "annotator"
+"""``doc.user_data[USER_DATA_KEY]`` holds what spaCy's fields cannot (see :func:`user_data`)."""
+USER_DATA_VERSION = 1
+SPAN_GROUP = "sc"
+DOCBIN_ATTRS = ("ORTH", "ENT_IOB", "ENT_TYPE")
+"""Token attributes stored (spaCy adds SPACY): the text and the entities, nothing a blank
+pipeline leaves empty, which keeps the file and the memory small."""
+MISSING_SPACY_CODE = "ANN196"
+
+
+def require_spacy() -> Any:
+    """Import spaCy, or tell the user how to install it."""
+    try:
+        import spacy
+    except ImportError:
+        raise UserError(
+            "the spaCy format needs spaCy, which is not installed: pip install 'annotator[spacy]'",
+            code=MISSING_SPACY_CODE,
+        ) from None
+    return spacy
+
+
+def blank_pipeline(lang: str = "en") -> Language:
+    """``spacy.blank(lang)``: the rule-based tokenizer only, no model to download."""
+    nlp: Language = require_spacy().blank(lang)
+    return nlp
+
+
+@dataclass(slots=True)
+class Projection:
+    """How one document's spans land on spaCy tokens."""
+
+    group: list[SpacySpan] = field(default_factory=list)
+    """Every span covering a token, widened to token boundaries: ``doc.spans["sc"]``."""
+    ents: list[SpacySpan] = field(default_factory=list)
+    """A non-overlapping subset: ``doc.ents``."""
+    report: LossReport = field(default_factory=LossReport)
+
+
+def project(
+    doc: Doc, item: AnnotatedDocument, schema: LabelSchema, options: ExportOptions
+) -> Projection:
+    """Place ``item``'s spans on ``doc``'s tokens and choose ``doc.ents``.
+
+    A span not on token boundaries is widened (``alignment_mode="expand"``) and reported as
+    :attr:`Loss.UNALIGNED`; one that covers no token at all (only whitespace between tokens)
+    stays out of both and is reported the same way. ``doc.ents`` cannot overlap: with
+    :attr:`OverlapPolicy.DROP` every span that overlaps another (on tokens) is left out, with
+    any other policy the span whose label comes first in ``options.label_priority`` (default:
+    the schema's order; unknown labels last) wins, then the earlier, then the longer one. Spans
+    left out of ``doc.ents`` are reported as :attr:`Loss.OVERLAPS`; all of them stay in
+    ``doc.spans["sc"]`` and, exact, in the user data.
+    """
+    out = Projection()
+    text = item.document.text
+    placed: list[tuple[Span, SpacySpan]] = []
+    for span in item.spans:
+        widened = doc.char_span(span.start, span.end, label=span.label, alignment_mode="expand")
+        if widened is None or len(widened) == 0:
+            out.report.add(
+                Loss.UNALIGNED,
+                1,
+                f"{span.label} {text[span.start : span.end]!r} covers no token (user data only)",
+            )
+            continue
+        if widened.start_char != span.start or widened.end_char != span.end:
+            out.report.add(
+                Loss.UNALIGNED,
+                1,
+                f"{span.label} {text[span.start : span.end]!r} widened to {widened.text!r}",
+            )
+        placed.append((span, widened))
+        out.group.append(widened)
+    kept = _choose_ents(placed, schema, options)
+    for _, widened in placed:
+        if id(widened) in kept:
+            out.ents.append(widened)
+    left_out = [(span, w) for span, w in placed if id(w) not in kept]
+    if left_out:
+        span, widened = left_out[0]
+        rival = next(
+            (
+                s
+                for s, w in placed
+                if id(w) in kept and w.start < widened.end and widened.start < w.end
+            ),
+            None,
+        )
+        against = f" overlaps {rival.label} {rival.start}-{rival.end}" if rival else ""
+        out.report.add(
+            Loss.OVERLAPS,
+            len(left_out),
+            f"{span.label} {span.start}-{span.end}{against}: not in doc.ents, kept in "
+            f"doc.spans[{SPAN_GROUP!r}]",
+        )
+    out.ents.sort(key=lambda s: s.start)
+    return out
+
+
+def _choose_ents(
+    placed: Sequence[tuple[Span, SpacySpan]], schema: LabelSchema, options: ExportOptions
+) -> set[int]:
+    """``id()`` of the widened spans that go into ``doc.ents``."""
+    if options.overlap_policy is OverlapPolicy.DROP:
+        ordered = sorted(placed, key=lambda pair: (pair[1].start, pair[1].end))
+        clashing: set[int] = set()
+        furthest, owner = -1, None
+        for _, widened in ordered:
+            if widened.start < furthest and owner is not None:
+                clashing.add(id(widened))
+                clashing.add(owner)
+            if widened.end > furthest:
+                furthest, owner = widened.end, id(widened)
+        return {id(w) for _, w in placed} - clashing
+    priority = options.label_priority or schema.label_names
+    rank = {label: i for i, label in enumerate(priority)}
+    ordered = sorted(
+        placed,
+        key=lambda pair: (
+            rank.get(pair[0].label, len(rank)),
+            pair[1].start,
+            -(pair[1].end - pair[1].start),
+        ),
+    )
+    taken: set[int] = set()
+    kept: set[int] = set()
+    for _, widened in ordered:
+        tokens = range(widened.start, widened.end)
+        if any(t in taken for t in tokens):
+            continue
+        taken.update(tokens)
+        kept.add(id(widened))
+    return kept
+
+
+def user_data(item: AnnotatedDocument) -> dict[str, Any]:
+    """What goes into ``doc.user_data[USER_DATA_KEY]``: exact spans with their attributes and
+    annotators, relations between them by key, and the document's fields. Keys are the span
+    ids, so that relations survive even when two spans share an extent."""
+    text = item.document.text
+    keys = span_keys(item.spans)
+    by_id = {int(span.id): key for span, key in zip(item.spans, keys, strict=True)}
+    return {
+        "format": "annotator",
+        "version": USER_DATA_VERSION,
+        "document": document_meta(item.document),
+        "spans": [
+            {
+                "key": key,
+                "label": span.label,
+                "start": span.start,
+                "end": span.end,
+                "text": text[span.start : span.end],
+                "attributes": dict(span.attributes),
+                "annotator": span.annotator,
+            }
+            for span, key in zip(item.spans, keys, strict=True)
+        ],
+        "relations": [
+            {
+                "type": relation.type,
+                "source": by_id.get(relation.source, str(relation.source)),
+                "target": by_id.get(relation.target, str(relation.target)),
+                "annotator": relation.annotator,
+            }
+            for relation in item.relations
+        ],
+    }
+
+
+def span_keys(spans: Sequence[Span]) -> list[str]:
+    """Each span's key in the file: its id when ids are set and unique, else its position."""
+    ids = [int(s.id) for s in spans]
+    if all(ids) and len(set(ids)) == len(ids):
+        return [str(i) for i in ids]
+    return [str(n) for n in range(1, len(spans) + 1)]
+
+
+class DocBinExporter:
+    """Writes a ``.spacy`` file with ``spacy.tokens.DocBin(store_user_data=True)``.
+
+    Each document is tokenized by ``spacy.blank("en")`` (so ``"\\n"`` is a token of its own) and
+    gets ``doc.spans["sc"]`` (every span, widened to tokens), ``doc.ents`` (a non-overlapping
+    projection, see :func:`project`) and ``doc.user_data["annotator"]`` (see :func:`user_data`):
+    the exact spans, attributes, relations and document fields, which spaCy carries but its
+    components ignore. The DocBin keeps a few integer arrays per document and is written at the
+    end, the way spaCy writes it.
+    """
+
+    name = FORMAT_NAME
+    layout = Layout.FILE
+    capabilities = Capabilities(overlaps=True, relations=True, attributes=True, token_based=True)
+
+    def write(
+        self,
+        items: Iterator[AnnotatedDocument],
+        schema: LabelSchema,
+        sink: OutputSink,
+        options: ExportOptions,
+    ) -> LossReport:
+        nlp = blank_pipeline()
+        from spacy.tokens import DocBin
+
+        docbin = DocBin(attrs=list(DOCBIN_ATTRS), store_user_data=True)
+        report = LossReport()
+        for item in items:
+            doc = nlp.make_doc(item.document.text)
+            projection = project(doc, item, schema, options)
+            doc.spans[SPAN_GROUP] = projection.group
+            doc.ents = projection.ents
+            doc.user_data[USER_DATA_KEY] = user_data(item)
+            docbin.add(doc)
+            report.merge(projection.report)
+        data = docbin.to_bytes()
+        with sink.main_binary() as out:
+            out.write(data)
+        return report
+
+    def losses(
+        self,
+        items: Iterator[AnnotatedDocument],
+        schema: LabelSchema,
+        options: ExportOptions | None = None,
+    ) -> LossReport:
+        nlp = blank_pipeline()
+        report = LossReport()
+        for item in items:
+            doc = nlp.make_doc(item.document.text)
+            report.merge(project(doc, item, schema, options or ExportOptions()).report)
+        return report
+
+
+class DocBinImporter:
+    """Reads a ``.spacy`` file with spaCy. A document written by us comes back from its user
+    data, exactly; any other gets its spans from every ``doc.spans`` group and ``doc.ents``
+    (identical label and extent once), without attributes or relations. Failures name the
+    document's position in the file (1-based) in their reason."""
+
+    name = FORMAT_NAME
+
+    def read(
+        self, path: Path, schema: LabelSchema, options: ImportOptions
+    ) -> Iterator[AnnotatedDraft | Failure]:
+        require_spacy()
+        from spacy.tokens import DocBin
+        from spacy.vocab import Vocab
+
+        try:
+            docbin = DocBin(store_user_data=True).from_disk(path)
+        except OSError as error:
+            yield Failure(str(path), None, f"cannot read ({error.strerror or error})", "ANN133")
+            return
+        except Exception as error:  # spaCy raises ValueError, zlib.error, msgpack errors...
+            yield Failure(str(path), None, f"not a spaCy DocBin file ({error})", "ANN131")
+            return
+        for number, doc in enumerate(docbin.get_docs(Vocab()), start=1):
+            origin = f"{path}#{number}"
+            try:
+                ours = doc.user_data.get(USER_DATA_KEY)
+                if isinstance(ours, Mapping) and ours.get("format") == "annotator":
+                    yield _from_user_data(doc.text, ours, origin, options)
+                else:
+                    yield _from_doc(doc, origin, options)
+            except (OffsetError, KeyError, TypeError, ValueError) as error:
+                reason = error.message if isinstance(error, OffsetError) else repr(error)
+                yield Failure(str(path), None, f"document {number}: {reason}", "ANN132")
+
+
+def _from_user_data(
+    text: str, ours: Mapping[str, Any], origin: str, options: ImportOptions
+) -> AnnotatedDraft:
+    conv = OffsetConverter(text)
+    spans = []
+    for i, raw in enumerate(ours.get("spans") or ()):
+        start = parse_offset(raw["start"], f"spans[{i}].start")
+        end = parse_offset(raw["end"], f"spans[{i}].end")
+        checked = check_span(
+            conv, start, end, surface=raw.get("text"), unit=Unit.CODE_POINT, candidates=()
+        )
+        attributes: dict[str, AttributeValue] = {
+            str(k): v for k, v in (raw.get("attributes") or {}).items()
+        }
+        spans.append(
+            SpanRecord(
+                str(raw["key"]),
+                str(raw["label"]),
+                checked.start,
+                checked.end,
+                attributes,
+                str(raw.get("annotator") or options.annotator),
+            )
+        )
+    keys = {s.key for s in spans}
+    relations = []
+    for i, raw in enumerate(ours.get("relations") or ()):
+        source, target = str(raw["source"]), str(raw["target"])
+        if source not in keys or target not in keys:
+            raise ValueError(f"relations[{i}] names a span that is not in this document")
+        relations.append(
+            RelationRecord(
+                str(raw["type"]), source, target, str(raw.get("annotator") or options.annotator)
+            )
+        )
+    document = ours.get("document")
+    draft, status = draft_from_meta(text, document if isinstance(document, Mapping) else {})
+    return AnnotatedDraft(draft, origin, tuple(spans), tuple(relations), status)
+
+
+def _from_doc(doc: Doc, origin: str, options: ImportOptions) -> AnnotatedDraft:
+    spans: list[SpanRecord] = []
+    seen: set[tuple[str, int, int]] = set()
+    sources: list[tuple[str, Sequence[SpacySpan]]] = [
+        (name, list(group)) for name, group in doc.spans.items()
+    ]
+    sources.append(("ents", list(doc.ents)))
+    for name, group in sources:
+        for i, span in enumerate(group):
+            extent = (span.label_, span.start_char, span.end_char)
+            if extent in seen or not span.label_ or span.start_char >= span.end_char:
+                continue
+            seen.add(extent)
+            spans.append(
+                SpanRecord(
+                    f"{name}:{i}",
+                    span.label_,
+                    span.start_char,
+                    span.end_char,
+                    annotator=options.annotator,
+                )
+            )
+    spans.sort(key=lambda s: (s.start, s.end))
+    return AnnotatedDraft(DocumentDraft(text=doc.text), origin, tuple(spans))
+
+
+EXPORTER = DocBinExporter()
+IMPORTER = DocBinImporter()

@@ -1,0 +1,449 @@
+"""spaCy JSONL offsets ({"text", "spans", "meta"} lines) and JSON helpers the JSON formats share."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from annotator.core.annotation import AnnotatedDocument
+from annotator.core.document import Document, DocumentDraft, DocumentStatus
+from annotator.core.errors import OffsetError
+from annotator.core.interchange import AnnotatedDraft, SpanRecord
+from annotator.core.offsets import OffsetConverter, Unit
+from annotator.core.reports import Failure
+from annotator.core.schema import LabelSchema
+from annotator.formats.base import (
+    Capabilities,
+    ExportOptions,
+    ImportOptions,
+    Layout,
+    Loss,
+    LossReport,
+    OutputSink,
+)
+from annotator.formats.offset_check import parse_offset, resolve_spans
+
+FORMAT_NAME = "spacy-jsonl"
+
+# -- shared by the JSON formats (doccano, Label Studio, spaCy) ------------------------------------
+
+META_KEYS = (
+    "document_id",
+    "external_id",
+    "title",
+    "source",
+    "url",
+    "published",
+    "status",
+    "metadata",
+)
+"""Keys :func:`document_meta` writes; :func:`draft_from_meta` reads them back."""
+
+
+class RecordError(Exception):
+    """One record cannot be used; the importer turns it into a :class:`Failure`."""
+
+    def __init__(self, reason: str, code: str = "ANN131") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+
+
+def document_meta(document: Document) -> dict[str, Any]:
+    """A document's metadata as flat JSON keys (empty fields left out); see :data:`META_KEYS`.
+
+    The project's own metadata goes under ``metadata`` so that its keys never clash with ours.
+    """
+    meta: dict[str, Any] = {"document_id": document.id}
+    if document.external_id:
+        meta["external_id"] = document.external_id
+    if document.title:
+        meta["title"] = document.title
+    if document.source:
+        meta["source"] = document.source
+    if document.url:
+        meta["url"] = document.url
+    if document.published:
+        meta["published"] = document.published.isoformat()
+    meta["status"] = document.status.value
+    if document.metadata:
+        meta["metadata"] = dict(document.metadata)
+    return meta
+
+
+def draft_from_meta(
+    text: str, meta: Mapping[str, Any], *, foreign_id: object = None
+) -> tuple[DocumentDraft, DocumentStatus | None]:
+    """Rebuild a document draft from :func:`document_meta` keys, or from another tool's fields.
+
+    Keys we do not know become metadata, and so do the contents of ``metadata`` and ``meta``
+    objects. ``foreign_id`` (a doccano or Label Studio id) becomes the external id of a document
+    that did not come from us (no ``document_id``).
+    """
+    metadata: dict[str, Any] = {}
+    fields: dict[str, Any] = {}
+    status: DocumentStatus | None = None
+    for key, value in meta.items():
+        if key in ("metadata", "meta") and isinstance(value, Mapping):
+            metadata.update(value)
+        elif key in ("title", "source", "url", "external_id") and isinstance(value, str | int):
+            fields[key] = str(value)
+        elif key == "published" and isinstance(value, str) and _is_date(value):
+            fields["published"] = date.fromisoformat(value)
+        elif key == "status" and value in {s.value for s in DocumentStatus}:
+            status = DocumentStatus(value)
+        elif key == "document_id":
+            continue  # our id in the project the file came from: meaningless here
+        else:
+            metadata[key] = value
+    if "external_id" not in fields and "document_id" not in meta and foreign_id is not None:
+        fields["external_id"] = str(foreign_id)
+    return DocumentDraft(text=text, metadata=metadata, **fields), status
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def open_text(path: Path) -> TextIO | Failure:
+    """Open a UTF-8 file (a BOM is skipped), or say why not."""
+    try:
+        return path.open(encoding="utf-8-sig")
+    except OSError as error:
+        return Failure(str(path), None, f"cannot read ({error.strerror})", "ANN133")
+
+
+def iter_json_records(path: Path) -> Iterator[tuple[int, object] | Failure]:
+    """Yield ``(line, value)`` for every record of a JSONL file, or of a JSON file.
+
+    JSONL is read line by line: a broken line is a :class:`Failure` and reading goes on. A file
+    whose first line is not a JSON value by itself (a pretty-printed object, or an array) is read
+    as a stream of JSON values, an array's items one by one; there a syntax error ends the file.
+    """
+    handle = open_text(path)
+    if isinstance(handle, Failure):
+        yield handle
+        return
+    with handle:
+        try:
+            yield from _records(handle, path)
+        except UnicodeDecodeError as error:
+            yield Failure(str(path), None, f"not UTF-8 text (byte {error.start})", "ANN136")
+
+
+def _records(handle: TextIO, path: Path) -> Iterator[tuple[int, object] | Failure]:
+    number = 0
+    for line in handle:
+        number += 1
+        stripped = line.strip()
+        if not stripped:
+            continue
+        try:
+            first = json.loads(stripped)
+        except json.JSONDecodeError as error:
+            if stripped in ("{", "[") or stripped.startswith("["):
+                stream = JsonStream(handle, line, first_line=number)
+                yield from stream.records(path)
+                return
+            yield Failure(str(path), number, f"not valid JSON ({error.msg})", "ANN131")
+            break
+        yield number, first
+        break
+    for line in handle:
+        number += 1
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as error:
+            yield Failure(str(path), number, f"not valid JSON ({error.msg})", "ANN131")
+
+
+class JsonStream:
+    """Reads JSON values from a text handle without loading the whole file: an array's items one
+    at a time, or top-level values one after another, each with the line it starts on."""
+
+    _CHUNK = 1 << 16
+
+    def __init__(self, handle: TextIO, initial: str = "", *, first_line: int = 1) -> None:
+        self.handle = handle
+        self.buf = initial
+        self.pos = 0
+        self.base_line = first_line
+        """Line number of ``buf[0]``."""
+        self.eof = False
+        self.decoder = json.JSONDecoder()
+
+    def records(self, path: Path) -> Iterator[tuple[int, object] | Failure]:
+        """Like :meth:`values`, with a syntax error turned into a final :class:`Failure`."""
+        try:
+            yield from self.values()
+        except StreamError as error:
+            yield Failure(str(path), error.line, f"not valid JSON ({error.reason})", "ANN131")
+
+    def values(self) -> Iterator[tuple[int, object]]:
+        while True:
+            char = self._skip_space()
+            if char is None:
+                return
+            if char != "[":
+                line = self._line()
+                yield line, self._value()
+                continue
+            self.pos += 1
+            char = self._skip_space()
+            if char == "]":
+                self.pos += 1
+                continue
+            while True:
+                if char is None:
+                    raise StreamError(self._line(), "the array is not closed")
+                line = self._line()
+                yield line, self._value()
+                char = self._skip_space()
+                if char == ",":
+                    self.pos += 1
+                    char = self._skip_space()
+                elif char == "]":
+                    self.pos += 1
+                    break
+                else:
+                    found = "end of file" if char is None else repr(char)
+                    raise StreamError(self._line(), f"expected ',' or ']', found {found}")
+
+    def _line(self) -> int:
+        return self.base_line + self.buf.count("\n", 0, self.pos)
+
+    def _fill(self, at_least: int = 0) -> bool:
+        if self.eof:
+            return False
+        chunk = self.handle.read(max(self._CHUNK, at_least))
+        if not chunk:
+            self.eof = True
+            return False
+        self.base_line += self.buf.count("\n", 0, self.pos)
+        self.buf = self.buf[self.pos :] + chunk
+        self.pos = 0
+        return True
+
+    def _skip_space(self) -> str | None:
+        while True:
+            buf, pos = self.buf, self.pos
+            size = len(buf)
+            while pos < size and buf[pos] in " \t\r\n":
+                pos += 1
+            self.pos = pos
+            if pos < size:
+                return buf[pos]
+            if not self._fill():
+                return None
+
+    def _value(self) -> object:
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as error:
+                incomplete = error.msg.startswith("Unterminated") or error.pos >= len(self.buf) - 8
+                if incomplete and self._fill(len(self.buf) - self.pos):
+                    continue
+                line = self.base_line + self.buf.count("\n", 0, error.pos)
+                raise StreamError(line, error.msg) from None
+            if end >= len(self.buf) and self._fill():
+                continue  # a number cut at the buffer's end: decode it again whole
+            self.pos = end
+            return value
+
+
+@dataclass(slots=True)
+class StreamError(Exception):
+    line: int
+    reason: str
+
+
+def write_json_lines(records: Iterator[Mapping[str, Any]], out: TextIO) -> None:
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False))
+        out.write("\n")
+
+
+def raw_span(raw: object, where: str) -> tuple[int, int, str, str | None]:
+    """``(start, end, label, surface)`` from ``{"start", "end", "label", "text"?}`` or
+    ``[start, end, label]``."""
+    if isinstance(raw, Mapping):
+        try:
+            start = parse_offset(raw["start"], f"{where}.start")
+            end = parse_offset(raw["end"], f"{where}.end")
+            label = raw["label"]
+        except KeyError as error:
+            raise RecordError(f"{where}: missing {error.args[0]!r}") from None
+        surface = raw.get("text")
+    elif isinstance(raw, Sequence) and not isinstance(raw, str) and len(raw) >= 3:
+        start = parse_offset(raw[0], f"{where}[0]")
+        end = parse_offset(raw[1], f"{where}[1]")
+        label, surface = raw[2], None
+    else:
+        raise RecordError(f"{where}: expected {{start, end, label}} or [start, end, label]")
+    if not isinstance(label, str) or not label:
+        raise RecordError(f"{where}: the label must be a non-empty string, got {label!r}")
+    return start, end, label, surface if isinstance(surface, str) else None
+
+
+def resolve_raw_spans(
+    text: str,
+    found: Sequence[tuple[int, int, str, str | None]],
+    options: ImportOptions,
+    default: Unit,
+    candidates: Sequence[Unit],
+) -> tuple[list[tuple[int, int]], str]:
+    """Convert ``raw_span`` tuples to code points (declared unit or detected); returns the
+    spans and a note for the import report."""
+    surfaces = [s for *_, s in found]
+    try:
+        resolved = resolve_spans(
+            OffsetConverter(text),
+            [(s, e) for s, e, *_ in found],
+            surfaces if any(x is not None for x in surfaces) else None,
+            declared=options.offset_unit,
+            default=default,
+            candidates=candidates,
+        )
+    except OffsetError as error:
+        raise RecordError(error.message, "ANN132") from None
+    return resolved.spans, resolved.note
+
+
+def failure_from(path: Path, line: int | None, error: RecordError) -> Failure:
+    return Failure(str(path), line, error.reason, error.code)
+
+
+# -- the spaCy JSONL format -----------------------------------------------------------------------
+
+
+class SpacyJsonlExporter:
+    """One line per document: ``{"text", "spans": [{"start", "end", "label", "text"}], "meta"}``.
+
+    Offsets are code points (what ``doc.char_span`` takes); ``text`` repeats each span's text
+    so readers can check. Relations and attributes have no place here and are reported lost.
+    """
+
+    name = FORMAT_NAME
+    layout = Layout.FILE
+    capabilities = Capabilities(overlaps=True, relations=False, attributes=False)
+
+    def write(
+        self,
+        items: Iterator[AnnotatedDocument],
+        schema: LabelSchema,
+        sink: OutputSink,
+        options: ExportOptions,
+    ) -> LossReport:
+        report = LossReport()
+
+        def records() -> Iterator[dict[str, Any]]:
+            for item in items:
+                report.merge(_jsonl_losses(item))
+                yield to_record(item)
+
+        with sink.main_text() as out:
+            write_json_lines(records(), out)
+        return report
+
+    def losses(
+        self,
+        items: Iterator[AnnotatedDocument],
+        schema: LabelSchema,
+        options: ExportOptions | None = None,
+    ) -> LossReport:
+        report = LossReport()
+        for item in items:
+            report.merge(_jsonl_losses(item))
+        return report
+
+
+def to_record(item: AnnotatedDocument) -> dict[str, Any]:
+    text = item.document.text
+    return {
+        "text": text,
+        "spans": [
+            {"start": s.start, "end": s.end, "label": s.label, "text": text[s.start : s.end]}
+            for s in item.spans
+        ],
+        "meta": document_meta(item.document),
+    }
+
+
+def _jsonl_losses(item: AnnotatedDocument) -> LossReport:
+    report = LossReport()
+    if item.relations:
+        first = item.relations[0]
+        report.add(
+            Loss.RELATIONS, len(item.relations), f"{first.type} in document {first.document_id}"
+        )
+    for span in item.spans:
+        if span.attributes:
+            shown = ", ".join(f"{k}={v!r}" for k, v in span.attributes.items())
+            report.add(Loss.ATTRIBUTES, len(span.attributes), f"{span.label}: {shown}")
+    return report
+
+
+class SpacyJsonlImporter:
+    """Reads ``{"text", "spans"|"entities", "meta"?}`` lines; spans as objects or triples.
+
+    Offsets are code points unless ``options.offset_unit`` says otherwise; without it, spans
+    with a ``text`` are checked against the document and, when they do not match, read in
+    UTF-16 units or UTF-8 bytes (reported in the draft's note).
+    """
+
+    name = FORMAT_NAME
+
+    def read(
+        self, path: Path, schema: LabelSchema, options: ImportOptions
+    ) -> Iterator[AnnotatedDraft | Failure]:
+        for found in iter_json_records(path):
+            if isinstance(found, Failure):
+                yield found
+                continue
+            line, record = found
+            try:
+                yield _from_record(record, f"{path}:{line}", options)
+            except RecordError as error:
+                yield failure_from(path, line, error)
+            except OffsetError as error:
+                yield Failure(str(path), line, error.message, "ANN132")
+
+
+def _from_record(record: object, origin: str, options: ImportOptions) -> AnnotatedDraft:
+    if not isinstance(record, Mapping):
+        raise RecordError("expected a JSON object")
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise RecordError("no 'text' string")
+    raw = record.get("spans", record.get("entities", []))
+    if not isinstance(raw, list):
+        raise RecordError("'spans' must be a list")
+    found = [raw_span(item, f"spans[{i}]") for i, item in enumerate(raw)]
+    spans, note = resolve_raw_spans(
+        text, found, options, Unit.CODE_POINT, (Unit.CODE_POINT, Unit.UTF16, Unit.UTF8)
+    )
+    meta = record.get("meta")
+    extra = {k: v for k, v in record.items() if k not in ("text", "spans", "entities", "meta")}
+    if isinstance(meta, Mapping):
+        extra = {**extra, **meta}
+    draft, status = draft_from_meta(text, extra)
+    records = tuple(
+        SpanRecord(str(i), label, start, end, annotator=options.annotator)
+        for i, ((start, end), (_, _, label, _)) in enumerate(zip(spans, found, strict=True))
+    )
+    return AnnotatedDraft(draft, origin, records, (), status, note)
+
+
+EXPORTER = SpacyJsonlExporter()
+IMPORTER = SpacyJsonlImporter()

@@ -1,0 +1,427 @@
+"""Shared by the token formats: overlap policies, IOB2/BILOU tags, sentence grouping, units."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from annotator.core.annotation import AnnotatedDocument
+from annotator.core.document import Document, DocumentDraft
+from annotator.core.errors import OffsetError
+from annotator.core.interchange import AnnotatedDraft, SpanRecord
+from annotator.core.offsets import OffsetConverter, Unit
+from annotator.core.schema import LabelSchema
+from annotator.formats.base import ExportOptions, Loss, LossReport, OverlapPolicy
+from annotator.formats.tokenize import Token, align, sentences, split_at, tokenize
+
+SCHEMES = ("IOB2", "BILOU")
+DEFAULT_LAYERS = 3
+"""Tag columns written by OverlapPolicy.COLUMNS unless ``extra["layers"]`` says otherwise."""
+
+_TAG = re.compile(r"^(?:O|([BIELSU])-(\S+))$")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A span mapped to tokens: word indices ``[first, last]`` inclusive."""
+
+    first: int
+    last: int
+    label: str
+    rank: int
+    span_id: int = 0
+
+
+@dataclass(slots=True)
+class TaggedSentence:
+    words: list[str]
+    tags: list[list[str]]
+    """One tag list per layer (layer 0 first), each as long as ``words``."""
+
+
+@dataclass(slots=True)
+class TaggedDocument:
+    sentences: list[TaggedSentence] = field(default_factory=list)
+    report: LossReport = field(default_factory=LossReport)
+
+
+def document_key(document: Document) -> str:
+    """The name a document goes out under: its external id, else ``doc-<id>``."""
+    return document.external_id or f"doc-{document.id}"
+
+
+def check_scheme(options: ExportOptions) -> str:
+    scheme = options.scheme.upper()
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown tagging scheme {options.scheme!r} (use IOB2 or BILOU)")
+    return scheme
+
+
+def layer_count(options: ExportOptions) -> int:
+    if options.overlap_policy is not OverlapPolicy.COLUMNS:
+        return 1
+    raw = options.extra.get("layers", str(DEFAULT_LAYERS))
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"extra option layers={raw!r} must be a positive number")
+    return int(raw)
+
+
+def tag_document(
+    item: AnnotatedDocument,
+    schema: LabelSchema,
+    options: ExportOptions,
+    *,
+    layers: int | None = None,
+) -> TaggedDocument:
+    """Tokens, sentences and tags of one document, with what could not be carried."""
+    scheme = check_scheme(options)
+    layers = layer_count(options) if layers is None else layers
+    out = TaggedDocument()
+    text = item.document.text
+    tokens = tokenize(text)
+    if options.extra.get("tokens", "expand") == "split":
+        tokens = split_at(text, tokens, (b for s in item.spans for b in (s.start, s.end)))
+    word_index = [i for i, token in enumerate(tokens) if not token.is_space]
+    position = {token_index: n for n, token_index in enumerate(word_index)}
+    candidates = _candidates(item, tokens, position, _ranks(schema, options), out.report)
+    placed, dropped = resolve(candidates, options.overlap_policy, layers)
+    if dropped:
+        example = ", ".join(f"{c.label} {_words(tokens, word_index, c)!r}" for c in dropped[:2])
+        out.report.add(Loss.OVERLAPS, len(dropped), f"{item.document.id}: {example}")
+    out.report.add(Loss.RELATIONS, len(item.relations))
+    attributed = [s for s in item.spans if s.attributes]
+    out.report.add(
+        Loss.ATTRIBUTES,
+        sum(len(s.attributes) for s in attributed),
+        f"{attributed[0].label} {dict(attributed[0].attributes)}" if attributed else "",
+    )
+    groups = word_sentences(text, tokens, position, [c for layer in placed for c in layer])
+    for first, last in groups:
+        words = [tokens[word_index[n]].text for n in range(first, last)]
+        tags = [encode(layer, first, last, scheme) for layer in placed]
+        out.sentences.append(TaggedSentence(words, tags))
+    return out
+
+
+def _ranks(schema: LabelSchema, options: ExportOptions) -> dict[str, int]:
+    order = list(options.label_priority) or list(schema.label_names)
+    return {label: rank for rank, label in enumerate(order)}
+
+
+def _candidates(
+    item: AnnotatedDocument,
+    tokens: Sequence[Token],
+    position: dict[int, int],
+    ranks: dict[str, int],
+    report: LossReport,
+) -> list[Candidate]:
+    out: list[Candidate] = []
+    text = item.document.text
+    alignments = align(((s.start, s.end) for s in item.spans), tokens)
+    for span, alignment in zip(item.spans, alignments, strict=True):
+        where = f"{item.document.id}: {span.label} {text[span.start : span.end]!r}"
+        if alignment is None:
+            report.add(Loss.UNALIGNED, 1, f"{where} (whitespace only, left out)")
+            continue
+        if alignment.widened:
+            wide = text[tokens[alignment.first].start : tokens[alignment.last].end]
+            report.add(Loss.UNALIGNED, 1, f"{where} widened to {wide!r}")
+        rank = ranks.get(span.label, len(ranks))
+        out.append(
+            Candidate(
+                position[alignment.first], position[alignment.last], span.label, rank, span.id
+            )
+        )
+    return out
+
+
+def _words(tokens: Sequence[Token], word_index: Sequence[int], c: Candidate) -> str:
+    return " ".join(tokens[word_index[n]].text for n in range(c.first, c.last + 1))
+
+
+def resolve(
+    candidates: Sequence[Candidate], policy: OverlapPolicy, layers: int = 1
+) -> tuple[list[list[Candidate]], list[Candidate]]:
+    """Place spans into ``layers`` non-overlapping layers by the policy; return the rest."""
+    if policy is OverlapPolicy.COLUMNS:
+        return _columns(candidates, layers)
+    if policy is OverlapPolicy.DROP:
+        kept, dropped = _drop_overlapping(candidates)
+        return [kept], dropped
+    return _by_priority(candidates)
+
+
+def _by_priority(candidates: Sequence[Candidate]) -> tuple[list[list[Candidate]], list[Candidate]]:
+    order = sorted(candidates, key=lambda c: (c.rank, c.first, c.first - c.last))
+    firsts: list[int] = []
+    kept: list[Candidate] = []
+    dropped: list[Candidate] = []
+    for candidate in order:
+        at = bisect_right(firsts, candidate.last)
+        if at and kept[at - 1].last >= candidate.first:
+            dropped.append(candidate)
+            continue
+        firsts.insert(at, candidate.first)
+        kept.insert(at, candidate)
+    return [kept], dropped
+
+
+def _drop_overlapping(candidates: Sequence[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
+    order = sorted(candidates, key=lambda c: (c.first, c.last))
+    clash: set[int] = set()
+    furthest = -1
+    holder = -1
+    for n, candidate in enumerate(order):
+        if candidate.first <= furthest:
+            clash.update((n, holder))
+        if candidate.last > furthest:
+            furthest, holder = candidate.last, n
+    kept = [c for n, c in enumerate(order) if n not in clash]
+    return kept, [c for n, c in enumerate(order) if n in clash]
+
+
+def _columns(
+    candidates: Sequence[Candidate], layers: int
+) -> tuple[list[list[Candidate]], list[Candidate]]:
+    order = sorted(candidates, key=lambda c: (c.first, c.first - c.last, c.rank))
+    placed: list[list[Candidate]] = [[] for _ in range(layers)]
+    dropped: list[Candidate] = []
+    for candidate in order:
+        for layer in placed:
+            if not layer or layer[-1].last < candidate.first:
+                layer.append(candidate)
+                break
+        else:
+            dropped.append(candidate)
+    return placed, dropped
+
+
+def word_sentences(
+    text: str,
+    tokens: Sequence[Token],
+    position: dict[int, int],
+    spans: Iterable[Candidate],
+) -> list[tuple[int, int]]:
+    """Sentences as ``[first, last)`` word ranges; sentences that a span crosses are joined."""
+    starts: list[int] = []
+    for sentence in sentences(text, tokens):
+        first = next((position[i] for i in sentence if i in position), None)
+        if first is not None:
+            starts.append(first)
+    joined: set[int] = set()
+    for span in spans:
+        inside = starts[bisect_right(starts, span.first) : bisect_right(starts, span.last)]
+        joined.update(inside)
+    kept = [s for s in starts if s not in joined]
+    if not kept:
+        return []
+    ends = [*kept[1:], len(position)]
+    return [(a, b) for a, b in zip(kept, ends, strict=True) if b > a]
+
+
+def encode(spans: Sequence[Candidate], first: int, last: int, scheme: str) -> list[str]:
+    """Tags of words ``[first, last)`` for spans (non-overlapping) in IOB2 or BILOU."""
+    tags = ["O"] * (last - first)
+    starts = [s.first for s in spans]
+    for span in spans[bisect_left(starts, first) : bisect_left(starts, last)]:
+        a, b = span.first - first, span.last - first
+        if scheme == "BILOU":
+            if a == b:
+                tags[a] = f"U-{span.label}"
+                continue
+            tags[a], tags[b] = f"B-{span.label}", f"L-{span.label}"
+            for k in range(a + 1, b):
+                tags[k] = f"I-{span.label}"
+        else:
+            tags[a] = f"B-{span.label}"
+            for k in range(a + 1, b + 1):
+                tags[k] = f"I-{span.label}"
+    return tags
+
+
+def tag_names(labels: Iterable[str], scheme: str) -> list[str]:
+    """``O`` then every tag of every label, in label order (the ClassLabel order)."""
+    prefixes = "BILU" if scheme == "BILOU" else "BI"
+    return ["O", *(f"{p}-{label}" for label in labels for p in prefixes)]
+
+
+# -- reading tags back ----------------------------------------------------------------------------
+
+
+def parse_tag(tag: str) -> tuple[str, str] | None:
+    """``("B", "PER")`` for ``B-PER``, ``("O", "")`` for ``O``, None for anything else."""
+    match = _TAG.match(tag)
+    if match is None:
+        return None
+    if tag == "O":
+        return "O", ""
+    return match.group(1), match.group(2)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    spans: list[tuple[int, int, str]]
+    """``(first, last, label)`` word indices, inclusive."""
+    scheme: str
+    repairs: list[tuple[int, str]]
+    """``(word index, what was wrong)`` for every invalid sequence that was repaired."""
+
+
+def detect_scheme(sentences_tags: Sequence[Sequence[tuple[str, str]]]) -> str:
+    """IOB1, IOB2 or BILOU (BIOES counts as BILOU) from parsed tags, sentence by sentence."""
+    opens_with_i = False
+    b_only_between = True
+    for tags in sentences_tags:
+        previous = ("O", "")
+        for prefix, label in tags:
+            if prefix in "LUES":
+                return "BILOU"
+            if prefix == "I" and (previous[0] == "O" or previous[1] != label):
+                opens_with_i = True
+            if prefix == "B" and (previous[0] == "O" or previous[1] != label):
+                b_only_between = False
+            previous = (prefix, label)
+    return "IOB1" if opens_with_i and b_only_between else "IOB2"
+
+
+def decode(tags: Sequence[tuple[str, str]], scheme: str) -> Decoded:
+    """Spans of one sentence; invalid sequences are repaired (and listed) the lenient way:
+    an ``I-`` that cannot continue starts a span, a ``B-`` never closed by ``L-`` (BILOU) ends
+    where the next tag does not continue it."""
+    spans: list[tuple[int, int, str]] = []
+    repairs: list[tuple[int, str]] = []
+    current: tuple[int, str] | None = None
+
+    def close(end: int) -> None:
+        nonlocal current
+        if current is not None:
+            spans.append((current[0], end, current[1]))
+            current = None
+
+    for n, (prefix, label) in enumerate(tags):
+        continues = current is not None and current[1] == label
+        if prefix == "O":
+            if current is not None and scheme == "BILOU":
+                repairs.append((n - 1, f"{current[1]} span not closed with L-"))
+            close(n - 1)
+        elif prefix == "B":
+            if current is not None and scheme == "BILOU":
+                repairs.append((n - 1, f"{current[1]} span not closed with L-"))
+            close(n - 1)
+            current = (n, label)
+        elif prefix == "I":
+            if not continues:
+                if scheme != "IOB1":
+                    repairs.append((n, f"I-{label} after {_show(tags, n - 1)}"))
+                close(n - 1)
+                current = (n, label)
+        elif prefix in "LE":
+            if not continues:
+                repairs.append((n, f"{prefix}-{label} without B-{label}"))
+                close(n - 1)
+                current = (n, label)
+            close(n)
+        else:  # U, S
+            if current is not None:
+                repairs.append((n - 1, f"{current[1]} span not closed with L-"))
+            close(n - 1)
+            spans.append((n, n, label))
+    if current is not None and scheme == "BILOU":
+        repairs.append((len(tags) - 1, f"{current[1]} span not closed with L-"))
+    close(len(tags) - 1)
+    return Decoded(spans, scheme, repairs)
+
+
+def _show(tags: Sequence[tuple[str, str]], n: int) -> str:
+    if n < 0:
+        return "the sentence start"
+    prefix, label = tags[n]
+    return "O" if prefix == "O" else f"{prefix}-{label}"
+
+
+@dataclass(slots=True)
+class TokenSentence:
+    """A sentence read from a token file: tokens, parsed tags per layer, where each token was."""
+
+    tokens: list[str]
+    layers: list[list[tuple[str, str]]]
+    where: list[str]
+    """Per token, for messages: ``line 14`` or ``line 3, token 2``."""
+
+
+def draft_from_tokens(
+    sentences: Sequence[TokenSentence],
+    origin: str,
+    annotator: str = "",
+    external_id: str = "",
+) -> AnnotatedDraft:
+    """A document whose text is the tokens joined by spaces, sentence per line, with the spans
+    the tags give (scheme detected per layer; repairs listed in the note)."""
+    pieces: list[str] = []
+    offsets: list[list[tuple[int, int]]] = []
+    cursor = 0
+    for sentence in sentences:
+        if pieces:
+            pieces.append("\n")
+            cursor += 1
+        positions = []
+        for k, token in enumerate(sentence.tokens):
+            if k:
+                pieces.append(" ")
+                cursor += 1
+            pieces.append(token)
+            positions.append((cursor, cursor + len(token)))
+            cursor += len(token)
+        offsets.append(positions)
+    records: list[SpanRecord] = []
+    notes: list[str] = []
+    layer_total = max((len(s.layers) for s in sentences), default=0)
+    for layer in range(layer_total):
+        tag_lists = [s.layers[layer] if layer < len(s.layers) else [] for s in sentences]
+        scheme = detect_scheme(tag_lists)
+        for sentence, tags, positions in zip(sentences, tag_lists, offsets, strict=True):
+            decoded = decode(tags, scheme)
+            for first, last, label in decoded.spans:
+                start, end = positions[first][0], positions[last][1]
+                records.append(SpanRecord(f"T{len(records) + 1}", label, start, end, {}, annotator))
+            notes.extend(
+                f"{sentence.where[n]}: {what} ({scheme}; repaired)" for n, what in decoded.repairs
+            )
+    records.sort(key=lambda r: (r.start, -r.end))
+    draft = DocumentDraft(text="".join(pieces), external_id=external_id)
+    return AnnotatedDraft(draft, origin, tuple(records), note="\n".join(notes))
+
+
+# -- offsets in files that carry text -------------------------------------------------------------
+
+
+def find_unit(
+    converter: OffsetConverter,
+    pieces: Sequence[tuple[int, int]],
+    surface: str | None,
+    units: Sequence[Unit],
+    joiner: str = " ",
+) -> tuple[Unit, list[tuple[int, int]]] | None:
+    """The first unit in which the pieces are valid offsets whose text (joined) is ``surface``.
+
+    Without a surface text, the first unit in which the offsets are valid wins.
+    """
+    text = converter.text
+    for unit in units:
+        try:
+            converted = [
+                (converter.to_codepoint(a, unit), converter.to_codepoint(b, unit))
+                for a, b in pieces
+            ]
+        except OffsetError:
+            continue
+        if any(a >= b for a, b in converted):
+            continue
+        if surface is None or joiner.join(text[a:b] for a, b in converted) == surface:
+            return unit, converted
+    return None
+
+
+UNITS = (Unit.CODE_POINT, Unit.UTF16, Unit.UTF8)

@@ -1,0 +1,150 @@
+"""Format speed: export and import 10,000 documents x 20 spans in every registered format.
+
+Prints documents per second and the peak memory of each step (each step runs in its own process
+so that its peak is its own). Usage::
+
+    .venv/bin/python benchmarks/formats.py [--documents N] [--formats jsonl,brat,...]
+
+For scale (issue 5): doccano 1.8.4 took 31.6-33.4 s to import and 19.5-24.8 s to export such a
+set; Label Studio 1.23.2 took 11.4 s to import and 19.2-20.5 s to export JSON. The goals are
+import under 1.1 s, JSON-family exports under 1.9 s, CoNLL and spaCy under 3.5 s, peak memory
+under 300 MB and flat as the count grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from annotator.core.document import DocumentDraft
+from annotator.formats.registry import FORMATS, format_info
+from annotator.services.annotation_import import import_annotations
+from annotator.services.exporting import export_project
+from annotator.services.formats import ExportOptions
+from annotator.services.project import Project
+from annotator.storage.bulk import DraftWithSpans, SpanDraft
+
+WORDS = ["the", "ministry", "said", "rebels", "shelled", "the", "town", "on", "Monday", "and", "at", "least", "seven", "civilians", "were", "killed", "while", "officials", "reported", "clashes", "near", "the", "border", "province", "a", "spokesman", "denied", "the", "claims", "police", "detained", "dozens", "of", "protesters", "after", "the", "attack", "on", "a", "convoy"]
+LABELS = ("ACTOR", "LOCATION", "CLAIM", "CASUALTY_FIGURE")
+
+
+def make_project(folder: Path, documents: int) -> None:
+    """A project of ``documents`` articles of ~3,000 characters with 20 word-aligned spans."""
+    rng = random.Random(11)
+    project = Project.create(folder)
+    items = []
+    for i in range(documents):
+        words = [rng.choice(WORDS) for _ in range(520)]
+        sentences = [" ".join(words[j : j + 13]).capitalize() + "." for j in range(0, 520, 13)]
+        text = " ".join(sentences)[:3000] + f" Report {i}."
+        starts = [0] + [k + 1 for k, ch in enumerate(text) if ch == " "]
+        chosen = sorted(rng.sample(range(len(starts) - 3), 20))
+        spans = []
+        for index in chosen:
+            start = starts[index]
+            end = starts[index + 1 + rng.randint(0, 1)] - 1
+            spans.append(SpanDraft(rng.choice(LABELS), start, end, {}, "bench"))
+        items.append(DraftWithSpans(DocumentDraft(text, title=f"Report {i}"), f"b{i}", spans))
+    project.database.bulk_add(items, datetime.now(UTC))
+    project.close()
+
+
+def out_path(folder: Path, name: str) -> Path:
+    info = format_info(name)
+    assert info is not None
+    suffix = ".zip" if info.layout.value == "folder" else info.extensions[0]
+    return folder / f"export-{name}{suffix}"
+
+
+def child_export(project_dir: Path, name: str, out: Path) -> dict[str, float]:
+    with Project.open(project_dir) as project:
+        info = format_info(name)
+        assert info is not None
+        started = time.perf_counter()
+        report = export_project(project, name, out, options=ExportOptions(info.default_unit))
+        elapsed = time.perf_counter() - started
+    return {"seconds": elapsed, "documents": report.documents}
+
+
+def child_import(project_dir: Path, name: str, path: Path) -> dict[str, float]:
+    with Project.create(project_dir) as project:
+        started = time.perf_counter()
+        report = import_annotations(project, name, path, add_labels=True)
+        elapsed = time.perf_counter() - started
+    return {"seconds": elapsed, "documents": len(report.created) + len(report.updated)}
+
+
+def run_child(*args: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines()
+        return {"error": True, "stderr": lines[-1] if lines else f"exit {done.returncode}"}
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--documents", type=int, default=10_000)
+    parser.add_argument("--formats", default=",".join(f.name for f in FORMATS))
+    parser.add_argument("--child", nargs=4, metavar=("STEP", "PROJECT", "FORMAT", "PATH"))
+    args = parser.parse_args()
+    if args.child:
+        step, project_dir, name, path = args.child
+        run = child_export if step == "export" else child_import
+        result = run(Path(project_dir), name, Path(path))
+        result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        started = time.perf_counter()
+        make_project(folder / "source", args.documents)
+        print(
+            f"made {args.documents:,} documents x 20 spans in {time.perf_counter() - started:.1f} s"
+        )
+        print(
+            f"{'format':<14} {'export s':>9} {'docs/s':>9} {'peak MB':>8}   "
+            f"{'import s':>9} {'docs/s':>9} {'peak MB':>8}"
+        )
+        for name in args.formats.split(","):
+            info = format_info(name)
+            if info is None or not info.can_export:
+                continue
+            path = out_path(folder, name)
+            exported = run_child("--child", "export", str(folder / "source"), name, str(path))
+            if "error" in exported:
+                print(f"{name:<14} export failed: {exported.get('stderr')}")
+                continue
+            line = (
+                f"{name:<14} {exported['seconds']:>9.2f} "
+                f"{exported['documents'] / exported['seconds']:>9,.0f} {exported['peak_mb']:>8.0f}"
+            )
+            if info.can_import:
+                imported = run_child(
+                    "--child", "import", str(folder / f"import-{name}"), name, str(path)
+                )
+                if "error" in imported:
+                    line += f"   import failed: {imported.get('stderr')}"
+                else:
+                    line += (
+                        f"   {imported['seconds']:>9.2f} "
+                        f"{imported['documents'] / imported['seconds']:>9,.0f} "
+                        f"{imported['peak_mb']:>8.0f}"
+                    )
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()

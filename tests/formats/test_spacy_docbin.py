@@ -1,0 +1,241 @@
+"""The spaCy DocBin format: written and read back by spaCy itself."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from annotator.core.annotation import AnnotatedDocument
+from annotator.core.document import DocumentStatus
+from annotator.core.errors import UserError
+from annotator.core.interchange import AnnotatedDraft
+from annotator.core.reports import Failure
+from annotator.core.schema import LabelSchema
+from annotator.formats import registry
+from annotator.formats.base import ExportOptions, ImportOptions, Loss, OverlapPolicy
+from annotator.formats.spacy_docbin import EXPORTER, IMPORTER, USER_DATA_KEY
+from tests.formats.conftest import (
+    ROUND_TRIP_TEXT,
+    Export,
+    draft_keys,
+    draft_relations,
+    make_document,
+    original_keys,
+    original_relations,
+    renumbered,
+)
+
+spacy = pytest.importorskip("spacy")
+from spacy.tokens import DocBin  # noqa: E402
+
+
+def read_docs(path: Path) -> list[object]:
+    nlp = spacy.blank("en")
+    return list(DocBin().from_disk(path).get_docs(nlp.vocab))
+
+
+def imported(path: Path, schema: LabelSchema) -> list[AnnotatedDraft | Failure]:
+    return list(IMPORTER.read(path, schema, ImportOptions()))
+
+
+def test_registry_finds_the_module() -> None:
+    assert registry.exporter("spacy") is EXPORTER
+    assert registry.importer("spacy") is IMPORTER
+
+
+def test_spacy_reads_the_file(
+    export: Export, document: AnnotatedDocument, schema: LabelSchema
+) -> None:
+    path, losses = export(EXPORTER, [document], "train.spacy", schema)
+    (doc,) = read_docs(path)
+    assert doc.text == ROUND_TRIP_TEXT
+    assert "\n" in [token.text for token in doc]  # the line break is a token of its own
+    group = doc.spans["sc"]
+    assert sorted((s.label_, s.start_char, s.end_char) for s in group) == sorted(
+        (s.label, s.start, s.end) for s in document.spans
+    )
+    for span in list(group) + list(doc.ents):
+        assert span.text == ROUND_TRIP_TEXT[span.start_char : span.end_char]
+    ents = list(doc.ents)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(ents))
+    # schema order: LOCATION 78-84 beats CLAIM, which contains it; CASUALTY_FIGURE stays
+    assert [(e.label_, e.text) for e in ents] == [
+        ("ACTOR", "Rebels"),
+        ("LOCATION", "Aleppo"),
+        ("ACTOR", "The ministry"),
+        ("CASUALTY_FIGURE", "12 civilians"),
+        ("LOCATION", "Aleppo"),
+    ]
+    ours = doc.user_data[USER_DATA_KEY]
+    assert len(ours["spans"]) == 6
+    assert len(ours["relations"]) == 2
+    assert ours["document"]["title"] == "Document 1"
+    assert losses.counts == {Loss.OVERLAPS: 1}
+    assert "CLAIM 57-91" in losses.examples[Loss.OVERLAPS][0]
+
+
+def test_round_trip_is_identical(
+    export: Export, document: AnnotatedDocument, schema: LabelSchema
+) -> None:
+    item = replace(
+        document,
+        document=replace(
+            document.document,
+            status=DocumentStatus.DONE,
+            external_id="afp-17",
+            source="AFP",
+            metadata={"section": "world", "words": 18},
+        ),
+    )
+    path, _ = export(EXPORTER, [item], "train.spacy", schema)
+    (draft,) = imported(path, schema)
+    assert isinstance(draft, AnnotatedDraft)
+    assert draft.draft.text == ROUND_TRIP_TEXT
+    assert draft_keys(draft) == original_keys(item)
+    assert draft_relations(draft) == original_relations(item)
+    assert draft.status is DocumentStatus.DONE
+    assert (draft.draft.title, draft.draft.external_id, draft.draft.source) == (
+        "Document 1",
+        "afp-17",
+        "AFP",
+    )
+    assert draft.draft.metadata == {"section": "world", "words": 18}
+
+
+def test_many_documents_stream_through(
+    export: Export, document: AnnotatedDocument, schema: LabelSchema
+) -> None:
+    items = [renumbered(document, n) for n in range(1, 51)]
+    path, losses = export(EXPORTER, items, "many.spacy", schema)
+    assert len(read_docs(path)) == 50
+    assert losses.counts[Loss.OVERLAPS] == 50
+    drafts = imported(path, schema)
+    assert len(drafts) == 50
+    assert all(isinstance(d, AnnotatedDraft) and len(d.spans) == 6 for d in drafts)
+
+
+def test_losses_match_what_write_reports(
+    export: Export, document: AnnotatedDocument, schema: LabelSchema
+) -> None:
+    _, written = export(EXPORTER, [document], "a.spacy", schema)
+    previewed = EXPORTER.losses(iter([document]), schema)
+    assert previewed.counts == written.counts
+
+
+def test_priority_and_drop_policies(
+    export: Export, document: AnnotatedDocument, schema: LabelSchema
+) -> None:
+    claim_first = ExportOptions(label_priority=("CLAIM",))
+    path, losses = export(EXPORTER, [document], "p.spacy", schema, claim_first)
+    (doc,) = read_docs(path)
+    assert "CLAIM" in [e.label_ for e in doc.ents]
+    assert losses.counts[Loss.OVERLAPS] == 2  # CASUALTY_FIGURE and LOCATION inside the claim
+    drop = ExportOptions(overlap_policy=OverlapPolicy.DROP)
+    path, losses = export(EXPORTER, [document], "d.spacy", schema, drop)
+    (doc,) = read_docs(path)
+    assert [e.text for e in doc.ents] == ["Rebels", "Aleppo", "The ministry"]
+    assert losses.counts[Loss.OVERLAPS] == 3
+    assert len(doc.spans["sc"]) == 6  # all spans stay in the span group
+
+
+def test_unaligned_spans_are_widened_and_reported(export: Export, schema: LabelSchema) -> None:
+    text = "Rebels shelled Aleppo."
+    item = make_document(text, [("LOCATION", 15, 19, {}), ("ACTOR", 6, 7, {})])
+    path, losses = export(EXPORTER, [item], "u.spacy", schema)
+    assert losses.counts[Loss.UNALIGNED] == 2
+    assert any("'Alep' widened to 'Aleppo'" in e for e in losses.examples[Loss.UNALIGNED])
+    assert any("covers no token" in e for e in losses.examples[Loss.UNALIGNED])
+    (doc,) = read_docs(path)
+    assert [(s.text, s.label_) for s in doc.spans["sc"]] == [("Aleppo", "LOCATION")]
+    (draft,) = imported(path, schema)
+    assert isinstance(draft, AnnotatedDraft)
+    # the exact extents come back from the user data
+    assert draft_keys(draft) == [("ACTOR", 6, 7, ()), ("LOCATION", 15, 19, ())]
+
+
+def test_spans_sharing_an_extent_keep_their_own_attributes(
+    export: Export, schema: LabelSchema
+) -> None:
+    text = "The ministry said so."
+    item = make_document(
+        text,
+        [
+            ("ACTOR", 0, 12, {"kind": "official"}),
+            ("ACTOR", 0, 12, {"kind": "state"}),
+            ("CLAIM", 13, 20, {"certainty": "asserted"}),
+        ],
+        [("ATTRIBUTED_TO", 3, 2)],
+    )
+    path, _ = export(EXPORTER, [item], "same.spacy", schema)
+    (draft,) = imported(path, schema)
+    assert isinstance(draft, AnnotatedDraft)
+    assert draft_keys(draft) == original_keys(item)
+    (relation,) = draft.relations
+    target = next(s for s in draft.spans if s.key == relation.target)
+    assert target.attributes == {"kind": "state"}
+
+
+def test_a_docbin_from_elsewhere_imports_its_spans_and_ents(
+    tmp_path: Path, schema: LabelSchema
+) -> None:
+    nlp = spacy.blank("en")
+    doc = nlp("Rebels shelled Aleppo and Homs.")
+    doc.ents = [doc.char_span(0, 6, label="ACTOR"), doc.char_span(15, 21, label="LOCATION")]
+    doc.spans["sc"] = [doc.char_span(15, 21, label="LOCATION"), doc.char_span(26, 30, "LOC")]
+    doc.spans["other"] = [doc.char_span(0, 14, label="CLAIM")]
+    path = tmp_path / "foreign.spacy"
+    DocBin(docs=[doc]).to_disk(path)
+    (draft,) = imported(path, schema)
+    assert isinstance(draft, AnnotatedDraft)
+    assert draft_keys(draft) == [
+        ("ACTOR", 0, 6, ()),
+        ("CLAIM", 0, 14, ()),
+        ("LOC", 26, 30, ()),
+        ("LOCATION", 15, 21, ()),
+    ]
+    assert draft.relations == ()
+
+
+def test_not_a_docbin_is_a_failure(tmp_path: Path, schema: LabelSchema) -> None:
+    path = tmp_path / "broken.spacy"
+    path.write_bytes(b"this is not msgpack")
+    (failure,) = imported(path, schema)
+    assert isinstance(failure, Failure)
+    assert failure.file == str(path)
+    assert "not a spaCy DocBin" in failure.reason
+    (missing,) = imported(tmp_path / "absent.spacy", schema)
+    assert isinstance(missing, Failure)
+
+
+def test_user_data_with_bad_offsets_fails_that_document_only(
+    export: Export, document: AnnotatedDocument, schema: LabelSchema, tmp_path: Path
+) -> None:
+    path, _ = export(EXPORTER, [document, renumbered(document, 2)], "b.spacy", schema)
+    docs = read_docs(path)
+    docs[0].user_data[USER_DATA_KEY]["spans"][0]["start"] = 1  # "ebels" != "Rebels"
+    broken = tmp_path / "edited.spacy"
+    DocBin(docs=docs, store_user_data=True).to_disk(broken)
+    first, second = imported(broken, schema)
+    assert isinstance(first, Failure)
+    assert first.reason.startswith("document 1: text 'Rebels' is not at offsets 1-6")
+    assert isinstance(second, AnnotatedDraft)
+
+
+def test_without_spacy_the_user_is_told_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    document: AnnotatedDocument,
+    schema: LabelSchema,
+    export: Export,
+) -> None:
+    monkeypatch.setitem(sys.modules, "spacy", None)
+    with pytest.raises(UserError, match=r"pip install 'annotator\[spacy\]'"):
+        export(EXPORTER, [document], "x.spacy", schema)
+    assert not (tmp_path / "x.spacy").exists()
+    assert list(tmp_path.iterdir()) == []  # the aborted sink left nothing behind
+    with pytest.raises(UserError, match="spaCy"):
+        imported(tmp_path / "x.spacy", schema)
