@@ -20,14 +20,15 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = (
+VOCABULARY = (
     "the council said on monday that it would spend more money on roads schools and "
     "hospitals after residents complained about delays officials expect the plan to cost "
     "million over five years while critics argue the budget ignores rural towns where "
     "services have been cut police reported a rise in thefts near the harbour as fishing "
     "boats returned early because of storms the minister told reporters the government "
     "would review the policy next spring after talks with unions and business leaders"
-).split()
+)
+WORDS = VOCABULARY.split()
 NAMES = ("Anna Berg", "Luis Ortega", "Mei Chen", "Tom Reyes", "Priya Anand", "Jon Smith")
 
 

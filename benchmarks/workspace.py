@@ -109,9 +109,9 @@ def main() -> None:
             results["label"].append(timed(lambda: window.labelling.apply_label("LOCATION"), app))
             results["relabel"].append(timed(lambda: window.labelling.apply_label("ACTOR"), app))
             results["delete"].append(timed(window.labelling.delete_selected, app))
-            results["undo"].append(timed(window.undo_action.trigger, app))
-            window.undo_action.trigger()  # undo the relabel
-            window.undo_action.trigger()  # and the label: no span again
+            results["undo"].append(timed(window.commands.undo_action.trigger, app))
+            window.commands.undo_action.trigger()  # undo the relabel
+            window.commands.undo_action.trigger()  # and the label: no span again
             assert not window.open_document_.spans if window.open_document_ else True
         for name, values in results.items():
             print(

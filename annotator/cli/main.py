@@ -221,7 +221,7 @@ def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> 
             scheme=args.scheme,
             as_predictions=args.as_predictions,
         )
-        losses = preview_losses(project, args.format, selection)
+        losses = preview_losses(project, args.format, selection, options)
         if not losses.empty:
             print(f"{args.format} cannot carry everything in this project:", file=out)
             for text in losses.lines():

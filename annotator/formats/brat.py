@@ -39,7 +39,9 @@ import re
 import zipfile
 from bisect import bisect_left
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import pairwise
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
@@ -370,68 +372,65 @@ class BratImporter:
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
     ) -> Iterator[AnnotatedDraft | Failure]:
-        try:
-            pairs = list(_pairs(path))
-        except (OSError, zipfile.BadZipFile) as error:
-            yield Failure(str(path), None, f"cannot read ({error})", "ANN133")
-            return
-        if not pairs:
-            yield Failure(str(path), None, "no .txt or .ann files found", "ANN133")
-            return
-        for pair in pairs:
-            yield from _read_pair(pair, schema, options)
+        with ExitStack() as stack:
+            try:
+                pairs = _pairs(path, stack)
+            except (OSError, zipfile.BadZipFile) as error:
+                yield Failure(str(path), None, f"cannot read ({error})", "ANN133")
+                return
+            if not pairs:
+                yield Failure(str(path), None, "no .txt or .ann files found", "ANN133")
+                return
+            for pair in pairs:
+                yield from _read_pair(pair, schema, options)
 
 
-def _pairs(path: Path) -> Iterator[_Pair]:
+def _pairs(path: Path, stack: ExitStack) -> list[_Pair]:
+    """The documents under ``path``; a zip stays open (on ``stack``) while they are read."""
     if path.is_dir():
         files = {
             p.relative_to(path).as_posix(): p
             for p in path.rglob("*")
             if p.suffix in (".txt", ".ann") and p.is_file()
         }
-        yield from _pair_up(files, lambda p: p.read_bytes, str(path) + "/")
-    elif path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as archive:
-            members = {
-                info.filename: info.filename
-                for info in archive.infolist()
-                if not info.is_dir() and PurePosixPath(info.filename).suffix in (".txt", ".ann")
-            }
-        yield from _pair_up(members, lambda name: _zip_reader(path, name), f"{path}!")
-    elif path.suffix in (".txt", ".ann"):
+        return _pair_up(files, lambda p: p.read_bytes, str(path) + "/")
+    if path.suffix.lower() == ".zip":
+        archive = stack.enter_context(zipfile.ZipFile(path))
+        members = {
+            info.filename: info.filename
+            for info in archive.infolist()
+            if not info.is_dir() and PurePosixPath(info.filename).suffix in (".txt", ".ann")
+        }
+        return _pair_up(members, lambda name: partial(archive.read, name), f"{path}!")
+    if path.suffix in (".txt", ".ann"):
         pair = (path.with_suffix(".txt"), path.with_suffix(".ann"))
         files = {p.name: p for p in pair if p.is_file()}
-        yield from _pair_up(files, lambda p: p.read_bytes, f"{path.parent}/")
-    else:
-        raise OSError(f"{path} is not a folder, a .zip, a .txt or an .ann file")
-
-
-def _zip_reader(archive: Path, member: str) -> Callable[[], bytes]:
-    def read() -> bytes:
-        with zipfile.ZipFile(archive) as opened:
-            return opened.read(member)
-
-    return read
+        return _pair_up(files, lambda p: p.read_bytes, f"{path.parent}/")
+    raise OSError(f"{path} is not a folder, a .zip, a .txt or an .ann file")
 
 
 def _pair_up(
     files: dict[str, _Source], reader: Callable[[_Source], Callable[[], bytes]], prefix: str
-) -> Iterator[_Pair]:
+) -> list[_Pair]:
     stems = sorted({name.rsplit(".", 1)[0] for name in files})
+    pairs = []
     for stem in stems:
         text, ann = files.get(f"{stem}.txt"), files.get(f"{stem}.ann")
-        yield _Pair(
-            stem,
-            reader(text) if text is not None else None,
-            reader(ann) if ann is not None else None,
-            f"{prefix}{stem}.txt",
-            f"{prefix}{stem}.ann",
+        pairs.append(
+            _Pair(
+                stem,
+                reader(text) if text is not None else None,
+                reader(ann) if ann is not None else None,
+                f"{prefix}{stem}.txt",
+                f"{prefix}{stem}.ann",
+            )
         )
+    return pairs
 
 
-def _decode(data: bytes, name: str) -> str | Failure:
+def _decode(data: bytes, name: str, encoding: str = "utf-8") -> str | Failure:
     try:
-        return data.decode("utf-8")
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
         return Failure(name, None, f"not UTF-8 text (byte {error.start})", "ANN136")
 
@@ -447,7 +446,7 @@ def _read_pair(
     if isinstance(raw, Failure):
         yield raw
         return
-    ann = _decode(pair.ann(), pair.ann_name) if pair.ann is not None else ""
+    ann = _decode(pair.ann(), pair.ann_name, "utf-8-sig") if pair.ann is not None else ""
     if isinstance(ann, Failure):
         yield ann
         return
@@ -483,6 +482,8 @@ def _parse_line(parsed: _Parsed, line: str, number: int, name: str) -> Failure |
     key, _, rest = line.partition("\t")
     kind = key[:1]
     try:
+        if key in parsed.entities or key in parsed.links or key in parsed.triggers:
+            raise ValueError(f"{key} is already defined")
         if kind == "T":
             _parse_entity(parsed, key, rest, number)
         elif kind == "R":

@@ -181,33 +181,63 @@ def detect_unit(
     taken. Otherwise the unit whose spans start and end on word boundaries most often wins;
     ``certain`` is then False. Raises :class:`OffsetError` when no candidate fits.
     """
-    conv = _converter(text)
+    return _detect(_converter(text), spans, surfaces, default, candidates)[0]
+
+
+def _detect(
+    conv: OffsetConverter,
+    spans: Sequence[tuple[int, int]],
+    surfaces: Sequence[str | None] | None,
+    default: Unit,
+    candidates: Sequence[Unit],
+) -> tuple[UnitGuess, list[tuple[int, int]]]:
+    """:func:`detect_unit`, and the spans converted in the unit chosen."""
+    if not spans:
+        return UnitGuess(default, True, "no spans"), []
     order = [default, *(u for u in candidates if u is not default)]
     possible: dict[Unit, list[tuple[int, int]]] = {}
+    identity: dict[bool, list[tuple[int, int]] | None] = {}  # units needing no conversion share
     for unit in order:
-        converted = _convert_all(conv, spans, unit, surfaces)
+        if _is_identity(conv, unit):
+            if True not in identity:
+                identity[True] = _convert_all(conv, spans, unit, surfaces)
+            converted = identity[True]
+        else:
+            converted = _convert_all(conv, spans, unit, surfaces)
         if converted is not None:
             possible[unit] = converted
     if not possible:
         names = ", ".join(u.description for u in order)
         raise OffsetError(f"the offsets fit none of {names}" + _first_problem(conv, spans, order))
     if len(possible) == 1:
-        (unit,) = possible
-        return UnitGuess(unit, True, f"only {unit.description} fit")
+        ((unit, converted),) = possible.items()
+        return UnitGuess(unit, True, f"only {unit.description} fit"), converted
     distinct = {tuple(v) for v in possible.values()}
     if len(distinct) == 1:
         unit = default if default in possible else next(iter(possible))
-        return UnitGuess(unit, True, "every possible unit gives the same spans")
+        return UnitGuess(unit, True, "every possible unit gives the same spans"), possible[unit]
     if surfaces is not None and all(s is not None for s in surfaces):
         # Different spans that all read their surfaces: cannot happen unless texts repeat.
         unit = next(iter(possible))
-        return UnitGuess(unit, False, "several units read the same surface texts")
+        return UnitGuess(unit, False, "several units read the same surface texts"), possible[unit]
     scores = {unit: _boundary_score(conv.text, converted) for unit, converted in possible.items()}
     best = max(scores.values())
     winners = [unit for unit in possible if scores[unit] == best]
     unit = winners[0]
     ranked = ", ".join(f"{u.description} {scores[u]}" for u in possible)
-    return UnitGuess(unit, False, f"span edges on word boundaries: {ranked}", tied=len(winners) > 1)
+    guess = UnitGuess(
+        unit, False, f"span edges on word boundaries: {ranked}", tied=len(winners) > 1
+    )
+    return guess, possible[unit]
+
+
+def _is_identity(conv: OffsetConverter, unit: Unit) -> bool:
+    """Offsets in ``unit`` are code points in this text (no character is wider in it)."""
+    if unit is Unit.CODE_POINT:
+        return True
+    if unit is Unit.UTF16:
+        return not conv.has_astral
+    return conv.text.isascii()
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,14 +286,12 @@ def resolve_spans(
             note = f"some offsets matched their text only as {found}, not {declared.description}"
         return ResolvedSpans(out, declared, note)
     try:
-        guess = detect_unit(conv, spans, surfaces=surfaces, default=default, candidates=candidates)
+        guess, converted = _detect(conv, spans, surfaces, default, candidates)
     except OffsetError:
         for i, (start, end) in enumerate(spans):
             surface = surfaces[i] if surfaces is not None else None
             check_span(conv, start, end, surface=surface, default=default, candidates=candidates)
         raise
-    converted = _convert_all(conv, spans, guess.unit, surfaces)
-    assert converted is not None  # detect_unit only returns a unit that converts every span
     note = ""
     if guess.unit is not default:
         how = "" if guess.certain else f" (guessed from {guess.reason})"
@@ -280,11 +308,18 @@ def _convert_all(
     surfaces: Sequence[str | None] | None,
 ) -> list[tuple[int, int]] | None:
     out = []
+    identity = _is_identity(conv, unit)
+    size = conv.length
     for i, (start, end) in enumerate(spans):
-        try:
-            first, last = to_code_points(conv, start, end, unit)
-        except OffsetError:
-            return None
+        if identity:
+            if not 0 <= start < end <= size:
+                return None
+            first, last = start, end
+        else:
+            try:
+                first, last = to_code_points(conv, start, end, unit)
+            except OffsetError:
+                return None
         if surfaces is not None:
             surface = surfaces[i]
             if surface is not None and conv.text[first:last] != surface:

@@ -152,7 +152,7 @@ def tokenize(text: str) -> list[Token]:
     previous = 0
     for match in _RUN.finditer(text):
         start, end = match.span()
-        if start != previous:
+        if start != previous and (start - previous > 1 or text[previous] != " " or not previous):
             _space(text, previous, start, append)
         previous = end
         run = match.group()
@@ -191,7 +191,7 @@ def _split_run(text: str, start: int, end: int, ws: bool, append: Callable[[Toke
 
 def words(tokens: Sequence[Token]) -> list[int]:
     """Indices of the tokens that are not space tokens."""
-    return [i for i, token in enumerate(tokens) if not token.is_space]
+    return [i for i, token in enumerate(tokens) if not token.text.isspace()]
 
 
 def sentences(text: str, tokens: Sequence[Token] | None = None) -> list[range]:
@@ -220,7 +220,7 @@ def _sentence_starts(tokens: Sequence[Token]) -> list[int]:
     pending = False  # the next non-space token at or after `resume` starts a sentence
     resume = 0
     for i, token in enumerate(tokens):
-        if token.is_space:
+        if token.text.isspace():
             if has_word and _LINE_BREAK.search(token.text):
                 pending, resume = True, i
             continue

@@ -6,17 +6,20 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from annotator.core.annotation import AnnotatedDocument
 from annotator.core.document import Document, DocumentDraft
-from annotator.core.errors import OffsetError
+from annotator.core.errors import OffsetError, UserError
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.schema import LabelSchema
 from annotator.formats.base import ExportOptions, Loss, LossReport, OverlapPolicy
-from annotator.formats.tokenize import Token, align, sentences, split_at, tokenize
+from annotator.formats.tokenize import Token, align, sentences, split_at, tokenize, words
 
 SCHEMES = ("IOB2", "BILOU")
+UNITS = (Unit.CODE_POINT, Unit.UTF16, Unit.UTF8)
+"""Units tried, in order, when a file's offsets do not say theirs."""
 DEFAULT_LAYERS = 3
 """Tag columns written by OverlapPolicy.COLUMNS unless ``extra["layers"]`` says otherwise."""
 
@@ -55,7 +58,7 @@ def document_key(document: Document) -> str:
 def check_scheme(options: ExportOptions) -> str:
     scheme = options.scheme.upper()
     if scheme not in SCHEMES:
-        raise ValueError(f"unknown tagging scheme {options.scheme!r} (use IOB2 or BILOU)")
+        raise UserError(f"unknown tagging scheme {options.scheme!r} (use IOB2 or BILOU)")
     return scheme
 
 
@@ -64,7 +67,7 @@ def layer_count(options: ExportOptions) -> int:
         return 1
     raw = options.extra.get("layers", str(DEFAULT_LAYERS))
     if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"extra option layers={raw!r} must be a positive number")
+        raise UserError(f"extra option layers={raw!r} must be a positive number")
     return int(raw)
 
 
@@ -83,13 +86,13 @@ def tag_document(
     tokens = tokenize(text)
     if options.extra.get("tokens", "expand") == "split":
         tokens = split_at(text, tokens, (b for s in item.spans for b in (s.start, s.end)))
-    word_index = [i for i, token in enumerate(tokens) if not token.is_space]
+    word_index = words(tokens)
     position = {token_index: n for n, token_index in enumerate(word_index)}
     candidates = _candidates(item, tokens, position, _ranks(schema, options), out.report)
     placed, dropped = resolve(candidates, options.overlap_policy, layers)
     if dropped:
         example = ", ".join(f"{c.label} {_words(tokens, word_index, c)!r}" for c in dropped[:2])
-        out.report.add(Loss.OVERLAPS, len(dropped), f"{item.document.id}: {example}")
+        out.report.add(Loss.OVERLAPS, len(dropped), f"document {item.document.id}: {example}")
     out.report.add(Loss.RELATIONS, len(item.relations))
     attributed = [s for s in item.spans if s.attributes]
     out.report.add(
@@ -99,9 +102,9 @@ def tag_document(
     )
     groups = word_sentences(text, tokens, position, [c for layer in placed for c in layer])
     for first, last in groups:
-        words = [tokens[word_index[n]].text for n in range(first, last)]
+        texts = [tokens[word_index[n]].text for n in range(first, last)]
         tags = [encode(layer, first, last, scheme) for layer in placed]
-        out.sentences.append(TaggedSentence(words, tags))
+        out.sentences.append(TaggedSentence(texts, tags))
     return out
 
 
@@ -121,7 +124,7 @@ def _candidates(
     text = item.document.text
     alignments = align(((s.start, s.end) for s in item.spans), tokens)
     for span, alignment in zip(item.spans, alignments, strict=True):
-        where = f"{item.document.id}: {span.label} {text[span.start : span.end]!r}"
+        where = f"document {item.document.id}: {span.label} {text[span.start : span.end]!r}"
         if alignment is None:
             report.add(Loss.UNALIGNED, 1, f"{where} (whitespace only, left out)")
             continue
@@ -250,6 +253,7 @@ def tag_names(labels: Iterable[str], scheme: str) -> list[str]:
 # -- reading tags back ----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def parse_tag(tag: str) -> tuple[str, str] | None:
     """``("B", "PER")`` for ``B-PER``, ``("O", "")`` for ``O``, None for anything else."""
     match = _TAG.match(tag)
@@ -422,6 +426,3 @@ def find_unit(
         if surface is None or joiner.join(text[a:b] for a, b in converted) == surface:
             return unit, converted
     return None
-
-
-UNITS = (Unit.CODE_POINT, Unit.UTF16, Unit.UTF8)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from annotator.core.document import Document, DocumentStatus
 
+LINK_COLORS = {False: "#0072B2", True: "#56B4E9"}
 STATUS_COLORS = {
     DocumentStatus.NEW: "#0072B2",
     DocumentStatus.IN_PROGRESS: "#E69F00",
@@ -42,7 +43,15 @@ class DocumentHeader(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.title)
         layout.addWidget(self.meta)
+        self._link_color = LINK_COLORS[False]
+        self._document: Document | None = None
+        self._position = ""
         self.show_document(None)
+
+    def set_dark(self, dark: bool) -> None:
+        """Links in a colour readable on the theme's background."""
+        self._link_color = LINK_COLORS[dark]
+        self.show_document(self._document, self._position)
 
     def meta_text(self) -> str:
         """The metadata line as plain text (spaces, not ``&nbsp;``)."""
@@ -50,6 +59,7 @@ class DocumentHeader(QWidget):
         return plain.replace("\xa0", " ")
 
     def show_document(self, document: Document | None, position: str = "") -> None:
+        self._document, self._position = document, position
         if document is None:
             self.title.setText("No document open")
             self.meta.setText(
@@ -64,7 +74,10 @@ class DocumentHeader(QWidget):
             parts.append(escape(document.published.isoformat()))
         if document.url:
             shown = document.url if len(document.url) <= 70 else document.url[:69] + "…"
-            parts.append(f"<a href='{escape(document.url, quote=True)}'>{escape(shown)}</a>")
+            parts.append(
+                f"<a href='{escape(document.url, quote=True)}' "
+                f"style='color:{self._link_color}'>{escape(shown)}</a>"
+            )
         color = STATUS_COLORS.get(document.status, "#777777")
         parts.append(f"<span style='color:{color}; font-weight:600'>{document.status.label}</span>")
         if position:

@@ -8,13 +8,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl
 from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
     QCloseEvent,
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
-    QKeySequence,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -23,9 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QStyle,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +31,7 @@ from annotator.core.ids import DocumentId
 from annotator.core.project import PROJECT_FILE
 from annotator.core.reports import ImportReport
 from annotator.core.schema import AttributeValue
+from annotator.gui.actions import WindowActions
 from annotator.gui.attribute_form import AttributeDock
 from annotator.gui.bridge import ProjectBridge
 from annotator.gui.current import OpenDocument
@@ -48,8 +43,9 @@ from annotator.gui.guidelines_dock import GuidelinesDock
 from annotator.gui.importer import ImportRunner
 from annotator.gui.labelling import Labelling
 from annotator.gui.navigation import next_unfinished
-from annotator.gui.palette import PaletteDock, swatch
+from annotator.gui.palette import PaletteDock
 from annotator.gui.project_dialogs import (
+    NewProjectChoice,
     NewProjectDialog,
     ask_annotator_name,
     choose_project_folder,
@@ -100,7 +96,7 @@ class MainWindow(QMainWindow):
         self.viewer.setObjectName("documentViewer")
         central = QWidget()
         central.setObjectName("workspace")
-        self._workspace = central
+        self.workspace = central
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -136,285 +132,16 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.annotator_label)
         self.statusBar().addPermanentWidget(self.progress_label)
 
-        self._label_actions: list[QAction] = []
-        self._build_actions()
-        self._build_menus()
+        self.commands = WindowActions(self)
         self._connect()
         self._show_annotator()
         self.theme.darkChanged.connect(self.viewer.set_dark)
+        self.theme.darkChanged.connect(self.commands.retint_icons)
+        self.theme.darkChanged.connect(self.header.set_dark)
         self.viewer.set_dark(self.theme.dark)
+        self.header.set_dark(self.theme.dark)
         self._restore_window()
         self._show_document(None)
-
-    # == actions and menus ======================================================================
-
-    def _action(
-        self,
-        text: str,
-        slot: object,
-        shortcut: QKeySequence | str | QKeySequence.StandardKey | list | None = None,
-        *,
-        tip: str = "",
-        icon: QStyle.StandardPixmap | None = None,
-        local: bool = False,
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            if isinstance(shortcut, list):
-                action.setShortcuts([QKeySequence(k) for k in shortcut])
-            else:
-                action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        if icon is not None:
-            action.setIcon(self.style().standardIcon(icon))
-        action.triggered.connect(slot)
-        if local:
-            # Plain keys (labels, Delete, Alt+arrows) act only while the text or span list
-            # has the focus: typing in a search box or a form field must stay typing.
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self._workspace.addAction(action)
-            self.spans.addAction(action)
-        else:
-            self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        sp = QStyle.StandardPixmap
-        self.new_action = self._action(
-            "&New Project…", self.new_project, QKeySequence.StandardKey.New
-        )
-        self.open_action = self._action(
-            "&Open Project…",
-            self.choose_project,
-            QKeySequence.StandardKey.Open,
-            icon=sp.SP_DirOpenIcon,
-        )
-        self.import_action = self._action(
-            "&Import Articles…",
-            self.choose_import,
-            "Ctrl+I",
-            tip="Import .txt, .jsonl or HTML files",
-        )
-        self.import_folder_action = self._action("Import &Folder…", self.choose_import_folder)
-        self.export_action = self._action("&Export…", self.choose_export, "Ctrl+E")
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        group = self.stacks.group
-        self.undo_action = group.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.undo_action.setIcon(self.style().standardIcon(sp.SP_ArrowBack))
-        self.redo_action = group.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.redo_action.setIcon(self.style().standardIcon(sp.SP_ArrowForward))
-        self.addAction(self.undo_action)
-        self.addAction(self.redo_action)
-        self.annotator_action = self._action("Annotator &Name…", self.change_annotator)
-        self.precision_action = self._action(
-            "&Character Precision",
-            self._toggle_precision,
-            tip="Spans keep exactly the selected characters (only whitespace is trimmed) "
-            "instead of snapping to whole words",
-        )
-        self.precision_action.setCheckable(True)
-        self.precision_action.setChecked(self.settings.character_precision)
-
-        self.delete_action = self._action(
-            "&Delete Span", self.labelling.delete_selected, ["Delete", "Backspace"], local=True
-        )
-        moves = (
-            ("Start One Word &Left", "start", -1, True, "Alt+Left"),
-            ("Start One Word &Right", "start", 1, True, "Alt+Right"),
-            ("End One Word Left", "end", -1, True, "Alt+Shift+Left"),
-            ("End One Word Right", "end", 1, True, "Alt+Shift+Right"),
-            ("Start One Character Left", "start", -1, False, "Ctrl+Alt+Left"),
-            ("Start One Character Right", "start", 1, False, "Ctrl+Alt+Right"),
-            ("End One Character Left", "end", -1, False, "Ctrl+Alt+Shift+Left"),
-            ("End One Character Right", "end", 1, False, "Ctrl+Alt+Shift+Right"),
-        )
-        self.move_actions: list[QAction] = []
-        for text, edge, direction, by_word, key in moves:
-            self.move_actions.append(
-                self._action(
-                    text,
-                    lambda _c=False, e=edge, d=direction, w=by_word: self.labelling.move_edge(
-                        e, d, by_word=w
-                    ),
-                    key,
-                    local=True,
-                )
-            )
-        self.deselect_action = self._action(
-            "Deselect Span",
-            lambda: self.viewer.select_span(None, scroll=False),
-            "Escape",
-            local=True,
-        )
-
-        self.next_action = self._action(
-            "&Next Document",
-            lambda: self.documents.step(1),
-            ["Alt+Down", "Ctrl+PgDown"],
-            icon=sp.SP_ArrowDown,
-            tip="Open the next document of the list (Alt+Down)",
-        )
-        self.previous_action = self._action(
-            "&Previous Document",
-            lambda: self.documents.step(-1),
-            ["Alt+Up", "Ctrl+PgUp"],
-            icon=sp.SP_ArrowUp,
-            tip="Open the previous document of the list (Alt+Up)",
-        )
-        self.next_unfinished_action = self._action(
-            "Next &Unfinished", self.go_next_unfinished, "Ctrl+Shift+N", icon=sp.SP_MediaSkipForward
-        )
-        self.done_action = self._action(
-            "Mark &Done and Go to Next",
-            self.mark_done_and_next,
-            ["Ctrl+Return", "Ctrl+Enter"],
-            icon=sp.SP_DialogApplyButton,
-            tip="Mark this document done and open the next unfinished one (Ctrl+Enter)",
-        )
-        self.reopen_action = self._action("Mark &In Progress", self.mark_in_progress)
-        self.reload_action = self._action("&Reload Document", self.reload_document, "F5")
-        self.search_action = self._action("&Search Documents", self._focus_search, "Ctrl+Shift+F")
-
-        self.zoom_in_action = self._action(
-            "Zoom &In", self.viewer.zoom_in, QKeySequence.StandardKey.ZoomIn
-        )
-        self.zoom_out_action = self._action(
-            "Zoom &Out", self.viewer.zoom_out, QKeySequence.StandardKey.ZoomOut
-        )
-        self.zoom_reset_action = self._action("&Actual Size", self.viewer.reset_zoom, "Ctrl+0")
-        self.theme_actions: dict[str, QAction] = {}
-        theme_group = QActionGroup(self)
-        for mode, text in (("system", "&System"), ("light", "&Light"), ("dark", "&Dark")):
-            action = QAction(text, self)
-            action.setCheckable(True)
-            action.setChecked(self.theme.mode == mode)
-            action.triggered.connect(lambda _c=False, m=mode: self.set_theme(m))
-            theme_group.addAction(action)
-            self.theme_actions[mode] = action
-        self.guidelines_action = self._action("&Guidelines", self._show_guidelines, "F1")
-        self.about_action = self._action("&About annotator", self._about)
-        self.log_action = self._action("Show &Log File", self._show_log)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(self.new_action)
-        file_menu.addAction(self.open_action)
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addSeparator()
-        file_menu.addAction(self.import_action)
-        file_menu.addAction(self.import_folder_action)
-        file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-
-        edit_menu = bar.addMenu("&Edit")
-        edit_menu.addAction(self.undo_action)
-        edit_menu.addAction(self.redo_action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.precision_action)
-        edit_menu.addAction(self.annotator_action)
-
-        self.annotate_menu = bar.addMenu("&Annotate")
-        self._fill_annotate_menu()
-
-        document_menu = bar.addMenu("&Document")
-        for action in (self.next_action, self.previous_action, self.next_unfinished_action):
-            document_menu.addAction(action)
-        document_menu.addSeparator()
-        document_menu.addAction(self.done_action)
-        document_menu.addAction(self.reopen_action)
-        document_menu.addSeparator()
-        document_menu.addAction(self.reload_action)
-        document_menu.addAction(self.search_action)
-
-        view_menu = bar.addMenu("&View")
-        for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
-            view_menu.addAction(action)
-        theme_menu = view_menu.addMenu("&Theme")
-        for action in self.theme_actions.values():
-            theme_menu.addAction(action)
-        view_menu.addSeparator()
-        for dock in (
-            self.documents,
-            self.palette_dock,
-            self.spans,
-            self.attributes,
-            self.guidelines,
-        ):
-            view_menu.addAction(dock.toggleViewAction())
-
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.guidelines_action)
-        help_menu.addAction(self.log_action)
-        help_menu.addAction(self.about_action)
-
-        toolbar = QToolBar("Main", self)
-        toolbar.setObjectName("mainToolBar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.undo_action, self.redo_action):
-            toolbar.addAction(action)
-            button = toolbar.widgetForAction(action)
-            if isinstance(button, QToolButton):
-                # the text names the edit and changes with each one: keep it to the tooltip
-                # so the toolbar does not jump (the Edit menu shows it in full)
-                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-        toolbar.addSeparator()
-        for action in (self.previous_action, self.next_action, self.next_unfinished_action):
-            toolbar.addAction(action)
-        toolbar.addSeparator()
-        toolbar.addAction(self.done_action)
-        self.addToolBar(toolbar)
-
-    def _fill_annotate_menu(self) -> None:
-        """One action per label (its hotkey as shortcut), then the span commands."""
-        menu = self.annotate_menu
-        menu.clear()
-        for action in self._label_actions:
-            self._workspace.removeAction(action)
-            self.spans.removeAction(action)
-            action.deleteLater()
-        self._label_actions = []
-        project = self.bridge.project
-        for label in project.schema.labels if project else ():
-            action = self._action(
-                f"Label as {label.name}",
-                lambda _c=False, name=label.name: self.labelling.apply_label(name),
-                label.hotkey or None,
-                tip=label.description,
-                local=True,
-            )
-            action.setIcon(swatch(label.color))
-            self._label_actions.append(action)
-            menu.addAction(action)
-        if self._label_actions:
-            menu.addSeparator()
-        menu.addAction(self.delete_action)
-        menu.addAction(self.deselect_action)
-        menu.addSeparator()
-        for number, action in enumerate(self.move_actions):
-            if number == 4:
-                menu.addSeparator()
-            menu.addAction(action)
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.settings.recent_projects()
-        for folder in recent:
-            action = self.recent_menu.addAction(str(folder))
-            action.triggered.connect(lambda _c=False, f=folder: self.open_project(f))
-        if not recent:
-            self.recent_menu.addAction("(none)").setEnabled(False)
-        else:
-            self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear List", self.settings.clear_recent_projects)
 
     def _connect(self) -> None:
         self.bridge.changed.connect(self._changed)
@@ -465,7 +192,7 @@ class MainWindow(QMainWindow):
         self.spans.set_schema(schema)
         self.attributes.form.set_schema(schema)
         self.viewer.set_schema(schema)
-        self._fill_annotate_menu()
+        self.commands.fill_annotate_menu()
         try:
             self.guidelines.set_markdown(project.guidelines())
         except AnnotatorError as error:
@@ -486,15 +213,19 @@ class MainWindow(QMainWindow):
 
     def new_project(self) -> None:
         dialog = NewProjectDialog(self)
-        if dialog.exec() != NewProjectDialog.DialogCode.Accepted:
-            return
-        choice = dialog.choice()
+        if dialog.exec() == NewProjectDialog.DialogCode.Accepted:
+            self.create_project(dialog.choice())
+
+    def create_project(self, choice: NewProjectChoice) -> bool:
+        """``annotator init`` in the chosen folder, then open the new (empty) project."""
         try:
             project = Project.create(choice.folder, schema_name=choice.schema, name=choice.name)
         except AnnotatorError as error:
             show_error(self, "Cannot create the project", error)
-            return
+            return False
         self.set_project(project)
+        self.status(f"Created {project.folder}: import articles with File › Import…")
+        return True
 
     def choose_project(self) -> None:
         start = self.project.folder.parent if self.project else None
@@ -539,12 +270,12 @@ class MainWindow(QMainWindow):
         self._show_header()
         enabled = opened is not None
         for action in (
-            *self._label_actions,
-            self.delete_action,
-            *self.move_actions,
-            self.done_action,
-            self.reopen_action,
-            self.reload_action,
+            *self.commands.label_actions,
+            self.commands.delete_action,
+            *self.commands.move_actions,
+            self.commands.done_action,
+            self.commands.reopen_action,
+            self.commands.reload_action,
         ):
             action.setEnabled(enabled)
 
@@ -576,6 +307,10 @@ class MainWindow(QMainWindow):
             self.viewer.select_span(selected, scroll=False)
         self.documents.model.refresh([opened.id])
 
+    def _step_document(self, step: int) -> None:
+        if self.documents.step(step):
+            self.viewer.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def go_next_unfinished(self) -> bool:
         project = self.project
         if project is None:
@@ -591,7 +326,10 @@ class MainWindow(QMainWindow):
         if target is None:
             self.status("Every document is done.")
             return False
-        return self.open_document(target)
+        opened = self.open_document(target)
+        if opened:
+            self.viewer.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return opened
 
     def mark_done_and_next(self) -> None:
         if self._set_status(DocumentStatus.DONE):
@@ -812,8 +550,8 @@ class MainWindow(QMainWindow):
     def set_theme(self, mode: str) -> None:
         self.settings.theme = mode
         self.theme.set_mode(mode)
-        if mode in self.theme_actions:
-            self.theme_actions[mode].setChecked(True)
+        if mode in self.commands.theme_actions:
+            self.commands.theme_actions[mode].setChecked(True)
 
     def _focus_search(self) -> None:
         self.documents.show()

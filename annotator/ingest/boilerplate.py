@@ -184,10 +184,7 @@ def prompt_reason(sentence: str) -> str | None:
 def may_contain_prompt(segment: str) -> bool:
     """Cheap test before splitting a segment into sentences to look for prompts."""
     lowered = segment.lower()
-    for hint in _PROMPT_HINTS:
-        if hint in lowered:
-            return True
-    return False
+    return any(hint in lowered for hint in _PROMPT_HINTS)
 
 
 def is_running_time(segment: str) -> bool:
@@ -205,7 +202,7 @@ def looks_like_promo_title(segment: str) -> bool:
 
 def is_promo_with_time(segment: str) -> bool:
     """A video promo on one line: ``Title 01:43`` where the title is not a sentence."""
-    if len(segment) > 200 or not segment.rstrip()[-1:] in "0123456789)":
+    if len(segment) > 200 or segment.rstrip()[-1:] not in "0123456789)":
         return False
     match = _PROMO_WITH_TIME.fullmatch(segment.strip())
     return match is not None and looks_like_promo_title(match.group("title"))

@@ -27,7 +27,7 @@ from annotator.ingest.boilerplate import (
     words,
 )
 from annotator.ingest.dates import search_date
-from annotator.ingest.sentences import separate_glued_sentences, split_sentences
+from annotator.ingest.sentences import may_be_glued, separate_glued_sentences, split_sentences
 
 _WS = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
 _RUN = re.compile(f"({_WS}{{2,}}|\t)")
@@ -272,12 +272,14 @@ def clean_scraped_text(
     _take_bylines(segments, header)
     removed = [(segment.removed, segment.text) for segment in segments if segment.removed]
     last = set(_kept(segments)[-2:])
+    glued = may_be_glued(text)
     body: list[_Segment] = []
     for position, segment in enumerate(segments):
         if segment.removed is None and (position in last or words(segment.text) <= 40):
             _drop_prompt_sentences(segment, removed)
         if segment.removed is None:
-            segment.text = separate_glued_sentences(segment.text)
+            if glued:
+                segment.text = separate_glued_sentences(segment.text)
             body.append(segment)
     return CleanedText(
         text=_join(body),

@@ -37,13 +37,15 @@ _BOX_PATTERN = (
 """Class or id words of boxes trafilatura keeps (it drops share, social, ad and cookie boxes)."""
 _BOX_XPATH = etree.XPath(
     "//body//*[self::div or self::section or self::aside or self::p or self::span or self::ul"
-    " or self::figure][re:test(@class, $pattern, 'i') or re:test(@id, $pattern, 'i')]",
+    " or self::figure][@class or @id][re:test(concat(@class, ' ', @id), $pattern, 'i')]"
+    "[string-length(.) <= $most]",
     namespaces={"re": "http://exslt.org/regular-expressions"},
 )
 _ALWAYS_XPATH = etree.XPath(
     "//form|//button|//input|//select|//textarea|//iframe|//dialog|//svg|//noscript"
 )
 _BOX_MAX_CHARS = 1200
+_BODY_LENGTH = etree.XPath("string-length(//body)")
 _WS = re.compile(r"\s+")
 
 
@@ -108,13 +110,12 @@ def prune_boxes(tree: HtmlElement) -> None:
     """Remove forms and small paywall, newsletter, promo, related and share boxes."""
     for element in _ALWAYS_XPATH(tree):
         _remove(element)
-    body = tree.find("body")
-    total = len(body.text_content()) if body is not None else 0
-    for element in _BOX_XPATH(tree, pattern=_BOX_PATTERN):
-        if element.getparent() is None:
-            continue
-        size = len(element.text_content())
-        if size <= _BOX_MAX_CHARS and size * 2 < total:
+    boxes = _BOX_XPATH(tree, pattern=_BOX_PATTERN, most=_BOX_MAX_CHARS)
+    if not boxes:
+        return
+    half = float(_BODY_LENGTH(tree)) / 2
+    for element in boxes:
+        if element.getparent() is not None and len(element.text_content()) < half:
             _remove(element)
 
 
@@ -144,6 +145,7 @@ def _extract(tree: HtmlElement, url: str) -> Any:
         dedup=False,
         url=url or None,
         with_metadata=True,
+        fast=True,
         date_params=dates,
     )
     return bare_extraction(tree, options=options)

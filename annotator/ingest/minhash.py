@@ -32,6 +32,9 @@ _TYPOGRAPHIC = tuple(
     mark.encode("utf-8") for mark in "\u00a0\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00ab\u00bb"
 )
 _MULTIPLIERS = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
+_WORD_MULTIPLIERS = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64
+)
 _ROTATION = np.uint64(0x9E3779B1)
 _EMPTY = np.uint64(1 << 32)
 _BIN_SHIFT = np.uint64(64 - 7)
@@ -59,7 +62,8 @@ def word_hashes(text: str) -> U64:
         return np.zeros(0, dtype=np.uint64)
     parts = np.array(tokens, dtype="S24").view("<u8").reshape(-1, 3)
     with np.errstate(over="ignore"):
-        return _mix(parts[:, 0] ^ _mix(parts[:, 1] + _MULTIPLIERS[0] ^ _mix(parts[:, 2])))
+        combined = parts @ _WORD_MULTIPLIERS  # wraps modulo 2**64; mixed per shingle later
+    return combined.astype(np.uint64)
 
 
 def shingle_hashes(words: U64) -> U64:

@@ -4,14 +4,20 @@ Units are grouped into small batches (by count and bytes). With ``workers > 1`` 
 a ``spawn`` process pool; at most ``4 * workers`` batches are in flight and results come back in
 input order, so memory stays flat whatever the size of the import. A worker that dies (a
 parser crash) is replaced: its batch is retried once unit by unit, and the unit that kills a
-worker again is reported as a failure. Small imports (a single batch) never start a pool.
+worker again is reported as a failure. A new pool must answer a no-op task first; when workers
+cannot start at all, everything is processed in this process, with a logged warning. Small
+imports (a single batch) never start a pool.
+
+Worker processes are started with ``spawn``, which imports the main module again: a program
+that imports with ``workers > 1`` must guard its entry point with ``if __name__ == "__main__"``.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -23,6 +29,8 @@ from annotator.ingest.options import IngestOptions
 from annotator.ingest.reader import iter_units
 from annotator.ingest.units import FileUnit, RecordUnit, Unit, process_units
 
+LOGGER = logging.getLogger(__name__)
+START_TIMEOUT = 120.0
 BATCH_RECORDS = 64
 BATCH_FILES = 8
 BATCH_BYTES = 1024 * 1024
@@ -67,12 +75,13 @@ def iter_records(
     *,
     workers: int = 1,
     skip: Callable[[str], bool] | None = None,
-) -> Iterator[IngestItem]:
+) -> Generator[IngestItem, None, None]:
     """Documents and failures from files, folders and zip archives, in a stable order.
 
     ``skip(origin)`` is asked before a record is parsed: return True for origins already
     imported to resume an interrupted import cheaply. ``workers`` processes extract and clean
-    in parallel (HTML gains most); results keep the input order either way.
+    in parallel (HTML gains most); results keep the input order either way. Close the
+    generator to stop early (a cancelled import): that shuts the worker pool down at once.
     """
     options = options or IngestOptions()
     stream = batches(iter_units([Path(path) for path in paths], options, skip or _never))
@@ -134,15 +143,29 @@ class _Parallel:
         self._workers = workers
         self._window: deque[_Slot] = deque()
         self._pool: ProcessPoolExecutor | None = None
+        self._inline = False
 
-    def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
+    def _executor(self) -> ProcessPoolExecutor | None:
+        """The pool, started and checked on first use; None when workers cannot start."""
+        if self._pool is None and not self._inline:
             context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
+            pool = ProcessPoolExecutor(self._workers, mp_context=context)
+            try:
+                pool.submit(_ping).result(timeout=START_TIMEOUT)
+            except (BrokenProcessPool, TimeoutError, OSError) as exc:
+                pool.shutdown(wait=False, cancel_futures=True)
+                LOGGER.warning("ingest workers cannot start (%s): importing in-process", exc)
+                self._inline = True
+                return None
+            self._pool = pool
         return self._pool
 
     def _submit(self, slot: _Slot) -> None:
-        slot.future = self._executor().submit(process_units, slot.batch, self._options)
+        pool = self._executor()
+        if pool is None:
+            slot.ready = process_units(slot.batch, self._options)
+        else:
+            slot.future = pool.submit(process_units, slot.batch, self._options)
 
     def run(self, stream: Iterable[Batch | IngestFailure]) -> Iterator[IngestItem]:
         try:
@@ -193,6 +216,11 @@ class _Parallel:
         for slot in self._window:
             if slot.ready is None and _lost(slot.future):
                 self._submit(slot)
+
+
+def _ping() -> bool:
+    """The task a new pool must answer before it gets work."""
+    return True
 
 
 def _lost(future: Future[list[IngestItem]] | None) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from annotator.core.document import DocumentDraft, RawSource
@@ -103,6 +104,18 @@ def _norm(name: str) -> str:
     return _NOT_ALNUM.sub("", name.lower())
 
 
+@lru_cache(maxsize=256)
+def _ranked(keys: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """For each role, the keys of a record that may play it, best first (dumps repeat the
+    same keys record after record, hence the cache)."""
+    by_norm: dict[str, str] = {}
+    for key in keys:
+        by_norm.setdefault(_norm(key), key)
+    return {
+        role: tuple(by_norm[name] for name in CANDIDATES[role] if name in by_norm) for role in ROLES
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class _Found:
     key: str
@@ -138,9 +151,7 @@ def _override(options: IngestOptions, role: str) -> str | None:
 
 def resolve_fields(record: Mapping[str, Any], options: IngestOptions) -> dict[str, _Found]:
     """Which field plays which role; raises ``RefusedError`` when an overridden field is missing."""
-    by_norm: dict[str, str] = {}
-    for key in record:
-        by_norm.setdefault(_norm(key), key)
+    ranked = _ranked(tuple(record))
     found: dict[str, _Found] = {}
     used: set[str] = set()
     for role in ROLES:
@@ -155,9 +166,8 @@ def resolve_fields(record: Mapping[str, Any], options: IngestOptions) -> dict[st
             continue
         if role == "html" and "text" in found:
             continue
-        for candidate in CANDIDATES[role]:
-            name = by_norm.get(candidate)
-            if name is not None and name not in used and not _empty(record[name]):
+        for name in ranked[role]:
+            if name not in used and not _empty(record[name]):
                 found[role] = _Found(name, record[name])
                 used.add(name)
                 break
@@ -189,7 +199,10 @@ def _as_label(value: Any) -> str:
         return ", ".join(filter(None, (_as_label(item) for item in value)))
     if value is None or isinstance(value, bool):
         return ""
-    return _WS.sub(" ", normalize_text(str(value))).strip()
+    text = str(value)
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text.strip()
+    return _WS.sub(" ", normalize_text(text)).strip()
 
 
 def _metadata(record: Mapping[str, Any], consumed: set[str]) -> dict[str, Any]:

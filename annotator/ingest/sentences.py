@@ -9,9 +9,15 @@ _GLUED_WORDS = re.compile(r"[.!?](?=[A-Z])")
 _CURLY_OPEN = re.compile(r"(?<=[\w)][.!?,:])(?=“)")
 _CURLY_CLOSE = re.compile(r"(?<=[.!?,]”)(?=[\w“])")
 _QUOTE = re.compile('"')
+_GLUE_HINT = re.compile(r'[.!?][A-Z]|[.!?,:]["“”]["“A-Z]|[.!?,:]“|[.!?,]["”]\w')
 _GLUED_QUOTE = re.compile(r'\S"\S')
 _OPEN_AFTER = frozenset(".!?,:")
 _CLOSE_AFTER = frozenset(".!?,")
+
+
+def may_be_glued(text: str) -> bool:
+    """Whether ``text`` has anything ``separate_glued_sentences`` could change (one fast scan)."""
+    return _GLUE_HINT.search(text) is not None
 
 
 def split_sentences(text: str) -> list[str]:

@@ -56,13 +56,14 @@ def preview_losses(
     project: Project,
     format_name: str,
     selection: ExportSelection = ExportSelection(),
+    options: ExportOptions = ExportOptions(),
 ) -> LossReport:
-    """What this format cannot carry from the selected documents (overlaps, relations, ...)."""
+    """What this format, with these options, cannot carry from the selected documents."""
     exporter = find_exporter(format_name)
     check = getattr(exporter, "losses", None)
     items = selected_documents(project, selection)
     if check is not None:
-        report: LossReport = check(items, project.schema)
+        report: LossReport = check(items, project.schema, options)
         return report
     return generic_losses(items, exporter.capabilities)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.annotation import AnnotatedDocument
+from annotator.core.errors import UserError
 from annotator.core.interchange import AnnotatedDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
@@ -62,7 +63,8 @@ def test_priority_export_and_round_trip(
     text = path.read_text(encoding="utf-8")
     assert text.startswith(DOCSTART + "\n\nRebels -X- _ B-ACTOR\nshelled -X- _ O\n")
     assert "\n. -X- _ O\n\nThe -X- _ B-ACTOR\n" in text  # the line break ends a sentence
-    assert "🏛 -X- _ O\n" in text and "’s -X- _ O\n" in text
+    assert "🏛 -X- _ O\n" in text
+    assert "’s -X- _ O\n" in text
     # schema order: LOCATION (inside the claim) beats CLAIM; CASUALTY_FIGURE does not overlap it
     assert losses.counts == {Loss.OVERLAPS: 1, Loss.RELATIONS: 2, Loss.ATTRIBUTES: 7}
     assert "CLAIM" in losses.examples[Loss.OVERLAPS][0]
@@ -154,7 +156,9 @@ def test_spacy_converter_reads_documents_sentences_and_entities(
         "The ministry 🏛 said 12 civilians died in Aleppo ’s east .",
     ]
     assert [(e.label_, e.text) for e in docs[1].ents] == [("LOCATION", "Aleppo")]
-    two, _ = export(EXPORTER, [document], "two.conll", schema, ExportOptions(extra={"columns": "2"}))
+    two, _ = export(
+        EXPORTER, [document], "two.conll", schema, ExportOptions(extra={"columns": "2"})
+    )
     assert "Rebels B-ACTOR\n" in two.read_text(encoding="utf-8")
     (doc,) = converters.conll_ner_to_docs(two.read_text(encoding="utf-8"), no_print=True)
     assert len(doc.ents) == 5
@@ -167,8 +171,12 @@ def test_a_span_across_a_sentence_boundary_joins_the_sentences(
     path, losses = export(EXPORTER, [item], "joined.conll", schema)
     assert losses.empty
     (sentence,) = sentences_of(path)
-    assert sentence[6:10] == [("2016", "B-CLAIM"), (".", "I-CLAIM"), ("The", "I-CLAIM"),
-                              ("ministry", "I-CLAIM")]  # fmt: skip
+    assert sentence[6:10] == [
+        ("2016", "B-CLAIM"),
+        (".", "I-CLAIM"),
+        ("The", "I-CLAIM"),
+        ("ministry", "I-CLAIM"),
+    ]
 
 
 def test_unaligned_spans_are_widened_or_tokens_split(export: Export, schema: LabelSchema) -> None:
@@ -189,7 +197,9 @@ def test_losses_match_what_write_reports(
     export: Export, document: AnnotatedDocument, schema: LabelSchema
 ) -> None:
     for options in (ExportOptions(), ExportOptions(overlap_policy=OverlapPolicy.DROP)):
-        _, written = export(EXPORTER, [document], f"{options.overlap_policy}.conll", schema, options)
+        _, written = export(
+            EXPORTER, [document], f"{options.overlap_policy}.conll", schema, options
+        )
         assert EXPORTER.losses(iter([document]), schema, options).counts == written.counts
 
 
@@ -251,15 +261,18 @@ def test_bad_lines_fail_with_file_and_line_and_the_rest_imports(tmp_path: Path) 
     latin = tmp_path / "latin.conll"
     latin.write_bytes("Café O\n".encode("latin-1"))
     (failure,) = read_back(latin)
-    assert isinstance(failure, Failure) and "not UTF-8" in failure.reason
+    assert isinstance(failure, Failure)
+    assert "not UTF-8" in failure.reason
     (missing,) = read_back(tmp_path / "nope.conll")
-    assert isinstance(missing, Failure) and "cannot read" in missing.reason
+    assert isinstance(missing, Failure)
+    assert "cannot read" in missing.reason
 
 
 def test_peer_files_import(shared_fixtures: Path) -> None:
     folder = shared_fixtures / "conll"
     first, second = read_back(folder / "doccano_example.conll")
-    assert isinstance(first, AnnotatedDraft) and isinstance(second, AnnotatedDraft)
+    assert isinstance(first, AnnotatedDraft)
+    assert isinstance(second, AnnotatedDraft)
     assert (first.draft.text, surfaces(first)) == ("JAPAN GET", [("LOC", "JAPAN")])
     assert (second.draft.text, surfaces(second)) == ("Nadim Ladki", [("PER", "Nadim Ladki")])
     invalid = read_back(folder / "doccano_labeling.invalid.conll")
@@ -280,3 +293,11 @@ def test_peer_files_import(shared_fixtures: Path) -> None:
         ("DATE", "earlier this week"),
     ]  # fmt: skip
     assert "n’t" in spacy_doc.draft.text
+
+
+def test_bad_options_are_user_errors(document: AnnotatedDocument, schema: LabelSchema) -> None:
+    with pytest.raises(UserError, match="unknown tagging scheme 'IOBES'"):
+        EXPORTER.losses([document], schema, ExportOptions(scheme="IOBES"))
+    columns = ExportOptions(overlap_policy=OverlapPolicy.COLUMNS, extra={"layers": "0"})
+    with pytest.raises(UserError, match="layers='0'"):
+        EXPORTER.losses([document], schema, columns)

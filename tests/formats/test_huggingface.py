@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -56,9 +55,14 @@ def test_export_writes_sentences_labels_and_features(
         "ner_tags": [1, 0, 3, 0, 0, 0, 0, 0],
     }
     assert second["id"] == "doc-1#1"
-    assert [names[t] for t in second["ner_tags"]][:6] == ["B-ACTOR", "I-ACTOR", "O", "O",
-                                                           "B-CASUALTY_FIGURE",
-                                                           "I-CASUALTY_FIGURE"]  # fmt: skip
+    assert [names[t] for t in second["ner_tags"]][:6] == [
+        "B-ACTOR",
+        "I-ACTOR",
+        "O",
+        "O",
+        "B-CASUALTY_FIGURE",
+        "I-CASUALTY_FIGURE",
+    ]
     features = json.loads((path.parent / "train.features.json").read_text(encoding="utf-8"))
     assert features["ner_tags"]["feature"]["names"] == names
 
@@ -70,11 +74,13 @@ def test_datasets_loads_the_file_with_class_labels(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    datasets = pytest.importorskip("datasets")
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    datasets = pytest.importorskip("datasets")
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_OFFLINE", True)  # if imported earlier
     other = renumbered(document, 2)
-    path, _ = export(EXPORTER, [document, other], "train.jsonl", schema,
-                     ExportOptions(scheme="BILOU"))  # fmt: skip
+    path, _ = export(
+        EXPORTER, [document, other], "train.jsonl", schema, ExportOptions(scheme="BILOU")
+    )
     names = json.loads((path.parent / "train.labels.json").read_text(encoding="utf-8"))
     features = datasets.Features(
         {
@@ -99,9 +105,14 @@ def test_datasets_loads_the_file_with_class_labels(
         label = dataset.features["ner_tags"].feature
         assert label.names == names
         tags = [label.int2str(t) for t in dataset[1]["ner_tags"]]
-        assert tags[:6] == ["B-ACTOR", "L-ACTOR", "O", "O", "B-CASUALTY_FIGURE",
-                            "L-CASUALTY_FIGURE"]  # fmt: skip
-    assert os.environ["HF_DATASETS_OFFLINE"] == "1"
+        assert tags[:6] == [
+            "B-ACTOR",
+            "L-ACTOR",
+            "O",
+            "O",
+            "B-CASUALTY_FIGURE",
+            "L-CASUALTY_FIGURE",
+        ]
 
 
 def test_seqeval_reads_the_tags_strictly(
@@ -126,7 +137,8 @@ def test_round_trip_groups_sentences_into_documents(
     other = make_document("Aleppo fell.", [("LOCATION", 0, 6, {})], doc_id=7, external_id="x#y")
     path, _ = export(EXPORTER, [document, other], "train.jsonl", schema)
     first, second = read_back(path)
-    assert isinstance(first, AnnotatedDraft) and isinstance(second, AnnotatedDraft)
+    assert isinstance(first, AnnotatedDraft)
+    assert isinstance(second, AnnotatedDraft)
     assert first.draft.text == (
         "Rebels shelled Aleppo on 3 May 2016 .\n"
         "The ministry 🏛 said 12 civilians died in Aleppo ’s east ."
@@ -160,10 +172,13 @@ def test_label_names_from_features_or_options(tmp_path: Path) -> None:
     path = tmp_path / "d.jsonl"
     path.write_text('{"id": "a#0", "tokens": ["Ann"], "ner_tags": [1]}\n', encoding="utf-8")
     (failure,) = read_back(path)
-    assert isinstance(failure, Failure) and "no label names" in failure.reason
+    assert isinstance(failure, Failure)
+    assert "no label names" in failure.reason
     (draft,) = read_back(path, ImportOptions(extra={"labels": "O, B-PER, I-PER"}))
-    assert isinstance(draft, AnnotatedDraft) and surfaces(draft) == [("PER", "Ann")]
+    assert isinstance(draft, AnnotatedDraft)
+    assert surfaces(draft) == [("PER", "Ann")]
     features = {"ner_tags": {"feature": {"names": ["O", "U-LOC"], "_type": "ClassLabel"}}}
     (tmp_path / "d.features.json").write_text(json.dumps(features), encoding="utf-8")
     (draft,) = read_back(path)
-    assert isinstance(draft, AnnotatedDraft) and surfaces(draft) == [("LOC", "Ann")]
+    assert isinstance(draft, AnnotatedDraft)
+    assert surfaces(draft) == [("LOC", "Ann")]

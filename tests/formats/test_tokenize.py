@@ -44,8 +44,10 @@ def test_round_trip_document_tokens() -> None:
         ("didn't, won’t", ["did", "n't", ",", "wo", "n’t"]),
         ("they're I'm we'll", ["they", "'re", "I", "'m", "we", "'ll"]),
         ("3,000.50 and 1.5, 2016.", ["3,000.50", "and", "1.5", ",", "2016", "."]),
-        ("Mr. Smith, Dr. Jones and Gen. Ali", ["Mr.", "Smith", ",", "Dr.", "Jones", "and",
-                                               "Gen.", "Ali"]),  # fmt: skip
+        (
+            "Mr. Smith, Dr. Jones and Gen. Ali",
+            ["Mr.", "Smith", ",", "Dr.", "Jones", "and", "Gen.", "Ali"],
+        ),
         ("the U.S. and e.g. this", ["the", "U.S.", "and", "e.g.", "this"]),
         ("No. 5 but no.", ["No.", "5", "but", "no", "."]),
         ("wait... what?!", ["wait", "...", "what", "?!"]),
@@ -92,7 +94,7 @@ def test_whitespace_other_than_one_space_is_a_token() -> None:
             "Headline without a period", "First sentence . second part",
         ]),
         ("He said \"Go.\" Then left.", ["He said \" Go . \"", "Then left ."]),
-        ("Costs rose 3.5 per cent. 12 people died.", ["Costs rose 3.5 per cent . 12 people died ."]),
+        ("Rose 3.5 per cent. 12 people died.", ["Rose 3.5 per cent . 12 people died ."]),
         ("Paragraph one\n\n\nParagraph two", ["Paragraph one", "Paragraph two"]),
         ("\n\n  lead space. Next", ["lead space .", "Next"]),
         ("The end…  Another", ["The end …", "Another"]),
@@ -108,15 +110,18 @@ def test_sentences_cover_every_token_and_own_the_space_after_them() -> None:
     ranges = sentences(text, tokens)
     assert [list(r) for r in ranges] == [[0, 1, 2, 3], [4, 5, 6]]
     assert sentences("   \n", tokenize("   \n")) == []
-    assert sentences("one two") == [range(0, 2)]
+    assert sentences("one two") == [range(2)]
 
 
 def test_align_expands_to_whole_tokens_and_says_so() -> None:
     tokens = tokenize(ROUND_TRIP_TEXT)
     exact, partial, wide, space_only = align([(15, 21), (16, 21), (76, 86), (36, 37)], tokens)
-    assert exact is not None and (exact.first, exact.last, exact.widened) == (2, 2, False)
-    assert partial is not None and (partial.first, partial.last, partial.widened) == (2, 2, True)
-    assert wide is not None and [tokens[i].text for i in (wide.first, wide.last)] == ["in", "’s"]
+    assert exact is not None
+    assert (exact.first, exact.last, exact.widened) == (2, 2, False)
+    assert partial is not None
+    assert (partial.first, partial.last, partial.widened) == (2, 2, True)
+    assert wide is not None
+    assert [tokens[i].text for i in (wide.first, wide.last)] == ["in", "’s"]
     assert wide.widened  # 76 is inside "in", 86 inside "’s"
     assert space_only is None  # only the line break
 
@@ -124,17 +129,25 @@ def test_align_expands_to_whole_tokens_and_says_so() -> None:
 def test_split_at_cuts_tokens_at_span_boundaries() -> None:
     text = "Aleppo-based rebels"
     tokens = split_at(text, tokenize(text), [0, 6, 13])
-    assert [(t.text, t.ws) for t in tokens] == [("Aleppo", False), ("-based", True), ("rebels", False)]
+    assert [(t.text, t.ws) for t in tokens] == [
+        ("Aleppo", False),
+        ("-based", True),
+        ("rebels", False),
+    ]
     (alignment,) = align([(0, 6)], tokens)
-    assert alignment is not None and not alignment.widened
+    assert alignment is not None
+    assert not alignment.widened
 
 
 # -- properties -----------------------------------------------------------------------------------
 
 ALPHABET = st.sampled_from(
-    list("aZé9_ .,;:!?'’\"“”-()…@#/\n\t") + ["\u00a0", "🏛", "👍", "\U0001f3fb", "\u200d",
-                                            "\u0301", "\ufe0f", "🇫", "中", "Mr.", "U.S.", "n't"]
-)  # fmt: skip
+    [
+        *"aZé9_ .,;:!?'’\"“”-()…@#/\n\t",
+        *("\u00a0", "🏛", "👍", "\U0001f3fb", "\u200d", "\u0301", "\ufe0f", "🇫", "中"),
+        *("Mr.", "U.S.", "n't"),
+    ]
+)
 texts = st.one_of(st.lists(ALPHABET, max_size=60).map("".join), st.text(max_size=40))
 
 
@@ -144,7 +157,8 @@ def test_tokens_tile_the_text(text: str) -> None:
     assert "".join(t.text + " " * t.ws for t in tokens) == text
     position = 0
     for token in tokens:
-        assert token.start == position and token.end > token.start  # in order, no overlap
+        assert token.start == position
+        assert token.end > token.start
         assert text[token.start : token.end] == token.text
         assert token.is_space == token.text.isspace()
         if not token.is_space:
@@ -181,7 +195,7 @@ def test_aligned_spans_cover_their_characters(text: str, data: st.DataObject) ->
         assert not inside
         return
     first, last = tokens[alignment.first], tokens[alignment.last]
-    assert first.start <= start and last.end >= end or alignment.widened
+    assert (first.start <= start and last.end >= end) or alignment.widened
     assert all(first.start <= i < last.end for i in inside)
     assert alignment.widened == (first.start != start or last.end != end)
     split = split_at(text, tokens, [start, end])

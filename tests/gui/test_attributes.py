@@ -102,15 +102,15 @@ def test_undo_of_an_attribute_updates_the_form(
     assert isinstance(combo, QComboBox)
     combo.setCurrentIndex(combo.findText("attack"))
     combo.setCurrentIndex(combo.findText("protest"))
-    assert window.undo_action.text() == "&Undo Set kind"
-    window.undo_action.trigger()
+    assert window.commands.undo_action.text() == "&Undo Set kind"
+    window.commands.undo_action.trigger()
     assert attributes(folder) == {"kind": "attack"}
     assert combo.currentText() == "attack"
-    window.undo_action.trigger()
+    window.commands.undo_action.trigger()
     assert attributes(folder) == {}
     assert combo.currentText() == ""
-    window.redo_action.trigger()
-    window.redo_action.trigger()
+    window.commands.redo_action.trigger()
+    window.commands.redo_action.trigger()
     assert attributes(folder) == {"kind": "protest"}
     assert combo.currentText() == "protest"
 

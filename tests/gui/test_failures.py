@@ -81,7 +81,7 @@ def test_undo_after_someone_else_changed_the_span(
     press(qtbot, window, Qt.Key.Key_Z, CTRL)
     assert spans_in_db(folder, 1) == [("LOCATION", *spans_in_db(folder, 1)[0][1:])]
     assert window.isVisible()
-    assert not window.undo_action.isEnabled()  # the stale step was dropped
+    assert not window.commands.undo_action.isEnabled()  # the stale step was dropped
     (box,) = messages(window)
     assert "changed by someone else" in box.text()
     box.close()

@@ -21,7 +21,7 @@ def test_guidelines_render_and_find(qtbot: QtBot, tmp_path: Path) -> None:
     assert "Annotation guidelines" in dock.browser.toPlainText()
     assert "#" not in dock.browser.toPlainText().splitlines()[0]  # rendered, not raw markdown
 
-    window.guidelines_action.trigger()  # F1: shows the dock and focuses the find box
+    window.commands.guidelines_action.trigger()  # F1: shows the dock and focuses the find box
     assert dock.isVisible()
     qtbot.waitUntil(dock.find_box.hasFocus)
     qtbot.keyClicks(dock.find_box, "casualty")

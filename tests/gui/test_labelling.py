@@ -166,8 +166,8 @@ def test_undo_and_redo_round_trip(qtbot: QtBot, window: MainWindow, folder: Path
     press(qtbot, window, "l")  # relabel
     relabelled = [("LOCATION", start, start + 4, {})]
     assert spans_in_db(folder, 1) == relabelled
-    assert window.undo_action.text() == "&Undo Relabel span as LOCATION"
-    assert window.undo_action.isEnabled()
+    assert window.commands.undo_action.text() == "&Undo Relabel span as LOCATION"
+    assert window.commands.undo_action.isEnabled()
 
     press(qtbot, window, Qt.Key.Key_Z, CTRL)
     assert spans_in_db(folder, 1) == added
@@ -175,7 +175,7 @@ def test_undo_and_redo_round_trip(qtbot: QtBot, window: MainWindow, folder: Path
     press(qtbot, window, Qt.Key.Key_Z, CTRL)
     assert spans_in_db(folder, 1) == []
     assert window.spans.model.rowCount() == 0
-    assert not window.undo_action.isEnabled()
+    assert not window.commands.undo_action.isEnabled()
 
     press(qtbot, window, Qt.Key.Key_Z, CTRL | SHIFT)
     assert spans_in_db(folder, 1) == added
@@ -183,7 +183,7 @@ def test_undo_and_redo_round_trip(qtbot: QtBot, window: MainWindow, folder: Path
     assert spans_in_db(folder, 1) == relabelled
     assert window.palette_dock.model.count("LOCATION") == 1
     assert window.palette_dock.model.count("ACTOR") == 0
-    assert not window.redo_action.isEnabled()
+    assert not window.commands.redo_action.isEnabled()
 
     # delete and undo brings the same span (same id) back
     (span_id,) = window.open_document_.spans if window.open_document_ else {}
@@ -202,9 +202,9 @@ def test_one_undo_stack_per_document(qtbot: QtBot, window: MainWindow, folder: P
     press(qtbot, window, Qt.Key.Key_Down, ALT)  # next document
     assert window.open_document_ is not None
     assert window.open_document_.id == 2
-    assert not window.undo_action.isEnabled()
+    assert not window.commands.undo_action.isEnabled()
     press(qtbot, window, Qt.Key.Key_Up, ALT)
-    assert window.undo_action.isEnabled()
+    assert window.commands.undo_action.isEnabled()
     press(qtbot, window, Qt.Key.Key_Z, CTRL)
     assert spans_in_db(folder, 1) == []
     assert text.startswith("At least")
@@ -215,7 +215,7 @@ def test_character_precision_keeps_the_selected_characters(
 ) -> None:
     text = text_of(window)
     start = text.index("Brennick")
-    window.precision_action.trigger()
+    window.commands.precision_action.trigger()
     assert window.settings.character_precision
     window.viewer.set_selection_offsets(start + 2, start + 5)
     press(qtbot, window, "l")
@@ -242,3 +242,28 @@ def test_label_keys_type_into_the_search_box(
     qtbot.keyClicks(search, "la")
     assert search.text() == "la"
     assert spans_in_db(folder, 1) == []
+
+
+def test_keys_work_from_the_span_list(qtbot: QtBot, window: MainWindow, folder: Path) -> None:
+    text = text_of(window)
+    start = text.index("army")
+    window.viewer.set_selection_offsets(start, start + 4)
+    press(qtbot, window, "a")
+    view = window.spans.view
+    rect = view.visualRect(window.spans.model.index(0, 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert view.hasFocus()
+    qtbot.keyClick(view, "l")  # relabel from the list
+    assert spans_in_db(folder, 1) == [("LOCATION", start, start + 4, {})]
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert spans_in_db(folder, 1) == []
+
+
+def test_next_document_from_the_list_gives_the_text_the_keyboard(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.documents.view.setFocus()
+    qtbot.keyClick(window.documents.view, Qt.Key.Key_Down, ALT)
+    assert window.open_document_ is not None
+    assert window.open_document_.id == 2
+    assert window.viewer.hasFocus()

@@ -70,8 +70,8 @@ def test_span_and_palette_models_while_annotating(
     assert palette.index(0, 0).data() == "ACTOR"
     assert palette.index(0, 1).data() == "a"
     assert palette.index(0, 2).data() == 2
-    window.undo_action.trigger()
-    window.undo_action.trigger()
+    window.commands.undo_action.trigger()
+    window.commands.undo_action.trigger()
     qtmodeltester.check(spans)
     assert spans.rowCount() == 2  # Kell and "At least seven" are gone
     assert palette.index(0, 2).data() == 1

@@ -48,9 +48,9 @@ def test_next_and_previous_document(qtbot: QtBot, window: MainWindow) -> None:
     assert open_id(window) == 2
     assert window.documents.view.currentIndex().row() == 1
     assert "2 of 4" in window.header.meta_text()
-    window.next_action.trigger()
-    window.next_action.trigger()
-    window.next_action.trigger()  # past the end: stays on the last one
+    window.commands.next_action.trigger()
+    window.commands.next_action.trigger()
+    window.commands.next_action.trigger()  # past the end: stays on the last one
     assert open_id(window) == 4
 
 
@@ -78,7 +78,7 @@ def test_mark_done_moves_to_the_next_unfinished(
     assert open_id(window) == 4  # nothing left
     assert window.statusBar().currentMessage() == "Every document is done."
     assert set(statuses(folder).values()) == {DocumentStatus.DONE}
-    window.reopen_action.trigger()
+    window.commands.reopen_action.trigger()
     assert statuses(folder)[4] is DocumentStatus.IN_PROGRESS
     window.open_document(DocumentId(1))
     press(qtbot, window, Qt.Key.Key_N, CTRL | Qt.KeyboardModifier.ShiftModifier)

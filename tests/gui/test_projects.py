@@ -143,3 +143,68 @@ def test_dark_theme_reaches_the_style_sheet(qtbot: QtBot, tmp_path: Path) -> Non
     window.set_theme("light")
     assert not window.theme.dark
     assert "#f5f6f8" in app.styleSheet()
+
+
+def test_new_project_from_the_dialog(qtbot: QtBot, tmp_path: Path) -> None:
+    from annotator.gui.project_dialogs import NewProjectDialog
+
+    window = make_window(qtbot, tmp_path / "config")
+    dialog = NewProjectDialog(window, tmp_path / "fresh")
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("Fresh project")
+    choice = dialog.choice()
+    assert choice.folder == tmp_path / "fresh"
+    assert choice.schema == "news-events"
+    assert window.create_project(choice)
+    assert (tmp_path / "fresh" / "project.toml").exists()
+    assert window.project is not None
+    assert window.project.name == "Fresh project"
+    assert window.documents.model.rowCount() == 0
+    assert window.header.title.text() == "No document open"
+    assert [a.text() for a in window.commands.annotate_menu.actions()][:4] == [
+        "Label as ACTOR",
+        "Label as LOCATION",
+        "Label as CLAIM",
+        "Label as CASUALTY_FIGURE",
+    ]
+    # the same folder again is refused, with a message, and the project stays open
+    again = NewProjectDialog(window, tmp_path / "fresh")
+    qtbot.addWidget(again)
+    assert "already a project" in again.hint.text()
+    assert not window.create_project(again.choice())
+    assert window.project is not None
+    assert window.project.folder == (tmp_path / "fresh").resolve()
+
+
+def test_open_recent_lists_the_projects(qtbot: QtBot, tmp_path: Path) -> None:
+    first = make_project(tmp_path / "first", ARTICLES[:1])
+    second = make_project(tmp_path / "second", ARTICLES[1:2])
+    window = make_window(qtbot, tmp_path / "config", first)
+    assert window.open_project(second)
+    window.commands.recent_menu.aboutToShow.emit()
+    texts = [a.text() for a in window.commands.recent_menu.actions()]
+    assert texts[:2] == [str(second.resolve()), str(first.resolve())]
+    window.commands.recent_menu.actions()[1].trigger()
+    assert window.project is not None
+    assert window.project.folder == first.resolve()
+
+
+def test_export_dialog_defaults(qtbot: QtBot, tmp_path: Path) -> None:
+    from annotator.gui.export_dialog import ExportDialog
+
+    folder = make_project(tmp_path / "p")
+    window = make_window(qtbot, tmp_path / "config", folder)
+    window.viewer.set_selection_offsets(0, 8)
+    window.labelling.apply_label("CASUALTY_FIGURE")
+    assert window.project is not None
+    dialog = ExportDialog(window.project, window)
+    qtbot.addWidget(dialog)
+    assert dialog.format_name() == "jsonl"
+    assert dialog.output() == window.project.folder / "p.jsonl"
+    assert [dialog.annotator_box.itemText(i) for i in range(dialog.annotator_box.count())] == [
+        "All annotators",
+        "tester",
+    ]
+    dialog.annotator_box.setCurrentIndex(1)
+    dialog.done_only.setChecked(True)
+    assert dialog.selection() == ExportSelection(done_only=True, annotator="tester")

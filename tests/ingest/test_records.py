@@ -34,7 +34,9 @@ def test_jsonl_with_odd_fields(fixtures: Path) -> None:
     library = documents[1].draft
     assert library.text.startswith("The central library will open until 9 p.m. on weekdays")
     assert (library.source, library.external_id, library.published) == (
-        "Town Crier", "42", date(2022, 3, 7)
+        "Town Crier",
+        "42",
+        date(2022, 3, 7),
     )
     assert documents[2].draft.published == date(2022, 3, 9)
     assert documents[2].draft.source == "cityjournal.example.org"
@@ -55,7 +57,9 @@ def test_field_overrides_and_dotted_paths(tmp_path: Path) -> None:
     (document,), failures = run([path], options)
     assert failures == []
     assert (document.draft.text, document.draft.title, document.draft.source) == (
-        "Body text here.", "Head", "S"
+        "Body text here.",
+        "Head",
+        "S",
     )
     assert document.draft.metadata == {"title": "x"}  # heads of dotted paths are consumed
 
@@ -84,7 +88,9 @@ def test_html_field_is_extracted_when_there_is_no_text(tmp_path: Path) -> None:
 
 def test_utf16_jsonl_with_bom(tmp_path: Path) -> None:
     path = tmp_path / "dump.jsonl"
-    lines = [json.dumps({"text": f"Élan numéro {n} à Zürich."}, ensure_ascii=False) for n in range(3)]
+    lines = [
+        json.dumps({"text": f"Élan numéro {n} à Zürich."}, ensure_ascii=False) for n in range(3)
+    ]
     path.write_bytes(codecs.BOM_UTF16_LE + "\r\n".join(lines).encode("utf-16-le"))
     documents, failures = run([path])
     assert failures == []
@@ -111,7 +117,9 @@ def test_csv_with_odd_fields(fixtures: Path) -> None:
         "The harbour board said the increase covers dredging costs."
     )
     assert (fees.url, fees.published, fees.source) == (
-        "https://example.org/fees", date(2022, 4, 1), "Coast News"
+        "https://example.org/fees",
+        date(2022, 4, 1),
+        "Coast News",
     )
     market = documents[1].draft
     assert market.text == 'The Saturday market returns to the square, organisers said "at last".'
@@ -130,7 +138,8 @@ def test_cp1252_csv(tmp_path: Path) -> None:
     (document,), failures = run([path])
     assert failures == []
     assert (document.draft.title, document.draft.text) == (
-        "Café", "“Naïve” plans cost €5 — officials said."
+        "Café",
+        "“Naïve” plans cost €5 — officials said.",
     )
 
 

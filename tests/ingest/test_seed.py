@@ -9,24 +9,22 @@ import pytest
 
 from annotator.ingest import IngestedDocument, iter_records
 
-SEED = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds" / "000_834ed04eaa9d6ad7.txt"
-)
+SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds" / "000_834ed04eaa9d6ad7.txt"
 
 BODY = [
     "The U.S. military on Sunday conducted airstrikes on facilities used by Iran-backed militia "
     "groups in the Iraq-Syria border region,",
     "Video released by the Pentagon, taken from aboard the aircraft used in the strikes, showed "
     "the attacks on multiple buildings.\u00a0A defense official told CBS News",  # NBSP kept
-    "One drone strike hit a hangar used by the CIA in Erbil. \"We assess each strike hit the "
+    'One drone strike hit a hangar used by the CIA in Erbil. "We assess each strike hit the '
     "intended targets,",
-    "designed to limit the risk of escalation.\" \"Through these and other means,\" McNulty said,",
+    'designed to limit the risk of escalation." "Through these and other means," McNulty said,',
     "attack our people.\" Iraq's Ministry of Defense, however, condemned the strikes",
     "No Americans have been killed since then, although one American died of a heart attack "
     "during a rocket attack.",
     "Rasool said Iraq's military would \"carry out the necessary investigations,",
     "\"With God's help, we will make the enemy taste the bitterness of revenge. And if the enemy "
-    "repeats its aggression, it will see what will not please them.\"",
+    'repeats its aggression, it will see what will not please them."',
 ]
 JUNK = [
     "01:43",
