@@ -33,7 +33,11 @@ from annotator.services.formats import ExportOptions
 from annotator.services.project import Project
 from annotator.storage.bulk import DraftWithSpans, SpanDraft
 
-WORDS = ["the", "ministry", "said", "rebels", "shelled", "the", "town", "on", "Monday", "and", "at", "least", "seven", "civilians", "were", "killed", "while", "officials", "reported", "clashes", "near", "the", "border", "province", "a", "spokesman", "denied", "the", "claims", "police", "detained", "dozens", "of", "protesters", "after", "the", "attack", "on", "a", "convoy"]
+WORDS = (
+    "the ministry said rebels shelled the town on Monday and at least seven civilians were "
+    "killed while officials reported clashes near the border province a spokesman denied the "
+    "claims police detained dozens of protesters after the attack on a convoy"
+).split()
 LABELS = ("ACTOR", "LOCATION", "CLAIM", "CASUALTY_FIGURE")
 
 

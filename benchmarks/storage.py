@@ -85,7 +85,8 @@ def main() -> None:
             samples.append(time.perf_counter() - started)
             assert len(loaded) == SPANS_PER_DOCUMENT
         print(
-            f"load one document's {SPANS_PER_DOCUMENT} spans: median {millis(statistics.median(samples))}, "
+            f"load one document's {SPANS_PER_DOCUMENT} spans: "
+            f"median {millis(statistics.median(samples))}, "
             f"p95 {millis(sorted(samples)[int(len(samples) * 0.95)])}   goal < 1 ms"
         )
         adds, removes = [], []

@@ -59,6 +59,8 @@ def parse_offset(value: object, what: str = "offset") -> int:
 
     Raises :class:`OffsetError` for anything else (``True``, ``1.5``, ``"x"``, ``None``).
     """
+    if type(value) is int:
+        return value
     if isinstance(value, bool):
         raise OffsetError(f"{what} must be a whole number, got {value!r}")
     if isinstance(value, int):
@@ -196,16 +198,20 @@ def _detect(
         return UnitGuess(default, True, "no spans"), []
     order = [default, *(u for u in candidates if u is not default)]
     possible: dict[Unit, list[tuple[int, int]]] = {}
-    identity: dict[bool, list[tuple[int, int]] | None] = {}  # units needing no conversion share
+    # Units in which this text's offsets are code points give the same spans: convert once.
+    as_is: list[tuple[int, int]] | None = None
+    as_is_done = False
     for unit in order:
         if _is_identity(conv, unit):
-            if True not in identity:
-                identity[True] = _convert_all(conv, spans, unit, surfaces)
-            converted = identity[True]
+            if not as_is_done:
+                as_is, as_is_done = _convert_all(conv, spans, unit, surfaces), True
+            converted = as_is
         else:
             converted = _convert_all(conv, spans, unit, surfaces)
         if converted is not None:
             possible[unit] = converted
+            if surfaces is not None and all(x is not None for x in surfaces):
+                break  # every span reads its own text: no other unit needs a look
     if not possible:
         names = ", ".join(u.description for u in order)
         raise OffsetError(f"the offsets fit none of {names}" + _first_problem(conv, spans, order))

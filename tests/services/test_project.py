@@ -161,7 +161,7 @@ def test_a_cancelled_export_leaves_no_file(project: Project, tmp_path: Path) -> 
 def test_bad_project_folders_get_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ProjectError, match="no such project folder"):
         Project.open(tmp_path / "nowhere")
-    with pytest.raises(ProjectError, match="not a project folder .*annotator init"):
+    with pytest.raises(ProjectError, match=r"not a project folder .*annotator init"):
         Project.open(tmp_path)
     broken = tmp_path / "broken"
     write(broken / "project.toml", '[project]\nname = "x\n')

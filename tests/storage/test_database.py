@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from annotator.core.document import DocumentDraft, DocumentFilter, DocumentStatus, RawSource
 from annotator.core.annotation import Relation, Span
+from annotator.core.document import DocumentDraft, DocumentFilter, DocumentStatus, RawSource
 from annotator.core.edits import (
     AddRelation,
     AddSpan,
@@ -275,9 +275,9 @@ def test_database_from_the_first_migration_is_upgraded_on_open(
     with engine.begin() as connection:
         connection.execute(
             text(
-                "INSERT INTO documents (external_id, title, source, url, text, length, content_hash,"
-                " metadata, origin, status, version, created_at, updated_at) VALUES ('', 'Old', '',"
-                " '', 'old text', 8, 'h', '{}', '', 'new', 1, :t, :t)"
+                "INSERT INTO documents (external_id, title, source, url, text, length,"
+                " content_hash, metadata, origin, status, version, created_at, updated_at)"
+                " VALUES ('', 'Old', '', '', 'old text', 8, 'h', '{}', '', 'new', 1, :t, :t)"
             ),
             {"t": T0},
         )
@@ -303,7 +303,9 @@ def test_a_newer_database_is_refused_with_the_version_needed(
             text("UPDATE annotator_meta SET value = '7.3.0' WHERE key = 'app_version'")
         )
     engine.dispose()
-    with pytest.raises(DatabaseVersionError, match="written by annotator 7.3.0.*Upgrade annotator"):
+    with pytest.raises(
+        DatabaseVersionError, match=r"written by annotator 7\.3\.0.*Upgrade annotator"
+    ):
         ProjectDatabase.open(database_url, tmp_path)
 
 
