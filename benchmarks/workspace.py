@@ -100,7 +100,7 @@ def main() -> None:
         jumps = [timed(jump(step), app) for step in range(1, 21)]
         print(f"scroll the list, one jump painted (median of 20): {ms(statistics.median(jumps))}")
 
-        document = window.open_document_
+        document = window.current
         assert document is not None
         start = document.text.index("Brennick")
         results: dict[str, list[float]] = {"label": [], "relabel": [], "delete": [], "undo": []}
@@ -112,7 +112,7 @@ def main() -> None:
             results["undo"].append(timed(window.commands.undo_action.trigger, app))
             window.commands.undo_action.trigger()  # undo the relabel
             window.commands.undo_action.trigger()  # and the label: no span again
-            assert not window.open_document_.spans if window.open_document_ else True
+            assert not window.current.spans if window.current else True
         for name, values in results.items():
             print(
                 f"{name:>8} one span, committed, every view updated and repainted: "

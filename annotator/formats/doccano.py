@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.annotation import AnnotatedDocument, Span
-from annotator.core.errors import OffsetError
+from annotator.core.errors import OffsetError, UserError
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.reports import Failure
@@ -50,7 +50,9 @@ def export_form(schema: LabelSchema, options: ExportOptions) -> str:
     if chosen in (SEQUENCE, RELATION):
         return chosen
     if chosen:
-        raise ValueError(f"{FORM_OPTION} must be {SEQUENCE!r} or {RELATION!r}, not {chosen!r}")
+        raise UserError(
+            f"{FORM_OPTION} must be {SEQUENCE!r} or {RELATION!r}, not {chosen!r}", code="ANN199"
+        )
     return RELATION if schema.relation_types else SEQUENCE
 
 
@@ -217,6 +219,8 @@ def from_record(record: object, origin: str, options: ImportOptions) -> Annotate
     keys: list[str] = []
     found: list[tuple[int, int, str, str | None]] = []
     relations: list[tuple[str, str, str]] = []
+    if "entities" in record and not isinstance(record["entities"], list):
+        raise RecordError("'entities' must be a list")
     if isinstance(record.get("entities"), list):
         for i, entity in enumerate(record["entities"]):
             where = f"entities[{i}]"

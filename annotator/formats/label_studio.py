@@ -10,7 +10,8 @@ from typing import Any, TextIO
 from xml.sax.saxutils import quoteattr
 
 from annotator.core.annotation import AnnotatedDocument, Relation, Span
-from annotator.core.errors import OffsetError, SchemaError
+from annotator.core.document import DocumentStatus
+from annotator.core.errors import OffsetError, SchemaError, UserError
 from annotator.core.ids import SpanId
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.core.offsets import OffsetConverter, Unit
@@ -225,6 +226,8 @@ class _TaskWriter:
         for relation in item.relations:
             self._relation(relation, by_span, groups)
         key = "predictions" if self.options.as_predictions else "annotations"
+        if not groups and document.status is DocumentStatus.DONE:
+            groups[""] = []  # done and nothing to label: an empty annotation says so
         entries = []
         for annotator, results in groups.items():
             entry: dict[str, Any] = {"result": results, "annotator": annotator}
@@ -334,8 +337,10 @@ class LabelStudioImporter:
     code points, or UTF-16 units as files from before 2022 count, detected per task and said in
     the draft's note. Results sharing a region's id become its attributes (by control name:
     ours, or an attribute of that name), ``relation`` results relations (``left`` reversed,
-    no label -> ``related``). Annotators come from our ``annotator`` key, a prediction's
-    ``model_version`` or ``completed_by``. A bad task fails with the line it starts on.
+    no label -> ``related``). The text is the data field ``text`` (or
+    ``options.extra["text_key"]``, or the data's only field). Annotators come from our
+    ``annotator`` key, a prediction's ``model_version`` or ``completed_by``. A bad task fails
+    with the line it starts on.
     """
 
     name = FORMAT_NAME
@@ -382,7 +387,11 @@ class _TaskReader:
         self.options = options
         self.source = options.extra.get(SOURCE_OPTION, "auto")
         if self.source not in ("auto", "annotations", "predictions", "both"):
-            raise ValueError(f"{SOURCE_OPTION} must be auto, annotations, predictions or both")
+            raise UserError(
+                f"{SOURCE_OPTION} must be auto, annotations, predictions or both, "
+                f"not {self.source!r}",
+                code="ANN199",
+            )
         self.text_key = options.extra.get(TEXT_KEY_OPTION, TEXT_NAME)
         self.controls = {control.name: control for control in attribute_controls(schema)}
 

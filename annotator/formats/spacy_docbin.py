@@ -40,7 +40,7 @@ SPAN_GROUP = "sc"
 DOCBIN_ATTRS = ("ORTH", "ENT_IOB", "ENT_TYPE")
 """Token attributes stored (spaCy adds SPACY): the text and the entities, nothing a blank
 pipeline leaves empty, which keeps the file and the memory small."""
-MISSING_SPACY_CODE = "ANN196"
+MISSING_SPACY_CODE = "ANN198"
 
 
 def require_spacy() -> Any:

@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self.log_file = log_file
         self._database_url = database_url
         """--db or the environment: applies to the project named on the command line only."""
-        self.open_document_: OpenDocument | None = None
+        self.current: OpenDocument | None = None
 
         self.bridge = ProjectBridge(self)
         self.stacks = UndoStacks(self.bridge, self)
@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         self.labelling = Labelling(
             self.viewer,
             self.stacks,
-            lambda: self.open_document_,
+            lambda: self.current,
             lambda: self.annotator,
             lambda: self.settings.character_precision,
             self,
@@ -239,20 +239,20 @@ class MainWindow(QMainWindow):
         project = self.project
         if project is None:
             return False
-        if self.open_document_ is not None and self.open_document_.id == document_id:
+        if self.current is not None and self.current.id == document_id:
             self.documents.show_document(document_id)
             return True
         try:
             annotated = project.annotated(document_id)
         except AnnotatorError as error:
             show_error(self, "Cannot open the document", error)
-            self.documents.show_document(self.open_document_.id if self.open_document_ else None)
+            self.documents.show_document(self.current.id if self.current else None)
             return False
         self._show_document(OpenDocument.from_annotated(annotated))
         return True
 
     def _show_document(self, opened: OpenDocument | None) -> None:
-        self.open_document_ = opened
+        self.current = opened
         if opened is None:
             self.viewer.clear_document()
             self.spans.model.set_document(None, "", ())
@@ -280,7 +280,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(enabled)
 
     def _show_header(self) -> None:
-        opened = self.open_document_
+        opened = self.current
         if opened is None:
             self.header.show_document(None)
             return
@@ -291,7 +291,7 @@ class MainWindow(QMainWindow):
 
     def reload_document(self) -> None:
         """Read the open document again from the database (after someone else changed it)."""
-        opened = self.open_document_
+        opened = self.current
         if opened is None or self.project is None:
             return
         selected = self.viewer.selected_span_id()
@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
             show_error(self, "Cannot reload the document", error)
             return
         reopened = OpenDocument.from_annotated(annotated)
-        self.open_document_ = None
+        self.current = None
         self._show_document(reopened)
         if selected and reopened.span(selected):
             self.viewer.select_span(selected, scroll=False)
@@ -315,7 +315,7 @@ class MainWindow(QMainWindow):
         project = self.project
         if project is None:
             return False
-        current = self.open_document_.id if self.open_document_ else None
+        current = self.current.id if self.current else None
         try:
             target = next_unfinished(
                 project, current, self.documents.current_filter().title_contains
@@ -339,14 +339,14 @@ class MainWindow(QMainWindow):
         self._set_status(DocumentStatus.IN_PROGRESS)
 
     def _set_status(self, status: DocumentStatus) -> bool:
-        opened = self.open_document_
+        opened = self.current
         if opened is None:
             return False
         return self.bridge.set_status(opened.id, status) is not None
 
     def _status_changed(self, document: object) -> None:
         assert isinstance(document, Document)
-        opened = self.open_document_
+        opened = self.current
         if opened is not None and opened.id == document.id:
             opened.document = replace(
                 opened.document, status=document.status, version=document.version
@@ -373,14 +373,14 @@ class MainWindow(QMainWindow):
 
     def _remember_document(self) -> None:
         if self.project is not None:
-            opened = self.open_document_
+            opened = self.current
             self.settings.set_last_document(self.project.folder, opened.id if opened else None)
 
     # == edits ==================================================================================
 
     def _changed(self, changes: object) -> None:
         assert isinstance(changes, ChangeSet)
-        opened = self.open_document_
+        opened = self.current
         if opened is not None and opened.touches(changes):
             started = opened.id in changes.documents_started
             opened.apply(changes)
@@ -393,7 +393,7 @@ class MainWindow(QMainWindow):
         self.documents.model.refresh(changes.document_ids)
 
     def _refresh_selected_span(self) -> None:
-        opened = self.open_document_
+        opened = self.current
         shown = self.attributes.form.span
         selected = self.viewer.selected_span_id()
         span = opened.span(selected) if opened else None
@@ -429,7 +429,7 @@ class MainWindow(QMainWindow):
         self.viewer.setFocus()
 
     def _span_selected(self, span_id: int) -> None:
-        opened = self.open_document_
+        opened = self.current
         span = opened.span(span_id) if opened else None
         self.spans.select_span(int(span.id) if span else None)
         self.attributes.form.show_span(span, opened.text if opened else "")
@@ -477,7 +477,7 @@ class MainWindow(QMainWindow):
         if isinstance(report, ImportReport):
             self.status(f"Import: {report.summary()}")
         self.documents.model.reload()
-        current = self.open_document_
+        current = self.current
         self.documents.show_document(current.id if current else None)
         if current is None and self.documents.model.rowCount():
             first = self.documents.model.document_id(0)

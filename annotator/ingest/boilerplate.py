@@ -134,6 +134,7 @@ _PROMPT_HINTS = (
     "already",
 )
 """Words every prompt rule needs; a sentence without any of them is never a prompt."""
+_PROMPT_HINT = re.compile("|".join(map(re.escape, _PROMPT_HINTS)))
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _ELLIPSIS_END = re.compile(r"(\.\.\.|…)[\"'”’)]*$")
 
@@ -163,7 +164,7 @@ def _matches(
 ) -> str | None:
     text = segment.strip()
     count = words(text)
-    if count > combined[1] or combined[0].fullmatch(text) is None:
+    if count > combined[1] or combined[0].match(text) is None:
         return None
     for rule in rules:
         if count <= rule.max_words and rule.pattern.fullmatch(text):
@@ -183,8 +184,7 @@ def prompt_reason(sentence: str) -> str | None:
 
 def may_contain_prompt(segment: str) -> bool:
     """Cheap test before splitting a segment into sentences to look for prompts."""
-    lowered = segment.lower()
-    return any(hint in lowered for hint in _PROMPT_HINTS)
+    return _PROMPT_HINT.search(segment.lower()) is not None
 
 
 def is_running_time(segment: str) -> bool:

@@ -129,10 +129,12 @@ def _drop_junk(segments: list[_Segment]) -> None:
 
 
 def _drop_repeats(segments: list[_Segment]) -> None:
-    counts = Counter(segment.text.casefold() for segment in segments)
+    counts = Counter(segment.text for segment in segments)
+    if len(counts) == len(segments):
+        return
     seen: set[str] = set()
     for segment in segments:
-        key = segment.text.casefold()
+        key = segment.text
         if counts[key] < 2:
             continue
         if not ends_sentence(segment.text):

@@ -10,6 +10,7 @@ import pytest
 
 from annotator.core.annotation import AnnotatedDocument
 from annotator.core.document import DocumentStatus
+from annotator.core.errors import UserError
 from annotator.core.interchange import AnnotatedDraft
 from annotator.core.offsets import Unit
 from annotator.core.reports import Failure
@@ -54,7 +55,7 @@ def test_form_follows_the_schema_unless_chosen(schema: LabelSchema) -> None:
     assert export_form(no_relations, ExportOptions()) == "sequence"
     chosen = ExportOptions(extra={"doccano_form": "sequence"})
     assert export_form(schema, chosen) == "sequence"
-    with pytest.raises(ValueError, match="doccano_form"):
+    with pytest.raises(UserError, match="doccano_form"):
         export_form(schema, ExportOptions(extra={"doccano_form": "tree"}))
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from annotator.core.annotation import AnnotatedDocument
 from annotator.core.document import DocumentStatus
+from annotator.core.errors import UserError
 from annotator.core.interchange import AnnotatedDraft
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.reports import Failure
@@ -166,6 +167,22 @@ def test_a_false_flag_and_an_unset_flag_stay_apart(export: Export, schema: Label
     path, _ = export(EXPORTER, [item], "flags.json", schema)
     draft = only_draft(read(path, schema))
     assert draft_keys(draft) == original_keys(item)
+
+
+def test_a_done_document_without_spans_gets_an_empty_annotation(
+    export: Export, schema: LabelSchema
+) -> None:
+    item = make_document("Nothing happened.", [])
+    done = replace(item, document=replace(item.document, status=DocumentStatus.DONE))
+    path, _ = export(EXPORTER, [item, done], "empty.json", schema)
+    new_task, done_task = json.loads(path.read_text(encoding="utf-8"))
+    assert new_task["annotations"] == []
+    assert [a["result"] for a in done_task["annotations"]] == [[]]
+    drafts = read(path, schema)
+    assert [d.status for d in drafts if isinstance(d, AnnotatedDraft)] == [
+        DocumentStatus.NEW,
+        DocumentStatus.DONE,
+    ]
 
 
 def test_each_annotator_gets_an_annotation(export: Export, schema: LabelSchema) -> None:
@@ -341,8 +358,12 @@ def test_a_task_as_label_studio_exports_it(tmp_path: Path, schema: LabelSchema) 
     assert (relation.type, relation.source, relation.target) == ("related", "Xk2_aB91IS", "pQ0-l1")
     assert draft.draft.external_id == "7301"
     assert draft.draft.source == "AFP"
-    both = only_draft(read(path, schema, extra={"label_studio_source": "predictions"}))
-    assert both.spans == ()
+    predictions = only_draft(read(path, schema, extra={"label_studio_source": "predictions"}))
+    assert predictions.spans == ()
+    both = only_draft(read(path, schema, extra={"label_studio_source": "both"}))
+    assert len(both.spans) == 2
+    with pytest.raises(UserError, match="label_studio_source"):
+        read(path, schema, extra={"label_studio_source": "drafts"})
 
 
 def test_old_files_with_utf16_offsets_are_detected(tmp_path: Path, schema: LabelSchema) -> None:

@@ -116,7 +116,7 @@ def test_undo_of_an_attribute_updates_the_form(
 
 
 def test_selecting_spans_switches_the_form(qtbot: QtBot, window: MainWindow, folder: Path) -> None:
-    text = window.open_document_.text if window.open_document_ else ""
+    text = window.current.text if window.current else ""
     start = text.index("Brennick")
     window.viewer.set_selection_offsets(start, start + 8)
     press(qtbot, window, "p")

@@ -35,7 +35,7 @@ def messages(window: MainWindow) -> list[QMessageBox]:
 
 
 def make_span(qtbot: QtBot, window: MainWindow, word: str, key: str) -> SpanId:
-    text = window.open_document_.text if window.open_document_ else ""
+    text = window.current.text if window.current else ""
     start = text.index(word)
     window.viewer.set_selection_offsets(start, start + len(word))
     press(qtbot, window, key)
@@ -65,8 +65,8 @@ def test_deleting_a_span_deleted_elsewhere(qtbot: QtBot, window: MainWindow, fol
     assert "reloaded" in box.text()
     box.close()
     # the window now shows what the database holds, and keeps working
-    assert window.open_document_ is not None
-    assert list(window.open_document_.spans) == [kept]
+    assert window.current is not None
+    assert list(window.current.spans) == [kept]
     assert window.spans.model.rowCount() == 1
     make_span(qtbot, window, "Tuesday", "c")
     assert len(spans_in_db(folder, 1)) == 2
@@ -85,15 +85,15 @@ def test_undo_after_someone_else_changed_the_span(
     (box,) = messages(window)
     assert "changed by someone else" in box.text()
     box.close()
-    assert window.open_document_ is not None
-    assert [s.label for s in window.open_document_.spans.values()] == ["LOCATION"]
+    assert window.current is not None
+    assert [s.label for s in window.current.spans.values()] == ["LOCATION"]
 
 
 def test_an_invalid_edit_is_a_status_message(
     qtbot: QtBot, window: MainWindow, folder: Path
 ) -> None:
     make_span(qtbot, window, "army", "a")
-    text = window.open_document_.text if window.open_document_ else ""
+    text = window.current.text if window.current else ""
     start = text.index("army")
     window.viewer.set_selection_offsets(start, start + 4)
     press(qtbot, window, "a")  # the same span again

@@ -35,13 +35,13 @@ def window(qtbot: QtBot, tmp_path: Path, folder: Path) -> MainWindow:
 
 
 def text_of(window: MainWindow) -> str:
-    assert window.open_document_ is not None
-    return window.open_document_.text
+    assert window.current is not None
+    return window.current.text
 
 
 def test_opens_first_document(window: MainWindow) -> None:
-    assert window.open_document_ is not None
-    assert window.open_document_.id == 1
+    assert window.current is not None
+    assert window.current.id == 1
     assert window.header.title.text() == ARTICLES[0]["title"]
     assert "Meridian Wire" in window.header.meta_text()
     assert "https://example.org/a1" in window.header.meta_text()
@@ -59,7 +59,7 @@ def test_drag_and_hotkey_creates_a_snapped_span(
     assert window.statusBar().currentMessage() == "Saved: Add LOCATION span"
     assert window.palette_dock.model.count("LOCATION") == 1
     assert window.spans.model.rowCount() == 1
-    span = window.open_document_.spans if window.open_document_ else {}
+    span = window.current.spans if window.current else {}
     assert [s.annotator for s in span.values()] == ["tester"]
 
 
@@ -112,7 +112,7 @@ def test_relabel_delete_and_keys_only_touch_the_selected_span(
     start = text.index("Kell")
     drag(qtbot, window, start, start + len("Kell Valley Defence Front"))
     press(qtbot, window, "l")
-    (span_id,) = window.open_document_.spans if window.open_document_ else {}
+    (span_id,) = window.current.spans if window.current else {}
     assert window.viewer.selected_span_id() == span_id  # the new span is selected
     press(qtbot, window, "a")  # another label's key relabels it
     assert spans_in_db(folder, 1) == [("ACTOR", start, start + 25, {})]
@@ -186,13 +186,13 @@ def test_undo_and_redo_round_trip(qtbot: QtBot, window: MainWindow, folder: Path
     assert not window.commands.redo_action.isEnabled()
 
     # delete and undo brings the same span (same id) back
-    (span_id,) = window.open_document_.spans if window.open_document_ else {}
+    (span_id,) = window.current.spans if window.current else {}
     window.viewer.select_span(span_id)
     press(qtbot, window, Qt.Key.Key_Delete)
     assert spans_in_db(folder, 1) == []
     press(qtbot, window, Qt.Key.Key_Z, CTRL)
     assert spans_in_db(folder, 1) == relabelled
-    assert list(window.open_document_.spans) == [span_id]  # type: ignore[union-attr]
+    assert list(window.current.spans) == [span_id]  # type: ignore[union-attr]
 
 
 def test_one_undo_stack_per_document(qtbot: QtBot, window: MainWindow, folder: Path) -> None:
@@ -200,8 +200,8 @@ def test_one_undo_stack_per_document(qtbot: QtBot, window: MainWindow, folder: P
     window.viewer.set_selection_offsets(0, 8)
     press(qtbot, window, "f")
     press(qtbot, window, Qt.Key.Key_Down, ALT)  # next document
-    assert window.open_document_ is not None
-    assert window.open_document_.id == 2
+    assert window.current is not None
+    assert window.current.id == 2
     assert not window.commands.undo_action.isEnabled()
     press(qtbot, window, Qt.Key.Key_Up, ALT)
     assert window.commands.undo_action.isEnabled()
@@ -264,6 +264,6 @@ def test_next_document_from_the_list_gives_the_text_the_keyboard(
 ) -> None:
     window.documents.view.setFocus()
     qtbot.keyClick(window.documents.view, Qt.Key.Key_Down, ALT)
-    assert window.open_document_ is not None
-    assert window.open_document_.id == 2
+    assert window.current is not None
+    assert window.current.id == 2
     assert window.viewer.hasFocus()

@@ -27,7 +27,7 @@ def test_run_opens_the_folder_and_returns_on_close(qtbot: QtBot, tmp_path: Path)
             QTimer.singleShot(50, close_when_ready)
             return
         seen["folder"] = window.project.folder
-        seen["document"] = window.open_document_.id if window.open_document_ else None
+        seen["document"] = window.current.id if window.current else None
         seen["annotator"] = window.annotator
         seen["hook"] = sys.excepthook
         window.close()

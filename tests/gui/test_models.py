@@ -53,7 +53,7 @@ def test_span_and_palette_models_while_annotating(
     window: MainWindow = make_window(qtbot, tmp_path / "config", folder)
     spans = window.spans.model
     palette = window.palette_dock.model
-    text = window.open_document_.text if window.open_document_ else ""
+    text = window.current.text if window.current else ""
     for word, key in (("army", "a"), ("Brennick", "l"), ("At least seven", "f"), ("Kell", "a")):
         start = text.index(word)
         window.viewer.set_selection_offsets(start, start + len(word))

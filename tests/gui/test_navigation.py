@@ -30,7 +30,7 @@ def window(qtbot: QtBot, tmp_path: Path, folder: Path) -> MainWindow:
 
 
 def open_id(window: MainWindow) -> int | None:
-    return int(window.open_document_.id) if window.open_document_ else None
+    return int(window.current.id) if window.current else None
 
 
 def statuses(folder: Path) -> dict[int, DocumentStatus]:

@@ -33,8 +33,8 @@ def test_reopening_restores_the_project_document_and_layout(qtbot: QtBot, tmp_pa
     assert settings.recent_projects() == [folder.resolve()]
     assert start_folders(None, settings, config) == [folder.resolve(), sample_project_dir()]
     again = make_window(qtbot, config, folder, resize=False)
-    assert again.open_document_ is not None
-    assert again.open_document_.id == 3
+    assert again.current is not None
+    assert again.current.id == 3
     assert settings.window_geometry() is not None  # offscreen clamps it to its tiny screen
     assert again.attributes.isHidden()
     assert not again.spans.isHidden()

@@ -122,7 +122,6 @@ def make_window(
         window.resize(1300, 850)
     window.show()
     qtbot.waitExposed(window)
-    window.activateWindow()
     if folder is not None:
         assert window.open_project(folder)
     focus_text(qtbot, window)
@@ -130,8 +129,12 @@ def make_window(
 
 
 def focus_text(qtbot: QtBot, window: MainWindow) -> None:
+    """Make the window active and give the text the focus: shortcuts need both."""
+    window.raise_()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     window.viewer.setFocus(Qt.FocusReason.OtherFocusReason)
-    qtbot.waitUntil(lambda: window.viewer.hasFocus() or QApplication.focusWidget() is not None)
+    qtbot.waitUntil(window.viewer.hasFocus)
 
 
 def point_at(window: MainWindow, offset: int) -> QPoint:
