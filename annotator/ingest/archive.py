@@ -1,10 +1,4 @@
-"""Zip archives read safely: no unsafe paths, links or encrypted entries; bomb limits enforced.
-
-Nothing is ever extracted to disk; entries are streamed. The limits are checked on the sizes the
-archive declares before anything is decompressed, and Python's zip reader never returns more
-than the declared size of an entry (a lying header fails its CRC check), so the checks hold.
-Nested archives share the total-size budget of the outermost one.
-"""
+"""Zip archives read safely: no unsafe paths, links or encrypted entries; bomb limits enforced."""
 
 from __future__ import annotations
 
@@ -57,6 +51,11 @@ def zip_entries(
     """The files inside an archive, sorted by name, or failures for what is refused.
 
     Yields entries whose opener is valid only until the next item is requested.
+
+    Nothing is ever extracted to disk; entries are streamed. The limits are checked on the sizes the
+    archive declares before anything is decompressed, and Python's zip reader never returns more
+    than the declared size of an entry (a lying header fails its CRC check), so the checks hold.
+    Nested archives share the total-size budget of the outermost one.
     """
     try:
         archive = _open(entry, options, budget)

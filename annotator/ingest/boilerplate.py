@@ -1,8 +1,4 @@
-"""Recognisers for the junk that scraping leaves in article text: prompts, promos, credits.
-
-Every rule matches a whole segment (or, for prompts, a whole sentence) and is capped in length,
-so a body sentence that merely mentions subscribing or a photo is never taken for junk.
-"""
+"""Recognisers for the junk that scraping leaves in article text: prompts, promos, credits."""
 
 from __future__ import annotations
 
@@ -173,7 +169,11 @@ def _matches(
 
 
 def junk_reason(segment: str) -> str | None:
-    """Why a whole segment (a line or a block between runs of spaces) is junk, if it is."""
+    """Why a whole segment (a line or a block between runs of spaces) is junk, if it is.
+
+    Every rule matches a whole segment (or, for prompts, a whole sentence) and is capped in length,
+    so a body sentence that merely mentions subscribing or a photo is never taken for junk.
+    """
     return _matches(_LINES, _ANY_LINE, segment)
 
 

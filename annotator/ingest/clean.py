@@ -1,20 +1,10 @@
-"""Scraped plain text cleaned: whitespace, paragraphs, boilerplate, glued sentences, metadata.
-
-Input is normalised text (``normalize_text``). The text is cut into segments at line breaks and
-at runs of three or more spaces (what markup removal leaves between blocks); each segment is
-kept, dropped as junk, or taken as metadata (title, date line, byline, author bio). Rules only
-ever drop whole segments or whole prompt sentences that match a capped pattern, so body
-sentences survive. Kept segments become paragraphs separated by one ``\\n``; a segment cut in
-mid-sentence (no final punctuation, next starts in lower case) is rejoined with a space.
-"""
+"""Scraped plain text cleaned: whitespace, paragraphs, boilerplate, glued sentences, metadata."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from enum import IntEnum
 
 from annotator.ingest.boilerplate import (
     ends_sentence,
@@ -26,39 +16,9 @@ from annotator.ingest.boilerplate import (
     prompt_reason,
     words,
 )
-from annotator.ingest.dates import search_date
+from annotator.ingest.header import Header, take_bylines, take_header
+from annotator.ingest.segments import Segment, join_segments, kept, split_segments
 from annotator.ingest.sentences import may_be_glued, separate_glued_sentences, split_sentences
-
-_WS = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
-_RUN = re.compile(f"({_WS}{{2,}}|\t)")
-_EXOTIC_SPACE = re.compile("[\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_ASCII_RUNS = ("  ", "\t", "\u00a0 ", " \u00a0", "\u00a0\u00a0")
-_NAME_WORD = r"[A-Z][\w'’.-]*"
-_NAME = rf"{_NAME_WORD}(?:\s+(?:(?:de|van|von|der|da|al|bin|la|le)\s+)?{_NAME_WORD}){{1,3}}"
-_NAMES = rf"{_NAME}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*){_NAME})*"
-_BYLINE = re.compile(rf"by\s+(?P<names>{_NAMES})(?P<rest>\s*(?:,|\||/|-|–|—)\s*.*)?", re.I)
-_AUTHOR_ONLY = re.compile(_NAME)
-_BIO_VERBS = r"(?:is|was|has|covers|reports|writes|joined|edits|leads)"
-_DATELINE_LEAD = re.compile(
-    r"((last )?(updated|published|posted|first published|modified)( on| at)?\s*:?\s*|"
-    r"(mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)",
-    re.I,
-)
-_TIME = re.compile(r"\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?(\s*[A-Z]{2,4})?", re.I)
-_SOURCE_LEAD = re.compile(r"^[/|·•-]\s*(?P<source>\S.{0,60})$")
-
-
-class _Break(IntEnum):
-    PARAGRAPH = 0
-    LINE = 1
-    GAP = 2
-
-
-@dataclass(slots=True)
-class _Segment:
-    text: str
-    before: _Break
-    removed: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,44 +35,7 @@ class CleanedText:
     """What was dropped, as ``(reason, text)``; metadata lines are listed as ``header``."""
 
 
-def _has_run(line: str) -> bool:
-    if "  " in line or "\t" in line:
-        return True
-    return "\u00a0" in line and any(run in line for run in _ASCII_RUNS[2:])
-
-
-def _segments(text: str) -> list[_Segment]:
-    segments: list[_Segment] = []
-    before = _Break.PARAGRAPH
-    exotic = not text.isascii() and _EXOTIC_SPACE.search(text) is not None
-    for line in text.split("\n"):
-        if not line.strip():
-            before = _Break.PARAGRAPH
-            continue
-        if not exotic and not _has_run(line):
-            segments.append(_Segment(line.strip(), before))
-            before = _Break.LINE
-            continue
-        pieces = _RUN.split(line)
-        current: list[str] = []
-        for k in range(0, len(pieces), 2):
-            if k and len(pieces[k - 1]) >= 3 and current:
-                segments.append(_Segment(" ".join(current), before))
-                before, current = _Break.GAP, []
-            piece = pieces[k].strip()
-            if piece:
-                current.append(piece)
-        if current:
-            segments.append(_Segment(" ".join(current), before))
-        before = _Break.LINE
-    return segments
-
-
-def _kept(segments: list[_Segment]) -> list[int]:
-    return [i for i, segment in enumerate(segments) if segment.removed is None]
-
-
-def _drop_junk(segments: list[_Segment]) -> None:
+def _drop_junk(segments: list[Segment]) -> None:
     for i, segment in enumerate(segments):
         if segment.removed is not None:
             continue
@@ -128,7 +51,7 @@ def _drop_junk(segments: list[_Segment]) -> None:
                 segments[previous].removed = "video promo"
 
 
-def _drop_repeats(segments: list[_Segment]) -> None:
+def _drop_repeats(segments: list[Segment]) -> None:
     counts = Counter(segment.text for segment in segments)
     if len(counts) == len(segments):
         return
@@ -144,84 +67,7 @@ def _drop_repeats(segments: list[_Segment]) -> None:
         seen.add(key)
 
 
-@dataclass(slots=True)
-class _Header:
-    title: str = ""
-    published: date | None = None
-    author: str = ""
-    author_bio: str = ""
-    source: str = ""
-
-
-def _dateline(text: str, header: _Header) -> bool:
-    if words(text) > 16 or (ends_sentence(text) and not text.endswith(("M.", "m."))):
-        return False
-    lead = _DATELINE_LEAD.match(text)
-    found = search_date(text)
-    if found is None or (lead is None and words(text) > 8):
-        return False
-    header.published = header.published or found
-    pieces = [piece.strip() for piece in re.split(r"\s[/|·•]\s|\s[/|]|[/|]\s", text)]
-    for piece in pieces[1:]:
-        if piece and search_date(piece) is None and not _TIME.fullmatch(piece):
-            header.source = header.source or piece
-    return True
-
-
-def _byline(text: str, header: _Header) -> bool:
-    if words(text) > 16 or ends_sentence(text):
-        return False
-    match = _BYLINE.fullmatch(text)
-    if match is None:
-        return False
-    header.author = header.author or match.group("names").strip()
-    return True
-
-
-def _take_header(segments: list[_Segment], header: _Header, *, find_title: bool) -> None:
-    kept = _kept(segments)
-    for position, i in enumerate(kept):
-        text = segments[i].text
-        is_last = position == len(kept) - 1
-        if _dateline(text, header) or _byline(text, header):
-            pass
-        elif header.published and not header.source and (match := _SOURCE_LEAD.match(text)):
-            header.source = match.group("source").strip()
-        elif (
-            find_title
-            and position == 0
-            and not is_last
-            and 2 <= words(text) <= 25
-            and not ends_sentence(text)
-            and not text.endswith((":", ";", ","))
-            and any(char.isalpha() for char in text)
-        ):
-            header.title = text
-        else:
-            return
-        segments[i].removed = "header"
-
-
-def _take_bylines(segments: list[_Segment], header: _Header) -> None:
-    kept = _kept(segments)
-    for position, i in enumerate(kept):
-        text = segments[i].text
-        if len(text) > 200:
-            continue
-        if _byline(text, header):
-            segments[i].removed = "header"
-            continue
-        if position + 1 >= len(kept) or len(text) > 60 or not _AUTHOR_ONLY.fullmatch(text):
-            continue
-        bio = segments[kept[position + 1]].text
-        if re.match(re.escape(text) + rf"(’s|'s)?\s+{_BIO_VERBS}\b", bio) and words(bio) <= 40:
-            header.author = header.author or text
-            header.author_bio = header.author_bio or bio
-            segments[i].removed = "header"
-            segments[kept[position + 1]].removed = "author bio"
-
-
-def _drop_prompt_sentences(segment: _Segment, removed: list[tuple[str, str]]) -> None:
+def _drop_prompt_sentences(segment: Segment, removed: list[tuple[str, str]]) -> None:
     """Prompts glued to other text in one segment; only short ones and the last two are
     looked at (where paywall boxes end up), which keeps long body paragraphs cheap."""
     if not may_contain_prompt(segment.text):
@@ -239,43 +85,32 @@ def _drop_prompt_sentences(segment: _Segment, removed: list[tuple[str, str]]) ->
     segment.text = text
 
 
-def _join(segments: list[_Segment]) -> str:
-    parts: list[str] = []
-    previous = ""
-    for segment in segments:
-        text = segment.text
-        if parts:
-            mid_sentence = (
-                segment.before != _Break.PARAGRAPH
-                and not ends_sentence(previous)
-                and not previous.endswith((":", ";"))
-                and text[:1].islower()
-            )
-            parts.append(" " if mid_sentence else "\n")
-        parts.append(text)
-        previous = text
-    return "".join(parts)
-
-
 def clean_scraped_text(
     text: str, *, find_title: bool = True, find_header: bool = True
 ) -> CleanedText:
-    """Clean scraped article text; see the module docstring for the rules.
+    """Clean scraped article text.
 
     ``find_header`` takes a leading date line, byline, source and (with ``find_title``) a
     headline-like first line out of the text into metadata.
+
+    Input is normalised text (``normalize_text``). The text is cut into segments at line breaks and
+    at runs of three or more spaces (what markup removal leaves between blocks); each segment is
+    kept, dropped as junk, or taken as metadata (title, date line, byline, author bio). Rules only
+    ever drop whole segments or whole prompt sentences that match a capped pattern, so body
+    sentences survive. Kept segments become paragraphs separated by one ``\\n``; a segment cut in
+    mid-sentence (no final punctuation, next starts in lower case) is rejoined with a space.
     """
-    segments = _segments(text)
+    segments = split_segments(text)
     _drop_junk(segments)
     _drop_repeats(segments)
-    header = _Header()
+    header = Header()
     if find_header:
-        _take_header(segments, header, find_title=find_title)
-    _take_bylines(segments, header)
+        take_header(segments, header, find_title=find_title)
+    take_bylines(segments, header)
     removed = [(segment.removed, segment.text) for segment in segments if segment.removed]
-    last = set(_kept(segments)[-2:])
+    last = set(kept(segments)[-2:])
     glued = may_be_glued(text)
-    body: list[_Segment] = []
+    body: list[Segment] = []
     for position, segment in enumerate(segments):
         if segment.removed is None and (position in last or words(segment.text) <= 40):
             _drop_prompt_sentences(segment, removed)
@@ -284,7 +119,7 @@ def clean_scraped_text(
                 segment.text = separate_glued_sentences(segment.text)
             body.append(segment)
     return CleanedText(
-        text=_join(body),
+        text=join_segments(body),
         title=header.title,
         published=header.published,
         author=header.author,

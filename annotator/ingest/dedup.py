@@ -1,10 +1,4 @@
-"""Duplicate detection: exact (content hash) and near (MinHash signatures with LSH banding).
-
-Both indexes hold only what the caller adds, so a service pre-loads them with the documents
-already in a project (their stored content hashes and signatures) before checking new ones.
-Memory is about 1 KB per document (signature plus band keys in sorted numpy arrays), so a
-100,000-document project needs about 100 MB.
-"""
+"""Duplicate detection: exact (content hash) and near (MinHash signatures with LSH banding)."""
 
 from __future__ import annotations
 
@@ -37,7 +31,13 @@ def bands_for(threshold: float) -> tuple[int, int]:
 
 
 class NearDuplicateIndex(Generic[K]):
-    """Keys with MinHash signatures; ``query`` finds the most similar key over the threshold."""
+    """Keys with MinHash signatures; ``query`` finds the most similar key over the threshold.
+
+    Both indexes hold only what the caller adds, so a service pre-loads them with the documents
+    already in a project (their stored content hashes and signatures) before checking new ones.
+    Memory is about 1 KB per document (signature plus band keys in sorted numpy arrays), so a
+    100,000-document project needs about 100 MB.
+    """
 
     def __init__(self, threshold: float = 0.7) -> None:
         if not 0.0 < threshold <= 1.0:
@@ -45,10 +45,10 @@ class NearDuplicateIndex(Generic[K]):
         self.threshold = threshold
         self.bands, self.rows = bands_for(threshold)
         self._keys: list[K] = []
-        self._signatures = np.zeros((0, NUM_HASHES), dtype=np.uint32)
+        self._signatures: npt.NDArray[np.uint32] = np.zeros((0, NUM_HASHES), dtype=np.uint32)
         self._count = 0
-        self._sorted_bands = np.zeros(0, dtype=np.uint64)
-        self._sorted_rows = np.zeros(0, dtype=np.int64)
+        self._sorted_bands: npt.NDArray[np.uint64] = np.zeros(0, dtype=np.uint64)
+        self._sorted_rows: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self._pending: dict[int, list[int]] = {}
         self._pending_rows = 0
 

@@ -1,11 +1,4 @@
-"""CSV and TSV files to record units: header row, delimiter detection, multi-line fields, streamed.
-
-CSV uses standard quoting (fields may hold quotes, delimiters and line breaks). TSV follows the
-IANA convention: no quoting, so a text starting with ``"`` is read as it is. The first row is
-the header. A row with the wrong number of fields fails on its own; a quoted field that never
-closes and grows past the record limit stops the file. A unit's raw bytes are the header line
-plus the record's lines, as UTF-8.
-"""
+"""CSV and TSV files to record units: header row, delimiter sniffing, multi-line fields."""
 
 from __future__ import annotations
 
@@ -96,7 +89,14 @@ def delimited_units(
     options: IngestOptions,
     skip: Callable[[str], bool],
 ) -> Iterator[RecordUnit | IngestFailure]:
-    """A unit per data row, with origin ``file:line`` (the line the record starts on)."""
+    """A unit per data row, with origin ``file:line`` (the line the record starts on).
+
+    CSV uses standard quoting (fields may hold quotes, delimiters and line breaks). TSV follows the
+    IANA convention: no quoting, so a text starting with ``"`` is read as it is. The first row is
+    the header. A row with the wrong number of fields fails on its own; a quoted field that never
+    closes and grows past the record limit stops the file. A unit's raw bytes are the header line
+    plus the record's lines, as UTF-8.
+    """
     csv.field_size_limit(max(csv.field_size_limit(), options.max_record_bytes))
     try:
         with entry.opener() as stream:

@@ -1,12 +1,4 @@
-"""HTML pages to article text and metadata: hardened lxml parse, box pruning, trafilatura.
-
-Nothing is rendered or fetched. Markup that declares entities (``<!ENTITY``, an internal DTD
-subset) is refused before parsing; the parser itself never loads DTDs or touches the network,
-and the HTML parser leaves undeclared entity references as text. Paywall, newsletter, promo and
-share boxes are pruned from the tree before trafilatura sees it (only when they are small, so a
-body wrapped in a ``paywall`` class is kept); trafilatura removes navigation, ads, footers and
-comments; the scraped-text cleaner then drops remaining prompt, credit and promo lines.
-"""
+"""HTML pages to article text and metadata: hardened lxml parse, box pruning, trafilatura."""
 
 from __future__ import annotations
 
@@ -43,7 +35,10 @@ _BOX_XPATH = etree.XPath(
 )
 _ALWAYS_XPATH = etree.XPath(
     "//form|//button|//input|//select|//textarea|//iframe|//dialog|//svg|//noscript"
+    "|//nav|//footer[not(ancestor::article)]"
 )
+"""Never article text. Site navigation and footers go early: their many links make
+trafilatura's category, tag and licence scans the slowest part of its metadata."""
 _BOX_MAX_CHARS = 1200
 _BODY_LENGTH = etree.XPath("string-length(//body)")
 _WS = re.compile(r"\s+")
@@ -107,7 +102,8 @@ def _remove(element: HtmlElement) -> None:
 
 
 def prune_boxes(tree: HtmlElement) -> None:
-    """Remove forms and small paywall, newsletter, promo, related and share boxes."""
+    """Remove forms, navigation, the site footer, and small paywall, newsletter, promo,
+    related and share boxes."""
     for element in _ALWAYS_XPATH(tree):
         _remove(element)
     boxes = _BOX_XPATH(tree, pattern=_BOX_PATTERN, most=_BOX_MAX_CHARS)
@@ -159,7 +155,15 @@ def _drop_title_line(text: str, title: str) -> str:
 
 
 def extract_article(markup: str, *, url: str = "", nbsp: NbspPolicy = "keep") -> HtmlArticle:
-    """The article in ``markup`` (a decoded page). Raises ``RefusedError`` when there is none."""
+    """The article in ``markup`` (a decoded page). Raises ``RefusedError`` when there is none.
+
+    Nothing is rendered or fetched. Markup that declares entities (``<!ENTITY``, an internal DTD
+    subset) is refused before parsing; the parser itself never loads DTDs or touches the network,
+    and the HTML parser leaves undeclared entity references as text. Paywall, newsletter, promo and
+    share boxes are pruned from the tree before trafilatura sees it (only when they are small, so a
+    body wrapped in a ``paywall`` class is kept); trafilatura removes navigation, ads, footers and
+    comments; the scraped-text cleaner then drops remaining prompt, credit and promo lines.
+    """
     check_markup(markup)
     tree = parse_html(markup)
     language = _language(tree)

@@ -1,11 +1,4 @@
-"""JSON files streamed element by element: a top-level array, or values one after another.
-
-A small incremental reader over ``json.JSONDecoder.raw_decode``: text is decoded in chunks and
-each element is parsed once it is complete, so memory holds one element (up to the record limit)
-plus a chunk, never the file. A syntax error stops the file there (JSON cannot be resynchronised
-reliably); the elements before it are kept. Origins are ``file[index]`` (0-based element index)
-and failures name the line the element starts on.
-"""
+"""JSON files streamed element by element: a top-level array, or values one after another."""
 
 from __future__ import annotations
 
@@ -143,7 +136,14 @@ def _values(text: _Text, limit: int) -> Iterator[tuple[int, str]]:
 def json_units(
     entry: Entry, options: IngestOptions, skip: Callable[[str], bool]
 ) -> Iterator[RecordUnit | IngestFailure]:
-    """A unit per element, with origin ``file[index]``."""
+    """A unit per element, with origin ``file[index]``.
+
+    A small incremental reader over ``json.JSONDecoder.raw_decode``: text is decoded in chunks and
+    each element is parsed once it is complete, so memory holds one element (up to the record limit)
+    plus a chunk, never the file. A syntax error stops the file there (JSON cannot be resynchronised
+    reliably); the elements before it are kept. Origins are ``file[index]`` (0-based element index)
+    and failures name the line the element starts on.
+    """
     try:
         with entry.opener() as stream:
             head = stream.read(SAMPLE_BYTES)

@@ -1,9 +1,4 @@
-"""Lines of a streamed file in chunks: numbered, bounded in length, in a byte encoding.
-
-UTF-16 and UTF-32 files are decoded chunk by chunk and handed on as UTF-8, so every reader
-downstream splits bytes on ``\\n``. Lines longer than the record limit come out as ``None``
-without ever being held in memory whole.
-"""
+"""Lines of a streamed file in chunks: numbered, bounded in length, in a byte encoding."""
 
 from __future__ import annotations
 
@@ -73,6 +68,10 @@ def open_lines(stream: IO[bytes], limit: int) -> Lines:
     """Choose the encoding from the start of ``stream`` and iterate its lines.
 
     Raises ``RefusedError`` when the start is binary.
+
+    UTF-16 and UTF-32 files are decoded chunk by chunk and handed on as UTF-8, so every reader
+    downstream splits bytes on ``\\n``. Lines longer than the record limit come out as ``None``
+    without ever being held in memory whole.
     """
     head = stream.read(SAMPLE_BYTES)
     codec = detect_encoding(head, complete=len(head) < SAMPLE_BYTES)

@@ -1,14 +1,4 @@
-"""MinHash signatures of word 3-shingles: one-permutation hashing in numpy, stable across runs.
-
-A signature is 128 32-bit minima, one per bin of a single 64-bit hash of every shingle
-(one-permutation hashing with rotation densification for empty bins). It costs one hash per
-shingle instead of 128, which keeps it under a tenth of a millisecond per article; the share of
-equal bins between two signatures estimates the Jaccard similarity of their shingle sets.
-Words are lower-cased runs between ASCII punctuation, spaces and common typographic marks,
-hashed arithmetically from their bytes, so a signature depends only on the text and never on
-the process (unlike ``hash()``) and can be stored: ``signature()`` returns bytes with a 4-byte
-version header.
-"""
+"""MinHash signatures of word 3-shingles: one-permutation hashing in numpy, stable across runs."""
 
 from __future__ import annotations
 
@@ -92,7 +82,7 @@ def signature_values(text: str) -> U32 | None:
     shingles = shingle_hashes(word_hashes(text))
     if shingles.size == 0:
         return None
-    minima = np.full(NUM_HASHES, _EMPTY, dtype=np.uint64)
+    minima: U64 = np.full(NUM_HASHES, _EMPTY, dtype=np.uint64)
     np.minimum.at(minima, (shingles >> _BIN_SHIFT).astype(np.intp), shingles & _LOW32)
     if (minima == _EMPTY).any():
         minima = _densify(minima)
@@ -100,7 +90,17 @@ def signature_values(text: str) -> U32 | None:
 
 
 def signature(text: str) -> bytes:
-    """The stored form of ``text``'s signature (``SIGNATURE_BYTES`` long); empty without words."""
+    """The stored form of ``text``'s signature (``SIGNATURE_BYTES`` long); empty without words.
+
+    A signature is 128 32-bit minima, one per bin of a single 64-bit hash of every shingle
+    (one-permutation hashing with rotation densification for empty bins). It costs one hash per
+    shingle instead of 128, which keeps it under a tenth of a millisecond per article; the share of
+    equal bins between two signatures estimates the Jaccard similarity of their shingle sets.
+    Words are lower-cased runs between ASCII punctuation, spaces and common typographic marks,
+    hashed arithmetically from their bytes, so a signature depends only on the text and never on
+    the process (unlike ``hash()``) and can be stored: ``signature()`` returns bytes with a 4-byte
+    version header.
+    """
     values = signature_values(text)
     if values is None:
         return b""

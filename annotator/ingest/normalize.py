@@ -1,10 +1,4 @@
-"""Character-level normalisation applied to every imported text: line ends, NFC, controls, NBSP.
-
-NBSP decision: U+00A0 is kept by default. It is a real character (``10\u00a0km``, French
-punctuation), it is one code point so offsets stay exact, and the viewer renders it as a space.
-Only where it sits inside a run of whitespace that the scraped-text cleaner collapses does it
-disappear with the run. ``nbsp="space"`` turns every NBSP into U+0020 instead.
-"""
+"""Character-level normalisation applied to every imported text: line ends, NFC, controls, NBSP."""
 
 from __future__ import annotations
 
@@ -42,7 +36,13 @@ def _clean_ascii(text: str) -> bool:
 def normalize_text(text: str, *, nbsp: NbspPolicy = "keep") -> str:
     """CRLF/CR to LF, other line separators to LF, control characters and BOMs removed,
     lone surrogates replaced by U+FFFD, NFC; tabs and LF kept. Leading and trailing
-    whitespace is left alone (callers strip)."""
+    whitespace is left alone (callers strip).
+
+    NBSP decision: U+00A0 is kept by default. It is a real character (``10\u00a0km``, French
+    punctuation), it is one code point so offsets stay exact, and the viewer renders it as a space.
+    Only where it sits inside a run of whitespace that the scraped-text cleaner collapses does it
+    disappear with the run. ``nbsp="space"`` turns every NBSP into U+0020 instead.
+    """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _clean_ascii(text):

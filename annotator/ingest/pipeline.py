@@ -1,16 +1,4 @@
-"""The import stream: ordered, lazy, optionally spread over worker processes with bounded memory.
-
-Units are grouped into small batches (by count and bytes). With ``workers > 1`` batches go to
-a ``spawn`` process pool; at most ``4 * workers`` batches are in flight and results come back in
-input order, so memory stays flat whatever the size of the import. A worker that dies (a
-parser crash) is replaced: its batch is retried once unit by unit, and the unit that kills a
-worker again is reported as a failure. A new pool must answer a no-op task first; when workers
-cannot start at all, everything is processed in this process, with a logged warning. Small
-imports (a single batch) never start a pool.
-
-Worker processes are started with ``spawn``, which imports the main module again: a program
-that imports with ``workers > 1`` must guard its entry point with ``if __name__ == "__main__"``.
-"""
+"""The import stream: ordered, lazy, optionally spread over worker processes with bounded memory."""
 
 from __future__ import annotations
 
@@ -136,7 +124,19 @@ def _crashed(batch: Batch) -> list[IngestItem]:
 
 
 class _Parallel:
-    """An ordered window of batches over a process pool."""
+    """An ordered window of batches over a process pool.
+
+    Units are grouped into small batches (by count and bytes). With ``workers > 1`` batches go to
+    a ``spawn`` process pool; at most ``4 * workers`` batches are in flight and results come back in
+    input order, so memory stays flat whatever the size of the import. A worker that dies (a
+    parser crash) is replaced: its batch is retried once unit by unit, and the unit that kills a
+    worker again is reported as a failure. A new pool must answer a no-op task first; when workers
+    cannot start at all, everything is processed in this process, with a logged warning. Small
+    imports (a single batch) never start a pool.
+
+    Worker processes are started with ``spawn``, which imports the main module again: a program
+    that imports with ``workers > 1`` must guard its entry point with ``if __name__ == "__main__"``.
+    """
 
     def __init__(self, options: IngestOptions, workers: int) -> None:
         self._options = options

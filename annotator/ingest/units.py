@@ -1,9 +1,4 @@
-"""Units of work (a whole file or one record) and turning them into items, in any process.
-
-Readers in the main process only split inputs into units; decoding, parsing, extraction,
-cleaning and signatures happen here, so a process pool can run them. Units and items are
-small frozen dataclasses that pickle cheaply.
-"""
+"""Units of work (a whole file or one record) and turning them into items, in any process."""
 
 from __future__ import annotations
 
@@ -88,7 +83,12 @@ def _record_draft(unit: RecordUnit, options: IngestOptions) -> DocumentDraft:
 
 
 def process_unit(unit: Unit, options: IngestOptions) -> IngestItem:
-    """The document made from ``unit``, or the failure that explains why there is none."""
+    """The document made from ``unit``, or the failure that explains why there is none.
+
+    Readers in the main process only split inputs into units; decoding, parsing, extraction,
+    cleaning and signatures happen here, so a process pool can run them. Units and items are
+    small frozen dataclasses that pickle cheaply.
+    """
     file = unit.origin if isinstance(unit, FileUnit) else unit.file
     line = None if isinstance(unit, FileUnit) else unit.line
     try:

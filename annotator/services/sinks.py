@@ -16,6 +16,10 @@ from annotator.core.errors import UserError
 from annotator.formats.base import Layout
 
 
+FILE_MODE = 0o644
+DIR_MODE = 0o755
+
+
 class AtomicSink:
     """An :class:`~annotator.formats.base.OutputSink` that writes to temporary names and moves
     everything into place on :meth:`commit`; :meth:`abort` removes every trace."""
@@ -38,6 +42,7 @@ class AtomicSink:
         if layout is Layout.FOLDER:
             if target.suffix.lower() == ".zip":
                 fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=parent)
+                os.fchmod(fd, FILE_MODE)
                 os.close(fd)
                 self._zip_tmp = Path(name)
                 self._zip = zipfile.ZipFile(self._zip_tmp, "w", zipfile.ZIP_DEFLATED)
@@ -51,11 +56,13 @@ class AtomicSink:
                 self._dir_tmp = Path(
                     tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=parent)
                 )
+                self._dir_tmp.chmod(DIR_MODE)
 
     # -- FILE layout ----------------------------------------------------------------------------
 
     def _temp_for(self, final: Path) -> Path:
         fd, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
+        os.fchmod(fd, FILE_MODE)  # mkstemp makes 0600; an export is meant to be shared
         os.close(fd)
         temp = Path(name)
         self._files.append((temp, final))
@@ -102,7 +109,7 @@ class AtomicSink:
             return
         assert self._dir_tmp is not None
         final = self._dir_tmp / path
-        final.parent.mkdir(parents=True, exist_ok=True)
+        final.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
         with final.open("wb") as handle:
             yield handle
 

@@ -16,6 +16,7 @@ converter translates at the edges.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -282,11 +283,12 @@ class SpanOverlay:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for rect, label, starts, ends in outlined:
             color = self.style(label).outline
-            pen = QPen(color, 2.0)
+            pen = QPen(color, OUTLINE_WIDTH)
             pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(_outline_path(rect.adjusted(-1.5, -0.5, 1.5, 0.5), starts, ends))
+            box = rect.adjusted(-OUTLINE_GROW_X, -OUTLINE_GROW_Y, OUTLINE_GROW_X, OUTLINE_GROW_Y)
+            painter.drawPath(_outline_path(box, starts, ends))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
     # -- hit testing ------------------------------------------------------------------------
@@ -305,6 +307,15 @@ def _cursor_x(line: QTextLine, pos: int) -> float:
 
 
 TINT_RADIUS = 3.0
+OUTLINE_WIDTH = 2.0
+"""Pen width of the selected span's outline."""
+OUTLINE_GROW_X = 1.5
+OUTLINE_GROW_Y = 0.5
+"""The outline is drawn around the span's text rect grown by this much on each side."""
+OUTLINE_MARGIN = math.ceil(max(OUTLINE_GROW_X, OUTLINE_GROW_Y) + OUTLINE_WIDTH / 2) + 1
+"""Pixels the outline (pen and antialiasing included) can reach outside the span's line
+rect: a repaint of the span's lines must be grown by this much, or a removed or deselected
+span leaves the top edge of its outline behind above the line."""
 
 
 def _rounded(rect: QRectF, left: bool, right: bool) -> QPainterPath:
@@ -405,6 +416,7 @@ def iter_visible_lines(
 
 __all__ = [
     "MAX_LANES",
+    "OUTLINE_MARGIN",
     "Bar",
     "LaneMetrics",
     "LinePlan",

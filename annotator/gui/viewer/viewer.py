@@ -44,6 +44,7 @@ from annotator.gui.viewer.colors import (
 )
 from annotator.gui.viewer.layout import SpacedLayout
 from annotator.gui.viewer.overlay import (
+    OUTLINE_MARGIN,
     LaneMetrics,
     LinePlan,
     SpanOverlay,
@@ -471,7 +472,9 @@ class DocumentViewer(QPlainTextEdit):
         )
 
     def _update_range(self, start: int, end: int) -> None:
-        """Repaint the visible lines holding code points ``[start, end]``."""
+        """Repaint the visible lines holding code points ``[start, end]``, with the margin
+        the selected span's outline reaches beyond them (its pen and rounded corners stick
+        out above the line's text rect, into the gap of the line before)."""
         conv = self._overlay.converter
         start16 = conv.cp_to_utf16(max(0, min(conv.length, start)))
         end16 = conv.cp_to_utf16(max(0, min(conv.length, end)))
@@ -484,7 +487,8 @@ class DocumentViewer(QPlainTextEdit):
                 rect = QRectF(0, visible.top, self.viewport().width(), visible.line.height() + gap)
                 area = area.united(rect)
         if not area.isEmpty():
-            self.viewport().update(area.toAlignedRect().adjusted(0, -1, 0, 1))
+            margin = OUTLINE_MARGIN
+            self.viewport().update(area.toAlignedRect().adjusted(0, -margin, 0, margin))
 
     def _line_at(self, point: QPointF) -> tuple[VisibleLine, bool] | None:
         """The line at ``point`` and whether the point is on its text (else in its gap)."""
