@@ -15,7 +15,6 @@ from typing import BinaryIO, TextIO
 from annotator.core.errors import UserError
 from annotator.formats.base import Layout
 
-
 FILE_MODE = 0o644
 DIR_MODE = 0o755
 
