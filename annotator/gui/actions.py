@@ -120,7 +120,17 @@ class WindowActions:
             tip="Import .txt, .jsonl or HTML files",
         )
         self.import_folder_action = self._action("Import &Folder…", w.choose_import_folder)
-        self.export_action = self._action("&Export…", w.choose_export, "Ctrl+E")
+        self.import_annotations_action = self._action(
+            "Import &Annotations…",
+            w.choose_import_annotations,
+            tip="Import annotations made in another tool (brat, CoNLL, doccano, Label Studio …)",
+        )
+        self.export_action = self._action(
+            "&Export…",
+            w.choose_export,
+            "Ctrl+E",
+            tip="Export documents and annotations as training data",
+        )
         self.quit_action = self._action("&Quit", w.close, QKeySequence.StandardKey.Quit)
 
         group = w.stacks.group
@@ -223,6 +233,7 @@ class WindowActions:
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.import_folder_action)
+        file_menu.addAction(self.import_annotations_action)
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -38,8 +39,8 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import UserError
 from annotator.core.offsets import Unit
-from annotator.gui.errors import show_error
 from annotator.gui.dialog_parts import note_label
+from annotator.gui.errors import show_error
 from annotator.gui.tasks import Cancelled, Progress, Task
 from annotator.services.annotation_import import (
     AnnotationImportReport,
@@ -351,7 +352,6 @@ class AnnotationImportRunner(QObject):
             return
         assert isinstance(report, AnnotationImportReport)
         self.last_report = report
-        self.message.emit(f"Imported annotations: {report.summary()}")
         if self.show_report:
             AnnotationImportReportDialog(report, self._parent_widget).open()
         self.finished.emit(report)
@@ -451,11 +451,13 @@ class AnnotationImportReportDialog(QDialog):
         layout.addWidget(buttons)
 
 
-def _ids(ids: list[int]) -> str:
+def _ids(ids: Sequence[int]) -> str:
     """A short description of a list of document ids."""
     if not ids:
         return ""
     ordered = sorted(ids)
+    if len(ordered) == 1:
+        return f"document {ordered[0]}"
     if len(ordered) <= 8:
         return "documents " + ", ".join(str(i) for i in ordered)
     return f"documents {ordered[0]}–{ordered[-1]}"

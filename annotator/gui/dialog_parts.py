@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 
@@ -18,10 +19,33 @@ def muted_colour(widget: QWidget) -> QColor:
     )
 
 
+class WrappedLabel(QLabel):
+    """A word-wrapped label that asks for the height its text needs at its current width.
+
+    A plain wrapped QLabel reports a size hint for a guessed width (a third of its text's
+    length or so); QFormLayout uses that height, so a two-line note gets three lines of space.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        width = self.width()
+        if width > 40 and self.text():
+            return QSize(hint.width(), self.heightForWidth(width))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()
+
+
 def note_label(text: str = "") -> QLabel:
     """A small explanatory line in a muted colour (readable in both themes)."""
-    label = QLabel(text)
-    label.setWordWrap(True)
+    label = WrappedLabel(text)
     palette = label.palette()
     palette.setColor(QPalette.ColorRole.WindowText, muted_colour(label))
     label.setPalette(palette)

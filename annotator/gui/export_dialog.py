@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProgressDialog,
     QPushButton,
+    QScrollArea,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -41,7 +43,7 @@ from PySide6.QtWidgets import (
 from annotator.core.document import DocumentFilter, DocumentStatus
 from annotator.core.offsets import Unit
 from annotator.gui.background import BackgroundCall
-from annotator.gui.dialog_parts import muted_colour, note_label
+from annotator.gui.dialog_parts import WrappedLabel, muted_colour, note_label
 from annotator.gui.errors import message_of, show_error
 from annotator.gui.tasks import Cancelled, Progress, Task
 from annotator.services.exporting import (
@@ -64,6 +66,8 @@ from annotator.services.project import Project
 PREVIEW_DELAY_MS = 150
 """Options changed in quick succession start one loss preview, not one per change."""
 MAX_FILES_LISTED = 200
+EXAMPLE_LIMIT = 90
+"""Characters of each example of a loss shown (the service's examples quote the text)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +148,7 @@ class ExportDialog(QDialog):
         self._preview_timer.timeout.connect(self._start_preview)
         self._shown_key: tuple[object, ...] | None = None
         """The settings the losses on screen were computed for."""
-        self._preview_failed = False
+        self._closed = False
 
         # -- format ----------------------------------------------------------------------------
         self.formats: list[FormatDescription] = [f for f in available_formats() if f.can_export]
@@ -156,9 +160,8 @@ class ExportDialog(QDialog):
                 self.format_box.count() - 1, info.description, Qt.ItemDataRole.ToolTipRole
             )
         self.description = note_label()
-        self.format_problem = QLabel()
+        self.format_problem = WrappedLabel()
         self.format_problem.setObjectName("formatProblem")
-        self.format_problem.setWordWrap(True)
         self.format_problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         problem_icon = QLabel()
         icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
@@ -225,9 +228,17 @@ class ExportDialog(QDialog):
         self.losses_label.setTextFormat(Qt.TextFormat.RichText)
         self.losses_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.losses_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.losses_label.setMinimumHeight(48)
+        self.losses_label.setContentsMargins(2, 2, 2, 2)
+        losses_scroll = QScrollArea()
+        losses_scroll.setWidgetResizable(True)
+        losses_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        losses_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        losses_scroll.setWidget(self.losses_label)
+        losses_scroll.setMinimumHeight(110)
+        losses_scroll.viewport().setAutoFillBackground(False)
+        self.losses_label.setAutoFillBackground(False)
         losses_layout = QVBoxLayout(self.losses_group)
-        losses_layout.addWidget(self.losses_label)
+        losses_layout.addWidget(losses_scroll)
 
         form = QFormLayout()
         form.addRow("Format", self.format_box)
@@ -264,7 +275,8 @@ class ExportDialog(QDialog):
             box.currentIndexChanged.connect(self._schedule_preview)
         self.done_only.toggled.connect(self._schedule_preview)
         self._format_changed()
-        self.resize(620, self.sizeHint().height())
+        self.resize(640, 1)  # the layout's minimum height; then as tall as the rows need
+        self._fit_height()
 
     # -- what the dialog decided --------------------------------------------------------------
 
@@ -342,11 +354,28 @@ class ExportDialog(QDialog):
         self._show_options()
         self._update_path()
         self._schedule_preview()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow (never shrink) to show every row: wrapped labels need more height than the
+        layout's minimum says when the format changes."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        width = self.width()
+        needed = (
+            layout.totalHeightForWidth(width)
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        if needed > self.height():
+            self.resize(width, needed)
 
     def _show_options(self) -> None:
         shown = self._shown_options()
         info = format_info(self.format_name())
-        title = self._description().title if self._description() else self.format_name()
+        title = self._title()
         form = self.options_form
         has_unit = self._has_unit(shown)
         form.setRowVisible(self.unit_box, has_unit)
@@ -498,7 +527,7 @@ class ExportDialog(QDialog):
         self._preview_timer.start()
 
     def _start_preview(self) -> None:
-        if self._preview.running or not self._layout_ok:
+        if self._preview.running or not self._layout_ok or self._closed:
             return  # _preview_done starts the next one
         key = self._key()
         if key == self._shown_key:
@@ -508,18 +537,18 @@ class ExportDialog(QDialog):
         self._preview.run(key, lambda: preview_losses(project, name, selection, options))
 
     def _preview_done(self, key: object, report: object, error: object) -> None:
+        if self._closed:
+            return
         if key != self._key():
             self._start_preview()  # the settings changed meanwhile
             return
         self._shown_key = self._key()
         title = html.escape(self._title())
         if isinstance(error, BaseException):
-            self._preview_failed = True
             self.losses_label.setText(
                 f"Could not check what {title} cannot carry: {html.escape(message_of(error))}"
             )
         else:
-            self._preview_failed = False
             self.losses_label.setText(losses_html(report, self._title(), muted_colour(self).name()))
         self._update_button()
 
@@ -546,17 +575,27 @@ class ExportDialog(QDialog):
         self.exportRequested.emit(self.request())
         super().accept()
 
+    def done(self, result: int) -> None:
+        """Closed: deleted once no preview thread can still answer it."""
+        super().done(result)
+        self._closed = True
+        self._preview_timer.stop()
+        if self._preview.running:
+            self._preview.done.connect(self.deleteLater)
+        else:
+            self.deleteLater()
 
-def losses_html(report: object, title: str, muted: str = "#6a737d") -> str:
-    """The loss report as a list for a label (``report`` is a LossReport); examples are
-    written in the ``muted`` colour."""
+
+def losses_html(report: object, title: str, muted: str = "#6a737d", intro: str = "") -> str:
+    """The loss report (a LossReport) as a list for a label: each kind of loss with its count,
+    and a few examples, shortened, in the ``muted`` colour."""
     counts = getattr(report, "counts", {})
     examples = getattr(report, "examples", {})
     rows = []
     for loss, count in sorted(counts.items(), key=lambda item: str(item[0].value)):
         if not count:
             continue
-        shown = examples.get(loss, [])
+        shown = [_shorten(e) for e in dict.fromkeys(examples.get(loss, []))]
         detail = (
             f"<br><span style='color: {muted}'>e.g. {html.escape('; '.join(shown))}</span>"
             if shown
@@ -566,9 +605,13 @@ def losses_html(report: object, title: str, muted: str = "#6a737d") -> str:
     if not rows:
         return f"Nothing is lost: {html.escape(title)} carries everything in this selection."
     return (
-        f"These are left out or changed by {html.escape(title)}:"
-        f"<ul style='margin-left: 0px; -qt-list-indent: 1'>{''.join(rows)}</ul>"
+        f"{html.escape(intro)}<ul style='margin-left: 0px; -qt-list-indent: 1'>{''.join(rows)}</ul>"
     )
+
+
+def _shorten(text: str, limit: int = EXAMPLE_LIMIT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class ExportRunner(QObject):
@@ -724,10 +767,15 @@ class ExportSummaryDialog(QDialog):
             self.files.addItem(str(path))
         if len(report.files) > MAX_FILES_LISTED:
             self.files.addItem(f"… and {len(report.files) - MAX_FILES_LISTED:,} more")
+        rows = min(6, max(1, self.files.count()))
         self.files.setMaximumHeight(
-            self.files.sizeHintForRow(0) * min(6, max(1, self.files.count())) + 8
+            self.files.sizeHintForRow(0) * rows + 2 * self.files.frameWidth() + 6
         )
-        self.losses = QLabel(losses_html(report.losses, title, muted_colour(self).name()))
+        self.losses = QLabel(
+            losses_html(
+                report.losses, title, muted_colour(self).name(), f"Left out or changed by {title}:"
+            )
+        )
         self.losses.setObjectName("exportSummaryLosses")
         self.losses.setWordWrap(True)
         self.losses.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

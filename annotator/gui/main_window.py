@@ -32,6 +32,10 @@ from annotator.core.project import PROJECT_FILE
 from annotator.core.reports import ImportReport
 from annotator.core.schema import AttributeValue
 from annotator.gui.actions import WindowActions
+from annotator.gui.annotation_import_dialog import (
+    AnnotationImportDialog,
+    AnnotationImportRunner,
+)
 from annotator.gui.attribute_form import AttributeDock
 from annotator.gui.bridge import ProjectBridge
 from annotator.gui.current import OpenDocument
@@ -55,6 +59,7 @@ from annotator.gui.span_panel import SpanListDock
 from annotator.gui.theme import ThemeManager
 from annotator.gui.undo import UndoStacks
 from annotator.gui.viewer import DocumentViewer
+from annotator.services.annotation_import import AnnotationImportReport
 from annotator.services.exporting import ExportReport
 from annotator.services.project import Project
 
@@ -90,6 +95,7 @@ class MainWindow(QMainWindow):
         self.stacks = UndoStacks(self.bridge, self)
         self.importer = ImportRunner(self)
         self.exporter = ExportRunner(self)
+        self.annotation_importer = AnnotationImportRunner(self)
 
         self.header = DocumentHeader()
         self.viewer = DocumentViewer()
@@ -156,6 +162,9 @@ class MainWindow(QMainWindow):
         self.labelling.message.connect(self.status)
         self.importer.finished.connect(self._import_finished)
         self.exporter.finished.connect(self._export_finished)
+        self.exporter.message.connect(self.status)
+        self.annotation_importer.finished.connect(self._annotations_imported)
+        self.annotation_importer.message.connect(self.status)
 
     # == projects ===============================================================================
 
@@ -486,14 +495,58 @@ class MainWindow(QMainWindow):
         self._show_header()
         self.update_progress()
 
-    def choose_export(self) -> None:
+    def choose_export(self) -> ExportDialog | None:
+        """Open the export dialog (it does not block); Export there starts the export."""
         project = self.project
         if project is None:
-            return
+            return None
+        if self.exporter.running:
+            self.status("An export is already running.")
+            return None
         dialog = ExportDialog(project, self)
-        if dialog.exec() != ExportDialog.DialogCode.Accepted:
+        dialog.exportRequested.connect(lambda request: self.exporter.run(project, request))
+        dialog.open()
+        return dialog
+
+    def choose_import_annotations(self) -> AnnotationImportDialog | None:
+        """Open the annotation import dialog (it does not block)."""
+        project = self.project
+        if project is None:
+            self.status("Open or create a project first, then import annotations into it.")
+            return None
+        if self.annotation_importer.running:
+            self.status("An annotation import is already running.")
+            return None
+        dialog = AnnotationImportDialog(project, self.annotator, self)
+        dialog.importRequested.connect(
+            lambda request: self.annotation_importer.start(project, request)
+        )
+        dialog.open()
+        return dialog
+
+    def _annotations_imported(self, report: object) -> None:
+        """Show what the import changed: new labels (the schema changed: the project is shown
+        again, palette and menus included), new documents, annotations on the open one."""
+        project = self.project
+        if not isinstance(report, AnnotationImportReport) or project is None:
             return
-        self.exporter.start(project, dialog.format_name(), dialog.output(), dialog.selection())
+        if report.labels_added:
+            self.set_project(project)
+            palette_height = self.palette_dock.sizeHint().height()
+            self.resizeDocks([self.palette_dock], [palette_height], Qt.Orientation.Vertical)
+        else:
+            self.documents.model.reload()
+            current = self.current
+            if current is not None and current.id in report.updated:
+                self.reload_document()
+            self.documents.show_document(current.id if current else None)
+            if current is None and self.documents.model.rowCount():
+                first = self.documents.model.document_id(0)
+                if first is not None:
+                    self.open_document(first)
+            self._show_header()
+            self.update_progress()
+        self.status(f"Imported annotations: {report.summary()}")
 
     def _export_finished(self, report: object) -> None:
         if isinstance(report, ExportReport):
@@ -633,6 +686,10 @@ class MainWindow(QMainWindow):
                 return
             self.importer.cancel()
             self.importer.wait()
+        for runner in (self.annotation_importer, self.exporter):
+            if runner.running:  # one transaction / an atomic export: cancelling loses nothing
+                runner.cancel()
+                runner.wait()
         self._remember_document()
         self.settings.save_window(QByteArray(self.saveGeometry()), QByteArray(self.saveState()))
         self.settings.sync()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from annotator.ingest import FailureCode, IngestFailure, IngestOptions, iter_records
+from annotator.ingest import FailureCode, IngestFailure, IngestOptions, iter_records, pipeline
 from annotator.ingest.pipeline import BATCH_RECORDS
 
 from .conftest import run
@@ -87,3 +91,58 @@ def test_a_consumer_may_stop_early(tmp_path: Path) -> None:
     stream = iter_records([tmp_path], workers=2)
     assert next(stream).origin.endswith(":1")
     stream.close()
+
+
+class _FakePool:
+    """Runs tasks at once in this process; a batch with a 'poison' unit breaks the pool."""
+
+    start_fails = False
+
+    def __init__(self, workers: int, mp_context: object = None) -> None:
+        self.workers = workers
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        if fn is pipeline._ping and self.start_fails:
+            future.set_exception(BrokenProcessPool("cannot start"))
+        elif fn is not pipeline._ping and any("poison" in u.origin for u in args[0]):
+            future.set_exception(BrokenProcessPool("a worker died"))
+        else:
+            future.set_result(fn(*args))
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
+
+
+def _texts(root: Path) -> list[str]:
+    names = [f"{n:02}.txt" for n in range(20)]
+    names[7] = "07-poison.txt"
+    for name in names:
+        (root / name).write_text(f"Article {name}.")
+    return names
+
+
+def test_a_unit_that_kills_its_worker_fails_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = _texts(tmp_path)
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", _FakePool)
+    items = list(iter_records([tmp_path], workers=2))
+    assert [Path(item.origin).name for item in items] == names
+    failures = [item for item in items if isinstance(item, IngestFailure)]
+    assert [(Path(f.origin).name, f.code) for f in failures] == [
+        ("07-poison.txt", FailureCode.EXTRACTION)
+    ]
+
+
+def test_workers_that_cannot_start_fall_back_to_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    names = _texts(tmp_path)
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", _FakePool)
+    monkeypatch.setattr(_FakePool, "start_fails", True)
+    items = list(iter_records([tmp_path], workers=2))
+    assert [Path(item.origin).name for item in items] == names
+    assert not any(isinstance(item, IngestFailure) for item in items)
+    assert "cannot start" in caplog.text
