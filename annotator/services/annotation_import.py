@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 BATCH = 500
 
 
-@dataclass(slots=True)
 class ImportCancelledError(UserError):
     code = "ANN196"
 

@@ -123,3 +123,14 @@ def test_spans_outside_the_text_are_reported_and_left_out(tmp_path: Path) -> Non
         Project.open(tmp_path / "p") as p,
     ):
         import_annotations(p, "nope", path)
+
+
+def test_a_cancelled_import_keeps_nothing(source: Project, tmp_path: Path) -> None:
+    from annotator.services.annotation_import import ImportCancelledError
+
+    out = tmp_path / "export.jsonl"
+    export_project(source, "jsonl", out)
+    with Project.create(tmp_path / "target") as target:
+        with pytest.raises(ImportCancelledError, match="nothing was imported"):
+            import_annotations(target, "jsonl", out, cancelled=lambda: True)
+        assert target.count_documents() == 0
