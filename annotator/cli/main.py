@@ -23,7 +23,7 @@ from annotator.services.formats import (
     available_formats,
     format_info,
 )
-from annotator.services.importing import ImportProgress, import_paths
+from annotator.services.importing import ImportProgress, IngestOptions, import_paths
 from annotator.services.project import Project
 from annotator.services.project_files import init_project
 from annotator.services.resources import schema_templates
@@ -36,6 +36,8 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 
 DATABASE_ENV = "ANNOTATOR_DATABASE_URL"
+SHOWN = 50
+"""Skipped duplicates listed one by one before a count (a resumed import skips thousands)."""
 
 
 def build_parser() -> tuple[
@@ -85,7 +87,48 @@ def build_parser() -> tuple[
         help="the unit of the file's offsets (default: detected against the text)",
     )
     do_import.add_argument(
-        "--keep-duplicates", action="store_true", help="import texts already in the project too"
+        "--keep-duplicates",
+        action="store_true",
+        help="import exact and near duplicates of documents already in the project too",
+    )
+    articles = do_import.add_argument_group("articles (without --format)")
+    for field in ("text", "title", "url", "date", "id", "source"):
+        articles.add_argument(
+            f"--{field}-field",
+            metavar="NAME",
+            help=f"JSON/CSV field holding the {field} (default: detected; dotted for nested)",
+        )
+    articles.add_argument(
+        "--input-type",
+        choices=["auto", "text", "html", "jsonl", "json", "csv", "tsv"],
+        default="auto",
+        help="read every file as this type instead of detecting it",
+    )
+    articles.add_argument(
+        "--no-clean", action="store_true", help="keep plain text as it is (no boilerplate removal)"
+    )
+    articles.add_argument(
+        "--nbsp",
+        choices=["keep", "space"],
+        default="keep",
+        help="non-breaking spaces: keep them (default) or turn them into spaces",
+    )
+    articles.add_argument(
+        "--near-duplicate-threshold",
+        type=float,
+        default=0.7,
+        metavar="J",
+        help="similarity (0-1] from which two articles count as the same story (default 0.7)",
+    )
+    articles.add_argument(
+        "--max-file-size",
+        type=int,
+        default=64,
+        metavar="MB",
+        help="refuse article files larger than this (default 64 MB)",
+    )
+    articles.add_argument(
+        "--workers", type=int, default=2, help="processes for parsing HTML (default 2)"
     )
 
     export = commands.add_parser("export", help="export documents and annotations")
@@ -170,18 +213,41 @@ def _import(args: argparse.Namespace, database_url: str | None, out: TextIO) -> 
         def show(progress: ImportProgress) -> None:
             line.update(progress.done, None, f"({progress.rate:.0f}/s) {progress.current}")
 
+        options = _ingest_options(args)
         try:
             report = import_paths(
-                project, args.paths, keep_duplicates=args.keep_duplicates, progress=show
+                project, args.paths, options=options, workers=args.workers, progress=show
             )
         finally:
             line.close()
-    for skipped in report.skipped:
+    for skipped in report.skipped[:SHOWN]:
         print(f"skipped {skipped.origin}: {skipped.reason}", file=out)
+    if len(report.skipped) > SHOWN:
+        print(f"... and {len(report.skipped) - SHOWN} more skipped as duplicates", file=out)
     for failure in report.failures:
         print(f"failed {failure}", file=sys.stderr)
     print(report.summary(), file=out)
     return EXIT_OK if report.ok else EXIT_USER_ERROR
+
+
+def _ingest_options(args: argparse.Namespace) -> IngestOptions:
+    try:
+        return IngestOptions(
+            text_field=args.text_field,
+            title_field=args.title_field,
+            url_field=args.url_field,
+            date_field=args.date_field,
+            id_field=args.id_field,
+            source_field=args.source_field,
+            format=args.input_type,
+            clean=not args.no_clean,
+            nbsp=args.nbsp,
+            near_duplicate_threshold=args.near_duplicate_threshold,
+            keep_duplicates=args.keep_duplicates,
+            max_file_bytes=args.max_file_size * 1024 * 1024,
+        )
+    except ValueError as error:
+        raise UserError(f"bad import option: {error}", code="ANN197") from None
 
 
 def _import_annotations(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:

@@ -263,9 +263,7 @@ def _checked(
         yield replace(item, spans=tuple(kept)) if changed else item
 
 
-def _refused_attributes(
-    label: Label, attributes: Mapping[str, AttributeValue]
-) -> dict[str, str]:
+def _refused_attributes(label: Label, attributes: Mapping[str, AttributeValue]) -> dict[str, str]:
     """Attributes whose value their definition refuses, with why."""
     problems = {}
     for name, value in attributes.items():

@@ -1,26 +1,33 @@
-"""Importing articles into a project: read, skip duplicates, store in batches, report."""
+"""Importing articles into a project: ingest, skip duplicates, store in batches, report.
+
+Reading and cleaning is ``annotator.ingest``; this module decides what is a duplicate of what
+(the project's documents are pre-loaded by content hash and MinHash signature) and commits every
+:data:`BATCH` documents, so that a cancel or a crash keeps every finished article. Running the
+same import again continues where it stopped: what is already in the project is skipped as a
+duplicate of its document, decided by content, not by file name, so a file changed since is
+imported again.
+"""
 
 from __future__ import annotations
 
-import json
 import time
-import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotator.core.document import DocumentDraft, RawSource
+from annotator.core.document import DocumentDraft
+from annotator.core.ids import DocumentId
 from annotator.core.reports import Failure, ImportReport, Skipped
+from annotator.ingest import Deduplicator, IngestFailure, IngestOptions, iter_records
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
 
 BATCH = 200
-"""Documents per transaction: a crash or cancel keeps every finished batch."""
+"""Documents per transaction."""
 
-Item = tuple[DocumentDraft, str] | Failure
+__all__ = ["BATCH", "ImportProgress", "IngestOptions", "import_paths"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,144 +48,76 @@ def import_paths(
     project: Project,
     paths: Sequence[Path],
     *,
-    keep_duplicates: bool = False,
+    options: IngestOptions | None = None,
+    keep_duplicates: bool | None = None,
+    workers: int = 1,
     progress: Callable[[ImportProgress], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportReport:
-    """Import files and folders; every batch is committed, so stopping loses nothing finished."""
+    """Import files, folders and zip archives of articles into ``project``."""
+    options = options or IngestOptions()
+    keep = options.keep_duplicates if keep_duplicates is None else keep_duplicates
     report = ImportReport()
-    seen_hashes: set[str] = set()
+    seen: Deduplicator[DocumentId | str] = Deduplicator(options.near_duplicate_threshold)
+    for document_id, digest, signature in project.database.fingerprints():
+        seen.add(document_id, digest, signature)
     pending: list[tuple[DocumentDraft, str]] = []
+    signatures: list[bytes] = []
     started = time.monotonic()
 
     def flush() -> None:
-        if not pending:
-            return
-        hashes = [draft.content_hash for draft, _ in pending]
-        known = set() if keep_duplicates else project.database.existing_hashes(hashes)
-        fresh: list[tuple[DocumentDraft, str]] = []
-        for draft, origin in pending:
-            digest = draft.content_hash
-            if not keep_duplicates and (digest in known or digest in seen_hashes):
-                report.skipped.append(Skipped(origin, "same text as a document already imported"))
-                continue
-            seen_hashes.add(digest)
-            fresh.append((draft, origin))
-        if fresh:
-            report.imported.extend(project.database.add_documents(fresh, project.now()))
-        pending.clear()
+        if pending:
+            ids = project.database.add_documents(pending, project.now(), signatures)
+            report.imported.extend(ids)
+            pending.clear()
+            signatures.clear()
 
-    for done, item in enumerate(read_items(paths), start=1):
-        if cancelled is not None and cancelled():
-            report.cancelled = True
-            break
-        if isinstance(item, Failure):
-            report.failures.append(item)
-            current = item.where
-        else:
-            pending.append(item)
-            current = item[1]
-            if len(pending) >= BATCH:
-                flush()
-        if progress is not None:
-            progress(
-                ImportProgress(
-                    done,
-                    len(report.imported) + len(pending),
-                    len(report.skipped),
-                    len(report.failures),
-                    time.monotonic() - started,
-                    current,
+    items = iter_records(paths, options, workers=workers)
+    try:
+        for done, item in enumerate(items, start=1):
+            if cancelled is not None and cancelled():
+                report.cancelled = True
+                break
+            if isinstance(item, IngestFailure):
+                report.failures.append(Failure(item.file, item.line, item.reason, item.code))
+            else:
+                duplicate = None if keep else seen.check(item.draft.content_hash, item.signature)
+                if duplicate is None:
+                    seen.add(item.origin, item.draft.content_hash, item.signature)
+                    pending.append((item.draft, item.origin))
+                    signatures.append(item.signature)
+                    if len(pending) >= BATCH:
+                        flush()
+                else:
+                    of = (
+                        f"document {duplicate.of}"
+                        if isinstance(duplicate.of, int)
+                        else str(duplicate.of)
+                    )
+                    reason = (
+                        f"same text as {of}"
+                        if duplicate.kind == "exact"
+                        else f"near-duplicate of {of} (similarity {duplicate.similarity:.2f})"
+                    )
+                    report.skipped.append(
+                        Skipped(
+                            item.origin,
+                            reason,
+                            duplicate.of if isinstance(duplicate.of, int) else None,
+                        )
+                    )
+            if progress is not None:
+                progress(
+                    ImportProgress(
+                        done,
+                        len(report.imported) + len(pending),
+                        len(report.skipped),
+                        len(report.failures),
+                        time.monotonic() - started,
+                        item.origin,
+                    )
                 )
-            )
-    flush()
+    finally:
+        items.close()  # stops the worker processes at once on cancel or error
+        flush()
     return report
-
-
-# -- reading ------------------------------------------------------------------------------------
-# The plain readers below cover .txt files, folders of them and JSONL with a ``text`` field.
-
-
-def read_items(paths: Sequence[Path]) -> Iterator[Item]:
-    for path in paths:
-        if path.is_dir():
-            try:
-                children = sorted(p for p in path.rglob("*") if p.is_file())
-            except PermissionError as error:
-                yield Failure(str(path), None, f"permission denied ({error.filename})", "ANN133")
-                continue
-            for child in children:
-                if child.suffix.lower() in (".txt", ".jsonl"):
-                    yield from _read_file(child)
-        elif path.exists():
-            yield from _read_file(path)
-        else:
-            yield Failure(str(path), None, "no such file or folder", "ANN134")
-
-
-def _read_file(path: Path) -> Iterator[Item]:
-    suffix = path.suffix.lower()
-    if suffix not in (".txt", ".jsonl"):
-        yield Failure(str(path), None, f"unsupported file type {suffix or '(none)'}", "ANN135")
-        return
-    try:
-        data = path.read_bytes()
-    except PermissionError:
-        yield Failure(str(path), None, "permission denied", "ANN133")
-        return
-    except OSError as error:
-        yield Failure(str(path), None, f"cannot read ({error.strerror})", "ANN133")
-        return
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        yield Failure(str(path), None, f"not UTF-8 text (byte {error.start})", "ANN136")
-        return
-    if suffix == ".txt":
-        cleaned = _normalise(text)
-        if not cleaned.strip():
-            yield Failure(str(path), None, "empty file", "ANN137")
-            return
-        raw = RawSource(str(path), data, "text/plain")
-        title = cleaned.strip().split("\n", 1)[0][:300]
-        yield DocumentDraft(cleaned.strip(), title=title, raw=raw), str(path)
-        return
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        yield _jsonl_record(path, number, line)
-
-
-def _jsonl_record(path: Path, number: int, line: str) -> Item:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        return Failure(str(path), number, f"not valid JSON ({error.msg})", "ANN131")
-    if not isinstance(record, dict):
-        return Failure(str(path), number, "expected a JSON object", "ANN131")
-    text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
-        return Failure(str(path), number, "no 'text' field with text in it", "ANN138")
-    published = None
-    if isinstance(record.get("published"), str):
-        try:
-            published = date.fromisoformat(record["published"][:10])
-        except ValueError:
-            published = None
-    known = {"text", "title", "source", "url", "published", "id"}
-    draft = DocumentDraft(
-        _normalise(text).strip(),
-        title=str(record.get("title") or ""),
-        source=str(record.get("source") or ""),
-        url=str(record.get("url") or ""),
-        published=published,
-        metadata={k: v for k, v in record.items() if k not in known},
-        external_id=str(record.get("id") or ""),
-        raw=RawSource(f"{path}:{number}", line.encode("utf-8"), "application/json"),
-    )
-    return draft, f"{path}:{number}"
-
-
-def _normalise(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text)

@@ -112,11 +112,20 @@ class ProjectDatabase:
     # -- documents ------------------------------------------------------------------------------
 
     def add_documents(
-        self, drafts: Sequence[tuple[DocumentDraft, str]], now: datetime
+        self,
+        drafts: Sequence[tuple[DocumentDraft, str]],
+        now: datetime,
+        signatures: Sequence[bytes] | None = None,
     ) -> list[DocumentId]:
-        """Insert drafts with their origin keys in one transaction."""
+        """Insert drafts with their origin keys (and signatures) in one transaction."""
         with self._write() as connection:
-            return document_queries.insert_documents(connection, drafts, now)
+            return document_queries.insert_documents(connection, drafts, now, signatures)
+
+    def fingerprints(self) -> list[tuple[DocumentId, str, bytes]]:
+        """(id, content hash, MinHash signature) of every document, to check new ones against."""
+        with self._read() as connection:
+            return list(document_queries.iter_fingerprints(connection))
+
 
     def bulk_add(self, items: Iterable[DraftWithSpans], now: datetime) -> list[DocumentId]:
         """Insert many documents with their spans in one transaction (imports, benchmarks)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from annotator.core.document import (
 from annotator.core.errors import StaleDataError
 from annotator.core.ids import DocumentId
 from annotator.storage.rows import chunks, document_from_row
-from annotator.storage.tables import document_sources, documents, spans
+from annotator.storage.tables import document_signatures, document_sources, documents, spans
 
 
 def _filtered(query: Select[Any], where: DocumentFilter) -> Select[Any]:
@@ -36,9 +36,13 @@ def _escape_like(text: str) -> str:
 
 
 def insert_documents(
-    connection: Connection, drafts: Sequence[tuple[DocumentDraft, str]], now: datetime
+    connection: Connection,
+    drafts: Sequence[tuple[DocumentDraft, str]],
+    now: datetime,
+    signatures: Sequence[bytes] | None = None,
 ) -> list[DocumentId]:
-    """Insert drafts (with their origin keys) in batches; returns the new ids in order."""
+    """Insert drafts (with their origin keys, and MinHash signatures when given) in batches;
+    returns the new ids in order."""
     ids: list[DocumentId] = []
     for batch in chunks(drafts):
         for draft, origin in batch:
@@ -75,7 +79,27 @@ def insert_documents(
         ]
         if sources:
             connection.execute(document_sources.insert(), sources)
+    if signatures is not None:
+        rows = [
+            {"document_id": document_id, "signature": signature}
+            for document_id, signature in zip(ids, signatures, strict=True)
+            if signature
+        ]
+        if rows:
+            connection.execute(document_signatures.insert(), rows)
     return ids
+
+
+def iter_fingerprints(connection: Connection) -> Iterator[tuple[DocumentId, str, bytes]]:
+    """Every document's id, content hash and signature (empty when it has none), by id."""
+    query = (
+        select(documents.c.id, documents.c.content_hash, document_signatures.c.signature)
+        .select_from(documents.outerjoin(document_signatures))
+        .order_by(documents.c.id)
+    )
+    for document_id, digest, signature in connection.execute(query):
+        yield DocumentId(document_id), digest, signature or b""
+
 
 
 def existing_hashes(connection: Connection, hashes: Iterable[str]) -> set[str]:

@@ -120,6 +120,19 @@ document_sources = Table(
     Column("content", LargeBinary, nullable=False),
 )
 
+document_signatures = Table(
+    "document_signatures",
+    metadata,
+    Column(
+        "document_id",
+        Id,
+        ForeignKey("documents.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("signature", LargeBinary, nullable=False),
+)
+"""MinHash signatures for near-duplicate detection at import (see annotator.ingest.minhash)."""
+
 spans = Table(
     "spans",
     metadata,

@@ -34,7 +34,10 @@ def test_init_import_export_stats_on_real_files(tmp_path: Path) -> None:
     assert created.returncode == 0, created.stderr
     assert "created project 'proj'" in created.stdout
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.txt").write_text("Headline\n\nRebels shelled Aleppo.", encoding="utf-8")
+    (tmp_path / "in" / "a.txt").write_text(
+        "Rebels shell Aleppo as talks stall\n\nRebels shelled Aleppo on Monday, officials said.",
+        encoding="utf-8",
+    )
     (tmp_path / "in" / "b.jsonl").write_text(
         '{"text": "Second article", "title": "Two"}\n', encoding="utf-8"
     )
@@ -43,11 +46,15 @@ def test_init_import_export_stats_on_real_files(tmp_path: Path) -> None:
     assert imported.stdout.strip().endswith("2 imported, 0 skipped as duplicates, 0 failed")
     again = run("import", "proj", "in/a.txt", cwd=tmp_path)
     assert again.returncode == 0
-    assert "skipped in/a.txt: same text as a document already imported" in again.stdout
+    assert "a.txt: same text as document 1" in again.stdout
+    assert "0 imported, 1 skipped as duplicates, 0 failed" in again.stdout
     exported = run("export", "proj", "--format", "jsonl", "--out", "out.jsonl", cwd=tmp_path)
     assert exported.returncode == 0, exported.stderr
     lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line)["title"] for line in lines] == ["Headline", "Two"]
+    assert [json.loads(line)["title"] for line in lines] == [
+        "Rebels shell Aleppo as talks stall",
+        "Two",
+    ]
     stats = run("stats", "proj", "--json", cwd=tmp_path)
     assert stats.returncode == 0
     assert json.loads(stats.stdout)["documents_by_status"] == {"new": 2}
@@ -81,14 +88,15 @@ def test_user_errors_exit_1_with_one_line(
 def test_failed_inputs_are_listed_and_exit_1_while_the_rest_is_imported(tmp_path: Path) -> None:
     run("init", "proj", cwd=tmp_path)
     (tmp_path / "good.txt").write_text("A good article.", encoding="utf-8")
-    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\xfa broken")
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x01binary\x00" * 40)
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
     result = run("import", "proj", "good.txt", "bad.txt", "empty.txt", "gone.txt", cwd=tmp_path)
     assert result.returncode == 1
     assert "1 imported, 0 skipped as duplicates, 3 failed" in result.stdout
-    assert "failed bad.txt: not UTF-8 text (byte 0) [ANN136]" in result.stderr
-    assert "failed empty.txt: empty file [ANN137]" in result.stderr
-    assert "failed gone.txt: no such file or folder [ANN134]" in result.stderr
+    assert "bad.txt: refused binary file" in result.stderr
+    assert "[ANN132]" in result.stderr
+    assert "empty.txt: the file holds no text [ANN137]" in result.stderr
+    assert "gone.txt: no such file or folder [ANN130]" in result.stderr
 
 
 def test_broken_project_toml_names_the_file_and_line(tmp_path: Path) -> None:

@@ -62,44 +62,70 @@ def test_import_reports_duplicates_and_failures_and_continues(
     project: Project, tmp_path: Path
 ) -> None:
     data = tmp_path / "in"
-    write(data / "a.txt", "First headline\n\nBody of the first article.\r\nSecond line.")
+    write(data / "a.txt", "First headline\n\nBody of the first article.\r\nSecond line here.")
     write(data / "nested" / "b.txt", TEXT)
     write(data / "copy.txt", TEXT)  # same text as b.txt
     write(data / "empty.txt", "  \n")
-    write(data / "latin1.txt", "Caf\xe9 au lait".encode("latin-1"))
+    write(data / "latin1.txt", "Caf\xe9 au lait was served at the ministry.".encode("latin-1"))
+    write(data / "blob.txt", b"\x00\x01\x02binary\x00" * 50)
     write(
         data / "dump.jsonl",
-        '{"id": "x1", "text": "JSONL article", "title": "J", "published": "2026-05-01",'
-        ' "lang": "en"}\n{broken\n\n{"title": "no text"}\n',
+        '{"id": "x1", "text": "JSONL article with enough words.", "title": "J",'
+        ' "published": "2026-05-01", "lang": "en"}\n{broken\n\n{"title": "no text"}\n',
     )
     seen: list[ImportProgress] = []
     report = import_paths(project, [data], progress=seen.append)
-    assert len(report.imported) == 3
-    assert [s.origin for s in report.skipped] == [str(data / "nested" / "b.txt")]
+    assert len(report.imported) == 4
+    assert [Path(s.origin).name for s in report.skipped] == ["b.txt"]
+    assert "same text as" in report.skipped[0].reason
     failures = {(Path(f.file).name, f.line, f.code) for f in report.failures}
     assert failures == {
         ("empty.txt", None, "ANN137"),
-        ("latin1.txt", None, "ANN136"),
-        ("dump.jsonl", 2, "ANN131"),
-        ("dump.jsonl", 4, "ANN138"),
+        ("blob.txt", None, "ANN132"),
+        ("dump.jsonl", 2, "ANN133"),
+        ("dump.jsonl", 4, "ANN137"),
     }
-    assert "not UTF-8" in str(next(f for f in report.failures if f.code == "ANN136"))
-    assert seen[-1].done == 8
+    assert seen[-1].done == 9
     documents = [project.document(i) for i in report.imported]
     first = next(d for d in documents if d.title == "First headline")
     assert "\r" not in first.text
+    assert "First headline" not in first.text  # the headline is metadata, not body
+    assert any(d.text.startswith("Café au lait") for d in documents)  # legacy encoding detected
     jsonl = next(d for d in documents if d.external_id == "x1")
-    assert jsonl.metadata == {"lang": "en"}
+    assert jsonl.metadata.get("lang") == "en"
     assert str(jsonl.published) == "2026-05-01"
-    again = import_paths(project, [data])  # running it again imports nothing twice
+    again = import_paths(project, [data])  # a re-run skips what it already imported
     assert again.imported == []
-    assert len(again.skipped) == 4
+    assert len(again.skipped) == 5
+    assert all(s.duplicate_of in report.imported for s in again.skipped)
+
+
+def test_near_duplicate_wire_copies_are_skipped_unless_kept(
+    project: Project, tmp_path: Path
+) -> None:
+    story = (
+        "Heavy shelling hit the market town of Brennick on Tuesday, killing at least seven "
+        "people and wounding more than twenty, the provincial health directorate said. "
+        "Witnesses said several shells landed within minutes of each other near the fruit "
+        "stalls. The regional army command blamed an armed group in the hills east of the "
+        "town, which denied any role and accused the army of staging the attack."
+    )
+    copy = story.replace("Tuesday", "Tuesday morning").replace("said.", "said in a statement.")
+    write(tmp_path / "wire.txt", story)
+    write(tmp_path / "copy.txt", copy)
+    report = import_paths(project, [tmp_path / "wire.txt", tmp_path / "copy.txt"])
+    assert len(report.imported) == 1
+    assert report.skipped[0].reason.startswith("near-duplicate of")
+    kept = import_paths(project, [tmp_path / "copy.txt"], keep_duplicates=True)
+    assert len(kept.imported) == 1
 
 
 def test_import_can_be_cancelled_and_resumed(project: Project, tmp_path: Path) -> None:
     folder = tmp_path / "many"
+    words = "ministry rebels shelled town civilians killed officials border police convoy".split()
     for i in range(30):
-        write(folder / f"{i:02}.txt", f"Article number {i}\n\nIts own body {i}.")
+        body = " ".join(words[(i * 7 + k * 3) % len(words)] + str(i * 31 + k) for k in range(40))
+        write(folder / f"{i:02}.txt", f"Article number {i}\n\n{body}.")
     calls = 0
 
     def cancel_after_ten() -> bool:
