@@ -71,7 +71,9 @@ def kept(segments: list[Segment]) -> list[int]:
 
 
 def join_segments(segments: list[Segment]) -> str:
-    """One paragraph per line; a segment cut in mid-sentence is rejoined with a space."""
+    """Segments joined as they were separated: a line break stays one, a blank line or a gap left
+    by removed markup becomes a blank line; a segment cut in mid-sentence is rejoined with a
+    space."""
     parts: list[str] = []
     previous = ""
     for segment in segments:
@@ -83,7 +85,10 @@ def join_segments(segments: list[Segment]) -> str:
                 and not previous.endswith((":", ";"))
                 and text[:1].islower()
             )
-            parts.append(" " if mid_sentence else "\n")
+            if mid_sentence:
+                parts.append(" ")
+            else:  # a blank line stays one, and so does a gap recovered from a run of spaces
+                parts.append("\n" if segment.before == Break.LINE else "\n\n")
         parts.append(text)
         previous = text
     return "".join(parts)

@@ -53,7 +53,7 @@ def test_header_metadata_is_kept(fixtures: Path) -> None:
 def test_paragraphs_come_from_runs_of_spaces_and_line_breaks() -> None:
     text = "First paragraph ends here.      Second   paragraph  here.\nThird one.\n\n\nFourth."
     assert clean_scraped_text(text, find_header=False).text == (
-        "First paragraph ends here.\nSecond paragraph here.\nThird one.\nFourth."
+        "First paragraph ends here.\n\nSecond paragraph here.\nThird one.\n\nFourth."
     )
 
 

@@ -21,7 +21,7 @@ def test_jsonl_with_odd_fields(fixtures: Path) -> None:
     first = documents[0].draft
     assert first.title == "Ferry service to Inchmor restored after storm"
     assert first.text == (
-        "Ferries to Inchmor resumed on Saturday after three days of cancellations.\n"
+        "Ferries to Inchmor resumed on Saturday after three days of cancellations.\n\n"
         "The operator said all sailings would run to timetable from Monday."
     )
     assert first.url == "https://news.example.net/ferry-restored"
