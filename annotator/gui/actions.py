@@ -72,6 +72,7 @@ class WindowActions:
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             w.workspace.addAction(action)
             w.spans.addAction(action)
+            w.relations_dock.addAction(action)
         else:
             w.addAction(action)
         return action
@@ -153,7 +154,16 @@ class WindowActions:
         self.precision_action.setChecked(w.settings.character_precision)
 
         self.delete_action = self._action(
-            "&Delete Span", w.labelling.delete_selected, ["Delete", "Backspace"], local=True
+            "&Delete Span", w.delete_selected, ["Delete", "Backspace"], local=True
+        )
+        self.delete_action.setStatusTip("Delete the selected span, or the selected relation")
+        self.link_action = self._action(
+            "&Link from Here…",
+            lambda: w.linking.start(),
+            ["R", "Shift+R"],
+            tip="Link the selected span to another one: press R, then click the target "
+            "(or Tab through the candidates and press Enter); Escape cancels",
+            local=True,
         )
         self.move_actions: list[QAction] = []
         for text, edge, direction, by_word, key in MOVES:
@@ -269,6 +279,7 @@ class WindowActions:
             w.documents,
             w.palette_dock,
             w.spans,
+            w.relations_dock,
             w.attributes,
             w.guidelines,
         ):
@@ -305,6 +316,7 @@ class WindowActions:
         for action in self.label_actions:
             w.workspace.removeAction(action)
             w.spans.removeAction(action)
+            w.relations_dock.removeAction(action)
             action.deleteLater()
         self.label_actions = []
         project = w.bridge.project
@@ -322,6 +334,7 @@ class WindowActions:
         if self.label_actions:
             menu.addSeparator()
         menu.addAction(self.delete_action)
+        menu.addAction(self.link_action)
         menu.addAction(self.deselect_action)
         menu.addSeparator()
         for number, action in enumerate(self.move_actions):

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from annotator.core.annotation import Span
+from annotator.core.casualty import parse_casualty
 from annotator.core.edits import AddSpan, RelabelSpan, RemoveSpan, ResizeSpan, SetAttribute
-from annotator.core.schema import AttributeValue
+from annotator.core.errors import SchemaError
+from annotator.core.schema import AttributeType, AttributeValue, LabelSchema
 from annotator.core.snapping import (
     next_grapheme_boundary,
     next_word_boundary,
@@ -18,6 +20,33 @@ from annotator.core.snapping import (
 from annotator.gui.current import OpenDocument
 from annotator.gui.undo import UndoStacks
 from annotator.gui.viewer import DocumentViewer
+
+CASUALTY_LABEL = "CASUALTY_FIGURE"
+FOLLOWING_CHARS = 120
+"""How much text after a new casualty figure is read for its outcome ("... were killed")."""
+
+
+def prefilled_attributes(
+    schema: LabelSchema | None, label: str, text: str, start: int, end: int
+) -> dict[str, AttributeValue]:
+    """Attributes to pre-fill on a new span: for CASUALTY_FIGURE, what
+    :func:`~annotator.core.casualty.parse_casualty` reads from its text, kept only where the
+    schema defines an attribute of that name and type that accepts the value."""
+    definition = schema.label(label) if schema is not None and label == CASUALTY_LABEL else None
+    if definition is None:
+        return {}
+    parsed = parse_casualty(text[start:end], text[end : end + FOLLOWING_CHARS])
+    result: dict[str, AttributeValue] = {}
+    for name, value in parsed.items():
+        attribute = definition.attribute(name)
+        wanted = AttributeType.INTEGER if isinstance(value, int) else AttributeType.CHOICE
+        if attribute is None or attribute.type is not wanted:
+            continue
+        try:
+            result[name] = attribute.check(value)
+        except SchemaError:
+            continue
+    return result
 
 
 class Labelling(QObject):
@@ -37,6 +66,7 @@ class Labelling(QObject):
         annotator: Callable[[], str],
         character_precision: Callable[[], bool],
         parent: QObject | None = None,
+        schema: Callable[[], LabelSchema | None] = lambda: None,
     ) -> None:
         super().__init__(parent)
         self._viewer = viewer
@@ -44,6 +74,7 @@ class Labelling(QObject):
         self._current = current
         self._annotator = annotator
         self._character_precision = character_precision
+        self._schema = schema
 
     def selected_span(self) -> Span | None:
         document = self._current()
@@ -73,7 +104,10 @@ class Labelling(QObject):
             self._viewer.select_span(int(existing.id))
             self.message.emit(f"A {label} span already covers exactly this text.")
             return False
-        edit = AddSpan(document.id, label, snapped[0], snapped[1], annotator=self._annotator())
+        attributes = prefilled_attributes(self._schema(), label, document.text, *snapped)
+        edit = AddSpan(
+            document.id, label, snapped[0], snapped[1], attributes, annotator=self._annotator()
+        )
         if not self._stacks.push(edit):
             return False
         created = self._find(document, label, *snapped)

@@ -46,6 +46,7 @@ from annotator.gui.export_dialog import ExportDialog, ExportRunner
 from annotator.gui.guidelines_dock import GuidelinesDock
 from annotator.gui.importer import ImportRunner
 from annotator.gui.labelling import Labelling
+from annotator.gui.linking import RelationCommands
 from annotator.gui.navigation import next_unfinished
 from annotator.gui.palette import PaletteDock
 from annotator.gui.project_dialogs import (
@@ -54,6 +55,7 @@ from annotator.gui.project_dialogs import (
     ask_annotator_name,
     choose_project_folder,
 )
+from annotator.gui.relations_panel import RelationsDock
 from annotator.gui.settings import Settings
 from annotator.gui.span_panel import SpanListDock
 from annotator.gui.theme import ThemeManager
@@ -113,11 +115,13 @@ class MainWindow(QMainWindow):
         self.documents = DocumentListDock(self)
         self.palette_dock = PaletteDock(self)
         self.spans = SpanListDock(self)
+        self.relations_dock = RelationsDock(self)
         self.attributes = AttributeDock(self)
         self.guidelines = GuidelinesDock(self)
         # Left: what to look at (documents, the open one's spans). Right: what to do with it.
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.documents)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.spans)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.relations_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.palette_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.attributes)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidelines)
@@ -130,7 +134,17 @@ class MainWindow(QMainWindow):
             lambda: self.annotator,
             lambda: self.settings.character_precision,
             self,
+            schema=lambda: self.project.schema if self.project else None,
         )
+        self.linking = RelationCommands(
+            self.viewer,
+            self.stacks,
+            lambda: self.current,
+            lambda: self.project.schema if self.project else None,
+            lambda: self.annotator,
+            self,
+        )
+        self.relations_dock.allowed_types = self.linking.allowed_types
 
         self.progress_label = QLabel()
         self.progress_label.setObjectName("progressLabel")
@@ -160,6 +174,11 @@ class MainWindow(QMainWindow):
         self.spans.spanActivated.connect(self._span_activated)
         self.attributes.form.attributeEdited.connect(self._attribute_edited)
         self.labelling.message.connect(self.status)
+        self.linking.message.connect(self.status)
+        self.viewer.relationSelected.connect(self._relation_selected)
+        self.relations_dock.relationActivated.connect(self._relation_activated)
+        self.relations_dock.retypeRequested.connect(self.linking.retype)
+        self.relations_dock.deleteRequested.connect(self.linking.delete)
         self.importer.finished.connect(self._import_finished)
         self.exporter.finished.connect(self._export_finished)
         self.exporter.message.connect(self.status)
@@ -265,12 +284,21 @@ class MainWindow(QMainWindow):
         if opened is None:
             self.viewer.clear_document()
             self.spans.model.set_document(None, "", ())
+            self.relations_dock.model.set_document(None, "", (), lambda _id: None)
             self.palette_dock.model.set_spans(None, ())
             self.stacks.activate(None)
         else:
             spans = sorted(opened.spans.values(), key=lambda s: (s.start, s.end, s.id))
-            self.viewer.set_document(opened.document, spans, self.bridge.require_project().schema)
+            self.viewer.set_document(
+                opened.document,
+                spans,
+                self.bridge.require_project().schema,
+                opened.relations.values(),
+            )
             self.spans.model.set_document(opened.id, opened.text, spans)
+            self.relations_dock.model.set_document(
+                opened.id, opened.text, opened.relations.values(), opened.span
+            )
             self.palette_dock.model.set_spans(opened.id, spans)
             self.stacks.activate(opened.id)
             self.documents.show_document(opened.id)
@@ -281,6 +309,7 @@ class MainWindow(QMainWindow):
         for action in (
             *self.commands.label_actions,
             self.commands.delete_action,
+            self.commands.link_action,
             *self.commands.move_actions,
             self.commands.done_action,
             self.commands.reopen_action,
@@ -395,6 +424,8 @@ class MainWindow(QMainWindow):
             opened.apply(changes)
             self.viewer.apply_changes(changes)
             self.spans.model.apply_changes(changes)
+            self.relations_dock.model.apply_changes(changes)
+            self.relations_dock.select_relation(self.viewer.selected_relation_id())
             self.palette_dock.model.apply_changes(changes)
             self._refresh_selected_span()
             if started:
@@ -442,6 +473,20 @@ class MainWindow(QMainWindow):
         span = opened.span(span_id) if opened else None
         self.spans.select_span(int(span.id) if span else None)
         self.attributes.form.show_span(span, opened.text if opened else "")
+
+    def _relation_selected(self, relation_id: int) -> None:
+        self.relations_dock.select_relation(relation_id or None)
+
+    def _relation_activated(self, relation_id: int) -> None:
+        self.viewer.select_relation(relation_id, scroll=True)
+
+    def delete_selected(self) -> None:
+        """Delete: the selected relation when one is selected (and no span), else the span."""
+        viewer = self.viewer
+        if viewer.selected_relation_id() is not None and viewer.selected_span_id() is None:
+            self.linking.delete()
+        else:
+            self.labelling.delete_selected()
 
     def _span_activated(self, span_id: int) -> None:
         self.viewer.select_span(span_id, scroll=True)
@@ -663,8 +708,8 @@ class MainWindow(QMainWindow):
         )
         height = self.height()
         self.resizeDocks(
-            [self.documents, self.spans],
-            [height * 45 // 100, height * 55 // 100],
+            [self.documents, self.spans, self.relations_dock],
+            [height * 40 // 100, height * 35 // 100, height * 25 // 100],
             Qt.Orientation.Vertical,
         )
         palette_height = self.palette_dock.sizeHint().height()

@@ -79,7 +79,8 @@ def test_drag_after_emoji_and_flag_stores_the_characters_seen(
     drag(qtbot, window, twelve, twelve + len("twelve"))
     press(qtbot, window, "f")
     stored = [s for s in spans_in_db(folder, 2) if s[0] == "CASUALTY_FIGURE"]
-    assert stored == [("CASUALTY_FIGURE", twelve, twelve + 6, {})]
+    prefilled = {"count": 12, "qualifier": "exact", "outcome": "injured"}  # "twelve were hurt"
+    assert stored == [("CASUALTY_FIGURE", twelve, twelve + 6, prefilled)]
 
 
 def test_double_click_and_hotkey(qtbot: QtBot, window: MainWindow, folder: Path) -> None:

@@ -9,15 +9,18 @@ the resulting change summary back through :meth:`DocumentViewer.apply_changes`.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import cast
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QAction,
+    QContextMenuEvent,
     QFont,
     QFontMetricsF,
     QHelpEvent,
     QKeyEvent,
+    QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -25,15 +28,16 @@ from PySide6.QtGui import (
     QTextDocument,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QToolTip, QWidget
 
-from annotator.core.annotation import Span
+from annotator.core.annotation import Relation, Span
 from annotator.core.changes import ChangeSet
 from annotator.core.document import Document
 from annotator.core.offsets import OffsetConverter
 from annotator.core.schema import AttributeValue, LabelSchema
 from annotator.core.snapping import word_at
 from annotator.core.span_index import SpanIndex
+from annotator.gui.viewer.arcs import Arc, RelationArcs, band_height, label_font
 from annotator.gui.viewer.colors import (
     LabelStyle,
     Theme,
@@ -106,6 +110,12 @@ class DocumentViewer(QPlainTextEdit):
     selectionOffsetsChanged = Signal(int, int)
     spanSelected = Signal(int)
     zoomChanged = Signal(int)
+    relationSelected = Signal(int)  # 0: none
+    linkFromRequested = Signal(int)  # the span's context menu: "Link from Here…"
+    linkTargetChosen = Signal(int, QPoint)  # while linking: a span clicked (global position)
+    linkCycle = Signal(int)  # while linking: Tab (+1) / Shift+Tab (-1)
+    linkConfirmed = Signal()  # while linking: Enter
+    linkCancelled = Signal()  # while linking: Escape or a right click
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -130,6 +140,12 @@ class DocumentViewer(QPlainTextEdit):
         self.viewport().setMouseTracking(True)
 
         self._overlay = SpanOverlay()
+        self._arcs = RelationArcs()
+        self._linking: int | None = None
+        """The source span while the user picks a relation's target."""
+        self._link_allowed: Callable[[int], bool] = lambda _span_id: False
+        self._link_target: int | None = None
+        self._link_pos: QPointF | None = None
         self._document: Document | None = None
         self._spans: dict[int, Span] = {}
         self._schema = LabelSchema()
@@ -152,7 +168,13 @@ class DocumentViewer(QPlainTextEdit):
 
     # -- content ----------------------------------------------------------------------------
 
-    def set_document(self, document: Document, spans: Sequence[Span], schema: LabelSchema) -> None:
+    def set_document(
+        self,
+        document: Document,
+        spans: Sequence[Span],
+        schema: LabelSchema,
+        relations: Iterable[Relation] = (),
+    ) -> None:
         """Show a document with its spans; the caret goes to the start, nothing is selected.
 
         Showing the document that is already shown again (same id and text: a reload) only
@@ -163,18 +185,25 @@ class DocumentViewer(QPlainTextEdit):
         if current is not None and current.id == document.id and current.text == document.text:
             self._document = document
             selected = self._overlay.selected
+            selected_relation = self._arcs.selected
             self._load_spans(spans)
+            self._arcs.load(relations)
             self._set_schema(schema)
+            if selected_relation is not None and self._arcs.selected is None:
+                self.relationSelected.emit(0)
             self.viewport().update()
             if selected is not None and selected not in self._spans:
                 self._overlay.selected = None
                 self.spanSelected.emit(0)
             return
         had_selection = self._overlay.selected is not None
+        self.stop_linking()
         self._document = document
         self._overlay.converter = OffsetConverter(document.text)
         self._overlay.selected = None
         self._load_spans(spans)
+        self._deselect_relation_quietly()
+        self._arcs.load(relations)
         self._set_schema(schema)
         self._last_offsets = (-1, -1)
         self.setPlainText(_qt_text(document.text))
@@ -183,6 +212,9 @@ class DocumentViewer(QPlainTextEdit):
 
     def clear_document(self) -> None:
         had_selection = self._overlay.selected is not None
+        self.stop_linking()
+        self._deselect_relation_quietly()
+        self._arcs.load(())
         self._document = None
         self._overlay.converter = OffsetConverter("")
         self._overlay.selected = None
@@ -222,6 +254,7 @@ class DocumentViewer(QPlainTextEdit):
         spans = self._spans
         dirty: list[tuple[int, int]] = []
         deselect = False
+        relation_deselected = self._forget_relations(changes, dirty)
         for span in changes.spans_removed:
             old = spans.pop(span.id, None)
             if old is not None:
@@ -240,8 +273,12 @@ class DocumentViewer(QPlainTextEdit):
             else:
                 index.move(span.id, span.start, span.end)
                 dirty.append((old.start, old.end))
+                dirty.extend(self._relation_extents(span.id))
             spans[span.id] = span
             dirty.append((span.start, span.end))
+            if old is not None:
+                dirty.extend(self._relation_extents(span.id))
+        self._add_relations(changes, dirty)
         if deselect:
             self._overlay.selected = None
         if len(dirty) > MANY_CHANGES:  # a big batch: one repaint of the viewport is cheaper
@@ -251,6 +288,169 @@ class DocumentViewer(QPlainTextEdit):
                 self._update_range(start, end)
         if deselect:
             self.spanSelected.emit(0)
+        if relation_deselected:
+            self.relationSelected.emit(0)
+
+    def _relation_extents(self, span_id: int) -> list[tuple[int, int]]:
+        found = (self._arcs.extent(r, self._spans) for r in self._arcs.of_span(span_id))
+        return [extent for extent in found if extent is not None]
+
+    def _forget_relations(self, changes: ChangeSet, dirty: list[tuple[int, int]]) -> bool:
+        """Drop removed and changed relations (while their spans are still known); True when
+        the selected one went."""
+        assert self._document is not None
+        document_id = self._document.id
+        deselected = False
+        updated = [after for _, after in changes.relations_updated]
+        for relation in (*changes.relations_removed, *updated):
+            if relation.document_id != document_id:
+                continue
+            old = self._arcs.remove(int(relation.id))
+            if old is None:
+                continue
+            extent = self._arcs.extent(old, self._spans)
+            if extent is not None:
+                dirty.append(extent)
+            if relation in changes.relations_removed and self._arcs.selected == int(old.id):
+                self._arcs.selected = None
+                deselected = True
+        return deselected
+
+    def _add_relations(self, changes: ChangeSet, dirty: list[tuple[int, int]]) -> None:
+        assert self._document is not None
+        document_id = self._document.id
+        updated = [after for _, after in changes.relations_updated]
+        for relation in (*updated, *changes.relations_added):
+            if relation.document_id != document_id:
+                continue
+            self._arcs.add(relation)
+            extent = self._arcs.extent(relation, self._spans)
+            if extent is not None:
+                dirty.append(extent)
+
+    # -- relations --------------------------------------------------------------------------
+
+    def relation(self, relation_id: int) -> Relation | None:
+        return self._arcs.relations.get(relation_id)
+
+    def relations(self) -> list[Relation]:
+        return list(self._arcs.relations.values())
+
+    def selected_relation_id(self) -> int | None:
+        return self._arcs.selected
+
+    def select_relation(self, relation_id: int | None, scroll: bool = True) -> None:
+        """Select a relation (``None``: none) and highlight its arc; deselects the span.
+        Emits ``relationSelected`` on a change."""
+        if relation_id is not None and relation_id not in self._arcs.relations:
+            relation_id = None
+        if relation_id is not None:
+            self.clear_selection()
+            self._select(None, scroll=False)
+            if scroll:
+                extent = self._arcs.extent(self._arcs.relations[relation_id], self._spans)
+                if extent is not None:
+                    self.scroll_to_offset(extent[0])
+        old = self._arcs.selected
+        if old == relation_id:
+            return
+        self._arcs.selected = relation_id
+        self._repaint_relation(old)
+        self._repaint_relation(relation_id)
+        self.relationSelected.emit(relation_id or 0)
+
+    def _repaint_relation(self, relation_id: int | None) -> None:
+        relation = self._arcs.relations.get(relation_id) if relation_id is not None else None
+        extent = self._arcs.extent(relation, self._spans) if relation is not None else None
+        if extent is not None:
+            self._update_range(*extent)
+
+    def _deselect_relation_quietly(self) -> None:
+        if self._arcs.selected is not None:
+            self._arcs.selected = None
+            self.relationSelected.emit(0)
+
+    def relation_label_at(self, point: QPoint | QPointF) -> int | None:
+        """The relation whose type label is at a viewport point."""
+        return self._arcs.label_at(self._plan_arcs(), QPointF(point))
+
+    def relation_label_rect(self, relation_id: int) -> QRectF | None:
+        """Where a relation's label is drawn now (viewport coordinates), if it is."""
+        for arc in self._plan_arcs():
+            if arc.relation_id == relation_id:
+                return arc.label
+        return None
+
+    def _plan_arcs(self) -> list[Arc]:
+        if not self._arcs.relations or not self._arcs.band:
+            return []
+        height = self.viewport().height()
+        gap = self._layout.gap
+        lines = list(self._visible_lines(-gap, height + gap))
+        overlay = self._overlay
+        return self._arcs.plan(lines, self._spans, overlay.converter, overlay.to_cp, height)
+
+    # -- linking ----------------------------------------------------------------------------
+
+    def is_linking(self) -> bool:
+        return self._linking is not None
+
+    def linking_source(self) -> int | None:
+        return self._linking
+
+    def link_target(self) -> int | None:
+        return self._link_target
+
+    def start_linking(self, source_id: int, allowed: Callable[[int], bool]) -> None:
+        """Pick a target for a relation from ``source_id``: a line follows the mouse, spans for
+        which ``allowed`` is true are highlighted under it, a click emits ``linkTargetChosen``."""
+        if source_id not in self._spans:
+            return
+        self.select_span(source_id, scroll=False)
+        self._linking = source_id
+        self._link_allowed = allowed
+        self._link_target = None
+        self._link_pos = None
+        self.viewport().setCursor(Qt.CursorShape.CrossCursor)
+        self.viewport().update()
+
+    def stop_linking(self) -> None:
+        if self._linking is None:
+            return
+        self._linking = None
+        self._link_target = None
+        self._link_pos = None
+        self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
+        self.viewport().update()
+
+    def set_link_target(self, span_id: int | None, scroll: bool = True) -> None:
+        """The candidate target chosen from the keyboard (the line points at it)."""
+        self._link_target = span_id if span_id in self._spans else None
+        self._link_pos = None
+        if self._link_target is not None and scroll:
+            self.scroll_to_offset(self._spans[self._link_target].start)
+        self.viewport().update()
+
+    def _paint_link(self, painter: QPainter) -> None:
+        source = self._spans.get(self._linking) if self._linking is not None else None
+        if source is None:
+            return
+        height = self.viewport().height()
+        lines = list(self._visible_lines(0, height))
+        conv = self._overlay.converter
+        pieces = self._arcs.pieces(source, lines, conv)
+        target = self._spans.get(self._link_target) if self._link_target is not None else None
+        target_pieces = self._arcs.pieces(target, lines, conv) if target is not None else []
+        end = self._link_pos
+        if end is None and target_pieces:
+            piece = target_pieces[0]
+            end = QPointF(piece.center, piece.line.top + piece.line.line.height() / 2)
+        if not pieces or end is None:
+            return
+        piece = min(pieces, key=lambda p: abs(p.line.top - end.y()))
+        start = QPointF(piece.center, piece.line.top + piece.line.line.height() / 2)
+        rects = [QRectF(p.x1, p.line.top, p.x2 - p.x1, p.line.line.height()) for p in target_pieces]
+        self._arcs.paint_rubber_band(painter, start, end, rects, self._theme.selection_background)
 
     def set_schema(self, schema: LabelSchema) -> None:
         """New label colours (or labels): repaints."""
@@ -259,6 +459,8 @@ class DocumentViewer(QPlainTextEdit):
 
     def _set_schema(self, schema: LabelSchema) -> None:
         self._schema = schema
+        if self._update_gap():
+            self.document().markContentsDirty(0, self.document().characterCount())
         self._overlay.styles = label_styles(schema, self._theme)
         self._overlay.fallback = fallback_style(self._theme)
 
@@ -323,8 +525,21 @@ class DocumentViewer(QPlainTextEdit):
             # before Qt lays the text out again with the new font
             metrics = LaneMetrics.for_line_height(QFontMetricsF(self.font()).height())
             self._overlay.metrics = metrics
-            self._layout.set_gap(metrics.gap)
+            self._update_gap()
         super().changeEvent(event)
+
+    def _update_gap(self) -> bool:
+        """The gap under each line: the span bars, and the relation band when the schema has
+        relation types. True when it changed."""
+        bars = self._overlay.metrics.gap
+        band = band_height(self.font()) if self._schema.relation_types else 0
+        self._arcs.bars = bars
+        self._arcs.band = band
+        self._arcs.font = label_font(self.font())
+        if self._layout.gap == bars + band:
+            return False
+        self._layout.set_gap(bars + band)
+        return True
 
     # -- selection --------------------------------------------------------------------------
 
@@ -382,6 +597,8 @@ class DocumentViewer(QPlainTextEdit):
         self._select(span_id, scroll=scroll)
 
     def _select(self, span_id: int | None, *, scroll: bool) -> None:
+        if span_id is not None and self._arcs.selected is not None:
+            self.select_relation(None)
         old = self._overlay.selected
         if span_id is not None and scroll:
             self.scroll_to_offset(self._spans[span_id].start)
@@ -543,6 +760,14 @@ class DocumentViewer(QPlainTextEdit):
             painter = QPainter(self.viewport())
             self._overlay.paint_over(painter, plans)
             painter.end()
+        arcs = self._plan_arcs()
+        if arcs or self._linking is not None:
+            painter = QPainter(self.viewport())
+            theme = self._theme
+            self._arcs.paint(painter, arcs, theme.text, theme.base, theme.selection_background)
+            if self._linking is not None:
+                self._paint_link(painter)
+            painter.end()
 
     # -- tooltips ---------------------------------------------------------------------------
 
@@ -584,6 +809,15 @@ class DocumentViewer(QPlainTextEdit):
     # -- mouse ------------------------------------------------------------------------------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self._linking is not None:
+            if event.button() == Qt.MouseButton.LeftButton:
+                target = self._link_candidate_at(event.position())
+                if target is not None:
+                    self.linkTargetChosen.emit(target, event.globalPosition().toPoint())
+            elif event.button() == Qt.MouseButton.RightButton:
+                self.linkCancelled.emit()
+            event.accept()
+            return
         self._press = None
         self._dragged = False
         self._double_clicked = False
@@ -594,19 +828,49 @@ class DocumentViewer(QPlainTextEdit):
                 self.clear_selection()
         super().mousePressEvent(event)
 
+    def _link_candidate_at(self, point: QPointF) -> int | None:
+        ids = [i for i in self._spans_under(point) if i != self._linking]
+        allowed = [i for i in ids if self._link_allowed(i)]
+        found = allowed or ids
+        return found[0] if found else None
+
+    def _link_move(self, event: QMouseEvent) -> None:
+        self._link_pos = event.position()
+        target = self._link_candidate_at(event.position())
+        if target is None:
+            shape = Qt.CursorShape.CrossCursor
+        elif self._link_allowed(target):
+            shape = Qt.CursorShape.PointingHandCursor
+        else:
+            shape = Qt.CursorShape.ForbiddenCursor
+        self._link_target = target if target is not None and self._link_allowed(target) else None
+        if self.viewport().cursor().shape() != shape:
+            self.viewport().setCursor(shape)
+        self.viewport().update()
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._linking is not None:
+            self._link_move(event)
+            event.accept()
+            return
         if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
             moved = (event.position() - self._press).manhattanLength()
             if moved >= QApplication.startDragDistance():
                 self._dragged = True
         elif not event.buttons():
             _, bar = self._hit(event.position()) if self._spans else (None, None)
-            shape = Qt.CursorShape.PointingHandCursor if bar else Qt.CursorShape.IBeamCursor
+            on_label = bar is None and self.relation_label_at(event.position()) is not None
+            shape = (
+                Qt.CursorShape.PointingHandCursor if bar or on_label else Qt.CursorShape.IBeamCursor
+            )
             if self.viewport().cursor().shape() != shape:
                 self.viewport().setCursor(shape)
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._linking is not None:
+            event.accept()
+            return
         super().mouseReleaseEvent(event)
         if (
             event.button() == Qt.MouseButton.LeftButton
@@ -619,7 +883,12 @@ class DocumentViewer(QPlainTextEdit):
         self._press = None
 
     def _click(self, point: QPointF) -> None:
-        """A click without a drag: select the span there, cycling through overlaps."""
+        """A click without a drag: select the relation whose label is there, or the span
+        there, cycling through overlaps."""
+        relation = self.relation_label_at(point)
+        if relation is not None:
+            self.select_relation(relation, scroll=False)
+            return
         offset, bar = self._hit(point)
         if bar is not None:
             self.select_span(bar, scroll=False)
@@ -627,6 +896,7 @@ class DocumentViewer(QPlainTextEdit):
         ids = self.spans_at(offset) if offset is not None else []
         if not ids:
             self.select_span(None)
+            self.select_relation(None)
             return
         current = self._overlay.selected
         if current in ids:
@@ -635,6 +905,9 @@ class DocumentViewer(QPlainTextEdit):
             self.select_span(ids[0], scroll=False)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if self._linking is not None:
+            event.accept()
+            return
         super().mouseDoubleClickEvent(event)
         if event.button() != Qt.MouseButton.LeftButton:
             return
@@ -647,7 +920,50 @@ class DocumentViewer(QPlainTextEdit):
         if start < end:
             self.set_selection_offsets(start, end)
 
+    def context_menu(self, point: QPoint) -> QMenu:
+        """The menu at a viewport point: the standard one, with "Link from Here…" on a span."""
+        menu = self.createStandardContextMenu(point)
+        ids = self._spans_under(QPointF(point))
+        if ids:
+            span_id = self._overlay.selected if self._overlay.selected in ids else ids[0]
+            link = QAction("Link from Here…", menu)
+            link.setObjectName("linkFromHere")
+            link.setShortcut(QKeySequence("R"))
+            link.triggered.connect(lambda _c=False, s=span_id: self._link_from(s))
+            actions = menu.actions()
+            if actions:
+                menu.insertAction(actions[0], link)
+                menu.insertSeparator(actions[0])
+            else:
+                menu.addAction(link)
+        return menu
+
+    def _link_from(self, span_id: int) -> None:
+        self.select_span(span_id, scroll=False)
+        self.linkFromRequested.emit(span_id)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if self._linking is not None:
+            self.linkCancelled.emit()
+            return
+        menu = self.context_menu(event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
     # -- keyboard ---------------------------------------------------------------------------
+
+    _LINK_KEYS = frozenset(
+        {Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab}
+    )
+
+    def _linking_key(self, event: QKeyEvent) -> bool:
+        return self._linking is not None and event.key() in self._LINK_KEYS
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        if self._linking is not None:
+            self.linkCycle.emit(1 if next else -1)
+            return True
+        return super().focusNextPrevChild(next)
 
     @staticmethod
     def _passes_through(event: QKeyEvent) -> bool:
@@ -683,12 +999,20 @@ class DocumentViewer(QPlainTextEdit):
         return (
             event.key() == Qt.Key.Key_Escape
             and event.modifiers() == Qt.KeyboardModifier.NoModifier
-            and (self.textCursor().hasSelection() or self._overlay.selected is not None)
+            and (
+                self.textCursor().hasSelection()
+                or self._overlay.selected is not None
+                or self._arcs.selected is not None
+            )
         )
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            if self._zoom_key(event) is not None or self._escape_clears(event):
+            if (
+                self._zoom_key(event) is not None
+                or self._escape_clears(event)
+                or self._linking_key(event)
+            ):
                 event.accept()
                 return True
             if self._passes_through(event):
@@ -697,6 +1021,16 @@ class DocumentViewer(QPlainTextEdit):
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._linking_key(event):
+            key = event.key()
+            if key == Qt.Key.Key_Escape:
+                self.linkCancelled.emit()
+            elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.linkConfirmed.emit()
+            else:
+                self.linkCycle.emit(-1 if key == Qt.Key.Key_Backtab else 1)
+            event.accept()
+            return
         zoom = self._zoom_key(event)
         if zoom is not None:
             {1: self.zoom_in, -1: self.zoom_out, 0: self.reset_zoom}[zoom]()
@@ -705,8 +1039,10 @@ class DocumentViewer(QPlainTextEdit):
         if self._escape_clears(event):
             if self.textCursor().hasSelection():
                 self.clear_selection()
-            else:
+            elif self._overlay.selected is not None:
                 self.select_span(None)
+            else:
+                self.select_relation(None)
             event.accept()
             return
         if self._passes_through(event):

@@ -1,0 +1,257 @@
+"""The relation list: the open document's relations (source, type, target) in text order."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QHeaderView,
+    QMenu,
+    QTableView,
+    QWidget,
+)
+
+from annotator.core.annotation import Relation, Span
+from annotator.core.changes import ChangeSet
+from annotator.core.ids import DocumentId, RelationId, SpanId
+from annotator.gui.model_base import NO_PARENT, READ_ONLY_ROW, ModelIndex
+from annotator.gui.span_panel import span_text
+
+COLUMNS = ("Source", "Type", "Target")
+SOURCE, TYPE, TARGET = range(len(COLUMNS))
+RELATION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+MAX_TEXT = 50
+
+Key = tuple[int, int, int]
+
+
+class RelationListModel(QAbstractTableModel):
+    """Relations ordered by (source start, target start, id); updated row by row from edits."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._document: DocumentId | None = None
+        self._text = ""
+        self._span: Callable[[SpanId], Span | None] = lambda _id: None
+        self._relations: list[Relation] = []
+        self._keys: list[Key] = []
+
+    def _key(self, relation: Relation) -> Key:
+        source = self._span(relation.source)
+        target = self._span(relation.target)
+        return (
+            source.start if source else -1,
+            target.start if target else -1,
+            int(relation.id),
+        )
+
+    def set_document(
+        self,
+        document_id: DocumentId | None,
+        text: str,
+        relations: Iterable[Relation],
+        span: Callable[[SpanId], Span | None],
+    ) -> None:
+        """``span`` looks up the current spans of the document (the window's copy)."""
+        self.beginResetModel()
+        self._document = document_id
+        self._text = text
+        self._span = span
+        self._relations = sorted(relations, key=self._key)
+        self._keys = [self._key(r) for r in self._relations]
+        self.endResetModel()
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        """Insert, update and remove only the rows the edit touched (after the window's copy
+        of the spans was brought up to date)."""
+        if self._document is None:
+            return
+        for relation in changes.relations_removed:
+            if relation.document_id == self._document:
+                self._remove(relation.id)
+        for _before, after in changes.relations_updated:
+            if after.document_id == self._document:
+                self._remove(after.id)
+                self._insert(after)
+        for relation in changes.relations_added:
+            if relation.document_id == self._document:
+                self._insert(relation)
+        moved = {after.id for _before, after in changes.spans_updated}
+        for relation in [r for r in self._relations if r.source in moved or r.target in moved]:
+            self._remove(relation.id)
+            self._insert(relation)
+
+    def _insert(self, relation: Relation) -> None:
+        key = self._key(relation)
+        row = bisect_left(self._keys, key)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._relations.insert(row, relation)
+        self._keys.insert(row, key)
+        self.endInsertRows()
+
+    def _remove(self, relation_id: RelationId) -> None:
+        row = self.row_of(relation_id)
+        if row is None:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._relations[row]
+        del self._keys[row]
+        self.endRemoveRows()
+
+    def row_of(self, relation_id: RelationId | int | None) -> int | None:
+        for row, relation in enumerate(self._relations):
+            if relation.id == relation_id:
+                return row
+        return None
+
+    def relation_at(self, row: int) -> Relation | None:
+        return self._relations[row] if 0 <= row < len(self._relations) else None
+
+    # -- QAbstractTableModel --------------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._relations)
+
+    def columnCount(self, parent: ModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= len(self._relations):
+            return None
+        relation = self._relations[index.row()]
+        column = index.column()
+        if role == RELATION_ID_ROLE:
+            return int(relation.id)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if column == TYPE:
+                return relation.type
+            span = self._span(relation.source if column == SOURCE else relation.target)
+            if span is None:
+                return "?"
+            limit = MAX_TEXT if role == Qt.ItemDataRole.DisplayRole else 400
+            shown = span_text(self._text, span, limit)
+            return shown if role == Qt.ItemDataRole.DisplayRole else f"{span.label}: {shown}"
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return READ_ONLY_ROW
+
+
+class RelationsDock(QDockWidget):
+    """The relation table. Choosing a row emits ``relationActivated``; its context menu offers
+    the types the relation may take and Delete (``retypeRequested``, ``deleteRequested``)."""
+
+    relationActivated = Signal(int)
+    retypeRequested = Signal(int, str)
+    deleteRequested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Relations", parent)
+        self.setObjectName("relationsDock")
+        self.model = RelationListModel(self)
+        self.allowed_types: Callable[[Relation], list[str]] = lambda _r: []
+        self._quiet = False
+        self.view = QTableView()
+        self.view.setObjectName("relationTable")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(SOURCE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(TYPE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TARGET, QHeaderView.ResizeMode.Stretch)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.view.clicked.connect(self._clicked)
+        self.setWidget(self.view)
+
+    def selected_relation_id(self) -> int | None:
+        index = self.view.selectionModel().currentIndex()
+        relation = self.model.relation_at(index.row()) if index.isValid() else None
+        selected = self.view.selectionModel().selectedRows()
+        return int(relation.id) if relation is not None and selected else None
+
+    def select_relation(self, relation_id: int | None) -> None:
+        """Show which relation is selected, without emitting ``relationActivated``."""
+        row = self.model.row_of(relation_id) if relation_id else None
+        self._quiet = True
+        try:
+            if row is None:
+                self.view.selectionModel().clear()
+            else:
+                index = self.model.index(row, 0)
+                self.view.selectionModel().setCurrentIndex(
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                self.view.scrollTo(index)
+        finally:
+            self._quiet = False
+
+    def menu_for(self, relation: Relation) -> QMenu:
+        """Change type (only the types allowed for its labels) and Delete."""
+        menu = QMenu(self)
+        retype = menu.addMenu("Change &Type")
+        for name in self.allowed_types(relation):
+            action = retype.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(name == relation.type)
+            action.setEnabled(name != relation.type)
+            action.triggered.connect(
+                lambda _c=False, r=int(relation.id), n=name: self.retypeRequested.emit(r, n)
+            )
+        retype.setEnabled(len(retype.actions()) > 1)
+        delete = menu.addAction("&Delete Relation")
+        delete.triggered.connect(lambda _c=False, r=int(relation.id): self.deleteRequested.emit(r))
+        return menu
+
+    def _context_menu(self, point: QPoint) -> None:
+        index = self.view.indexAt(point)
+        relation = self.model.relation_at(index.row()) if index.isValid() else None
+        if relation is None:
+            return
+        self.relationActivated.emit(int(relation.id))
+        menu = self.menu_for(relation)
+        menu.exec(self.view.viewport().mapToGlobal(point))
+        menu.deleteLater()
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._quiet or not current.isValid():
+            return
+        relation = self.model.relation_at(current.row())
+        if relation is not None:
+            self.relationActivated.emit(int(relation.id))
+
+    def _clicked(self, index: QModelIndex) -> None:
+        relation = self.model.relation_at(index.row())
+        if relation is not None:
+            self.relationActivated.emit(int(relation.id))
