@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -25,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from annotator.core.annotation import Relation, Span
 from annotator.core.changes import ChangeSet
-from annotator.core.ids import DocumentId, RelationId, SpanId
-from annotator.gui.model_base import NO_PARENT, READ_ONLY_ROW, ModelIndex
+from annotator.core.ids import DocumentId, SpanId
+from annotator.gui.model_base import ModelIndex, OrderedRowsModel
 from annotator.gui.span_panel import span_text
 
 COLUMNS = ("Source", "Type", "Target")
@@ -37,24 +35,24 @@ MAX_TEXT = 50
 Key = tuple[int, int, int]
 
 
-class RelationListModel(QAbstractTableModel):
+class RelationListModel(OrderedRowsModel):
     """Relations ordered by (source start, target start, id); updated row by row from edits."""
+
+    columns = COLUMNS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._document: DocumentId | None = None
         self._text = ""
         self._span: Callable[[SpanId], Span | None] = lambda _id: None
-        self._relations: list[Relation] = []
-        self._keys: list[Key] = []
 
-    def _key(self, relation: Relation) -> Key:
-        source = self._span(relation.source)
-        target = self._span(relation.target)
+    def _key(self, item: Relation) -> Key:
+        source = self._span(item.source)
+        target = self._span(item.target)
         return (
             source.start if source else -1,
             target.start if target else -1,
-            int(relation.id),
+            int(item.id),
         )
 
     def set_document(
@@ -69,8 +67,7 @@ class RelationListModel(QAbstractTableModel):
         self._document = document_id
         self._text = text
         self._span = span
-        self._relations = sorted(relations, key=self._key)
-        self._keys = [self._key(r) for r in self._relations]
+        self._reset_rows(relations)
         self.endResetModel()
 
     def apply_changes(self, changes: ChangeSet) -> None:
@@ -89,55 +86,18 @@ class RelationListModel(QAbstractTableModel):
             if relation.document_id == self._document:
                 self._insert(relation)
         moved = {after.id for _before, after in changes.spans_updated}
-        for relation in [r for r in self._relations if r.source in moved or r.target in moved]:
+        for relation in [r for r in self._rows if r.source in moved or r.target in moved]:
             self._remove(relation.id)
             self._insert(relation)
 
-    def _insert(self, relation: Relation) -> None:
-        key = self._key(relation)
-        row = bisect_left(self._keys, key)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._relations.insert(row, relation)
-        self._keys.insert(row, key)
-        self.endInsertRows()
-
-    def _remove(self, relation_id: RelationId) -> None:
-        row = self.row_of(relation_id)
-        if row is None:
-            return
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._relations[row]
-        del self._keys[row]
-        self.endRemoveRows()
-
-    def row_of(self, relation_id: RelationId | int | None) -> int | None:
-        for row, relation in enumerate(self._relations):
-            if relation.id == relation_id:
-                return row
-        return None
-
     def relation_at(self, row: int) -> Relation | None:
-        return self._relations[row] if 0 <= row < len(self._relations) else None
-
-    # -- QAbstractTableModel --------------------------------------------------------------------
-
-    def rowCount(self, parent: ModelIndex = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._relations)
-
-    def columnCount(self, parent: ModelIndex = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
-        return None
+        item: Relation | None = self.item_at(row)
+        return item
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or index.row() >= len(self._relations):
+        if not index.isValid() or index.row() >= len(self._rows):
             return None
-        relation = self._relations[index.row()]
+        relation = self._rows[index.row()]
         column = index.column()
         if role == RELATION_ID_ROLE:
             return int(relation.id)
@@ -151,11 +111,6 @@ class RelationListModel(QAbstractTableModel):
             shown = span_text(self._text, span, limit)
             return shown if role == Qt.ItemDataRole.DisplayRole else f"{span.label}: {shown}"
         return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return READ_ONLY_ROW
 
 
 class RelationsDock(QDockWidget):

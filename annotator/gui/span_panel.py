@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -19,9 +17,9 @@ from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHeaderView, QTabl
 
 from annotator.core.annotation import Span
 from annotator.core.changes import ChangeSet
-from annotator.core.ids import DocumentId, SpanId
+from annotator.core.ids import DocumentId
 from annotator.core.schema import LabelSchema
-from annotator.gui.model_base import NO_PARENT, READ_ONLY_ROW, ModelIndex
+from annotator.gui.model_base import ModelIndex, OrderedRowsModel
 from annotator.gui.palette import swatch
 
 COLUMNS = ("Text", "Label", "Attributes")
@@ -49,23 +47,26 @@ def attributes_text(span: Span) -> str:
     return ", ".join(parts)
 
 
-class SpanListModel(QAbstractTableModel):
+class SpanListModel(OrderedRowsModel):
     """The spans of one document ordered by (start, end, id); updated row by row from edits."""
+
+    columns = COLUMNS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._document: DocumentId | None = None
         self._text = ""
-        self._spans: list[Span] = []
-        self._keys: list[tuple[int, int, int]] = []
         self._icons: dict[str, QIcon] = {}
+
+    def _key(self, item: Span) -> tuple[int, int, int]:
+        return _key(item)
 
     def set_schema(self, schema: LabelSchema | None) -> None:
         self._icons = {
             label.name: swatch(label.color) for label in (schema.labels if schema else ())
         }
-        if self._spans:
-            self.dataChanged.emit(self.index(0, LABEL), self.index(len(self._spans) - 1, LABEL))
+        if self._rows:
+            self.dataChanged.emit(self.index(0, LABEL), self.index(len(self._rows) - 1, LABEL))
 
     def set_document(
         self, document_id: DocumentId | None, text: str, spans: Iterable[Span]
@@ -73,8 +74,7 @@ class SpanListModel(QAbstractTableModel):
         self.beginResetModel()
         self._document = document_id
         self._text = text
-        self._spans = sorted(spans, key=_key)
-        self._keys = [_key(span) for span in self._spans]
+        self._reset_rows(spans)
         self.endResetModel()
 
     def apply_changes(self, changes: ChangeSet) -> None:
@@ -85,63 +85,20 @@ class SpanListModel(QAbstractTableModel):
             if span.document_id == self._document:
                 self._remove(span.id)
         for _before, after in changes.spans_updated:
-            if after.document_id != self._document:
-                continue
-            row = self.row_of(after.id)
-            if row is not None and self._keys[row] == _key(after):
-                self._spans[row] = after
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-            else:
-                self._remove(after.id)
-                self._insert(after)
+            if after.document_id == self._document:
+                self._replace(after)
         for span in changes.spans_added:
             if span.document_id == self._document:
                 self._insert(span)
 
-    def _insert(self, span: Span) -> None:
-        row = bisect_left(self._keys, _key(span))
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._spans.insert(row, span)
-        self._keys.insert(row, _key(span))
-        self.endInsertRows()
-
-    def _remove(self, span_id: SpanId) -> None:
-        row = self.row_of(span_id)
-        if row is None:
-            return
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._spans[row]
-        del self._keys[row]
-        self.endRemoveRows()
-
-    def row_of(self, span_id: SpanId | int) -> int | None:
-        for row, span in enumerate(self._spans):  # O(n), only on edits and clicks
-            if span.id == span_id:
-                return row
-        return None
-
     def span_at(self, row: int) -> Span | None:
-        return self._spans[row] if 0 <= row < len(self._spans) else None
-
-    # -- QAbstractTableModel --------------------------------------------------------------------
-
-    def rowCount(self, parent: ModelIndex = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._spans)
-
-    def columnCount(self, parent: ModelIndex = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
-        return None
+        item: Span | None = self.item_at(row)
+        return item
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or index.row() >= len(self._spans):
+        if not index.isValid() or index.row() >= len(self._rows):
             return None
-        span = self._spans[index.row()]
+        span = self._rows[index.row()]
         column = index.column()
         if role == SPAN_ID_ROLE:
             return int(span.id)
@@ -158,11 +115,6 @@ class SpanListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == LABEL:
             return self._icons.get(span.label)
         return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return READ_ONLY_ROW
 
 
 class SpanListDock(QDockWidget):
