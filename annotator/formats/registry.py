@@ -127,6 +127,54 @@ FORMATS: tuple[FormatInfo, ...] = (
         layout=Layout.FILE,
         description="text, tokens with ws, spans with inclusive token_end, relations.",
     ),
+    FormatInfo(
+        name="xmi",
+        title="UIMA CAS XMI for INCEpTION / WebAnno (.zip)",
+        module="xmi",
+        extensions=(".zip", ".xmi"),
+        can_import=True,
+        can_export=True,
+        layout=Layout.FOLDER,
+        description="One XMI per document with TypeSystem.xml: a custom span layer (label and "
+        "one feature per attribute) and a relation layer (Governor, Dependent); UTF-16 offsets. "
+        "Import reads any type system; the label feature is an option.",
+        default_unit=Unit.UTF16,
+    ),
+    FormatInfo(
+        name="xmi-ne",
+        title="UIMA CAS XMI on DKPro NamedEntity (.zip)",
+        module="xmi_ne",
+        extensions=(".zip", ".xmi"),
+        can_import=True,
+        can_export=True,
+        layout=Layout.FOLDER,
+        description="XMI with the spans on DKPro Core's NamedEntity type (label in 'value'), for "
+        "INCEpTION's built-in Named entity layer; attributes and relations are not carried.",
+        default_unit=Unit.UTF16,
+    ),
+    FormatInfo(
+        name="tsv3",
+        title="WebAnno TSV 3.3 (INCEpTION)",
+        module="webanno_tsv",
+        extensions=(".tsv", ".zip"),
+        can_import=True,
+        can_export=True,
+        layout=Layout.FOLDER,
+        description="One .tsv per document: sentences, tokens, stacked and multi-token spans with "
+        "feature columns, relations on the target's first token; UTF-16 offsets.",
+        default_unit=Unit.UTF16,
+    ),
+    FormatInfo(
+        name="bioc",
+        title="BioC XML",
+        module="bioc_xml",
+        extensions=(".xml",),
+        can_import=True,
+        can_export=True,
+        layout=Layout.FILE,
+        description="A collection of documents with one passage each, annotations with infons, "
+        "relations with nodes; the offset unit is written into <key>, both read back.",
+    ),
 )
 
 

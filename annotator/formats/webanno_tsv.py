@@ -1,0 +1,793 @@
+"""WebAnno TSV 3.3 (INCEpTION): sentences and tokens, stacked spans, feature columns, relations.
+
+Export (a folder, or a .zip): one ``<name>.tsv`` per document. The header declares a span layer
+``webanno.custom.Span`` with the label feature ``label`` and one column per attribute of the
+schema, and a relation layer ``webanno.custom.Relation|label|BT_webanno.custom.Span``. Tokens
+are the text's non-whitespace runs, cut at every span boundary; a sentence ends where exactly
+one line break separates two tokens (any other gap stays inside the sentence, on several
+``#Text=`` lines), so the text comes back exactly when read again, except whitespace before the
+first or after the last token (reported). Offsets are UTF-16 units. Multi-token or stacked
+spans carry ``[n]`` ids; a relation sits on its target's first token and names the source's
+first token (``1-1[src_tgt]``). Values are backslash-escaped (``\\ [ ] | _ -> ; * TAB LF``);
+a missing feature value is ``*``; every row ends with a TAB.
+
+Import: the text is rebuilt as INCEpTION does (sentence texts at their first token's offset,
+the gap filled with the line break or spaces). Every span layer's annotations become spans
+labelled by the feature named by ``label_feature``, else ``label``, else ``value``, else the
+first feature (the layer's short name when empty); other features become attributes. The first
+relation layer's annotations become relations typed the same way. What the model cannot hold
+(tokens, sentences, the header, relation features) goes into ``metadata["webanno_tsv"]`` so that
+the document exports again byte for byte.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from annotator.core.annotation import AnnotatedDocument, Span
+from annotator.core.document import DocumentDraft
+from annotator.core.errors import OffsetError
+from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
+from annotator.core.offsets import OffsetConverter, Unit, utf16_length
+from annotator.core.reports import Failure
+from annotator.core.schema import AttributeType, AttributeValue, LabelSchema
+from annotator.formats.base import (
+    Capabilities,
+    ExportOptions,
+    ImportOptions,
+    Layout,
+    Loss,
+    LossReport,
+    OutputSink,
+)
+
+FORMAT_NAME = "tsv3"
+FORMAT_LINE = "#FORMAT=WebAnno TSV 3.3"
+SPAN_LAYER = "webanno.custom.Span"
+RELATION_LAYER = "webanno.custom.Relation"
+LABEL_FEATURE = "label"
+META_KEY = "webanno_tsv"
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_VALUE_ESCAPES = (
+    ("\\", "\\\\"),
+    ("[", "\\["),
+    ("]", "\\]"),
+    ("|", "\\|"),
+    ("_", "\\_"),
+    ("->", "\\->"),
+    (";", "\\;"),
+    ("\t", "\\t"),
+    ("\n", "\\n"),
+    ("*", "\\*"),
+)
+_TEXT_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\r", "\\r"))
+_UNESCAPES = {"t": "\t", "n": "\n", "r": "\r"}
+_STACK_SEPARATOR = re.compile(r"(?<!\\)\|")
+_WORD = re.compile(r"\S+")
+
+
+def escape_value(value: str) -> str:
+    for raw, escaped in _VALUE_ESCAPES:
+        value = value.replace(raw, escaped)
+    return value
+
+
+def escape_text(text: str) -> str:
+    for raw, escaped in _TEXT_ESCAPES:
+        text = text.replace(raw, escaped)
+    return text
+
+
+def unescape(value: str) -> str:
+    if "\\" not in value:
+        return value
+    out: list[str] = []
+    i = 0
+    while i < len(value):
+        char = value[i]
+        if char == "\\" and i + 1 < len(value):
+            following = value[i + 1]
+            out.append(_UNESCAPES.get(following, following))
+            i += 2
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
+
+
+class Names:
+    """Unique, file-system-safe document names (unique ignoring case)."""
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+
+    def take(self, key: str) -> str:
+        base = _UNSAFE_NAME.sub("_", key).strip("._")[:120] or "doc"
+        name, n = base, 1
+        while name.lower() in self._taken:
+            n += 1
+            name = f"{base}-{n}"
+        self._taken.add(name.lower())
+        return name
+
+
+# -- segmentation (shared with the XMI export) ----------------------------------------------------
+
+
+def segment(text: str, cuts: Iterable[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Tokens (non-whitespace runs cut at ``cuts``) and sentences (token index ranges, end
+    exclusive): a sentence ends where exactly one line break separates two tokens."""
+    boundaries = sorted(set(cuts))
+    tokens: list[tuple[int, int]] = []
+    j = 0
+    for match in _WORD.finditer(text):
+        start, end = match.span()
+        while j < len(boundaries) and boundaries[j] <= start:
+            j += 1
+        k = j
+        while k < len(boundaries) and boundaries[k] < end:
+            tokens.append((start, boundaries[k]))
+            start = boundaries[k]
+            k += 1
+        tokens.append((start, end))
+    sentences: list[tuple[int, int]] = []
+    first = 0
+    for i in range(1, len(tokens)):
+        if text[tokens[i - 1][1] : tokens[i][0]] == "\n":
+            sentences.append((first, i))
+            first = i
+    if tokens:
+        sentences.append((first, len(tokens)))
+    return tokens, sentences
+
+
+def _cut(tokens: Sequence[tuple[int, int]], cuts: Iterable[int]) -> list[tuple[int, int]] | None:
+    """``tokens`` cut further at ``cuts``; None when a token would be cut (a layout that does
+    not fit the spans is not used)."""
+    inside = set(cuts)
+    for start, end in tokens:
+        if any(start < c < end for c in inside):
+            return None
+    return list(tokens)
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Header:
+    span_layer: str = SPAN_LAYER
+    span_features: list[str] = field(default_factory=lambda: [LABEL_FEATURE])
+    span_label: str = LABEL_FEATURE
+    relation_layer: str = RELATION_LAYER
+    relation_features: list[str] = field(default_factory=lambda: [LABEL_FEATURE])
+    relation_label: str = LABEL_FEATURE
+    null_label: str = ""
+    relations: bool = True
+    raw: list[str] = field(default_factory=list)
+    """A stored header declaring no layer this export fills: written as is, with no columns."""
+
+    def lines(self) -> list[str]:
+        if self.raw:
+            return list(self.raw)
+        out = [FORMAT_LINE, f"#T_SP={'|'.join([self.span_layer, *self.span_features])}"]
+        if self.relations:
+            columns = [self.relation_layer, *self.relation_features, f"BT_{self.span_layer}"]
+            out.append(f"#T_RL={'|'.join(columns)}")
+        return out
+
+
+def _schema_attributes(schema: LabelSchema) -> list[str]:
+    names: dict[str, None] = {}
+    for label in schema.labels:
+        for attribute in label.attributes:
+            names[attribute.name] = None
+    return list(names)
+
+
+def _header_for(item: AnnotatedDocument, schema: LabelSchema) -> _Header:
+    stored = item.document.metadata.get(META_KEY)
+    header = _Header()
+    if isinstance(stored, Mapping) and isinstance(stored.get("span_layer"), str):
+        header.span_layer = str(stored["span_layer"])
+        header.span_features = [str(f) for f in stored.get("span_features") or []]
+        header.span_label = str(stored.get("span_label") or "")
+        header.null_label = str(stored.get("null_label") or "")
+        header.relations = bool(stored.get("relation_layer"))
+        if header.relations:
+            header.relation_layer = str(stored["relation_layer"])
+            header.relation_features = [str(f) for f in stored.get("relation_features") or []]
+            header.relation_label = str(stored.get("relation_label") or "")
+    elif (
+        isinstance(stored, Mapping)
+        and stored.get("header") == [FORMAT_LINE]
+        and not item.spans
+        and not item.relations
+    ):
+        header.raw, header.span_features, header.relations = [FORMAT_LINE], [], False
+        return header
+    else:
+        header.span_features = [LABEL_FEATURE, *_schema_attributes(schema)]
+    for span in item.spans:
+        for name in span.attributes:
+            if name not in header.span_features:
+                header.span_features.append(name)
+    if not header.relations and item.relations:
+        header.relations = True
+    return header
+
+
+def _cell_value(value: AttributeValue | None) -> str:
+    if value is None:
+        return "*"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return escape_value(str(value))
+
+
+def tsv_lines(item: AnnotatedDocument, schema: LabelSchema, report: LossReport) -> list[str]:
+    """The lines of one document's .tsv file (each without its line break)."""
+    text = item.document.text
+    where = item.document.external_id or f"doc-{item.document.id}"
+    header = _header_for(item, schema)
+    spans = sorted(item.spans, key=lambda s: (s.start, -s.end, s.id))
+    cuts = {s.start for s in spans} | {s.end for s in spans}
+    tokens, sentences = _layout(item, cuts)
+    if tokens:
+        lead, tail = text[: tokens[0][0]], text[tokens[-1][1] :]
+        lost = (0 if lead.strip(" ") == "" else len(lead)) + len(tail)
+    else:
+        lost = len(text)
+    report.add(
+        Loss.CHARACTERS, lost, f"{where}: whitespace before the first or after the last token"
+    )
+    converter = OffsetConverter(text)
+    starts = {start: i for i, (start, _) in enumerate(tokens)}
+    ends = {end: i for i, (_, end) in enumerate(tokens)}
+    token_id: list[str] = [""] * len(tokens)
+    for number, (first, last) in enumerate(sentences, start=1):
+        for k, i in enumerate(range(first, last), start=1):
+            token_id[i] = f"{number}-{k}"
+    on_token: list[list[Span]] = [[] for _ in tokens]
+    extent: dict[int, tuple[int, int]] = {}
+    for span in spans:
+        first_token, last_token = starts.get(span.start), ends.get(span.end)
+        if first_token is None or last_token is None or last_token < first_token:
+            report.add(Loss.UNALIGNED, 1, f"{where}: {span.label} {span.start}-{span.end}")
+            continue
+        extent[span.id] = (first_token, last_token)
+        for i in range(first_token, last_token + 1):
+            on_token[i].append(span)
+    ids = _disambiguation_ids(on_token, extent)
+    relations_on: list[list[tuple[str, str]]] = [[] for _ in tokens]
+    stored = item.document.metadata.get(META_KEY)
+    relation_values = (stored.get("relation_values") if isinstance(stored, Mapping) else None) or {}
+    by_id = {s.id: s for s in item.spans}
+    for relation in sorted(item.relations, key=lambda r: r.id):
+        source, target = extent.get(relation.source), extent.get(relation.target)
+        if source is None or target is None:
+            report.add(Loss.RELATIONS, 1, f"{where}: {relation.type} to a span left out")
+            continue
+        source_span, target_span = by_id[relation.source], by_id[relation.target]
+        reference = token_id[source[0]]
+        a, b = ids.get(relation.source, 0), ids.get(relation.target, 0)
+        if a or b:
+            reference += f"[{a}_{b}]"
+        key = _relation_key(source_span, target_span, relation.type)
+        relations_on[target[0]].append((relation.type, reference + "\x00" + key))
+    out = [*header.lines(), ""]
+    for first, last in sentences:
+        begin, end = tokens[first][0], tokens[last - 1][1]
+        out.append("")
+        out.extend(f"#Text={escape_text(part)}" for part in text[begin:end].split("\n"))
+        for i in range(first, last):
+            start, end_ = tokens[i]
+            cells = [
+                token_id[i],
+                f"{converter.cp_to_utf16(start)}-{converter.cp_to_utf16(end_)}",
+                text[start:end_],
+            ]
+            cells.extend(_span_cells(header, on_token[i], ids))
+            if header.relations:
+                cells.extend(_relation_cells(header, relations_on[i], relation_values))
+            out.append("\t".join(cells) + "\t")
+    return out
+
+
+def _layout(
+    item: AnnotatedDocument, cuts: set[int]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    stored = item.document.metadata.get(META_KEY)
+    text = item.document.text
+    if isinstance(stored, Mapping) and stored.get("tokens") and stored.get("sentences"):
+        try:
+            tokens = [(int(a), int(b)) for a, b in stored["tokens"]]
+            sentences = [(int(a), int(b)) for a, b in stored["sentences"]]
+        except (TypeError, ValueError):
+            tokens, sentences = [], []
+        fits = (
+            tokens
+            and all(0 <= a < b <= len(text) for a, b in tokens)
+            and all(x[1] <= y[0] for x, y in itertools.pairwise(tokens))
+            and sentences
+            and sentences[0][0] == 0
+            and sentences[-1][1] == len(tokens)
+        )
+        if fits and _cut(tokens, cuts) is not None:
+            return tokens, sentences
+    return segment(text, cuts)
+
+
+def _disambiguation_ids(
+    on_token: list[list[Span]], extent: Mapping[int, tuple[int, int]]
+) -> dict[int, int]:
+    ids: dict[int, int] = {}
+    for spans in on_token:
+        for span in spans:
+            if span.id in ids:
+                continue
+            first, last = extent[span.id]
+            if last > first or len(spans) > 1:
+                ids[span.id] = len(ids) + 1
+    return ids
+
+
+def _span_cells(header: _Header, spans: list[Span], ids: Mapping[int, int]) -> list[str]:
+    if header.raw:
+        return []
+    features = header.span_features or [""]
+    if not spans:
+        return ["_"] * len(features)
+    cells = []
+    for feature in features:
+        values = []
+        for span in spans:
+            if not feature:
+                value: AttributeValue | None = None
+            elif feature == header.span_label:
+                value = None if span.label == header.null_label else span.label
+            else:
+                value = span.attributes.get(feature)
+            suffix = f"[{ids[span.id]}]" if span.id in ids else ""
+            values.append(_cell_value(value) + suffix)
+        cells.append("|".join(values))
+    return cells
+
+
+def _relation_key(source: Span, target: Span, kind: str) -> str:
+    return f"{source.start}-{source.end}>{target.start}-{target.end}:{kind}"
+
+
+def _relation_cells(
+    header: _Header, relations: list[tuple[str, str]], stored: Mapping[str, Any]
+) -> list[str]:
+    features = header.relation_features
+    if not relations:
+        return ["_"] * (len(features) + 1)
+    cells = []
+    for feature in features:
+        values = []
+        for kind, packed in relations:
+            key = packed.split("\x00", 1)[1]
+            if feature == header.relation_label:
+                values.append(_cell_value(kind))
+            else:
+                extra = stored.get(key)
+                value = extra.get(feature) if isinstance(extra, Mapping) else None
+                values.append(_cell_value(value))
+        cells.append("|".join(values))
+    cells.append("|".join(packed.split("\x00", 1)[0] for _, packed in relations))
+    return cells
+
+
+class TsvExporter:
+    name = FORMAT_NAME
+    layout = Layout.FOLDER
+    capabilities = Capabilities(overlaps=True, relations=True, attributes=True)
+
+    def write(
+        self,
+        items: Iterator[AnnotatedDocument],
+        schema: LabelSchema,
+        sink: OutputSink,
+        options: ExportOptions,
+    ) -> LossReport:
+        report = LossReport()
+        names = Names()
+        for item in items:
+            name = names.take(item.document.external_id or f"doc-{item.document.id}")
+            lines = tsv_lines(item, schema, report)
+            with sink.member(f"{name}.tsv") as out:
+                out.write("\n".join(lines) + "\n")
+        return report
+
+
+# -- import ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Column:
+    layer: int
+    kind: str  # "span", "relation", "chain"
+    feature: str  # "" for a placeholder; "BT" for the relation's source column
+
+
+@dataclass(slots=True)
+class _Layer:
+    kind: str
+    type_name: str
+    features: list[str]
+    base: str = ""
+
+    @property
+    def short_name(self) -> str:
+        return self.type_name.rsplit(".", 1)[-1]
+
+    def label_feature(self, wanted: str) -> str:
+        for name in (wanted, LABEL_FEATURE, "value"):
+            if name and name in self.features:
+                return name
+        return self.features[0] if self.features else ""
+
+
+@dataclass(slots=True)
+class _Annotation:
+    layer: int
+    start: int  # UTF-16 units
+    end: int
+    values: dict[str, str | None] = field(default_factory=dict)
+    order: int = 0
+
+
+@dataclass(slots=True)
+class _Relation:
+    layer: int
+    unit: str
+    values: dict[str, str | None] = field(default_factory=dict)
+    reference: str = ""
+    ids: tuple[int, int] = (0, 0)
+    line: int = 0
+
+
+class _Parse:
+    def __init__(self) -> None:
+        self.layers: list[_Layer] = []
+        self.columns: list[_Column] = []
+        self.header: list[str] = []
+        self.spans: dict[object, _Annotation] = {}
+        self.by_unit: dict[tuple[str, int], list[_Annotation]] = {}
+        self.relations: list[_Relation] = []
+        self.units: dict[str, tuple[int, int]] = {}
+        self.tokens: list[tuple[int, int]] = []
+        self.sentences: list[tuple[int, int]] = []
+        self.text_parts: list[str] = []
+        self.length16 = 0
+
+
+def _parse_header_line(parse: _Parse, line: str) -> None:
+    prefix, _, rest = line.partition("=")
+    kind = {"#T_SP": "span", "#T_RL": "relation", "#T_CH": "chain"}[prefix]
+    fields = rest.split("|")
+    layer = _Layer(kind, fields[0], [])
+    index = len(parse.layers)
+    parse.layers.append(layer)
+    for declaration in fields[1:]:
+        if kind == "relation" and declaration.startswith("BT_"):
+            layer.base = declaration[3:]
+            parse.columns.append(_Column(index, kind, "BT"))
+        else:
+            layer.features.append(declaration)
+            parse.columns.append(_Column(index, kind, declaration))
+    if len(fields) == 1:
+        parse.columns.append(_Column(index, kind, ""))
+
+
+def _split_value(raw: str) -> tuple[str, str | None]:
+    if raw.endswith("]") and not raw.endswith("\\]") and "[" in raw:
+        value, _, info = raw[:-1].rpartition("[")
+        return value, info
+    return raw, None
+
+
+def _feature_value(raw: str) -> str | None:
+    return None if raw == "*" else unescape(raw)
+
+
+class TsvImporter:
+    name = FORMAT_NAME
+
+    def read(
+        self, path: Path, schema: LabelSchema, options: ImportOptions
+    ) -> Iterator[AnnotatedDraft | Failure]:
+        if path.is_dir():
+            for file in sorted(p for p in path.rglob("*.tsv") if p.is_file()):
+                yield from self._file(file.read_bytes(), str(file), file.stem, schema, options)
+            return
+        if path.suffix.lower() == ".zip":
+            import zipfile
+
+            with zipfile.ZipFile(path) as archive:
+                for info in archive.infolist():
+                    if info.is_dir() or not info.filename.lower().endswith(".tsv"):
+                        continue
+                    stem = PurePosixPath(info.filename).stem
+                    yield from self._file(
+                        archive.read(info), f"{path}!{info.filename}", stem, schema, options
+                    )
+            return
+        yield from self._file(path.read_bytes(), str(path), path.stem, schema, options)
+
+    def _file(
+        self, data: bytes, name: str, stem: str, schema: LabelSchema, options: ImportOptions
+    ) -> Iterator[AnnotatedDraft | Failure]:
+        try:
+            content = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            yield Failure(name, None, f"not UTF-8 text (byte {error.start})", "ANN136")
+            return
+        lines = content.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        if not lines or not lines[0].startswith("#FORMAT=WebAnno TSV 3"):
+            yield Failure(name, 1, "not WebAnno TSV 3 (no #FORMAT=WebAnno TSV 3.x line)", "ANN131")
+            return
+        parse = _Parse()
+        parse.header.append(lines[0])
+        number = 1
+        while number < len(lines) and lines[number].startswith(("#T_SP=", "#T_RL=", "#T_CH=")):
+            _parse_header_line(parse, lines[number])
+            parse.header.append(lines[number])
+            number += 1
+        try:
+            self._content(parse, lines, number, name)
+        except (ValueError, IndexError) as error:
+            yield Failure(name, None, f"malformed: {error}", "ANN135")
+            return
+        text = "".join(parse.text_parts)
+        if text.endswith("\n"):
+            text = text[:-1]
+        yield from self._draft(parse, text, name, stem, schema, options)
+
+    def _content(self, parse: _Parse, lines: list[str], number: int, name: str) -> None:
+        sentence_text: list[str] = []
+        in_sentence = False
+        sentence_first = 0
+        counter = 0
+        for index in range(number, len(lines)):
+            line = lines[index]
+            if not line:
+                if in_sentence:
+                    parse.sentences.append((sentence_first, len(parse.tokens)))
+                in_sentence = False
+                continue
+            if line.startswith("#Text="):
+                sentence_text.append(unescape(line[6:]))
+                continue
+            if line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            if len(fields) < len(parse.columns) + 3:
+                raise ValueError(
+                    f"line {index + 1}: {len(fields)} fields, expected {len(parse.columns) + 3}"
+                )
+            unit = fields[0]
+            begin_s, _, end_s = fields[1].partition("-")
+            begin, end = int(begin_s), int(end_s)
+            if not in_sentence:
+                self._start_sentence(parse, "\n".join(sentence_text) + "\n", begin)
+                sentence_text = []
+                in_sentence = True
+                sentence_first = len(parse.tokens)
+            parse.units[unit] = (begin, end)
+            if "." not in unit:
+                parse.tokens.append((begin, end))
+            for column, raw in zip(parse.columns, fields[3:], strict=False):
+                if raw == "_":
+                    continue
+                for k, stacked in enumerate(_STACK_SEPARATOR.split(raw)):
+                    counter += 1
+                    self._cell(parse, column, unit, begin, end, k, stacked, counter, index + 1)
+        if in_sentence:
+            parse.sentences.append((sentence_first, len(parse.tokens)))
+
+    @staticmethod
+    def _start_sentence(parse: _Parse, sentence: str, begin: int) -> None:
+        if parse.length16 > begin and parse.text_parts and parse.text_parts[-1].endswith("\n"):
+            parse.text_parts[-1] = parse.text_parts[-1][:-1]
+            parse.length16 -= 1
+        if parse.length16 < begin:
+            parse.text_parts.append(" " * (begin - parse.length16))
+            parse.length16 = begin
+        parse.text_parts.append(sentence)
+        parse.length16 += utf16_length(sentence)
+
+    @staticmethod
+    def _cell(
+        parse: _Parse,
+        column: _Column,
+        unit: str,
+        begin: int,
+        end: int,
+        k: int,
+        raw: str,
+        counter: int,
+        line: int,
+    ) -> None:
+        if column.kind == "span":
+            value, info = _split_value(raw)
+            key: object = (column.layer, int(info)) if info else (unit, column.layer, k)
+            found = parse.spans.get(key)
+            if found is None:
+                found = _Annotation(column.layer, begin, end, order=counter)
+                parse.spans[key] = found
+                parse.by_unit.setdefault((unit, column.layer), []).append(found)
+            else:
+                found.end = max(found.end, end)
+                units = parse.by_unit.setdefault((unit, column.layer), [])
+                if found not in units:
+                    units.append(found)
+            if column.feature:
+                found.values[column.feature] = _feature_value(value)
+        elif column.kind == "relation":
+            relation = next(
+                (
+                    r
+                    for r in parse.relations
+                    if r.unit == unit and r.layer == column.layer and r.line == line * 1000 + k
+                ),
+                None,
+            )
+            if relation is None:
+                relation = _Relation(column.layer, unit, line=line * 1000 + k)
+                parse.relations.append(relation)
+            if column.feature == "BT":
+                reference, info = _split_value(raw)
+                relation.reference = reference
+                if info:
+                    a, _, b = info.partition("_")
+                    relation.ids = (int(a), int(b))
+            else:
+                relation.values[column.feature] = _feature_value(raw)
+
+    def _draft(
+        self,
+        parse: _Parse,
+        text: str,
+        name: str,
+        stem: str,
+        schema: LabelSchema,
+        options: ImportOptions,
+    ) -> Iterator[AnnotatedDraft | Failure]:
+        converter = OffsetConverter(text)
+        unit = options.offset_unit or Unit.UTF16
+
+        def cp(offset: int) -> int:
+            return converter.to_codepoint(offset, unit)
+
+        records: list[SpanRecord] = []
+        keys: dict[int, str] = {}
+        null_label = ""
+        span_layer = next((i for i, layer in enumerate(parse.layers) if layer.kind == "span"), -1)
+        for n, annotation in enumerate(sorted(parse.spans.values(), key=lambda a: a.order)):
+            layer = parse.layers[annotation.layer]
+            feature = layer.label_feature(options.label_feature)
+            label = annotation.values.get(feature) if feature else None
+            if not label:
+                label = null_label = layer.short_name
+            try:
+                start, end = cp(annotation.start), cp(annotation.end)
+            except OffsetError as error:
+                yield Failure(name, None, f"{label} {annotation.start}-{annotation.end}: {error}")
+                continue
+            attributes = {
+                k: _typed(schema, label, k, v)
+                for k, v in annotation.values.items()
+                if k != feature and v is not None
+            }
+            key = f"T{n + 1}"
+            keys[id(annotation)] = key
+            records.append(SpanRecord(key, label, start, end, attributes, options.annotator))
+        relation_records: list[RelationRecord] = []
+        relation_values: dict[str, dict[str, str]] = {}
+        by_key = {r.key: r for r in records}
+        relation_layer = next(
+            (i for i, layer in enumerate(parse.layers) if layer.kind == "relation"), -1
+        )
+        for relation in parse.relations:
+            layer = parse.layers[relation.layer]
+            base = next(
+                (i for i, x in enumerate(parse.layers) if x.type_name == layer.base), span_layer
+            )
+            source = self._resolve(parse, base, relation.reference, relation.ids[0])
+            target = self._resolve(parse, base, relation.unit, relation.ids[1])
+            if source is None or target is None:
+                yield Failure(
+                    name, relation.line // 1000, f"relation at {relation.unit}: an end is missing"
+                )
+                continue
+            feature = layer.label_feature(options.label_feature)
+            kind = (relation.values.get(feature) if feature else None) or layer.short_name
+            extra = {k: v for k, v in relation.values.items() if k != feature and v is not None}
+            source_key, target_key = keys[id(source)], keys[id(target)]
+            note = "; ".join(f"{k}={v}" for k, v in extra.items())
+            relation_records.append(
+                RelationRecord(kind, source_key, target_key, options.annotator, note)
+            )
+            if extra:
+                a, b = by_key[source_key], by_key[target_key]
+                relation_values[f"{a.start}-{a.end}>{b.start}-{b.end}:{kind}"] = extra
+        metadata = self._metadata(parse, converter, unit, span_layer, relation_layer, options)
+        if metadata is not None:
+            metadata["null_label"] = null_label
+            metadata["relation_values"] = relation_values
+        draft = DocumentDraft(
+            text=text, metadata={META_KEY: metadata} if metadata else {}, external_id=stem
+        )
+        yield AnnotatedDraft(draft, name, tuple(records), tuple(relation_records))
+
+    @staticmethod
+    def _resolve(parse: _Parse, layer: int, unit: str, disambiguation: int) -> _Annotation | None:
+        if disambiguation:
+            return parse.spans.get((layer, disambiguation))
+        found = parse.by_unit.get((unit, layer))
+        return found[0] if found else None
+
+    @staticmethod
+    def _metadata(
+        parse: _Parse,
+        converter: OffsetConverter,
+        unit: Unit,
+        span_layer: int,
+        relation_layer: int,
+        options: ImportOptions,
+    ) -> dict[str, Any] | None:
+        try:
+            tokens = [
+                [converter.to_codepoint(a, unit), converter.to_codepoint(b, unit)]
+                for a, b in parse.tokens
+            ]
+        except OffsetError:
+            return None
+        out: dict[str, Any] = {
+            "header": parse.header,
+            "tokens": tokens,
+            "sentences": [list(s) for s in parse.sentences],
+        }
+        simple = span_layer >= 0 and sum(x.kind == "span" for x in parse.layers) == 1
+        simple = simple and all(x.kind != "chain" for x in parse.layers)
+        simple = simple and sum(x.kind == "relation" for x in parse.layers) <= 1
+        if simple:
+            layer = parse.layers[span_layer]
+            out["span_layer"] = layer.type_name
+            out["span_features"] = list(layer.features)
+            out["span_label"] = layer.label_feature(options.label_feature)
+            if relation_layer >= 0:
+                relation = parse.layers[relation_layer]
+                out["relation_layer"] = relation.type_name
+                out["relation_features"] = list(relation.features)
+                out["relation_label"] = relation.label_feature(options.label_feature)
+        return out
+
+
+def _typed(schema: LabelSchema, label: str, name: str, value: str) -> AttributeValue:
+    found = schema.label(label)
+    definition = found.attribute(name) if found is not None else None
+    if definition is None:
+        return value
+    if definition.type is AttributeType.FLAG:
+        return value.strip().lower() in ("true", "yes", "1")
+    if definition.type is AttributeType.INTEGER:
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    return value
+
+
+EXPORTER = TsvExporter()
+IMPORTER = TsvImporter()
