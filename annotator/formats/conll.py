@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import add
 from pathlib import Path
 from typing import TextIO
 
@@ -92,13 +93,32 @@ class ConllExporter:
 
 def write_document(out: TextIO, tagged: TaggedDocument, *, two_columns: bool = False) -> None:
     out.write(DOCSTART + "\n\n")
-    for sentence in tagged.sentences:
-        lines = []
-        for n, word in enumerate(sentence.words):
-            tags = " ".join(layer[n] for layer in sentence.tags)
-            lines.append(f"{word} {tags}" if two_columns else f"{word} {_FILLER} {tags}")
-        out.write("\n".join(lines))
-        out.write("\n\n")
+    if not tagged.words:
+        return
+    layers = tagged.layers
+    tags = layers[0] if len(layers) == 1 else list(map(" ".join, zip(*layers, strict=True)))
+    suffixes = _TWO_COLUMNS if two_columns else _FOUR_COLUMNS
+    lines = list(map(add, tagged.words, map(suffixes.__getitem__, tags)))
+    for first, _ in tagged.groups[1:]:
+        lines[first - 1] += "\n"  # a blank line ends the sentence before
+    out.write("\n".join(lines))
+    out.write("\n\n")
+
+
+class _Suffixes(dict[str, str]):
+    """What follows the token on a line with these tags (made once per tag combination)."""
+
+    def __init__(self, before: str) -> None:
+        super().__init__()
+        self.before = before
+
+    def __missing__(self, tags: str) -> str:
+        made = self[tags] = self.before + tags
+        return made
+
+
+_FOUR_COLUMNS = _Suffixes(f" {_FILLER} ")
+_TWO_COLUMNS = _Suffixes(" ")
 
 
 # -- import ---------------------------------------------------------------------------------------

@@ -90,21 +90,23 @@ class HuggingFaceExporter:
     ) -> LossReport:
         scheme = check_scheme(options)
         names = tag_names(schema.label_names, scheme)
-        ids = {name: n for n, name in enumerate(names)}
+        ids = _TagIds(names, scheme)
+        encode = _ENCODER.encode
         report = LossReport()
         with sink.main_text() as out:
             for item in items:
                 tagged = tag_document(item, schema, options, layers=1)
                 report.merge(tagged.report)
                 key = document_key(item.document)
-                for n, sentence in enumerate(tagged.sentences):
-                    line = {
-                        "id": f"{key}#{n}",
-                        "tokens": sentence.words,
-                        "ner_tags": [_tag_id(tag, ids, names, scheme) for tag in sentence.tags[0]],
-                    }
-                    out.write(json.dumps(line, ensure_ascii=False))
-                    out.write("\n")
+                words = tagged.words
+                numbers = list(map(ids.__getitem__, tagged.layers[0])) if words else []
+                lines = [
+                    encode({"id": f"{key}#{n}", "tokens": words[a:b], "ner_tags": numbers[a:b]})
+                    for n, (a, b) in enumerate(tagged.groups)
+                ]
+                if lines:
+                    lines.append("")
+                    out.write("\n".join(lines))
         with sink.beside(LABELS_SUFFIX) as out:
             json.dump(names, out, ensure_ascii=False, indent=1)
             out.write("\n")
@@ -126,15 +128,23 @@ class HuggingFaceExporter:
         return report
 
 
-def _tag_id(tag: str, ids: dict[str, int], names: list[str], scheme: str) -> int:
-    """The id of a tag; a label the schema lacks gets its tags appended to the names."""
-    found = ids.get(tag)
-    if found is None:
-        for name in tag_names([tag[2:]], scheme)[1:]:
-            ids[name] = len(names)
-            names.append(name)
-        found = ids[tag]
-    return found
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+"""What ``json.dumps(..., ensure_ascii=False)`` uses, made once."""
+
+
+class _TagIds(dict[str, int]):
+    """Tag name -> id; a label the schema lacks gets its tags appended to the names."""
+
+    def __init__(self, names: list[str], scheme: str) -> None:
+        super().__init__((name, n) for n, name in enumerate(names))
+        self.names = names
+        self.scheme = scheme
+
+    def __missing__(self, tag: str) -> int:
+        for name in tag_names([tag[2:]], self.scheme)[1:]:
+            self[name] = len(self.names)
+            self.names.append(name)
+        return self[tag]
 
 
 # -- import ---------------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import count
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +50,7 @@ from annotator.formats.base import (
     LossReport,
     OutputSink,
 )
-from annotator.formats.tokenize import Token, align, split_at, tokenize
+from annotator.formats.tokenize import align_words, scan, split_scanned, word_indices
 from annotator.formats.tokenize_support import UNITS, document_key, find_unit
 
 FORMAT_NAME = "prodigy"
@@ -71,7 +73,7 @@ class ProdigyExporter:
         report = LossReport()
         with sink.main_text() as out:
             for item in items:
-                out.write(json.dumps(to_record(item, options, report), ensure_ascii=False))
+                out.write(record_line(item, options, report))
                 out.write("\n")
         return report
 
@@ -84,29 +86,42 @@ class ProdigyExporter:
         """Exactly what :meth:`write` would report, without writing."""
         report = LossReport()
         for item in items:
-            to_record(item, options, report)
+            _prepare(item, options, report)
         return report
 
 
-def to_record(
+Scanned = tuple[list[str], list[int], list[int], list[bool]]
+
+
+def _prepare(
     item: AnnotatedDocument, options: ExportOptions, report: LossReport
-) -> dict[str, Any]:
-    """One Prodigy task for a document."""
+) -> tuple[Scanned, dict[int, dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """Tokens, spans by id, relations and meta of one document's task."""
     document = item.document
     text = document.text
-    tokens = tokenize(text)
+    scanned = scan(text)
     if options.extra.get("tokens", "split") == "split":
-        tokens = split_at(text, tokens, (b for s in item.spans for b in (s.start, s.end)))
+        scanned = split_scanned(text, scanned, (b for s in item.spans for b in (s.start, s.end)))
+    texts, starts, ends, _ = scanned
+    index = word_indices(text, texts)
+    word_starts, word_ends = starts, ends
+    if index is not None:
+        word_starts = list(map(starts.__getitem__, index))
+        word_ends = list(map(ends.__getitem__, index))
     spans: dict[int, dict[str, Any]] = {}
-    alignments = align(((s.start, s.end) for s in item.spans), tokens)
+    alignments = align_words(((s.start, s.end) for s in item.spans), word_starts, word_ends)
     for span, alignment in zip(item.spans, alignments, strict=True):
-        where = f"document {document.id}: {span.label} {text[span.start : span.end]!r}"
         if alignment is None:
+            where = f"document {document.id}: {span.label} {text[span.start : span.end]!r}"
             report.add(Loss.UNALIGNED, 1, f"{where} (whitespace only, left out)")
             continue
-        if alignment.widened:
+        first, last, widened = alignment
+        if widened:
+            where = f"document {document.id}: {span.label} {text[span.start : span.end]!r}"
             report.add(Loss.UNALIGNED, 1, f"{where} widened to whole tokens")
-        spans[span.id] = _span(span, tokens, alignment.first, alignment.last, text)
+        if index is not None:
+            first, last = index[first], index[last]
+        spans[span.id] = _span(span, starts[first], ends[last], first, last, text)
     relations = []
     for relation in item.relations:
         head, child = spans.get(relation.source), spans.get(relation.target)
@@ -125,12 +140,20 @@ def to_record(
     meta = {"id": document_key(document)}
     described = (("title", document.title), ("source", document.source), ("url", document.url))
     meta.update((k, v) for k, v in described if v)
+    return scanned, spans, relations, meta
+
+
+def to_record(
+    item: AnnotatedDocument, options: ExportOptions, report: LossReport
+) -> dict[str, Any]:
+    """One Prodigy task for a document."""
+    (texts, starts, ends, ws), spans, relations, meta = _prepare(item, options, report)
     return {
-        "text": text,
+        "text": item.document.text,
         "meta": meta,
         "tokens": [
-            {"text": t.text, "start": t.start, "end": t.end, "id": n, "ws": t.ws}
-            for n, t in enumerate(tokens)
+            {"text": t, "start": a, "end": b, "id": n, "ws": w}
+            for n, (t, a, b, w) in enumerate(zip(texts, starts, ends, ws, strict=True))
         ],
         "spans": list(spans.values()),
         "relations": relations,
@@ -138,8 +161,35 @@ def to_record(
     }
 
 
-def _span(span: Span, tokens: Sequence[Token], first: int, last: int, text: str) -> dict[str, Any]:
-    start, end = tokens[first].start, tokens[last].end
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+_TOKEN = '{"text": %s, "start": %d, "end": %d, "id": %d, "ws": %s}'
+_JSON_BOOL = ("false", "true")
+
+
+def record_line(item: AnnotatedDocument, options: ExportOptions, report: LossReport) -> str:
+    """``json.dumps(to_record(...), ensure_ascii=False)``, made without a dict per token."""
+    (texts, starts, ends, ws), spans, relations, meta = _prepare(item, options, report)
+    tokens = ", ".join(
+        map(
+            _TOKEN.__mod__,
+            zip(
+                map(encode_basestring, texts),
+                starts,
+                ends,
+                count(),
+                map(_JSON_BOOL.__getitem__, ws),
+                strict=False,  # count() is endless
+            ),
+        )
+    )
+    return (
+        f'{{"text": {_ENCODE(item.document.text)}, "meta": {_ENCODE(meta)}, '
+        f'"tokens": [{tokens}], "spans": {_ENCODE(list(spans.values()))}, '
+        f'"relations": {_ENCODE(relations)}, "answer": "accept"}}'
+    )
+
+
+def _span(span: Span, start: int, end: int, first: int, last: int, text: str) -> dict[str, Any]:
     out: dict[str, Any] = {
         "start": start,
         "end": end,

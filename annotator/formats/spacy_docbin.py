@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +55,37 @@ def require_spacy() -> Any:
             code=MISSING_SPACY_CODE,
         ) from None
     return spacy
+
+
+@contextmanager
+def cached_msgpack_extensions() -> Iterator[None]:
+    """Look srsly's msgpack extension registries up once for the duration.
+
+    spaCy packs and unpacks every document's user data and span groups with srsly, which asks
+    its ``msgpack_encoders``/``msgpack_decoders`` registries for every extension on every call,
+    and each such call scans the entry points of every installed package and catalogue's whole
+    registry (about 0.4 ms, twice per document each way: most of the DocBin export and import
+    time). Nothing registers a msgpack extension while we read or write, so the answer is the
+    same; the registries are restored on exit.
+    """
+    from srsly.msgpack import msgpack_decoders, msgpack_encoders  # type: ignore[import-untyped]
+
+    saved: list[tuple[Any, Any]] = []
+    try:
+        for registry in (msgpack_encoders, msgpack_decoders):
+            found = dict(registry.get_all())
+            saved.append((registry, registry.__dict__.get("get_all", _ABSENT)))
+            registry.get_all = lambda found=found: dict(found)
+        yield
+    finally:
+        for registry, before in reversed(saved):
+            if before is _ABSENT:
+                del registry.get_all
+            else:
+                registry.get_all = before
+
+
+_ABSENT = object()
 
 
 def blank_pipeline(lang: str = "en") -> Language:
@@ -238,15 +271,16 @@ class DocBinExporter:
 
         docbin = DocBin(attrs=list(DOCBIN_ATTRS), store_user_data=True)
         report = LossReport()
-        for item in items:
-            doc = nlp.make_doc(item.document.text)
-            projection = project(doc, item, schema, options)
-            doc.spans[SPAN_GROUP] = projection.group
-            doc.ents = projection.ents
-            doc.user_data[USER_DATA_KEY] = user_data(item)
-            docbin.add(doc)
-            report.merge(projection.report)
-        data = docbin.to_bytes()
+        with cached_msgpack_extensions():
+            for item in items:
+                doc = nlp.make_doc(item.document.text)
+                projection = project(doc, item, schema, options)
+                doc.spans[SPAN_GROUP] = projection.group
+                doc.ents = projection.ents
+                doc.user_data[USER_DATA_KEY] = user_data(item)
+                docbin.add(doc)
+                report.merge(projection.report)
+            data = docbin.to_bytes()
         with sink.main_binary() as out:
             out.write(data)
         return report
@@ -281,14 +315,20 @@ class DocBinImporter:
         from spacy.vocab import Vocab
 
         try:
-            docbin = DocBin(store_user_data=True).from_disk(path)
+            with cached_msgpack_extensions():
+                docbin = DocBin(store_user_data=True).from_disk(path)
         except OSError as error:
             yield Failure(str(path), None, f"cannot read ({error.strerror or error})", "ANN133")
             return
         except Exception as error:  # spaCy raises ValueError, zlib.error, msgpack errors...
             yield Failure(str(path), None, f"not a spaCy DocBin file ({error})", "ANN131")
             return
-        for number, doc in enumerate(docbin.get_docs(Vocab()), start=1):
+        docs = docbin.get_docs(Vocab())
+        for number in count(1):
+            with cached_msgpack_extensions():  # not across the yield: only while spaCy reads
+                doc = next(docs, None)
+            if doc is None:
+                return
             origin = f"{path}#{number}"
             try:
                 ours = doc.user_data.get(USER_DATA_KEY)

@@ -35,9 +35,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, compress, count, pairwise, repeat
+from operator import add, not_
 from typing import NamedTuple
 
 ABBREVIATIONS: tuple[str, ...] = (
@@ -71,7 +73,6 @@ _PICTO = (
     "\u2934\u2935\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55\u3030\u303d\u3297\u3299"
     "\U0001f000-\U0001f1e5\U0001f200-\U0001faff"
 )
-_RUN = re.compile(r"\S+")
 _SIMPLE_TAIL = frozenset(".,;:!?)")
 _KEEP_PERIOD = frozenset(ABBREVIATIONS) | frozenset(_NUMBERED)
 _EMOJI_TAIL = r"[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f\u20e3]*"
@@ -143,50 +144,116 @@ def _pattern() -> re.Pattern[str]:
     return re.compile("|".join(alternatives))
 
 
+@lru_cache(maxsize=1)
+def _scanner() -> re.Pattern[str]:
+    """One pattern that finds every token of a text in order, as ``(token, ws)`` pairs.
+
+    It is the definition above written as one regular expression so that the whole text is
+    scanned in C: a whitespace run is a space token (the one space a token's ``ws`` takes is
+    consumed with that token first); a run of non-space characters that is all letters and
+    digits is one token; such a run plus one of ``.,;:!?)`` (unless the word is in
+    :data:`ABBREVIATIONS`) is two tokens; any other run is cut by :func:`_pattern`. ``ws`` is
+    the single U+0020 after a token, if any.
+    """
+    keep = "|".join(sorted(_KEEP_PERIOD, key=len, reverse=True))
+    tail = "[" + re.escape("".join(sorted(_SIMPLE_TAIL))) + "]"
+    word = r"[^\W_]+"  # str.isalnum()
+    alternatives = [
+        r"\s+",
+        rf"(?<!\S){word}(?!\S)",
+        rf"(?<!\S)(?!(?:{keep}){tail}(?!\S)){word}(?={tail}(?!\S))",
+        _pattern().pattern,
+    ]
+    return re.compile("(" + "|".join(alternatives) + ")( ?)")
+
+
+def scan(text: str) -> tuple[list[str], list[int], list[int], list[bool]]:
+    """The tokens of ``text`` as parallel lists: texts, starts, ends and ``ws`` flags.
+
+    The same tokens as :func:`tokenize`, for code that does not need :class:`Token` objects
+    (the token formats). Most of a text is words between single spaces, so the text is split
+    at spaces (in C) and only the pieces that are not all letters and digits are matched
+    against :func:`_scanner`, each run of them from its first character to its last.
+    """
+    if not text:
+        return [], [], [], []
+    pieces = text.split(" ")
+    lengths = list(map(len, pieces))
+    starts = list(accumulate(map((1).__add__, lengths), initial=0))
+    ends = list(map(add, starts, lengths))
+    odd = list(compress(count(), map(not_, map(str.isalnum, pieces))))
+    last = len(pieces) - 1
+    if not odd:
+        return pieces, starts[:-1], ends, [*repeat(True, last), False]
+    texts: list[str] = []
+    token_starts: list[int] = []
+    token_ends: list[int] = []
+    ws: list[bool] = []
+    match = _scanner().match
+    keep = _KEEP_PERIOD
+    tails = _SIMPLE_TAIL
+    done = 0  # pieces before this one are in the lists
+    n = 0
+    count_odd = len(odd)
+    while n < count_odd:
+        first = odd[n]
+        n += 1
+        while n < count_odd and odd[n] == odd[n - 1] + 1:
+            n += 1
+        final = odd[n - 1]  # pieces first..final are not words: match them
+        texts += pieces[done:first]
+        token_starts += starts[done:first]
+        token_ends += ends[done:first]
+        ws += repeat(True, first - done)
+        done = final + 1
+        piece = pieces[first]
+        head = piece[:-1]
+        if first == final and piece[-1:] in tails and head.isalnum() and head not in keep:
+            texts += (head, piece[-1])
+            end = ends[first]
+            token_starts += (end - len(piece), end - 1)
+            token_ends += (end - 1, end)
+            ws += (False, final != last)
+            continue
+        position = starts[first]
+        stop = ends[final] + (final != last)  # with the space after the run
+        while position < stop:
+            found = match(text, position)
+            assert found is not None  # every character is in some token
+            texts.append(found[1])
+            token_starts.append(position)
+            position = found.end(1)
+            token_ends.append(position)
+            if found[2]:
+                ws.append(True)
+                position += 1
+            else:
+                ws.append(False)
+    texts += pieces[done:]
+    token_starts += starts[done:-1]
+    token_ends += ends[done:]
+    ws += repeat(True, last - done)
+    if done <= last:
+        ws.append(False)
+    return texts, token_starts, token_ends, ws
+
+
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into tokens (see the module docstring for the rules)."""
-    tokens: list[Token] = []
-    append = tokens.append
-    new = tuple.__new__
-    length = len(text)
-    previous = 0
-    for match in _RUN.finditer(text):
-        start, end = match.span()
-        if start != previous and (start - previous > 1 or text[previous] != " " or not previous):
-            _space(text, previous, start, append)
-        previous = end
-        run = match.group()
-        ws = end < length and text[end] == " "
-        if run.isalnum():
-            append(new(Token, (start, end, run, ws)))
-        elif run[-1] in _SIMPLE_TAIL and run[:-1].isalnum() and run[:-1] not in _KEEP_PERIOD:
-            append(new(Token, (start, end - 1, run[:-1], False)))
-            append(new(Token, (end - 1, end, run[-1], ws)))
-        else:
-            _split_run(text, start, end, ws, append)
-    if previous != length:
-        _space(text, previous, length, append)
-    return tokens
+    texts, starts, ends, ws = scan(text)
+    return list(map(tuple.__new__, repeat(Token), zip(starts, ends, texts, ws, strict=True)))
 
 
-def _space(text: str, start: int, end: int, append: Callable[[Token], None]) -> None:
-    """The space token of a whitespace run, less the one space that is its token's ``ws``."""
-    if start and text[start] == " ":
-        start += 1
-    if start < end:
-        append(Token(start, end, text[start:end], False))
+def word_indices(text: str, texts: Sequence[str]) -> list[int] | None:
+    """Indices of the tokens that are not space tokens, or None when every token is a word
+    (the common case, told from the text alone: no whitespace but single spaces after words)."""
+    if text.isprintable() and "  " not in text and not text.startswith(" "):
+        return None  # every whitespace character but U+0020 is unprintable
+    return list(compress(count(), map(_not_space, texts)))
 
 
-def _split_run(text: str, start: int, end: int, ws: bool, append: Callable[[Token], None]) -> None:
-    """Tokens of one run of non-space characters that needs the full pattern."""
-    pieces = []
-    for piece in _pattern().finditer(text, start):
-        if piece.start() >= end:
-            break
-        pieces.append(piece.span())
-    for k, (piece_start, piece_end) in enumerate(pieces):
-        last = k == len(pieces) - 1
-        append(Token(piece_start, piece_end, text[piece_start:piece_end], ws and last))
+def _not_space(token: str) -> bool:
+    return not token.isspace()
 
 
 def words(tokens: Sequence[Token]) -> list[int]:
@@ -203,60 +270,61 @@ def sentences(text: str, tokens: Sequence[Token] | None = None) -> list[range]:
     """
     if tokens is None:
         tokens = tokenize(text)
+    word_index = words(tokens)
+    if not word_index:
+        return []
+    breaks = sentence_breaks(
+        text,
+        [tokens[i].text for i in word_index],
+        [tokens[i].start for i in word_index],
+        [tokens[i].end for i in word_index],
+    )
     out: list[range] = []
     begin = 0
-    for start in _sentence_starts(tokens):
-        out.append(range(begin, start))
-        begin = start
-    if begin < len(tokens) and (out or any(not t.is_space for t in tokens)):
-        out.append(range(begin, len(tokens)))
+    for start in breaks:
+        out.append(range(begin, word_index[start]))
+        begin = word_index[start]
+    out.append(range(begin, len(tokens)))
     return out
 
 
-def _sentence_starts(tokens: Sequence[Token]) -> list[int]:
-    """Token indices (of non-space tokens) where a new sentence starts."""
-    starts: list[int] = []
-    has_word = False
-    pending = False  # the next non-space token at or after `resume` starts a sentence
-    resume = 0
-    for i, token in enumerate(tokens):
-        if token.text.isspace():
-            if has_word and _LINE_BREAK.search(token.text):
-                pending, resume = True, i
+def sentence_breaks(
+    text: str, texts: Sequence[str], starts: Sequence[int], ends: Sequence[int]
+) -> list[int]:
+    """Where sentences start, as indices (> 0, ascending) into the *non-space* tokens given by
+    ``texts``, ``starts`` and ``ends`` (the rules are in the module docstring).
+
+    Whitespace between two words is a gap in their offsets, so the space tokens themselves are
+    not needed: a line break after the first word starts a sentence at the next word, and so
+    does sentence-final punctuation (with its closing quotes or brackets) followed by whitespace
+    and a capitalised word or an opening quote.
+    """
+    n = len(texts)
+    if n < 2:
+        return []
+    found: set[int] = set()
+    for match in _LINE_BREAK.finditer(text, ends[0]):
+        after = bisect_right(starts, match.start())
+        if after < n:
+            found.add(after)
+    for i in compress(count(), map(SENTENCE_END.__contains__, texts)):
+        if i and texts[i] == "." and ends[i - 1] == starts[i]:
+            before = texts[i - 1]
+            if len(before) == 1 and before.isupper():
+                continue  # an initial: "J. K. Rowling"
+        j = i + 1
+        while j < n and ends[j - 1] == starts[j] and texts[j] in _CLOSERS:
+            j += 1
+        if j >= n or ends[j - 1] == starts[j]:
             continue
-        if pending and i >= resume:
-            starts.append(i)
-            pending = has_word = False
-        has_word = True
-        if not pending and token.text in SENTENCE_END:
-            after = _sentence_final(tokens, i)
-            if after is not None:
-                pending, resume = True, after
-    return starts
-
-
-def _sentence_final(tokens: Sequence[Token], i: int) -> int | None:
-    """If the punctuation at ``i`` ends its sentence, the index after its closing quotes."""
-    token = tokens[i]
-    if token.text == "." and i > 0:
-        before = tokens[i - 1]
-        if before.end == token.start and len(before.text) == 1 and before.text.isupper():
-            return None  # an initial: "J. K. Rowling"
-    j = i + 1
-    n = len(tokens)
-    while j < n and tokens[j].text in _CLOSERS and tokens[j - 1].end == tokens[j].start:
-        j += 1
-    if j >= n or not (tokens[j - 1].ws or tokens[j].is_space):
-        return None
-    k = j
-    while k < n and tokens[k].is_space:
-        if _LINE_BREAK.search(tokens[k].text):
-            return j
-        k += 1
-    if k >= n:
-        return None
-    follower = tokens[k].text
-    return j if follower[0].isupper() or follower[0] in _OPENERS else None
+        follower = texts[j][0]
+        if (
+            follower.isupper()
+            or follower in _OPENERS
+            or _LINE_BREAK.search(text, ends[j - 1], starts[j])
+        ):
+            found.add(j)
+    return sorted(found)
 
 
 def align(spans: Iterable[tuple[int, int]], tokens: Sequence[Token]) -> list[Alignment | None]:
@@ -269,15 +337,25 @@ def align(spans: Iterable[tuple[int, int]], tokens: Sequence[Token]) -> list[Ali
     word_index = words(tokens)
     starts = [tokens[i].start for i in word_index]
     ends = [tokens[i].end for i in word_index]
-    out: list[Alignment | None] = []
+    return [
+        None if found is None else Alignment(word_index[found[0]], word_index[found[1]], found[2])
+        for found in align_words(spans, starts, ends)
+    ]
+
+
+def align_words(
+    spans: Iterable[tuple[int, int]], starts: Sequence[int], ends: Sequence[int]
+) -> list[tuple[int, int, bool] | None]:
+    """:func:`align` over the non-space tokens' ``starts`` and ``ends``: ``(first, last,
+    widened)`` as indices into them, or None for a span on whitespace only."""
+    out: list[tuple[int, int, bool] | None] = []
     for start, end in spans:
         first = bisect_right(ends, start)
         last = bisect_left(starts, end) - 1
         if first > last:
             out.append(None)
             continue
-        widened = starts[first] != start or ends[last] != end
-        out.append(Alignment(word_index[first], word_index[last], widened))
+        out.append((first, last, starts[first] != start or ends[last] != end))
     return out
 
 
@@ -301,4 +379,40 @@ def split_at(text: str, tokens: Sequence[Token], boundaries: Iterable[int]) -> l
             out.append(
                 Token(piece_start, piece_end, text[piece_start:piece_end], token.ws and last)
             )
+    return out
+
+
+def split_scanned(
+    text: str,
+    tokens: tuple[list[str], list[int], list[int], list[bool]],
+    boundaries: Iterable[int],
+) -> tuple[list[str], list[int], list[int], list[bool]]:
+    """:func:`split_at` for the parallel lists of :func:`scan` (returned as they are when no
+    boundary falls inside a token)."""
+    texts, starts, ends, ws = tokens
+    inside: dict[int, list[int]] = {}
+    for cut in sorted(set(boundaries)):
+        k = bisect_right(starts, cut) - 1
+        if k >= 0 and cut < ends[k] and cut > starts[k] and not texts[k].isspace():
+            inside.setdefault(k, []).append(cut)
+    if not inside:
+        return tokens
+    out: tuple[list[str], list[int], list[int], list[bool]] = ([], [], [], [])
+    new_texts, new_starts, new_ends, new_ws = out
+    done = 0
+    for k, cuts in inside.items():
+        new_texts += texts[done:k]
+        new_starts += starts[done:k]
+        new_ends += ends[done:k]
+        new_ws += ws[done:k]
+        edges = [starts[k], *cuts, ends[k]]
+        new_texts += [text[a:b] for a, b in pairwise(edges)]
+        new_starts += edges[:-1]
+        new_ends += edges[1:]
+        new_ws += [False] * len(cuts) + [ws[k]]
+        done = k + 1
+    new_texts += texts[done:]
+    new_starts += starts[done:]
+    new_ends += ends[done:]
+    new_ws += ws[done:]
     return out

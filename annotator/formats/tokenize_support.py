@@ -15,7 +15,13 @@ from annotator.core.interchange import AnnotatedDraft, SpanRecord
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.schema import LabelSchema
 from annotator.formats.base import ExportOptions, Loss, LossReport, OverlapPolicy
-from annotator.formats.tokenize import Token, align, sentences, split_at, tokenize, words
+from annotator.formats.tokenize import (
+    align_words,
+    scan,
+    sentence_breaks,
+    split_scanned,
+    word_indices,
+)
 
 SCHEMES = ("IOB2", "BILOU")
 UNITS = (Unit.CODE_POINT, Unit.UTF16, Unit.UTF8)
@@ -46,8 +52,21 @@ class TaggedSentence:
 
 @dataclass(slots=True)
 class TaggedDocument:
-    sentences: list[TaggedSentence] = field(default_factory=list)
+    """A document's words (non-space tokens) with their tags, grouped into sentences."""
+
+    words: list[str] = field(default_factory=list)
+    layers: list[list[str]] = field(default_factory=list)
+    """One tag list per layer (layer 0 first), each as long as ``words``."""
+    groups: list[tuple[int, int]] = field(default_factory=list)
+    """Sentences as ``[first, last)`` word ranges, in order, covering every word."""
     report: LossReport = field(default_factory=LossReport)
+
+    @property
+    def sentences(self) -> list[TaggedSentence]:
+        return [
+            TaggedSentence(self.words[a:b], [layer[a:b] for layer in self.layers])
+            for a, b in self.groups
+        ]
 
 
 def document_key(document: Document) -> str:
@@ -83,15 +102,21 @@ def tag_document(
     layers = layer_count(options) if layers is None else layers
     out = TaggedDocument()
     text = item.document.text
-    tokens = tokenize(text)
+    scanned = scan(text)
     if options.extra.get("tokens", "expand") == "split":
-        tokens = split_at(text, tokens, (b for s in item.spans for b in (s.start, s.end)))
-    word_index = words(tokens)
-    position = {token_index: n for n, token_index in enumerate(word_index)}
-    candidates = _candidates(item, tokens, position, _ranks(schema, options), out.report)
+        scanned = split_scanned(text, scanned, (b for s in item.spans for b in (s.start, s.end)))
+    texts, starts, ends, _ = scanned
+    index = word_indices(text, texts)
+    if index is not None:
+        texts = list(map(texts.__getitem__, index))
+        starts = list(map(starts.__getitem__, index))
+        ends = list(map(ends.__getitem__, index))
+    candidates = _candidates(item, starts, ends, _ranks(schema, options), out.report)
     placed, dropped = resolve(candidates, options.overlap_policy, layers)
     if dropped:
-        example = ", ".join(f"{c.label} {_words(tokens, word_index, c)!r}" for c in dropped[:2])
+        example = ", ".join(
+            f"{c.label} {' '.join(texts[c.first : c.last + 1])!r}" for c in dropped[:2]
+        )
         out.report.add(Loss.OVERLAPS, len(dropped), f"document {item.document.id}: {example}")
     out.report.add(Loss.RELATIONS, len(item.relations))
     attributed = [s for s in item.spans if s.attributes]
@@ -100,11 +125,11 @@ def tag_document(
         sum(len(s.attributes) for s in attributed),
         f"{attributed[0].label} {dict(attributed[0].attributes)}" if attributed else "",
     )
-    groups = word_sentences(text, tokens, position, [c for layer in placed for c in layer])
-    for first, last in groups:
-        texts = [tokens[word_index[n]].text for n in range(first, last)]
-        tags = [encode(layer, first, last, scheme) for layer in placed]
-        out.sentences.append(TaggedSentence(texts, tags))
+    out.words = texts
+    out.groups = sentence_groups(
+        sentence_breaks(text, texts, starts, ends), len(texts), [c for p in placed for c in p]
+    )
+    out.layers = [encode(layer, 0, len(texts), scheme) for layer in placed]
     return out
 
 
@@ -115,33 +140,27 @@ def _ranks(schema: LabelSchema, options: ExportOptions) -> dict[str, int]:
 
 def _candidates(
     item: AnnotatedDocument,
-    tokens: Sequence[Token],
-    position: dict[int, int],
+    starts: Sequence[int],
+    ends: Sequence[int],
     ranks: dict[str, int],
     report: LossReport,
 ) -> list[Candidate]:
     out: list[Candidate] = []
     text = item.document.text
-    alignments = align(((s.start, s.end) for s in item.spans), tokens)
+    alignments = align_words(((s.start, s.end) for s in item.spans), starts, ends)
     for span, alignment in zip(item.spans, alignments, strict=True):
-        where = f"document {item.document.id}: {span.label} {text[span.start : span.end]!r}"
         if alignment is None:
+            where = f"document {item.document.id}: {span.label} {text[span.start : span.end]!r}"
             report.add(Loss.UNALIGNED, 1, f"{where} (whitespace only, left out)")
             continue
-        if alignment.widened:
-            wide = text[tokens[alignment.first].start : tokens[alignment.last].end]
+        first, last, widened = alignment
+        if widened:
+            where = f"document {item.document.id}: {span.label} {text[span.start : span.end]!r}"
+            wide = text[starts[first] : ends[last]]
             report.add(Loss.UNALIGNED, 1, f"{where} widened to {wide!r}")
         rank = ranks.get(span.label, len(ranks))
-        out.append(
-            Candidate(
-                position[alignment.first], position[alignment.last], span.label, rank, span.id
-            )
-        )
+        out.append(Candidate(first, last, span.label, rank, span.id))
     return out
-
-
-def _words(tokens: Sequence[Token], word_index: Sequence[int], c: Candidate) -> str:
-    return " ".join(tokens[word_index[n]].text for n in range(c.first, c.last + 1))
 
 
 def resolve(
@@ -201,27 +220,20 @@ def _columns(
     return placed, dropped
 
 
-def word_sentences(
-    text: str,
-    tokens: Sequence[Token],
-    position: dict[int, int],
-    spans: Iterable[Candidate],
+def sentence_groups(
+    breaks: Sequence[int], count: int, spans: Iterable[Candidate]
 ) -> list[tuple[int, int]]:
-    """Sentences as ``[first, last)`` word ranges; sentences that a span crosses are joined."""
-    starts: list[int] = []
-    for sentence in sentences(text, tokens):
-        first = next((position[i] for i in sentence if i in position), None)
-        if first is not None:
-            starts.append(first)
+    """Sentences as ``[first, last)`` ranges of ``count`` words, given the word indices where
+    sentences start (:func:`~annotator.formats.tokenize.sentence_breaks`); sentences that a
+    span crosses are joined."""
+    if not count:
+        return []
+    starts = [0, *breaks]
     joined: set[int] = set()
     for span in spans:
-        inside = starts[bisect_right(starts, span.first) : bisect_right(starts, span.last)]
-        joined.update(inside)
-    kept = [s for s in starts if s not in joined]
-    if not kept:
-        return []
-    ends = [*kept[1:], len(position)]
-    return [(a, b) for a, b in zip(kept, ends, strict=True) if b > a]
+        joined.update(starts[bisect_right(starts, span.first) : bisect_right(starts, span.last)])
+    kept = [s for s in starts if s not in joined] if joined else starts
+    return list(zip(kept, [*kept[1:], count], strict=True))
 
 
 def encode(spans: Sequence[Candidate], first: int, last: int, scheme: str) -> list[str]:

@@ -14,8 +14,8 @@ from annotator.core.offsets import OffsetConverter
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats import registry
-from annotator.formats.base import ExportOptions, ImportOptions, Loss
-from annotator.formats.prodigy import EXPORTER, IMPORTER
+from annotator.formats.base import ExportOptions, ImportOptions, Loss, LossReport
+from annotator.formats.prodigy import EXPORTER, IMPORTER, record_line, to_record
 from tests.formats.conftest import (
     ROUND_TRIP_TEXT,
     Export,
@@ -196,3 +196,15 @@ def test_bad_records_fail_with_file_and_line_and_the_rest_imports(tmp_path: Path
     ]
     assert drafts[2].note == "span offsets were in UTF-16 units"
     assert [(r.type, r.source, r.target) for r in drafts[3].relations] == [("SELF", "s1", "s1")]
+
+
+@pytest.mark.parametrize("tokens", ["split", "expand"])
+def test_a_line_is_the_json_of_the_task(document: AnnotatedDocument, tokens: str) -> None:
+    """Lines are built without a dict per token: they must be what json.dumps writes."""
+    odd = make_document('Odd "quotes"\\ and\ttabs\u2028 \x7f 🏛  ', [("ACTOR", 0, 3, {"k": 1})])
+    options = ExportOptions(extra={"tokens": tokens})
+    for item in (document, odd):
+        first, second = LossReport(), LossReport()
+        expected = json.dumps(to_record(item, options, first), ensure_ascii=False)
+        assert record_line(item, options, second) == expected
+        assert first == second

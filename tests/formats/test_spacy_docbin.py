@@ -239,3 +239,17 @@ def test_without_spacy_the_user_is_told_how_to_install_it(
     assert list(tmp_path.iterdir()) == []  # the aborted sink left nothing behind
     with pytest.raises(UserError, match="spaCy"):
         imported(tmp_path / "x.spacy", schema)
+
+
+def test_msgpack_extensions_are_looked_up_once_and_restored() -> None:
+    from srsly.msgpack import msgpack_decoders, msgpack_encoders
+
+    from annotator.formats.spacy_docbin import cached_msgpack_extensions
+
+    before = (msgpack_encoders.get_all(), msgpack_decoders.get_all())
+    with cached_msgpack_extensions():
+        assert "get_all" in vars(msgpack_encoders)
+        assert (msgpack_encoders.get_all(), msgpack_decoders.get_all()) == before
+    assert "get_all" not in vars(msgpack_encoders)
+    assert "get_all" not in vars(msgpack_decoders)
+    assert (msgpack_encoders.get_all(), msgpack_decoders.get_all()) == before

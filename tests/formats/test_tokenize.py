@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.formats.tokenize import align, sentences, split_at, tokenize, words
+from annotator.formats.tokenize import (
+    Alignment,
+    Token,
+    align,
+    scan,
+    sentences,
+    split_at,
+    split_scanned,
+    tokenize,
+    words,
+)
+from tests.formats import tokenize_reference as reference
 from tests.formats.conftest import ROUND_TRIP_TEXT
 
 
@@ -202,3 +213,59 @@ def test_aligned_spans_cover_their_characters(text: str, data: st.DataObject) ->
     (exact,) = align([(start, end)], split)
     assert exact is not None
     assert exact.widened == (text[start].isspace() or text[end - 1].isspace())
+
+
+# -- the fast implementation against the reference ------------------------------------------------
+
+REFERENCE_ALPHABET = st.sampled_from(
+    [
+        *"aZé9_ .,;:!?'’\"“”-()…@#/\n\t)xX0",
+        *("\u00a0", "🏛", "👍", "\U0001f3fb", "\u200d", "\u0301", "\ufe0f", "🇫", "中", "ℹ", "❶"),
+        *("©", "\u20e3", "\u2028", "\x85", "  ", "1.5", "www.", "http://a", "a@b.co", "No. 5"),
+        *("Mr.", "U.S.", "n't", "No.", "Mr", "Mrs.", "'s", "’ll", "...", "--", "J.", "e.g."),
+        *reference.ABBREVIATIONS,
+    ]
+)
+reference_texts = st.one_of(
+    st.lists(REFERENCE_ALPHABET, max_size=60).map("".join),
+    st.text(max_size=60),
+    st.text(alphabet=st.characters(max_codepoint=0x3000), max_size=80),
+)
+
+
+def _alignments(found: list[Alignment | None] | list[reference.Alignment | None]) -> list[object]:
+    return [a and (a.first, a.last, a.widened) for a in found]
+
+
+@settings(max_examples=400)
+@given(reference_texts, st.lists(st.tuples(st.integers(0, 90), st.integers(1, 30)), max_size=5))
+def test_tokens_sentences_and_alignment_are_the_reference_ones(
+    text: str, raw_spans: list[tuple[int, int]]
+) -> None:
+    expected = reference.tokenize(text)
+    tokens = tokenize(text)
+    assert tokens == expected
+    assert all(type(t) is Token for t in tokens)
+    texts, starts, ends, ws = scan(text)
+    assert list(zip(starts, ends, texts, ws, strict=True)) == expected
+    assert sentences(text, tokens) == reference.sentences(text, expected)
+    assert sentences(text) == reference.sentences(text)
+    spans = [(a, min(a + b, len(text))) for a, b in raw_spans if a < len(text)]
+    assert _alignments(align(spans, tokens)) == _alignments(reference.align(spans, expected))
+    cuts = [c for span in spans for c in span]
+    split = reference.split_at(text, expected, cuts)
+    assert split_at(text, tokens, cuts) == split
+    texts, starts, ends, ws = split_scanned(text, scan(text), cuts)
+    assert list(zip(starts, ends, texts, ws, strict=True)) == split
+
+
+def test_news_text_is_tokenized_as_the_reference_does() -> None:
+    text = (
+        "ALEPPO, Syria (Reuters) -- Rebels shelled the city on Monday, the ministry said.\n\n"
+        "“At least 12 civilians were killed,” Gen. Ali told reporters.  He didn't say more... "
+        "The U.S. State Dept. called it “unacceptable” (see https://example.org/a?b=1).\n"
+        "No. 5 on the list: Mr. O'Brien’s self-driving car, worth $3,000.50!? 👍🏽 #Aleppo @UN "
+    )
+    expected = reference.tokenize(text)
+    assert tokenize(text) == expected
+    assert sentences(text) == reference.sentences(text, expected)
