@@ -87,6 +87,15 @@ def child_import(project_dir: Path, name: str, path: Path) -> dict[str, float]:
     return {"seconds": elapsed, "documents": len(report.created) + len(report.updated)}
 
 
+def peak_rss_mb() -> float:
+    """This process's own peak resident size. Linux keeps ``ru_maxrss`` across exec, so a child
+    would report its parent's peak; ``VmHWM`` belongs to the new process image."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run_child(*args: str) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, __file__, *args], capture_output=True, text=True, check=False
@@ -108,7 +117,7 @@ def main() -> None:
         step, project_dir, name, path = args.child
         run = child_export if step == "export" else child_import
         result = run(Path(project_dir), name, Path(path))
-        result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["peak_mb"] = peak_rss_mb()
         print(json.dumps(result))
         return
     with tempfile.TemporaryDirectory() as tmp:
