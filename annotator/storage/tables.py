@@ -147,7 +147,6 @@ spans = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False, default=1),
     Index("ix_spans_document_start", "document_id", "start_offset"),
-    Index("ix_spans_label", "label"),
 )
 
 relations = Table(
