@@ -9,7 +9,7 @@ format could not carry. Importers read a path and yield :class:`AnnotatedDraft` 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -203,3 +203,23 @@ def read_text_lines(handle: TextIO) -> Iterator[tuple[int, str]]:
     """Numbered lines without their line ending (1-based, for error messages)."""
     for number, line in enumerate(handle, start=1):
         yield number, line.rstrip("\n").rstrip("\r")
+
+
+def read_text_file(
+    path: Path,
+    read: Callable[[TextIO], Iterator[AnnotatedDraft | Failure]],
+    *,
+    encoding: str = "utf-8",
+) -> Iterator[AnnotatedDraft | Failure]:
+    """Open ``path`` and stream ``read`` over it; an unreadable or non-UTF-8 file becomes a
+    Failure naming it instead of an exception, after whatever was read before the bad byte."""
+    try:
+        handle = path.open(encoding=encoding)
+    except OSError as error:
+        yield Failure(str(path), None, f"cannot read ({error.strerror})", "ANN133")
+        return
+    with handle:
+        try:
+            yield from read(handle)
+        except UnicodeDecodeError as error:
+            yield Failure(str(path), None, f"not UTF-8 text (byte {error.start})", "ANN136")

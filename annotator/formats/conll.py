@@ -41,6 +41,7 @@ from annotator.formats.base import (
     Layout,
     LossReport,
     OutputSink,
+    read_text_file,
 )
 from annotator.formats.tokenize_support import (
     TaggedDocument,
@@ -147,16 +148,9 @@ class ConllImporter:
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
     ) -> Iterator[AnnotatedDraft | Failure]:
-        try:
-            handle = path.open(encoding="utf-8-sig")
-        except OSError as error:
-            yield Failure(str(path), None, f"cannot read ({error.strerror})", "ANN133")
-            return
-        with handle:
-            try:
-                yield from read_conll(handle, str(path), options)
-            except UnicodeDecodeError as error:
-                yield Failure(str(path), None, f"not UTF-8 text (byte {error.start})", "ANN136")
+        yield from read_text_file(
+            path, lambda handle: read_conll(handle, str(path), options), encoding="utf-8-sig"
+        )
 
 
 def read_conll(

@@ -44,6 +44,7 @@ from annotator.formats.base import (
     Layout,
     LossReport,
     OutputSink,
+    read_text_file,
 )
 from annotator.formats.tokenize_support import (
     TokenSentence,
@@ -160,16 +161,9 @@ class HuggingFaceImporter:
         if isinstance(names, Failure):
             yield names
             return
-        try:
-            handle = path.open(encoding="utf-8")
-        except OSError as error:
-            yield Failure(str(path), None, f"cannot read ({error.strerror})", "ANN133")
-            return
-        with handle:
-            try:
-                yield from read_lines(handle, str(path), names, options)
-            except UnicodeDecodeError as error:
-                yield Failure(str(path), None, f"not UTF-8 text (byte {error.start})", "ANN136")
+        yield from read_text_file(
+            path, lambda handle: read_lines(handle, str(path), names, options)
+        )
 
 
 def label_names(path: Path, options: ImportOptions) -> list[str] | Failure | None:

@@ -49,6 +49,7 @@ from annotator.formats.base import (
     Loss,
     LossReport,
     OutputSink,
+    read_text_file,
 )
 from annotator.formats.tokenize import align_words, scan, split_scanned, word_indices
 from annotator.formats.tokenize_support import UNITS, document_key, find_unit
@@ -216,16 +217,7 @@ class ProdigyImporter:
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
     ) -> Iterator[AnnotatedDraft | Failure]:
-        try:
-            handle = path.open(encoding="utf-8")
-        except OSError as error:
-            yield Failure(str(path), None, f"cannot read ({error.strerror})", "ANN133")
-            return
-        with handle:
-            try:
-                yield from read_lines(handle, str(path), options)
-            except UnicodeDecodeError as error:
-                yield Failure(str(path), None, f"not UTF-8 text (byte {error.start})", "ANN136")
+        yield from read_text_file(path, lambda handle: read_lines(handle, str(path), options))
 
 
 def read_lines(
