@@ -198,7 +198,7 @@ def _init(args: argparse.Namespace, database_url: str | None, out: TextIO) -> in
     with Project.open(args.dir, database_url=database_url) as project:
         print(
             f"created project {config.name!r} in {project.folder} "
-            f"({len(config.schema.labels)} labels, database {project.database.display_url})",
+            f"({len(config.schema.labels)} labels, database {project.database_display_url})",
             file=out,
         )
     return EXIT_OK

@@ -99,6 +99,11 @@ class Project:
     def schema(self) -> LabelSchema:
         return self.config.schema
 
+    @property
+    def database_display_url(self) -> str:
+        """The database URL with any password masked, for messages."""
+        return self.database.display_url
+
     def guidelines(self) -> str | None:
         return read_guidelines(self.folder)
 
