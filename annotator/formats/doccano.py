@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.annotation import AnnotatedDocument, Span
-from annotator.core.errors import OffsetError, UserError
+from annotator.core.errors import UserError
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.reports import Failure
@@ -27,9 +27,8 @@ from annotator.formats.spacy_jsonl import (
     RecordError,
     document_meta,
     draft_from_meta,
-    failure_from,
-    iter_json_records,
     raw_span,
+    read_json_records,
     resolve_raw_spans,
     write_json_lines,
 )
@@ -197,17 +196,9 @@ class DoccanoImporter:
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
     ) -> Iterator[AnnotatedDraft | Failure]:
-        for found in iter_json_records(path):
-            if isinstance(found, Failure):
-                yield found
-                continue
-            line, record = found
-            try:
-                yield from_record(record, f"{path}:{line}", options)
-            except RecordError as error:
-                yield failure_from(path, line, error)
-            except OffsetError as error:
-                yield Failure(str(path), line, error.message, "ANN132")
+        yield from read_json_records(
+            path, lambda record, origin: from_record(record, origin, options)
+        )
 
 
 def from_record(record: object, origin: str, options: ImportOptions) -> AnnotatedDraft:

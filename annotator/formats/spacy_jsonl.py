@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -320,6 +320,24 @@ def resolve_raw_spans(
     return resolved.spans, resolved.note
 
 
+def read_json_records(
+    path: Path, convert: Callable[[object, str], AnnotatedDraft]
+) -> Iterator[AnnotatedDraft | Failure]:
+    """Each JSON record of ``path`` through ``convert(record, "file:line")``; a record it refuses
+    (RecordError, OffsetError) becomes a Failure with its line and reading goes on."""
+    for found in iter_json_records(path):
+        if isinstance(found, Failure):
+            yield found
+            continue
+        line, record = found
+        try:
+            yield convert(record, f"{path}:{line}")
+        except RecordError as error:
+            yield failure_from(path, line, error)
+        except OffsetError as error:
+            yield Failure(str(path), line, error.message, "ANN132")
+
+
 def failure_from(path: Path, line: int | None, error: RecordError) -> Failure:
     return Failure(str(path), line, error.reason, error.code)
 
@@ -407,17 +425,9 @@ class SpacyJsonlImporter:
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
     ) -> Iterator[AnnotatedDraft | Failure]:
-        for found in iter_json_records(path):
-            if isinstance(found, Failure):
-                yield found
-                continue
-            line, record = found
-            try:
-                yield _from_record(record, f"{path}:{line}", options)
-            except RecordError as error:
-                yield failure_from(path, line, error)
-            except OffsetError as error:
-                yield Failure(str(path), line, error.message, "ANN132")
+        yield from read_json_records(
+            path, lambda record, origin: _from_record(record, origin, options)
+        )
 
 
 def _from_record(record: object, origin: str, options: ImportOptions) -> AnnotatedDraft:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import (
-    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPoint,
@@ -13,18 +12,16 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDockWidget,
     QHeaderView,
     QMenu,
-    QTableView,
     QWidget,
 )
 
 from annotator.core.annotation import Relation, Span
 from annotator.core.changes import ChangeSet
 from annotator.core.ids import DocumentId, SpanId
-from annotator.gui.model_base import ModelIndex, OrderedRowsModel
+from annotator.gui.model_base import ModelIndex, OrderedRowsModel, row_table, select_row
 from annotator.gui.span_panel import span_text
 
 COLUMNS = ("Source", "Type", "Target")
@@ -127,17 +124,7 @@ class RelationsDock(QDockWidget):
         self.model = RelationListModel(self)
         self.allowed_types: Callable[[Relation], list[str]] = lambda _r: []
         self._quiet = False
-        self.view = QTableView()
-        self.view.setObjectName("relationTable")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
+        self.view = row_table(self.model, "relationTable")
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(SOURCE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(TYPE, QHeaderView.ResizeMode.ResizeToContents)
@@ -159,16 +146,7 @@ class RelationsDock(QDockWidget):
         row = self.model.row_of(relation_id) if relation_id else None
         self._quiet = True
         try:
-            if row is None:
-                self.view.selectionModel().clear()
-            else:
-                index = self.model.index(row, 0)
-                self.view.selectionModel().setCurrentIndex(
-                    index,
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows,
-                )
-                self.view.scrollTo(index)
+            select_row(self.view, row)
         finally:
             self._quiet = False
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import (
-    QItemSelectionModel,
     QModelIndex,
     QObject,
     QSize,
@@ -13,13 +12,13 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QDockWidget, QHeaderView, QWidget
 
 from annotator.core.annotation import Span
 from annotator.core.changes import ChangeSet
 from annotator.core.ids import DocumentId
 from annotator.core.schema import LabelSchema
-from annotator.gui.model_base import ModelIndex, OrderedRowsModel
+from annotator.gui.model_base import ModelIndex, OrderedRowsModel, row_table, select_row
 from annotator.gui.palette import swatch
 
 COLUMNS = ("Text", "Label", "Attributes")
@@ -127,18 +126,8 @@ class SpanListDock(QDockWidget):
         self.setObjectName("spanListDock")
         self.model = SpanListModel(self)
         self._quiet = False
-        self.view = QTableView()
-        self.view.setObjectName("spanTable")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
+        self.view = row_table(self.model, "spanTable")
         self.view.setIconSize(QSize(12, 12))
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -162,16 +151,7 @@ class SpanListDock(QDockWidget):
         row = self.model.row_of(span_id) if span_id else None
         self._quiet = True
         try:
-            if row is None:
-                self.view.selectionModel().clear()
-            else:
-                index = self.model.index(row, 0)
-                self.view.selectionModel().setCurrentIndex(
-                    index,
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows,
-                )
-                self.view.scrollTo(index)
+            select_row(self.view, row)
         finally:
             self._quiet = False
 
