@@ -8,6 +8,7 @@ format could not carry. Importers read a path and yield :class:`AnnotatedDraft` 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
@@ -223,3 +224,23 @@ def read_text_file(
             yield from read(handle)
         except UnicodeDecodeError as error:
             yield Failure(str(path), None, f"not UTF-8 text (byte {error.start})", "ANN136")
+
+
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class MemberNames:
+    """Unique, file-system-safe names for the files of a folder or zip export (unique ignoring
+    case, for Windows and macOS)."""
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+
+    def take(self, key: str) -> str:
+        base = _UNSAFE_NAME.sub("_", key).strip("._")[:120] or "doc"
+        name, n = base, 1
+        while name.lower() in self._taken:
+            n += 1
+            name = f"{base}-{n}"
+        self._taken.add(name.lower())
+        return name

@@ -60,6 +60,7 @@ from annotator.formats.base import (
     Layout,
     Loss,
     LossReport,
+    MemberNames,
     OutputSink,
 )
 
@@ -67,7 +68,6 @@ FORMAT_NAME = "brat"
 NOTE_TYPE = "AnnotatorNotes"
 _FRAGMENT_BREAK = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _UNSAFE_VALUE = re.compile(r"[\s,|]+")
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _TEXT_ATTRIBUTE_NOTE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*): (.*)$", re.DOTALL)
 _OVERLAP = "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>"
 _CRLF = "CRLF"
@@ -97,22 +97,6 @@ class _Declared:
         values[value] = None
 
 
-class _Names:
-    """Unique, file-system-safe document names (unique ignoring case, for Windows and macOS)."""
-
-    def __init__(self) -> None:
-        self._taken: set[str] = set()
-
-    def take(self, key: str) -> str:
-        base = _UNSAFE_NAME.sub("_", key).strip("._")[:120] or "doc"
-        name, n = base, 1
-        while name.lower() in self._taken:
-            n += 1
-            name = f"{base}-{n}"
-        self._taken.add(name.lower())
-        return name
-
-
 class BratExporter:
     name = FORMAT_NAME
     layout = Layout.FOLDER
@@ -129,7 +113,7 @@ class BratExporter:
     ) -> LossReport:
         report = LossReport()
         declared = _Declared()
-        names = _Names()
+        names = MemberNames()
         for item in items:
             document = item.document
             name = names.take(document.external_id or f"doc-{document.id}")

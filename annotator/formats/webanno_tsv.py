@@ -43,6 +43,7 @@ from annotator.formats.base import (
     Layout,
     Loss,
     LossReport,
+    MemberNames,
     OutputSink,
 )
 
@@ -52,7 +53,6 @@ SPAN_LAYER = "webanno.custom.Span"
 RELATION_LAYER = "webanno.custom.Relation"
 LABEL_FEATURE = "label"
 META_KEY = "webanno_tsv"
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _VALUE_ESCAPES = (
     ("\\", "\\\\"),
     ("[", "\\["),
@@ -98,22 +98,6 @@ def unescape(value: str) -> str:
             out.append(char)
             i += 1
     return "".join(out)
-
-
-class Names:
-    """Unique, file-system-safe document names (unique ignoring case)."""
-
-    def __init__(self) -> None:
-        self._taken: set[str] = set()
-
-    def take(self, key: str) -> str:
-        base = _UNSAFE_NAME.sub("_", key).strip("._")[:120] or "doc"
-        name, n = base, 1
-        while name.lower() in self._taken:
-            n += 1
-            name = f"{base}-{n}"
-        self._taken.add(name.lower())
-        return name
 
 
 # -- segmentation (shared with the XMI export) ----------------------------------------------------
@@ -398,7 +382,7 @@ class TsvExporter:
         options: ExportOptions,
     ) -> LossReport:
         report = LossReport()
-        names = Names()
+        names = MemberNames()
         for item in items:
             name = names.take(item.document.external_id or f"doc-{item.document.id}")
             lines = tsv_lines(item, schema, report)

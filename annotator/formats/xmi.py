@@ -41,10 +41,11 @@ from annotator.formats.base import (
     Layout,
     Loss,
     LossReport,
+    MemberNames,
     OutputSink,
 )
 from annotator.formats.safe_xml import XML_CHARACTERS, read_checked
-from annotator.formats.webanno_tsv import Names, segment
+from annotator.formats.webanno_tsv import segment
 
 FORMAT_NAME = "xmi"
 SPAN_TYPE = "webanno.custom.Span"
@@ -146,7 +147,7 @@ class XmiExporter:
         typesystem = build_typesystem(schema, self.named_entity)
         ranges = attribute_ranges(schema)
         tokens = self.tokens or options.extra.get("tokens", "").lower() in ("yes", "true", "1")
-        names = Names()
+        names = MemberNames()
         for item in items:
             name = names.take(item.document.external_id or f"doc-{item.document.id}")
             xmi = self.document_xmi(item, typesystem, ranges, report, tokens_wanted=tokens)
