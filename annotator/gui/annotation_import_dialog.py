@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import UserError
 from annotator.core.offsets import Unit
-from annotator.gui.dialog_parts import note_label
+from annotator.gui.dialog_parts import format_combo, note_label
 from annotator.gui.errors import show_error
 from annotator.gui.tasks import Cancelled, Progress, Task
 from annotator.services.annotation_import import (
@@ -87,13 +87,7 @@ class AnnotationImportDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._project = project
         self.formats: list[FormatDescription] = [f for f in available_formats() if f.can_import]
-        self.format_box = QComboBox()
-        self.format_box.setObjectName("importFormat")
-        for info in self.formats:
-            self.format_box.addItem(info.title, info.name)
-            self.format_box.setItemData(
-                self.format_box.count() - 1, info.description, Qt.ItemDataRole.ToolTipRole
-            )
+        self.format_box = format_combo(self.formats, "importFormat")
         self.description = note_label()
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("importPath")

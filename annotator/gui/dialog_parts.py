@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+from collections.abc import Sequence
+
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QPalette, QResizeEvent
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+
+from annotator.services.formats import FormatDescription
 
 
 def muted_colour(widget: QWidget) -> QColor:
@@ -50,3 +54,13 @@ def note_label(text: str = "") -> QLabel:
     palette.setColor(QPalette.ColorRole.WindowText, muted_colour(label))
     label.setPalette(palette)
     return label
+
+
+def format_combo(formats: Sequence[FormatDescription], name: str) -> QComboBox:
+    """A combo box of formats by title, each with its description as the tooltip."""
+    box = QComboBox()
+    box.setObjectName(name)
+    for info in formats:
+        box.addItem(info.title, info.name)
+        box.setItemData(box.count() - 1, info.description, Qt.ItemDataRole.ToolTipRole)
+    return box

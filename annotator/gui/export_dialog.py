@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from annotator.core.document import DocumentFilter, DocumentStatus
 from annotator.core.offsets import Unit
 from annotator.gui.background import BackgroundCall
-from annotator.gui.dialog_parts import WrappedLabel, muted_colour, note_label
+from annotator.gui.dialog_parts import WrappedLabel, format_combo, muted_colour, note_label
 from annotator.gui.errors import message_of, show_error
 from annotator.gui.tasks import Cancelled, Progress, Task
 from annotator.services.exporting import (
@@ -152,13 +152,7 @@ class ExportDialog(QDialog):
 
         # -- format ----------------------------------------------------------------------------
         self.formats: list[FormatDescription] = [f for f in available_formats() if f.can_export]
-        self.format_box = QComboBox()
-        self.format_box.setObjectName("exportFormat")
-        for info in self.formats:
-            self.format_box.addItem(info.title, info.name)
-            self.format_box.setItemData(
-                self.format_box.count() - 1, info.description, Qt.ItemDataRole.ToolTipRole
-            )
+        self.format_box = format_combo(self.formats, "exportFormat")
         self.description = note_label()
         self.format_problem = WrappedLabel()
         self.format_problem.setObjectName("formatProblem")
