@@ -26,7 +26,7 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 def span_from_row(row: Sequence[Any], annotator: str) -> Span:
     """A span from a row of ``select(spans)`` (columns in table order; unpacked by position,
     which is several times faster than attribute access on a Row)."""
-    (id_, document_id, label, start, end, attributes, _, created, updated, version) = row
+    (id_, document_id, label, start, end, attributes, _, created, updated, version, *_) = row
     if isinstance(attributes, str):
         attributes = {} if attributes == "{}" else json.loads(attributes)
     return Span(
@@ -45,7 +45,7 @@ def span_from_row(row: Sequence[Any], annotator: str) -> Span:
 
 def relation_from_row(row: Sequence[Any], annotator: str) -> Relation:
     """A relation from a row of ``select(relations)`` (columns in table order)."""
-    (id_, document_id, type_, source, target, _, created, updated, version) = row
+    (id_, document_id, type_, source, target, _, created, updated, version, *_) = row
     return Relation(
         RelationId(id_),
         DocumentId(document_id),

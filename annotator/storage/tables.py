@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -15,11 +16,13 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    PrimaryKeyConstraint,
     MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -81,7 +84,11 @@ annotators = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("name", String(200), nullable=False, unique=True),
     Column("created_at", UtcDateTime(), nullable=False),
+    Column("role", String(20), nullable=False, server_default="annotator"),
+    Column("is_curation", Boolean(), nullable=False, server_default=false()),
 )
+"""People who annotate, with their project role (manager, curator, annotator), and the one
+pseudo-annotator that holds the curated layer (``is_curation``)."""
 
 documents = Table(
     "documents",
@@ -101,6 +108,7 @@ documents = Table(
     Column("version", Integer, nullable=False, default=1),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+    Column("comment", Text, nullable=True),
     Index("ix_documents_content_hash", "content_hash"),
     Index("ix_documents_status_id", "status", "id"),
     Index("ix_documents_origin", "origin"),
@@ -146,6 +154,9 @@ spans = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False, default=1),
+    # [[start, end], ...] for a discontinuous span (start/end are then the hull); NULL otherwise.
+    Column("fragments", Json, nullable=True),
+    Column("comment", Text, nullable=True),
     Index("ix_spans_document_start", "document_id", "start_offset"),
 )
 
@@ -161,8 +172,38 @@ relations = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False, default=1),
+    Column("comment", Text, nullable=True),
     UniqueConstraint("type", "source_id", "target_id"),
     Index("ix_relations_document", "document_id"),
     Index("ix_relations_source", "source_id"),
     Index("ix_relations_target", "target_id"),
 )
+
+assignments = Table(
+    "assignments",
+    metadata,
+    Column(
+        "document_id", Id, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column(
+        "annotator_id", Id, ForeignKey("annotators.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("state", String(20), nullable=False, server_default="assigned"),
+    Column("assigned_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("document_id", "annotator_id"),
+    Index("ix_assignments_annotator_id", "annotator_id"),
+)
+"""Which annotator works on which document, and how far they are (assigned, in_progress, done)."""
+
+edit_log = Table(
+    "edit_log",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column(
+        "document_id", Id, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("annotator_id", Id, nullable=True),
+    Column("at", UtcDateTime(), nullable=False),
+)
+"""One row per committed annotation change; other clients poll ``id > last_seen`` to redraw."""
