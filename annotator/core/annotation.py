@@ -29,9 +29,18 @@ class Span:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 1
+    fragments: tuple[tuple[int, int], ...] = ()
+    """The pieces of a discontinuous span, ordered; ``start``/``end`` are then their hull.
+    Empty for an ordinary (contiguous) span."""
+    comment: str = ""
 
     def text(self, document_text: str) -> str:
         return document_text[self.start : self.end]
+
+    @property
+    def pieces(self) -> tuple[tuple[int, int], ...]:
+        """The ranges the span covers: its fragments, or ``((start, end),)``."""
+        return self.fragments or ((self.start, self.end),)
 
     def content(self) -> tuple[object, ...]:
         """What the span says, without bookkeeping (version, update time)."""
@@ -44,6 +53,8 @@ class Span:
             tuple(sorted(self.attributes.items())),
             self.annotator,
             self.created_at,
+            self.fragments,
+            self.comment,
         )
 
 
@@ -60,6 +71,7 @@ class Relation:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 1
+    comment: str = ""
 
     def content(self) -> tuple[object, ...]:
         return (
@@ -70,6 +82,7 @@ class Relation:
             self.target,
             self.annotator,
             self.created_at,
+            self.comment,
         )
 
 

@@ -79,6 +79,7 @@ class Document:
     status: DocumentStatus = DocumentStatus.NEW
     version: int = 1
     created_at: datetime | None = None
+    comment: str = ""
 
     @property
     def display_title(self) -> str:

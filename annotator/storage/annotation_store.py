@@ -14,7 +14,7 @@ from annotator.core.errors import EditError, StaleDataError
 from annotator.core.ids import DocumentId, RelationId, SpanId
 from annotator.storage import statements as sql
 from annotator.storage.annotators import AnnotatorCache
-from annotator.storage.rows import relation_from_row, span_from_row
+from annotator.storage.rows import fragments_value, relation_from_row, span_from_row
 
 
 class SqlAnnotationStore:
@@ -83,6 +83,8 @@ class SqlAnnotationStore:
             "created_at": span.created_at,
             "updated_at": span.updated_at,
             "version": 1,
+            "fragments": fragments_value(span),
+            "comment": span.comment or None,
         }
         if span.id != NEW_SPAN:
             values["id"] = span.id
@@ -103,6 +105,8 @@ class SqlAnnotationStore:
                 "start": after.start,
                 "end": after.end,
                 "attributes": dict(after.attributes),
+                "fragments": fragments_value(after),
+                "comment": after.comment or None,
                 "updated_at": after.updated_at,
                 "new_version": before.version + 1,
             },
@@ -132,6 +136,7 @@ class SqlAnnotationStore:
             "created_at": relation.created_at,
             "updated_at": relation.updated_at,
             "version": 1,
+            "comment": relation.comment or None,
         }
         if relation.id != NEW_RELATION:
             values["id"] = relation.id
@@ -149,6 +154,7 @@ class SqlAnnotationStore:
                 "relation_id": before.id,
                 "old_version": before.version,
                 "type": after.type,
+                "comment": after.comment or None,
                 "updated_at": after.updated_at,
                 "new_version": before.version + 1,
             },

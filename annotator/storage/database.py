@@ -126,7 +126,6 @@ class ProjectDatabase:
         with self._read() as connection:
             return list(document_queries.iter_fingerprints(connection))
 
-
     def bulk_add(self, items: Iterable[DraftWithSpans], now: datetime) -> list[DocumentId]:
         """Insert many documents with their spans in one transaction (imports, benchmarks)."""
         with self._write() as connection:

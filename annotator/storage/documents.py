@@ -101,7 +101,6 @@ def iter_fingerprints(connection: Connection) -> Iterator[tuple[DocumentId, str,
         yield DocumentId(document_id), digest, signature or b""
 
 
-
 def existing_hashes(connection: Connection, hashes: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for batch in chunks(sorted(set(hashes))):

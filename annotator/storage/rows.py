@@ -23,12 +23,21 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
         yield items[i : i + size]
 
 
+def fragments_value(span: Span) -> list[list[int]] | None:
+    """The ``spans.fragments`` column value: NULL for a contiguous span."""
+    return [[start, end] for start, end in span.fragments] if span.fragments else None
+
+
 def span_from_row(row: Sequence[Any], annotator: str) -> Span:
     """A span from a row of ``select(spans)`` (columns in table order; unpacked by position,
     which is several times faster than attribute access on a Row)."""
-    (id_, document_id, label, start, end, attributes, _, created, updated, version, *_) = row
+    (id_, document_id, label, start, end, attributes, _, created, updated, version, *notes) = row
     if isinstance(attributes, str):
         attributes = {} if attributes == "{}" else json.loads(attributes)
+    fragments, comment = notes if notes else (None, None)
+    if isinstance(fragments, str):
+        fragments = None if fragments == "null" else json.loads(fragments)
+    pieces = tuple((int(a), int(b)) for a, b in fragments) if fragments else ()
     return Span(
         SpanId(id_),
         DocumentId(document_id),
@@ -40,12 +49,14 @@ def span_from_row(row: Sequence[Any], annotator: str) -> Span:
         created,
         updated,
         version,
+        pieces,
+        comment or "",
     )
 
 
 def relation_from_row(row: Sequence[Any], annotator: str) -> Relation:
     """A relation from a row of ``select(relations)`` (columns in table order)."""
-    (id_, document_id, type_, source, target, _, created, updated, version, *_) = row
+    (id_, document_id, type_, source, target, _, created, updated, version, *notes) = row
     return Relation(
         RelationId(id_),
         DocumentId(document_id),
@@ -56,6 +67,7 @@ def relation_from_row(row: Sequence[Any], annotator: str) -> Relation:
         created,
         updated,
         version,
+        (notes[0] if notes else None) or "",
     )
 
 
@@ -73,4 +85,5 @@ def document_from_row(row: Row[Any]) -> Document:
         status=DocumentStatus(row.status),
         version=row.version,
         created_at=row.created_at,
+        comment=getattr(row, "comment", None) or "",
     )

@@ -29,6 +29,8 @@ SPAN_ROWS = select(
     spans.c.created_at,
     spans.c.updated_at,
     spans.c.version,
+    type_coerce(spans.c.fragments, Text).label("fragments"),
+    spans.c.comment,
 )
 """Span columns in table order, for :func:`annotator.storage.rows.span_from_row`."""
 SPANS_OF_DOCUMENT = SPAN_ROWS.where(spans.c.document_id == bindparam("document_id")).order_by(
@@ -43,6 +45,8 @@ UPDATE_SPAN = (
         start_offset=bindparam("start"),
         end_offset=bindparam("end"),
         attributes=bindparam("attributes", type_=spans.c.attributes.type),
+        fragments=bindparam("fragments", type_=spans.c.fragments.type),
+        comment=bindparam("comment"),
         updated_at=bindparam("updated_at", type_=spans.c.updated_at.type),
         version=bindparam("new_version"),
     )
@@ -72,6 +76,7 @@ UPDATE_RELATION = (
     )
     .values(
         type=bindparam("type"),
+        comment=bindparam("comment"),
         updated_at=bindparam("updated_at", type_=relations.c.updated_at.type),
         version=bindparam("new_version"),
     )

@@ -16,8 +16,8 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    PrimaryKeyConstraint,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -182,12 +182,8 @@ relations = Table(
 assignments = Table(
     "assignments",
     metadata,
-    Column(
-        "document_id", Id, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False
-    ),
-    Column(
-        "annotator_id", Id, ForeignKey("annotators.id", ondelete="CASCADE"), nullable=False
-    ),
+    Column("document_id", Id, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("annotator_id", Id, ForeignKey("annotators.id", ondelete="CASCADE"), nullable=False),
     Column("state", String(20), nullable=False, server_default="assigned"),
     Column("assigned_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
@@ -200,9 +196,7 @@ edit_log = Table(
     "edit_log",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
-    Column(
-        "document_id", Id, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False
-    ),
+    Column("document_id", Id, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
     Column("annotator_id", Id, nullable=True),
     Column("at", UtcDateTime(), nullable=False),
 )
