@@ -20,6 +20,8 @@ class ChangeSet:
     relations_removed: tuple[Relation, ...] = ()
     documents_started: tuple[DocumentId, ...] = ()
     """Documents whose status moved from new to in progress with this edit."""
+    document_comments: tuple[tuple[DocumentId, str], ...] = ()
+    """Documents whose comment changed, with the new comment."""
 
     @property
     def document_ids(self) -> frozenset[DocumentId]:
@@ -27,6 +29,7 @@ class ChangeSet:
         ids.update(after.document_id for _, after in self.spans_updated)
         ids.update(r.document_id for r in self.relations_added + self.relations_removed)
         ids.update(after.document_id for _, after in self.relations_updated)
+        ids.update(document_id for document_id, _ in self.document_comments)
         return frozenset(ids)
 
     @property
@@ -38,6 +41,7 @@ class ChangeSet:
             or self.relations_added
             or self.relations_updated
             or self.relations_removed
+            or self.document_comments
         )
 
     def touched_ranges(self) -> tuple[tuple[int, int], ...]:
@@ -57,4 +61,5 @@ class ChangeSet:
             self.relations_updated + other.relations_updated,
             self.relations_removed + other.relations_removed,
             self.documents_started + other.documents_started,
+            self.document_comments + other.document_comments,
         )

@@ -16,6 +16,7 @@ from typing import Protocol
 from annotator.core.annotation import NEW_RELATION, NEW_SPAN, Relation, Span
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import EditError, SchemaError, StaleDataError
+from annotator.core.fragments import as_fragments, normalised, resized, with_piece, without_piece
 from annotator.core.ids import DocumentId, RelationId, SpanId
 from annotator.core.schema import AttributeValue, LabelSchema
 
@@ -31,6 +32,9 @@ class AddSpan:
     span_id: SpanId = NEW_SPAN
     """Set when re-adding a removed span (undo), so relations and references stay valid."""
     created_at: datetime | None = None
+    fragments: tuple[tuple[int, int], ...] = ()
+    """The pieces of a discontinuous span (their hull is ``start``/``end``); empty otherwise."""
+    comment: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +78,7 @@ class AddRelation:
     annotator: str = ""
     relation_id: RelationId = NEW_RELATION
     created_at: datetime | None = None
+    comment: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +92,53 @@ class RetypeRelation:
     relation_id: RelationId
     type: str
     expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AddFragment:
+    """Add ``[start, end)`` to a span's pieces (it becomes discontinuous); touching pieces join,
+    an overlapping one is refused."""
+
+    span_id: SpanId
+    start: int
+    end: int
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveFragment:
+    """Cut ``[start, end)`` (inside one piece) out of a span; one piece left: contiguous."""
+
+    span_id: SpanId
+    start: int
+    end: int
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetSpanComment:
+    span_id: SpanId
+    comment: str
+    """The new comment; ``""`` removes it."""
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetRelationComment:
+    relation_id: RelationId
+    comment: str
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetDocumentComment:
+    """The document's comment. Locking compares the comment itself (``expected``) rather than
+    the document's version, which marks status changes."""
+
+    document_id: DocumentId
+    comment: str
+    expected: str | None = None
+    """The comment this edit replaces; a different one in the store is a stale edit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +159,11 @@ Edit = (
     | RemoveRelation
     | RetypeRelation
     | Batch
+    | AddFragment
+    | RemoveFragment
+    | SetSpanComment
+    | SetRelationComment
+    | SetDocumentComment
 )
 
 
@@ -133,6 +190,16 @@ def describe(edit: Edit) -> str:
             if description:
                 return description
             return describe(edits[0]) if len(edits) == 1 else f"{len(edits)} edits"
+        case AddFragment():
+            return "Add fragment to span"
+        case RemoveFragment():
+            return "Remove fragment from span"
+        case SetSpanComment(comment=comment):
+            return "Comment on span" if comment else "Remove span comment"
+        case SetRelationComment(comment=comment):
+            return "Comment on relation" if comment else "Remove relation comment"
+        case SetDocumentComment(comment=comment):
+            return "Comment on document" if comment else "Remove document comment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +238,15 @@ class AnnotationStore(Protocol):
 
     def delete_relation(self, relation: Relation) -> None: ...
 
+    def document_comment(self, document_id: DocumentId) -> str | None:
+        """The document's comment (``""`` when it has none), ``None`` when there is no such
+        document."""
+        ...
+
+    def update_document_comment(self, document_id: DocumentId, before: str, after: str) -> None:
+        """Replace the comment, refused (StaleDataError) when it is no longer ``before``."""
+        ...
+
 
 class EditApplier:
     """Applies edits to a store under a schema, checking every rule and building inverses."""
@@ -200,11 +276,21 @@ class EditApplier:
                 return self._retype_relation(edit)
             case Batch():
                 return self._batch(edit)
+            case AddFragment() | RemoveFragment():
+                return self._change_fragments(edit)
+            case SetSpanComment():
+                return self._set_span_comment(edit)
+            case SetRelationComment():
+                return self._set_relation_comment(edit)
+            case SetDocumentComment():
+                return self._set_document_comment(edit)
 
     # -- spans ----------------------------------------------------------------------------------
 
     def _add_span(self, edit: AddSpan) -> AppliedEdit:
         self._check_range(edit.document_id, edit.start, edit.end)
+        if edit.fragments:
+            _check_fragments(edit.fragments, edit.start, edit.end)
         attributes = self._checked_attributes(edit.label, edit.attributes)
         if self._store.find_span(edit.document_id, edit.label, edit.start, edit.end) is not None:
             raise EditError(
@@ -221,6 +307,8 @@ class EditApplier:
                 annotator=edit.annotator,
                 created_at=edit.created_at or self._now,
                 updated_at=self._now,
+                fragments=tuple(edit.fragments),
+                comment=edit.comment,
             )
         )
         return AppliedEdit(edit, ChangeSet(spans_added=(span,)), RemoveSpan(span.id, span.version))
@@ -241,6 +329,8 @@ class EditApplier:
                 span.annotator,
                 span.id,
                 span.created_at,
+                span.fragments,
+                span.comment,
             )
         ]
         restore.extend(_re_add(relation) for relation in relations)
@@ -278,7 +368,8 @@ class EditApplier:
                 raise EditError(
                     f"a {span.label} span already covers {edit.start}-{edit.end}", code="ANN151"
                 )
-        after = self._update_span(span, start=edit.start, end=edit.end)
+        pieces = as_fragments(resized(span.pieces, edit.start, edit.end))
+        after = self._update_span(span, start=edit.start, end=edit.end, fragments=pieces)
         inverse = ResizeSpan(span.id, span.start, span.end, after.version)
         return AppliedEdit(edit, ChangeSet(spans_updated=((span, after),)), inverse)
 
@@ -291,6 +382,30 @@ class EditApplier:
             attributes.update(self._checked_attributes(span.label, {edit.name: edit.value}))
         after = self._update_span(span, attributes=attributes)
         inverse = SetAttribute(span.id, edit.name, span.attributes.get(edit.name), after.version)
+        return AppliedEdit(edit, ChangeSet(spans_updated=((span, after),)), inverse)
+
+    def _change_fragments(self, edit: AddFragment | RemoveFragment) -> AppliedEdit:
+        span = self._existing_span(edit.span_id, edit.expected_version)
+        adding = isinstance(edit, AddFragment)
+        if adding:
+            self._check_range(span.document_id, edit.start, edit.end)
+            pieces = with_piece(span.pieces, edit.start, edit.end)
+        else:
+            pieces = without_piece(span.pieces, edit.start, edit.end)
+        start, end = pieces[0][0], pieces[-1][1]
+        if (start, end) != (span.start, span.end):
+            clash = self._store.find_span(span.document_id, span.label, start, end)
+            if clash is not None:
+                raise EditError(f"a {span.label} span already covers {start}-{end}", code="ANN151")
+        after = self._update_span(span, start=start, end=end, fragments=as_fragments(pieces))
+        undo = RemoveFragment if adding else AddFragment
+        inverse = undo(span.id, edit.start, edit.end, after.version)
+        return AppliedEdit(edit, ChangeSet(spans_updated=((span, after),)), inverse)
+
+    def _set_span_comment(self, edit: SetSpanComment) -> AppliedEdit:
+        span = self._existing_span(edit.span_id, edit.expected_version)
+        after = self._update_span(span, comment=edit.comment)
+        inverse = SetSpanComment(span.id, span.comment, after.version)
         return AppliedEdit(edit, ChangeSet(spans_updated=((span, after),)), inverse)
 
     # -- relations ------------------------------------------------------------------------------
@@ -315,6 +430,7 @@ class EditApplier:
                 annotator=edit.annotator,
                 created_at=edit.created_at or self._now,
                 updated_at=self._now,
+                comment=edit.comment,
             )
         )
         inverse = RemoveRelation(relation.id, relation.version)
@@ -335,6 +451,31 @@ class EditApplier:
         )
         inverse = RetypeRelation(relation.id, relation.type, after.version)
         return AppliedEdit(edit, ChangeSet(relations_updated=((relation, after),)), inverse)
+
+    def _set_relation_comment(self, edit: SetRelationComment) -> AppliedEdit:
+        relation = self._existing_relation(edit.relation_id, edit.expected_version)
+        after = self._store.update_relation(
+            relation, replace(relation, comment=edit.comment, updated_at=self._now)
+        )
+        inverse = SetRelationComment(relation.id, relation.comment, after.version)
+        return AppliedEdit(edit, ChangeSet(relations_updated=((relation, after),)), inverse)
+
+    # -- documents ------------------------------------------------------------------------------
+
+    def _set_document_comment(self, edit: SetDocumentComment) -> AppliedEdit:
+        current = self._store.document_comment(edit.document_id)
+        if current is None:
+            raise EditError(f"no document with id {edit.document_id}", code="ANN154")
+        if edit.expected is not None and current != edit.expected:
+            raise StaleDataError(
+                f"the comment of document {edit.document_id} was changed by someone else; "
+                "reload to see it",
+                code="ANN254",
+            )
+        self._store.update_document_comment(edit.document_id, current, edit.comment)
+        changes = ChangeSet(document_comments=((edit.document_id, edit.comment),))
+        inverse = SetDocumentComment(edit.document_id, current, edit.comment)
+        return AppliedEdit(edit, changes, inverse)
 
     def _batch(self, edit: Batch) -> AppliedEdit:
         changes = ChangeSet()
@@ -423,4 +564,23 @@ def _re_add(relation: Relation) -> AddRelation:
         relation.annotator,
         relation.id,
         relation.created_at,
+        relation.comment,
     )
+
+
+def _check_fragments(fragments: tuple[tuple[int, int], ...], start: int, end: int) -> None:
+    pieces = tuple(fragments)
+    if (
+        len(pieces) < 2
+        or normalised(pieces) != pieces
+        or (pieces[0][0], pieces[-1][1])
+        != (
+            start,
+            end,
+        )
+    ):
+        raise EditError(
+            f"fragments {list(pieces)} must be two or more ordered pieces, apart from each "
+            f"other, covering {start}-{end}",
+            code="ANN255",
+        )

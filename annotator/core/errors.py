@@ -70,3 +70,9 @@ class DatabaseError(UserError):
     """The database cannot be opened or written (locked, full, unreachable)."""
 
     code = "ANN180"
+
+
+class FragmentError(EditError):
+    """A fragment cannot be added to or removed from a span (overlap, not a piece, last one)."""
+
+    code = "ANN250"

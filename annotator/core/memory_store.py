@@ -18,6 +18,7 @@ class MemoryStore:
         self.relations: dict[RelationId, Relation] = {}
         self._next_span = 1
         self._next_relation = 1
+        self.document_comments: dict[DocumentId, str] = {}
 
     def document_length(self, document_id: DocumentId) -> int | None:
         return self._lengths.get(document_id)
@@ -92,3 +93,19 @@ class MemoryStore:
     def delete_relation(self, relation: Relation) -> None:
         if self.relations.pop(relation.id, None) is None:
             raise StaleDataError(f"relation {relation.id} no longer exists", code="ANN161")
+
+    def document_comment(self, document_id: DocumentId) -> str | None:
+        if document_id not in self._lengths:
+            return None
+        return self.document_comments.get(document_id, "")
+
+    def update_document_comment(self, document_id: DocumentId, before: str, after: str) -> None:
+        if self.document_comments.get(document_id, "") != before:
+            raise StaleDataError(
+                f"the comment of document {document_id} was changed by someone else",
+                code="ANN254",
+            )
+        if after:
+            self.document_comments[document_id] = after
+        else:
+            self.document_comments.pop(document_id, None)

@@ -175,6 +175,22 @@ class SqlAnnotationStore:
                 f"relation {relation.id} was changed or deleted by someone else", code="ANN162"
             )
 
+    def document_comment(self, document_id: DocumentId) -> str | None:
+        row = self._connection.execute(sql.DOCUMENT_COMMENT, {"id": document_id}).first()
+        return None if row is None else row[0] or ""
+
+    def update_document_comment(self, document_id: DocumentId, before: str, after: str) -> None:
+        result = self._connection.execute(
+            sql.UPDATE_DOCUMENT_COMMENT,
+            {"document_id": document_id, "before": before, "comment": after or None},
+        )
+        if result.rowcount != 1:
+            raise StaleDataError(
+                f"the comment of document {document_id} was changed by someone else; "
+                "reload to see it",
+                code="ANN254",
+            )
+
 
 def _new_id(result: CursorResult[Any]) -> int:
     key = result.inserted_primary_key

@@ -3,7 +3,7 @@ the one-click path (measured: 130 us fresh vs 41 us prebuilt for a primary-key s
 
 from __future__ import annotations
 
-from sqlalchemy import Text, and_, bindparam, or_, select, type_coerce
+from sqlalchemy import Text, and_, bindparam, func, or_, select, type_coerce
 
 from annotator.storage.tables import documents, relations, spans
 
@@ -86,4 +86,15 @@ DELETE_RELATION = relations.delete().where(
         relations.c.id == bindparam("relation_id"),
         relations.c.version == bindparam("old_version"),
     )
+)
+DOCUMENT_COMMENT = select(documents.c.comment).where(documents.c.id == bindparam("id"))
+UPDATE_DOCUMENT_COMMENT = (
+    documents.update()
+    .where(
+        and_(
+            documents.c.id == bindparam("document_id"),
+            func.coalesce(documents.c.comment, "") == bindparam("before"),
+        )
+    )
+    .values(comment=bindparam("comment"))
 )

@@ -30,10 +30,10 @@ DOC = DocumentId(1)
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def state(store: MemoryStore) -> tuple[object, object]:
+def state(store: MemoryStore) -> tuple[object, object, object]:
     spans = sorted(span.content() for span in store.spans.values())
     relations = sorted(relation.content() for relation in store.relations.values())
-    return spans, relations
+    return spans, relations, sorted(store.document_comments.items())
 
 
 @settings(max_examples=150, deadline=None)
@@ -51,6 +51,7 @@ def test_every_edit_is_undone_by_its_inverse_and_redone_by_the_inverse_of_that(
                 sorted(store.spans),
                 sorted(store.relations),
                 {i: s.label for i, s in store.spans.items()},
+                {i: s.pieces for i, s in store.spans.items()},
             )
         )
         before = state(store)

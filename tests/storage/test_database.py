@@ -24,6 +24,8 @@ from annotator.core.edits import (
     RemoveRelation,
     RetypeRelation,
     SetAttribute,
+    SetDocumentComment,
+    SetRelationComment,
 )
 from annotator.core.errors import DatabaseError, DatabaseVersionError, StaleDataError, UserError
 from annotator.core.ids import DocumentId
@@ -178,9 +180,9 @@ def _translated(edit: Edit, ids: dict[int, int], rel_ids: dict[int, int]) -> Edi
     match edit:
         case AddRelation():
             return replace(edit, source=ids[edit.source], target=ids[edit.target])
-        case RemoveRelation() | RetypeRelation():
+        case RemoveRelation() | RetypeRelation() | SetRelationComment():
             return replace(edit, relation_id=rel_ids[edit.relation_id])
-        case AddSpan():
+        case AddSpan() | SetDocumentComment():
             return edit
         case Batch():
             return replace(edit, edits=tuple(_translated(e, ids, rel_ids) for e in edit.edits))
@@ -191,8 +193,10 @@ def _translated(edit: Edit, ids: dict[int, int], rel_ids: dict[int, int]) -> Edi
 def _content(spans: list[Span], relations: list[Relation]) -> tuple[object, object]:
     by_id = {s.id: (s.label, s.start, s.end) for s in spans}
     return (
-        sorted((s.label, s.start, s.end, sorted(s.attributes.items()), s.annotator) for s in spans),
-        sorted((r.type, by_id[r.source], by_id[r.target]) for r in relations),
+        sorted(
+            (s.label, s.pieces, sorted(s.attributes.items()), s.annotator, s.comment) for s in spans
+        ),
+        sorted((r.type, by_id[r.source], by_id[r.target], r.comment) for r in relations),
     )
 
 
@@ -227,6 +231,7 @@ def test_database_applies_edits_and_inverses_exactly_like_the_memory_store(
         assert _content(list(annotated.spans), list(annotated.relations)) == _content(
             list(memory.spans.values()), list(memory.relations.values())
         )
+        assert annotated.document.comment == memory.document_comment(doc_id)
         return applied.inverse, mirrored.inverse
 
     for step in range(data.draw(st.integers(1, 12))):
@@ -240,6 +245,7 @@ def test_database_applies_edits_and_inverses_exactly_like_the_memory_store(
                 [s.id for s in annotated.spans],
                 [r.id for r in annotated.relations],
                 {s.id: s.label for s in annotated.spans},
+                {s.id: s.pieces for s in annotated.spans},
             )
         )
         inverses = both(edit, _translated(edit, ids, rel_ids), now)
