@@ -23,6 +23,7 @@ class SpanRecord:
     attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
     annotator: str = ""
     note: str = ""
+    """The annotator's comment on the span (brat ``#`` notes), stored as ``Span.comment``."""
     fragments: tuple[tuple[int, int], ...] = ()
     """For a discontinuous span: every ``(start, end)`` piece; ``start``/``end`` cover them all."""
 
@@ -35,6 +36,7 @@ class RelationRecord:
     target: str
     annotator: str = ""
     note: str = ""
+    """The annotator's comment on the relation, stored as ``Relation.comment``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +50,6 @@ class AnnotatedDraft:
     relations: tuple[RelationRecord, ...] = ()
     status: DocumentStatus | None = None
     note: str = ""
+    """What the import report should say about this document (e.g. the offset unit found)."""
+    comment: str = ""
+    """The annotator's comment on the whole document, stored as ``Document.comment``."""

@@ -45,8 +45,8 @@ class Loss(StrEnum):
     RELATIONS = "relations"
     ATTRIBUTES = "attributes"
     UNALIGNED = "spans not aligned to tokens"
-    DISCONTINUOUS = "discontinuous spans"
-    NOTES = "notes"
+    DISCONTINUOUS = "discontinuous spans, written as their hull (first to last piece)"
+    NOTES = "comments on spans, relations or documents"
     CHARACTERS = "characters the format cannot hold"
 
 
@@ -96,7 +96,11 @@ class Capabilities:
     relations: bool = True
     attributes: bool = True
     discontinuous: bool = False
+    """Spans made of several pieces are written as such (else as their hull, reported)."""
     notes: bool = False
+    """Comments on spans and relations are written (else dropped, reported)."""
+    document_notes: bool = False
+    """A comment on a whole document is written (else dropped, reported)."""
     token_based: bool = False
     """Spans become token tags: a span not on token boundaries is widened (reported)."""
 
@@ -184,6 +188,34 @@ def generic_losses(items: Iterable[AnnotatedDocument], capabilities: Capabilitie
         if not capabilities.overlaps:
             report.add(Loss.OVERLAPS, count_overlapping(item))
     return report
+
+
+def shape_losses(item: AnnotatedDocument, capabilities: Capabilities, report: LossReport) -> None:
+    """Add what a format loses of one document's discontinuous spans and comments: every
+    format writes a discontinuous span at least as its hull, so only its gaps are lost."""
+    where = item.document.external_id or f"doc-{item.document.id}"
+    if not capabilities.discontinuous:
+        pieced = [s for s in item.spans if s.fragments]
+        if pieced:
+            first = pieced[0]
+            shown = " … ".join(item.document.text[a:b] for a, b in first.fragments)
+            report.add(Loss.DISCONTINUOUS, len(pieced), f"{where}: {first.label} {shown!r}")
+    if not capabilities.notes:
+        commented = [s for s in item.spans if s.comment]
+        linked = [r for r in item.relations if r.comment]
+        example = commented[0].comment if commented else linked[0].comment if linked else ""
+        report.add(Loss.NOTES, len(commented) + len(linked), f"{where}: {example[:40]!r}")
+    if not capabilities.document_notes and item.document.comment:
+        report.add(Loss.NOTES, 1, f"{where}: the document's comment")
+
+
+def watch_shape_losses(
+    items: Iterable[AnnotatedDocument], capabilities: Capabilities, report: LossReport
+) -> Iterator[AnnotatedDocument]:
+    """``items`` unchanged, counting :func:`shape_losses` into ``report`` as they pass."""
+    for item in items:
+        shape_losses(item, capabilities, report)
+        yield item
 
 
 def count_overlapping(item: AnnotatedDocument) -> int:

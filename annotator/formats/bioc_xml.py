@@ -5,9 +5,13 @@ offset unit (``offsets=codepoint`` by default, ``offsets=utf8`` or ``offsets=utf
 export options ask for it). Each document (``<id>``: external id, else ``doc-<id>``; infons for
 title, source, url and published) holds one passage at offset 0 with the whole text; each span is
 an ``<annotation id="T<n>">`` with ``<infon key="type">`` for the label, one infon per attribute
-(flags as ``true``/``false``), a document-level ``<location>`` and its ``<text>``; each relation a
+(flags as ``true``/``false``), a document-level ``<location>`` per piece (several for a
+discontinuous span) and its ``<text>`` (the text from the first piece to the last, which the
+bioc library's validator checks; the importer also accepts the pieces joined); each relation a
 ``<relation id="R<n>">`` with ``<infon key="type">`` and ``<node role="source">`` and
-``<node role="target">``. Characters XML cannot hold become spaces (reported).
+``<node role="target">``. Comments on documents, annotations and relations are
+``<infon key="annotator:comment">`` (attribute names cannot hold a colon). Characters XML
+cannot hold become spaces (reported).
 
 Import: one document at a time (``iterparse``, hardened, see :mod:`annotator.formats.safe_xml`).
 The text is put together from the passages (and sentences) at their offsets, gaps filled with a
@@ -48,6 +52,8 @@ from annotator.formats.safe_xml import MAX_XML_BYTES, XML_CHARACTERS, check_xml
 FORMAT_NAME = "bioc"
 _KEY_UNIT = re.compile(r"offsets\s*=\s*(codepoint|utf8|utf16)", re.I)
 _DOCUMENT_INFONS = ("title", "source", "url", "published")
+COMMENT_INFON = "annotator:comment"
+"""The infon holding an annotator's comment on a document, an annotation or a relation."""
 _HEAD_BYTES = 1024 * 1024
 
 
@@ -81,6 +87,8 @@ def document_element(item: AnnotatedDocument, unit: Unit, report: LossReport) ->
         raw = getattr(document, key, None)
         if raw:
             _infon(root, key, raw.isoformat() if isinstance(raw, date) else str(raw))
+    if document.comment:
+        _infon(root, COMMENT_INFON, XML_CHARACTERS.sub(" ", document.comment))
     passage = etree.SubElement(root, "passage")
     _infon(passage, "type", "text")
     etree.SubElement(passage, "offset").text = "0"
@@ -95,9 +103,12 @@ def document_element(item: AnnotatedDocument, unit: Unit, report: LossReport) ->
             _infon(annotation, name, _value(value))
         if span.annotator:
             _infon(annotation, "annotator", span.annotator)
-        start = converter.from_codepoint(span.start, unit)
-        end = converter.from_codepoint(span.end, unit)
-        etree.SubElement(annotation, "location", offset=str(start), length=str(end - start))
+        if span.comment:
+            _infon(annotation, COMMENT_INFON, XML_CHARACTERS.sub(" ", span.comment))
+        for a, b in span.pieces:
+            start = converter.from_codepoint(a, unit)
+            end = converter.from_codepoint(b, unit)
+            etree.SubElement(annotation, "location", offset=str(start), length=str(end - start))
         etree.SubElement(annotation, "text").text = text[span.start : span.end]
     for n, relation in enumerate(item.relations, start=1):
         source, target = keys.get(relation.source), keys.get(relation.target)
@@ -106,6 +117,8 @@ def document_element(item: AnnotatedDocument, unit: Unit, report: LossReport) ->
             continue
         element = etree.SubElement(passage, "relation", id=f"R{n}")
         _infon(element, "type", relation.type)
+        if relation.comment:
+            _infon(element, COMMENT_INFON, XML_CHARACTERS.sub(" ", relation.comment))
         etree.SubElement(element, "node", refid=source, role="source")
         etree.SubElement(element, "node", refid=target, role="target")
     return root
@@ -114,7 +127,14 @@ def document_element(item: AnnotatedDocument, unit: Unit, report: LossReport) ->
 class BiocExporter:
     name = FORMAT_NAME
     layout = Layout.FILE
-    capabilities = Capabilities(overlaps=True, relations=True, attributes=True)
+    capabilities = Capabilities(
+        overlaps=True,
+        relations=True,
+        attributes=True,
+        discontinuous=True,
+        notes=True,
+        document_notes=True,
+    )
 
     def write(
         self,
@@ -354,6 +374,7 @@ class BiocImporter:
             infons = dict(annotation.infons)
             label = infons.pop(label_key, "") or "ENTITY"
             annotator = infons.pop("annotator", "") or options.annotator
+            comment = infons.pop(COMMENT_INFON, "")
             attributes = {k: typed(schema, label, k, v) for k, v in infons.items()}
             fragments = tuple(annotation_fragments(annotation, text, spans_unit=unit, base=base))
             records.append(
@@ -364,6 +385,7 @@ class BiocImporter:
                     extent[1],
                     attributes,
                     annotator,
+                    note=comment,
                     fragments=fragments if len(fragments) > 1 else (),
                 )
             )
@@ -386,7 +408,11 @@ class BiocImporter:
                 )
                 continue
             kind = infons.get("type") or "RELATED"
-            relations.append(RelationRecord(kind, source, target, options.annotator))
+            relations.append(
+                RelationRecord(
+                    kind, source, target, options.annotator, infons.get(COMMENT_INFON, "")
+                )
+            )
         note = ""
         if found.annotations and unit is not Unit.CODE_POINT:
             note = f"offsets read as {unit.description}"
@@ -400,7 +426,12 @@ class BiocImporter:
             external_id=found.external_id,
         )
         yield AnnotatedDraft(
-            draft, f"{name}:{line}" if line else name, tuple(records), tuple(relations), note=note
+            draft,
+            f"{name}:{line}" if line else name,
+            tuple(records),
+            tuple(relations),
+            note=note,
+            comment=found.infons.get(COMMENT_INFON, ""),
         )
 
 
@@ -437,7 +468,8 @@ def _convert(
         if annotation.surface is not None:
             covered = " ".join(text[a:b] for a, b in pieces)
             joined = "".join(text[a:b] for a, b in pieces)
-            if annotation.surface not in (covered, joined):
+            hull = text[min(a for a, _ in pieces) : max(b for _, b in pieces)]
+            if annotation.surface not in (covered, joined, hull):
                 continue
         out[annotation.key] = (min(a for a, _ in pieces), max(b for _, b in pieces))
     return out
@@ -451,7 +483,7 @@ def _date(value: str) -> date | None:
 
 
 def _metadata(infons: Mapping[str, str]) -> dict[str, str]:
-    return {k: v for k, v in infons.items() if k not in _DOCUMENT_INFONS}
+    return {k: v for k, v in infons.items() if k not in (*_DOCUMENT_INFONS, COMMENT_INFON)}
 
 
 EXPORTER = BiocExporter()

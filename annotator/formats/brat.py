@@ -16,6 +16,9 @@ Export (a folder, or a .zip when the name ends in .zip):
   occur in the export (brat attributes take enumerated values only).
 - text attributes become ``#`` notes (``#1<TAB>AnnotatorNotes T1<TAB>name: value``), which brat
   shows on the span; line breaks and TABs in a value become spaces (reported).
+- a discontinuous span is one ``T`` line with a fragment per piece (``T1<TAB>CLAIM 0 5;10 15``);
+  comments on spans and relations become ``#`` notes on them (``#2<TAB>AnnotatorNotes T1<TAB>
+  text``), line breaks as spaces. A comment on a whole document has no place in brat (reported).
 - ``annotation.conf`` lists the labels, the relation types with their argument labels
   (``Arg1:CLAIM, Arg2:ACTOR``), ``<OVERLAP>`` allowing any overlap, and the attributes
   (``name<TAB>Arg:LABEL`` or ``name<TAB>Arg:LABEL, Value:v1|v2``); ``visual.conf`` the label
@@ -173,7 +176,7 @@ def ann_lines(
     notes: list[tuple[str, str]] = []
     attributes: list[str] = []
     for span in item.spans:
-        pieces = fragments(text, span.start, span.end)
+        pieces = [piece for a, b in span.pieces for piece in fragments(text, a, b)]
         if not pieces:
             report.add(Loss.CHARACTERS, 1, f"{where}: {span.label} span of only line breaks")
             continue
@@ -184,6 +187,8 @@ def ann_lines(
         surface = " ".join(text[a:b] for a, b in pieces)
         lines.append(f"{key}\t{span.label} {extents}\t{surface}")
         _span_attributes(span, key, schema, declared, attributes, notes, report, where)
+        if span.comment:
+            notes.append((key, _one_line(span.comment, f"{where}: {key} comment", report)))
     for n, relation in enumerate(item.relations, start=1):
         source, target = keys.get(relation.source), keys.get(relation.target)
         if source is None or target is None:
@@ -193,9 +198,19 @@ def ann_lines(
         ends[0].add(_label_of(item.spans, relation.source))
         ends[1].add(_label_of(item.spans, relation.target))
         lines.append(f"R{n}\t{relation.type} Arg1:{source} Arg2:{target}\t")
+        if relation.comment:
+            notes.append((f"R{n}", _one_line(relation.comment, f"{where}: R{n} comment", report)))
     lines.extend(f"A{n}\t{body}" for n, body in enumerate(attributes, start=1))
     lines.extend(f"#{n}\t{NOTE_TYPE} {key}\t{note}" for n, (key, note) in enumerate(notes, start=1))
     return lines
+
+
+def _one_line(comment: str, where: str, report: LossReport) -> str:
+    """A comment for a ``#`` note, which ends at the line break: breaks become spaces."""
+    flat = " ".join(_FRAGMENT_BREAK.split(comment))
+    if flat != comment:
+        report.add(Loss.CHARACTERS, 1, f"{where}: line breaks written as spaces")
+    return flat
 
 
 def _label_of(spans: Sequence[Span], span_id: int) -> str:

@@ -1,7 +1,9 @@
 """The native lossless JSONL: one document per line with its text, metadata, spans and relations.
 
 Offsets are code points (Python ``str`` indices). Each span also carries its ``text`` so that a
-reader can check the offsets against the document; :func:`record_to_annotated` does.
+reader can check the offsets against the document; :func:`record_to_annotated` does. A
+discontinuous span adds ``fragments`` (``[[start, end], ...]``, its ``start``/``end``/``text``
+being the hull); spans, relations and the document carry a ``comment`` when they have one.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any, TextIO
 from annotator.core.annotation import AnnotatedDocument, Relation, Span
 from annotator.core.document import Document, DocumentDraft, DocumentStatus, content_hash
 from annotator.core.errors import InputFileError
+from annotator.core.fragments import Pieces, normalised
 from annotator.core.ids import DocumentId, RelationId, SpanId
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.core.reports import Failure
@@ -49,20 +52,7 @@ def annotated_to_record(item: AnnotatedDocument) -> dict[str, Any]:
         "content_hash": document.content_hash,
         "metadata": dict(document.metadata),
         "text": text,
-        "spans": [
-            {
-                "id": span.id,
-                "label": span.label,
-                "start": span.start,
-                "end": span.end,
-                "text": text[span.start : span.end],
-                "attributes": dict(span.attributes),
-                "annotator": span.annotator,
-                "created_at": _time(span.created_at),
-                "updated_at": _time(span.updated_at),
-            }
-            for span in item.spans
-        ],
+        "spans": [_span_record(span, text) for span in item.spans],
         "relations": [
             {
                 "id": relation.id,
@@ -72,10 +62,50 @@ def annotated_to_record(item: AnnotatedDocument) -> dict[str, Any]:
                 "annotator": relation.annotator,
                 "created_at": _time(relation.created_at),
                 "updated_at": _time(relation.updated_at),
+                **({"comment": relation.comment} if relation.comment else {}),
             }
             for relation in item.relations
         ],
+        **({"comment": document.comment} if document.comment else {}),
     }
+
+
+def _span_record(span: Span, text: str) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": span.id,
+        "label": span.label,
+        "start": span.start,
+        "end": span.end,
+        "text": text[span.start : span.end],
+        "attributes": dict(span.attributes),
+        "annotator": span.annotator,
+        "created_at": _time(span.created_at),
+        "updated_at": _time(span.updated_at),
+    }
+    if span.fragments:
+        record["fragments"] = [[a, b] for a, b in span.fragments]
+    if span.comment:
+        record["comment"] = span.comment
+    return record
+
+
+def _fragments(raw: Mapping[str, Any], start: int, end: int, length: int) -> Pieces:
+    """A span's ``fragments`` checked: inside the text, apart, ordered, covering start-end."""
+    found = raw.get("fragments")
+    if not found:
+        return ()
+    pieces = tuple((int(a), int(b)) for a, b in found)
+    if (
+        normalised(pieces) != pieces
+        or len(pieces) < 2
+        or (pieces[0][0], pieces[-1][1]) != (start, end)
+        or not 0 <= start < end <= length
+    ):
+        raise ValueError(
+            f"fragments {found!r} must be two or more ordered, separate pieces from {start} "
+            f"to {end}"
+        )
+    return pieces
 
 
 def write_jsonl(items: Iterator[AnnotatedDocument], out: TextIO) -> int:
@@ -107,6 +137,7 @@ def record_to_annotated(record: Mapping[str, Any], *, where: str) -> AnnotatedDo
             metadata=dict(record.get("metadata") or {}),
             external_id=str(record.get("external_id") or ""),
             status=DocumentStatus(record.get("status") or "new"),
+            comment=str(record.get("comment") or ""),
         )
         spans = tuple(
             _span(raw, document_id, text, f"{where}: spans[{i}]")
@@ -122,6 +153,7 @@ def record_to_annotated(record: Mapping[str, Any], *, where: str) -> AnnotatedDo
                 annotator=str(raw.get("annotator") or ""),
                 created_at=_parse_time(raw.get("created_at")),
                 updated_at=_parse_time(raw.get("updated_at")),
+                comment=str(raw.get("comment") or ""),
             )
             for raw in record.get("relations") or []
         )
@@ -182,6 +214,8 @@ def _span(raw: Mapping[str, Any], document_id: DocumentId, text: str, where: str
         annotator=str(raw.get("annotator") or ""),
         created_at=_parse_time(raw.get("created_at")),
         updated_at=_parse_time(raw.get("updated_at")),
+        fragments=_fragments(raw, start, end, len(text)),
+        comment=str(raw.get("comment") or ""),
     )
 
 
@@ -196,7 +230,7 @@ def _parse_time(value: object) -> datetime | None:
 class NativeExporter:
     name = FORMAT_NAME
     layout = Layout.FILE
-    capabilities = Capabilities(discontinuous=False, notes=False)
+    capabilities = Capabilities(discontinuous=True, notes=True, document_notes=True)
 
     def write(
         self,
@@ -284,6 +318,8 @@ def _line_to_draft(
                     end,
                     raw.get("attributes") or {},
                     str(raw.get("annotator") or options.annotator),
+                    note=str(raw.get("comment") or ""),
+                    fragments=_fragments(raw, start, end, len(text)),
                 )
             )
         keys = {span.key for span in spans}
@@ -294,6 +330,7 @@ def _line_to_draft(
                 str(raw["source"]),
                 str(raw["target"]),
                 str(raw.get("annotator") or options.annotator),
+                str(raw.get("comment") or ""),
             )
             if relation.source not in keys or relation.target not in keys:
                 return Failure(
@@ -303,7 +340,10 @@ def _line_to_draft(
         status = DocumentStatus(record.get("status") or "new")
     except (KeyError, TypeError, ValueError) as error:
         return Failure(name, number, f"malformed record ({error!r})", "ANN131")
-    return AnnotatedDraft(draft, f"{name}:{number}", tuple(spans), tuple(relations), status)
+    comment = str(record.get("comment") or "")
+    return AnnotatedDraft(
+        draft, f"{name}:{number}", tuple(spans), tuple(relations), status, comment=comment
+    )
 
 
 EXPORTER = NativeExporter()

@@ -15,19 +15,31 @@ from dataclasses import replace
 from annotator.core.annotation import Relation, Span
 from annotator.core.changes import ChangeSet
 from annotator.core.edits import (
+    AddFragment,
     Batch,
     Edit,
     RelabelSpan,
+    RemoveFragment,
     RemoveRelation,
     RemoveSpan,
     ResizeSpan,
     RetypeRelation,
     SetAttribute,
+    SetRelationComment,
+    SetSpanComment,
 )
 from annotator.core.ids import RelationId, SpanId
 
-SpanEdit = RemoveSpan | RelabelSpan | ResizeSpan | SetAttribute
-RelationEdit = RemoveRelation | RetypeRelation
+SpanEdit = (
+    RemoveSpan
+    | RelabelSpan
+    | ResizeSpan
+    | SetAttribute
+    | AddFragment
+    | RemoveFragment
+    | SetSpanComment
+)
+RelationEdit = RemoveRelation | RetypeRelation | SetRelationComment
 
 
 class KnownVersions:

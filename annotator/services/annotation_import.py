@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.errors import SchemaError, UserError
+from annotator.core.fragments import as_fragments, normalised
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
 from annotator.core.reports import Failure
@@ -246,6 +247,29 @@ def _checked(
                     "ANN132",
                 )
                 continue
+            if span.fragments:
+                pieces = normalised(span.fragments)
+                if not pieces or not 0 <= pieces[0][0] < pieces[-1][1] <= text_length:
+                    changed = True
+                    yield Failure(
+                        item.origin,
+                        None,
+                        f"span {span.key}: fragments {list(span.fragments)} are empty or "
+                        f"outside the text (0-{text_length}); left out",
+                        "ANN256",
+                    )
+                    continue
+                if pieces != span.fragments or (pieces[0][0], pieces[-1][1]) != (
+                    span.start,
+                    span.end,
+                ):
+                    changed = True
+                    span = replace(
+                        span,
+                        start=pieces[0][0],
+                        end=pieces[-1][1],
+                        fragments=as_fragments(pieces),
+                    )
             label = schema.label(span.label)
             if span.attributes and label is not None:
                 refused = _refused_attributes(label, span.attributes)

@@ -16,7 +16,13 @@ from annotator.core.annotation import AnnotatedDocument
 from annotator.core.document import DocumentFilter, DocumentStatus
 from annotator.core.errors import UserError
 from annotator.core.ids import DocumentId
-from annotator.formats.base import ExportOptions, Layout, LossReport, generic_losses
+from annotator.formats.base import (
+    ExportOptions,
+    Layout,
+    LossReport,
+    generic_losses,
+    watch_shape_losses,
+)
 from annotator.formats.registry import exporter as find_exporter
 from annotator.services.sinks import AtomicSink
 
@@ -61,11 +67,14 @@ def preview_losses(
     """What this format, with these options, cannot carry from the selected documents."""
     exporter = find_exporter(format_name)
     check = getattr(exporter, "losses", None)
-    items = selected_documents(project, selection)
+    shape = LossReport()
+    items = watch_shape_losses(selected_documents(project, selection), exporter.capabilities, shape)
     if check is not None:
         report: LossReport = check(items, project.schema, options)
-        return report
-    return generic_losses(items, exporter.capabilities)
+    else:
+        report = generic_losses(items, exporter.capabilities)
+    report.merge(shape)
+    return report
 
 
 def export_project(
@@ -94,8 +103,11 @@ def export_project(
             yield item
 
     sink = AtomicSink(out, exporter.layout)
+    shape = LossReport()
     try:
-        losses = exporter.write(items(), project.schema, sink, options)
+        watched = watch_shape_losses(items(), exporter.capabilities, shape)
+        losses = exporter.write(watched, project.schema, sink, options)
+        losses.merge(shape)
         sink.commit()
     except BaseException:
         sink.abort()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from annotator.core.document import DocumentStatus
@@ -75,6 +75,8 @@ def store_batch(
                     "created_at": now,
                     "updated_at": now,
                     "version": 1,
+                    "fragments": [list(p) for p in record.fragments] if record.fragments else None,
+                    "comment": record.note or None,
                 }
             )
     need_ids = any(item.relations for item in items)
@@ -105,10 +107,12 @@ def store_batch(
                     "created_at": now,
                     "updated_at": now,
                     "version": 1,
+                    "comment": relation.note or None,
                 }
             )
     if link_rows:
         connection.execute(relations.insert(), link_rows)
+    _comment_documents(connection, [(known[i.draft.content_hash], i.comment) for i in items])
     results = []
     first_use: set[DocumentId] = set()
     for index, item in enumerate(items):
@@ -151,6 +155,7 @@ def _insert_documents(
             "version": 1,
             "created_at": now,
             "updated_at": now,
+            "comment": item.comment or None,
         }
         for item in items
     ]
@@ -175,7 +180,8 @@ def _insert_spans(connection: Connection, rows: list[dict[str, Any]], need_ids: 
         stamp = spans.c.created_at.type.bind_processor(connection.dialect)
         connection.exec_driver_sql(
             "INSERT INTO spans (document_id, label, start_offset, end_offset, attributes,"
-            " annotator_id, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            " annotator_id, created_at, updated_at, version, fragments, comment)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
             [
                 (
                     row["document_id"],
@@ -186,6 +192,8 @@ def _insert_spans(connection: Connection, rows: list[dict[str, Any]], need_ids: 
                     row["annotator_id"],
                     stamp(row["created_at"]) if stamp else row["created_at"],
                     stamp(row["updated_at"]) if stamp else row["updated_at"],
+                    json.dumps(row["fragments"]) if row["fragments"] else None,
+                    row["comment"],
                 )
                 for row in rows
             ],
@@ -193,6 +201,23 @@ def _insert_spans(connection: Connection, rows: list[dict[str, Any]], need_ids: 
     else:
         connection.execute(spans.insert(), rows)
     return []
+
+
+def _comment_documents(connection: Connection, comments: Sequence[tuple[DocumentId, str]]) -> None:
+    """Give documents the comment their import carries, where they have none yet."""
+    rows = [{"document_id": i, "comment": c} for i, c in dict(comments).items() if c]
+    if rows:
+        connection.execute(
+            documents.update()
+            .where(
+                and_(
+                    documents.c.id == bindparam("document_id"),
+                    func.coalesce(documents.c.comment, "") == "",
+                )
+            )
+            .values(comment=bindparam("comment")),
+            rows,
+        )
 
 
 def _documents_by_hash(connection: Connection, hashes: Sequence[str]) -> dict[str, DocumentId]:
