@@ -18,7 +18,7 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
 # Keys the workspace uses for its own commands; a label cannot take them.
-RESERVED_HOTKEYS = frozenset({"r", "R"})
+RESERVED_HOTKEYS = frozenset({"r", "R", "+", "#"})
 
 
 class AttributeType(StrEnum):

@@ -165,6 +165,28 @@ class WindowActions:
             "(or Tab through the candidates and press Enter); Escape cancels",
             local=True,
         )
+        self.add_fragment_action = self._action(
+            "Add &Fragment to Span",
+            lambda: w.notes.add_fragment(),
+            ["+", QKeySequence(Qt.KeyboardModifier.ShiftModifier | Qt.Key.Key_Plus)],
+            tip="Make the selected span discontinuous: click it, select more text, press +",
+            local=True,
+        )
+        self.comment_action = self._action(
+            "&Comment…",
+            lambda: w.notes.comment_selected(),
+            ["#", QKeySequence(Qt.KeyboardModifier.ShiftModifier | Qt.Key.Key_NumberSign)],
+            tip="Write a comment on the selected span or relation (#)",
+            local=True,
+        )
+        self.document_comment_action = self._action(
+            "&Comment on Document…", lambda: w.notes.comment_document(), "Ctrl+Shift+M"
+        )
+        self.note_actions = [
+            self.add_fragment_action,
+            self.comment_action,
+            self.document_comment_action,
+        ]
         self.move_actions: list[QAction] = []
         for text, edge, direction, by_word, key in MOVES:
             self.move_actions.append(
@@ -265,6 +287,7 @@ class WindowActions:
         document_menu.addAction(self.done_action)
         document_menu.addAction(self.reopen_action)
         document_menu.addSeparator()
+        document_menu.addAction(self.document_comment_action)
         document_menu.addAction(self.reload_action)
         document_menu.addAction(self.search_action)
 
@@ -335,6 +358,8 @@ class WindowActions:
             menu.addSeparator()
         menu.addAction(self.delete_action)
         menu.addAction(self.link_action)
+        menu.addAction(self.add_fragment_action)
+        menu.addAction(self.comment_action)
         menu.addAction(self.deselect_action)
         menu.addSeparator()
         for number, action in enumerate(self.move_actions):

@@ -49,6 +49,9 @@ class OpenDocument:
             self.document = replace(
                 self.document, status=DocumentStatus.IN_PROGRESS, version=self.document.version + 1
             )
+        for document_id, comment in changes.document_comments:
+            if document_id == doc_id:
+                self.document = replace(self.document, comment=comment)
         for span in changes.spans_removed:
             if span.document_id == doc_id:
                 self.spans.pop(span.id, None)

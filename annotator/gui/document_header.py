@@ -1,10 +1,10 @@
-"""The header above the text: the document's title, outlet, date, link and status."""
+"""The header above the text: the document's title, outlet, date, link, status and comment."""
 
 from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -19,7 +19,11 @@ STATUS_COLORS = {
 
 
 class DocumentHeader(QWidget):
-    """Two lines: the title, then outlet · date · URL (a link) · status."""
+    """Two lines: the title, then outlet · date · URL (a link) · status · a comment link; a
+    third line with the document's comment when it has one. ``commentRequested``: the user
+    clicked "Add comment" or "edit"."""
+
+    commentRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,8 +45,15 @@ class DocumentHeader(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 6)
         layout.setSpacing(2)
+        self.comment = QLabel()
+        self.comment.setObjectName("documentComment")
+        self.comment.setTextFormat(Qt.TextFormat.RichText)
+        self.comment.setWordWrap(True)
+        self.comment.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.comment.linkActivated.connect(lambda _link: self.commentRequested.emit())
         layout.addWidget(self.title)
         layout.addWidget(self.meta)
+        layout.addWidget(self.comment)
         self._link_color = LINK_COLORS[False]
         self._document: Document | None = None
         self._position = ""
@@ -60,6 +71,7 @@ class DocumentHeader(QWidget):
 
     def show_document(self, document: Document | None, position: str = "") -> None:
         self._document, self._position = document, position
+        self._show_comment(document)
         if document is None:
             self.title.setText("No document open")
             self.meta.setText(
@@ -85,6 +97,24 @@ class DocumentHeader(QWidget):
         # wrap between the parts, never inside one ("In progress", "3 of 8")
         parts = [p if p.startswith("<a ") else _unbreakable(p) for p in parts]
         self.meta.setText(" &nbsp;·&nbsp; ".join(parts))
+
+    def comment_text(self) -> str:
+        """The comment line as plain text."""
+        plain = QTextDocumentFragment.fromHtml(self.comment.text()).toPlainText()
+        return plain.replace("\xa0", " ")
+
+    def _show_comment(self, document: Document | None) -> None:
+        link = f"style='color:{self._link_color}'"
+        if document is None:
+            self.comment.setText("")
+            self.comment.hide()
+        elif document.comment:
+            shown = "<br>".join(escape(line) for line in document.comment.splitlines())
+            self.comment.setText(f"&#128172; {shown} &nbsp;<a href='comment' {link}>edit</a>")
+            self.comment.show()
+        else:
+            self.comment.setText(f"<a href='comment' {link}>Add a comment on this document</a>")
+            self.comment.show()
 
 
 def _unbreakable(html: str) -> str:

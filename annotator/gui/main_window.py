@@ -48,6 +48,7 @@ from annotator.gui.importer import ImportRunner
 from annotator.gui.labelling import Labelling
 from annotator.gui.linking import RelationCommands
 from annotator.gui.navigation import next_unfinished
+from annotator.gui.notes import NoteCommands
 from annotator.gui.palette import PaletteDock
 from annotator.gui.project_dialogs import (
     NewProjectChoice,
@@ -145,6 +146,13 @@ class MainWindow(QMainWindow):
             self,
         )
         self.relations_dock.allowed_types = self.linking.allowed_types
+        self.notes = NoteCommands(
+            self.viewer,
+            self.stacks,
+            lambda: self.current,
+            lambda: self.settings.character_precision,
+            self,
+        )
 
         self.progress_label = QLabel()
         self.progress_label.setObjectName("progressLabel")
@@ -175,6 +183,9 @@ class MainWindow(QMainWindow):
         self.attributes.form.attributeEdited.connect(self._attribute_edited)
         self.labelling.message.connect(self.status)
         self.linking.message.connect(self.status)
+        self.notes.message.connect(self.status)
+        self.relations_dock.commentRequested.connect(self.notes.comment_relation)
+        self.header.commentRequested.connect(self.notes.comment_document)
         self.viewer.relationSelected.connect(self._relation_selected)
         self.relations_dock.relationActivated.connect(self._relation_activated)
         self.relations_dock.retypeRequested.connect(self.linking.retype)
@@ -310,6 +321,7 @@ class MainWindow(QMainWindow):
             *self.commands.label_actions,
             self.commands.delete_action,
             self.commands.link_action,
+            *self.commands.note_actions,
             *self.commands.move_actions,
             self.commands.done_action,
             self.commands.reopen_action,
@@ -428,7 +440,7 @@ class MainWindow(QMainWindow):
             self.relations_dock.select_relation(self.viewer.selected_relation_id())
             self.palette_dock.model.apply_changes(changes)
             self._refresh_selected_span()
-            if started:
+            if started or changes.document_comments:
                 self._show_header()
         self.documents.model.refresh(changes.document_ids)
 

@@ -22,10 +22,10 @@ from annotator.core.annotation import Relation, Span
 from annotator.core.changes import ChangeSet
 from annotator.core.ids import DocumentId, SpanId
 from annotator.gui.model_base import ModelIndex, OrderedRowsModel, row_table, select_row
-from annotator.gui.span_panel import span_text
+from annotator.gui.span_panel import one_line, span_text
 
-COLUMNS = ("Source", "Type", "Target")
-SOURCE, TYPE, TARGET = range(len(COLUMNS))
+COLUMNS = ("Source", "Type", "Target", "Comment")
+SOURCE, TYPE, TARGET, COMMENT = range(len(COLUMNS))
 RELATION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_TEXT = 50
 
@@ -99,6 +99,9 @@ class RelationListModel(OrderedRowsModel):
         if role == RELATION_ID_ROLE:
             return int(relation.id)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if column == COMMENT:
+                display = role == Qt.ItemDataRole.DisplayRole
+                return one_line(relation.comment, MAX_TEXT) if display else relation.comment
             if column == TYPE:
                 return relation.type
             span = self._span(relation.source if column == SOURCE else relation.target)
@@ -117,6 +120,7 @@ class RelationsDock(QDockWidget):
     relationActivated = Signal(int)
     retypeRequested = Signal(int, str)
     deleteRequested = Signal(int)
+    commentRequested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Relations", parent)
@@ -129,6 +133,8 @@ class RelationsDock(QDockWidget):
         header.setSectionResizeMode(SOURCE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(TYPE, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TARGET, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COMMENT, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(COMMENT, 90)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -163,6 +169,11 @@ class RelationsDock(QDockWidget):
                 lambda _c=False, r=int(relation.id), n=name: self.retypeRequested.emit(r, n)
             )
         retype.setEnabled(len(retype.actions()) > 1)
+        comment = menu.addAction("&Comment…")
+        comment.setObjectName("commentRelation")
+        comment.triggered.connect(
+            lambda _c=False, r=int(relation.id): self.commentRequested.emit(r)
+        )
         delete = menu.addAction("&Delete Relation")
         delete.triggered.connect(lambda _c=False, r=int(relation.id): self.deleteRequested.emit(r))
         return menu

@@ -21,8 +21,8 @@ from annotator.core.schema import LabelSchema
 from annotator.gui.model_base import ModelIndex, OrderedRowsModel, row_table, select_row
 from annotator.gui.palette import swatch
 
-COLUMNS = ("Text", "Label", "Attributes")
-TEXT, LABEL, ATTRIBUTES = range(len(COLUMNS))
+COLUMNS = ("Text", "Label", "Attributes", "Comment")
+TEXT, LABEL, ATTRIBUTES, COMMENT = range(len(COLUMNS))
 SPAN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_TEXT = 80
 
@@ -32,7 +32,13 @@ def _key(span: Span) -> tuple[int, int, int]:
 
 
 def span_text(text: str, span: Span, limit: int = MAX_TEXT) -> str:
-    shown = text[span.start : span.end].replace("\n", " ⏎ ")
+    """The span's text on one line; the pieces of a discontinuous span joined by " … "."""
+    shown = " … ".join(text[a:b] for a, b in span.pieces).replace("\n", " ⏎ ")
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def one_line(comment: str, limit: int = MAX_TEXT) -> str:
+    shown = " ".join(comment.split())
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
@@ -106,11 +112,14 @@ class SpanListModel(OrderedRowsModel):
                 return span_text(self._text, span)
             if column == LABEL:
                 return span.label
+            if column == COMMENT:
+                return one_line(span.comment)
             return attributes_text(span)
         if role == Qt.ItemDataRole.ToolTipRole:
-            where = f"{span.start}-{span.end}"
+            where = ", ".join(f"{a}-{b}" for a, b in span.pieces)
             who = f" by {span.annotator}" if span.annotator else ""
-            return f"{span.label} {where}{who}\n{span_text(self._text, span, 400)}"
+            note = f"\n\nComment: {span.comment}" if span.comment else ""
+            return f"{span.label} {where}{who}\n{span_text(self._text, span, 400)}{note}"
         if role == Qt.ItemDataRole.DecorationRole and column == LABEL:
             return self._icons.get(span.label)
         return None
@@ -134,6 +143,7 @@ class SpanListDock(QDockWidget):
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(LABEL, 120)
         header.resizeSection(ATTRIBUTES, 130)
+        header.resizeSection(COMMENT, 110)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.view.clicked.connect(self._clicked)
         self.setWidget(self.view)

@@ -9,6 +9,8 @@ depends on what is on screen, never on how many spans the document has:
   (greedy interval colouring: an enclosing span takes a lane above the spans nested in it), so
   overlapping and nested spans are all visible with their exact extents;
 - **outline**: the selected span is outlined.
+- **pieces**: a discontinuous span is indexed per piece (:class:`PieceIndex`); its pieces share
+  one lane on a line, joined there by a dashed connector across the gaps between them.
 
 Positions inside a block are UTF-16 (Qt's unit); the index is in code points and the offset
 converter translates at the edges.
@@ -27,7 +29,7 @@ from PySide6.QtGui import QPainter, QPainterPath, QPen, QTextBlock, QTextLine
 from annotator.core.annotation import Span
 from annotator.core.errors import OffsetError
 from annotator.core.offsets import OffsetConverter
-from annotator.core.span_index import SpanIndex
+from annotator.core.piece_index import PieceIndex
 from annotator.gui.viewer.colors import LabelStyle
 
 MAX_LANES = 3
@@ -83,6 +85,8 @@ class LinePlan:
     bars: list[Bar] = field(default_factory=list)
     outlines: list[tuple[QRectF, str, bool, bool]] = field(default_factory=list)
     """Pieces of the selected span: rect, label, whether the span starts / ends here."""
+    connectors: list[tuple[QPointF, QPointF, str]] = field(default_factory=list)
+    """Dashed lines in a lane joining the pieces of a discontinuous span: from, to, label."""
 
 
 @dataclass(slots=True)
@@ -105,13 +109,15 @@ class SpanOverlay:
     """Plans and paints the spans of the visible lines; hit-tests bars and characters."""
 
     def __init__(self) -> None:
-        self.index = SpanIndex()
+        self.index = PieceIndex()
         self.spans: dict[int, Span] = {}
         self.converter = OffsetConverter("")
         self.styles: dict[str, LabelStyle] = {}
         self.fallback: LabelStyle | None = None
         self.metrics = LaneMetrics.for_line_height(14)
         self.selected: int | None = None
+        self.anchor: int | None = None
+        """A span outlined as the target of "add fragment" while text is selected."""
 
     # -- geometry ---------------------------------------------------------------------------
 
@@ -148,37 +154,61 @@ class SpanOverlay:
                 x = xs[pos] = ox + _cursor_x(line, pos)
             return x
 
-        # (start16, end16, starts here, ends here, id), positions relative to the block
-        items: list[tuple[int, int, bool, bool, int]] = []
+        index = self.index
+        spans = self.spans
         identity = not conv.has_astral
-        for start, end, span_id in entries:
+
+        def clipped(start: int, end: int) -> tuple[int, int, bool, bool]:
             s16 = start if identity else conv.cp_to_utf16(start)
             e16 = end if identity else conv.cp_to_utf16(end)
             starts = s16 >= line_start
             ends = e16 <= line_end
-            s16 = (s16 if starts else line_start) - block_pos
-            e16 = (e16 if ends else line_end) - block_pos
+            return (
+                (s16 if starts else line_start) - block_pos,
+                (e16 if ends else line_end) - block_pos,
+                starts,
+                ends,
+            )
+
+        # (start16, end16, starts here, ends here, span id), positions relative to the block;
+        # a piece's size in code points decides which tint is innermost
+        items: list[tuple[int, int, bool, bool, int]] = []
+        sizes: list[int] = []
+        pieced: set[int] = set()
+        for start, end, key in entries:
+            s16, e16, starts, ends = clipped(start, end)
             if s16 < e16:
+                span_id = key if key > 0 else index.owner(key)
+                if key < 0 or index.is_pieced(span_id):
+                    pieced.add(span_id)
                 items.append((s16, e16, starts, ends, span_id))
+                sizes.append(end - start)
         if not items:
             return plan
 
-        # lanes: enclosing spans first (same start: longer first)
-        items.sort(key=lambda item: (item[0], -item[1], item[4]))
+        # lanes: enclosing spans first (same start: longer first); the pieces of a
+        # discontinuous span share one lane spanning its gaps on this line
+        hulls = {i: clipped(spans[i].start, spans[i].end)[:2] for i in pieced}
+        lane_items = [(*item[:2], item[4]) for item in items if item[4] not in pieced]
+        lane_items.extend((*hull, span_id) for span_id, hull in hulls.items())
+        lane_items.sort(key=lambda item: (item[0], -item[1], item[2]))
         lane_ends: list[int] = []
-        lanes: list[int] = []
-        for s16, e16, _, _, _ in items:
+        lane_of: dict[int, int] = {}
+        for s16, e16, span_id in lane_items:
             for lane, lane_end in enumerate(lane_ends):
                 if lane_end <= s16:
                     lane_ends[lane] = e16
-                    lanes.append(lane)
+                    lane_of[span_id] = lane
                     break
             else:
-                lanes.append(len(lane_ends))
+                lane_of[span_id] = len(lane_ends)
                 lane_ends.append(e16)
+        order = sorted(range(len(items)), key=lambda i: (items[i][0], -items[i][1], items[i][4]))
+        items = [items[i] for i in order]
+        sizes = [sizes[i] for i in order]
+        lanes = [lane_of[item[4]] for item in items]
 
-        spans = self.spans
-        self._plan_tints(plan, items, spans, x_at)
+        self._plan_tints(plan, items, sizes, x_at)
 
         metrics = self.metrics
         used = len(lane_ends)
@@ -190,6 +220,7 @@ class SpanOverlay:
             thickness = max(1.0, pitch - max(0.5, pitch / 3))
         lanes_top = top + height + metrics.pad
         selected = self.selected
+        anchor = self.anchor
         for (s16, e16, starts, ends, span_id), lane in zip(items, lanes, strict=True):
             x1, x2 = x_at(s16), x_at(e16)
             if x1 > x2:
@@ -201,40 +232,48 @@ class SpanOverlay:
                 left, right = x1, max(x2, x1 + 2)
             rect = QRectF(left, lanes_top + lane * pitch, right - left, thickness)
             plan.bars.append(Bar(span_id, label, rect))
-            if span_id == selected:
+            if span_id in (selected, anchor):
                 plan.outlines.append((QRectF(x1, top, x2 - x1, height), label, starts, ends))
+        for span_id in pieced:
+            y = lanes_top + lane_of[span_id] * pitch + thickness / 2
+            label = spans[span_id].label
+            for (_, gap_start), (gap_end, _) in pairwise(spans[span_id].pieces):
+                if gap_start >= cp_end or gap_end <= cp_start:
+                    continue
+                g1, g2, _, _ = clipped(gap_start, gap_end)
+                if g1 < g2:
+                    plan.connectors.append((QPointF(x_at(g1), y), QPointF(x_at(g2), y), label))
         return plan
 
     def _plan_tints(
         self,
         plan: LinePlan,
         items: list[tuple[int, int, bool, bool, int]],
-        spans: dict[int, Span],
+        sizes: list[int],
         x_at: Callable[[int], float],
     ) -> None:
-        """Each character gets the tint of the innermost span covering it."""
+        """Each character gets the tint of the innermost span (piece) covering it."""
         cuts = sorted({pos for item in items for pos in (item[0], item[1])})
-        by_id = {item[4]: item for item in items}
-        runs: list[tuple[int, int, int]] = []  # start, end, span id
+        runs: list[tuple[int, int, int]] = []  # start, end, item number
         for left, right in pairwise(cuts):
             best: tuple[int, int, int] | None = None
-            best_id: int | None = None
-            for s16, e16, _, _, span_id in items:
+            best_item: int | None = None
+            for number, (s16, e16, _, _, span_id) in enumerate(items):
                 if s16 <= left and e16 >= right:
-                    span = spans[span_id]
-                    key = (span.end - span.start, -s16, span_id)
+                    key = (sizes[number], -s16, span_id)
                     if best is None or key < best:
-                        best, best_id = key, span_id
-            if best_id is None:
+                        best, best_item = key, number
+            if best_item is None:
                 continue
-            if runs and runs[-1][2] == best_id and runs[-1][1] == left:
-                runs[-1] = (runs[-1][0], right, best_id)
+            if runs and runs[-1][2] == best_item and runs[-1][1] == left:
+                runs[-1] = (runs[-1][0], right, best_item)
             else:
-                runs.append((left, right, best_id))
+                runs.append((left, right, best_item))
         top = plan.text_rect.top()
         height = plan.text_rect.height()
-        for start, end, span_id in runs:
-            s16, e16, starts, ends, _ = by_id[span_id]
+        spans = self.spans
+        for start, end, number in runs:
+            s16, e16, starts, ends, span_id = items[number]
             x1, x2 = x_at(start), x_at(end)
             if x1 > x2:
                 x1, x2 = x2, x1
@@ -277,6 +316,15 @@ class SpanOverlay:
         for plan in plans:
             for bar in plan.bars:
                 painter.fillRect(bar.rect, self.style(bar.label).bar)
+        connectors = [c for plan in plans for c in plan.connectors]
+        if connectors:
+            width = max(1.0, self.metrics.bar / 2)
+            for start, end, label in connectors:
+                pen = QPen(self.style(label).bar, width, Qt.PenStyle.DashLine)
+                pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+                painter.setPen(pen)
+                painter.drawLine(start, end)
+            painter.setPen(Qt.PenStyle.NoPen)
         outlined = [piece for plan in plans for piece in plan.outlines]
         if not outlined:
             return

@@ -34,9 +34,9 @@ from annotator.core.annotation import Relation, Span
 from annotator.core.changes import ChangeSet
 from annotator.core.document import Document
 from annotator.core.offsets import OffsetConverter
+from annotator.core.piece_index import PieceIndex
 from annotator.core.schema import AttributeValue, LabelSchema
 from annotator.core.snapping import word_at
-from annotator.core.span_index import SpanIndex
 from annotator.gui.viewer.arcs import Arc, RelationArcs, band_height, label_font
 from annotator.gui.viewer.colors import (
     LabelStyle,
@@ -116,6 +116,9 @@ class DocumentViewer(QPlainTextEdit):
     linkCycle = Signal(int)  # while linking: Tab (+1) / Shift+Tab (-1)
     linkConfirmed = Signal()  # while linking: Enter
     linkCancelled = Signal()  # while linking: Escape or a right click
+    fragmentAddRequested = Signal()  # context menu: "Add Fragment to Span"
+    fragmentRemoveRequested = Signal(int, int, int)  # span id, piece start, piece end
+    commentRequested = Signal(int)  # context menu on a span: "Comment…"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,6 +154,9 @@ class DocumentViewer(QPlainTextEdit):
         self._schema = LabelSchema()
         self._theme: Theme = theme_for(False)
         self._last_offsets = (0, 0)
+        self._anchor: int | None = None
+        """The span that was selected when the user went on to select text: the span a
+        fragment is added to (see :meth:`fragment_target`)."""
         self._press: QPointF | None = None
         self._dragged = False
         self._double_clicked = False
@@ -236,9 +242,7 @@ class DocumentViewer(QPlainTextEdit):
         kept = cast(dict[int, Span], {s.id: s for s in spans if 0 <= s.start < s.end <= length})
         self._spans = kept
         self._overlay.spans = kept
-        self._overlay.index = SpanIndex.from_entries(
-            [(s.start, s.end, s.id) for s in kept.values()]
-        )
+        self._overlay.index = PieceIndex.from_spans((s.id, s.pieces) for s in kept.values())
 
     def apply_changes(self, changes: ChangeSet) -> None:
         """Bring the spans up to date after an edit and repaint only the lines it touched.
@@ -268,10 +272,8 @@ class DocumentViewer(QPlainTextEdit):
             old = spans.get(span.id)
             if not 0 <= span.start < span.end <= length:
                 continue
-            if old is None:
-                index.add(span.start, span.end, span.id)
-            else:
-                index.move(span.id, span.start, span.end)
+            index.set(span.id, span.pieces)
+            if old is not None:
                 dirty.append((old.start, old.end))
                 dirty.extend(self._relation_extents(span.id))
             spans[span.id] = span
@@ -579,8 +581,34 @@ class DocumentViewer(QPlainTextEdit):
             return
         self._last_offsets = offsets
         if offsets[0] != offsets[1] and self._overlay.selected is not None:
+            anchor = self._overlay.selected
             self._select(None, scroll=False)
+            self._set_anchor(anchor)
+        elif offsets[0] == offsets[1] and self._anchor is not None:
+            self._set_anchor(None)
         self.selectionOffsetsChanged.emit(*offsets)
+
+    def fragment_target(self) -> int | None:
+        """The span a fragment would be added to: the selected span, else the span that was
+        selected just before the current text selection (outlined while the text is)."""
+        if self._overlay.selected is not None:
+            return self._overlay.selected
+        return self._anchor if self._anchor in self._spans else None
+
+    def _set_anchor(self, span_id: int | None) -> None:
+        old, self._anchor = self._anchor, span_id
+        self._overlay.anchor = span_id
+        for changed in (old, span_id):
+            span = self._spans.get(changed) if changed is not None else None
+            if span is not None:
+                self._update_range(span.start, span.end)
+
+    def piece_at(self, span_id: int, offset: int) -> tuple[int, int] | None:
+        """The piece of a span that covers ``offset``, if any."""
+        span = self._spans.get(span_id)
+        if span is None:
+            return None
+        return next(((a, b) for a, b in span.pieces if a <= offset < b), None)
 
     # -- spans ------------------------------------------------------------------------------
 
@@ -597,6 +625,8 @@ class DocumentViewer(QPlainTextEdit):
         self._select(span_id, scroll=scroll)
 
     def _select(self, span_id: int | None, *, scroll: bool) -> None:
+        if self._anchor is not None:
+            self._set_anchor(None)
         if span_id is not None and self._arcs.selected is not None:
             self.select_relation(None)
         old = self._overlay.selected
@@ -618,9 +648,9 @@ class DocumentViewer(QPlainTextEdit):
         index = self._overlay.index
         length = self._overlay.converter.length
         selected = self._overlay.selected
-        if selected is not None and selected in self._spans:
-            span = self._spans[selected]
-            key = (span.start, span.end, selected)
+        first = index.get(selected) if selected is not None else None
+        if selected is not None and first is not None:
+            key = (first[0], first[1], selected)
         else:
             caret = self.selection_offsets()[0]
             key = (caret, -1, -1) if direction > 0 else (caret, length + 1, 0)
@@ -630,14 +660,16 @@ class DocumentViewer(QPlainTextEdit):
             if direction > 0:
                 low, high = key[0], min(length, key[0] + window)
                 entries = index.overlapping_entries(low, high)
-                after = [e for e in entries if e > key and e[0] >= low]
+                after = [e for e in entries if e > key and e[0] >= low and e[2] > 0]
                 found = after[0] if after else None
                 if high >= length:
                     break
             else:
                 low, high = max(0, key[0] - window), key[0] + 1
                 before = [
-                    e for e in index.overlapping_entries(low, high) if e < key and e[0] >= low
+                    e
+                    for e in index.overlapping_entries(low, high)
+                    if e < key and e[0] >= low and e[2] > 0
                 ]
                 found = before[-1] if before else None
                 if low <= 0:
@@ -774,11 +806,16 @@ class DocumentViewer(QPlainTextEdit):
     def tooltip_html(self, point: QPoint | QPointF) -> str:
         """What the tooltip at a viewport point says: every span under it, innermost first."""
         ids = self._spans_under(QPointF(point))
+        if not ids:
+            relation_id = self.relation_label_at(point)
+            relation = self._arcs.relations.get(relation_id) if relation_id else None
+            return _describe_relation(relation) if relation is not None else ""
         return "".join(self._describe(self._spans[i]) for i in ids)
 
     def _describe(self, span: Span) -> str:
         style = self._overlay.style(span.label)
-        text = " ".join(self._overlay.converter.text[span.start : span.end].split())
+        document_text = self._overlay.converter.text
+        text = " … ".join(" ".join(document_text[a:b].split()) for a, b in span.pieces)
         if len(text) > TOOLTIP_TEXT_LIMIT:
             half = TOOLTIP_TEXT_LIMIT // 2
             text = text[:half].rstrip() + " … " + text[-half:].lstrip()
@@ -793,6 +830,8 @@ class DocumentViewer(QPlainTextEdit):
         if attributes:
             parts.append(f" &nbsp;<span>{attributes}</span>")
         parts.append(f"<br><i>“{html.escape(text)}”</i>")
+        if span.comment:
+            parts.append(_comment_html(span.comment))
         return f"<p style='margin:0 0 6px 0'>{''.join(parts)}</p>"
 
     def viewportEvent(self, event: QEvent) -> bool:
@@ -924,18 +963,44 @@ class DocumentViewer(QPlainTextEdit):
         """The menu at a viewport point: the standard one, with "Link from Here…" on a span."""
         menu = self.createStandardContextMenu(point)
         ids = self._spans_under(QPointF(point))
+        ours: list[QAction] = []
         if ids:
             span_id = self._overlay.selected if self._overlay.selected in ids else ids[0]
             link = QAction("Link from Here…", menu)
             link.setObjectName("linkFromHere")
             link.setShortcut(QKeySequence("R"))
             link.triggered.connect(lambda _c=False, s=span_id: self._link_from(s))
-            actions = menu.actions()
+            ours.append(link)
+            comment = QAction("Comment…", menu)
+            comment.setObjectName("commentSpan")
+            comment.setShortcut(QKeySequence("#"))
+            comment.triggered.connect(lambda _c=False, s=span_id: self.commentRequested.emit(s))
+            ours.append(comment)
+            offset, _ = self._hit(QPointF(point))
+            piece = self.piece_at(span_id, offset) if offset is not None else None
+            if piece is not None and self._spans[span_id].fragments:
+                remove = QAction("Remove This Fragment", menu)
+                remove.setObjectName("removeFragment")
+                remove.triggered.connect(
+                    lambda _c=False, s=span_id, p=piece: self.fragmentRemoveRequested.emit(s, *p)
+                )
+                ours.append(remove)
+        target = self.fragment_target()
+        start, end = self.selection_offsets()
+        if target is not None and start < end:
+            add = QAction("Add Fragment to Span", menu)
+            add.setObjectName("addFragment")
+            add.setShortcut(QKeySequence("+"))
+            add.triggered.connect(lambda _c=False: self.fragmentAddRequested.emit())
+            ours.append(add)
+        actions = menu.actions()
+        for action in ours:
             if actions:
-                menu.insertAction(actions[0], link)
-                menu.insertSeparator(actions[0])
+                menu.insertAction(actions[0], action)
             else:
-                menu.addAction(link)
+                menu.addAction(action)
+        if ours and actions:
+            menu.insertSeparator(actions[0])
         return menu
 
     def _link_from(self, span_id: int) -> None:
@@ -1086,6 +1151,16 @@ class DocumentViewer(QPlainTextEdit):
 
     def insertFromMimeData(self, source: object) -> None:  # noqa: ARG002
         return
+
+
+def _comment_html(comment: str) -> str:
+    lines = "<br>".join(html.escape(line) for line in comment.splitlines())
+    return f"<br>&#128172; {lines}"
+
+
+def _describe_relation(relation: Relation) -> str:
+    comment = _comment_html(relation.comment) if relation.comment else ""
+    return f"<p style='margin:0'><b>{html.escape(relation.type)}</b>{comment}</p>"
 
 
 def _attribute_text(value: AttributeValue) -> str:

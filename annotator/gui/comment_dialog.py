@@ -1,0 +1,68 @@
+"""A small dialog to write, change or remove a comment on a span, a relation or a document."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class CommentDialog(QDialog):
+    """The comment in a text box; Ctrl+Enter saves, Escape cancels, Remove empties it."""
+
+    def __init__(self, what: str, current: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("commentDialog")
+        self.setWindowTitle("Comment")
+        self.setModal(True)
+        label = QLabel(what)
+        label.setWordWrap(True)
+        self.edit = QPlainTextEdit(current)
+        self.edit.setObjectName("commentEdit")
+        self.edit.setTabChangesFocus(True)
+        self.edit.setMinimumSize(360, 110)
+        self.edit.setPlaceholderText("A note for yourself and the other annotators")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        remove = buttons.addButton("&Remove", QDialogButtonBox.ButtonRole.DestructiveRole)
+        remove.setObjectName("removeComment")
+        remove.setEnabled(bool(current))
+        remove.clicked.connect(self._remove)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.edit)
+        layout.addWidget(buttons)
+        cursor = self.edit.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        self.edit.setTextCursor(cursor)
+        self.edit.setFocus()
+
+    def comment(self) -> str:
+        """The comment as written, without surrounding blank space."""
+        return self.edit.toPlainText().strip()
+
+    def _remove(self) -> None:
+        self.edit.clear()
+        self.accept()
+
+
+def ask_comment(parent: QWidget | None, what: str, current: str) -> str | None:
+    """The new comment (``""``: remove it), or None when the user cancelled."""
+    dialog = CommentDialog(what, current, parent)
+    try:
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        return dialog.comment() if accepted else None
+    finally:
+        dialog.deleteLater()
