@@ -165,6 +165,13 @@ class WindowActions:
             "(or Tab through the candidates and press Enter); Escape cancels",
             local=True,
         )
+        self.annotate_all_action = self._action(
+            "Annotate &All Occurrences…",
+            w.annotate_all,
+            "Ctrl+Shift+A",
+            tip="Find the selected text (or the selected span's) in this document or the whole "
+            "project, review the hits and label the accepted ones in one undoable step",
+        )
         self.move_actions: list[QAction] = []
         for text, edge, direction, by_word, key in MOVES:
             self.move_actions.append(
@@ -335,6 +342,7 @@ class WindowActions:
             menu.addSeparator()
         menu.addAction(self.delete_action)
         menu.addAction(self.link_action)
+        menu.addAction(self.annotate_all_action)
         menu.addAction(self.deselect_action)
         menu.addSeparator()
         for number, action in enumerate(self.move_actions):

@@ -32,6 +32,7 @@ from annotator.core.project import PROJECT_FILE
 from annotator.core.reports import ImportReport
 from annotator.core.schema import AttributeValue
 from annotator.gui.actions import WindowActions
+from annotator.gui.annotate_all_dialog import AnnotateAllDialog, open_annotate_all
 from annotator.gui.annotation_import_dialog import (
     AnnotationImportDialog,
     AnnotationImportRunner,
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
 
         self.header = DocumentHeader()
         self.viewer = DocumentViewer()
+        self.viewer.extra_context_actions = lambda: [self.commands.annotate_all_action]
         self.viewer.setObjectName("documentViewer")
         central = QWidget()
         central.setObjectName("workspace")
@@ -487,6 +489,9 @@ class MainWindow(QMainWindow):
             self.linking.delete()
         else:
             self.labelling.delete_selected()
+
+    def annotate_all(self) -> AnnotateAllDialog | None:
+        return open_annotate_all(self)
 
     def _span_activated(self, span_id: int) -> None:
         self.viewer.select_span(span_id, scroll=True)
