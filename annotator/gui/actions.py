@@ -172,6 +172,11 @@ class WindowActions:
             tip="Find the selected text (or the selected span's) in this document or the whole "
             "project, review the hits and label the accepted ones in one undoable step",
         )
+        self.schema_action = self._action(
+            "&Schema…",
+            w.edit_schema,
+            tip="Add, rename, recolour, merge or delete labels; attributes and relation types",
+        )
         self.move_actions: list[QAction] = []
         for text, edge, direction, by_word, key in MOVES:
             self.move_actions.append(
@@ -274,6 +279,9 @@ class WindowActions:
         document_menu.addSeparator()
         document_menu.addAction(self.reload_action)
         document_menu.addAction(self.search_action)
+
+        project_menu = bar.addMenu("&Project")
+        project_menu.addAction(self.schema_action)
 
         view_menu = bar.addMenu("&View")
         for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
