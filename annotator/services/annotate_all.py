@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from annotator.core.annotation import AnnotatedDocument
 from annotator.core.edits import AddSpan, AppliedEdit, Batch, Edit
 from annotator.core.errors import UserError
 from annotator.core.ids import DocumentId
 from annotator.core.occurrences import Query, find_occurrences
 from annotator.core.schema import AttributeValue
 from annotator.services.project import Project
+from annotator.storage.texts import LabelledText
 
 CONTEXT_CHARS = 48
 """Characters of text shown on each side of a hit in the review list."""
@@ -55,25 +55,23 @@ class SearchResult:
 
 
 def iter_hits(
-    documents: Iterable[AnnotatedDocument], query: Query, label: str, *, snap: bool = False
+    documents: Iterable[LabelledText], query: Query, *, snap: bool = False
 ) -> Iterator[Hit]:
-    """The hits in each document, skipping ranges that already carry a ``label`` span."""
+    """The hits in each document, skipping ranges that already carry a span of the label."""
     pattern = query.pattern()
-    for annotated in documents:
-        document = annotated.document
-        same = [(s.start, s.end) for s in annotated.spans if s.label == label]
-        for start, end in find_occurrences(
-            document.text, query, skip=same, snap=snap, pattern=pattern
-        ):
+    for document in documents:
+        text = document.text
+        taken = document.label_ranges
+        for start, end in find_occurrences(text, query, skip=taken, snap=snap, pattern=pattern):
             yield Hit(
-                document.id,
+                document.document_id,
                 document.title,
                 start,
                 end,
-                document.text[start:end],
-                _one_line(document.text[max(0, start - CONTEXT_CHARS) : start]),
-                _one_line(document.text[end : end + CONTEXT_CHARS]),
-                any(s < end and start < e for s, e in same),
+                text[start:end],
+                _one_line(text[max(0, start - CONTEXT_CHARS) : start]),
+                _one_line(text[end : end + CONTEXT_CHARS]),
+                any(s < end and start < e for s, e in taken),
             )
 
 
@@ -96,13 +94,18 @@ def search(
     if scope is Scope.DOCUMENT:
         if document_id is None:
             raise UserError("no document is open to search in", code="ANN263")
-        documents: Iterable[AnnotatedDocument] = [project.annotated(document_id)]
+        annotated = project.annotated(document_id)
+        ranges = tuple((s.start, s.end) for s in annotated.spans if s.label == label)
+        document = annotated.document
+        documents: Iterable[LabelledText] = [
+            LabelledText(document.id, document.title, document.text, ranges)
+        ]
     else:
-        documents = project.iter_annotated()
+        documents = project.database.iter_labelled_texts(label)
     counted = _Counted(documents)
     hits: list[Hit] = []
     truncated = False
-    for hit in iter_hits(counted, query, label, snap=snap):
+    for hit in iter_hits(counted, query, snap=snap):
         if len(hits) >= limit:
             truncated = True
             break
@@ -165,11 +168,11 @@ def _one_line(text: str) -> str:
 class _Counted:
     """An iterable of documents that counts how many were taken."""
 
-    def __init__(self, documents: Iterable[AnnotatedDocument]) -> None:
+    def __init__(self, documents: Iterable[LabelledText]) -> None:
         self._documents = documents
         self.count = 0
 
-    def __iter__(self) -> Iterator[AnnotatedDocument]:
+    def __iter__(self) -> Iterator[LabelledText]:
         for document in self._documents:
             self.count += 1
             yield document

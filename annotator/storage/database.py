@@ -39,6 +39,7 @@ from annotator.storage.rows import chunks, relation_from_row, span_from_row
 from annotator.storage.statements import SPAN_ROWS, SPANS_OF_DOCUMENT
 from annotator.storage.statistics import project_statistics
 from annotator.storage.tables import relations, spans
+from annotator.storage.texts import LabelledText, texts_after
 
 __all__ = ["ProjectDatabase"]
 
@@ -251,6 +252,18 @@ class ProjectDatabase:
                 changes = replace(applied.changes, documents_started=tuple(started))
                 applied = replace(applied, changes=changes)
             return applied
+
+    def iter_labelled_texts(self, label: str, batch: int = 500) -> Iterator[LabelledText]:
+        """Every document's text with the ranges of its ``label`` spans, by id, ``batch``
+        documents per short read transaction."""
+        after: DocumentId | None = None
+        while True:
+            with self._read() as connection:
+                found = texts_after(connection, label, after, batch)
+            if not found:
+                return
+            yield from found
+            after = found[-1].document_id
 
     def annotation_slice(
         self, labels: Collection[str], relation_types: Collection[str]
