@@ -6,16 +6,20 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.expression import Executable
 
 from annotator.core.annotation import Relation, Span
 from annotator.core.changes import ChangeSet
+from annotator.core.errors import StaleDataError
 from annotator.core.ids import SpanId
+from annotator.storage import statements as sql
 from annotator.storage.annotation_store import SqlAnnotationStore
 from annotator.storage.annotators import AnnotatorCache
-from annotator.storage.rows import relation_from_row, span_from_row
+from annotator.storage.rows import chunks, fragments_value, relation_from_row, span_from_row
 from annotator.storage.statements import SPAN_ROWS
 from annotator.storage.tables import relations, spans
 
@@ -80,13 +84,38 @@ def write_changes(
     """Write ``changes`` (updates and removals checked against the versions they name);
     returns them as written, with the ids and versions the database gave."""
     store = SqlAnnotationStore(connection, annotators)
-    for relation in changes.relations_removed:
-        store.delete_relation(relation)
-    for span in changes.spans_removed:
-        store.delete_span(span)
+    _many(
+        connection,
+        sql.DELETE_RELATION,
+        [{"relation_id": r.id, "old_version": r.version} for r in changes.relations_removed],
+    )
+    _many(
+        connection,
+        sql.DELETE_SPAN,
+        [{"span_id": s.id, "old_version": s.version} for s in changes.spans_removed],
+    )
     spans_updated = tuple(
-        (before, store.update_span(before, replace(after, updated_at=now)))
+        (before, replace(after, updated_at=now, version=before.version + 1))
         for before, after in changes.spans_updated
+    )
+    _many(
+        connection,
+        sql.UPDATE_SPAN,
+        [
+            {
+                "span_id": before.id,
+                "old_version": before.version,
+                "label": after.label,
+                "start": after.start,
+                "end": after.end,
+                "attributes": dict(after.attributes),
+                "fragments": fragments_value(after),
+                "comment": after.comment or None,
+                "updated_at": after.updated_at,
+                "new_version": after.version,
+            }
+            for before, after in spans_updated
+        ],
     )
     spans_added = tuple(store.insert_span(span) for span in changes.spans_added)
     relations_updated = tuple(
@@ -102,3 +131,16 @@ def write_changes(
         relations_updated,
         changes.relations_removed,
     )
+
+
+def _many(connection: Connection, statement: Executable, rows: list[dict[str, Any]]) -> None:
+    """Run ``statement`` for ``rows`` in batches; each row must match exactly one row (its id
+    at the version it names), else someone else changed it and the transaction is refused."""
+    for batch in chunks(rows):
+        result = connection.execute(statement, list(batch))
+        if result.rowcount != len(batch):
+            raise StaleDataError(
+                "annotations were changed by someone else meanwhile; nothing was changed, "
+                "reload and try again",
+                code="ANN162",
+            )
