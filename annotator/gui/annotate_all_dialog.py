@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -54,7 +55,7 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 COLUMNS = ("", "Document", "Context")
 MODES = (
     (MatchMode.WHOLE_WORD, "&Whole word"),
-    (MatchMode.EXACT, "E&xact"),
+    (MatchMode.EXACT, "&Exact"),
     (MatchMode.IGNORE_CASE, "&Case-insensitive"),
     (MatchMode.REGEX, "Regular e&xpression"),
 )
@@ -235,10 +236,14 @@ class AnnotateAllDialog(QDialog):
         query_row = QHBoxLayout()
         query_row.addWidget(self.query_edit, 1)
         query_row.addWidget(self.search_button)
-        form.addRow("&Find:", query_row)
+        find_label = QLabel("&Find:")
+        find_label.setBuddy(self.query_edit)
+        label_label = QLabel("&Label as:")
+        label_label.setBuddy(self.label_combo)
+        form.addRow(find_label, query_row)
         form.addRow("Match:", modes)
         form.addRow("In:", scopes)
-        form.addRow("&Label as:", self.label_combo)
+        form.addRow(label_label, self.label_combo)
 
         self.model = HitsModel(self)
         self.table = QTableView()
@@ -270,7 +275,7 @@ class AnnotateAllDialog(QDialog):
             "&Reject All", QDialogButtonBox.ButtonRole.ActionRole
         )
         self.reject_all_button.clicked.connect(lambda: self.set_all(False))
-        self.apply_button = buttons.addButton("A&pply", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.apply_button = buttons.addButton("Appl&y", QDialogButtonBox.ButtonRole.AcceptRole)
         self.apply_button.setObjectName("annotateAllApply")
         self.apply_button.clicked.connect(self.apply)
         close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
