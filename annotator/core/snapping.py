@@ -356,3 +356,11 @@ def next_word_boundary(text: str, pos: int, direction: int, *, edge: Edge | None
             if found:
                 return max(found)
             cursor = token_start
+
+
+def is_word_boundary(text: str, pos: int) -> bool:
+    """Whether ``pos`` does not fall between two characters of the same word (the ends of the
+    text and any side of whitespace or punctuation are boundaries)."""
+    if pos <= 0 or pos >= len(text):
+        return True
+    return not (_in_word(text, _cluster_start(text, pos)) and _in_word(text, pos))

@@ -187,6 +187,18 @@ class WindowActions:
             self.comment_action,
             self.document_comment_action,
         ]
+        self.annotate_all_action = self._action(
+            "Annotate &All Occurrences…",
+            w.annotate_all,
+            "Ctrl+Shift+A",
+            tip="Find the selected text (or the selected span's) in this document or the whole "
+            "project, review the hits and label the accepted ones in one undoable step",
+        )
+        self.schema_action = self._action(
+            "&Schema…",
+            w.edit_schema,
+            tip="Add, rename, recolour, merge or delete labels; attributes and relation types",
+        )
         self.move_actions: list[QAction] = []
         for text, edge, direction, by_word, key in MOVES:
             self.move_actions.append(
@@ -291,6 +303,9 @@ class WindowActions:
         document_menu.addAction(self.reload_action)
         document_menu.addAction(self.search_action)
 
+        project_menu = bar.addMenu("&Project")
+        project_menu.addAction(self.schema_action)
+
         view_menu = bar.addMenu("&View")
         for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
             view_menu.addAction(action)
@@ -360,6 +375,7 @@ class WindowActions:
         menu.addAction(self.link_action)
         menu.addAction(self.add_fragment_action)
         menu.addAction(self.comment_action)
+        menu.addAction(self.annotate_all_action)
         menu.addAction(self.deselect_action)
         menu.addSeparator()
         for number, action in enumerate(self.move_actions):

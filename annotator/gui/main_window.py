@@ -31,7 +31,9 @@ from annotator.core.ids import DocumentId
 from annotator.core.project import PROJECT_FILE
 from annotator.core.reports import ImportReport
 from annotator.core.schema import AttributeValue
+from annotator.core.schema_changes import SchemaChange
 from annotator.gui.actions import WindowActions
+from annotator.gui.annotate_all_dialog import AnnotateAllDialog, open_annotate_all
 from annotator.gui.annotation_import_dialog import (
     AnnotationImportDialog,
     AnnotationImportRunner,
@@ -57,6 +59,8 @@ from annotator.gui.project_dialogs import (
     choose_project_folder,
 )
 from annotator.gui.relations_panel import RelationsDock
+from annotator.gui.schema_dialog import SchemaDialog, open_schema_dialog
+from annotator.gui.schema_undo import push_schema_change
 from annotator.gui.settings import Settings
 from annotator.gui.span_panel import SpanListDock
 from annotator.gui.theme import ThemeManager
@@ -65,6 +69,7 @@ from annotator.gui.viewer import DocumentViewer
 from annotator.services.annotation_import import AnnotationImportReport
 from annotator.services.exporting import ExportReport
 from annotator.services.project import Project
+from annotator.services.schema_editing import SchemaEdit
 
 log = logging.getLogger("annotator.gui")
 STATUS_TIMEOUT = 6000
@@ -102,6 +107,7 @@ class MainWindow(QMainWindow):
 
         self.header = DocumentHeader()
         self.viewer = DocumentViewer()
+        self.viewer.extra_context_actions = lambda: [self.commands.annotate_all_action]
         self.viewer.setObjectName("documentViewer")
         central = QWidget()
         central.setObjectName("workspace")
@@ -499,6 +505,31 @@ class MainWindow(QMainWindow):
             self.linking.delete()
         else:
             self.labelling.delete_selected()
+
+    def annotate_all(self) -> AnnotateAllDialog | None:
+        return open_annotate_all(self)
+
+    # == the schema =============================================================================
+
+    def edit_schema(self) -> SchemaDialog | None:
+        return open_schema_dialog(self)
+
+    def change_schema(self, change: SchemaChange) -> bool:
+        return push_schema_change(self, change)
+
+    def schema_changed(self, edit: SchemaEdit) -> None:
+        """After a schema change, its undo or redo: every view shows the new labels."""
+        schema = edit.after
+        self.palette_dock.set_schema(schema)
+        self.spans.set_schema(schema)
+        self.attributes.form.set_schema(schema)
+        self.viewer.set_schema(schema)
+        self.commands.fill_annotate_menu()
+        self.reload_document()
+        self.documents.model.refresh(edit.changes.document_ids)
+        dialog = self.findChild(SchemaDialog)
+        if dialog is not None:
+            dialog.refresh()
 
     def _span_activated(self, span_id: int) -> None:
         self.viewer.select_span(span_id, scroll=True)

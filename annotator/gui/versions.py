@@ -54,6 +54,9 @@ class KnownVersions:
     def span(self, span_id: SpanId) -> int | None:
         return self._spans.get(span_id)
 
+    def relation(self, relation_id: RelationId) -> int | None:
+        return self._relations.get(relation_id)
+
     def note(self, changes: ChangeSet) -> None:
         for span in changes.spans_removed:
             self._spans.pop(span.id, None)
@@ -116,3 +119,24 @@ def _shifted(
         shift = relation_shift.get(edit.relation_id, 0)
         return replace(edit, expected_version=edit.expected_version + shift) if shift else edit
     return edit
+
+
+def rebase_changes(versions: KnownVersions, changes: ChangeSet) -> ChangeSet:
+    """A rewrite (schema undo/redo) expecting the latest versions this window knows of the
+    spans and relations it updates or removes."""
+
+    def span(value: Span) -> Span:
+        known = versions.span(value.id)
+        return replace(value, version=known) if known is not None else value
+
+    def relation(value: Relation) -> Relation:
+        known = versions.relation(value.id)
+        return replace(value, version=known) if known is not None else value
+
+    return replace(
+        changes,
+        spans_updated=tuple((span(b), a) for b, a in changes.spans_updated),
+        spans_removed=tuple(span(s) for s in changes.spans_removed),
+        relations_updated=tuple((relation(b), a) for b, a in changes.relations_updated),
+        relations_removed=tuple(relation(r) for r in changes.relations_removed),
+    )

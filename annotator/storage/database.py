@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -13,6 +13,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from annotator.core.annotation import AnnotatedDocument, Relation, Span
+from annotator.core.changes import ChangeSet
 from annotator.core.document import (
     Document,
     DocumentDraft,
@@ -33,10 +34,12 @@ from annotator.storage.annotators import AnnotatorCache
 from annotator.storage.bulk import DraftWithSpans, insert_all
 from annotator.storage.engine import WRITE, display_url, make_engine, resolve_url
 from annotator.storage.migrate import current_revision, upgrade
+from annotator.storage.rewrite import AnnotationSlice, load_slice, write_changes
 from annotator.storage.rows import chunks, relation_from_row, span_from_row
 from annotator.storage.statements import SPAN_ROWS, SPANS_OF_DOCUMENT
 from annotator.storage.statistics import project_statistics
 from annotator.storage.tables import relations, spans
+from annotator.storage.texts import LabelledText, texts_after
 
 __all__ = ["ProjectDatabase"]
 
@@ -249,6 +252,42 @@ class ProjectDatabase:
                 changes = replace(applied.changes, documents_started=tuple(started))
                 applied = replace(applied, changes=changes)
             return applied
+
+    def iter_labelled_texts(self, label: str, batch: int = 500) -> Iterator[LabelledText]:
+        """Every document's text with the ranges of its ``label`` spans, by id, ``batch``
+        documents per short read transaction."""
+        after: DocumentId | None = None
+        while True:
+            with self._read() as connection:
+                found = texts_after(connection, label, after, batch)
+            if not found:
+                return
+            yield from found
+            after = found[-1].document_id
+
+    def annotation_slice(
+        self, labels: Collection[str], relation_types: Collection[str]
+    ) -> AnnotationSlice:
+        """The spans with ``labels``, and the relations of ``relation_types`` or touching them."""
+        with self._read() as connection:
+            return load_slice(connection, self._annotators, labels, relation_types)
+
+    def rewrite_annotations(
+        self,
+        labels: Collection[str],
+        relation_types: Collection[str],
+        compute: Callable[[AnnotationSlice], ChangeSet],
+        now: datetime,
+        before_commit: Callable[[ChangeSet], None] = lambda _changes: None,
+    ) -> ChangeSet:
+        """Read the annotations with ``labels`` (and relations of ``relation_types``), write what
+        ``compute`` makes of them, and call ``before_commit`` with what was written, all in one
+        transaction: if anything raises, nothing is saved (schema changes)."""
+        with self._write() as connection:
+            found = load_slice(connection, self._annotators, labels, relation_types)
+            written = write_changes(connection, self._annotators, compute(found), now)
+            before_commit(written)
+            return written
 
     def statistics(self) -> ProjectStatistics:
         with self._read() as connection:

@@ -123,6 +123,8 @@ class DocumentViewer(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("documentViewer")
+        self.extra_context_actions: Callable[[], list[QAction]] = list
+        """Window commands added at the end of the context menu (e.g. Annotate All…)."""
         text_document = QTextDocument(self)
         text_document.setUndoRedoEnabled(False)
         text_document.setDocumentMargin(12)
@@ -1001,6 +1003,10 @@ class DocumentViewer(QPlainTextEdit):
                 menu.addAction(action)
         if ours and actions:
             menu.insertSeparator(actions[0])
+        extra = self.extra_context_actions()
+        if extra:
+            menu.addSeparator()
+            menu.addActions(extra)
         return menu
 
     def _link_from(self, span_id: int) -> None:
