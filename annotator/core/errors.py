@@ -70,3 +70,15 @@ class DatabaseError(UserError):
     """The database cannot be opened or written (locked, full, unreachable)."""
 
     code = "ANN180"
+
+
+class PermissionDeniedError(UserError):
+    """The current annotator's role does not allow this (another's annotations, roles, schema)."""
+
+    code = "ANN200"
+
+
+class TeamError(UserError):
+    """A team operation cannot be done: unknown member or role, bad assignment."""
+
+    code = "ANN210"
