@@ -366,6 +366,14 @@ class ProjectDatabase:
                 connection, document_id, name, state, now, only_from=only_from
             )
 
+    def layer_has_spans(self, name: str) -> bool:
+        with self._read() as connection:
+            return team_queries.layer_has_spans(connection, name)
+
+    def layer_names(self) -> list[str]:
+        with self._read() as connection:
+            return team_queries.layer_names(connection)
+
     def last_change(self) -> int:
         with self._read() as connection:
             return team_queries.last_change(connection)

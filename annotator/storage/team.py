@@ -14,7 +14,14 @@ from annotator.core.ids import DocumentId
 from annotator.core.team import AssignmentState, Identity, Member, QueueItem, Role
 from annotator.storage.annotators import AnnotatorCache
 from annotator.storage.rows import chunks
-from annotator.storage.tables import annotators, assignments, documents, edit_log, meta
+from annotator.storage.tables import (
+    annotators,
+    assignments,
+    documents,
+    edit_log,
+    meta,
+    spans,
+)
 
 MANAGER = Role.MANAGER.value
 
@@ -238,3 +245,27 @@ def changes_after(
         .limit(limit)
     )
     return [(int(i), DocumentId(d), a) for i, d, a in rows]
+
+
+# -- layers -------------------------------------------------------------------------------------
+
+
+def layer_has_spans(connection: Connection, name: str) -> bool:
+    found = connection.execute(
+        select(spans.c.id)
+        .join(annotators, annotators.c.id == spans.c.annotator_id)
+        .where(annotators.c.name == name)
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+def layer_names(connection: Connection) -> list[str]:
+    """Annotators who made at least one span."""
+    used = select(spans.c.annotator_id).distinct().subquery()
+    rows = connection.execute(
+        select(annotators.c.name)
+        .join(used, used.c.annotator_id == annotators.c.id)
+        .order_by(annotators.c.name)
+    )
+    return [name for (name,) in rows]
