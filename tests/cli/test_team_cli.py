@@ -56,7 +56,8 @@ def test_a_manager_sets_up_the_team_and_annotators_see_their_queue(tmp_path: Pat
     bad = run(
         "assign", "proj", "--annotator", "ana", "--to", "bob", "--documents", "x", cwd=tmp_path
     )
-    assert bad.returncode == 1 and "ANN219" in bad.stderr
+    assert bad.returncode == 1
+    assert "ANN219" in bad.stderr
     exported = run(
         "export", "proj", "--format", "jsonl", "--out", "o.jsonl", "--layer", "bob", cwd=tmp_path
     )

@@ -57,7 +57,8 @@ def test_the_first_named_opener_becomes_manager_and_spans_carry_their_name(
     opened: dict[str, Project],
 ) -> None:
     ana, bob = opened["ana"], opened["bob"]
-    assert ana.identity.role is Role.MANAGER and ana.identity.managed
+    assert ana.identity.role is Role.MANAGER
+    assert ana.identity.managed
     assert bob.identity.role is Role.ANNOTATOR
     assert [(m.name, m.role) for m in team.members(ana)] == [
         ("ana", Role.MANAGER),
@@ -156,7 +157,8 @@ def test_assignment_balances_and_queues_track_state(opened: dict[str, Project]) 
     assert team.assign(ana, ids[:2], ["bob"]) == 0  # already assigned: kept
     added = team.assign(ana, ids, ["bob", "cy", "ana"], per_document=2)
     load = {m.name: m.assigned for m in team.members(ana)}
-    assert added == 12 - 2 and sum(load.values()) == 12
+    assert added == 12 - 2
+    assert sum(load.values()) == 12
     assert max(load.values()) - min(load.values()) <= 1
     assert all(len(names) == 2 for names in team.assignees(ana, ids).values())
     with pytest.raises(TeamError):
