@@ -82,3 +82,9 @@ class TeamError(UserError):
     """A team operation cannot be done: unknown member or role, bad assignment."""
 
     code = "ANN210"
+
+
+class ConnectionLostError(DatabaseError):
+    """The database server cannot be reached (restarted, network down); retrying may work."""
+
+    code = "ANN203"

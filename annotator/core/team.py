@@ -45,8 +45,8 @@ GRANTS: Mapping[Role, frozenset[Permission]] = {
 
 @dataclass(frozen=True, slots=True)
 class Identity:
-    """Who is working and with which role; ``managed`` is False while the project has no
-    manager yet (a single-user project: everything is allowed, as before team mode)."""
+    """Who is working and with which role; ``managed`` is False while the project is not a
+    team yet (no manager, or the manager alone): everything is allowed, as before team mode."""
 
     name: str
     role: Role = Role.MANAGER

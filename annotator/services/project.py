@@ -96,9 +96,10 @@ class Project:
         name: str = "",
         database_url: str | None = None,
         clock: Clock = utc_now,
+        annotator: str = "",
     ) -> Project:
         init_project(folder, schema_name=schema_name, name=name)
-        return cls.open(folder, database_url=database_url, clock=clock)
+        return cls.open(folder, database_url=database_url, clock=clock, annotator=annotator)
 
     def close(self) -> None:
         self.database.close()
@@ -233,6 +234,10 @@ class Project:
     def blinded(self) -> bool:
         """Whether this annotator's view is restricted to their own layer right now."""
         return not self.identity.sees_everything and self.blind
+
+    def ping(self) -> None:
+        """Raise :class:`ConnectionLostError` while the database cannot be reached."""
+        self.database.ping()
 
     def last_change_id(self) -> int:
         """The newest edit log id: start polling :meth:`changes_since` from here."""

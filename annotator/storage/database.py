@@ -22,7 +22,7 @@ from annotator.core.document import (
     DocumentSummary,
 )
 from annotator.core.edits import AppliedEdit, Edit, EditApplier
-from annotator.core.errors import AnnotatorError, DatabaseError
+from annotator.core.errors import AnnotatorError, ConnectionLostError, DatabaseError
 from annotator.core.guarded_store import GuardedStore
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft
@@ -97,6 +97,10 @@ class ProjectDatabase:
             with self._engine.connect() as connection, connection.begin():
                 yield connection
         except (OperationalError, DBAPIError) as error:
+            if _lost(error):
+                raise ConnectionLostError(
+                    f"lost the connection to {self.display_url}: {_reason(error)}"
+                ) from error
             raise DatabaseError(
                 f"reading {self.display_url} failed: {_reason(error)}", code="ANN185"
             ) from error
@@ -110,6 +114,11 @@ class ProjectDatabase:
                     yield connection
         except BaseException as error:
             self._annotators.reset()
+            if isinstance(error, OperationalError | DBAPIError) and _lost(error):
+                raise ConnectionLostError(
+                    f"lost the connection to {self.display_url}, nothing was saved: "
+                    f"{_reason(error)}"
+                ) from error
             if isinstance(error, OperationalError | DBAPIError):
                 raise DatabaseError(
                     f"writing to {self.display_url} failed, nothing was saved: {_reason(error)}",
@@ -395,6 +404,19 @@ class ProjectDatabase:
     def statistics(self) -> ProjectStatistics:
         with self._read() as connection:
             return project_statistics(connection)
+
+
+def _lost(error: DBAPIError) -> bool:
+    """A dropped or refused server connection (not a lock, a constraint or a full disk)."""
+    if error.connection_invalidated:
+        return True
+    original = getattr(error, "orig", None)
+    if original is None or type(original).__module__.split(".")[0] != "psycopg":
+        return False
+    state = getattr(original, "sqlstate", None)
+    return isinstance(error, OperationalError) and (
+        state is None or state.startswith(("08", "57P"))
+    )
 
 
 def _reason(error: SQLAlchemyError) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, text
+from sqlalchemy import and_, bindparam, false, func, select, text
 from sqlalchemy.engine import Connection
 
 from annotator.core.annotation import CURATION_ANNOTATOR
@@ -27,16 +27,25 @@ MANAGER = Role.MANAGER.value
 
 _ROLE_OF = select(annotators.c.role).where(annotators.c.name == bindparam("name"))
 _HAS_MANAGER = select(func.count()).select_from(annotators).where(annotators.c.role == MANAGER)
+_MEMBERS = (
+    select(func.count())
+    .select_from(annotators)
+    .where(annotators.c.name != CURATION_ANNOTATOR, annotators.c.is_curation == false())
+)
 _IDENTITY = select(
-    _HAS_MANAGER.scalar_subquery().label("managers"), _ROLE_OF.scalar_subquery().label("role")
+    _HAS_MANAGER.scalar_subquery().label("managers"),
+    _MEMBERS.scalar_subquery().label("members"),
+    _ROLE_OF.scalar_subquery().label("role"),
 )
 _LOG = edit_log.insert().returning(edit_log.c.id)
 
 
 def identity(connection: Connection, name: str) -> Identity:
-    """Who ``name`` is in this project right now (one round trip; called per edit)."""
-    managers, role = connection.execute(_IDENTITY, {"name": name}).one()
-    if not managers:
+    """Who ``name`` is in this project right now (one round trip; called per edit). Roles
+    apply once there is a team: a manager and at least one other member; until then a project
+    is one person's, and everything is allowed, as before team mode."""
+    managers, members, role = connection.execute(_IDENTITY, {"name": name}).one()
+    if not managers or members < 2:
         return Identity(name)
     return Identity(name, Role(role) if role and name else Role.ANNOTATOR, True)
 
