@@ -71,6 +71,7 @@ class TeamDialog(QDialog):
         self.new_role = _role_box(Role.ANNOTATOR)
         add = QPushButton("Add member")
         add.setObjectName("addMember")
+        add.setAutoDefault(False)  # Return in the name field adds, and only once
         add.clicked.connect(self.add_member)
         self.new_name.returnPressed.connect(self.add_member)
         adding = QHBoxLayout()
@@ -100,6 +101,7 @@ class TeamDialog(QDialog):
         self.per_document.setToolTip("Annotators per document, fewest documents first")
         assign = QPushButton("Assign")
         assign.setObjectName("assignButton")
+        assign.setAutoDefault(False)
         assign.clicked.connect(self.assign)
         assign_group = QGroupBox("Assign documents")
         assign_form = QFormLayout(assign_group)
@@ -114,6 +116,9 @@ class TeamDialog(QDialog):
         self.message.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        for button in buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
         layout = QVBoxLayout(self)
         layout.addWidget(members_group)
         layout.addWidget(assign_group)
