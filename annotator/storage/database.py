@@ -155,7 +155,14 @@ class ProjectDatabase:
         """One transaction for a whole annotation import: batches are written as they come
         (memory stays flat) and committed together, or rolled back together on any error."""
         with self._write() as connection:
-            yield lambda items: store_batch(connection, items, self._annotators, now)
+
+            def write(items: Sequence[AnnotatedDraft]) -> list[StoredAnnotations]:
+                stored = store_batch(connection, items, self._annotators, now)
+                changed = {s.document_id for s in stored if s.spans_added or s.relations_added}
+                self._own_log_ids.update(team_queries.log_changes(connection, changed, None, now))
+                return stored
+
+            yield write
 
     def existing_hashes(self, hashes: Sequence[str]) -> set[str]:
         with self._read() as connection:
