@@ -12,6 +12,7 @@ from typing import TextIO
 
 from annotator import __version__
 from annotator.cli.progress import ProgressLine
+from annotator.cli.team import add_team_commands, team_handlers
 from annotator.core.errors import AnnotatorError, UserError
 from annotator.core.offsets import Unit
 from annotator.services.annotation_import import import_annotations
@@ -140,6 +141,13 @@ def build_parser() -> tuple[
         "--only-annotator", default="", metavar="NAME", help="only this annotator's annotations"
     )
     export.add_argument(
+        "--layer",
+        default="",
+        metavar="NAME|curated|all",
+        help="whose annotations: one annotator, the curated layer, or all (default: curated "
+        "when the curated layer has annotations, else all)",
+    )
+    export.add_argument(
         "--unit",
         choices=[u.value for u in Unit],
         help="offset unit where the format lets you choose (doccano: utf16 by default)",
@@ -164,6 +172,7 @@ def build_parser() -> tuple[
 
     formats = commands.add_parser("formats", help="list importers and exporters")
     formats.add_argument("--json", action="store_true", help="print JSON")
+    add_team_commands(commands)
     return parser, commands
 
 
@@ -175,6 +184,7 @@ def run(args: argparse.Namespace, database_url: str | None, out: TextIO = sys.st
         "export": _export,
         "stats": _stats,
         "formats": _formats,
+        **team_handlers(),
     }
     try:
         return handlers[args.command](args, database_url, out)
@@ -277,8 +287,10 @@ def _import_annotations(args: argparse.Namespace, database_url: str | None, out:
 
 
 def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
-    selection = ExportSelection(done_only=args.done_only, annotator=args.only_annotator)
-    with Project.open(args.dir, database_url=database_url) as project:
+    selection = ExportSelection(
+        done_only=args.done_only, annotator=args.only_annotator, layer=args.layer
+    )
+    with Project.open(args.dir, database_url=database_url, annotator=args.annotator) as project:
         info = format_info(args.format)
         unit = Unit(args.unit) if args.unit else (info.default_unit if info else Unit.CODE_POINT)
         options = ExportOptions(

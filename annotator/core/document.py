@@ -108,3 +108,5 @@ class DocumentFilter:
 
     status: DocumentStatus | None = None
     title_contains: str = ""
+    assigned_to: str = ""
+    """Only documents assigned to this annotator (their queue)."""

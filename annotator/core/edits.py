@@ -217,8 +217,11 @@ class AnnotationStore(Protocol):
     def get_span(self, span_id: SpanId) -> Span | None: ...
 
     def find_span(
-        self, document_id: DocumentId, label: str, start: int, end: int
-    ) -> Span | None: ...
+        self, document_id: DocumentId, label: str, start: int, end: int, annotator: str = ""
+    ) -> Span | None:
+        """The span with this label and extent in ``annotator``'s layer (each annotator may
+        mark the same words with the same label)."""
+        ...
 
     def get_relation(self, relation_id: RelationId) -> Relation | None: ...
 
@@ -292,7 +295,10 @@ class EditApplier:
         if edit.fragments:
             _check_fragments(edit.fragments, edit.start, edit.end)
         attributes = self._checked_attributes(edit.label, edit.attributes)
-        if self._store.find_span(edit.document_id, edit.label, edit.start, edit.end) is not None:
+        found = self._store.find_span(
+            edit.document_id, edit.label, edit.start, edit.end, edit.annotator
+        )
+        if found is not None:
             raise EditError(
                 f"a {edit.label} span already covers {edit.start}-{edit.end}", code="ANN151"
             )
@@ -348,7 +354,9 @@ class EditApplier:
         else:
             attributes = self._checked_attributes(edit.label, edit.attributes)
         if edit.label != span.label:
-            clash = self._store.find_span(span.document_id, edit.label, span.start, span.end)
+            clash = self._store.find_span(
+                span.document_id, edit.label, span.start, span.end, span.annotator
+            )
             if clash is not None:
                 raise EditError(
                     f"a {edit.label} span already covers {span.start}-{span.end}", code="ANN151"
@@ -363,7 +371,9 @@ class EditApplier:
         span = self._existing_span(edit.span_id, edit.expected_version)
         self._check_range(span.document_id, edit.start, edit.end)
         if (edit.start, edit.end) != (span.start, span.end):
-            clash = self._store.find_span(span.document_id, span.label, edit.start, edit.end)
+            clash = self._store.find_span(
+                span.document_id, span.label, edit.start, edit.end, span.annotator
+            )
             if clash is not None:
                 raise EditError(
                     f"a {span.label} span already covers {edit.start}-{edit.end}", code="ANN151"

@@ -76,3 +76,21 @@ class FragmentError(EditError):
     """A fragment cannot be added to or removed from a span (overlap, not a piece, last one)."""
 
     code = "ANN250"
+
+
+class PermissionDeniedError(UserError):
+    """The current annotator's role does not allow this (another's annotations, roles, schema)."""
+
+    code = "ANN200"
+
+
+class TeamError(UserError):
+    """A team operation cannot be done: unknown member or role, bad assignment."""
+
+    code = "ANN210"
+
+
+class ConnectionLostError(DatabaseError):
+    """The database server cannot be reached (restarted, network down); retrying may work."""
+
+    code = "ANN203"

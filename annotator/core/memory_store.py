@@ -26,13 +26,16 @@ class MemoryStore:
     def get_span(self, span_id: SpanId) -> Span | None:
         return self.spans.get(span_id)
 
-    def find_span(self, document_id: DocumentId, label: str, start: int, end: int) -> Span | None:
+    def find_span(
+        self, document_id: DocumentId, label: str, start: int, end: int, annotator: str = ""
+    ) -> Span | None:
         for span in self.spans.values():
-            if (span.document_id, span.label, span.start, span.end) == (
+            if (span.document_id, span.label, span.start, span.end, span.annotator) == (
                 document_id,
                 label,
                 start,
                 end,
+                annotator,
             ):
                 return span
         return None

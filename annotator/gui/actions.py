@@ -288,6 +288,7 @@ class WindowActions:
         edit_menu.addSeparator()
         edit_menu.addAction(self.precision_action)
         edit_menu.addAction(self.annotator_action)
+        edit_menu.addAction(w.team.action)
 
         self.annotate_menu = bar.addMenu("&Annotate")
         self.fill_annotate_menu()

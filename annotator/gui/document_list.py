@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDockWidget,
     QHBoxLayout,
@@ -31,8 +32,10 @@ from PySide6.QtWidgets import (
 
 from annotator.core.document import DocumentFilter, DocumentStatus, DocumentSummary
 from annotator.core.ids import DocumentId
+from annotator.core.team import AssignmentState
 from annotator.gui.model_base import NO_PARENT, READ_ONLY_ROW, ModelIndex
 from annotator.services.project import Project
+from annotator.services.team import queue
 
 PAGE = 200
 """Rows fetched per query when the view asks for one that is not cached."""
@@ -58,6 +61,8 @@ class DocumentListModel(QAbstractTableModel):
         self._ids: list[DocumentId] = []
         self._row_of: dict[DocumentId, int] | None = None
         self._pages: OrderedDict[int, list[DocumentSummary | None]] = OrderedDict()
+        self._queue: dict[DocumentId, AssignmentState] = {}
+        """With the "My queue" filter: the state of each of my assignments."""
         self.queries = 0
         """Summary queries made so far (tests and benchmarks read it)."""
 
@@ -83,7 +88,13 @@ class DocumentListModel(QAbstractTableModel):
         self._ids = self._project.document_ids(self._filter) if self._project else []
         self._row_of = None
         self._pages.clear()
+        self._load_queue()
         self.endResetModel()
+
+    def _load_queue(self) -> None:
+        name = self._filter.assigned_to
+        found = queue(self._project, name) if self._project and name else []
+        self._queue = {item.document_id: item.state for item in found}
 
     def refresh(self, document_ids: Iterable[DocumentId]) -> None:
         """Fetch the rows of these documents again, if cached, and tell the view."""
@@ -95,6 +106,7 @@ class DocumentListModel(QAbstractTableModel):
             return
         fresh = {s.id: s for s in self._project.summaries([self._ids[r] for r in cached])}
         self.queries += 1
+        self._load_queue()
         for row in cached:
             self._pages[row // PAGE][row % PAGE] = fresh.get(self._ids[row])
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
@@ -183,7 +195,8 @@ class DocumentListModel(QAbstractTableModel):
         if column == DATE:
             return summary.published.isoformat() if summary.published else ""
         if column == STATUS:
-            return summary.status.label
+            state = self._queue.get(summary.id)
+            return f"Mine: {state.label}" if state else summary.status.label
         return summary.span_count
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
@@ -228,6 +241,12 @@ class DocumentListDock(QDockWidget):
         self.search.textChanged.connect(self._search_timer.start)
         self.search.returnPressed.connect(self.apply_filter)
         self.status_filter.currentIndexChanged.connect(self.apply_filter)
+        self.queue_owner = ""
+        """Whose queue "My queue" shows (the window's annotator)."""
+        self.queue_box = QCheckBox("My queue")
+        self.queue_box.setObjectName("myQueue")
+        self.queue_box.setToolTip("Show only the documents assigned to you, with your progress")
+        self.queue_box.toggled.connect(self.apply_filter)
 
         self.view = QTableView()
         self.view.setObjectName("documentTable")
@@ -264,6 +283,7 @@ class DocumentListDock(QDockWidget):
         filters.setContentsMargins(0, 0, 0, 0)
         filters.addWidget(self.status_filter)
         filters.addWidget(self.search, 1)
+        filters.addWidget(self.queue_box)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -287,7 +307,10 @@ class DocumentListDock(QDockWidget):
     def current_filter(self) -> DocumentFilter:
         value = self.status_filter.currentData()
         status = DocumentStatus(value) if value else None
-        return DocumentFilter(status=status, title_contains=self.search.text().strip())
+        mine = self.queue_owner if self.queue_box.isChecked() else ""
+        return DocumentFilter(
+            status=status, title_contains=self.search.text().strip(), assigned_to=mine
+        )
 
     def apply_filter(self) -> None:
         self._search_timer.stop()
@@ -295,11 +318,12 @@ class DocumentListDock(QDockWidget):
         self._select_row_of(self._current, emit=False)
 
     def reset_filter(self) -> None:
-        for widget in (self.status_filter, self.search):
+        for widget in (self.status_filter, self.search, self.queue_box):
             widget.blockSignals(True)
         self.status_filter.setCurrentIndex(0)
         self.search.clear()
-        for widget in (self.status_filter, self.search):
+        self.queue_box.setChecked(False)
+        for widget in (self.status_filter, self.search, self.queue_box):
             widget.blockSignals(False)
 
     # -- the current document -------------------------------------------------------------------

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from annotator.core.errors import (
     AnnotatorError,
+    ConnectionLostError,
     DatabaseError,
     DatabaseVersionError,
     StaleDataError,
@@ -26,7 +27,10 @@ ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None]
 
 
 def is_serious(error: BaseException) -> bool:
-    """Whether a failure deserves a dialog, not just a line in the status bar."""
+    """Whether a failure deserves a dialog, not just a line in the status bar (a lost
+    connection gets the banner of :mod:`annotator.gui.team_mode` instead)."""
+    if isinstance(error, ConnectionLostError):
+        return False
     if isinstance(error, StaleDataError | DatabaseError | DatabaseVersionError):
         return True
     return not isinstance(error, UserError)

@@ -61,6 +61,7 @@ from annotator.services.formats import (
     available_formats,
     format_info,
 )
+from annotator.services.layers import ALL, CURATED, layer_choices
 from annotator.services.project import Project
 
 PREVIEW_DELAY_MS = 150
@@ -187,10 +188,15 @@ class ExportDialog(QDialog):
         # -- selection -------------------------------------------------------------------------
         self.done_only = QCheckBox("Only documents marked done")
         self.annotator_box = QComboBox()
-        self.annotator_box.addItem("All annotators", "")
-        for name in sorted(project.statistics().spans_by_annotator):
-            if name:
-                self.annotator_box.addItem(name, name)
+        self.annotator_box.setObjectName("exportLayer")
+        self.annotator_box.setToolTip(
+            "Whose annotations go out: the curated layer, everyone's, or one annotator's"
+        )
+        self.annotator_box.addItem("Curated layer if any, else all", "")
+        self.annotator_box.addItem("All annotators", ALL)
+        self.annotator_box.addItem("Curated layer", CURATED)
+        for name in layer_choices(project)[2:]:
+            self.annotator_box.addItem(name, name)
 
         # -- the format's options --------------------------------------------------------------
         self.unit_box = QComboBox()
@@ -241,7 +247,7 @@ class ExportDialog(QDialog):
         form.addRow("Write as", self.kind_box)
         form.addRow("Target", path_row)
         form.addRow("", self.target_hint)
-        form.addRow("Annotations by", self.annotator_box)
+        form.addRow("Layer", self.annotator_box)
         form.addRow("", self.done_only)
         self._form = form
         self.buttons = QDialogButtonBox(
@@ -282,7 +288,7 @@ class ExportDialog(QDialog):
 
     def selection(self) -> ExportSelection:
         return ExportSelection(
-            done_only=self.done_only.isChecked(), annotator=str(self.annotator_box.currentData())
+            done_only=self.done_only.isChecked(), layer=str(self.annotator_box.currentData())
         )
 
     def options(self) -> ExportOptions:

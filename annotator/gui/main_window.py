@@ -63,6 +63,7 @@ from annotator.gui.schema_dialog import SchemaDialog, open_schema_dialog
 from annotator.gui.schema_undo import push_schema_change
 from annotator.gui.settings import Settings
 from annotator.gui.span_panel import SpanListDock
+from annotator.gui.team_mode import TeamMode
 from annotator.gui.theme import ThemeManager
 from annotator.gui.undo import UndoStacks
 from annotator.gui.viewer import DocumentViewer
@@ -166,6 +167,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.annotator_label)
         self.statusBar().addPermanentWidget(self.progress_label)
 
+        self.team = TeamMode(self)
+        self.team.install()
         self.commands = WindowActions(self)
         self._connect()
         self._show_annotator()
@@ -213,7 +216,7 @@ class MainWindow(QMainWindow):
         url, self._database_url = self._database_url, None
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            project = Project.open(Path(folder), database_url=url)
+            project = Project.open(Path(folder), database_url=url, annotator=self.annotator)
         except AnnotatorError as error:
             QApplication.restoreOverrideCursor()
             show_error(self, "Cannot open the project", error)
@@ -264,7 +267,12 @@ class MainWindow(QMainWindow):
     def create_project(self, choice: NewProjectChoice) -> bool:
         """``annotator init`` in the chosen folder, then open the new (empty) project."""
         try:
-            project = Project.create(choice.folder, schema_name=choice.schema, name=choice.name)
+            project = Project.create(
+                choice.folder,
+                schema_name=choice.schema,
+                name=choice.name,
+                annotator=self.annotator,
+            )
         except AnnotatorError as error:
             show_error(self, "Cannot create the project", error)
             return False
@@ -294,6 +302,7 @@ class MainWindow(QMainWindow):
             self.documents.show_document(self.current.id if self.current else None)
             return False
         self._show_document(OpenDocument.from_annotated(annotated))
+        self.team.document_opened(document_id)
         return True
 
     def _show_document(self, opened: OpenDocument | None) -> None:
@@ -471,13 +480,17 @@ class MainWindow(QMainWindow):
         self.status(text)
         if is_serious(error):
             if isinstance(error, StaleDataError):
+                self.team.poll()
                 self.reload_document()
+                self.status(text)
+                opened = self.current
+                who = self.team.last_editor.get(opened.id) if opened else None
                 open_message(
                     self,
                     QMessageBox.Icon.Warning,
                     "Changed by someone else",
-                    f"{what} failed: {error}\n\nThe document was reloaded: what you see now "
-                    "is what the database holds.",
+                    f"{what} failed: changed by {who or 'someone else'} meanwhile. The document "
+                    f"was reloaded: showing the current version.\n\n({error})",
                 )
             else:
                 show_error(self, f"{what} failed", error)
@@ -676,6 +689,7 @@ class MainWindow(QMainWindow):
         """Who makes the edits from now on (stored with every new span)."""
         self.annotator = name
         self._show_annotator()
+        self.team.annotator_changed()
 
     def _show_annotator(self) -> None:
         self.annotator_label.setText(f"Annotator: {self.annotator or '(unnamed)'}")

@@ -8,7 +8,7 @@ the same report for what was written.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ from annotator.core.annotation import AnnotatedDocument
 from annotator.core.document import DocumentFilter, DocumentStatus
 from annotator.core.errors import UserError
 from annotator.core.ids import DocumentId
+from annotator.core.stamping import only_layer
 from annotator.formats.base import (
     ExportOptions,
     Layout,
@@ -24,6 +25,7 @@ from annotator.formats.base import (
     watch_shape_losses,
 )
 from annotator.formats.registry import exporter as find_exporter
+from annotator.services.layers import resolve_layer
 from annotator.services.sinks import AtomicSink
 
 if TYPE_CHECKING:
@@ -41,6 +43,9 @@ class ExportSelection:
     done_only: bool = False
     annotator: str = ""
     document_ids: Sequence[DocumentId] | None = None
+    layer: str = ""
+    """Whose annotations: an annotator's name, ``curated``, ``all``; empty: the curated layer
+    when it has annotations, else all (see :func:`annotator.services.layers.resolve_layer`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,16 +131,10 @@ def export_project(
 def selected_documents(project: Project, selection: ExportSelection) -> Iterator[AnnotatedDocument]:
     where = DocumentFilter(status=DocumentStatus.DONE if selection.done_only else None)
     wanted = set(selection.document_ids) if selection.document_ids is not None else None
+    layer = selection.annotator or resolve_layer(project, selection.layer)
     for item in project.iter_annotated(where):
         if wanted is not None and item.document.id not in wanted:
             continue
-        if selection.annotator:
-            spans = tuple(s for s in item.spans if s.annotator == selection.annotator)
-            kept = {s.id for s in spans}
-            relations = tuple(
-                r
-                for r in item.relations
-                if r.annotator == selection.annotator and r.source in kept and r.target in kept
-            )
-            item = replace(item, spans=spans, relations=relations)
+        if layer is not None:
+            item = only_layer(item, layer)
         yield item

@@ -10,15 +10,20 @@ from types import TracebackType
 from annotator.core.annotation import AnnotatedDocument, Span
 from annotator.core.document import Document, DocumentFilter, DocumentStatus, DocumentSummary
 from annotator.core.edits import AppliedEdit, Edit
-from annotator.core.errors import ProjectError
+from annotator.core.errors import PermissionDeniedError, ProjectError
 from annotator.core.ids import DocumentId
 from annotator.core.project import ProjectConfig
 from annotator.core.schema import LabelSchema
+from annotator.core.stamping import only_layer, stamped
 from annotator.core.statistics import ProjectStatistics
+from annotator.core.team import DocumentChange, Identity, Permission
 from annotator.services.project_files import init_project, read_guidelines, read_project_config
 from annotator.storage.database import ProjectDatabase
 
 Clock = Callable[[], datetime]
+
+BLIND_SETTING = "blind_annotation"
+"""annotator_meta key: "on" when annotators see only their own annotations."""
 
 
 def utc_now() -> datetime:
@@ -29,25 +34,45 @@ class Project:
     """The one API the window and the command line use for a project."""
 
     def __init__(
-        self, folder: Path, config: ProjectConfig, database: ProjectDatabase, clock: Clock
+        self,
+        folder: Path,
+        config: ProjectConfig,
+        database: ProjectDatabase,
+        clock: Clock,
+        annotator: str = "",
     ) -> None:
         self.folder = folder
         self.config = config
         self.database = database
         self._clock = clock
+        self.annotator = annotator
+        """Who makes the edits: stamped on every span and relation they add."""
+        self.identity = Identity(annotator)
 
     # -- opening --------------------------------------------------------------------------------
 
     @classmethod
     def open(
-        cls, folder: Path, *, database_url: str | None = None, clock: Clock = utc_now
+        cls,
+        folder: Path,
+        *,
+        database_url: str | None = None,
+        clock: Clock = utc_now,
+        annotator: str = "",
     ) -> Project:
-        """Open a project folder; ``database_url`` (from --db or the environment) wins over
-        project.toml. A database created by this call gets the project's seed files imported."""
+        """Open a project folder as ``annotator``; ``database_url`` (from --db or the
+        environment) wins over project.toml. A database created by this call gets the project's
+        seed files imported. The first named annotator of a project without a manager becomes
+        its manager."""
         folder = folder.expanduser().resolve()
         config = read_project_config(folder)
         database = ProjectDatabase.open(database_url or config.database_url, folder)
-        project = cls(folder, config, database, clock)
+        project = cls(folder, config, database, clock, annotator)
+        try:
+            project.identity = database.join(annotator)
+        except BaseException:
+            database.close()
+            raise
         if database.created and config.seed:
             from annotator.services.importing import import_paths
 
@@ -71,9 +96,10 @@ class Project:
         name: str = "",
         database_url: str | None = None,
         clock: Clock = utc_now,
+        annotator: str = "",
     ) -> Project:
         init_project(folder, schema_name=schema_name, name=name)
-        return cls.open(folder, database_url=database_url, clock=clock)
+        return cls.open(folder, database_url=database_url, clock=clock, annotator=annotator)
 
     def close(self) -> None:
         self.database.close()
@@ -136,29 +162,92 @@ class Project:
         return document
 
     def annotated(self, document_id: DocumentId) -> AnnotatedDocument:
+        """A document with the annotations this annotator may see (blind annotation: their
+        own only)."""
         found = self.database.annotated(document_id)
         if found is None:
             raise ProjectError(f"no document with id {document_id}", code="ANN12B")
-        return found
+        return only_layer(found, self.annotator) if self.blinded() else found
 
     def spans(self, document_id: DocumentId) -> list[Span]:
-        return self.database.spans(document_id)
+        found = self.database.spans(document_id)
+        if self.blinded():
+            return [span for span in found if span.annotator == self.annotator]
+        return found
 
     def iter_annotated(
         self, where: DocumentFilter = DocumentFilter()
     ) -> Iterator[AnnotatedDocument]:
-        return self.database.iter_annotated(where)
+        items = self.database.iter_annotated(where)
+        if self.blinded():
+            return (only_layer(item, self.annotator) for item in items)
+        return items
 
     def set_status(
         self, document_id: DocumentId, status: DocumentStatus, expected_version: int | None = None
     ) -> Document:
-        return self.database.set_status(document_id, status, expected_version, self._clock())
+        """Set a document's status; the annotator's own assignment follows (in progress,
+        done)."""
+        return self.database.set_status(
+            document_id, status, expected_version, self._clock(), self.annotator
+        )
 
     # -- annotating -----------------------------------------------------------------------------
 
     def apply(self, edit: Edit) -> AppliedEdit:
-        """Apply an edit in one transaction; returns what changed and the edit that undoes it."""
-        return self.database.apply(edit, self.schema, self._clock())
+        """Apply an edit in one transaction as this project's annotator: added spans and
+        relations are theirs; a role that may not touch another's layer is refused
+        (:class:`PermissionDeniedError`). Returns what changed and the edit that undoes it."""
+        return self.database.apply(
+            stamped(edit, self.annotator), self.schema, self._clock(), self.annotator
+        )
+
+    # -- who is working -------------------------------------------------------------------------
+
+    def set_annotator(self, name: str) -> Identity:
+        """Work as someone else from now on (the window's annotator name changed)."""
+        self.identity = self.database.join(name)
+        self.annotator = name
+        return self.identity
+
+    def refresh_identity(self) -> Identity:
+        """Read the role again (a manager may have changed it meanwhile)."""
+        self.identity = self.database.identity(self.annotator)
+        return self.identity
+
+    def require(self, permission: Permission) -> None:
+        """Raise :class:`PermissionDeniedError` unless the annotator's current role allows
+        ``permission`` (every service that changes the schema, roles or assignments calls this)."""
+        identity = self.refresh_identity()
+        if not identity.allows(permission):
+            who = self.annotator or "an unnamed annotator"
+            raise PermissionDeniedError(
+                f"{who} ({identity.role.value}) may not {permission.value}; ask a manager",
+                code="ANN202",
+            )
+
+    @property
+    def blind(self) -> bool:
+        """Blind annotation: annotators see only their own annotations (a shared setting)."""
+        return self.database.setting(BLIND_SETTING) == "on"
+
+    def blinded(self) -> bool:
+        """Whether this annotator's view is restricted to their own layer right now."""
+        return not self.identity.sees_everything and self.blind
+
+    def ping(self) -> None:
+        """Raise :class:`ConnectionLostError` while the database cannot be reached."""
+        self.database.ping()
+
+    def last_change_id(self) -> int:
+        """The newest edit log id: start polling :meth:`changes_since` from here."""
+        return self.database.last_change()
+
+    def changes_since(self, last_id: int, limit: int = 1000) -> tuple[int, list[DocumentChange]]:
+        """Changes committed after ``last_id`` (by anyone, ``own`` marking this process's):
+        the new last id, and which documents changed by whom. One indexed range query."""
+        changes = self.database.changes_after(last_id, limit)
+        return (changes[-1].log_id if changes else last_id), changes
 
     def statistics(self) -> ProjectStatistics:
         return self.database.statistics()

@@ -45,10 +45,18 @@ class SqlAnnotationStore:
         row = self._connection.execute(sql.SPAN_BY_ID, {"id": span_id}).first()
         return self._span(row) if row else None
 
-    def find_span(self, document_id: DocumentId, label: str, start: int, end: int) -> Span | None:
+    def find_span(
+        self, document_id: DocumentId, label: str, start: int, end: int, annotator: str = ""
+    ) -> Span | None:
         row = self._connection.execute(
             sql.SPAN_BY_EXTENT,
-            {"document_id": document_id, "start": start, "end": end, "label": label},
+            {
+                "document_id": document_id,
+                "start": start,
+                "end": end,
+                "label": label,
+                "annotator_id": self._annotators.id_for(self._connection, annotator),
+            },
         ).first()
         return self._span(row) if row else None
 

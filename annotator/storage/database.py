@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.engine import URL, Connection, Engine
@@ -22,12 +23,15 @@ from annotator.core.document import (
     DocumentSummary,
 )
 from annotator.core.edits import AppliedEdit, Edit, EditApplier
-from annotator.core.errors import AnnotatorError, DatabaseError
+from annotator.core.errors import AnnotatorError, ConnectionLostError, DatabaseError
+from annotator.core.guarded_store import GuardedStore
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft
 from annotator.core.schema import LabelSchema
 from annotator.core.statistics import ProjectStatistics
+from annotator.core.team import AssignmentState, DocumentChange, Identity, Member, QueueItem, Role
 from annotator.storage import documents as document_queries
+from annotator.storage import team as team_queries
 from annotator.storage.annotated_import import StoredAnnotations, store_batch
 from annotator.storage.annotation_store import SqlAnnotationStore
 from annotator.storage.annotators import AnnotatorCache
@@ -43,6 +47,8 @@ from annotator.storage.texts import LabelledText, texts_after
 
 __all__ = ["ProjectDatabase"]
 
+T = TypeVar("T")
+
 
 class ProjectDatabase:
     """Everything the services need from the database; SQL stays behind these methods."""
@@ -53,6 +59,8 @@ class ProjectDatabase:
         self.created = created
         """True when this open created the database (a new project: import its seed files)."""
         self._annotators = AnnotatorCache()
+        self._own_log_ids: set[int] = set()
+        """edit_log rows this process wrote, so its own edits are not taken for others'."""
 
     @classmethod
     def open(cls, url: str, project_dir: Path) -> ProjectDatabase:
@@ -92,6 +100,10 @@ class ProjectDatabase:
             with self._engine.connect() as connection, connection.begin():
                 yield connection
         except (OperationalError, DBAPIError) as error:
+            if _lost(error):
+                raise ConnectionLostError(
+                    f"lost the connection to {self.display_url}: {_reason(error)}"
+                ) from error
             raise DatabaseError(
                 f"reading {self.display_url} failed: {_reason(error)}", code="ANN185"
             ) from error
@@ -105,6 +117,11 @@ class ProjectDatabase:
                     yield connection
         except BaseException as error:
             self._annotators.reset()
+            if isinstance(error, OperationalError | DBAPIError) and _lost(error):
+                raise ConnectionLostError(
+                    f"lost the connection to {self.display_url}, nothing was saved: "
+                    f"{_reason(error)}"
+                ) from error
             if isinstance(error, OperationalError | DBAPIError):
                 raise DatabaseError(
                     f"writing to {self.display_url} failed, nothing was saved: {_reason(error)}",
@@ -141,7 +158,14 @@ class ProjectDatabase:
         """One transaction for a whole annotation import: batches are written as they come
         (memory stays flat) and committed together, or rolled back together on any error."""
         with self._write() as connection:
-            yield lambda items: store_batch(connection, items, self._annotators, now)
+
+            def write(items: Sequence[AnnotatedDraft]) -> list[StoredAnnotations]:
+                stored = store_batch(connection, items, self._annotators, now)
+                changed = {s.document_id for s in stored if s.spans_added or s.relations_added}
+                self._own_log_ids.update(team_queries.log_changes(connection, changed, None, now))
+                return stored
+
+            yield write
 
     def existing_hashes(self, hashes: Sequence[str]) -> set[str]:
         with self._read() as connection:
@@ -179,22 +203,34 @@ class ProjectDatabase:
         status: DocumentStatus,
         expected_version: int | None,
         now: datetime,
+        actor: str = "",
     ) -> Document:
-        with self._write() as connection:
-            return document_queries.set_status(
-                connection, document_id, status, expected_version, now
-            )
+        def work() -> Document:
+            with self._write() as connection:
+                document = document_queries.set_status(
+                    connection, document_id, status, expected_version, now
+                )
+                self._log(connection, [document_id], actor, now)
+                if actor and status in (DocumentStatus.IN_PROGRESS, DocumentStatus.DONE):
+                    state = AssignmentState(status.value)
+                    team_queries.set_state(connection, document_id, actor, state, now)
+                return document
+
+        return self._retrying(work)
 
     # -- annotations ----------------------------------------------------------------------------
 
     def annotated(self, document_id: DocumentId) -> AnnotatedDocument | None:
-        with self._read() as connection:
-            document = document_queries.get_document(connection, document_id)
-            if document is None:
-                return None
-            found = self._annotations(connection, [document_id])
-            span_list, relation_list = found.get(document_id, ([], []))
-            return AnnotatedDocument(document, tuple(span_list), tuple(relation_list))
+        def work() -> AnnotatedDocument | None:
+            with self._read() as connection:
+                document = document_queries.get_document(connection, document_id)
+                if document is None:
+                    return None
+                found = self._annotations(connection, [document_id])
+                span_list, relation_list = found.get(document_id, ([], []))
+                return AnnotatedDocument(document, tuple(span_list), tuple(relation_list))
+
+        return self._retrying(work)
 
     def spans(self, document_id: DocumentId) -> list[Span]:
         """One document's spans ordered by (start, end, id), read through the (document, start)
@@ -240,18 +276,140 @@ class ProjectDatabase:
                 found[row[1]][1].append(relation_from_row(row, name(connection, row[5])))
         return found
 
-    def apply(self, edit: Edit, schema: LabelSchema, now: datetime) -> AppliedEdit:
-        """Apply an edit in one transaction: all of it is committed, or none of it."""
+    def apply(self, edit: Edit, schema: LabelSchema, now: datetime, actor: str = "") -> AppliedEdit:
+        """Apply an edit in one transaction: all of it is committed, or none of it. The
+        actor's role is read in the same transaction and checked on every write."""
+
+        def work() -> AppliedEdit:
+            with self._write() as connection:
+                store = SqlAnnotationStore(connection, self._annotators)
+                guarded = GuardedStore(store, team_queries.identity(connection, actor))
+                applied = EditApplier(guarded, schema, now).apply(edit)
+                touched = applied.changes.document_ids
+                started = document_queries.mark_started(
+                    connection, store.documents_not_started(touched), now
+                )
+                self._log(connection, touched, actor, now)
+                if started:
+                    changes = replace(applied.changes, documents_started=tuple(started))
+                    applied = replace(applied, changes=changes)
+                return applied
+
+        return self._retrying(work)
+
+    def _log(
+        self, connection: Connection, ids: Iterable[DocumentId], actor: str, now: datetime
+    ) -> None:
+        annotator_id = self._annotators.id_for(connection, actor)
+        self._own_log_ids.update(team_queries.log_changes(connection, ids, annotator_id, now))
+
+    def _retrying(self, work: Callable[[], T]) -> T:
+        """Run ``work`` again, once, when it failed because the connection had been dropped
+        (a server restart or a terminated backend): the pool then hands out a fresh one."""
+        try:
+            return work()
+        except DatabaseError as error:
+            cause = error.__cause__
+            if not (isinstance(cause, DBAPIError) and cause.connection_invalidated):
+                raise
+            return work()
+
+    def ping(self) -> None:
+        """One round trip; raises DatabaseError while the server is unreachable."""
+        self._retrying(self._ping)
+
+    def _ping(self) -> None:
+        with self._read() as connection:
+            connection.exec_driver_sql("SELECT 1")
+
+    # -- team -----------------------------------------------------------------------------------
+
+    def join(self, name: str) -> Identity:
         with self._write() as connection:
-            store = SqlAnnotationStore(connection, self._annotators)
-            applied = EditApplier(store, schema, now).apply(edit)
-            started = document_queries.mark_started(
-                connection, store.documents_not_started(applied.changes.document_ids), now
+            return team_queries.join(connection, name, self._annotators)
+
+    def identity(self, name: str) -> Identity:
+        with self._read() as connection:
+            return team_queries.identity(connection, name)
+
+    def members(self) -> list[Member]:
+        with self._read() as connection:
+            return team_queries.members(connection)
+
+    def set_role(self, name: str, role: Role) -> None:
+        with self._write() as connection:
+            team_queries.set_role(connection, name, role, self._annotators)
+
+    def setting(self, key: str) -> str | None:
+        with self._read() as connection:
+            return team_queries.setting(connection, key)
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._write() as connection:
+            team_queries.set_setting(connection, key, value)
+
+    def existing_ids(self, ids: Sequence[DocumentId]) -> set[DocumentId]:
+        with self._read() as connection:
+            return set(document_queries.get_documents(connection, ids))
+
+    def assignees(self, ids: Sequence[DocumentId]) -> dict[DocumentId, set[str]]:
+        with self._read() as connection:
+            return team_queries.assignees(connection, ids)
+
+    def assignment_load(self) -> dict[str, int]:
+        with self._read() as connection:
+            return team_queries.load(connection)
+
+    def assign(self, pairs: Sequence[tuple[DocumentId, str]], now: datetime) -> int:
+        with self._write() as connection:
+            return team_queries.assign(connection, pairs, self._annotators, now)
+
+    def unassign(self, ids: Sequence[DocumentId], name: str) -> int:
+        with self._write() as connection:
+            return team_queries.unassign(connection, ids, name, self._annotators)
+
+    def queue(self, name: str) -> list[QueueItem]:
+        with self._read() as connection:
+            return team_queries.queue(connection, name)
+
+    def set_assignment_state(
+        self,
+        document_id: DocumentId,
+        name: str,
+        state: AssignmentState,
+        now: datetime,
+        only_from: AssignmentState | None = None,
+    ) -> bool:
+        with self._write() as connection:
+            return team_queries.set_state(
+                connection, document_id, name, state, now, only_from=only_from
             )
-            if started:
-                changes = replace(applied.changes, documents_started=tuple(started))
-                applied = replace(applied, changes=changes)
-            return applied
+
+    def layer_has_spans(self, name: str) -> bool:
+        with self._read() as connection:
+            return team_queries.layer_has_spans(connection, name)
+
+    def layer_names(self) -> list[str]:
+        with self._read() as connection:
+            return team_queries.layer_names(connection)
+
+    def last_change(self) -> int:
+        with self._read() as connection:
+            return team_queries.last_change(connection)
+
+    def changes_after(self, after: int, limit: int = 1000) -> list[DocumentChange]:
+        """Edit log rows after ``after`` (oldest first), each named by who made it."""
+
+        def work() -> list[DocumentChange]:
+            with self._read() as connection:
+                rows = team_queries.changes_after(connection, after, limit)
+                name = self._annotators.name_of
+                return [
+                    DocumentChange(i, d, name(connection, a), i in self._own_log_ids)
+                    for i, d, a in rows
+                ]
+
+        return self._retrying(work)
 
     def iter_labelled_texts(self, label: str, batch: int = 500) -> Iterator[LabelledText]:
         """Every document's text with the ranges of its ``label`` spans, by id, ``batch``
@@ -292,6 +450,19 @@ class ProjectDatabase:
     def statistics(self) -> ProjectStatistics:
         with self._read() as connection:
             return project_statistics(connection)
+
+
+def _lost(error: DBAPIError) -> bool:
+    """A dropped or refused server connection (not a lock, a constraint or a full disk)."""
+    if error.connection_invalidated:
+        return True
+    original = getattr(error, "orig", None)
+    if original is None or type(original).__module__.split(".")[0] != "psycopg":
+        return False
+    state = getattr(original, "sqlstate", None)
+    return isinstance(error, OperationalError) and (
+        state is None or state.startswith(("08", "57P"))
+    )
 
 
 def _reason(error: SQLAlchemyError) -> str:

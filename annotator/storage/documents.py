@@ -19,12 +19,26 @@ from annotator.core.document import (
 from annotator.core.errors import StaleDataError
 from annotator.core.ids import DocumentId
 from annotator.storage.rows import chunks, document_from_row
-from annotator.storage.tables import document_signatures, document_sources, documents, spans
+from annotator.storage.tables import (
+    annotators,
+    assignments,
+    document_signatures,
+    document_sources,
+    documents,
+    spans,
+)
 
 
 def _filtered(query: Select[Any], where: DocumentFilter) -> Select[Any]:
     if where.status is not None:
         query = query.where(documents.c.status == where.status.value)
+    if where.assigned_to:
+        mine = (
+            select(assignments.c.document_id)
+            .join(annotators, annotators.c.id == assignments.c.annotator_id)
+            .where(annotators.c.name == where.assigned_to)
+        )
+        query = query.where(documents.c.id.in_(mine))
     if where.title_contains:
         pattern = "%" + _escape_like(where.title_contains.lower()) + "%"
         query = query.where(func.lower(documents.c.title).like(pattern, escape="\\"))

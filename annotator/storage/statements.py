@@ -16,6 +16,7 @@ SPAN_BY_EXTENT = select(spans).where(
     spans.c.start_offset == bindparam("start"),
     spans.c.end_offset == bindparam("end"),
     spans.c.label == bindparam("label"),
+    spans.c.annotator_id.is_not_distinct_from(bindparam("annotator_id")),
 )
 SPAN_ROWS = select(
     spans.c.id,

@@ -90,8 +90,11 @@ def test_rules_are_enforced_with_codes() -> None:
         applier.apply(AddSpan(DocumentId(9), "ACTOR", 0, 5))
     actor = add(applier, "ACTOR", 0, 5)
     with pytest.raises(EditError, match="already covers"):
-        applier.apply(AddSpan(DOC, "ACTOR", 0, 5))
+        applier.apply(AddSpan(DOC, "ACTOR", 0, 5, {}, "ann"))
     assert add(applier, "LOCATION", 0, 5).label == "LOCATION"  # same extent, other label: fine
+    other = applier.apply(AddSpan(DOC, "ACTOR", 0, 5, {}, "bob")).changes.spans_added[0]
+    assert other.annotator == "bob"  # each annotator's layer may mark the same words
+    applier.apply(RemoveSpan(other.id))
     claim = add(applier, "CLAIM", 6, 30)
     with pytest.raises(EditError, match="ATTRIBUTED_TO cannot link ACTOR to CLAIM"):
         applier.apply(AddRelation(DOC, "ATTRIBUTED_TO", actor.id, claim.id))

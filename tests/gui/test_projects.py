@@ -202,9 +202,11 @@ def test_export_dialog_defaults(qtbot: QtBot, tmp_path: Path) -> None:
     assert dialog.format_name() == "jsonl"
     assert dialog.output() == window.project.folder / "p.jsonl"
     assert [dialog.annotator_box.itemText(i) for i in range(dialog.annotator_box.count())] == [
+        "Curated layer if any, else all",
         "All annotators",
+        "Curated layer",
         "tester",
     ]
-    dialog.annotator_box.setCurrentIndex(1)
+    dialog.annotator_box.setCurrentIndex(3)
     dialog.done_only.setChecked(True)
-    assert dialog.selection() == ExportSelection(done_only=True, annotator="tester")
+    assert dialog.selection() == ExportSelection(done_only=True, layer="tester")

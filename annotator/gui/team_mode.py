@@ -1,0 +1,213 @@
+"""Team mode in the window: others' edits appear by polling, a banner while the connection is
+lost, the annotator's role, assignment progress, and the manager's Team dialog."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel
+
+from annotator.core.errors import AnnotatorError, ConnectionLostError
+from annotator.core.ids import DocumentId
+from annotator.core.team import DocumentChange, Permission
+from annotator.gui.errors import show_error
+from annotator.services import team
+from annotator.services.project import Project
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+    from annotator.gui.team_dialog import TeamDialog
+
+log = logging.getLogger("annotator.gui")
+
+POLL_MS = 2000
+"""How often the edit log is read (one indexed range query)."""
+ROLE_EVERY = 5
+"""Polls between two reads of the annotator's role."""
+
+
+class TeamMode(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._feed: team.ChangeFeed | None = None
+        self._polls = 0
+        self.lost = False
+        self.unsaved: list[str] = []
+        """What failed while the connection was lost (reported when it is back)."""
+        self.last_editor: dict[DocumentId, str] = {}
+        """Who else last changed each document (from the edit log)."""
+        self.action = QAction("&Team…", window)
+        self.action.setObjectName("teamAction")
+        self.action.setStatusTip("Members and roles, assignment, blind annotation (managers)")
+        self.action.setEnabled(False)
+        self.action.triggered.connect(self.open_dialog)
+        self.banner = QLabel()
+        self.banner.setObjectName("connectionBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "QLabel#connectionBanner { background: #b3261e; color: white; padding: 6px 10px; }"
+        )
+        self.banner.hide()
+        self.timer = QTimer(self)
+        self.timer.setInterval(POLL_MS)
+        self.timer.timeout.connect(self.poll)
+        window.bridge.projectChanged.connect(self._project_changed)
+        window.bridge.failed.connect(self._failed)
+
+    def install(self) -> None:
+        """Put the banner above the document (the workspace exists by now)."""
+        layout = self._window.workspace.layout()
+        if layout is not None:
+            layout.insertWidget(0, self.banner)  # type: ignore[attr-defined]
+
+    @property
+    def project(self) -> Project | None:
+        return self._window.project
+
+    # -- project and identity -------------------------------------------------------------------
+
+    def _project_changed(self, project: object) -> None:
+        self._feed = None
+        self.last_editor.clear()
+        self._set_lost(False)
+        if not isinstance(project, Project):
+            self.timer.stop()
+            self.action.setEnabled(False)
+            return
+        try:
+            self._feed = team.ChangeFeed(project)
+        except AnnotatorError as error:
+            log.info("no change feed: %s", error)
+        self._window.documents.queue_owner = project.annotator
+        self.show_identity()
+        self.timer.start()
+
+    def show_identity(self) -> None:
+        project = self.project
+        if project is None:
+            return
+        identity = project.identity
+        self.action.setEnabled(identity.allows(Permission.ASSIGN))
+        name = project.annotator or "(unnamed)"
+        role = f" ({identity.role.value})" if identity.managed else ""
+        self._window.annotator_label.setText(f"Annotator: {name}{role}")
+
+    def annotator_changed(self) -> None:
+        project = self.project
+        if project is None:
+            return
+        try:
+            project.set_annotator(self._window.annotator)
+        except AnnotatorError as error:
+            show_error(self._window, "Cannot change the annotator", error)
+            return
+        self._window.documents.queue_owner = project.annotator
+        self.show_identity()
+        self._window.reload_document()
+
+    def document_opened(self, document_id: DocumentId) -> None:
+        """An assigned document becomes in progress when its annotator opens it."""
+        project = self.project
+        if project is None:
+            return
+        try:
+            if team.start_work(project, document_id):
+                self._window.documents.model.refresh([document_id])
+        except AnnotatorError as error:
+            log.info("could not mark the assignment in progress: %s", error)
+
+    # -- polling --------------------------------------------------------------------------------
+
+    def poll(self) -> list[DocumentChange]:
+        """Read what others committed; redraw the rows and the open document they changed."""
+        project = self.project
+        if project is None or self._feed is None:
+            return []
+        try:
+            if self.lost:
+                project.ping()
+            changes = self._feed.poll()
+            self._polls += 1
+            if self._polls % ROLE_EVERY == 0:
+                project.refresh_identity()
+                self.show_identity()
+        except ConnectionLostError as error:
+            self._set_lost(True, str(error))
+            return []
+        except AnnotatorError as error:
+            log.info("polling for changes failed: %s", error)
+            return []
+        if self.lost:
+            self._set_lost(False)
+        others = [change for change in changes if not change.own]
+        if others:
+            self._show_changes(others)
+        return others
+
+    def _show_changes(self, changes: list[DocumentChange]) -> None:
+        window = self._window
+        for change in changes:
+            self.last_editor[change.document_id] = change.annotator
+        ids = {change.document_id for change in changes}
+        window.documents.model.refresh(ids)
+        window.update_progress()
+        opened = window.current
+        if opened is not None and opened.id in ids:
+            names = sorted(
+                {c.annotator or "someone" for c in changes if c.document_id == opened.id}
+            )
+            window.reload_document()
+            window.status(f"Changed by {', '.join(names)}: showing the current version")
+
+    # -- the connection -------------------------------------------------------------------------
+
+    def _failed(self, what: str, error: object) -> None:
+        if isinstance(error, ConnectionLostError):
+            self.unsaved.append(what)
+            self._set_lost(True, str(error))
+
+    def _set_lost(self, lost: bool, reason: str = "") -> None:
+        if lost:
+            self.lost = True
+            text = "Connection lost — retrying…"
+            if self.unsaved:
+                text += f" Not saved: {'; '.join(self.unsaved)}."
+            self.banner.setText(text)
+            self.banner.setToolTip(reason)
+            self.banner.show()
+            return
+        was_lost, self.lost = self.lost, False
+        self.banner.hide()
+        if was_lost:
+            message = "Connection back."
+            if self.unsaved:
+                message += f" Not saved while it was lost: {'; '.join(self.unsaved)} — redo it."
+            self.unsaved.clear()
+            self._window.status(message)
+            self._window.reload_document()
+
+    # -- the Team dialog ------------------------------------------------------------------------
+
+    def open_dialog(self) -> TeamDialog | None:
+        from annotator.gui.team_dialog import TeamDialog
+
+        project = self.project
+        if project is None:
+            return None
+        window = self._window
+        opened = window.current
+        dialog = TeamDialog(
+            project, [opened.id] if opened else [], list(window.documents.model.ids()), window
+        )
+        dialog.changed.connect(self._team_changed)
+        dialog.open()
+        return dialog
+
+    def _team_changed(self) -> None:
+        self.show_identity()
+        self._window.documents.apply_filter()
+        self._window.reload_document()

@@ -1,0 +1,160 @@
+"""Team mode in the window: My queue, the Team dialog, a stale edit, others' edits appearing,
+the connection banner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
+
+from annotator.core.edits import AddSpan, RelabelSpan
+from annotator.core.errors import ConnectionLostError
+from annotator.core.ids import DocumentId, SpanId
+from annotator.core.team import Role
+from annotator.gui.document_list import STATUS
+from annotator.gui.main_window import MainWindow
+from annotator.gui.team_dialog import TeamDialog
+from annotator.services import team
+from annotator.services.project import Project
+from tests.gui.workspace import make_project, make_window, press
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "p")
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path, folder: Path) -> MainWindow:
+    made = make_window(qtbot, tmp_path / "config", folder)  # "tester": the first, so manager
+    made.team.timer.stop()  # the tests poll by hand, when they mean to
+    return made
+
+
+def as_member(folder: Path, name: str, role: Role) -> Project:
+    with Project.open(folder, annotator="tester") as manager:
+        team.add_member(manager, name, role)
+    return Project.open(folder, annotator=name)
+
+
+def test_my_queue_lists_my_documents_with_their_state(
+    qtbot: QtBot, window: MainWindow, folder: Path
+) -> None:
+    project = window.project
+    assert project is not None
+    ids = project.document_ids()
+    team.assign(project, ids[1:], ["tester"])
+    box = window.documents.queue_box
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    assert box.isChecked()
+    model = window.documents.model
+    assert list(model.ids()) == ids[1:]
+    assert model.index(0, STATUS).data() == "Mine: Assigned"
+    assert window.open_document(ids[1])
+    assert model.index(0, STATUS).data() == "Mine: In progress"
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    assert list(model.ids()) == ids
+
+
+def test_the_team_dialog_manages_members_roles_blind_and_assignment(
+    qtbot: QtBot, window: MainWindow, folder: Path
+) -> None:
+    assert window.team.action.isEnabled()
+    dialog = window.team.open_dialog()
+    assert isinstance(dialog, TeamDialog)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.new_name, "bob")
+    qtbot.keyClick(dialog.new_name, Qt.Key.Key_Return)
+    assert "Added bob as annotator" in dialog.message.text()
+    qtbot.keyClicks(dialog.new_name, "cy")
+    qtbot.mouseClick(dialog.findChild(QPushButton, "addMember"), Qt.MouseButton.LeftButton)
+    roles = dialog.findChild(QComboBox, "role:cy")
+    assert roles is not None
+    roles.setCurrentIndex(list(Role).index(Role.CURATOR))
+    assert "cy is now curator" in dialog.message.text()
+    qtbot.mouseClick(dialog.blind, Qt.MouseButton.LeftButton)
+    assert window.project is not None
+    assert window.project.blind
+    dialog.set_checked(["bob", "cy"])
+    qtbot.mouseClick(dialog.blind, Qt.MouseButton.LeftButton)
+    assert not window.project.blind
+    assert dialog.open_only.isChecked()
+    qtbot.mouseClick(dialog.findChild(QPushButton, "assignButton"), Qt.MouseButton.LeftButton)
+    assert "2 new assignments over 1 documents" in dialog.message.text()
+    members = {m.name: (m.role, m.assigned) for m in team.members(window.project)}
+    assert members == {
+        "bob": (Role.ANNOTATOR, 1),
+        "cy": (Role.CURATOR, 1),
+        "tester": (Role.MANAGER, 0),
+    }
+    with Project.open(folder, annotator="bob") as bob:  # an annotator's attempt is refused
+        refused = TeamDialog(bob, [DocumentId(1)], [DocumentId(1)])
+        qtbot.addWidget(refused)
+        refused.set_checked(["bob"])
+        refused.assign()
+        assert "may not assign documents" in refused.message.text()
+
+
+def test_a_stale_edit_names_who_changed_the_span_and_shows_the_current_version(
+    qtbot: QtBot, window: MainWindow, folder: Path
+) -> None:
+    text = window.current.text if window.current else ""
+    start = text.index("army")
+    window.viewer.set_selection_offsets(start, start + 4)
+    press(qtbot, window, "a")
+    span_id = window.viewer.selected_span_id()
+    assert span_id
+    with as_member(folder, "cy", Role.CURATOR) as cy:
+        cy.apply(RelabelSpan(SpanId(span_id), "LOCATION"))
+    window.viewer.select_span(span_id)
+    stack = window.stacks.group.activeStack()
+    count = stack.count()
+    shown: list[str] = []
+
+    def read_box() -> None:
+        boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+        shown.extend(b.text() for b in boxes)
+        for b in boxes:
+            b.close()
+
+    press(qtbot, window, "l")  # relabel as LOCATION too: refused, the span is newer
+    qtbot.waitUntil(lambda: bool([b for b in window.findChildren(QMessageBox) if b.isVisible()]))
+    read_box()
+    assert "changed by cy meanwhile" in shown[0]
+    assert "showing the current version" in shown[0]
+    assert stack.count() == count
+    assert window.current is not None
+    assert window.current.span(span_id).label == "LOCATION"
+
+
+def test_edits_by_another_process_appear_without_reopening(
+    qtbot: QtBot, window: MainWindow, folder: Path
+) -> None:
+    assert window.current is not None
+    document_id = window.current.id
+    with as_member(folder, "bob", Role.ANNOTATOR) as bob:
+        bob.apply(AddSpan(document_id, "LOCATION", 36, 44))
+    window.team.timer.setInterval(50)
+    window.team.timer.start()
+    qtbot.waitUntil(lambda: len(window.current.spans) == 1 if window.current else False)
+    (span,) = window.current.spans.values()
+    assert span.annotator == "bob"
+    assert window.spans.model.rowCount() == 1
+    assert "Changed by bob" in window.statusBar().currentMessage()
+
+
+def test_a_lost_connection_shows_a_banner_until_the_database_answers(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.bridge.failed.emit(
+        "Add ACTOR span", ConnectionLostError("lost the connection to postgresql://db")
+    )
+    assert window.team.banner.isVisible()
+    assert "Connection lost — retrying… Not saved: Add ACTOR span." in window.team.banner.text()
+    assert not [b for b in window.findChildren(QMessageBox) if b.isVisible()]  # no modal box
+    window.team.poll()  # the (SQLite) database answers: back
+    assert not window.team.banner.isVisible()
+    assert "Not saved while it was lost: Add ACTOR span" in window.statusBar().currentMessage()
