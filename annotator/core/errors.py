@@ -70,3 +70,10 @@ class DatabaseError(UserError):
     """The database cannot be opened or written (locked, full, unreachable)."""
 
     code = "ANN180"
+
+
+class AgreementError(UserError):
+    """Agreement cannot be measured as asked: unknown annotators or labels, too few
+    annotators."""
+
+    code = "ANN220"
