@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TextIO
 
 from annotator import __version__
+from annotator.cli.agreement import add_parser as add_agreement_parser
+from annotator.cli.agreement import run_agreement
 from annotator.cli.progress import ProgressLine
 from annotator.core.errors import AnnotatorError, UserError
 from annotator.core.offsets import Unit
@@ -164,6 +166,7 @@ def build_parser() -> tuple[
 
     formats = commands.add_parser("formats", help="list importers and exporters")
     formats.add_argument("--json", action="store_true", help="print JSON")
+    add_agreement_parser(commands)
     return parser, commands
 
 
@@ -175,6 +178,7 @@ def run(args: argparse.Namespace, database_url: str | None, out: TextIO = sys.st
         "export": _export,
         "stats": _stats,
         "formats": _formats,
+        "agreement": run_agreement,
     }
     try:
         return handlers[args.command](args, database_url, out)
