@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from annotator.cli.progress import ProgressLine
-from annotator.core.agreement import AgreementReport, GroupAgreement, Scores
+from annotator.core.agreement import MEASURES, AgreementReport, GroupAgreement, Scores
 from annotator.services.agreement import AgreementRequest, measure
 from annotator.services.project import Project
 
@@ -94,19 +94,15 @@ def print_report(name: str, report: AgreementReport, out: TextIO, per_document: 
     )
     _label_table(project, out)
     _pairs(project, out)
-    for title, pick in (
-        ("pairwise F1 (exact)", lambda s: s.exact.f1),
-        ("pairwise F1 (overlap)", lambda s: s.overlap.f1),
-        ("pairwise Cohen's kappa (tokens)", lambda s: s.kappa),
-    ):
-        print(f"\n{title}:", file=out)
+    for column in (m for m in MEASURES if m.pairwise):
+        print(f"\npairwise {column.title}:", file=out)
         width = max(8, *(len(a) + 2 for a in report.annotators))
         print(" " * width + "".join(f"{a:>{width}}" for a in report.annotators), file=out)
         for first in report.annotators:
             cells = []
             for second in report.annotators:
                 pair = project.pair(first, second) if first != second else None
-                cells.append(number(pick(pair.overall)) if pair else "·")
+                cells.append(number(column.value(pair.overall)) if pair else "·")
             print(f"{first:<{width}}" + "".join(f"{c:>{width}}" for c in cells), file=out)
     if per_document:
         print("\nper document:", file=out)

@@ -5,9 +5,11 @@ from annotator.core.agreement.compute import NO, OUTSIDE, measure_agreement
 from annotator.core.agreement.kappa import binary_confusion, cohen_kappa, confusion_of
 from annotator.core.agreement.matching import MatchCounts, exact_matches, overlap_matches
 from annotator.core.agreement.results import (
+    MEASURES,
     AgreementReport,
     DocumentAgreement,
     GroupAgreement,
+    Measure,
     PairAgreement,
     Scores,
     mean,
@@ -16,6 +18,7 @@ from annotator.core.agreement.tokens import Tokens
 from annotator.core.agreement.unitizing import UnitizingStudy
 
 __all__ = [
+    "MEASURES",
     "NO",
     "OUTSIDE",
     "AgreementReport",
@@ -23,6 +26,7 @@ __all__ = [
     "DocumentAgreement",
     "GroupAgreement",
     "MatchCounts",
+    "Measure",
     "PairAgreement",
     "Scores",
     "Tokens",

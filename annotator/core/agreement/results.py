@@ -3,7 +3,7 @@ per document and for the whole project."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,27 @@ class Scores:
             "exact": self.exact.to_json(),
             "overlap": self.overlap.to_json(),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One column of the agreement tables: its key (as in JSON), a title and its value."""
+
+    key: str
+    title: str
+    value: Callable[[Scores], float | None]
+    pairwise: bool
+    """Whether the measure exists for a pair of annotators (the pairwise matrix)."""
+
+
+MEASURES = (
+    Measure("f1_exact", "F1 exact", lambda s: s.exact.f1, True),
+    Measure("f1_overlap", "F1 overlap", lambda s: s.overlap.f1, True),
+    Measure("kappa", "Cohen's kappa", lambda s: s.kappa, True),
+    Measure("alpha", "Krippendorff's alpha", lambda s: s.alpha, False),
+    Measure("u_alpha", "Unitizing alpha", lambda s: s.u_alpha, False),
+)
+"""The measures in the order the tables show them."""
 
 
 @dataclass(frozen=True, slots=True)
