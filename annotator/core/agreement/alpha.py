@@ -19,17 +19,17 @@ class Coincidences:
     agreeing: dict[str, float] = field(default_factory=dict)
     """``o_cc``: the diagonal of the coincidence matrix."""
 
-    def add_unit(self, values: Iterable[str | None]) -> None:
-        """One unit: the values the annotators gave it (``None`` where one gave none)."""
+    def add_unit(self, values: Iterable[str | None], times: int = 1) -> None:
+        """One unit (or ``times`` alike): the values the annotators gave it (``None`` where
+        one gave none)."""
         counts = Counter(v for v in values if v is not None)
         pairable = sum(counts.values())
-        if pairable < 2:
+        if pairable < 2 or times <= 0:
             return
         for value, count in counts.items():
-            self.totals[value] += count
-            self.agreeing[value] = self.agreeing.get(value, 0.0) + count * (count - 1) / (
-                pairable - 1
-            )
+            self.totals[value] += count * times
+            agreeing = times * count * (count - 1) / (pairable - 1)
+            self.agreeing[value] = self.agreeing.get(value, 0.0) + agreeing
 
     def add_uniform(self, value: str, annotators: int, units: int = 1) -> None:
         """``units`` units that ``annotators`` (two or more) all gave the same ``value``."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import chain, combinations
 
 from annotator.core.agreement.alpha import Coincidences
 from annotator.core.agreement.kappa import Confusion, binary_confusion, cohen_kappa
@@ -85,10 +85,8 @@ class _PairTally:
                 both, only_a, only_b, tokens - both - only_a - only_b
             )
         keys = first.token_label.keys() | second.token_label.keys()
-        for token in keys:
-            tally.confusion[
-                (first.token_label.get(token, OUTSIDE), second.token_label.get(token, OUTSIDE))
-            ] += 1
+        in_first, in_second = first.token_label.get, second.token_label.get
+        tally.confusion = Counter((in_first(t, OUTSIDE), in_second(t, OUTSIDE)) for t in keys)
         tally.confusion[(OUTSIDE, OUTSIDE)] += tokens - len(keys)
         return tally
 
@@ -207,17 +205,19 @@ def _document_tally(
         tally.pairs[(names[i], names[j])] = _PairTally.of(first, second, labels, count)
 
     m = len(layers)
-    keys: set[int] = set().union(*(layer.token_label.keys() for layer in layers))
-    for token in keys:
-        tally.alpha.add_unit([layer.token_label.get(token, OUTSIDE) for layer in layers])
+    labelled = [layer.token_label for layer in layers]
+    keys: set[int] = set().union(*labelled)
+    patterns = Counter(tuple(labels.get(t, OUTSIDE) for labels in labelled) for t in keys)
+    for values, times in patterns.items():
+        tally.alpha.add_unit(values, times)
     tally.alpha.add_uniform(OUTSIDE, m, count - len(keys))
     for label in labels:
+        # one-vs-rest: a unit's contribution depends only on how many said "label"
         matrix = Coincidences()
-        covers = [layer.coverage.get(label, set()) for layer in layers]
-        union: set[int] = set().union(*covers)
-        for token in union:
-            matrix.add_unit([label if token in cover else NO for cover in covers])
-        matrix.add_uniform(NO, m, count - len(union))
+        hits = Counter(chain.from_iterable(layer.coverage.get(label, ()) for layer in layers))
+        for said, times in Counter(hits.values()).items():
+            matrix.add_unit([label] * said + [NO] * (m - said), times)
+        matrix.add_uniform(NO, m, count - len(hits))
         tally.label_alpha[label] = matrix
 
     study = UnitizingStudy(m)

@@ -64,6 +64,10 @@ def exact_matches(first: Sequence[Pieces], second: Sequence[Pieces]) -> MatchCou
 
 
 def _overlap(a: Pieces, b: Pieces) -> bool:
+    if a[0][0] >= b[-1][1] or b[0][0] >= a[-1][1]:  # hulls apart (pieces are ordered)
+        return False
+    if len(a) == 1 and len(b) == 1:
+        return True
     return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
 
 
