@@ -50,17 +50,18 @@ class Measure:
 
     key: str
     title: str
+    short: str
     value: Callable[[Scores], float | None]
     pairwise: bool
     """Whether the measure exists for a pair of annotators (the pairwise matrix)."""
 
 
 MEASURES = (
-    Measure("f1_exact", "F1 exact", lambda s: s.exact.f1, True),
-    Measure("f1_overlap", "F1 overlap", lambda s: s.overlap.f1, True),
-    Measure("kappa", "Cohen's kappa", lambda s: s.kappa, True),
-    Measure("alpha", "Krippendorff's alpha", lambda s: s.alpha, False),
-    Measure("u_alpha", "Unitizing alpha", lambda s: s.u_alpha, False),
+    Measure("f1_exact", "F1 exact", "F1 exact", lambda s: s.exact.f1, True),
+    Measure("f1_overlap", "F1 overlap", "F1 overlap", lambda s: s.overlap.f1, True),
+    Measure("kappa", "Cohen's kappa", "Kappa", lambda s: s.kappa, True),
+    Measure("alpha", "Krippendorff's alpha", "Alpha", lambda s: s.alpha, False),
+    Measure("u_alpha", "Unitizing alpha", "U-alpha", lambda s: s.u_alpha, False),
 )
 """The measures in the order the tables show them."""
 
