@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TextIO
 
 from annotator import __version__
+from annotator.cli.agreement import add_parser as add_agreement_parser
+from annotator.cli.agreement import run_agreement
 from annotator.cli.progress import ProgressLine
 from annotator.cli.team import add_team_commands, team_handlers
 from annotator.core.errors import AnnotatorError, UserError
@@ -173,6 +175,7 @@ def build_parser() -> tuple[
     formats = commands.add_parser("formats", help="list importers and exporters")
     formats.add_argument("--json", action="store_true", help="print JSON")
     add_team_commands(commands)
+    add_agreement_parser(commands)
     return parser, commands
 
 
@@ -185,6 +188,7 @@ def run(args: argparse.Namespace, database_url: str | None, out: TextIO = sys.st
         "stats": _stats,
         "formats": _formats,
         **team_handlers(),
+        "agreement": run_agreement,
     }
     try:
         return handlers[args.command](args, database_url, out)

@@ -94,3 +94,10 @@ class ConnectionLostError(DatabaseError):
     """The database server cannot be reached (restarted, network down); retrying may work."""
 
     code = "ANN203"
+
+
+class AgreementError(UserError):
+    """Agreement cannot be measured as asked: unknown annotators or labels, too few
+    annotators."""
+
+    code = "ANN220"

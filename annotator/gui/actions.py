@@ -262,6 +262,12 @@ class WindowActions:
             action.triggered.connect(lambda _c=False, m=mode: w.set_theme(m))
             theme_group.addAction(action)
             self.theme_actions[mode] = action
+        self.agreement_action = self._action(
+            "&Agreement…",
+            w.show_agreement,
+            tip="Inter-annotator agreement: F1, Cohen's kappa, Krippendorff's alpha, per label, "
+            "pair and document",
+        )
         self.guidelines_action = self._action("&Guidelines", w._show_guidelines, "F1")
         self.about_action = self._action("&About annotator", w._about)
         self.log_action = self._action("Show &Log File", w._show_log)
@@ -323,6 +329,9 @@ class WindowActions:
             w.guidelines,
         ):
             view_menu.addAction(dock.toggleViewAction())
+
+        tools_menu = bar.addMenu("&Tools")
+        tools_menu.addAction(self.agreement_action)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.guidelines_action)

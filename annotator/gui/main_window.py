@@ -33,6 +33,7 @@ from annotator.core.reports import ImportReport
 from annotator.core.schema import AttributeValue
 from annotator.core.schema_changes import SchemaChange
 from annotator.gui.actions import WindowActions
+from annotator.gui.agreement_dialog import AgreementDialog
 from annotator.gui.annotate_all_dialog import AnnotateAllDialog, open_annotate_all
 from annotator.gui.annotation_import_dialog import (
     AnnotationImportDialog,
@@ -655,6 +656,21 @@ class MainWindow(QMainWindow):
                 f"Exported {report.documents:,} documents, {report.spans:,} spans and "
                 f"{report.relations:,} relations to {report.path}"
             )
+
+    # == agreement ==============================================================================
+
+    def show_agreement(self) -> AgreementDialog | None:
+        """Open the agreement dialog (not modal); it closes when another project opens."""
+        project = self.project
+        if project is None:
+            self.status("Open a project first.")
+            return None
+        dialog = AgreementDialog(project, self)
+        dialog.documentActivated.connect(lambda i: self.open_document(DocumentId(i)))
+        self.bridge.changed.connect(dialog.mark_stale)
+        self.bridge.projectChanged.connect(dialog.close)
+        dialog.show()
+        return dialog
 
     # == drag and drop ==========================================================================
 

@@ -1,0 +1,123 @@
+"""Inter-annotator agreement over a project: which annotators, labels and documents, measured
+in one pass over the documents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from annotator.core.agreement import AgreementReport, measure_agreement
+from annotator.core.annotation import CURATION_ANNOTATOR, AnnotatedDocument
+from annotator.core.errors import AgreementError
+from annotator.core.ids import DocumentId
+from annotator.services.project import Project
+
+UNKNOWN_ANNOTATOR = "(unknown)"
+"""What statistics call spans without an annotator; they never count for agreement."""
+
+Progress = Callable[[int, int], None]
+"""``progress(documents read, documents in all)``."""
+Cancelled = Callable[[], bool]
+
+
+class AgreementCancelledError(Exception):
+    """The caller asked to stop (a closed dialog): nothing to report."""
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementRequest:
+    """What to measure. ``None`` means: every annotator except the curated layer, every label
+    used, every document (of which those annotated by two or more of them count)."""
+
+    annotators: tuple[str, ...] | None = None
+    labels: tuple[str, ...] | None = None
+    documents: tuple[DocumentId, ...] | None = None
+    per_document: bool = True
+    include_curation: bool = False
+
+
+def agreement_annotators(project: Project, include_curation: bool = False) -> list[str]:
+    """The annotators that have spans in the project, by name."""
+    names = project.statistics().spans_by_annotator
+    return [
+        name
+        for name in names
+        if name and name != UNKNOWN_ANNOTATOR and (include_curation or name != CURATION_ANNOTATOR)
+    ]
+
+
+def agreement_labels(project: Project) -> list[str]:
+    """The labels in use: the schema's in its order, then any other found in the spans."""
+    used = project.statistics().spans_by_label
+    schema = [label.name for label in project.schema.labels]
+    return [n for n in schema if n in used] + sorted(n for n in used if n not in schema)
+
+
+def measure(
+    project: Project,
+    request: AgreementRequest = AgreementRequest(),
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> AgreementReport:
+    """Measure agreement as ``request`` says; raises :class:`AgreementError` for unknown
+    annotators or labels, or fewer than two annotators."""
+    known = agreement_annotators(project, include_curation=True)
+    annotators = request.annotators
+    if annotators is not None:
+        _check_known("annotator", annotators, known, "ANN221")
+        if len(set(annotators)) < 2:
+            raise AgreementError("choose at least two annotators to compare", code="ANN223")
+    elif len(agreement_annotators(project, request.include_curation)) < 2:
+        raise AgreementError(
+            "agreement needs spans by at least two annotators; this project has "
+            + (", ".join(known) or "none"),
+            code="ANN223",
+        )
+    if request.labels is not None:
+        _check_known(
+            "label",
+            request.labels,
+            [label.name for label in project.schema.labels] + agreement_labels(project),
+            "ANN222",
+        )
+    exclude = () if request.include_curation else (CURATION_ANNOTATOR,)
+    return measure_agreement(
+        _documents(project, request.documents, progress, cancelled),
+        annotators,
+        request.labels,
+        label_order=[label.name for label in project.schema.labels],
+        exclude=(*exclude, ""),
+        per_document=request.per_document,
+    )
+
+
+def _check_known(kind: str, names: Sequence[str], known: Sequence[str], code: str) -> None:
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise AgreementError(
+            f"no {kind} named {', '.join(map(repr, unknown))} in this project "
+            f"(known: {', '.join(known) or 'none'})",
+            code=code,
+        )
+
+
+def _documents(
+    project: Project,
+    ids: Sequence[DocumentId] | None,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> Iterator[AnnotatedDocument]:
+    source: Iterator[AnnotatedDocument]
+    if ids is None:
+        total = project.count_documents()
+        source = project.iter_annotated()
+    else:
+        total = len(ids)
+        source = (project.annotated(i) for i in ids)
+    for done, annotated in enumerate(source, start=1):
+        if cancelled is not None and cancelled():
+            raise AgreementCancelledError
+        yield annotated
+        if progress is not None:
+            progress(done, total)

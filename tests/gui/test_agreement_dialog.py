@@ -1,0 +1,163 @@
+"""Tools › Agreement…: a real project annotated by three annotators, the real window, the
+dialog computed in the background, its charts painted and its document list double-clicked."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from pytestqt.qtbot import QtBot
+
+from annotator.core.agreement import AgreementReport
+from annotator.core.document import DocumentDraft
+from annotator.gui.agreement_charts import scale_colour
+from annotator.gui.agreement_dialog import AgreementDialog
+from annotator.gui.agreement_models import VALUE_ROLE
+from annotator.gui.main_window import MainWindow
+from annotator.services.project import Project
+from annotator.storage.bulk import DraftWithSpans, SpanDraft
+from tests.gui.workspace import make_window
+
+TEXTS = [
+    "Rebels shelled Aleppo on Monday, killing seven civilians.",
+    "The ministry said police detained dozens of protesters in Homs.",
+    "Officials in Idlib reported clashes near the border.",
+]
+LAYERS = {
+    0: [
+        ("ann", "ACTOR", "Rebels"),
+        ("ann", "LOCATION", "Aleppo"),
+        ("bob", "ACTOR", "Rebels"),
+        ("bob", "LOCATION", "Aleppo on Monday"),
+        ("cat", "ACTOR", "Rebels"),
+        ("cat", "CASUALTY_FIGURE", "seven civilians"),
+    ],
+    1: [
+        ("ann", "ACTOR", "The ministry"),
+        ("bob", "ACTOR", "The ministry"),
+        ("bob", "ACTOR", "police"),
+        ("cat", "ACTOR", "police"),
+    ],
+    2: [("ann", "LOCATION", "Idlib"), ("bob", "LOCATION", "Idlib")],
+}
+
+
+def span(text: str, who: str, label: str, words: str) -> SpanDraft:
+    start = text.index(words)
+    return SpanDraft(label, start, start + len(words), annotator=who)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
+    folder = tmp_path / "team"
+    with Project.create(folder) as project:
+        project.database.bulk_add(
+            [
+                DraftWithSpans(
+                    DocumentDraft(text, title=f"Article {i}"),
+                    f"t:{i}",
+                    [span(text, *layer) for layer in LAYERS[i]],
+                )
+                for i, text in enumerate(TEXTS)
+            ],
+            datetime.now(UTC),
+        )
+    return make_window(qtbot, tmp_path / "config", folder)
+
+
+def open_dialog(qtbot: QtBot, window: MainWindow) -> AgreementDialog:
+    window.commands.agreement_action.trigger()
+    dialogs = window.findChildren(AgreementDialog)
+    assert len(dialogs) == 1
+    dialog = dialogs[0]
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(dialog.ready, timeout=20_000)
+    return dialog
+
+
+def pixel(widget: object, x: float, y: float) -> QColor:
+    image = widget.grab().toImage()  # type: ignore[attr-defined]
+    ratio = image.devicePixelRatio()
+    return image.pixelColor(round(x * ratio), round(y * ratio))
+
+
+def test_the_dialog_shows_the_summary_matrix_bars_and_opens_documents(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    dialog = open_dialog(qtbot, window)
+    report = dialog.report
+    assert isinstance(report, AgreementReport)
+    assert report.annotators == ("ann", "bob", "cat")
+    assert "3 documents" in dialog.status.text()
+
+    # summary: one row per label, then all labels, the report's numbers in the cells
+    model = dialog.summary_model
+    assert model.rowCount() == len(report.labels) + 1
+    actor = list(report.labels).index("ACTOR")
+    assert model.headerData(actor, Qt.Orientation.Vertical, Qt.ItemDataRole.DisplayRole) == "ACTOR"
+    assert model.index(actor, 0).data(VALUE_ROLE) == report.project.labels["ACTOR"].exact.f1
+    assert model.index(model.rowCount() - 1, 2).data() == f"{report.project.overall.kappa:.3f}"
+
+    # the pairwise heat map: painted, cells coloured by their value, the diagonal blank
+    dialog.tabs.setCurrentIndex(1)
+    heatmap = dialog.heatmap
+    qtbot.waitUntil(lambda: heatmap.paints > 0)
+    pair = report.project.pair("ann", "bob")
+    assert pair is not None
+    value = pair.overall.exact.f1
+    assert value is not None
+    assert heatmap.values[0][1] == value
+    assert heatmap.values[0][0] is None
+    cell = heatmap.cell_rect(0, 1)
+    assert pixel(heatmap, cell.left() + 4, cell.top() + 4) == scale_colour(value)
+    dialog.pair_measure.setCurrentIndex(2)  # Cohen's kappa
+    assert heatmap.values[1][0] == pair.overall.kappa
+
+    # the bar chart per label: a bar in the label's colour, as high as its value
+    dialog.tabs.setCurrentIndex(2)
+    bars = dialog.bars
+    qtbot.waitUntil(lambda: bars.paints > 0)
+    names = [name for name, _, _ in bars.bars]
+    assert names == [*report.labels, "All labels"]
+    index = names.index("ACTOR")
+    rect = bars.bar_rect(index)
+    assert rect.height() > 10
+    colour = window.project.schema.label("ACTOR").color  # type: ignore[union-attr]
+    assert pixel(bars, rect.center().x(), rect.bottom() - 3) == QColor(colour)
+
+    # per document: sortable, and a double-click opens the document in the window
+    dialog.tabs.setCurrentIndex(3)
+    table = dialog.documents
+    assert dialog.documents_model.rowCount() == 3
+    table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert dialog.documents_model.index(0, 0).data() == "Article 2"
+    target = dialog.documents_model.index(1, 0)  # Article 1
+    target_id = dialog.documents_model.document_id(1)
+    assert target_id is not None
+    assert window.current is None or int(window.current.id) != target_id
+    qtbot.waitExposed(table)
+    assert table.visualRect(target).width() > 200  # the title column takes the room left
+    where = table.visualRect(target).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.waitUntil(lambda: window.current is not None and int(window.current.id) == target_id)
+
+
+def test_choosing_annotators_recomputes_in_the_background(qtbot: QtBot, window: MainWindow) -> None:
+    dialog = open_dialog(qtbot, window)
+    cat = dialog.annotators.findItems("cat", Qt.MatchFlag.MatchExactly)[0]
+    cat.setCheckState(Qt.CheckState.Unchecked)
+    assert not dialog.ready()
+    qtbot.waitUntil(dialog.ready, timeout=20_000)
+    report = dialog.report
+    assert report is not None
+    assert report.annotators == ("ann", "bob")
+    assert report.project.unitizing_documents == 3
+    bob = dialog.annotators.findItems("bob", Qt.MatchFlag.MatchExactly)[0]
+    bob.setCheckState(Qt.CheckState.Unchecked)
+    assert "two or more annotators" in dialog.status.text()
+    dialog.close()
+    qtbot.waitUntil(lambda: not window.findChildren(AgreementDialog))
