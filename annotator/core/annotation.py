@@ -99,3 +99,7 @@ class AnnotatedDocument:
     document: Document
     spans: tuple[Span, ...] = ()
     relations: tuple[Relation, ...] = ()
+
+
+CURATION_ANNOTATOR = "curation"
+"""Name of the pseudo-annotator that holds the curated layer (annotators.is_curation)."""

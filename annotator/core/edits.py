@@ -150,8 +150,11 @@ class AnnotationStore(Protocol):
     def get_span(self, span_id: SpanId) -> Span | None: ...
 
     def find_span(
-        self, document_id: DocumentId, label: str, start: int, end: int
-    ) -> Span | None: ...
+        self, document_id: DocumentId, label: str, start: int, end: int, annotator: str
+    ) -> Span | None:
+        """The span of ``annotator`` with this label and extent (each annotator's layer holds
+        one per extent and label; other annotators may have the same)."""
+        ...
 
     def get_relation(self, relation_id: RelationId) -> Relation | None: ...
 
@@ -206,7 +209,12 @@ class EditApplier:
     def _add_span(self, edit: AddSpan) -> AppliedEdit:
         self._check_range(edit.document_id, edit.start, edit.end)
         attributes = self._checked_attributes(edit.label, edit.attributes)
-        if self._store.find_span(edit.document_id, edit.label, edit.start, edit.end) is not None:
+        if (
+            self._store.find_span(
+                edit.document_id, edit.label, edit.start, edit.end, edit.annotator
+            )
+            is not None
+        ):
             raise EditError(
                 f"a {edit.label} span already covers {edit.start}-{edit.end}", code="ANN151"
             )
@@ -258,7 +266,9 @@ class EditApplier:
         else:
             attributes = self._checked_attributes(edit.label, edit.attributes)
         if edit.label != span.label:
-            clash = self._store.find_span(span.document_id, edit.label, span.start, span.end)
+            clash = self._store.find_span(
+                span.document_id, edit.label, span.start, span.end, span.annotator
+            )
             if clash is not None:
                 raise EditError(
                     f"a {edit.label} span already covers {span.start}-{span.end}", code="ANN151"
@@ -273,7 +283,9 @@ class EditApplier:
         span = self._existing_span(edit.span_id, edit.expected_version)
         self._check_range(span.document_id, edit.start, edit.end)
         if (edit.start, edit.end) != (span.start, span.end):
-            clash = self._store.find_span(span.document_id, span.label, edit.start, edit.end)
+            clash = self._store.find_span(
+                span.document_id, span.label, edit.start, edit.end, span.annotator
+            )
             if clash is not None:
                 raise EditError(
                     f"a {span.label} span already covers {edit.start}-{edit.end}", code="ANN151"

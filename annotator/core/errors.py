@@ -70,3 +70,15 @@ class DatabaseError(UserError):
     """The database cannot be opened or written (locked, full, unreachable)."""
 
     code = "ANN180"
+
+
+class PackageError(UserError):
+    """An annotator package cannot be written or read; the message names the file."""
+
+    code = "ANN230"
+
+
+class CurationError(UserError):
+    """A curation step cannot be done: unknown document, or a unit that no longer applies."""
+
+    code = "ANN240"

@@ -25,14 +25,12 @@ class MemoryStore:
     def get_span(self, span_id: SpanId) -> Span | None:
         return self.spans.get(span_id)
 
-    def find_span(self, document_id: DocumentId, label: str, start: int, end: int) -> Span | None:
+    def find_span(
+        self, document_id: DocumentId, label: str, start: int, end: int, annotator: str
+    ) -> Span | None:
+        wanted = (document_id, label, start, end, annotator)
         for span in self.spans.values():
-            if (span.document_id, span.label, span.start, span.end) == (
-                document_id,
-                label,
-                start,
-                end,
-            ):
+            if (span.document_id, span.label, span.start, span.end, span.annotator) == wanted:
                 return span
         return None
 

@@ -45,12 +45,18 @@ class SqlAnnotationStore:
         row = self._connection.execute(sql.SPAN_BY_ID, {"id": span_id}).first()
         return self._span(row) if row else None
 
-    def find_span(self, document_id: DocumentId, label: str, start: int, end: int) -> Span | None:
-        row = self._connection.execute(
+    def find_span(
+        self, document_id: DocumentId, label: str, start: int, end: int, annotator: str
+    ) -> Span | None:
+        rows = self._connection.execute(
             sql.SPAN_BY_EXTENT,
             {"document_id": document_id, "start": start, "end": end, "label": label},
-        ).first()
-        return self._span(row) if row else None
+        )
+        for row in rows:
+            span = self._span(row)
+            if span.annotator == annotator:
+                return span
+        return None
 
     def get_relation(self, relation_id: RelationId) -> Relation | None:
         row = self._connection.execute(sql.RELATION_BY_ID, {"id": relation_id}).first()

@@ -89,7 +89,9 @@ def test_rules_are_enforced_with_codes() -> None:
         applier.apply(AddSpan(DocumentId(9), "ACTOR", 0, 5))
     actor = add(applier, "ACTOR", 0, 5)
     with pytest.raises(EditError, match="already covers"):
-        applier.apply(AddSpan(DOC, "ACTOR", 0, 5))
+        applier.apply(AddSpan(DOC, "ACTOR", 0, 5, {}, "ann"))
+    # each annotator's layer holds its own span there
+    assert applier.apply(AddSpan(DOC, "ACTOR", 0, 5, {}, "bob")).changes.spans_added
     assert add(applier, "LOCATION", 0, 5).label == "LOCATION"  # same extent, other label: fine
     claim = add(applier, "CLAIM", 6, 30)
     with pytest.raises(EditError, match="ATTRIBUTED_TO cannot link ACTOR to CLAIM"):
@@ -105,7 +107,7 @@ def test_rules_are_enforced_with_codes() -> None:
         applier.apply(RemoveSpan(SpanId(999)))
     with pytest.raises(StaleDataError, match="changed by someone else"):
         applier.apply(RemoveSpan(actor.id, expected_version=7))
-    assert len(store.spans) == 3
+    assert len(store.spans) == 4
 
 
 def test_removing_a_span_takes_its_relations_and_undo_brings_both_back() -> None:
