@@ -250,6 +250,11 @@ class ProjectDatabase:
                 applied = replace(applied, changes=changes)
             return applied
 
+    def ensure_curation_annotator(self, name: str) -> None:
+        """Create the curated layer's pseudo-annotator (``is_curation``) if it is missing."""
+        with self._write() as connection:
+            self._annotators.ensure_curation(connection, name)
+
     def statistics(self) -> ProjectStatistics:
         with self._read() as connection:
             return project_statistics(connection)
