@@ -101,7 +101,7 @@ def test_the_curated_layer_has_its_pseudo_annotator(project: Project, database_u
     try:
         with engine.connect() as connection:
             query = select(annotators.c.name, annotators.c.is_curation)
-            rows = dict(connection.execute(query).tuples().all())
+            rows = {row[0]: row[1] for row in connection.execute(query)}
     finally:
         engine.dispose()
     assert rows == {"ana": False, "bob": False, CURATION_ANNOTATOR: True}
