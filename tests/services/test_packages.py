@@ -160,7 +160,7 @@ def test_labels_missing_from_the_schema_refuse_the_whole_package(
     init_project(folder)
     config = read_project_config(folder)
     schema = LabelSchema(
-        tuple(l for l in config.schema.labels if l.name != "CASUALTY_FIGURE"),
+        tuple(x for x in config.schema.labels if x.name != "CASUALTY_FIGURE"),
         tuple(r for r in config.schema.relation_types if r.name == "ATTRIBUTED_TO"),
     )
     write_project_config(folder, replace(config, schema=schema))
