@@ -150,15 +150,17 @@ class Decision(StrEnum):
     UNCHANGED = "unchanged"
     """The project already holds the package's layer."""
     UPDATE = "update"
-    """The project's layer is as the package left it (or empty): take the package's."""
+    """The project's layer is as the package left it (or empty and never exchanged): take the
+    package's."""
     CONFLICT = "conflict"
     """Both sides changed the layer since they last agreed."""
 
 
-def decide(current: str, current_empty: bool, entry: PackageEntry) -> Decision:
+def decide(current: str, untouched: bool, entry: PackageEntry) -> Decision:
+    """``untouched``: the project's layer is empty and was never exchanged."""
     if current == entry.layer:
         return Decision.UNCHANGED
-    if current == entry.base or current_empty:
+    if current == entry.base or untouched:
         return Decision.UPDATE
     return Decision.CONFLICT
 

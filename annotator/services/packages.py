@@ -346,7 +346,11 @@ def _merge_document(
         else:
             current_spans, current_relations = writer.layer(document_id, annotator)
             current = layer_fingerprint(current_spans, current_relations)
-            decision = decide(current, not current_spans and not current_relations, entry)
+            # an empty layer never exchanged before has nothing to lose; one emptied since
+            # the last exchange is a change like any other
+            fresh = not current_spans and not current_relations
+            key = base_key(annotator, document.content_hash)
+            decision = decide(current, fresh and writer.meta(key) is None, entry)
             if decision is Decision.CONFLICT:
                 difference = describe_difference(current_spans, spans, document.text)
                 report.conflicts.append(
