@@ -168,6 +168,12 @@ class CuratedLayer:
                 links[key] = relation
         return cls(document_id, by_place, links)
 
+    def holds_any(self, unit: Unit) -> bool:
+        """Whether the curated layer has anything at the unit's places or links."""
+        return any(p in self.spans for p in unit.places) or any(
+            k in self.relations for k in unit.links
+        )
+
     def state(self, unit: Unit) -> Alternative | None:
         """The alternative the curated layer holds for ``unit``, or ``None`` when it holds
         something else (an edit of the curator's own, or nothing for a disagreement whose

@@ -43,6 +43,8 @@ from annotator.services.project import Project
 
 log = logging.getLogger("annotator.gui")
 SNIPPET = 60
+COLUMN_WIDTH = 250
+"""Widest a column starts (the tooltip shows a whole version)."""
 HELP = (
     "Up/Down: move through the disagreements · 1–9: accept annotator N's version · "
     "0 or Delete: keep nothing · A: auto-merge what everyone agrees on · Ctrl+Z: undo"
@@ -197,7 +199,7 @@ class CurationDialog(QDialog):
             view.relations_of(CURATION_ANNOTATOR),
             schema,
         )
-        headers = ["Where", "Text"] + [
+        headers = ["Text"] + [
             f"{n} {who(a)}" if n <= 9 else who(a) for n, a in enumerate(view.annotators, start=1)
         ]
         headers.append("Curated")
@@ -209,10 +211,9 @@ class CurationDialog(QDialog):
         self.table.setRowCount(len(units))
         text = view.document.text
         for row, unit in enumerate(units):
-            cells = [f"{unit.start}-{unit.end}", _snippet(text, unit)]
+            cells = [_snippet(text, unit)]
             cells += [unit.alternative_of(a).describe(text) for a in view.annotators]
-            state = view.state(unit)
-            cells.append(_state_text(state))
+            cells.append(_state_text(view.state(unit), view.layer.holds_any(unit)))
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
@@ -221,6 +222,8 @@ class CurationDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.table.resizeColumnsToContents()
+        for column in range(self.table.columnCount()):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), COLUMN_WIDTH))
         if units:
             self.table.setCurrentCell(min(max(keep_row, 0), len(units) - 1), 0)
         self.table.blockSignals(False)
@@ -306,9 +309,7 @@ def _snippet(text: str, unit: Unit) -> str:
     return part if len(part) <= SNIPPET else part[: SNIPPET - 1] + "…"
 
 
-def _state_text(state: Alternative | None) -> str:
-    if state is None:
-        return "—"
-    if state.empty:
-        return "nothing"
+def _state_text(state: Alternative | None, holds_any: bool) -> str:
+    if state is None or state.empty:
+        return "✎ the curator's own" if holds_any else "—"
     return "✓ " + ", ".join(who(a) for a in state.annotators)
