@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from annotator import __version__
+from annotator.cli import packages
 from annotator.cli.agreement import add_parser as add_agreement_parser
 from annotator.cli.agreement import run_agreement
 from annotator.cli.progress import ProgressLine
@@ -176,6 +177,7 @@ def build_parser() -> tuple[
     formats.add_argument("--json", action="store_true", help="print JSON")
     add_team_commands(commands)
     add_agreement_parser(commands)
+    packages.add_parser(commands)
     return parser, commands
 
 
@@ -189,6 +191,7 @@ def run(args: argparse.Namespace, database_url: str | None, out: TextIO = sys.st
         "formats": _formats,
         **team_handlers(),
         "agreement": run_agreement,
+        "package": packages.run_package,
     }
     try:
         return handlers[args.command](args, database_url, out)

@@ -101,3 +101,15 @@ class AgreementError(UserError):
     annotators."""
 
     code = "ANN220"
+
+
+class PackageError(UserError):
+    """An annotator package cannot be written or read; the message names the file."""
+
+    code = "ANN230"
+
+
+class CurationError(UserError):
+    """A curation step cannot be done: unknown document, or a unit that no longer applies."""
+
+    code = "ANN240"

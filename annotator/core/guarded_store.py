@@ -69,3 +69,10 @@ class GuardedStore:
     def delete_relation(self, relation: Relation) -> None:
         self._check(relation.annotator, "delete")
         self._store.delete_relation(relation)
+
+    def document_comment(self, document_id: DocumentId) -> str | None:
+        return self._store.document_comment(document_id)
+
+    def update_document_comment(self, document_id: DocumentId, before: str, after: str) -> None:
+        # A document's comment is a shared note, not anyone's layer: every member may write it.
+        self._store.update_document_comment(document_id, before, after)

@@ -132,6 +132,16 @@ class WindowActions:
             "Ctrl+E",
             tip="Export documents and annotations as training data",
         )
+        self.export_package_action = self._action(
+            "Export Annotator &Package…",
+            w.choose_export_package,
+            tip="One annotator's annotations of some documents in one file, for work offline",
+        )
+        self.merge_packages_action = self._action(
+            "&Merge Packages…",
+            w.choose_merge_packages,
+            tip="Bring annotator packages back into this project; conflicts are reported",
+        )
         self.quit_action = self._action("&Quit", w.close, QKeySequence.StandardKey.Quit)
 
         group = w.stacks.group
@@ -244,6 +254,12 @@ class WindowActions:
         )
         self.reopen_action = self._action("Mark &In Progress", w.mark_in_progress)
         self.reload_action = self._action("&Reload Document", w.reload_document, "F5")
+        self.curate_action = self._action(
+            "&Curate This Document…",
+            w.curate_document,
+            "Ctrl+Shift+C",
+            tip="The annotators' versions side by side: choose what the curated layer keeps",
+        )
         self.search_action = self._action("&Search Documents", w._focus_search, "Ctrl+Shift+F")
 
         self.zoom_in_action = self._action(
@@ -286,6 +302,9 @@ class WindowActions:
         file_menu.addAction(self.import_annotations_action)
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.export_package_action)
+        file_menu.addAction(self.merge_packages_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
         edit_menu = bar.addMenu("&Edit")
@@ -307,6 +326,8 @@ class WindowActions:
         document_menu.addAction(self.reopen_action)
         document_menu.addSeparator()
         document_menu.addAction(self.document_comment_action)
+        document_menu.addAction(self.curate_action)
+        document_menu.addSeparator()
         document_menu.addAction(self.reload_action)
         document_menu.addAction(self.search_action)
 

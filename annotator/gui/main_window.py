@@ -28,6 +28,7 @@ from annotator.core.changes import ChangeSet
 from annotator.core.document import Document, DocumentFilter, DocumentStatus
 from annotator.core.errors import AnnotatorError, StaleDataError
 from annotator.core.ids import DocumentId
+from annotator.core.packages import MergeReport
 from annotator.core.project import PROJECT_FILE
 from annotator.core.reports import ImportReport
 from annotator.core.schema import AttributeValue
@@ -41,6 +42,8 @@ from annotator.gui.annotation_import_dialog import (
 )
 from annotator.gui.attribute_form import AttributeDock
 from annotator.gui.bridge import ProjectBridge
+from annotator.gui.curation import CurationDialog
+from annotator.gui.curation.opener import open_curation
 from annotator.gui.current import OpenDocument
 from annotator.gui.document_header import DocumentHeader
 from annotator.gui.document_list import DocumentListDock
@@ -52,6 +55,11 @@ from annotator.gui.labelling import Labelling
 from annotator.gui.linking import RelationCommands
 from annotator.gui.navigation import next_unfinished
 from annotator.gui.notes import NoteCommands
+from annotator.gui.packages_dialog import (
+    ExportPackageDialog,
+    choose_export_package,
+    choose_merge_packages,
+)
 from annotator.gui.palette import PaletteDock
 from annotator.gui.project_dialogs import (
     NewProjectChoice,
@@ -342,6 +350,7 @@ class MainWindow(QMainWindow):
             self.commands.done_action,
             self.commands.reopen_action,
             self.commands.reload_action,
+            self.commands.curate_action,
         ):
             action.setEnabled(enabled)
 
@@ -657,8 +666,7 @@ class MainWindow(QMainWindow):
                 f"{report.relations:,} relations to {report.path}"
             )
 
-    # == agreement ==============================================================================
-
+    # == agreement =======================================================================
     def show_agreement(self) -> AgreementDialog | None:
         """Open the agreement dialog (not modal); it closes when another project opens."""
         project = self.project
@@ -671,6 +679,17 @@ class MainWindow(QMainWindow):
         self.bridge.projectChanged.connect(dialog.close)
         dialog.show()
         return dialog
+
+    # == offline packages and curation ============================================================
+
+    def choose_export_package(self) -> ExportPackageDialog | None:
+        return choose_export_package(self)
+
+    def choose_merge_packages(self) -> MergeReport | None:
+        return choose_merge_packages(self)
+
+    def curate_document(self) -> CurationDialog | None:
+        return open_curation(self)
 
     # == drag and drop ==========================================================================
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import false, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -46,6 +46,18 @@ class AnnotatorCache:
         ).scalar_one()
         self._ids[name] = annotator_id
         self._names[annotator_id] = name
+        return annotator_id
+
+    def ensure_curation(self, connection: Connection, name: str) -> int:
+        """The id of the pseudo-annotator holding the curated layer, created (or marked) with
+        ``is_curation`` on first use."""
+        annotator_id = self.id_for(connection, name)
+        assert annotator_id is not None
+        connection.execute(
+            update(annotators)
+            .where(annotators.c.id == annotator_id, annotators.c.is_curation == false())
+            .values(is_curation=True)
+        )
         return annotator_id
 
     def _load(self, connection: Connection) -> None:

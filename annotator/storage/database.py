@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -31,12 +31,14 @@ from annotator.core.schema import LabelSchema
 from annotator.core.statistics import ProjectStatistics
 from annotator.core.team import AssignmentState, DocumentChange, Identity, Member, QueueItem, Role
 from annotator.storage import documents as document_queries
+from annotator.storage import layers
 from annotator.storage import team as team_queries
 from annotator.storage.annotated_import import StoredAnnotations, store_batch
 from annotator.storage.annotation_store import SqlAnnotationStore
 from annotator.storage.annotators import AnnotatorCache
 from annotator.storage.bulk import DraftWithSpans, insert_all
 from annotator.storage.engine import WRITE, display_url, make_engine, resolve_url
+from annotator.storage.layers import LayerWriter
 from annotator.storage.migrate import current_revision, upgrade
 from annotator.storage.rewrite import AnnotationSlice, load_slice, write_changes
 from annotator.storage.rows import chunks, relation_from_row, span_from_row
@@ -446,6 +448,26 @@ class ProjectDatabase:
             written = write_changes(connection, self._annotators, compute(found), now)
             before_commit(written)
             return written
+
+    @contextmanager
+    def layer_writer(self, now: datetime) -> Iterator[LayerWriter]:
+        """One transaction for reading and replacing annotators' layers (package merges)."""
+        with self._write() as connection:
+            yield LayerWriter(connection, self._annotators, now)
+
+    def meta_values(self, keys: Sequence[str]) -> dict[str, str]:
+        with self._read() as connection:
+            return layers.meta_values(connection, keys)
+
+    def set_meta_values(self, values: Mapping[str, str]) -> None:
+        with self._write() as connection:
+            for key, value in values.items():
+                layers.set_meta(connection, key, value)
+
+    def ensure_curation_annotator(self, name: str) -> None:
+        """Create the curated layer's pseudo-annotator (``is_curation``) if it is missing."""
+        with self._write() as connection:
+            self._annotators.ensure_curation(connection, name)
 
     def statistics(self) -> ProjectStatistics:
         with self._read() as connection:

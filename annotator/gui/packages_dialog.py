@@ -1,0 +1,172 @@
+"""File › Export Annotator Package… and Merge Packages…: work without the server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
+
+from annotator.core.annotation import CURATION_ANNOTATOR
+from annotator.core.document import DocumentFilter, DocumentStatus
+from annotator.core.errors import AnnotatorError
+from annotator.core.packages import MergeReport
+from annotator.gui.dialog_parts import note_label
+from annotator.gui.errors import show_error
+from annotator.services.packages import PackageExport, export_package, merge_packages
+from annotator.services.project import Project
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+
+FILTER = "Annotator packages (*.zip);;All files (*)"
+
+
+class ExportPackageDialog(QDialog):
+    """Whose annotations, which documents, and where the package goes."""
+
+    def __init__(self, project: Project, annotator: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportPackageDialog")
+        self.setWindowTitle("Export Annotator Package")
+        self._project = project
+        self.result_export: PackageExport | None = None
+        self.annotator = QComboBox()
+        self.annotator.setEditable(True)
+        names = [
+            n for n in project.statistics().spans_by_annotator if n and n != CURATION_ANNOTATOR
+        ]
+        if annotator and annotator not in names:
+            names.insert(0, annotator)
+        self.annotator.addItems(names)
+        if annotator:
+            self.annotator.setCurrentText(annotator)
+        self.scope = QComboBox()
+        self.scope.addItem("All documents", None)
+        for status in DocumentStatus:
+            self.scope.addItem(f"{status.label} documents", status)
+        self.path = QLineEdit(str(project.folder.parent / f"{annotator or 'annotator'}.zip"))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.addWidget(self.path, 1)
+        where.addWidget(browse)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.accepted.connect(self.export)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(
+            note_label(
+                "One annotator's annotations of the chosen documents, with their text, in one "
+                "file: annotate them in another copy of annotator without the server, then "
+                "merge the package back with File › Merge Packages…"
+            )
+        )
+        form.addRow("Annotator:", self.annotator)
+        form.addRow("Documents:", self.scope)
+        form.addRow("Package file:", where)
+        form.addRow(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export Annotator Package", self.path.text(), FILTER
+        )
+        if name:
+            self.path.setText(name)
+
+    def export(self) -> None:
+        status = self.scope.currentData()
+        try:
+            self.result_export = export_package(
+                self._project,
+                self.annotator.currentText().strip(),
+                None,
+                Path(self.path.text()).expanduser(),
+                DocumentFilter(status=status),
+            )
+        except AnnotatorError as error:
+            show_error(self, "Cannot export the package", error)
+            return
+        self.accept()
+
+
+def choose_export_package(window: MainWindow) -> ExportPackageDialog | None:
+    project = window.project
+    if project is None:
+        window.status("Open a project first.")
+        return None
+    dialog = ExportPackageDialog(project, window.annotator, window)
+    dialog.accepted.connect(lambda: _exported(window, dialog.result_export))
+    dialog.open()
+    return dialog
+
+
+def _exported(window: MainWindow, done: PackageExport | None) -> None:
+    if done is not None:
+        window.status(
+            f"Exported {done.annotator}'s {done.spans:,} spans on {done.documents:,} documents "
+            f"to {done.path}"
+        )
+
+
+def choose_merge_packages(window: MainWindow) -> MergeReport | None:
+    project = window.project
+    if project is None:
+        window.status("Open a project first.")
+        return None
+    names, _ = QFileDialog.getOpenFileNames(
+        window, "Merge Annotator Packages", str(project.folder.parent), FILTER
+    )
+    if not names:
+        return None
+    return merge_into(window, [Path(n) for n in names])
+
+
+def merge_into(window: MainWindow, paths: list[Path]) -> MergeReport | None:
+    """Merge the packages, refresh what changed, and show the report."""
+    project = window.project
+    if project is None:
+        return None
+    try:
+        report = merge_packages(project, paths)
+    except AnnotatorError as error:
+        show_error(window, "Cannot merge the packages", error)
+        return None
+    window.documents.model.reload()
+    current = window.current
+    if current is not None and current.id in report.changed:
+        window.reload_document()
+    window.update_progress()
+    window.status(f"Merged packages: {report.summary()}")
+    box = QMessageBox(
+        QMessageBox.Icon.Information if report.ok else QMessageBox.Icon.Warning,
+        "Packages merged",
+        report.summary()
+        + (
+            ""
+            if report.ok
+            else "\n\nConflicting documents kept the project's version; see the details."
+        ),
+        QMessageBox.StandardButton.Ok,
+        window,
+    )
+    box.setObjectName("mergeReport")
+    if report.lines():
+        box.setDetailedText("\n\n".join(report.lines()))
+    box.open()
+    return report

@@ -1,0 +1,145 @@
+"""Curating a document: its annotators' versions as units, chosen into the curated layer.
+
+The curated layer is the spans and relations of the pseudo-annotator
+:data:`~annotator.core.annotation.CURATION_ANNOTATOR`. Every change goes through
+:meth:`Project.apply` with edits from :mod:`annotator.core.edits`, so the window can undo it.
+Each use case comes in two forms: ``next_*_edit`` (the next edit to apply, for the window's undo
+stack; ``None`` when there is nothing left to do) and the applying form, which loops over them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from annotator.core.annotation import CURATION_ANNOTATOR, Relation, Span
+from annotator.core.changes import ChangeSet
+from annotator.core.curation import (
+    Alternative,
+    CuratedLayer,
+    Curation,
+    Unit,
+    compute_units,
+    plan_auto_merge,
+    plan_choice,
+)
+from annotator.core.document import Document
+from annotator.core.edits import Edit
+from annotator.core.errors import CurationError
+from annotator.core.ids import DocumentId
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
+
+MAX_STEPS = 4
+"""A choice takes at most two edits (spans, then relations); more means the plans disagree."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentCuration:
+    """One document as the curation view shows it."""
+
+    document: Document
+    curation: Curation
+    layer: CuratedLayer
+    spans: tuple[Span, ...]
+    relations: tuple[Relation, ...]
+
+    @property
+    def annotators(self) -> tuple[str, ...]:
+        return self.curation.annotators
+
+    def spans_of(self, annotator: str) -> list[Span]:
+        return [s for s in self.spans if s.annotator == annotator]
+
+    def relations_of(self, annotator: str) -> list[Relation]:
+        return [r for r in self.relations if r.annotator == annotator]
+
+    def state(self, unit: Unit) -> Alternative | None:
+        return self.layer.state(unit)
+
+
+def require_curation(project: Project) -> None:
+    """The one place where curating is allowed or refused. Curating is for curators and
+    managers: the role check (``project.require(...)``) belongs here, and every curation use
+    case below calls this first."""
+    del project  # roles are not part of this module; see the docstring
+
+
+def prepare(project: Project) -> None:
+    """Check that curating is allowed and create the curated layer's pseudo-annotator."""
+    require_curation(project)
+    project.database.ensure_curation_annotator(CURATION_ANNOTATOR)
+
+
+def load(project: Project, document_id: DocumentId) -> DocumentCuration:
+    """The document, its units and its curated layer, read in one go."""
+    annotated = project.annotated(document_id)
+    return DocumentCuration(
+        annotated.document,
+        compute_units(annotated.spans, annotated.relations),
+        CuratedLayer.of(document_id, annotated.spans, annotated.relations),
+        annotated.spans,
+        annotated.relations,
+    )
+
+
+def curation_units(project: Project, document_id: DocumentId) -> tuple[Unit, ...]:
+    return load(project, document_id).curation.units
+
+
+def next_accept_edit(
+    project: Project, document_id: DocumentId, unit: Unit, choice: Alternative | None
+) -> Edit | None:
+    """The next edit that makes the curated layer hold ``choice`` for ``unit`` (``None``:
+    nothing for it); ``None`` once it does."""
+    require_curation(project)
+    current = load(project, document_id)
+    if unit not in current.curation.units:
+        raise CurationError(
+            f"document {document_id}: the annotators' versions at {unit.start}-{unit.end} "
+            "changed since they were shown; reload the curation view",
+            code="ANN241",
+        )
+    if choice is not None and choice not in unit.alternatives:
+        raise CurationError(
+            f"document {document_id}: that version is not one of the unit's", code="ANN242"
+        )
+    return plan_choice(unit, choice, current.layer)
+
+
+def next_auto_merge_edit(project: Project, document_id: DocumentId) -> Edit | None:
+    """The next edit that copies what every annotator agrees on into the curated layer."""
+    require_curation(project)
+    current = load(project, document_id)
+    return plan_auto_merge(current.curation, current.layer)
+
+
+def accept(
+    project: Project, document_id: DocumentId, unit: Unit, choice: Alternative | None
+) -> ChangeSet:
+    """Make the curated layer hold ``choice`` for ``unit``; doing it twice changes nothing."""
+    return _run(project, lambda: next_accept_edit(project, document_id, unit, choice))
+
+
+def reject(project: Project, document_id: DocumentId, unit: Unit) -> ChangeSet:
+    """Keep nothing of ``unit`` in the curated layer."""
+    return accept(project, document_id, unit, None)
+
+
+def auto_merge(project: Project, document_id: DocumentId) -> ChangeSet:
+    """Copy every agreed span (and agreed relation) into the curated layer; disagreements and
+    what the curator already holds are left alone. Doing it twice changes nothing."""
+    return _run(project, lambda: next_auto_merge_edit(project, document_id))
+
+
+def _run(project: Project, next_edit: Callable[[], Edit | None]) -> ChangeSet:
+    prepare(project)
+    changes = ChangeSet()
+    for _ in range(MAX_STEPS):
+        edit = next_edit()
+        if edit is None:
+            return changes
+        changes = changes.merged(project.apply(edit).changes)
+    raise CurationError("curation did not settle; reload and try again", code="ANN243")

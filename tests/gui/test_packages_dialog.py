@@ -1,0 +1,58 @@
+"""File › Export Annotator Package… and Merge Packages… in the window, with real files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from annotator.core.edits import AddSpan, RemoveSpan
+from annotator.core.ids import DocumentId
+from annotator.gui.packages_dialog import ExportPackageDialog, merge_into
+from annotator.services.packages import export_package, merge_packages
+from annotator.services.project import Project
+from tests.gui.workspace import make_project, make_window
+
+DOC = DocumentId(1)
+
+
+def test_export_from_the_menu_and_merge_with_a_report(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = make_project(tmp_path / "proj")
+    with Project.open(folder) as project:
+        project.apply(AddSpan(DOC, "ACTOR", 0, 8, {}, "tester"))
+    laptop = tmp_path / "laptop"
+    shutil.copytree(folder, laptop)
+    window = make_window(qtbot, tmp_path / "config", folder)
+
+    window.commands.export_package_action.trigger()
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, ExportPackageDialog)
+    assert dialog.annotator.currentText() == "tester"
+    dialog.path.setText(str(tmp_path / "tester.zip"))
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert (tmp_path / "tester.zip").exists()
+    assert "Exported tester's 1 spans on 4 documents" in window.statusBar().currentMessage()
+
+    # the laptop copy changes the layer; so does the project meanwhile: one conflict
+    with Project.open(laptop) as other:
+        assert merge_packages(other, [tmp_path / "tester.zip"]).ok  # learns the package's base
+        other.apply(AddSpan(DocumentId(3), "LOCATION", 23, 34, {}, "tester"))
+        other.apply(AddSpan(DOC, "LOCATION", 37, 45, {}, "tester"))
+        export_package(other, "tester", None, tmp_path / "back.zip")
+    with Project.open(folder) as project:
+        span = next(s for s in project.spans(DOC) if s.annotator == "tester")
+        project.apply(RemoveSpan(span.id))
+
+    report = merge_into(window, [tmp_path / "back.zip"])
+    assert report is not None
+    assert len(report.conflicts) == 1
+    assert report.updated == [DocumentId(3)]
+    box = window.findChild(QMessageBox, "mergeReport")
+    assert box is not None
+    assert "1 conflicts" in box.text()
+    assert "back.zip: document 1" in box.detailedText()
+    box.close()
