@@ -4,7 +4,7 @@ SQLAlchemy's per-row result processing, a Row per span and the frozen dataclass 
 cost several times the query itself on a 55,000-span document (DEVELOPING.md, "Performance"),
 so these readers fetch plain tuples from the DBAPI cursor, sort them in Python (the index
 already yields them almost in order), parse each distinct timestamp once and build the values
-through a same-layout twin class.
+with :func:`annotator.core.frozen.fast_constructor`.
 """
 
 from __future__ import annotations
@@ -18,77 +18,12 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from annotator.core.annotation import Relation, Span
+from annotator.core.frozen import fast_constructor
 from annotator.core.ids import DocumentId
 from annotator.storage.rows import chunks
 
-
-class _SpanSlots:
-    """Built like a :class:`Span` and then made one: the frozen dataclass ``__init__`` goes
-    through ``object.__setattr__`` per field, three times slower than plain slot stores.
-    Same slots, same order, so the ``__class__`` assignment is allowed and the result is an
-    ordinary Span (equal, hashable, ``type(span) is Span``)."""
-
-    __slots__ = Span.__slots__
-
-    def __init__(
-        self,
-        id: Any,
-        document_id: Any,
-        label: str,
-        start: int,
-        end: int,
-        attributes: Any,
-        annotator: str,
-        created_at: datetime | None,
-        updated_at: datetime | None,
-        version: int,
-        fragments: tuple[tuple[int, int], ...],
-        comment: str,
-    ) -> None:
-        self.id = id
-        self.document_id = document_id
-        self.label = label
-        self.start = start
-        self.end = end
-        self.attributes = attributes
-        self.annotator = annotator
-        self.created_at = created_at
-        self.updated_at = updated_at
-        self.version = version
-        self.fragments = fragments
-        self.comment = comment
-        self.__class__ = Span  # type: ignore[assignment]
-
-
-class _RelationSlots:
-    """:class:`Relation`'s twin, as :class:`_SpanSlots` is Span's."""
-
-    __slots__ = Relation.__slots__
-
-    def __init__(
-        self,
-        id: Any,
-        document_id: Any,
-        type: str,
-        source: Any,
-        target: Any,
-        annotator: str,
-        created_at: datetime | None,
-        updated_at: datetime | None,
-        version: int,
-        comment: str,
-    ) -> None:
-        self.id = id
-        self.document_id = document_id
-        self.type = type
-        self.source = source
-        self.target = target
-        self.annotator = annotator
-        self.created_at = created_at
-        self.updated_at = updated_at
-        self.version = version
-        self.comment = comment
-        self.__class__ = Relation  # type: ignore[assignment]
+_new_span = fast_constructor(Span)
+_new_relation = fast_constructor(Relation)
 
 
 def to_utc(value: Any) -> datetime | None:
@@ -179,7 +114,7 @@ class AnnotationReader:
     def spans(self, ids: Sequence[DocumentId]) -> dict[DocumentId, list[Span]]:
         """Each document's spans ordered by (start, end, id); every id in ``ids`` is a key."""
         found: dict[DocumentId, list[Span]] = {i: [] for i in ids}
-        stamps, names, new = self._stamps, self._names, _SpanSlots
+        stamps, names, new = self._stamps, self._names, _new_span
         for batch in chunks(ids):
             rows = _fetch(self._connection, self._span_query, batch)
             rows.sort(key=_SPAN_ORDER)
@@ -202,7 +137,7 @@ class AnnotationReader:
                 if document_id != current_id:
                     current_id, target = document_id, found[document_id]
                 target.append(
-                    new(  # type: ignore[arg-type]
+                    new(
                         id_,
                         document_id,
                         label,
@@ -222,7 +157,7 @@ class AnnotationReader:
     def relations(self, ids: Sequence[DocumentId]) -> dict[DocumentId, list[Relation]]:
         """Each document's relations ordered by id; every id in ``ids`` is a key."""
         found: dict[DocumentId, list[Relation]] = {i: [] for i in ids}
-        stamps, names, new = self._stamps, self._names, _RelationSlots
+        stamps, names, new = self._stamps, self._names, _new_relation
         for batch in chunks(ids):
             rows = _fetch(self._connection, _RELATION_QUERY, batch)
             rows.sort(key=_RELATION_ORDER)
@@ -239,7 +174,7 @@ class AnnotationReader:
                 comment,
             ) in rows:
                 found[document_id].append(
-                    new(  # type: ignore[arg-type]
+                    new(
                         id_,
                         document_id,
                         type_,
