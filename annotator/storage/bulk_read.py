@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from annotator.core.annotation import Relation, Span
+from annotator.core.document import Document, DocumentStatus
 from annotator.core.frozen import fast_constructor
 from annotator.core.ids import DocumentId
 from annotator.storage.rows import chunks
@@ -90,6 +91,10 @@ _SPAN_QUERY = (
     " created_at, updated_at, version, {fragments}, comment FROM spans"
     " WHERE document_id IN ({{}})"
 )
+_DOCUMENT_QUERY = (
+    "SELECT id, text, content_hash, title, source, url, published, {metadata}, external_id,"
+    " status, version, created_at, comment FROM documents WHERE id IN ({{}})"
+)
 _RELATION_QUERY = (
     "SELECT id, document_id, type, source_id, target_id, annotator_id, created_at, updated_at,"
     " version, comment FROM relations WHERE document_id IN ({})"
@@ -107,9 +112,49 @@ class AnnotationReader:
         self._connection = connection
         self._stamps = _Stamps()
         self._names = _Names(annotator_name)
+        self._document_query = _DOCUMENT_QUERY.format(metadata=_text(connection, "metadata"))
         self._span_query = _SPAN_QUERY.format(
             attributes=_text(connection, "attributes"), fragments=_text(connection, "fragments")
         )
+
+    def documents(self, ids: Sequence[DocumentId]) -> dict[DocumentId, Document]:
+        """The documents of ``ids`` that exist, by id."""
+        found: dict[DocumentId, Document] = {}
+        stamps = self._stamps
+        for batch in chunks(ids):
+            for (
+                id_,
+                text,
+                digest,
+                title,
+                source,
+                url,
+                published,
+                metadata,
+                external_id,
+                status,
+                version,
+                created,
+                comment,
+            ) in _fetch(self._connection, self._document_query, batch):
+                found[id_] = Document(
+                    id=id_,
+                    text=text,
+                    content_hash=digest,
+                    title=title,
+                    source=source,
+                    url=url,
+                    published=date.fromisoformat(published)
+                    if isinstance(published, str)
+                    else published,
+                    metadata=_json(metadata),
+                    external_id=external_id,
+                    status=DocumentStatus(status),
+                    version=version,
+                    created_at=stamps[created],
+                    comment=comment or "",
+                )
+        return found
 
     def spans(self, ids: Sequence[DocumentId]) -> dict[DocumentId, list[Span]]:
         """Each document's spans ordered by (start, end, id); every id in ``ids`` is a key."""

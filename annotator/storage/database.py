@@ -187,7 +187,7 @@ class ProjectDatabase:
             document = document_queries.get_document(connection, document_id)
             if document is None:
                 return None
-            found = self._annotations(connection, [document_id])
+            found = self._annotations(self._reader(connection), [document_id])
             span_list, relation_list = found.get(document_id, ([], []))
             return AnnotatedDocument(document, tuple(span_list), tuple(relation_list))
 
@@ -204,8 +204,9 @@ class ProjectDatabase:
         ids = self.document_ids(where)
         for id_batch in chunks(ids, batch):
             with self._read() as connection:
-                found = document_queries.get_documents(connection, id_batch)
-                annotations = self._annotations(connection, id_batch)
+                reader = self._reader(connection)
+                found = reader.documents(id_batch)
+                annotations = self._annotations(reader, id_batch)
             for document_id in id_batch:
                 document = found.get(document_id)
                 if document is not None:
@@ -213,9 +214,8 @@ class ProjectDatabase:
                     yield AnnotatedDocument(document, tuple(span_list), tuple(relation_list))
 
     def _annotations(
-        self, connection: Connection, ids: Sequence[DocumentId]
+        self, reader: AnnotationReader, ids: Sequence[DocumentId]
     ) -> dict[DocumentId, tuple[list[Span], list[Relation]]]:
-        reader = self._reader(connection)
         span_lists = reader.spans(ids)
         relation_lists = reader.relations(ids)
         return {i: (span_lists[i], relation_lists[i]) for i in ids}

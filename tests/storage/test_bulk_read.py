@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -117,7 +117,11 @@ def _order(span: Span) -> tuple[int, int, int]:
 def test_spans_and_relations_read_in_bulk_equal_the_core_rows(
     db: ProjectDatabase, database_url: str, tmp_path: Path
 ) -> None:
-    ids = db.add_documents([(DocumentDraft(f"{TEXT} {i}"), f"o{i}") for i in range(3)], T0)
+    dated = DocumentDraft(
+        TEXT, title="t", published=date(2016, 5, 3), metadata={"tags": ["x"], "n": 1}
+    )
+    drafts = [(dated, "o"), *((DocumentDraft(f"{TEXT} {i}"), f"o{i}") for i in range(2))]
+    ids = db.add_documents(drafts, T0)
     spans, relations = _store(database_url, tmp_path, ids)
 
     for document_id in ids:
