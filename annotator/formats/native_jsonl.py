@@ -8,11 +8,10 @@ being the hull); spans, relations and the document carry a ``comment`` when they
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from annotator.core.annotation import AnnotatedDocument, Relation, Span
 from annotator.core.document import Document, DocumentDraft, DocumentStatus, content_hash
@@ -22,6 +21,7 @@ from annotator.core.ids import DocumentId, RelationId, SpanId
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
+from annotator.formats import jsontext
 from annotator.formats.base import (
     Capabilities,
     ExportOptions,
@@ -36,6 +36,7 @@ FORMAT_VERSION = 1
 
 
 def annotated_to_record(item: AnnotatedDocument) -> dict[str, Any]:
+    """The line's value; timestamps stay datetimes, which the encoder writes as ISO 8601."""
     document = item.document
     text = document.text
     return {
@@ -60,8 +61,8 @@ def annotated_to_record(item: AnnotatedDocument) -> dict[str, Any]:
                 "source": relation.source,
                 "target": relation.target,
                 "annotator": relation.annotator,
-                "created_at": _time(relation.created_at),
-                "updated_at": _time(relation.updated_at),
+                "created_at": relation.created_at,
+                "updated_at": relation.updated_at,
                 **({"comment": relation.comment} if relation.comment else {}),
             }
             for relation in item.relations
@@ -79,8 +80,8 @@ def _span_record(span: Span, text: str) -> dict[str, Any]:
         "text": text[span.start : span.end],
         "attributes": dict(span.attributes),
         "annotator": span.annotator,
-        "created_at": _time(span.created_at),
-        "updated_at": _time(span.updated_at),
+        "created_at": span.created_at,
+        "updated_at": span.updated_at,
     }
     if span.fragments:
         record["fragments"] = [[a, b] for a, b in span.fragments]
@@ -108,12 +109,11 @@ def _fragments(raw: Mapping[str, Any], start: int, end: int, length: int) -> Pie
     return pieces
 
 
-def write_jsonl(items: Iterator[AnnotatedDocument], out: TextIO) -> int:
-    """Write one line per document; returns how many were written."""
+def write_jsonl(items: Iterator[AnnotatedDocument], out: BinaryIO) -> int:
+    """Write one UTF-8 line per document; returns how many were written."""
     count = 0
     for item in items:
-        out.write(json.dumps(annotated_to_record(item), ensure_ascii=False))
-        out.write("\n")
+        out.write(jsontext.dumps_bytes(annotated_to_record(item), newline=True))
         count += 1
     return count
 
@@ -178,8 +178,8 @@ def read_jsonl(lines: TextIO, *, name: str) -> Iterator[AnnotatedDocument | Inpu
             continue
         where = f"{name}:{number}"
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
+            record = jsontext.loads(line)
+        except jsontext.JSONDecodeError as error:
             yield InputFileError(f"{where}: not valid JSON ({error.msg})", code="ANN131")
             continue
         if not isinstance(record, Mapping):
@@ -219,10 +219,6 @@ def _span(raw: Mapping[str, Any], document_id: DocumentId, text: str, where: str
     )
 
 
-def _time(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def _parse_time(value: object) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) and value else None
 
@@ -239,7 +235,7 @@ class NativeExporter:
         sink: OutputSink,
         options: ExportOptions,
     ) -> LossReport:
-        with sink.main_text() as out:
+        with sink.main_binary() as out:
             write_jsonl(items, out)
         return LossReport()
 
@@ -272,8 +268,8 @@ def _line_to_draft(
 ) -> AnnotatedDraft | Failure:
     """One line straight to an AnnotatedDraft, every offset checked against the text."""
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
+        record = jsontext.loads(line)
+    except jsontext.JSONDecodeError as error:
         return Failure(name, number, f"not valid JSON ({error.msg})", "ANN131")
     if not isinstance(record, dict):
         return Failure(name, number, "expected a JSON object", "ANN131")

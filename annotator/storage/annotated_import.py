@@ -3,7 +3,6 @@ documents that already hold the same text."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +15,7 @@ from annotator.core.document import DocumentStatus
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft
 from annotator.storage.annotators import AnnotatorCache
+from annotator.storage.fast_insert import insert_rows
 from annotator.storage.rows import chunks
 from annotator.storage.tables import documents, relations, spans
 
@@ -111,7 +111,7 @@ def store_batch(
                 }
             )
     if link_rows:
-        connection.execute(relations.insert(), link_rows)
+        insert_rows(connection, relations, link_rows)
     _comment_documents(connection, [(known[i.draft.content_hash], i.comment) for i in items])
     results = []
     first_use: set[DocumentId] = set()
@@ -175,31 +175,7 @@ def _insert_spans(connection: Connection, rows: list[dict[str, Any]], need_ids: 
             spans.insert().returning(spans.c.id, sort_by_parameter_order=True), rows
         )
         return [row[0] for row in result]
-    if connection.dialect.name == "sqlite":
-        # The driver's executemany: Core's per-row type processing costs more than the insert.
-        stamp = spans.c.created_at.type.bind_processor(connection.dialect)
-        connection.exec_driver_sql(
-            "INSERT INTO spans (document_id, label, start_offset, end_offset, attributes,"
-            " annotator_id, created_at, updated_at, version, fragments, comment)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-            [
-                (
-                    row["document_id"],
-                    row["label"],
-                    row["start_offset"],
-                    row["end_offset"],
-                    json.dumps(row["attributes"]) if row["attributes"] else "{}",
-                    row["annotator_id"],
-                    stamp(row["created_at"]) if stamp else row["created_at"],
-                    stamp(row["updated_at"]) if stamp else row["updated_at"],
-                    json.dumps(row["fragments"]) if row["fragments"] else None,
-                    row["comment"],
-                )
-                for row in rows
-            ],
-        )
-    else:
-        connection.execute(spans.insert(), rows)
+    insert_rows(connection, spans, rows)
     return []
 
 

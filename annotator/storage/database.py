@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
@@ -37,14 +36,13 @@ from annotator.storage.annotated_import import StoredAnnotations, store_batch
 from annotator.storage.annotation_store import SqlAnnotationStore
 from annotator.storage.annotators import AnnotatorCache
 from annotator.storage.bulk import DraftWithSpans, insert_all
+from annotator.storage.bulk_read import AnnotationReader
 from annotator.storage.engine import WRITE, display_url, make_engine, resolve_url
 from annotator.storage.layers import LayerWriter
 from annotator.storage.migrate import current_revision, upgrade
 from annotator.storage.rewrite import AnnotationSlice, load_slice, write_changes
-from annotator.storage.rows import chunks, relation_from_row, span_from_row
-from annotator.storage.statements import SPAN_ROWS, SPANS_OF_DOCUMENT
+from annotator.storage.rows import chunks
 from annotator.storage.statistics import project_statistics
-from annotator.storage.tables import relations, spans
 from annotator.storage.texts import LabelledText, texts_after
 
 __all__ = ["ProjectDatabase"]
@@ -228,19 +226,16 @@ class ProjectDatabase:
                 document = document_queries.get_document(connection, document_id)
                 if document is None:
                     return None
-                found = self._annotations(connection, [document_id])
+                found = self._annotations(self._reader(connection), [document_id])
                 span_list, relation_list = found.get(document_id, ([], []))
                 return AnnotatedDocument(document, tuple(span_list), tuple(relation_list))
 
         return self._retrying(work)
 
     def spans(self, document_id: DocumentId) -> list[Span]:
-        """One document's spans ordered by (start, end, id), read through the (document, start)
-        index."""
+        """One document's spans ordered by (start, end, id)."""
         with self._read() as connection:
-            rows = connection.execute(SPANS_OF_DOCUMENT, {"document_id": document_id}).all()
-            name = self._annotators.name_of
-            return [span_from_row(row, name(connection, row[6])) for row in rows]
+            return self._reader(connection).spans([document_id])[document_id]
 
     def iter_annotated(
         self, where: DocumentFilter = DocumentFilter(), batch: int = 200
@@ -250,8 +245,9 @@ class ProjectDatabase:
         ids = self.document_ids(where)
         for id_batch in chunks(ids, batch):
             with self._read() as connection:
-                found = document_queries.get_documents(connection, id_batch)
-                annotations = self._annotations(connection, id_batch)
+                reader = self._reader(connection)
+                found = reader.documents(id_batch)
+                annotations = self._annotations(reader, id_batch)
             for document_id in id_batch:
                 document = found.get(document_id)
                 if document is not None:
@@ -259,24 +255,14 @@ class ProjectDatabase:
                     yield AnnotatedDocument(document, tuple(span_list), tuple(relation_list))
 
     def _annotations(
-        self, connection: Connection, ids: Sequence[DocumentId]
+        self, reader: AnnotationReader, ids: Sequence[DocumentId]
     ) -> dict[DocumentId, tuple[list[Span], list[Relation]]]:
-        found: dict[DocumentId, tuple[list[Span], list[Relation]]] = {i: ([], []) for i in ids}
-        name = self._annotators.name_of
-        for batch in chunks(ids):
-            span_rows = connection.execute(
-                SPAN_ROWS.where(spans.c.document_id.in_(batch)).order_by(
-                    spans.c.document_id, spans.c.start_offset, spans.c.end_offset, spans.c.id
-                )
-            ).all()
-            for row in span_rows:
-                found[row[1]][0].append(span_from_row(row, name(connection, row[6])))
-            relation_rows = connection.execute(
-                select(relations).where(relations.c.document_id.in_(batch)).order_by(relations.c.id)
-            ).all()
-            for row in relation_rows:
-                found[row[1]][1].append(relation_from_row(row, name(connection, row[5])))
-        return found
+        span_lists = reader.spans(ids)
+        relation_lists = reader.relations(ids)
+        return {i: (span_lists[i], relation_lists[i]) for i in ids}
+
+    def _reader(self, connection: Connection) -> AnnotationReader:
+        return AnnotationReader(connection, lambda i: self._annotators.name_of(connection, i))
 
     def apply(self, edit: Edit, schema: LabelSchema, now: datetime, actor: str = "") -> AppliedEdit:
         """Apply an edit in one transaction: all of it is committed, or none of it. The

@@ -1,0 +1,240 @@
+"""Reading the spans and relations of many documents at once, straight through the driver.
+
+SQLAlchemy's per-row result processing, a Row per span and the frozen dataclass constructor
+cost several times the query itself on a 55,000-span document (DEVELOPING.md, "Performance"),
+so these readers fetch plain tuples from the DBAPI cursor, sort them in Python (the index
+already yields them almost in order), parse each distinct timestamp once and build the values
+with :func:`annotator.core.frozen.fast_constructor`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from annotator.core.annotation import Relation, Span
+from annotator.core.document import Document, DocumentStatus
+from annotator.core.frozen import fast_constructor
+from annotator.core.ids import DocumentId
+from annotator.storage.rows import chunks
+
+_new_span = fast_constructor(Span)
+_new_relation = fast_constructor(Relation)
+
+
+def to_utc(value: Any) -> datetime | None:
+    """A stored timestamp (ISO text on SQLite, a datetime on PostgreSQL) as an aware UTC
+    datetime, exactly as :class:`annotator.storage.tables.UtcDateTime` reads it."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    result: datetime = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return result if result.tzinfo is UTC else result.astimezone(UTC)
+
+
+class _Stamps(dict[Any, datetime | None]):
+    """Parsed timestamps by stored value: the spans of one edit or import share theirs."""
+
+    def __missing__(self, key: Any) -> datetime | None:
+        value = self[key] = to_utc(key)
+        return value
+
+
+class _Names(dict[Any, str]):
+    """Annotator names by id, falling back to the project-wide cache for an unknown id."""
+
+    def __init__(self, lookup: Callable[[int | None], str]) -> None:
+        super().__init__({None: ""})
+        self._lookup = lookup
+
+    def __missing__(self, key: Any) -> str:
+        value = self[key] = self._lookup(key)
+        return value
+
+
+def _json(value: Any) -> Any:
+    """A JSON column read as text (both backends): decoded, with ``{}`` without a parse."""
+    if value == "{}":
+        return {}
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _placeholders(connection: Connection, count: int) -> str:
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    return ", ".join([mark] * count)
+
+
+def _text(connection: Connection, column: str) -> str:
+    """The column as JSON text: PostgreSQL's driver would decode JSONB with a Python call per
+    value, even for the usual ``{}`` and ``null``."""
+    return f"{column}::text" if connection.dialect.name == "postgresql" else column
+
+
+def _fetch(connection: Connection, query: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    sql = query.format(_placeholders(connection, len(ids)))
+    result = connection.exec_driver_sql(sql, tuple(ids))
+    try:
+        rows = list(result.cursor.fetchall())
+    finally:
+        result.close()
+    return rows
+
+
+_SPAN_QUERY = (
+    "SELECT id, document_id, label, start_offset, end_offset, {attributes}, annotator_id,"
+    " created_at, updated_at, version, {fragments}, comment FROM spans"
+    " WHERE document_id IN ({{}})"
+)
+_DOCUMENT_QUERY = (
+    "SELECT id, text, content_hash, title, source, url, published, {metadata}, external_id,"
+    " status, version, created_at, comment FROM documents WHERE id IN ({{}})"
+)
+_RELATION_QUERY = (
+    "SELECT id, document_id, type, source_id, target_id, annotator_id, created_at, updated_at,"
+    " version, comment FROM relations WHERE document_id IN ({})"
+)
+_SPAN_ORDER = itemgetter(1, 3, 4, 0)
+"""(document, start, end, id): the order of :attr:`AnnotatedDocument.spans`."""
+_RELATION_ORDER = itemgetter(1, 0)
+
+
+class AnnotationReader:
+    """Spans and relations of documents, grouped by document, over one connection; timestamps
+    and annotator names are remembered across calls."""
+
+    def __init__(self, connection: Connection, annotator_name: Callable[[int | None], str]):
+        self._connection = connection
+        self._stamps = _Stamps()
+        self._names = _Names(annotator_name)
+        self._document_query = _DOCUMENT_QUERY.format(metadata=_text(connection, "metadata"))
+        self._span_query = _SPAN_QUERY.format(
+            attributes=_text(connection, "attributes"), fragments=_text(connection, "fragments")
+        )
+
+    def documents(self, ids: Sequence[DocumentId]) -> dict[DocumentId, Document]:
+        """The documents of ``ids`` that exist, by id."""
+        found: dict[DocumentId, Document] = {}
+        stamps = self._stamps
+        for batch in chunks(ids):
+            for (
+                id_,
+                text,
+                digest,
+                title,
+                source,
+                url,
+                published,
+                metadata,
+                external_id,
+                status,
+                version,
+                created,
+                comment,
+            ) in _fetch(self._connection, self._document_query, batch):
+                found[id_] = Document(
+                    id=id_,
+                    text=text,
+                    content_hash=digest,
+                    title=title,
+                    source=source,
+                    url=url,
+                    published=date.fromisoformat(published)
+                    if isinstance(published, str)
+                    else published,
+                    metadata=_json(metadata),
+                    external_id=external_id,
+                    status=DocumentStatus(status),
+                    version=version,
+                    created_at=stamps[created],
+                    comment=comment or "",
+                )
+        return found
+
+    def spans(self, ids: Sequence[DocumentId]) -> dict[DocumentId, list[Span]]:
+        """Each document's spans ordered by (start, end, id); every id in ``ids`` is a key."""
+        found: dict[DocumentId, list[Span]] = {i: [] for i in ids}
+        stamps, names, new = self._stamps, self._names, _new_span
+        for batch in chunks(ids):
+            rows = _fetch(self._connection, self._span_query, batch)
+            rows.sort(key=_SPAN_ORDER)
+            current_id: Any = None
+            target: list[Span] = []
+            for (
+                id_,
+                document_id,
+                label,
+                start,
+                end,
+                attributes,
+                annotator_id,
+                created,
+                updated,
+                version,
+                fragments,
+                comment,
+            ) in rows:
+                if document_id != current_id:
+                    current_id, target = document_id, found[document_id]
+                target.append(
+                    new(
+                        id_,
+                        document_id,
+                        label,
+                        start,
+                        end,
+                        {} if attributes == "{}" else _json(attributes),
+                        names[annotator_id],
+                        stamps[created],
+                        stamps[updated],
+                        version,
+                        () if fragments is None or fragments == "null" else _pieces(fragments),
+                        comment or "",
+                    )
+                )
+        return found
+
+    def relations(self, ids: Sequence[DocumentId]) -> dict[DocumentId, list[Relation]]:
+        """Each document's relations ordered by id; every id in ``ids`` is a key."""
+        found: dict[DocumentId, list[Relation]] = {i: [] for i in ids}
+        stamps, names, new = self._stamps, self._names, _new_relation
+        for batch in chunks(ids):
+            rows = _fetch(self._connection, _RELATION_QUERY, batch)
+            rows.sort(key=_RELATION_ORDER)
+            for (
+                id_,
+                document_id,
+                type_,
+                source,
+                target,
+                annotator_id,
+                created,
+                updated,
+                version,
+                comment,
+            ) in rows:
+                found[document_id].append(
+                    new(
+                        id_,
+                        document_id,
+                        type_,
+                        source,
+                        target,
+                        names[annotator_id],
+                        stamps[created],
+                        stamps[updated],
+                        version,
+                        comment or "",
+                    )
+                )
+        return found
+
+
+def _pieces(fragments: Any) -> tuple[tuple[int, int], ...]:
+    decoded = _json(fragments)
+    return tuple((int(a), int(b)) for a, b in decoded) if decoded else ()
