@@ -24,8 +24,11 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, compress, count, pairwise
+from operator import add, not_
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -106,28 +109,65 @@ def unescape(value: str) -> str:
 def segment(text: str, cuts: Iterable[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Tokens (non-whitespace runs cut at ``cuts``) and sentences (token index ranges, end
     exclusive): a sentence ends where exactly one line break separates two tokens."""
-    boundaries = sorted(set(cuts))
-    tokens: list[tuple[int, int]] = []
-    j = 0
-    for match in _WORD.finditer(text):
-        start, end = match.span()
-        while j < len(boundaries) and boundaries[j] <= start:
-            j += 1
-        k = j
-        while k < len(boundaries) and boundaries[k] < end:
-            tokens.append((start, boundaries[k]))
-            start = boundaries[k]
-            k += 1
-        tokens.append((start, end))
-    sentences: list[tuple[int, int]] = []
-    first = 0
-    for i in range(1, len(tokens)):
-        if text[tokens[i - 1][1] : tokens[i][0]] == "\n":
-            sentences.append((first, i))
-            first = i
-    if tokens:
-        sentences.append((first, len(tokens)))
-    return tokens, sentences
+    starts, ends = _runs(text)
+    if not starts:
+        return [], []
+    inside: dict[int, list[int]] = {}
+    for cut in sorted(set(cuts)):
+        k = bisect_right(starts, cut) - 1
+        if k >= 0 and cut < ends[k] and cut != starts[k]:
+            inside.setdefault(k, []).append(cut)
+    if inside:
+        new_starts: list[int] = []
+        new_ends: list[int] = []
+        done = 0
+        for k, inner in inside.items():
+            new_starts += starts[done:k]
+            new_ends += ends[done:k]
+            new_starts += (starts[k], *inner)
+            new_ends += (*inner, ends[k])
+            done = k + 1
+        starts = new_starts + starts[done:]
+        ends = new_ends + ends[done:]
+    breaks = []
+    line = text.find("\n", 1)
+    while line != -1 and line < len(text) - 1:
+        if not text[line - 1].isspace() and not text[line + 1].isspace():
+            breaks.append(bisect_right(starts, line))
+        line = text.find("\n", line + 1)
+    bounds = [0, *breaks, len(starts)]
+    return list(zip(starts, ends, strict=True)), list(pairwise(bounds))
+
+
+def _runs(text: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of the runs of non-whitespace characters (``\\S+``).
+
+    Most text is runs between single spaces: it is split at spaces (in C) and only the pieces
+    that are empty (two spaces in a row) or hold other whitespace are looked at again.
+    """
+    pieces = text.split(" ")
+    lengths = list(map(len, pieces))
+    starts = list(accumulate(map((1).__add__, lengths), initial=0))
+    del starts[-1]
+    ends = list(map(add, starts, lengths))
+    odd = list(compress(count(), map(not_, map(str.isprintable, pieces))))
+    if all(lengths) and not odd:
+        return starts, ends
+    odd = sorted({*odd, *compress(count(), map(not_, lengths))})
+    out_starts: list[int] = []
+    out_ends: list[int] = []
+    done = 0
+    for k in odd:
+        out_starts += starts[done:k]
+        out_ends += ends[done:k]
+        done = k + 1
+        if lengths[k]:
+            for match in _WORD.finditer(text, starts[k], ends[k]):
+                out_starts.append(match.start())
+                out_ends.append(match.end())
+    out_starts += starts[done:]
+    out_ends += ends[done:]
+    return out_starts, out_ends
 
 
 def _cut(tokens: Sequence[tuple[int, int]], cuts: Iterable[int]) -> list[tuple[int, int]] | None:

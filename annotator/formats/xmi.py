@@ -46,6 +46,7 @@ from annotator.formats.base import (
 )
 from annotator.formats.safe_xml import XML_CHARACTERS, read_checked
 from annotator.formats.webanno_tsv import segment
+from annotator.formats.xmi_write import XmiDocument
 
 FORMAT_NAME = "xmi"
 SPAN_TYPE = "webanno.custom.Span"
@@ -115,12 +116,11 @@ def build_typesystem(schema: LabelSchema, named_entity: bool) -> TypeSystem:
     return typesystem
 
 
-def _feature_value(range_: str, value: AttributeValue) -> Any:
-    if range_ == "uima.cas.String":
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return str(value)
-    return value
+def _feature_value(value: AttributeValue) -> str:
+    """An attribute value as XMI writes it (flags as ``true``/``false``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 class XmiExporter:
@@ -150,7 +150,7 @@ class XmiExporter:
         names = MemberNames()
         for item in items:
             name = names.take(item.document.external_id or f"doc-{item.document.id}")
-            xmi = self.document_xmi(item, typesystem, ranges, report, tokens_wanted=tokens)
+            xmi = self.document_xmi(item, ranges, report, tokens_wanted=tokens)
             with sink.member_binary(f"{name}.xmi") as out:
                 out.write(xmi.encode("utf-8"))
         with sink.member_binary(TYPESYSTEM_NAME) as out:
@@ -160,65 +160,70 @@ class XmiExporter:
     def document_xmi(
         self,
         item: AnnotatedDocument,
-        typesystem: TypeSystem,
         ranges: dict[str, str],
         report: LossReport,
         *,
         tokens_wanted: bool = False,
     ) -> str:
+        """One document's XMI, as cassis would write its CAS (see :mod:`xmi_write`)."""
         document = item.document
         where = document.external_id or f"doc-{document.id}"
-        text = document.text
-        unsafe = len(XML_CHARACTERS.findall(text))
-        if unsafe:
-            report.add(Loss.CHARACTERS, unsafe, f"{where}: control characters written as spaces")
-            text = XML_CHARACTERS.sub(" ", text)
-        cas = Cas(typesystem=typesystem)
-        cas.sofa_string = text
+        text = _xml_safe(document.text, report, f"{where}: control characters written as spaces")
+        xmi = XmiDocument(text)
         cuts = {s.start for s in item.spans} | {s.end for s in item.spans}
         tokens, sentences = segment(text, cuts)
-        sentence_type, token_type = typesystem.get_type(SENTENCE), typesystem.get_type(TOKEN)
         for first, last in sentences:
-            cas.add(sentence_type(begin=tokens[first][0], end=tokens[last - 1][1]))
+            xmi.add(SENTENCE, tokens[first][0], tokens[last - 1][1])
         if tokens_wanted:
             for start, end in tokens:
-                cas.add(token_type(begin=start, end=end))
+                xmi.add(TOKEN, start, end)
+        spans = sorted(item.spans, key=lambda s: (s.start, s.end))
         if self.named_entity:
-            entity = typesystem.get_type(NAMED_ENTITY)
-            for span in item.spans:
-                cas.add(entity(begin=span.start, end=span.end, value=span.label))
+            for span in spans:
+                value = _xml_safe(span.label, report, f"{where}: {span.label}")
+                xmi.add(NAMED_ENTITY, span.start, span.end, (("value", value),))
                 report.add(Loss.ATTRIBUTES, len(span.attributes), f"{where}: {span.label}")
             report.add(Loss.RELATIONS, len(item.relations), f"{where}: relations")
-            return str(cas.to_xmi())
-        span_type = typesystem.get_type(SPAN_TYPE)
-        made: dict[int, Any] = {}
-        for span in item.spans:
-            features = {
-                k: _feature_value(ranges.get(k, "uima.cas.String"), v)
-                for k, v in span.attributes.items()
-                if k in ranges
-            }
-            missing = len(span.attributes) - len(features)
+            return xmi.finish()
+        made: dict[int, tuple[int, int, int]] = {}
+        for span in spans:
+            features = [("label", _xml_safe(span.label, report, f"{where}: {span.label}"))]
+            for name in ranges:
+                found = span.attributes.get(name)
+                if found is not None:
+                    written = _feature_value(found)
+                    features.append((name, _xml_safe(written, report, f"{where}: {name}")))
+            missing = sum(1 for k in span.attributes if k not in ranges)
             report.add(Loss.ATTRIBUTES, missing, f"{where}: {span.label} attribute not in schema")
-            annotation = span_type(begin=span.start, end=span.end, label=span.label, **features)
-            cas.add(annotation)
-            made[span.id] = annotation
-        relation_type = typesystem.get_type(RELATION_TYPE)
+            made[span.id] = (
+                xmi.add(SPAN_TYPE, span.start, span.end, features),
+                span.start,
+                span.end,
+            )
+        links = []
         for relation in item.relations:
             source, target = made.get(relation.source), made.get(relation.target)
             if source is None or target is None:
                 report.add(Loss.RELATIONS, 1, f"{where}: {relation.type} to a span left out")
                 continue
-            cas.add(
-                relation_type(
-                    begin=target.begin,
-                    end=target.end,
-                    label=relation.type,
-                    Governor=source,
-                    Dependent=target,
-                )
-            )
-        return str(cas.to_xmi())
+            links.append((target[1], target[2], relation.type, source[0], target[0]))
+        for begin, end, kind, governor, dependent in sorted(links, key=lambda x: (x[0], x[1])):
+            features = [
+                ("label", _xml_safe(kind, report, f"{where}: {kind}")),
+                ("Governor", str(governor)),
+                ("Dependent", str(dependent)),
+            ]
+            xmi.add(RELATION_TYPE, begin, end, features)
+        return xmi.finish()
+
+
+def _xml_safe(value: str, report: LossReport, example: str) -> str:
+    """``value`` with the characters XML cannot hold replaced by spaces (and reported)."""
+    unsafe = len(XML_CHARACTERS.findall(value))
+    if not unsafe:
+        return value
+    report.add(Loss.CHARACTERS, unsafe, example)
+    return XML_CHARACTERS.sub(" ", value)
 
 
 # -- import ---------------------------------------------------------------------------------------
