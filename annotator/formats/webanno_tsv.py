@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, count, pairwise
@@ -270,25 +270,33 @@ def tsv_lines(item: AnnotatedDocument, schema: LabelSchema, report: LossReport) 
     report.add(
         Loss.CHARACTERS, lost, f"{where}: whitespace before the first or after the last token"
     )
-    converter = OffsetConverter(text)
-    starts = {start: i for i, (start, _) in enumerate(tokens)}
-    ends = {end: i for i, (_, end) in enumerate(tokens)}
-    token_id: list[str] = [""] * len(tokens)
-    for number, (first, last) in enumerate(sentences, start=1):
-        for k, i in enumerate(range(first, last), start=1):
-            token_id[i] = f"{number}-{k}"
-    on_token: list[list[Span]] = [[] for _ in tokens]
+    token_starts = [start for start, _ in tokens]
+    token_ends = [end for _, end in tokens]
+    sentence_firsts = [first for first, _ in sentences]
+
+    def token_id(i: int) -> str:
+        number = bisect_right(sentence_firsts, i)
+        return f"{number}-{i - sentence_firsts[number - 1] + 1}"
+
+    on_token: dict[int, list[Span]] = {}
     extent: dict[int, tuple[int, int]] = {}
     for span in spans:
-        first_token, last_token = starts.get(span.start), ends.get(span.end)
-        if first_token is None or last_token is None or last_token < first_token:
+        first_token = bisect_left(token_starts, span.start)
+        last_token = bisect_left(token_ends, span.end)
+        if (
+            first_token == len(tokens)
+            or last_token == len(tokens)
+            or token_starts[first_token] != span.start
+            or token_ends[last_token] != span.end
+            or last_token < first_token
+        ):
             report.add(Loss.UNALIGNED, 1, f"{where}: {span.label} {span.start}-{span.end}")
             continue
         extent[span.id] = (first_token, last_token)
         for i in range(first_token, last_token + 1):
-            on_token[i].append(span)
+            on_token.setdefault(i, []).append(span)
     ids = _disambiguation_ids(on_token, extent)
-    relations_on: list[list[tuple[str, str]]] = [[] for _ in tokens]
+    relations_on: dict[int, list[tuple[str, str]]] = {}
     stored = item.document.metadata.get(META_KEY)
     relation_values = (stored.get("relation_values") if isinstance(stored, Mapping) else None) or {}
     by_id = {s.id: s for s in item.spans}
@@ -298,28 +306,45 @@ def tsv_lines(item: AnnotatedDocument, schema: LabelSchema, report: LossReport) 
             report.add(Loss.RELATIONS, 1, f"{where}: {relation.type} to a span left out")
             continue
         source_span, target_span = by_id[relation.source], by_id[relation.target]
-        reference = token_id[source[0]]
+        reference = token_id(source[0])
         a, b = ids.get(relation.source, 0), ids.get(relation.target, 0)
         if a or b:
             reference += f"[{a}_{b}]"
         key = _relation_key(source_span, target_span, relation.type)
-        relations_on[target[0]].append((relation.type, reference + "\x00" + key))
+        relations_on.setdefault(target[0], []).append((relation.type, reference + "\x00" + key))
+    converter = OffsetConverter(text)
+    if converter.has_astral:
+        token_starts = list(map(converter.cp_to_utf16, token_starts))
+        token_ends = list(map(converter.cp_to_utf16, token_ends))
+    words = [text[start:end] for start, end in tokens]
+    empty = _span_cells(header, [], ids)
+    if header.relations:
+        empty += _relation_cells(header, [], relation_values)
+    plain = "".join(f"{cell}\t" for cell in empty)
     out = [*header.lines(), ""]
-    for first, last in sentences:
+    for number, (first, last) in enumerate(sentences, start=1):
         begin, end = tokens[first][0], tokens[last - 1][1]
         out.append("")
         out.extend(f"#Text={escape_text(part)}" for part in text[begin:end].split("\n"))
+        rows = [
+            f"{number}-{k}\t{start}-{end_}\t{word}\t{plain}"
+            for k, start, end_, word in zip(
+                count(1),
+                token_starts[first:last],
+                token_ends[first:last],
+                words[first:last],
+                strict=False,
+            )
+        ]
         for i in range(first, last):
-            start, end_ = tokens[i]
-            cells = [
-                token_id[i],
-                f"{converter.cp_to_utf16(start)}-{converter.cp_to_utf16(end_)}",
-                text[start:end_],
-            ]
-            cells.extend(_span_cells(header, on_token[i], ids))
+            if i not in on_token and i not in relations_on:
+                continue
+            cells = _span_cells(header, on_token.get(i, []), ids)
             if header.relations:
-                cells.extend(_relation_cells(header, relations_on[i], relation_values))
-            out.append("\t".join(cells) + "\t")
+                cells.extend(_relation_cells(header, relations_on.get(i, []), relation_values))
+            row = rows[i - first]
+            rows[i - first] = row[: len(row) - len(plain)] + "".join(f"{c}\t" for c in cells)
+        out.extend(rows)
     return out
 
 
@@ -348,10 +373,11 @@ def _layout(
 
 
 def _disambiguation_ids(
-    on_token: list[list[Span]], extent: Mapping[int, tuple[int, int]]
+    on_token: Mapping[int, list[Span]], extent: Mapping[int, tuple[int, int]]
 ) -> dict[int, int]:
     ids: dict[int, int] = {}
-    for spans in on_token:
+    for token in sorted(on_token):
+        spans = on_token[token]
         for span in spans:
             if span.id in ids:
                 continue
@@ -486,7 +512,6 @@ class _Parse:
         self.spans: dict[object, _Annotation] = {}
         self.by_unit: dict[tuple[str, int], list[_Annotation]] = {}
         self.relations: list[_Relation] = []
-        self.units: dict[str, tuple[int, int]] = {}
         self.tokens: list[tuple[int, int]] = []
         self.sentences: list[tuple[int, int]] = []
         self.text_parts: list[str] = []
@@ -582,6 +607,8 @@ class TsvImporter:
         in_sentence = False
         sentence_first = 0
         counter = 0
+        columns = len(parse.columns)
+        blank = "\t_" * columns + "\t"  # a row without annotations ends so
         for index in range(number, len(lines)):
             line = lines[index]
             if not line:
@@ -594,11 +621,14 @@ class TsvImporter:
                 continue
             if line.startswith("#"):
                 continue
-            fields = line.split("\t")
-            if len(fields) < len(parse.columns) + 3:
-                raise ValueError(
-                    f"line {index + 1}: {len(fields)} fields, expected {len(parse.columns) + 3}"
-                )
+            if line.endswith(blank) and line.count("\t") == columns + 3:
+                fields = line.split("\t", 2)  # no annotation on this unit
+            else:
+                fields = line.split("\t")
+                if len(fields) < columns + 3:
+                    raise ValueError(
+                        f"line {index + 1}: {len(fields)} fields, expected {columns + 3}"
+                    )
             unit = fields[0]
             begin_s, _, end_s = fields[1].partition("-")
             begin, end = int(begin_s), int(end_s)
@@ -607,7 +637,6 @@ class TsvImporter:
                 sentence_text = []
                 in_sentence = True
                 sentence_first = len(parse.tokens)
-            parse.units[unit] = (begin, end)
             if "." not in unit:
                 parse.tokens.append((begin, end))
             for column, raw in zip(parse.columns, fields[3:], strict=False):
@@ -729,7 +758,7 @@ class TsvImporter:
             )
             source = self._resolve(parse, base, relation.reference, relation.ids[0])
             target = self._resolve(parse, base, relation.unit, relation.ids[1])
-            if source is None or target is None:
+            if source is None or target is None or id(source) not in keys or id(target) not in keys:
                 yield Failure(
                     name, relation.line // 1000, f"relation at {relation.unit}: an end is missing"
                 )
@@ -770,13 +799,18 @@ class TsvImporter:
         relation_layer: int,
         options: ImportOptions,
     ) -> dict[str, Any] | None:
-        try:
-            tokens = [
-                [converter.to_codepoint(a, unit), converter.to_codepoint(b, unit)]
-                for a, b in parse.tokens
-            ]
-        except OffsetError:
-            return None
+        if converter.length_in(unit) == converter.length:  # one unit per character
+            if any(a < 0 or b > converter.length for a, b in parse.tokens):
+                return None
+            tokens = list(map(list, parse.tokens))
+        else:
+            try:
+                tokens = [
+                    [converter.to_codepoint(a, unit), converter.to_codepoint(b, unit)]
+                    for a, b in parse.tokens
+                ]
+            except OffsetError:
+                return None
         out: dict[str, Any] = {
             "header": parse.header,
             "tokens": tokens,
