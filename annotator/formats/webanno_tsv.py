@@ -27,8 +27,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, compress, count, pairwise
-from operator import add, not_
+from itertools import accumulate, compress, count, pairwise, repeat
+from operator import add, itemgetter, mul, not_
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -49,6 +49,7 @@ from annotator.formats.base import (
     MemberNames,
     OutputSink,
 )
+from annotator.formats.tsv_escape import escape_text, escape_value, unescape_text, unescape_value
 
 FORMAT_NAME = "tsv3"
 FORMAT_LINE = "#FORMAT=WebAnno TSV 3.3"
@@ -56,51 +57,10 @@ SPAN_LAYER = "webanno.custom.Span"
 RELATION_LAYER = "webanno.custom.Relation"
 LABEL_FEATURE = "label"
 META_KEY = "webanno_tsv"
-_VALUE_ESCAPES = (
-    ("\\", "\\\\"),
-    ("[", "\\["),
-    ("]", "\\]"),
-    ("|", "\\|"),
-    ("_", "\\_"),
-    ("->", "\\->"),
-    (";", "\\;"),
-    ("\t", "\\t"),
-    ("\n", "\\n"),
-    ("*", "\\*"),
-)
-_TEXT_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\r", "\\r"))
-_UNESCAPES = {"t": "\t", "n": "\n", "r": "\r"}
 _STACK_SEPARATOR = re.compile(r"(?<!\\)\|")
 _WORD = re.compile(r"\S+")
-
-
-def escape_value(value: str) -> str:
-    for raw, escaped in _VALUE_ESCAPES:
-        value = value.replace(raw, escaped)
-    return value
-
-
-def escape_text(text: str) -> str:
-    for raw, escaped in _TEXT_ESCAPES:
-        text = text.replace(raw, escaped)
-    return text
-
-
-def unescape(value: str) -> str:
-    if "\\" not in value:
-        return value
-    out: list[str] = []
-    i = 0
-    while i < len(value):
-        char = value[i]
-        if char == "\\" and i + 1 < len(value):
-            following = value[i + 1]
-            out.append(_UNESCAPES.get(following, following))
-            i += 2
-        else:
-            out.append(char)
-            i += 1
-    return "".join(out)
+_ROW = re.compile(r"^([^\t\n]*)\t(\d+)-(\d+)\t", re.MULTILINE)
+"""A row's unit id and offsets."""
 
 
 # -- segmentation (shared with the XMI export) ----------------------------------------------------
@@ -504,6 +464,16 @@ class _Relation:
     line: int = 0
 
 
+@dataclass(slots=True)
+class _Cursor:
+    """Reading state carried from one sentence block to the next."""
+
+    sentence_text: list[str] = field(default_factory=list)
+    """``#Text=`` lines not yet given to a sentence."""
+    counter: int = 0
+    """Annotation cells read so far (the order spans come out in)."""
+
+
 class _Parse:
     def __init__(self) -> None:
         self.layers: list[_Layer] = []
@@ -544,7 +514,7 @@ def _split_value(raw: str) -> tuple[str, str | None]:
 
 
 def _feature_value(raw: str) -> str | None:
-    return None if raw == "*" else unescape(raw)
+    return None if raw == "*" else unescape_value(raw)
 
 
 class TsvImporter:
@@ -603,50 +573,99 @@ class TsvImporter:
         yield from self._draft(parse, text, name, stem, schema, options)
 
     def _content(self, parse: _Parse, lines: list[str], number: int, name: str) -> None:
-        sentence_text: list[str] = []
+        """The sentences after the header: blocks of lines between blank lines."""
+        cursor = _Cursor()
+        empties = [*compress(count(number), map(not_, lines[number:])), len(lines)]
+        begin = number
+        for stop in empties:
+            if stop > begin:
+                self._block(parse, cursor, lines[begin:stop], begin)
+            begin = stop + 1
+
+    def _block(self, parse: _Parse, cursor: _Cursor, block: list[str], first: int) -> None:
+        """One sentence: ``#Text=`` lines, then a row per token or sub-token (``first``: the
+        block's index in the file's lines). Rows without annotations (most of them) are read
+        in bulk; a block of another shape goes through :meth:`_lines` line by line."""
+        r = 0
+        while r < len(block) and block[r].startswith("#"):
+            if block[r].startswith("#Text="):
+                cursor.sentence_text.append(unescape_text(block[r][6:]))
+            r += 1
+        if r == len(block):
+            return
+        rows = block[r:]
+        text = "\n".join(rows)
+        found = _ROW.findall(text)
+        if len(found) != len(rows) or "\n#" in text:
+            self._lines(parse, cursor, rows, first + r)
+            return
+        units, begins, ends = zip(*found, strict=True)
+        starts = list(map(int, begins))
+        stops = list(map(int, ends))
+        self._start_sentence(parse, "\n".join(cursor.sentence_text) + "\n", starts[0])
+        cursor.sentence_text = []
+        sentence_first = len(parse.tokens)
+        if "." in "".join(units):
+            parse.tokens.extend(
+                (a, b) for u, a, b in zip(units, starts, stops, strict=True) if "." not in u
+            )
+        else:
+            parse.tokens.extend(zip(starts, stops, strict=True))
+        columns = len(parse.columns)
+        blank, tabs = "\t_" * columns + "\t", columns + 3
+        # a row is plain when it ends with the blank columns and has no other tab: its tab count
+        # times whether it ends so is then `tabs`
+        plain = map(mul, map(str.endswith, rows, repeat(blank)), map(str.count, rows, repeat("\t")))
+        for i in compress(count(), map(tabs.__ne__, plain)):
+            fields = rows[i].split("\t")
+            self._row(parse, cursor, fields, units[i], starts[i], stops[i], first + r + i)
+        parse.sentences.append((sentence_first, len(parse.tokens)))
+
+    def _lines(self, parse: _Parse, cursor: _Cursor, block: list[str], first: int) -> None:
         in_sentence = False
         sentence_first = 0
-        counter = 0
-        columns = len(parse.columns)
-        blank = "\t_" * columns + "\t"  # a row without annotations ends so
-        for index in range(number, len(lines)):
-            line = lines[index]
-            if not line:
-                if in_sentence:
-                    parse.sentences.append((sentence_first, len(parse.tokens)))
-                in_sentence = False
-                continue
+        for index, line in enumerate(block, start=first):
             if line.startswith("#Text="):
-                sentence_text.append(unescape(line[6:]))
+                cursor.sentence_text.append(unescape_text(line[6:]))
                 continue
             if line.startswith("#"):
                 continue
-            if line.endswith(blank) and line.count("\t") == columns + 3:
-                fields = line.split("\t", 2)  # no annotation on this unit
-            else:
-                fields = line.split("\t")
-                if len(fields) < columns + 3:
-                    raise ValueError(
-                        f"line {index + 1}: {len(fields)} fields, expected {columns + 3}"
-                    )
+            fields = line.split("\t")
             unit = fields[0]
-            begin_s, _, end_s = fields[1].partition("-")
+            begin_s, _, end_s = fields[1].partition("-") if len(fields) > 1 else ("", "", "")
             begin, end = int(begin_s), int(end_s)
             if not in_sentence:
-                self._start_sentence(parse, "\n".join(sentence_text) + "\n", begin)
-                sentence_text = []
+                self._start_sentence(parse, "\n".join(cursor.sentence_text) + "\n", begin)
+                cursor.sentence_text = []
                 in_sentence = True
                 sentence_first = len(parse.tokens)
             if "." not in unit:
                 parse.tokens.append((begin, end))
-            for column, raw in zip(parse.columns, fields[3:], strict=False):
-                if raw == "_":
-                    continue
-                for k, stacked in enumerate(_STACK_SEPARATOR.split(raw)):
-                    counter += 1
-                    self._cell(parse, column, unit, begin, end, k, stacked, counter, index + 1)
+            self._row(parse, cursor, fields, unit, begin, end, index)
         if in_sentence:
             parse.sentences.append((sentence_first, len(parse.tokens)))
+
+    def _row(
+        self,
+        parse: _Parse,
+        cursor: _Cursor,
+        fields: list[str],
+        unit: str,
+        begin: int,
+        end: int,
+        index: int,
+    ) -> None:
+        """The annotation columns of one row (``index``: its line's index in the file)."""
+        if len(fields) < len(parse.columns) + 3:
+            raise ValueError(
+                f"line {index + 1}: {len(fields)} fields, expected {len(parse.columns) + 3}"
+            )
+        for column, raw in zip(parse.columns, fields[3:], strict=False):
+            if raw == "_":
+                continue
+            for k, stacked in enumerate(_STACK_SEPARATOR.split(raw)):
+                cursor.counter += 1
+                self._cell(parse, column, unit, begin, end, k, stacked, cursor.counter, index + 1)
 
     @staticmethod
     def _start_sentence(parse: _Parse, sentence: str, begin: int) -> None:
@@ -800,7 +819,10 @@ class TsvImporter:
         options: ImportOptions,
     ) -> dict[str, Any] | None:
         if converter.length_in(unit) == converter.length:  # one unit per character
-            if any(a < 0 or b > converter.length for a, b in parse.tokens):
+            if parse.tokens and (
+                min(map(itemgetter(0), parse.tokens)) < 0
+                or max(map(itemgetter(1), parse.tokens)) > converter.length
+            ):
                 return None
             tokens = list(map(list, parse.tokens))
         else:
