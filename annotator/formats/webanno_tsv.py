@@ -24,8 +24,11 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, compress, count, pairwise, repeat
+from operator import add, itemgetter, mul, not_
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -46,6 +49,7 @@ from annotator.formats.base import (
     MemberNames,
     OutputSink,
 )
+from annotator.formats.tsv_escape import escape_text, escape_value, unescape_text, unescape_value
 
 FORMAT_NAME = "tsv3"
 FORMAT_LINE = "#FORMAT=WebAnno TSV 3.3"
@@ -53,51 +57,10 @@ SPAN_LAYER = "webanno.custom.Span"
 RELATION_LAYER = "webanno.custom.Relation"
 LABEL_FEATURE = "label"
 META_KEY = "webanno_tsv"
-_VALUE_ESCAPES = (
-    ("\\", "\\\\"),
-    ("[", "\\["),
-    ("]", "\\]"),
-    ("|", "\\|"),
-    ("_", "\\_"),
-    ("->", "\\->"),
-    (";", "\\;"),
-    ("\t", "\\t"),
-    ("\n", "\\n"),
-    ("*", "\\*"),
-)
-_TEXT_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\r", "\\r"))
-_UNESCAPES = {"t": "\t", "n": "\n", "r": "\r"}
 _STACK_SEPARATOR = re.compile(r"(?<!\\)\|")
 _WORD = re.compile(r"\S+")
-
-
-def escape_value(value: str) -> str:
-    for raw, escaped in _VALUE_ESCAPES:
-        value = value.replace(raw, escaped)
-    return value
-
-
-def escape_text(text: str) -> str:
-    for raw, escaped in _TEXT_ESCAPES:
-        text = text.replace(raw, escaped)
-    return text
-
-
-def unescape(value: str) -> str:
-    if "\\" not in value:
-        return value
-    out: list[str] = []
-    i = 0
-    while i < len(value):
-        char = value[i]
-        if char == "\\" and i + 1 < len(value):
-            following = value[i + 1]
-            out.append(_UNESCAPES.get(following, following))
-            i += 2
-        else:
-            out.append(char)
-            i += 1
-    return "".join(out)
+_ROW = re.compile(r"^([^\t\n]*)\t(\d+)-(\d+)\t", re.MULTILINE)
+"""A row's unit id and offsets."""
 
 
 # -- segmentation (shared with the XMI export) ----------------------------------------------------
@@ -106,28 +69,65 @@ def unescape(value: str) -> str:
 def segment(text: str, cuts: Iterable[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Tokens (non-whitespace runs cut at ``cuts``) and sentences (token index ranges, end
     exclusive): a sentence ends where exactly one line break separates two tokens."""
-    boundaries = sorted(set(cuts))
-    tokens: list[tuple[int, int]] = []
-    j = 0
-    for match in _WORD.finditer(text):
-        start, end = match.span()
-        while j < len(boundaries) and boundaries[j] <= start:
-            j += 1
-        k = j
-        while k < len(boundaries) and boundaries[k] < end:
-            tokens.append((start, boundaries[k]))
-            start = boundaries[k]
-            k += 1
-        tokens.append((start, end))
-    sentences: list[tuple[int, int]] = []
-    first = 0
-    for i in range(1, len(tokens)):
-        if text[tokens[i - 1][1] : tokens[i][0]] == "\n":
-            sentences.append((first, i))
-            first = i
-    if tokens:
-        sentences.append((first, len(tokens)))
-    return tokens, sentences
+    starts, ends = _runs(text)
+    if not starts:
+        return [], []
+    inside: dict[int, list[int]] = {}
+    for cut in sorted(set(cuts)):
+        k = bisect_right(starts, cut) - 1
+        if k >= 0 and cut < ends[k] and cut != starts[k]:
+            inside.setdefault(k, []).append(cut)
+    if inside:
+        new_starts: list[int] = []
+        new_ends: list[int] = []
+        done = 0
+        for k, inner in inside.items():
+            new_starts += starts[done:k]
+            new_ends += ends[done:k]
+            new_starts += (starts[k], *inner)
+            new_ends += (*inner, ends[k])
+            done = k + 1
+        starts = new_starts + starts[done:]
+        ends = new_ends + ends[done:]
+    breaks = []
+    line = text.find("\n", 1)
+    while line != -1 and line < len(text) - 1:
+        if not text[line - 1].isspace() and not text[line + 1].isspace():
+            breaks.append(bisect_right(starts, line))
+        line = text.find("\n", line + 1)
+    bounds = [0, *breaks, len(starts)]
+    return list(zip(starts, ends, strict=True)), list(pairwise(bounds))
+
+
+def _runs(text: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of the runs of non-whitespace characters (``\\S+``).
+
+    Most text is runs between single spaces: it is split at spaces (in C) and only the pieces
+    that are empty (two spaces in a row) or hold other whitespace are looked at again.
+    """
+    pieces = text.split(" ")
+    lengths = list(map(len, pieces))
+    starts = list(accumulate(map((1).__add__, lengths), initial=0))
+    del starts[-1]
+    ends = list(map(add, starts, lengths))
+    odd = list(compress(count(), map(not_, map(str.isprintable, pieces))))
+    if all(lengths) and not odd:
+        return starts, ends
+    odd = sorted({*odd, *compress(count(), map(not_, lengths))})
+    out_starts: list[int] = []
+    out_ends: list[int] = []
+    done = 0
+    for k in odd:
+        out_starts += starts[done:k]
+        out_ends += ends[done:k]
+        done = k + 1
+        if lengths[k]:
+            for match in _WORD.finditer(text, starts[k], ends[k]):
+                out_starts.append(match.start())
+                out_ends.append(match.end())
+    out_starts += starts[done:]
+    out_ends += ends[done:]
+    return out_starts, out_ends
 
 
 def _cut(tokens: Sequence[tuple[int, int]], cuts: Iterable[int]) -> list[tuple[int, int]] | None:
@@ -230,25 +230,33 @@ def tsv_lines(item: AnnotatedDocument, schema: LabelSchema, report: LossReport) 
     report.add(
         Loss.CHARACTERS, lost, f"{where}: whitespace before the first or after the last token"
     )
-    converter = OffsetConverter(text)
-    starts = {start: i for i, (start, _) in enumerate(tokens)}
-    ends = {end: i for i, (_, end) in enumerate(tokens)}
-    token_id: list[str] = [""] * len(tokens)
-    for number, (first, last) in enumerate(sentences, start=1):
-        for k, i in enumerate(range(first, last), start=1):
-            token_id[i] = f"{number}-{k}"
-    on_token: list[list[Span]] = [[] for _ in tokens]
+    token_starts = [start for start, _ in tokens]
+    token_ends = [end for _, end in tokens]
+    sentence_firsts = [first for first, _ in sentences]
+
+    def token_id(i: int) -> str:
+        number = bisect_right(sentence_firsts, i)
+        return f"{number}-{i - sentence_firsts[number - 1] + 1}"
+
+    on_token: dict[int, list[Span]] = {}
     extent: dict[int, tuple[int, int]] = {}
     for span in spans:
-        first_token, last_token = starts.get(span.start), ends.get(span.end)
-        if first_token is None or last_token is None or last_token < first_token:
+        first_token = bisect_left(token_starts, span.start)
+        last_token = bisect_left(token_ends, span.end)
+        if (
+            first_token == len(tokens)
+            or last_token == len(tokens)
+            or token_starts[first_token] != span.start
+            or token_ends[last_token] != span.end
+            or last_token < first_token
+        ):
             report.add(Loss.UNALIGNED, 1, f"{where}: {span.label} {span.start}-{span.end}")
             continue
         extent[span.id] = (first_token, last_token)
         for i in range(first_token, last_token + 1):
-            on_token[i].append(span)
+            on_token.setdefault(i, []).append(span)
     ids = _disambiguation_ids(on_token, extent)
-    relations_on: list[list[tuple[str, str]]] = [[] for _ in tokens]
+    relations_on: dict[int, list[tuple[str, str]]] = {}
     stored = item.document.metadata.get(META_KEY)
     relation_values = (stored.get("relation_values") if isinstance(stored, Mapping) else None) or {}
     by_id = {s.id: s for s in item.spans}
@@ -258,28 +266,45 @@ def tsv_lines(item: AnnotatedDocument, schema: LabelSchema, report: LossReport) 
             report.add(Loss.RELATIONS, 1, f"{where}: {relation.type} to a span left out")
             continue
         source_span, target_span = by_id[relation.source], by_id[relation.target]
-        reference = token_id[source[0]]
+        reference = token_id(source[0])
         a, b = ids.get(relation.source, 0), ids.get(relation.target, 0)
         if a or b:
             reference += f"[{a}_{b}]"
         key = _relation_key(source_span, target_span, relation.type)
-        relations_on[target[0]].append((relation.type, reference + "\x00" + key))
+        relations_on.setdefault(target[0], []).append((relation.type, reference + "\x00" + key))
+    converter = OffsetConverter(text)
+    if converter.has_astral:
+        token_starts = list(map(converter.cp_to_utf16, token_starts))
+        token_ends = list(map(converter.cp_to_utf16, token_ends))
+    words = [text[start:end] for start, end in tokens]
+    empty = _span_cells(header, [], ids)
+    if header.relations:
+        empty += _relation_cells(header, [], relation_values)
+    plain = "".join(f"{cell}\t" for cell in empty)
     out = [*header.lines(), ""]
-    for first, last in sentences:
+    for number, (first, last) in enumerate(sentences, start=1):
         begin, end = tokens[first][0], tokens[last - 1][1]
         out.append("")
         out.extend(f"#Text={escape_text(part)}" for part in text[begin:end].split("\n"))
+        rows = [
+            f"{number}-{k}\t{start}-{end_}\t{word}\t{plain}"
+            for k, start, end_, word in zip(
+                count(1),
+                token_starts[first:last],
+                token_ends[first:last],
+                words[first:last],
+                strict=False,
+            )
+        ]
         for i in range(first, last):
-            start, end_ = tokens[i]
-            cells = [
-                token_id[i],
-                f"{converter.cp_to_utf16(start)}-{converter.cp_to_utf16(end_)}",
-                text[start:end_],
-            ]
-            cells.extend(_span_cells(header, on_token[i], ids))
+            if i not in on_token and i not in relations_on:
+                continue
+            cells = _span_cells(header, on_token.get(i, []), ids)
             if header.relations:
-                cells.extend(_relation_cells(header, relations_on[i], relation_values))
-            out.append("\t".join(cells) + "\t")
+                cells.extend(_relation_cells(header, relations_on.get(i, []), relation_values))
+            row = rows[i - first]
+            rows[i - first] = row[: len(row) - len(plain)] + "".join(f"{c}\t" for c in cells)
+        out.extend(rows)
     return out
 
 
@@ -308,10 +333,11 @@ def _layout(
 
 
 def _disambiguation_ids(
-    on_token: list[list[Span]], extent: Mapping[int, tuple[int, int]]
+    on_token: Mapping[int, list[Span]], extent: Mapping[int, tuple[int, int]]
 ) -> dict[int, int]:
     ids: dict[int, int] = {}
-    for spans in on_token:
+    for token in sorted(on_token):
+        spans = on_token[token]
         for span in spans:
             if span.id in ids:
                 continue
@@ -438,6 +464,16 @@ class _Relation:
     line: int = 0
 
 
+@dataclass(slots=True)
+class _Cursor:
+    """Reading state carried from one sentence block to the next."""
+
+    sentence_text: list[str] = field(default_factory=list)
+    """``#Text=`` lines not yet given to a sentence."""
+    counter: int = 0
+    """Annotation cells read so far (the order spans come out in)."""
+
+
 class _Parse:
     def __init__(self) -> None:
         self.layers: list[_Layer] = []
@@ -446,7 +482,6 @@ class _Parse:
         self.spans: dict[object, _Annotation] = {}
         self.by_unit: dict[tuple[str, int], list[_Annotation]] = {}
         self.relations: list[_Relation] = []
-        self.units: dict[str, tuple[int, int]] = {}
         self.tokens: list[tuple[int, int]] = []
         self.sentences: list[tuple[int, int]] = []
         self.text_parts: list[str] = []
@@ -479,7 +514,7 @@ def _split_value(raw: str) -> tuple[str, str | None]:
 
 
 def _feature_value(raw: str) -> str | None:
-    return None if raw == "*" else unescape(raw)
+    return None if raw == "*" else unescape_value(raw)
 
 
 class TsvImporter:
@@ -538,46 +573,99 @@ class TsvImporter:
         yield from self._draft(parse, text, name, stem, schema, options)
 
     def _content(self, parse: _Parse, lines: list[str], number: int, name: str) -> None:
-        sentence_text: list[str] = []
+        """The sentences after the header: blocks of lines between blank lines."""
+        cursor = _Cursor()
+        empties = [*compress(count(number), map(not_, lines[number:])), len(lines)]
+        begin = number
+        for stop in empties:
+            if stop > begin:
+                self._block(parse, cursor, lines[begin:stop], begin)
+            begin = stop + 1
+
+    def _block(self, parse: _Parse, cursor: _Cursor, block: list[str], first: int) -> None:
+        """One sentence: ``#Text=`` lines, then a row per token or sub-token (``first``: the
+        block's index in the file's lines). Rows without annotations (most of them) are read
+        in bulk; a block of another shape goes through :meth:`_lines` line by line."""
+        r = 0
+        while r < len(block) and block[r].startswith("#"):
+            if block[r].startswith("#Text="):
+                cursor.sentence_text.append(unescape_text(block[r][6:]))
+            r += 1
+        if r == len(block):
+            return
+        rows = block[r:]
+        text = "\n".join(rows)
+        found = _ROW.findall(text)
+        if len(found) != len(rows) or "\n#" in text:
+            self._lines(parse, cursor, rows, first + r)
+            return
+        units, begins, ends = zip(*found, strict=True)
+        starts = list(map(int, begins))
+        stops = list(map(int, ends))
+        self._start_sentence(parse, "\n".join(cursor.sentence_text) + "\n", starts[0])
+        cursor.sentence_text = []
+        sentence_first = len(parse.tokens)
+        if "." in "".join(units):
+            parse.tokens.extend(
+                (a, b) for u, a, b in zip(units, starts, stops, strict=True) if "." not in u
+            )
+        else:
+            parse.tokens.extend(zip(starts, stops, strict=True))
+        columns = len(parse.columns)
+        blank, tabs = "\t_" * columns + "\t", columns + 3
+        # a row is plain when it ends with the blank columns and has no other tab: its tab count
+        # times whether it ends so is then `tabs`
+        plain = map(mul, map(str.endswith, rows, repeat(blank)), map(str.count, rows, repeat("\t")))
+        for i in compress(count(), map(tabs.__ne__, plain)):
+            fields = rows[i].split("\t")
+            self._row(parse, cursor, fields, units[i], starts[i], stops[i], first + r + i)
+        parse.sentences.append((sentence_first, len(parse.tokens)))
+
+    def _lines(self, parse: _Parse, cursor: _Cursor, block: list[str], first: int) -> None:
         in_sentence = False
         sentence_first = 0
-        counter = 0
-        for index in range(number, len(lines)):
-            line = lines[index]
-            if not line:
-                if in_sentence:
-                    parse.sentences.append((sentence_first, len(parse.tokens)))
-                in_sentence = False
-                continue
+        for index, line in enumerate(block, start=first):
             if line.startswith("#Text="):
-                sentence_text.append(unescape(line[6:]))
+                cursor.sentence_text.append(unescape_text(line[6:]))
                 continue
             if line.startswith("#"):
                 continue
             fields = line.split("\t")
-            if len(fields) < len(parse.columns) + 3:
-                raise ValueError(
-                    f"line {index + 1}: {len(fields)} fields, expected {len(parse.columns) + 3}"
-                )
             unit = fields[0]
-            begin_s, _, end_s = fields[1].partition("-")
+            begin_s, _, end_s = fields[1].partition("-") if len(fields) > 1 else ("", "", "")
             begin, end = int(begin_s), int(end_s)
             if not in_sentence:
-                self._start_sentence(parse, "\n".join(sentence_text) + "\n", begin)
-                sentence_text = []
+                self._start_sentence(parse, "\n".join(cursor.sentence_text) + "\n", begin)
+                cursor.sentence_text = []
                 in_sentence = True
                 sentence_first = len(parse.tokens)
-            parse.units[unit] = (begin, end)
             if "." not in unit:
                 parse.tokens.append((begin, end))
-            for column, raw in zip(parse.columns, fields[3:], strict=False):
-                if raw == "_":
-                    continue
-                for k, stacked in enumerate(_STACK_SEPARATOR.split(raw)):
-                    counter += 1
-                    self._cell(parse, column, unit, begin, end, k, stacked, counter, index + 1)
+            self._row(parse, cursor, fields, unit, begin, end, index)
         if in_sentence:
             parse.sentences.append((sentence_first, len(parse.tokens)))
+
+    def _row(
+        self,
+        parse: _Parse,
+        cursor: _Cursor,
+        fields: list[str],
+        unit: str,
+        begin: int,
+        end: int,
+        index: int,
+    ) -> None:
+        """The annotation columns of one row (``index``: its line's index in the file)."""
+        if len(fields) < len(parse.columns) + 3:
+            raise ValueError(
+                f"line {index + 1}: {len(fields)} fields, expected {len(parse.columns) + 3}"
+            )
+        for column, raw in zip(parse.columns, fields[3:], strict=False):
+            if raw == "_":
+                continue
+            for k, stacked in enumerate(_STACK_SEPARATOR.split(raw)):
+                cursor.counter += 1
+                self._cell(parse, column, unit, begin, end, k, stacked, cursor.counter, index + 1)
 
     @staticmethod
     def _start_sentence(parse: _Parse, sentence: str, begin: int) -> None:
@@ -689,7 +777,7 @@ class TsvImporter:
             )
             source = self._resolve(parse, base, relation.reference, relation.ids[0])
             target = self._resolve(parse, base, relation.unit, relation.ids[1])
-            if source is None or target is None:
+            if source is None or target is None or id(source) not in keys or id(target) not in keys:
                 yield Failure(
                     name, relation.line // 1000, f"relation at {relation.unit}: an end is missing"
                 )
@@ -730,13 +818,21 @@ class TsvImporter:
         relation_layer: int,
         options: ImportOptions,
     ) -> dict[str, Any] | None:
-        try:
-            tokens = [
-                [converter.to_codepoint(a, unit), converter.to_codepoint(b, unit)]
-                for a, b in parse.tokens
-            ]
-        except OffsetError:
-            return None
+        if converter.length_in(unit) == converter.length:  # one unit per character
+            if parse.tokens and (
+                min(map(itemgetter(0), parse.tokens)) < 0
+                or max(map(itemgetter(1), parse.tokens)) > converter.length
+            ):
+                return None
+            tokens = list(map(list, parse.tokens))
+        else:
+            try:
+                tokens = [
+                    [converter.to_codepoint(a, unit), converter.to_codepoint(b, unit)]
+                    for a, b in parse.tokens
+                ]
+            except OffsetError:
+                return None
         out: dict[str, Any] = {
             "header": parse.header,
             "tokens": tokens,

@@ -23,10 +23,11 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from cassis import Cas, TypeSystem, load_cas_from_xmi, load_typesystem
+from cassis import TypeSystem, load_cas_from_xmi, load_typesystem
 
 from annotator.core.annotation import AnnotatedDocument
 from annotator.core.document import DocumentDraft
@@ -46,6 +47,8 @@ from annotator.formats.base import (
 )
 from annotator.formats.safe_xml import XML_CHARACTERS, read_checked
 from annotator.formats.webanno_tsv import segment
+from annotator.formats.xmi_read import NotSimpleError, read_xmi
+from annotator.formats.xmi_write import XmiDocument
 
 FORMAT_NAME = "xmi"
 SPAN_TYPE = "webanno.custom.Span"
@@ -115,12 +118,11 @@ def build_typesystem(schema: LabelSchema, named_entity: bool) -> TypeSystem:
     return typesystem
 
 
-def _feature_value(range_: str, value: AttributeValue) -> Any:
-    if range_ == "uima.cas.String":
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return str(value)
-    return value
+def _feature_value(value: AttributeValue) -> str:
+    """An attribute value as XMI writes it (flags as ``true``/``false``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 class XmiExporter:
@@ -150,7 +152,7 @@ class XmiExporter:
         names = MemberNames()
         for item in items:
             name = names.take(item.document.external_id or f"doc-{item.document.id}")
-            xmi = self.document_xmi(item, typesystem, ranges, report, tokens_wanted=tokens)
+            xmi = self.document_xmi(item, ranges, report, tokens_wanted=tokens)
             with sink.member_binary(f"{name}.xmi") as out:
                 out.write(xmi.encode("utf-8"))
         with sink.member_binary(TYPESYSTEM_NAME) as out:
@@ -160,65 +162,70 @@ class XmiExporter:
     def document_xmi(
         self,
         item: AnnotatedDocument,
-        typesystem: TypeSystem,
         ranges: dict[str, str],
         report: LossReport,
         *,
         tokens_wanted: bool = False,
     ) -> str:
+        """One document's XMI, as cassis would write its CAS (see :mod:`xmi_write`)."""
         document = item.document
         where = document.external_id or f"doc-{document.id}"
-        text = document.text
-        unsafe = len(XML_CHARACTERS.findall(text))
-        if unsafe:
-            report.add(Loss.CHARACTERS, unsafe, f"{where}: control characters written as spaces")
-            text = XML_CHARACTERS.sub(" ", text)
-        cas = Cas(typesystem=typesystem)
-        cas.sofa_string = text
+        text = _xml_safe(document.text, report, f"{where}: control characters written as spaces")
+        xmi = XmiDocument(text)
         cuts = {s.start for s in item.spans} | {s.end for s in item.spans}
         tokens, sentences = segment(text, cuts)
-        sentence_type, token_type = typesystem.get_type(SENTENCE), typesystem.get_type(TOKEN)
         for first, last in sentences:
-            cas.add(sentence_type(begin=tokens[first][0], end=tokens[last - 1][1]))
+            xmi.add(SENTENCE, tokens[first][0], tokens[last - 1][1])
         if tokens_wanted:
             for start, end in tokens:
-                cas.add(token_type(begin=start, end=end))
+                xmi.add(TOKEN, start, end)
+        spans = sorted(item.spans, key=lambda s: (s.start, s.end))
         if self.named_entity:
-            entity = typesystem.get_type(NAMED_ENTITY)
-            for span in item.spans:
-                cas.add(entity(begin=span.start, end=span.end, value=span.label))
+            for span in spans:
+                value = _xml_safe(span.label, report, f"{where}: {span.label}")
+                xmi.add(NAMED_ENTITY, span.start, span.end, (("value", value),))
                 report.add(Loss.ATTRIBUTES, len(span.attributes), f"{where}: {span.label}")
             report.add(Loss.RELATIONS, len(item.relations), f"{where}: relations")
-            return str(cas.to_xmi())
-        span_type = typesystem.get_type(SPAN_TYPE)
-        made: dict[int, Any] = {}
-        for span in item.spans:
-            features = {
-                k: _feature_value(ranges.get(k, "uima.cas.String"), v)
-                for k, v in span.attributes.items()
-                if k in ranges
-            }
-            missing = len(span.attributes) - len(features)
+            return xmi.finish()
+        made: dict[int, tuple[int, int, int]] = {}
+        for span in spans:
+            features = [("label", _xml_safe(span.label, report, f"{where}: {span.label}"))]
+            for name in ranges:
+                found = span.attributes.get(name)
+                if found is not None:
+                    written = _feature_value(found)
+                    features.append((name, _xml_safe(written, report, f"{where}: {name}")))
+            missing = sum(1 for k in span.attributes if k not in ranges)
             report.add(Loss.ATTRIBUTES, missing, f"{where}: {span.label} attribute not in schema")
-            annotation = span_type(begin=span.start, end=span.end, label=span.label, **features)
-            cas.add(annotation)
-            made[span.id] = annotation
-        relation_type = typesystem.get_type(RELATION_TYPE)
+            made[span.id] = (
+                xmi.add(SPAN_TYPE, span.start, span.end, features),
+                span.start,
+                span.end,
+            )
+        links = []
         for relation in item.relations:
             source, target = made.get(relation.source), made.get(relation.target)
             if source is None or target is None:
                 report.add(Loss.RELATIONS, 1, f"{where}: {relation.type} to a span left out")
                 continue
-            cas.add(
-                relation_type(
-                    begin=target.begin,
-                    end=target.end,
-                    label=relation.type,
-                    Governor=source,
-                    Dependent=target,
-                )
-            )
-        return str(cas.to_xmi())
+            links.append((target[1], target[2], relation.type, source[0], target[0]))
+        for begin, end, kind, governor, dependent in sorted(links, key=lambda x: (x[0], x[1])):
+            features = [
+                ("label", _xml_safe(kind, report, f"{where}: {kind}")),
+                ("Governor", str(governor)),
+                ("Dependent", str(dependent)),
+            ]
+            xmi.add(RELATION_TYPE, begin, end, features)
+        return xmi.finish()
+
+
+def _xml_safe(value: str, report: LossReport, example: str) -> str:
+    """``value`` with the characters XML cannot hold replaced by spaces (and reported)."""
+    unsafe = len(XML_CHARACTERS.findall(value))
+    if not unsafe:
+        return value
+    report.add(Loss.CHARACTERS, unsafe, example)
+    return XML_CHARACTERS.sub(" ", value)
 
 
 # -- import ---------------------------------------------------------------------------------------
@@ -302,55 +309,47 @@ class XmiImporter:
                 return
         else:
             note = "no type system beside the XMI: annotations of unknown types were left out"
+        infos: dict[str, _TypeInfo | None] = {}
         for name, stem, reader in xmis:
-            yield from self._one(name, stem, reader, typesystem, schema, options, note)
+            yield from self._one(
+                name, stem, reader, typesystem or TypeSystem(), infos, schema, options, note
+            )
 
     def _one(
         self,
         name: str,
         stem: str,
         reader: _Reader,
-        typesystem: TypeSystem | None,
+        typesystem: TypeSystem,
+        infos: dict[str, _TypeInfo | None],
         schema: LabelSchema,
         options: ImportOptions,
         note: str,
     ) -> Iterator[AnnotatedDraft | Failure]:
         try:
             data = read_checked(io.BytesIO(reader()), name)
-            cas = load_cas_from_xmi(
-                io.BytesIO(data), typesystem=typesystem or TypeSystem(), lenient=True
-            )
+            text, found = _annotations(data, typesystem, infos)
         except InputFileError as error:
             yield Failure(name, None, error.message, error.code)
             return
         except Exception as error:  # cassis and lxml raise many kinds on malformed XMI
             yield Failure(name, None, f"cannot read the XMI: {error}", "ANN131")
             return
-        text = cas.sofa_string or ""
         wanted = options.label_feature or self.default_label_feature
         records: list[SpanRecord] = []
         keys: dict[int, str] = {}
-        relations: list[Any] = []
+        relations: list[_Found] = []
         empty = 0
-        for annotation in cas.select_all_annotations():
-            type_ = annotation.type
-            type_name = type_.name
-            if not typesystem_is_annotation(cas, type_):
-                continue
-            feature_names = [f.name for f in type_.all_features]
-            if "Governor" in feature_names and "Dependent" in feature_names:
+        for annotation in found:
+            if annotation.relation:
                 relations.append(annotation)
                 continue
-            if type_name.startswith(_SKIPPED_PREFIXES):
+            if annotation.type_name.startswith(_SKIPPED_PREFIXES):
                 continue
-            primitives = {
-                f.name: annotation.get(f.name)
-                for f in type_.all_features
-                if f.name not in _BUILTIN_FEATURES and f.rangeType.name in _PRIMITIVES
-            }
+            primitives = annotation.primitives
             feature = next((n for n in (wanted, "label", "value") if n and n in primitives), "")
             label = primitives.get(feature) if feature else None
-            label = str(label) if label not in (None, "") else type_name.rsplit(".", 1)[-1]
+            label = str(label) if label not in (None, "") else _short(annotation.type_name)
             if annotation.begin >= annotation.end:
                 empty += 1
                 continue
@@ -360,7 +359,7 @@ class XmiImporter:
                 if k != feature and v is not None
             }
             key = f"T{len(keys) + 1}"
-            keys[annotation.xmiID] = key
+            keys[annotation.xmi_id] = key
             records.append(
                 SpanRecord(
                     key, label, annotation.begin, annotation.end, attributes, options.annotator
@@ -368,22 +367,18 @@ class XmiImporter:
             )
         links: list[RelationRecord] = []
         for relation in relations:
-            source, target = relation.get("Governor"), relation.get("Dependent")
-            source_key = keys.get(source.xmiID) if source is not None else None
-            target_key = keys.get(target.xmiID) if target is not None else None
+            source, target = relation.governor, relation.dependent
+            source_key = keys.get(source) if source is not None else None
+            target_key = keys.get(target) if target is not None else None
             if source_key is None or target_key is None:
                 yield Failure(
-                    name, None, f"{relation.type.name} {relation.xmiID}: an end is not a span"
+                    name, None, f"{relation.type_name} {relation.xmi_id}: an end is not a span"
                 )
                 continue
-            primitives = {
-                f.name: relation.get(f.name)
-                for f in relation.type.all_features
-                if f.name not in _BUILTIN_FEATURES and f.rangeType.name in _PRIMITIVES
-            }
+            primitives = relation.primitives
             feature = next((n for n in (wanted, "label", "value") if n and n in primitives), "")
             kind = primitives.get(feature) if feature else None
-            kind = str(kind) if kind else relation.type.name.rsplit(".", 1)[-1]
+            kind = str(kind) if kind else _short(relation.type_name)
             links.append(RelationRecord(kind, source_key, target_key, options.annotator))
         notes = [note] if note and not records else []
         if empty:
@@ -397,8 +392,131 @@ class XmiImporter:
         )
 
 
-def typesystem_is_annotation(cas: Cas, type_: Any) -> bool:
-    return bool(cas.typesystem.subsumes("uima.tcas.Annotation", type_))
+def _short(type_name: str) -> str:
+    return type_name.rsplit(".", 1)[-1]
+
+
+@dataclass(slots=True)
+class _Found:
+    """An annotation of a file, whichever reader read it: offsets in code points, primitive
+    features typed by their range (None when not set), relation ends by xmi:id."""
+
+    type_name: str
+    xmi_id: int
+    begin: int
+    end: int
+    primitives: dict[str, Any]
+    relation: bool = False
+    governor: int | None = None
+    dependent: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _TypeInfo:
+    annotation: bool
+    relation: bool
+    primitives: tuple[tuple[str, str], ...]
+    """(feature name, range) of the primitive features other than begin and end."""
+
+
+def _type_info(typesystem: TypeSystem, name: str) -> _TypeInfo | None:
+    if not typesystem.contains_type(name):
+        return None
+    type_ = typesystem.get_type(name)
+    features = [f.name for f in type_.all_features]
+    return _TypeInfo(
+        bool(typesystem.subsumes("uima.tcas.Annotation", type_)),
+        "Governor" in features and "Dependent" in features,
+        tuple(
+            (f.name, f.rangeType.name)
+            for f in type_.all_features
+            if f.name not in _BUILTIN_FEATURES and f.rangeType.name in _PRIMITIVES
+        ),
+    )
+
+
+def _primitive(range_: str, raw: str) -> Any:
+    """A feature value as cassis parses it for its range."""
+    if range_ == "uima.cas.String":
+        return raw
+    if range_ in ("uima.cas.Float", "uima.cas.Double"):
+        return float(raw)
+    if range_ == "uima.cas.Boolean":
+        if raw not in ("true", "false"):
+            raise ValueError(f"Not a boolean: {raw}")
+        return raw == "true"
+    return int(raw)
+
+
+def _annotations(
+    data: bytes, typesystem: TypeSystem, infos: dict[str, _TypeInfo | None]
+) -> tuple[str, list[_Found]]:
+    """The text and the annotations of the initial view, in cassis's order: by type (in the
+    order the view lists them first), then by begin, end and xmi:id.
+
+    Read with lxml (:mod:`xmi_read`) when the file has the usual shape, else with cassis.
+    ``infos`` caches what the type system says about each type, for the files of one import.
+    """
+    try:
+        content = read_xmi(data)
+    except NotSimpleError:
+        return _annotations_by_cassis(data, typesystem)
+    out: list[_Found] = []
+    for fs in content.members:
+        if fs.type_name in infos:
+            info = infos[fs.type_name]
+        else:
+            info = infos[fs.type_name] = _type_info(typesystem, fs.type_name)
+        if info is None or not info.annotation:
+            continue
+        values = fs.values
+        found = _Found(
+            fs.type_name,
+            fs.xmi_id,
+            max(fs.begin, 0),
+            max(fs.end, 0),
+            {
+                name: _primitive(range_, values[name]) if name in values else None
+                for name, range_ in info.primitives
+            },
+        )
+        if info.relation:
+            found.relation = True
+            governor, dependent = values.get("Governor"), values.get("Dependent")
+            found.governor = int(governor) if governor is not None else None
+            found.dependent = int(dependent) if dependent is not None else None
+        out.append(found)
+    types = {name: n for n, name in enumerate(dict.fromkeys(f.type_name for f in out))}
+    out.sort(key=lambda f: (types[f.type_name], f.begin, f.end, f.xmi_id))
+    return content.text, out
+
+
+def _annotations_by_cassis(data: bytes, typesystem: TypeSystem) -> tuple[str, list[_Found]]:
+    cas = load_cas_from_xmi(io.BytesIO(data), typesystem=typesystem, lenient=True)
+    out: list[_Found] = []
+    for annotation in cas.select_all_annotations():
+        type_ = annotation.type
+        if not cas.typesystem.subsumes("uima.tcas.Annotation", type_):
+            continue
+        features = [f.name for f in type_.all_features]
+        found = _Found(
+            type_.name,
+            annotation.xmiID,
+            annotation.begin,
+            annotation.end,
+            {
+                f.name: annotation.get(f.name)
+                for f in type_.all_features
+                if f.name not in _BUILTIN_FEATURES and f.rangeType.name in _PRIMITIVES
+            },
+        )
+        if "Governor" in features and "Dependent" in features:
+            found.relation = True
+            governor, dependent = annotation.get("Governor"), annotation.get("Dependent")
+            found.governor = governor.xmiID if governor is not None else None
+            found.dependent = dependent.xmiID if dependent is not None else None
+        out.append(found)
+    return cas.sofa_string or "", out
 
 
 EXPORTER = XmiExporter()

@@ -14,14 +14,8 @@ from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats import registry
 from annotator.formats.base import ImportOptions, Loss, LossReport
-from annotator.formats.webanno_tsv import (
-    EXPORTER,
-    IMPORTER,
-    escape_value,
-    segment,
-    tsv_lines,
-    unescape,
-)
+from annotator.formats.tsv_escape import escape_value, unescape_value
+from annotator.formats.webanno_tsv import EXPORTER, IMPORTER, segment, tsv_lines
 from tests.formats.conftest import (
     ROUND_TRIP_TEXT,
     SHARED_FIXTURES,
@@ -146,7 +140,7 @@ def test_whitespace_around_the_tokens_is_reported(schema: LabelSchema) -> None:
 def test_escaping() -> None:
     value = "a_b|c[1]\\d->e;f*g\th\ni"
     assert escape_value(value) == "a\\_b\\|c\\[1\\]\\\\d\\->e\\;f\\*g\\th\\ni"
-    assert unescape(escape_value(value)) == value
+    assert unescape_value(escape_value(value)) == value
 
 
 def test_segment_cuts_tokens_at_span_edges() -> None:
