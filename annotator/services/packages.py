@@ -43,6 +43,7 @@ from annotator.core.packages import (
     schema_fingerprint,
     schema_gaps,
 )
+from annotator.formats import jsontext
 from annotator.formats.native_jsonl import annotated_to_record, record_to_annotated
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def export_package(
                         )
                         counts[0] += len(item.spans)
                         counts[1] += len(item.relations)
-                        out.write(json.dumps(_record(item), ensure_ascii=False) + "\n")
+                        out.write(jsontext.dumps(_record(item)) + "\n")
                 out.flush()
                 out.detach()
             if not entries:

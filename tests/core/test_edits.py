@@ -109,7 +109,7 @@ def test_rules_are_enforced_with_codes() -> None:
         applier.apply(RemoveSpan(SpanId(999)))
     with pytest.raises(StaleDataError, match="changed by someone else"):
         applier.apply(RemoveSpan(actor.id, expected_version=7))
-    assert len(store.spans) == 4
+    assert len(store.spans) == 3
 
 
 def test_removing_a_span_takes_its_relations_and_undo_brings_both_back() -> None:
