@@ -388,8 +388,6 @@ class Impact:
             (self.attribute_values_dropped, "attribute value dropped", "attribute values dropped"),
         ]
         lines = [f"{n:,} {one if n == 1 else many}" for n, one, many in parts if n]
-        if lines and self.documents:
-            lines.append(f"in {self.documents:,} document{'s' if self.documents != 1 else ''}")
         return lines or ["No existing annotation changes."]
 
 
