@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from annotator import __version__
+from annotator.cli import bulk_commands
 from annotator.cli.progress import ProgressLine
 from annotator.core.errors import AnnotatorError, UserError
 from annotator.core.offsets import Unit
@@ -164,6 +165,7 @@ def build_parser() -> tuple[
 
     formats = commands.add_parser("formats", help="list importers and exporters")
     formats.add_argument("--json", action="store_true", help="print JSON")
+    bulk_commands.add_commands(commands)
     return parser, commands
 
 
@@ -175,6 +177,7 @@ def run(args: argparse.Namespace, database_url: str | None, out: TextIO = sys.st
         "export": _export,
         "stats": _stats,
         "formats": _formats,
+        **bulk_commands.handlers(),
     }
     try:
         return handlers[args.command](args, database_url, out)
