@@ -43,8 +43,10 @@ from annotator.core.edits import Edit
 from annotator.core.errors import AnnotatorError
 from annotator.core.ids import DocumentId
 from annotator.core.occurrences import MatchMode, Query
+from annotator.core.schema import AttributeValue
 from annotator.gui.dialog_parts import note_label
 from annotator.gui.errors import message_of
+from annotator.gui.labelling import prefilled_attributes
 from annotator.services.annotate_all import Hit, Scope, accept_edit, search
 from annotator.services.project import Project
 
@@ -372,6 +374,15 @@ class AnnotateAllDialog(QDialog):
 
     # -- applying -------------------------------------------------------------------------------
 
+    def _prefilled(self, hit: Hit) -> dict[str, AttributeValue]:
+        """What a new span of the label gets pre-filled from its text, as when labelling by
+        hand (casualty figures: count, qualifier, outcome)."""
+        text = hit.left + hit.text + hit.right
+        start = len(hit.left)
+        return prefilled_attributes(
+            self._project.schema, self.label(), text, start, start + len(hit.text)
+        )
+
     def apply(self) -> bool:
         """Label every accepted hit as one undoable edit; the dialog closes when it worked."""
         hits = self.model.accepted_hits()
@@ -379,7 +390,13 @@ class AnnotateAllDialog(QDialog):
             self.summary.setText("No hit is accepted: nothing to apply.")
             return False
         try:
-            edit = accept_edit(self._project, hits, self.label(), annotator=self._annotator)
+            edit = accept_edit(
+                self._project,
+                hits,
+                self.label(),
+                annotator=self._annotator,
+                attributes_for=self._prefilled,
+            )
         except AnnotatorError as error:
             self.summary.setText(message_of(error))
             return False
