@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from annotator import __version__
-from annotator.cli import packages
+from annotator.cli import bulk_commands, packages
 from annotator.cli.agreement import add_parser as add_agreement_parser
 from annotator.cli.agreement import run_agreement
 from annotator.cli.progress import ProgressLine
@@ -178,6 +178,7 @@ def build_parser() -> tuple[
     add_team_commands(commands)
     add_agreement_parser(commands)
     packages.add_parser(commands)
+    bulk_commands.add_commands(commands)
     return parser, commands
 
 
@@ -192,6 +193,7 @@ def run(args: argparse.Namespace, database_url: str | None, out: TextIO = sys.st
         **team_handlers(),
         "agreement": run_agreement,
         "package": packages.run_package,
+        **bulk_commands.handlers(),
     }
     try:
         return handlers[args.command](args, database_url, out)

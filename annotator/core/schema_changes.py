@@ -312,7 +312,7 @@ def _set_relation(
 
 
 @dataclass(frozen=True, slots=True)
-class Scope:
+class ChangeScope:
     """Which annotations a change can touch: spans with these labels, relations of these
     types (and every relation of a span in scope)."""
 
@@ -324,19 +324,19 @@ class Scope:
         return not self.labels and not self.relation_types
 
 
-def scope_of(change: SchemaChange) -> Scope:
+def scope_of(change: SchemaChange) -> ChangeScope:
     match change:
         case RenameLabel(name=name):
-            return Scope(frozenset({name}))
+            return ChangeScope(frozenset({name}))
         case MergeLabels(name=name, into=into) | DeleteLabel(name=name, relabel_to=str(into)):
-            return Scope(frozenset({name, into}))
+            return ChangeScope(frozenset({name, into}))
         case DeleteLabel(name=name):
-            return Scope(frozenset({name}))
+            return ChangeScope(frozenset({name}))
         case SetAttributes(label=label):
-            return Scope(frozenset({label}))
+            return ChangeScope(frozenset({label}))
         case SetRelationType(name=str(name)):
-            return Scope(relation_types=frozenset({name}))
-    return Scope()
+            return ChangeScope(relation_types=frozenset({name}))
+    return ChangeScope()
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,8 +388,6 @@ class Impact:
             (self.attribute_values_dropped, "attribute value dropped", "attribute values dropped"),
         ]
         lines = [f"{n:,} {one if n == 1 else many}" for n, one, many in parts if n]
-        if lines and self.documents:
-            lines.append(f"in {self.documents:,} document{'s' if self.documents != 1 else ''}")
         return lines or ["No existing annotation changes."]
 
 

@@ -56,6 +56,7 @@ from annotator.core.schema_changes import (
     SetAttributes,
     SetHotkey,
     SetRelationType,
+    changed_schema,
     describe_change,
 )
 from annotator.gui.dialog_parts import note_label
@@ -342,6 +343,8 @@ class SchemaDialog(QDialog):
         if project is None:
             return False
         try:
+            if changed_schema(project.schema, change) == project.schema:
+                return False  # nothing would change: no step in the undo history either
             impact = schema_editing.preview(project, change)
         except AnnotatorError as error:
             show_error(self, describe_change(change), error)
@@ -352,7 +355,8 @@ class SchemaDialog(QDialog):
         box.setObjectName("schemaImpact")
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("Change the schema?")
-        box.setText(f"{describe_change(change)}: existing annotations change.")
+        where = f" in {impact.documents:,} document{'s' if impact.documents != 1 else ''}"
+        box.setText(f"{describe_change(change)}: existing annotations{where} change.")
         box.setInformativeText(
             "\n".join(f"• {line}" for line in impact.lines())
             + "\n\nCtrl+Z in the main window undoes it."

@@ -26,6 +26,7 @@ from annotator.core.schema_changes import (
     migrate_annotations,
     scope_of,
 )
+from annotator.core.team import Permission
 from annotator.services.atomic import atomic_write_text
 from annotator.services.project import Project
 from annotator.services.schema_file import render_schema
@@ -58,9 +59,9 @@ class SchemaEdit:
 
 
 def check_may_change_schema(project: Project) -> None:
-    """The one place that decides who may change the schema (the team roles hook in here:
-    only managers). Everyone may while projects have no roles."""
-    del project
+    """The one place that decides who may change the schema: only managers, once the project
+    is a team (everyone may while it has no roles)."""
+    project.require(Permission.EDIT_SCHEMA)
 
 
 def preview(project: Project, change: SchemaChange) -> Impact:

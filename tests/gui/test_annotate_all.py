@@ -118,3 +118,26 @@ def test_from_the_selected_span_ctrl_a_accepts_all_and_regex_errors_show(
     assert len(spans_in_db(folder, 4)) == 3
     assert len(spans_in_db(folder, 1)) == 3
     assert QApplication.activeModalWidget() is None
+
+
+def test_casualty_figures_labelled_all_at_once_are_prefilled(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = make_project(
+        tmp_path / "c",
+        [
+            {"title": "A", "text": "At least seven people were killed in Brennick."},
+            {"title": "B", "text": "Officials said at least seven were wounded."},
+        ],
+    )
+    window = make_window(qtbot, tmp_path / "config", folder)
+    dialog = open_dialog(qtbot, window)
+    dialog.query_edit.setText("at least seven")
+    dialog.ignore_case.setChecked(True)
+    dialog.scope_project.setChecked(True)
+    dialog.label_combo.setCurrentText("CASUALTY_FIGURE")
+    assert dialog.run_search()
+    assert len(dialog.model.hits) == 2
+    key(qtbot, dialog, Qt.Key.Key_Enter)
+    assert spans_in_db(folder, 1) == [
+        ("CASUALTY_FIGURE", 0, 14, {"count": 7, "qualifier": "at least", "outcome": "killed"})
+    ]
+    assert spans_in_db(folder, 2)[0][3]["outcome"] == "injured"

@@ -137,3 +137,43 @@ def test_hotkey_collision_is_refused_and_a_change_without_impact_needs_no_confir
     label_words(qtbot, window, [("Rebels", "x")])
     assert spans_in_db(folder, 1)[0][0] == "ACTOR"
     assert QApplication.activeModalWidget() is None
+
+
+def test_delete_with_relabel_attributes_and_relation_types_through_their_dialogs(
+    qtbot: QtBot, window: MainWindow, folder: Path
+) -> None:
+    from annotator.gui.schema_dialog import AttributesDialog, DeleteLabelDialog, RelationTypeDialog
+
+    label_words(qtbot, window, [("Brennick", "l"), ("Rebels", "a")])
+    dialog = open_schema(qtbot, window)
+
+    dialog.select_label("ACTOR")
+    qtbot.mouseClick(dialog.buttons["attributes"], Qt.MouseButton.LeftButton)
+    attributes = dialog.findChild(AttributesDialog)
+    assert attributes is not None
+    attributes.table.item(0, 0).setText("type")  # rename "kind"
+    attributes.accept()
+    assert read_project_config(folder).schema.label("ACTOR").attribute("type") is not None
+
+    dialog.select_label("LOCATION")
+    qtbot.mouseClick(dialog.buttons["delete"], Qt.MouseButton.LeftButton)
+    delete = dialog.findChild(DeleteLabelDialog)
+    assert delete is not None
+    qtbot.mouseClick(delete.relabel, Qt.MouseButton.LeftButton)
+    delete.target.setCurrentText("ACTOR")
+    delete.accept()
+    text = confirm(qtbot, dialog)
+    assert "1 span relabelled" in text
+    assert sorted(s[0] for s in spans_in_db(folder, 1)) == ["ACTOR", "ACTOR"]
+    assert read_project_config(folder).schema.relation_type("LOCATED_IN") is not None
+
+    qtbot.mouseClick(dialog.buttons["add_relation"], Qt.MouseButton.LeftButton)
+    relation = dialog.findChild(RelationTypeDialog)
+    assert relation is not None
+    relation.name.setText("ALLIED_WITH")
+    for widget in (relation.sources, relation.targets):
+        widget.item(0).setCheckState(Qt.CheckState.Checked)  # ACTOR
+    relation.accept()
+    schema = read_project_config(folder).schema
+    assert schema.relation_type("ALLIED_WITH").source_labels == {"ACTOR"}
+    assert dialog.relations.rowCount() == len(schema.relation_types)
