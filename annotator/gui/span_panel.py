@@ -21,8 +21,8 @@ from annotator.core.schema import LabelSchema
 from annotator.gui.model_base import ModelIndex, OrderedRowsModel, row_table, select_row
 from annotator.gui.palette import swatch
 
-COLUMNS = ("Text", "Label", "Attributes")
-TEXT, LABEL, ATTRIBUTES = range(len(COLUMNS))
+COLUMNS = ("Text", "Label", "Attributes", "By")
+TEXT, LABEL, ATTRIBUTES, BY = range(len(COLUMNS))
 SPAN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_TEXT = 80
 
@@ -106,6 +106,8 @@ class SpanListModel(OrderedRowsModel):
                 return span_text(self._text, span)
             if column == LABEL:
                 return span.label
+            if column == BY:
+                return span.annotator
             return attributes_text(span)
         if role == Qt.ItemDataRole.ToolTipRole:
             where = f"{span.start}-{span.end}"
@@ -134,6 +136,7 @@ class SpanListDock(QDockWidget):
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(LABEL, 120)
         header.resizeSection(ATTRIBUTES, 130)
+        header.resizeSection(BY, 70)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.view.clicked.connect(self._clicked)
         self.setWidget(self.view)

@@ -16,6 +16,7 @@ from annotator.core.ids import DocumentId, SpanId
 from annotator.core.team import Role
 from annotator.gui.document_list import STATUS
 from annotator.gui.main_window import MainWindow
+from annotator.gui.span_panel import BY
 from annotator.gui.team_dialog import TeamDialog
 from annotator.services import team
 from annotator.services.project import Project
@@ -143,6 +144,7 @@ def test_edits_by_another_process_appear_without_reopening(
     (span,) = window.current.spans.values()
     assert span.annotator == "bob"
     assert window.spans.model.rowCount() == 1
+    assert window.spans.model.index(0, BY).data() == "bob"  # whose span it is
     assert "Changed by bob" in window.statusBar().currentMessage()
 
 
