@@ -58,7 +58,8 @@ def test_the_first_named_opener_becomes_manager_and_spans_carry_their_name(
 ) -> None:
     ana, bob = opened["ana"], opened["bob"]
     assert ana.identity.role is Role.MANAGER
-    assert ana.identity.managed
+    assert not ana.identity.managed  # alone when she opened it: not a team yet
+    assert ana.refresh_identity().managed
     assert bob.identity.role is Role.ANNOTATOR
     assert [(m.name, m.role) for m in team.members(ana)] == [
         ("ana", Role.MANAGER),
@@ -239,3 +240,28 @@ def test_a_terminated_connection_is_replaced_on_the_next_apply(
         assert killed  # the project's pooled connection is gone
         add(project, "LOCATION", 15, 21)
         assert len(project.spans(doc(1))) == 2
+
+
+def test_of_several_first_openers_exactly_one_becomes_manager(
+    folder: Path, database_url: str
+) -> None:
+    import threading
+
+    Project.open(folder, database_url=database_url).close()  # create the database first
+    barrier = threading.Barrier(4)
+    roles: dict[str, Role] = {}
+
+    def open_as(name: str) -> None:
+        barrier.wait()
+        with Project.open(folder, database_url=database_url, annotator=name) as project:
+            roles[name] = project.identity.role
+
+    threads = [threading.Thread(target=open_as, args=(f"p{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with Project.open(folder, database_url=database_url) as project:
+        managers = [m.name for m in team.members(project) if m.role is Role.MANAGER]
+    assert len(managers) == 1
+    assert len(roles) == 4
