@@ -53,9 +53,12 @@ def test_my_queue_lists_my_documents_with_their_state(
     assert box.isChecked()
     model = window.documents.model
     assert list(model.ids()) == ids[1:]
-    assert model.index(0, STATUS).data() == "Mine: Assigned"
+    assert model.index(0, STATUS).data() == "Assigned"
     assert window.open_document(ids[1])
-    assert model.index(0, STATUS).data() == "Mine: In progress"
+    assert model.index(0, STATUS).data() == "In progress"
+    assert model.index(0, STATUS).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Your assignment: in progress"
+    )
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
     assert list(model.ids()) == ids
 
