@@ -11,7 +11,7 @@ import pytest
 from annotator.core.annotation import CURATION_ANNOTATOR
 from annotator.core.document import DocumentDraft, DocumentFilter, DocumentStatus
 from annotator.core.edits import AddRelation, AddSpan, RelabelSpan, RemoveSpan, ResizeSpan
-from annotator.core.errors import PermissionDeniedError, TeamError
+from annotator.core.errors import ConnectionLostError, PermissionDeniedError, TeamError
 from annotator.core.ids import DocumentId
 from annotator.core.team import AssignmentState, Permission, Role
 from annotator.services import team
@@ -265,3 +265,34 @@ def test_of_several_first_openers_exactly_one_becomes_manager(
         managers = [m.name for m in team.members(project) if m.role is Role.MANAGER]
     assert len(managers) == 1
     assert len(roles) == 4
+
+
+@pytest.mark.postgres
+def test_while_the_server_is_unreachable_edits_fail_clearly_and_resume_after(
+    folder: Path, postgres_url: str
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    from tests.tcp_proxy import TcpProxy
+
+    url = make_url(postgres_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    proxy.start()
+    through = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    try:
+        with Project.open(folder, database_url=through, annotator="ana") as project:
+            project.database.add_documents([(DocumentDraft(TEXT), "x")], project.now())
+            add(project, "ACTOR", 0, 6)
+            proxy.stop()  # the network goes away
+            with pytest.raises(ConnectionLostError) as caught:
+                add(project, "LOCATION", 15, 21)
+            assert caught.value.code == "ANN203"
+            assert "nothing was saved" in caught.value.message
+            with pytest.raises(ConnectionLostError):
+                project.ping()
+            proxy.start()  # and comes back
+            project.ping()
+            add(project, "LOCATION", 15, 21)
+            assert [s.label for s in project.spans(doc(1))] == ["ACTOR", "LOCATION"]
+    finally:
+        proxy.stop()
