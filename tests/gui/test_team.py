@@ -159,7 +159,9 @@ def test_a_lost_connection_shows_a_banner_until_the_database_answers(
         "Add ACTOR span", ConnectionLostError("lost the connection to postgresql://db")
     )
     assert window.team.banner.isVisible()
-    assert "Connection lost — retrying… Not saved: Add ACTOR span." in window.team.banner.text()
+    assert "Connection lost — retrying… Not saved yet: Add ACTOR span." in (
+        window.team.banner.text()
+    )
     assert not [b for b in window.findChildren(QMessageBox) if b.isVisible()]  # no modal box
     window.team.poll()  # the (SQLite) database answers: back
     assert not window.team.banner.isVisible()
@@ -213,17 +215,17 @@ def test_a_real_outage_shows_the_banner_keeps_the_window_usable_and_recovers(
         press(qtbot, window, "l")
         assert stack.count() == 1  # not shown as saved
         assert window.team.banner.isVisible()
-        assert "Not saved: Add LOCATION span" in window.team.banner.text()
+        assert "Not saved yet: Add LOCATION span" in window.team.banner.text()
         assert not [b for b in window.findChildren(QMessageBox) if b.isVisible()]
         window.team.poll()  # still away: the banner stays
         assert window.team.banner.isVisible()
         proxy.start()
         window.team.poll()
         assert not window.team.banner.isVisible()
-        assert "Connection back" in window.statusBar().currentMessage()
-        window.viewer.set_selection_offsets(15, 21)
-        press(qtbot, window, "l")
-        assert stack.count() == 2
+        assert "Connection back. Saved now: Add LOCATION span." in (
+            window.statusBar().currentMessage()
+        )
+        assert stack.count() == 2  # applied again, as an undoable step
         assert window.current is not None
         assert sorted(s.label for s in window.current.spans.values()) == ["ACTOR", "LOCATION"]
     finally:
