@@ -20,6 +20,7 @@ import argparse
 import multiprocessing
 import os
 import random
+import re
 import sys
 import tempfile
 import time
@@ -45,7 +46,7 @@ TEXT = (
     "Rebels shelled the market in Aleppo on Monday and officials in Damascus said that "
     "seven civilians were killed near the river while the army moved north to Idlib. "
 ) * 3
-WORDS = [(i, i + len(w)) for i, w in ((TEXT.find(w), w) for w in TEXT.split()[:40])]
+WORDS = [(m.start(), m.end()) for m in re.finditer(r"\w+", TEXT)]
 
 
 @dataclass
@@ -59,7 +60,7 @@ class WorkerLog:
     attempted: int = 0
 
 
-def prepare(folder: Path, url: str, workers: int, documents: int = 4, shared: int = 10) -> None:
+def prepare(folder: Path, url: str, workers: int, documents: int = 4, shared: int = 20) -> None:
     """A project with ``documents`` documents, ``shared`` spans each in the manager's layer,
     workers w0.. as curators except the last two (annotators) when there are more than two."""
     init_project(folder, name="load")
@@ -121,12 +122,13 @@ def _work(
                 else:
                     end = target.end - 1 if target.end - target.start > 2 else target.end + 1
                     edit = ResizeSpan(target.id, target.start, end, target.version)
-            elif roll < 0.48 and shared:
+            elif roll < 0.46 and shared:
                 target = rng.choice(list(shared.values()))
                 kind = "delete"
                 edit = RemoveSpan(target.id, target.version)
             elif roll < 0.85 or not own:
-                start, end = rng.choice(WORDS)
+                first = rng.randrange(len(WORDS) - 2)
+                start, end = WORDS[first][0], WORDS[first + rng.randrange(3)][1]
                 label = rng.choice(["ACTOR", "LOCATION", "CLAIM"])
                 edit = AddSpan(rng.choice(documents), label, start, end)
             else:

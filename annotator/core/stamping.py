@@ -1,4 +1,4 @@
-"""Stamping edits with who makes them: new spans and relations carry the current annotator."""
+"""Who made what: edits stamped with their annotator, and one annotator's layer of a document."""
 
 from __future__ import annotations
 

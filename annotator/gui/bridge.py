@@ -36,6 +36,8 @@ class ProjectBridge(QObject):
         self._project: Project | None = None
         self.versions = KnownVersions()
         """Span and relation versions after this window's own edits (see gui.versions)."""
+        self.last_failed: Edit | None = None
+        """The edit of the latest ``failed`` from :meth:`apply` (to apply again later)."""
 
     @property
     def project(self) -> Project | None:
@@ -58,6 +60,7 @@ class ProjectBridge(QObject):
         """Apply and commit one edit; ``None`` (and ``failed``) when it could not be applied."""
         project = self.require_project()
         what = description or describe(edit)
+        self.last_failed = edit
         try:
             applied = project.apply(edit)
         except AnnotatorError as error:
@@ -68,6 +71,7 @@ class ProjectBridge(QObject):
             log.exception("edit failed unexpectedly: %s", what)
             self.failed.emit(what, error)
             return None
+        self.last_failed = None
         self.versions.note(applied.changes)
         self.changed.emit(applied.changes)
         self.saved.emit(what)

@@ -187,6 +187,8 @@ class DocumentListModel(QAbstractTableModel):
                 return font
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == STATUS and summary.id in self._queue:
+                return f"Your assignment: {self._queue[summary.id].label.lower()}"
             return summary.title if column == TITLE else None
         if column == TITLE:
             return summary.title or f"Document {summary.id}"
@@ -196,7 +198,7 @@ class DocumentListModel(QAbstractTableModel):
             return summary.published.isoformat() if summary.published else ""
         if column == STATUS:
             state = self._queue.get(summary.id)
-            return f"Mine: {state.label}" if state else summary.status.label
+            return state.label if state else summary.status.label
         return summary.span_count
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:

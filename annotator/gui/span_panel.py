@@ -21,8 +21,8 @@ from annotator.core.schema import LabelSchema
 from annotator.gui.model_base import ModelIndex, OrderedRowsModel, row_table, select_row
 from annotator.gui.palette import swatch
 
-COLUMNS = ("Text", "Label", "Attributes", "Comment")
-TEXT, LABEL, ATTRIBUTES, COMMENT = range(len(COLUMNS))
+COLUMNS = ("Text", "Label", "Attributes", "Comment", "By")
+TEXT, LABEL, ATTRIBUTES, COMMENT, BY = range(len(COLUMNS))
 SPAN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_TEXT = 80
 
@@ -114,6 +114,8 @@ class SpanListModel(OrderedRowsModel):
                 return span.label
             if column == COMMENT:
                 return one_line(span.comment)
+            if column == BY:
+                return span.annotator
             return attributes_text(span)
         if role == Qt.ItemDataRole.ToolTipRole:
             where = ", ".join(f"{a}-{b}" for a, b in span.pieces)
@@ -144,6 +146,7 @@ class SpanListDock(QDockWidget):
         header.resizeSection(LABEL, 120)
         header.resizeSection(ATTRIBUTES, 130)
         header.resizeSection(COMMENT, 110)
+        header.resizeSection(BY, 70)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.view.clicked.connect(self._clicked)
         self.setWidget(self.view)

@@ -90,6 +90,7 @@ class TeamDialog(QDialog):
 
         self.assignees = QListWidget()
         self.assignees.setObjectName("assignees")
+        self.assignees.setMaximumHeight(110)
         self.open_only = QRadioButton(f"The open document ({len(self._open)})")
         self.all_listed = QRadioButton(f"Every document in the list ({len(self._listed):,})")
         (self.open_only if self._open else self.all_listed).setChecked(True)

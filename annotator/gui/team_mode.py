@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel
 
+from annotator.core.edits import Edit
 from annotator.core.errors import AnnotatorError, ConnectionLostError
 from annotator.core.ids import DocumentId
 from annotator.core.team import DocumentChange, Permission
@@ -36,8 +37,10 @@ class TeamMode(QObject):
         self._feed: team.ChangeFeed | None = None
         self._polls = 0
         self.lost = False
+        self.pending: list[tuple[str, Edit, DocumentId | None]] = []
+        """Edits that failed because the connection was lost, applied again when it is back."""
         self.unsaved: list[str] = []
-        """What failed while the connection was lost (reported when it is back)."""
+        """What failed while the connection was lost and cannot be applied again."""
         self.last_editor: dict[DocumentId, str] = {}
         """Who else last changed each document (from the edit log)."""
         self.action = QAction("&Team…", window)
@@ -166,16 +169,24 @@ class TeamMode(QObject):
     # -- the connection -------------------------------------------------------------------------
 
     def _failed(self, what: str, error: object) -> None:
-        if isinstance(error, ConnectionLostError):
+        if not isinstance(error, ConnectionLostError):
+            return
+        bridge = self._window.bridge
+        edit, bridge.last_failed = bridge.last_failed, None
+        opened = self._window.current
+        if edit is not None and not what.startswith("Undo "):
+            self.pending.append((what, edit, opened.id if opened else None))
+        else:  # an undo step is not replayed as a new edit: the user decides
             self.unsaved.append(what)
-            self._set_lost(True, str(error))
+        self._set_lost(True, str(error))
 
     def _set_lost(self, lost: bool, reason: str = "") -> None:
         if lost:
             self.lost = True
             text = "Connection lost — retrying…"
-            if self.unsaved:
-                text += f" Not saved: {'; '.join(self.unsaved)}."
+            waiting = [what for what, _, _ in self.pending] + self.unsaved
+            if waiting:
+                text += f" Not saved yet: {'; '.join(waiting)}."
             self.banner.setText(text)
             self.banner.setToolTip(reason)
             self.banner.show()
@@ -183,12 +194,28 @@ class TeamMode(QObject):
         was_lost, self.lost = self.lost, False
         self.banner.hide()
         if was_lost:
+            self._window.reload_document()
+            saved = self._replay()
             message = "Connection back."
+            if saved:
+                message += f" Saved now: {'; '.join(saved)}."
             if self.unsaved:
                 message += f" Not saved while it was lost: {'; '.join(self.unsaved)} — redo it."
             self.unsaved.clear()
             self._window.status(message)
-            self._window.reload_document()
+
+    def _replay(self) -> list[str]:
+        """Apply again, as undoable steps, the edits the lost connection refused on the
+        document still open; the others are reported."""
+        pending, self.pending = self.pending, []
+        opened = self._window.current
+        saved: list[str] = []
+        for what, edit, document_id in pending:
+            if opened is not None and document_id == opened.id and self._window.stacks.push(edit):
+                saved.append(what)
+            else:
+                self.unsaved.append(what)
+        return saved
 
     # -- the Team dialog ------------------------------------------------------------------------
 

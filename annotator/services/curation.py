@@ -28,6 +28,7 @@ from annotator.core.document import Document
 from annotator.core.edits import Edit
 from annotator.core.errors import CurationError
 from annotator.core.ids import DocumentId
+from annotator.core.team import Permission
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
@@ -61,10 +62,9 @@ class DocumentCuration:
 
 
 def require_curation(project: Project) -> None:
-    """The one place where curating is allowed or refused. Curating is for curators and
-    managers: the role check (``project.require(...)``) belongs here, and every curation use
-    case below calls this first."""
-    del project  # roles are not part of this module; see the docstring
+    """The one place where curating is allowed or refused: curators and managers, once the
+    project is a team (every curation use case below calls this first)."""
+    project.require(Permission.CURATE)
 
 
 def prepare(project: Project) -> None:

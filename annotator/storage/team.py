@@ -56,7 +56,8 @@ def join(connection: Connection, name: str, cache: AnnotatorCache) -> Identity:
     IMMEDIATE) so that two first openers cannot both become manager."""
     if not name:
         return identity(connection, name)
-    if connection.dialect.name == "postgresql":
+    has_manager = bool(connection.execute(_HAS_MANAGER).scalar_one())
+    if not has_manager and connection.dialect.name == "postgresql":
         connection.execute(text("LOCK TABLE annotators IN SHARE ROW EXCLUSIVE MODE"))
     cache.id_for(connection, name)
     if not connection.execute(_HAS_MANAGER).scalar_one() and name != CURATION_ANNOTATOR:

@@ -10,16 +10,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
+from annotator.core.document import DocumentDraft
 from annotator.core.edits import AddSpan, RelabelSpan
 from annotator.core.errors import ConnectionLostError
 from annotator.core.ids import DocumentId, SpanId
 from annotator.core.team import Role
 from annotator.gui.document_list import STATUS
 from annotator.gui.main_window import MainWindow
+from annotator.gui.span_panel import BY
 from annotator.gui.team_dialog import TeamDialog
 from annotator.services import team
 from annotator.services.project import Project
-from tests.gui.workspace import make_project, make_window, press
+from tests.gui.workspace import focus_text, make_project, make_window, press
 
 
 @pytest.fixture
@@ -52,9 +54,12 @@ def test_my_queue_lists_my_documents_with_their_state(
     assert box.isChecked()
     model = window.documents.model
     assert list(model.ids()) == ids[1:]
-    assert model.index(0, STATUS).data() == "Mine: Assigned"
+    assert model.index(0, STATUS).data() == "Assigned"
     assert window.open_document(ids[1])
-    assert model.index(0, STATUS).data() == "Mine: In progress"
+    assert model.index(0, STATUS).data() == "In progress"
+    assert model.index(0, STATUS).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Your assignment: in progress"
+    )
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
     assert list(model.ids()) == ids
 
@@ -143,6 +148,7 @@ def test_edits_by_another_process_appear_without_reopening(
     (span,) = window.current.spans.values()
     assert span.annotator == "bob"
     assert window.spans.model.rowCount() == 1
+    assert window.spans.model.index(0, BY).data() == "bob"  # whose span it is
     assert "Changed by bob" in window.statusBar().currentMessage()
 
 
@@ -153,8 +159,75 @@ def test_a_lost_connection_shows_a_banner_until_the_database_answers(
         "Add ACTOR span", ConnectionLostError("lost the connection to postgresql://db")
     )
     assert window.team.banner.isVisible()
-    assert "Connection lost — retrying… Not saved: Add ACTOR span." in window.team.banner.text()
+    assert "Connection lost — retrying… Not saved yet: Add ACTOR span." in (
+        window.team.banner.text()
+    )
     assert not [b for b in window.findChildren(QMessageBox) if b.isVisible()]  # no modal box
     window.team.poll()  # the (SQLite) database answers: back
     assert not window.team.banner.isVisible()
     assert "Not saved while it was lost: Add ACTOR span" in window.statusBar().currentMessage()
+
+
+@pytest.mark.postgres
+def test_a_real_outage_shows_the_banner_keeps_the_window_usable_and_recovers(
+    qtbot: QtBot, tmp_path: Path, postgres_url: str
+) -> None:
+    from PySide6.QtWidgets import QApplication
+    from sqlalchemy.engine import make_url
+
+    from annotator.gui.settings import Settings
+    from annotator.gui.theme import ThemeManager
+    from tests.tcp_proxy import TcpProxy
+
+    url = make_url(postgres_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    proxy.start()
+    through = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    folder = tmp_path / "p"
+    Project.create(folder, database_url=through).close()
+    with Project.open(folder, database_url=through) as project:
+        project.database.add_documents(
+            [(DocumentDraft("Rebels shelled Aleppo on Monday."), "x")], project.now()
+        )
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    config = tmp_path / "config"
+    window = MainWindow(
+        Settings(config),
+        ThemeManager(app, "light"),
+        annotator="tester",
+        log_file=config / "annotator.log",
+        database_url=through,
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        assert window.open_project(folder)
+        window.team.timer.stop()
+        focus_text(qtbot, window)
+        window.viewer.set_selection_offsets(0, 6)
+        press(qtbot, window, "a")
+        stack = window.stacks.group.activeStack()
+        assert stack.count() == 1
+        proxy.stop()
+        window.viewer.set_selection_offsets(15, 21)
+        press(qtbot, window, "l")
+        assert stack.count() == 1  # not shown as saved
+        assert window.team.banner.isVisible()
+        assert "Not saved yet: Add LOCATION span" in window.team.banner.text()
+        assert not [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+        window.team.poll()  # still away: the banner stays
+        assert window.team.banner.isVisible()
+        proxy.start()
+        window.team.poll()
+        assert not window.team.banner.isVisible()
+        assert "Connection back. Saved now: Add LOCATION span." in (
+            window.statusBar().currentMessage()
+        )
+        assert stack.count() == 2  # applied again, as an undoable step
+        assert window.current is not None
+        assert sorted(s.label for s in window.current.spans.values()) == ["ACTOR", "LOCATION"]
+    finally:
+        window.close()
+        proxy.stop()

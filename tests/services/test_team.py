@@ -11,7 +11,7 @@ import pytest
 from annotator.core.annotation import CURATION_ANNOTATOR
 from annotator.core.document import DocumentDraft, DocumentFilter, DocumentStatus
 from annotator.core.edits import AddRelation, AddSpan, RelabelSpan, RemoveSpan, ResizeSpan
-from annotator.core.errors import PermissionDeniedError, TeamError
+from annotator.core.errors import ConnectionLostError, PermissionDeniedError, TeamError
 from annotator.core.ids import DocumentId
 from annotator.core.team import AssignmentState, Permission, Role
 from annotator.services import team
@@ -58,7 +58,8 @@ def test_the_first_named_opener_becomes_manager_and_spans_carry_their_name(
 ) -> None:
     ana, bob = opened["ana"], opened["bob"]
     assert ana.identity.role is Role.MANAGER
-    assert ana.identity.managed
+    assert not ana.identity.managed  # alone when she opened it: not a team yet
+    assert ana.refresh_identity().managed
     assert bob.identity.role is Role.ANNOTATOR
     assert [(m.name, m.role) for m in team.members(ana)] == [
         ("ana", Role.MANAGER),
@@ -239,3 +240,59 @@ def test_a_terminated_connection_is_replaced_on_the_next_apply(
         assert killed  # the project's pooled connection is gone
         add(project, "LOCATION", 15, 21)
         assert len(project.spans(doc(1))) == 2
+
+
+def test_of_several_first_openers_exactly_one_becomes_manager(
+    folder: Path, database_url: str
+) -> None:
+    import threading
+
+    Project.open(folder, database_url=database_url).close()  # create the database first
+    barrier = threading.Barrier(4)
+    roles: dict[str, Role] = {}
+
+    def open_as(name: str) -> None:
+        barrier.wait()
+        with Project.open(folder, database_url=database_url, annotator=name) as project:
+            roles[name] = project.identity.role
+
+    threads = [threading.Thread(target=open_as, args=(f"p{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with Project.open(folder, database_url=database_url) as project:
+        managers = [m.name for m in team.members(project) if m.role is Role.MANAGER]
+    assert len(managers) == 1
+    assert len(roles) == 4
+
+
+@pytest.mark.postgres
+def test_while_the_server_is_unreachable_edits_fail_clearly_and_resume_after(
+    folder: Path, postgres_url: str
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    from tests.tcp_proxy import TcpProxy
+
+    url = make_url(postgres_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    proxy.start()
+    through = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    try:
+        with Project.open(folder, database_url=through, annotator="ana") as project:
+            project.database.add_documents([(DocumentDraft(TEXT), "x")], project.now())
+            add(project, "ACTOR", 0, 6)
+            proxy.stop()  # the network goes away
+            with pytest.raises(ConnectionLostError) as caught:
+                add(project, "LOCATION", 15, 21)
+            assert caught.value.code == "ANN203"
+            assert "nothing was saved" in caught.value.message
+            with pytest.raises(ConnectionLostError):
+                project.ping()
+            proxy.start()  # and comes back
+            project.ping()
+            add(project, "LOCATION", 15, 21)
+            assert [s.label for s in project.spans(doc(1))] == ["ACTOR", "LOCATION"]
+    finally:
+        proxy.stop()

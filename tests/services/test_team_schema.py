@@ -1,4 +1,5 @@
-"""Only managers change the schema once a project is a team; the check is in the services."""
+"""Role checks that other services hook in: only managers change the schema, only curators and
+managers curate (once the project is a team)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from annotator.core.errors import PermissionDeniedError
 from annotator.core.schema_changes import RenameLabel
+from annotator.core.team import Role
 from annotator.services.project import Project
 from annotator.services.project_files import init_project
 from annotator.services.schema_editing import apply
@@ -28,3 +30,24 @@ def test_an_annotator_may_not_change_the_schema_but_the_manager_may(
         assert "ACTOR" in {label.name for label in bob.schema.labels}
         apply(ana, RenameLabel("ACTOR", "PERSON"))
         assert "PERSON" in {label.name for label in ana.schema.labels}
+
+
+def test_only_curators_and_managers_curate(tmp_path: Path, database_url: str) -> None:
+    from annotator.core.document import DocumentDraft
+    from annotator.services.curation import auto_merge
+    from annotator.services.team import set_role
+
+    folder = tmp_path / "proj"
+    init_project(folder, name="Team")
+    with (
+        Project.open(folder, database_url=database_url, annotator="ana") as ana,
+        Project.open(folder, database_url=database_url, annotator="bob") as bob,
+        Project.open(folder, database_url=database_url, annotator="cy") as cy,
+    ):
+        [document] = ana.database.add_documents(
+            [(DocumentDraft("Rebels said so."), "d")], ana.now()
+        )
+        with pytest.raises(PermissionDeniedError, match="may not edit the curated layer"):
+            auto_merge(bob, document)
+        set_role(ana, "cy", Role.CURATOR)
+        auto_merge(cy, document)  # nothing to merge, but allowed
