@@ -260,6 +260,12 @@ def open_package(
 # -- merging --------------------------------------------------------------------------------------
 
 
+def require_merge(project: Project) -> None:
+    """The one place where merging packages is allowed or refused: it rewrites annotators'
+    layers, so with roles it is for managers (``project.require(...)`` belongs here)."""
+    del project  # roles are not part of this module; see the docstring
+
+
 def merge_packages(
     project: Project,
     paths: Sequence[Path],
@@ -268,6 +274,7 @@ def merge_packages(
 ) -> MergeReport:
     """Merge packages one after the other; one transaction per document. A package that cannot
     be read, or uses what the schema lacks, is reported and skipped; the others go on."""
+    require_merge(project)
     report = MergeReport()
     done = 0
     for path in paths:
