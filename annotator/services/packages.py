@@ -43,6 +43,7 @@ from annotator.core.packages import (
     schema_fingerprint,
     schema_gaps,
 )
+from annotator.core.schema import LabelSchema
 from annotator.formats.native_jsonl import annotated_to_record, record_to_annotated
 
 if TYPE_CHECKING:
@@ -184,10 +185,12 @@ def _from_record(record: dict[str, Any], where: str) -> AnnotatedDocument:
     item = record_to_annotated(record, where=where)
     spans: list[Span] = []
     for raw, span in zip(record.get("spans") or [], item.spans, strict=True):
-        fragments = tuple((int(a), int(b)) for a, b in raw.get("fragments") or ())
-        spans.append(replace(span, fragments=fragments, comment=str(raw.get("comment") or "")))
+        if "fragments" in raw or "comment" in raw:
+            fragments = tuple((int(a), int(b)) for a, b in raw.get("fragments") or ())
+            span = replace(span, fragments=fragments, comment=str(raw.get("comment") or ""))
+        spans.append(span)
     relations: list[Relation] = [
-        replace(relation, comment=str(raw.get("comment") or ""))
+        replace(relation, comment=str(raw["comment"])) if raw.get("comment") else relation
         for raw, relation in zip(record.get("relations") or [], item.relations, strict=True)
     ]
     return replace(item, spans=tuple(spans), relations=tuple(relations))
@@ -255,6 +258,14 @@ def open_package(
                 ) from None
 
         yield manifest, documents
+
+
+def _checked(schema: LabelSchema, span: Span) -> Span:
+    """The span with its attributes as the schema has them (refused ones raise)."""
+    if not span.attributes:
+        return span
+    attributes = schema.check_attributes(span.label, span.attributes)
+    return span if attributes == span.attributes else replace(span, attributes=attributes)
 
 
 # -- merging --------------------------------------------------------------------------------------
@@ -327,10 +338,7 @@ def _merge_document(
         )
         return
     try:
-        spans = [
-            replace(s, attributes=project.schema.check_attributes(s.label, s.attributes))
-            for s in item.spans
-        ]
+        spans = [_checked(project.schema, s) for s in item.spans]
     except SchemaError as error:
         report.errors.append(f"{where}: {error.message}; skipped [{error.code}]")
         return

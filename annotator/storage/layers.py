@@ -98,9 +98,8 @@ class LayerWriter:
                 and_(spans.c.document_id == document_id, spans.c.annotator_id == annotator_id)
             )
         )
-        ids: dict[SpanId, int] = {}
-        for span in new_spans:
-            values: dict[str, Any] = {
+        span_rows: list[dict[str, Any]] = [
+            {
                 "document_id": document_id,
                 "label": span.label,
                 "start_offset": span.start,
@@ -113,8 +112,14 @@ class LayerWriter:
                 "fragments": fragments_value(span),
                 "comment": span.comment or None,
             }
-            result = self._connection.execute(spans.insert().returning(spans.c.id), values)
-            ids[span.id] = int(result.scalar_one())
+            for span in new_spans
+        ]
+        ids: dict[SpanId, int] = {}
+        if span_rows:
+            result = self._connection.execute(
+                spans.insert().returning(spans.c.id, sort_by_parameter_order=True), span_rows
+            )
+            ids = {span.id: row[0] for span, row in zip(new_spans, result, strict=True)}
         rows = [
             {
                 "document_id": document_id,
