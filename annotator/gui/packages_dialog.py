@@ -56,7 +56,9 @@ class ExportPackageDialog(QDialog):
         self.scope.addItem("All documents", None)
         for status in DocumentStatus:
             self.scope.addItem(f"{status.label} documents", status)
-        self.path = QLineEdit(str(project.folder.parent / f"{annotator or 'annotator'}.zip"))
+        self.path = QLineEdit(self._default_path(annotator))
+        self.annotator.currentTextChanged.connect(self._annotator_changed)
+        self._previous = annotator
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         where = QHBoxLayout()
@@ -81,6 +83,15 @@ class ExportPackageDialog(QDialog):
         form.addRow("Package file:", where)
         form.addRow(buttons)
         self.resize(560, self.sizeHint().height())
+
+    def _default_path(self, annotator: str) -> str:
+        return str(self._project.folder.parent / f"{annotator.strip() or 'annotator'}.zip")
+
+    def _annotator_changed(self, name: str) -> None:
+        """The file name follows the annotator until the user chooses another one."""
+        if self.path.text() == self._default_path(self._previous):
+            self.path.setText(self._default_path(name))
+        self._previous = name
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
