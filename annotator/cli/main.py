@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from annotator import __version__
-from annotator.cli import packages
+from annotator.cli import curation, packages
 from annotator.cli.progress import ProgressLine
 from annotator.core.errors import AnnotatorError, UserError
 from annotator.core.offsets import Unit
@@ -166,6 +166,7 @@ def build_parser() -> tuple[
     formats = commands.add_parser("formats", help="list importers and exporters")
     formats.add_argument("--json", action="store_true", help="print JSON")
     packages.add_parser(commands)
+    curation.add_parser(commands)
     return parser, commands
 
 
@@ -178,6 +179,7 @@ def run(args: argparse.Namespace, database_url: str | None, out: TextIO = sys.st
         "stats": _stats,
         "formats": _formats,
         "package": packages.run_package,
+        "curate": curation.run_curate,
     }
     try:
         return handlers[args.command](args, database_url, out)
