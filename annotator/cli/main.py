@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from annotator import __version__
-from annotator.cli import bulk_commands, packages
+from annotator.cli import bulk_commands, curation, packages
 from annotator.cli.agreement import add_parser as add_agreement_parser
 from annotator.cli.agreement import run_agreement
 from annotator.cli.progress import ProgressLine
@@ -179,6 +179,7 @@ def build_parser() -> tuple[
     add_agreement_parser(commands)
     packages.add_parser(commands)
     bulk_commands.add_commands(commands)
+    curation.add_parser(commands)
     return parser, commands
 
 
@@ -194,6 +195,7 @@ def run(args: argparse.Namespace, database_url: str | None, out: TextIO = sys.st
         "agreement": run_agreement,
         "package": packages.run_package,
         **bulk_commands.handlers(),
+        "curate": curation.run_curate,
     }
     try:
         return handlers[args.command](args, database_url, out)

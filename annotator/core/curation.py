@@ -30,7 +30,7 @@ Place = tuple[str, int, int]
 """Where a span is: (label, start, end). A layer holds at most one span per place."""
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class SpanVersion:
     start: int
     end: int
@@ -56,7 +56,7 @@ class SpanVersion:
         )
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class RelationVersion:
     source: SpanVersion
     target: SpanVersion
@@ -219,12 +219,12 @@ def _span_units(annotators: Sequence[str], made: Mapping[str, set[SpanVersion]])
     who = tuple(annotators)
     units = [
         Unit(UnitKind.SPANS, v.start, v.end, (Alternative((v,), (), who),), who)
-        for v in sorted(everyone)
+        for v in sorted(everyone, key=_span_order)
     ]
-    rest = sorted({v for versions in made.values() for v in versions} - everyone)
+    rest = sorted({v for versions in made.values() for v in versions} - everyone, key=_span_order)
     for cluster in _overlapping(rest):
         members = set(cluster)
-        proposals = {a: tuple(sorted(made[a] & members)) for a in annotators}
+        proposals = {a: tuple(sorted(made[a] & members, key=_span_order)) for a in annotators}
         alternatives = _alternatives(annotators, {a: (p, ()) for a, p in proposals.items()})
         start = min(v.start for v in cluster)
         end = max(v.end for v in cluster)
@@ -254,7 +254,7 @@ def _relation_units(
     all_made = {a: made.get(a, set()) for a in annotators}
     everyone = set.intersection(*all_made.values())
     units = []
-    for version in sorted(everyone):
+    for version in sorted(everyone, key=_relation_order):
         start, end = _hull(version)
         alternative = Alternative((), (version,), tuple(annotators))
         units.append(Unit(UnitKind.RELATIONS, start, end, (alternative,), tuple(annotators)))
@@ -264,12 +264,23 @@ def _relation_units(
             pairs.setdefault((version.source.place, version.target.place), set()).add(version)
     for pair in sorted(pairs):
         members = pairs[pair]
-        proposals = {a: ((), tuple(sorted(all_made[a] & members))) for a in annotators}
+        proposals = {
+            a: ((), tuple(sorted(all_made[a] & members, key=_relation_order))) for a in annotators
+        }
         alternatives = _alternatives(annotators, proposals)
         hulls = [_hull(v) for v in members]
         start, end = min(h[0] for h in hulls), max(h[1] for h in hulls)
         units.append(Unit(UnitKind.RELATIONS, start, end, alternatives, tuple(annotators)))
     return units
+
+
+def _span_order(version: SpanVersion) -> tuple[object, ...]:
+    """Text order; attribute values compare by their repr (they may differ in type)."""
+    return (version.start, version.end, version.label, repr(version.attributes), version.fragments)
+
+
+def _relation_order(version: RelationVersion) -> tuple[object, ...]:
+    return (_span_order(version.source), _span_order(version.target), version.type)
 
 
 def _hull(version: RelationVersion) -> tuple[int, int]:
@@ -414,4 +425,5 @@ def _add(document_id: DocumentId, version: SpanVersion, curator: str) -> AddSpan
         version.end,
         dict(version.attributes),
         curator,
+        fragments=version.fragments,
     )

@@ -28,7 +28,6 @@ from annotator.core.changes import ChangeSet
 from annotator.core.document import Document, DocumentFilter, DocumentStatus
 from annotator.core.errors import AnnotatorError, StaleDataError
 from annotator.core.ids import DocumentId
-from annotator.core.packages import MergeReport
 from annotator.core.project import PROJECT_FILE
 from annotator.core.reports import ImportReport
 from annotator.core.schema import AttributeValue
@@ -57,6 +56,7 @@ from annotator.gui.navigation import next_unfinished
 from annotator.gui.notes import NoteCommands
 from annotator.gui.packages_dialog import (
     ExportPackageDialog,
+    MergeRunner,
     choose_export_package,
     choose_merge_packages,
 )
@@ -685,7 +685,7 @@ class MainWindow(QMainWindow):
     def choose_export_package(self) -> ExportPackageDialog | None:
         return choose_export_package(self)
 
-    def choose_merge_packages(self) -> MergeReport | None:
+    def choose_merge_packages(self) -> MergeRunner | None:
         return choose_merge_packages(self)
 
     def curate_document(self) -> CurationDialog | None:

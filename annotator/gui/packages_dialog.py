@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -24,6 +26,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.packages import MergeReport
 from annotator.gui.dialog_parts import note_label
 from annotator.gui.errors import show_error
+from annotator.gui.tasks import Cancelled, Progress, Task
 from annotator.services.packages import PackageExport, export_package, merge_packages
 from annotator.services.project import Project
 
@@ -56,7 +59,9 @@ class ExportPackageDialog(QDialog):
         self.scope.addItem("All documents", None)
         for status in DocumentStatus:
             self.scope.addItem(f"{status.label} documents", status)
-        self.path = QLineEdit(str(project.folder.parent / f"{annotator or 'annotator'}.zip"))
+        self.path = QLineEdit(self._default_path(annotator))
+        self.annotator.currentTextChanged.connect(self._annotator_changed)
+        self._previous = annotator
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         where = QHBoxLayout()
@@ -81,6 +86,15 @@ class ExportPackageDialog(QDialog):
         form.addRow("Package file:", where)
         form.addRow(buttons)
         self.resize(560, self.sizeHint().height())
+
+    def _default_path(self, annotator: str) -> str:
+        return str(self._project.folder.parent / f"{annotator.strip() or 'annotator'}.zip")
+
+    def _annotator_changed(self, name: str) -> None:
+        """The file name follows the annotator until the user chooses another one."""
+        if self.path.text() == self._default_path(self._previous):
+            self.path.setText(self._default_path(name))
+        self._previous = name
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
@@ -124,7 +138,7 @@ def _exported(window: MainWindow, done: PackageExport | None) -> None:
         )
 
 
-def choose_merge_packages(window: MainWindow) -> MergeReport | None:
+def choose_merge_packages(window: MainWindow) -> MergeRunner | None:
     project = window.project
     if project is None:
         window.status("Open a project first.")
@@ -137,36 +151,79 @@ def choose_merge_packages(window: MainWindow) -> MergeReport | None:
     return merge_into(window, [Path(n) for n in names])
 
 
-def merge_into(window: MainWindow, paths: list[Path]) -> MergeReport | None:
-    """Merge the packages, refresh what changed, and show the report."""
+def merge_into(window: MainWindow, paths: list[Path]) -> MergeRunner | None:
+    """Merge the packages in a worker thread (progress in the status bar), then refresh what
+    changed and show the report; ``None`` when no project is open or a merge is running."""
     project = window.project
     if project is None:
         return None
-    try:
-        report = merge_packages(project, paths)
-    except AnnotatorError as error:
-        show_error(window, "Cannot merge the packages", error)
+    if window.findChild(MergeRunner) is not None:
+        window.status("Packages are being merged already.")
         return None
-    window.documents.model.reload()
-    current = window.current
-    if current is not None and current.id in report.changed:
-        window.reload_document()
-    window.update_progress()
-    window.status(f"Merged packages: {report.summary()}")
-    box = QMessageBox(
-        QMessageBox.Icon.Information if report.ok else QMessageBox.Icon.Warning,
-        "Packages merged",
-        report.summary()
-        + (
-            ""
-            if report.ok
-            else "\n\nConflicting documents kept the project's version; see the details."
-        ),
-        QMessageBox.StandardButton.Ok,
-        window,
-    )
-    box.setObjectName("mergeReport")
-    if report.lines():
-        box.setDetailedText("\n\n".join(report.lines()))
-    box.open()
-    return report
+    runner = MergeRunner(window)
+    runner.start(project, paths)
+    return runner
+
+
+class MergeRunner(QObject):
+    """One merge in a worker thread; ``finished`` carries the report (``None`` on failure)."""
+
+    finished = Signal(object)  # MergeReport | None
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._task: Task | None = None
+        self.report: MergeReport | None = None
+        self.box: QMessageBox | None = None
+
+    def start(self, project: Project, paths: list[Path]) -> None:
+        def work(progress: Progress, _cancelled: Cancelled) -> MergeReport:
+            return merge_packages(project, paths, progress=progress)
+
+        task = Task(work)
+        task.progress.connect(
+            lambda done: self._window.status(f"Merging packages: {done:,} documents…")
+        )
+        task.done.connect(self._done)
+        self._task = task
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        task.start()
+
+    def _done(self, report: object, error: object) -> None:
+        QApplication.restoreOverrideCursor()
+        self._task = None
+        window = self._window
+        if isinstance(error, BaseException):
+            show_error(window, "Cannot merge the packages", error)
+            self.finished.emit(None)
+            self.deleteLater()
+            return
+        assert isinstance(report, MergeReport)
+        self.report = report
+        window.documents.model.reload()
+        current = window.current
+        if current is not None and current.id in report.changed:
+            window.reload_document()
+        window.update_progress()
+        window.status(f"Merged packages: {report.summary()}")
+        box = QMessageBox(
+            QMessageBox.Icon.Information if report.ok else QMessageBox.Icon.Warning,
+            "Packages merged",
+            report.summary()
+            + (
+                ""
+                if report.ok
+                else "\n\nConflicting documents kept the project's version; see the details."
+            ),
+            QMessageBox.StandardButton.Ok,
+            window,
+        )
+        box.setObjectName("mergeReport")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if report.lines():
+            box.setDetailedText("\n\n".join(report.lines()))
+        box.open()
+        self.box = box
+        self.finished.emit(report)
+        self.deleteLater()

@@ -61,6 +61,31 @@ class DocumentCuration:
         return self.layer.state(unit)
 
 
+@dataclass(frozen=True, slots=True)
+class CurationSummary:
+    """How far the curation of one document is."""
+
+    document_id: DocumentId
+    title: str
+    annotators: tuple[str, ...]
+    agreed: int
+    disagreements: int
+    settled: int
+    """Disagreements for which the curated layer holds one of the annotators' versions."""
+    curated_spans: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "document": self.document_id,
+            "title": self.title,
+            "annotators": list(self.annotators),
+            "agreed": self.agreed,
+            "disagreements": self.disagreements,
+            "settled": self.settled,
+            "curated_spans": self.curated_spans,
+        }
+
+
 def require_curation(project: Project) -> None:
     """The one place where curating is allowed or refused: curators and managers, once the
     project is a team (every curation use case below calls this first)."""
@@ -82,6 +107,21 @@ def load(project: Project, document_id: DocumentId) -> DocumentCuration:
         CuratedLayer.of(document_id, annotated.spans, annotated.relations),
         annotated.spans,
         annotated.relations,
+    )
+
+
+def summary(project: Project, document_id: DocumentId) -> CurationSummary:
+    view = load(project, document_id)
+    disputed = view.curation.disagreements
+    settled = sum(1 for u in disputed if (state := view.state(u)) is not None and not state.empty)
+    return CurationSummary(
+        document_id,
+        view.document.display_title,
+        view.annotators,
+        len(view.curation.agreed),
+        len(disputed),
+        settled,
+        len(view.layer.spans),
     )
 
 

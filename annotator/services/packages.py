@@ -43,6 +43,8 @@ from annotator.core.packages import (
     schema_fingerprint,
     schema_gaps,
 )
+from annotator.core.schema import LabelSchema
+from annotator.core.team import Permission
 from annotator.formats import jsontext
 from annotator.formats.native_jsonl import annotated_to_record, record_to_annotated
 
@@ -185,10 +187,12 @@ def _from_record(record: dict[str, Any], where: str) -> AnnotatedDocument:
     item = record_to_annotated(record, where=where)
     spans: list[Span] = []
     for raw, span in zip(record.get("spans") or [], item.spans, strict=True):
-        fragments = tuple((int(a), int(b)) for a, b in raw.get("fragments") or ())
-        spans.append(replace(span, fragments=fragments, comment=str(raw.get("comment") or "")))
+        if "fragments" in raw or "comment" in raw:
+            fragments = tuple((int(a), int(b)) for a, b in raw.get("fragments") or ())
+            span = replace(span, fragments=fragments, comment=str(raw.get("comment") or ""))
+        spans.append(span)
     relations: list[Relation] = [
-        replace(relation, comment=str(raw.get("comment") or ""))
+        replace(relation, comment=str(raw["comment"])) if raw.get("comment") else relation
         for raw, relation in zip(record.get("relations") or [], item.relations, strict=True)
     ]
     return replace(item, spans=tuple(spans), relations=tuple(relations))
@@ -258,7 +262,21 @@ def open_package(
         yield manifest, documents
 
 
+def _checked(schema: LabelSchema, span: Span) -> Span:
+    """The span with its attributes as the schema has them (refused ones raise)."""
+    if not span.attributes:
+        return span
+    attributes = schema.check_attributes(span.label, span.attributes)
+    return span if attributes == span.attributes else replace(span, attributes=attributes)
+
+
 # -- merging --------------------------------------------------------------------------------------
+
+
+def require_merge(project: Project) -> None:
+    """The one place where merging packages is allowed or refused: it rewrites annotators'
+    layers, so in a team it is for managers."""
+    project.require(Permission.MANAGE)
 
 
 def merge_packages(
@@ -269,6 +287,7 @@ def merge_packages(
 ) -> MergeReport:
     """Merge packages one after the other; one transaction per document. A package that cannot
     be read, or uses what the schema lacks, is reported and skipped; the others go on."""
+    require_merge(project)
     report = MergeReport()
     done = 0
     for path in paths:
@@ -321,10 +340,7 @@ def _merge_document(
         )
         return
     try:
-        spans = [
-            replace(s, attributes=project.schema.check_attributes(s.label, s.attributes))
-            for s in item.spans
-        ]
+        spans = [_checked(project.schema, s) for s in item.spans]
     except SchemaError as error:
         report.errors.append(f"{where}: {error.message}; skipped [{error.code}]")
         return

@@ -432,6 +432,7 @@ class ProjectDatabase:
         with self._write() as connection:
             found = load_slice(connection, self._annotators, labels, relation_types)
             written = write_changes(connection, self._annotators, compute(found), now)
+            self._log(connection, written.document_ids, "", now)
             before_commit(written)
             return written
 

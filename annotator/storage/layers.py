@@ -17,6 +17,7 @@ from annotator.storage.documents import insert_documents
 from annotator.storage.rows import chunks, fragments_value, relation_from_row, span_from_row
 from annotator.storage.statements import SPAN_ROWS
 from annotator.storage.tables import documents, meta, relations, spans
+from annotator.storage.team import log_changes
 
 
 class LayerWriter:
@@ -98,9 +99,8 @@ class LayerWriter:
                 and_(spans.c.document_id == document_id, spans.c.annotator_id == annotator_id)
             )
         )
-        ids: dict[SpanId, int] = {}
-        for span in new_spans:
-            values: dict[str, Any] = {
+        span_rows: list[dict[str, Any]] = [
+            {
                 "document_id": document_id,
                 "label": span.label,
                 "start_offset": span.start,
@@ -113,8 +113,14 @@ class LayerWriter:
                 "fragments": fragments_value(span),
                 "comment": span.comment or None,
             }
-            result = self._connection.execute(spans.insert().returning(spans.c.id), values)
-            ids[span.id] = int(result.scalar_one())
+            for span in new_spans
+        ]
+        ids: dict[SpanId, int] = {}
+        if span_rows:
+            result = self._connection.execute(
+                spans.insert().returning(spans.c.id, sort_by_parameter_order=True), span_rows
+            )
+            ids = {span.id: row[0] for span, row in zip(new_spans, result, strict=True)}
         rows = [
             {
                 "document_id": document_id,
@@ -132,6 +138,8 @@ class LayerWriter:
         ]
         if rows:
             self._connection.execute(relations.insert(), rows)
+        # Open windows poll the edit log: a merged layer must show up there like any edit.
+        log_changes(self._connection, [document_id], annotator_id, self._now)
 
     def meta(self, key: str) -> str | None:
         found = self._connection.execute(select(meta.c.value).where(meta.c.key == key)).scalar()

@@ -190,3 +190,13 @@ def test_accepting_a_relation_adds_its_missing_ends_first() -> None:
     assert doc.layer().state(unit) == unit.alternative_of("ana")
     doc.run(lambda: plan_choice(unit, None, doc.layer()))
     assert len(doc.layer().relations) == 0
+
+
+def test_attribute_values_of_different_types_do_not_break_the_ordering() -> None:
+    spans = [
+        span("ana", "CASUALTY_FIGURE", 0, 5, count=7),
+        span("bob", "CASUALTY_FIGURE", 0, 5, count="seven"),
+        span("cy", "CASUALTY_FIGURE", 0, 5, count=None),
+    ]
+    (unit,) = compute_units(spans).units
+    assert len(unit.alternatives) == 3

@@ -47,12 +47,16 @@ def test_export_from_the_menu_and_merge_with_a_report(qtbot: QtBot, tmp_path: Pa
         span = next(s for s in project.spans(DOC) if s.annotator == "tester")
         project.apply(RemoveSpan(span.id))
 
-    report = merge_into(window, [tmp_path / "back.zip"])
+    runner = merge_into(window, [tmp_path / "back.zip"])
+    assert runner is not None
+    with qtbot.waitSignal(runner.finished, timeout=60_000) as finished:
+        pass
+    report = finished.args[0]
     assert report is not None
     assert len(report.conflicts) == 1
     assert report.updated == [DocumentId(3)]
     box = window.findChild(QMessageBox, "mergeReport")
-    assert box is not None
+    assert isinstance(box, QMessageBox)
     assert "1 conflicts" in box.text()
     assert "back.zip: document 1" in box.detailedText()
     box.close()

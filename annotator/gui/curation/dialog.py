@@ -69,6 +69,7 @@ class CurationDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("curationDialog")
         self.setModal(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(1300, 820)
         self._project = project
         self._document_id = document_id

@@ -1,0 +1,39 @@
+"""``annotator curate`` as a user runs it: the per-document table and --auto-merge."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from annotator.core.annotation import CURATION_ANNOTATOR
+from annotator.core.edits import AddSpan
+from annotator.services.project import Project
+
+from .test_cli import run
+
+
+def test_curate_lists_progress_and_auto_merges(tmp_path: Path) -> None:
+    assert run("init", "proj", cwd=tmp_path).returncode == 0
+    (tmp_path / "a.txt").write_text("Rebels shelled Aleppo on Monday, officials said.", "utf-8")
+    assert run("import", "proj", "a.txt", cwd=tmp_path).returncode == 0
+    with Project.open(tmp_path / "proj") as project:
+        (document,) = project.document_ids()
+        for who in ("ana", "bob"):
+            project.apply(AddSpan(document, "ACTOR", 0, 6, {}, who))
+        project.apply(AddSpan(document, "LOCATION", 15, 21, {}, "ana"))
+
+    listed = run("curate", "proj", "--json", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    (row,) = json.loads(listed.stdout)
+    assert row["annotators"] == ["ana", "bob"]
+    assert (row["agreed"], row["disagreements"], row["curated_spans"]) == (1, 1, 0)
+
+    merged = run("curate", "proj", "--auto-merge", cwd=tmp_path)
+    assert merged.returncode == 0, merged.stderr
+    assert "auto-merge: 1 agreed spans and relations copied" in merged.stdout
+    assert "ana,bob" in merged.stdout
+    again = run("curate", "proj", "--auto-merge", cwd=tmp_path)
+    assert "auto-merge: 0 agreed" in again.stdout
+    with Project.open(tmp_path / "proj") as project:
+        curated = [s for s in project.spans(document) if s.annotator == CURATION_ANNOTATOR]
+    assert [(s.label, s.start, s.end) for s in curated] == [("ACTOR", 0, 6)]
