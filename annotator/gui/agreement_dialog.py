@@ -57,7 +57,8 @@ def _check_list(name: str, items: list[str]) -> QListWidget:
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked)
         widget.addItem(item)
-    widget.setMaximumHeight(widget.fontMetrics().height() * 3 + 8)
+    row = widget.sizeHintForRow(0) if items else widget.fontMetrics().height()
+    widget.setFixedHeight(row + 2 * widget.frameWidth() + 6)
     return widget
 
 
@@ -215,7 +216,7 @@ class AgreementDialog(QDialog):
         layout.addWidget(choices)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
-        self.resize(820, 620)
+        self.resize(960, 640)
         self.compute()
 
     # -- computing -------------------------------------------------------------------------------

@@ -60,10 +60,12 @@ class SummaryModel(QAbstractTableModel):
         return READ_ONLY_ROW
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+            return MEASURES[section].title
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return MEASURES[section].title
+            return MEASURES[section].short
         return self._rows[section][0]
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -132,6 +134,8 @@ class DocumentsModel(QAbstractTableModel):
         descending = order == Qt.SortOrder.DescendingOrder
 
         def key(row: DocumentAgreement) -> Any:
+            if column < 0:  # no column: the documents' order
+                return int(row.document_id)
             if column == 0:
                 return row.title.casefold()
             if column == 1:
