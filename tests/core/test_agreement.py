@@ -12,6 +12,7 @@ from annotator.core.agreement import (
     MatchCounts,
     Tokens,
     UnitizingStudy,
+    binary_kappa,
     cohen_kappa,
     confusion_of,
     exact_matches,
@@ -86,6 +87,15 @@ def test_kappa_krippendorff_1995_digitized_example() -> None:
     assert cohen_kappa(confusion) == pytest.approx(0.385, abs=0.001)
     units = [[str(a), str(b)] for a, b in zip(bertha, bill, strict=True)]
     assert nominal_alpha(units) == pytest.approx(0.329, abs=0.001)
+
+
+def test_binary_kappa_equals_the_general_one() -> None:
+    table = (20, 5, 10, 15)
+    general = confusion_of(
+        [("y", "y")] * 20 + [("y", "n")] * 5 + [("n", "y")] * 10 + [("n", "n")] * 15
+    )
+    assert binary_kappa(table) == pytest.approx(cohen_kappa(general))
+    assert binary_kappa((0, 0, 0, 9)) is None
 
 
 def test_kappa_undefined_when_everything_is_one_category() -> None:
