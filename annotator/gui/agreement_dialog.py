@@ -35,8 +35,7 @@ from annotator.gui.errors import message_of
 from annotator.services.agreement import (
     AgreementCancelledError,
     AgreementRequest,
-    agreement_annotators,
-    agreement_labels,
+    agreement_choices,
     measure,
 )
 from annotator.services.project import Project
@@ -95,7 +94,7 @@ class AgreementDialog(QDialog):
         self._call.done.connect(self._done)
 
         try:
-            annotators, labels = agreement_annotators(project), agreement_labels(project)
+            annotators, labels = agreement_choices(project)
         except Exception as error:  # the database is gone: say so in the dialog
             annotators, labels = [], []
             self._startup_error = message_of(error)

@@ -161,3 +161,22 @@ def test_choosing_annotators_recomputes_in_the_background(qtbot: QtBot, window: 
     assert "two or more annotators" in dialog.status.text()
     dialog.close()
     qtbot.waitUntil(lambda: not window.findChildren(AgreementDialog))
+
+
+def test_a_project_with_one_annotator_says_why_there_is_nothing(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    folder = tmp_path / "solo"
+    with Project.create(folder) as project:
+        text = TEXTS[0]
+        project.database.bulk_add(
+            [DraftWithSpans(DocumentDraft(text), "t:0", [span(text, "ann", "ACTOR", "Rebels")])],
+            datetime.now(UTC),
+        )
+    window = make_window(qtbot, tmp_path / "config", folder)
+    dialog = window.show_agreement()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: "two or more annotators" in dialog.status.text())
+    assert dialog.report is None
+    window.set_project(Project.open(folder))  # another project: the dialog closes
+    qtbot.waitUntil(lambda: not window.findChildren(AgreementDialog))
