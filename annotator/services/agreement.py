@@ -89,13 +89,18 @@ def measure(
             [label.name for label in project.schema.labels] + used_labels,
             "ANN222",
         )
-    exclude = () if request.include_curation else (CURATION_ANNOTATOR,)
+    exclude = ("", *(() if request.include_curation else (CURATION_ANNOTATOR,)))
+    ids = (
+        request.documents
+        if request.documents is not None
+        else project.database.shared_document_ids(annotators, exclude)
+    )
     return measure_agreement(
-        _documents(project, request.documents, progress, cancelled),
+        _documents(project, ids, progress, cancelled),
         annotators,
         request.labels,
         label_order=[label.name for label in project.schema.labels],
-        exclude=(*exclude, ""),
+        exclude=exclude,
         per_document=request.per_document,
     )
 
@@ -112,18 +117,14 @@ def _check_known(kind: str, names: Sequence[str], known: Sequence[str], code: st
 
 def _documents(
     project: Project,
-    ids: Sequence[DocumentId] | None,
+    ids: Sequence[DocumentId],
     progress: Progress | None,
     cancelled: Cancelled | None,
 ) -> Iterator[AnnotatedDocument]:
-    source: Iterator[AnnotatedDocument]
-    if ids is None:
-        total = project.count_documents()
-        source = project.iter_annotated()
-    else:
-        total = len(ids)
-        source = (project.annotated(i) for i in ids)
-    for done, annotated in enumerate(source, start=1):
+    """The documents, read in batches; only those two annotators annotated are read unless
+    the caller named documents."""
+    total = len(ids)
+    for done, annotated in enumerate(project.database.iter_annotated_ids(ids), start=1):
         if cancelled is not None and cancelled():
             raise AgreementCancelledError
         yield annotated

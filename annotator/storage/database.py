@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -34,6 +34,7 @@ from annotator.storage.bulk import DraftWithSpans, insert_all
 from annotator.storage.engine import WRITE, display_url, make_engine, resolve_url
 from annotator.storage.migrate import current_revision, upgrade
 from annotator.storage.rows import chunks, relation_from_row, span_from_row
+from annotator.storage.shared_documents import shared_document_ids
 from annotator.storage.statements import SPAN_ROWS, SPANS_OF_DOCUMENT
 from annotator.storage.statistics import project_statistics
 from annotator.storage.tables import relations, spans
@@ -206,7 +207,13 @@ class ProjectDatabase:
     ) -> Iterator[AnnotatedDocument]:
         """Stream documents with their annotations: three queries per ``batch`` documents, and
         no transaction held open while the caller works on them."""
-        ids = self.document_ids(where)
+        return self.iter_annotated_ids(self.document_ids(where), batch)
+
+    def iter_annotated_ids(
+        self, ids: Sequence[DocumentId], batch: int = 200
+    ) -> Iterator[AnnotatedDocument]:
+        """:meth:`iter_annotated` for the documents ``ids`` (in that order; missing ones are
+        left out)."""
         for id_batch in chunks(ids, batch):
             with self._read() as connection:
                 found = document_queries.get_documents(connection, id_batch)
@@ -216,6 +223,14 @@ class ProjectDatabase:
                 if document is not None:
                     span_list, relation_list = annotations[document_id]
                     yield AnnotatedDocument(document, tuple(span_list), tuple(relation_list))
+
+    def shared_document_ids(
+        self, names: Collection[str] | None, exclude: Collection[str] = ()
+    ) -> list[DocumentId]:
+        """Documents with spans by two or more annotators (of ``names``, or any not in
+        ``exclude``)."""
+        with self._read() as connection:
+            return shared_document_ids(connection, names, exclude)
 
     def _annotations(
         self, connection: Connection, ids: Sequence[DocumentId]
