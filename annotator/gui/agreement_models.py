@@ -56,8 +56,8 @@ class SummaryModel(QAbstractTableModel):
     def columnCount(self, parent: ModelIndex = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(MEASURES)
 
-    def flags(self, _index: ModelIndex) -> Qt.ItemFlag:
-        return READ_ONLY_ROW
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        return READ_ONLY_ROW if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
@@ -98,8 +98,8 @@ class DocumentsModel(QAbstractTableModel):
     def columnCount(self, parent: ModelIndex = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.FIXED) + len(MEASURES)
 
-    def flags(self, _index: ModelIndex) -> Qt.ItemFlag:
-        return READ_ONLY_ROW
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        return READ_ONLY_ROW if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation != Qt.Orientation.Horizontal:

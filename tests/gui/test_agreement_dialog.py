@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from annotator.core.agreement import AgreementReport
@@ -144,6 +145,20 @@ def test_the_dialog_shows_the_summary_matrix_bars_and_opens_documents(
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
     qtbot.waitUntil(lambda: window.current is not None and int(window.current.id) == target_id)
+
+
+def test_the_models_pass_the_model_tester(
+    qtbot: QtBot, qtmodeltester: ModelTester, window: MainWindow
+) -> None:
+    dialog = open_dialog(qtbot, window)
+    qtmodeltester.check(dialog.summary_model)
+    qtmodeltester.check(dialog.documents_model)
+    dialog.documents_model.sort(4, Qt.SortOrder.DescendingOrder)
+    values = [dialog.documents_model.index(r, 4).data(VALUE_ROLE) for r in range(3)]
+    known = [v for v in values if v is not None]
+    assert known == sorted(known, reverse=True)
+    assert values[len(known) :] == [None] * (3 - len(known))  # undefined values last
+    qtmodeltester.check(dialog.documents_model)
 
 
 def test_choosing_annotators_recomputes_in_the_background(qtbot: QtBot, window: MainWindow) -> None:
