@@ -56,13 +56,14 @@ class _Layer:
         layer = cls()
         sized = sorted(spans, key=lambda s: (-sum(e - b for b, e in s.pieces), s.label))
         for span in sized:
-            pieces = span.pieces
-            covered = tokens.covered_by(pieces)
-            layer.pieces.setdefault(span.label, []).append(pieces)
-            layer.coverage.setdefault(span.label, set()).update(covered)
-            layer.units.setdefault(span.label, []).extend(pieces)
-            for token in covered:  # shorter spans come later and win
-                layer.token_label[token] = span.label
+            pieces, label = span.pieces, span.label
+            layer.pieces.setdefault(label, []).append(pieces)
+            layer.units.setdefault(label, []).extend(pieces)
+            coverage = layer.coverage.setdefault(label, set())
+            for start, end in pieces:
+                covered = tokens.covered(start, end)
+                coverage.update(covered)
+                layer.token_label.update(dict.fromkeys(covered, label))  # shorter spans win
         return layer
 
 
