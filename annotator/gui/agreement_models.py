@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QObject, Qt
+from PySide6.QtGui import QFont
 
 from annotator.core.agreement import MEASURES, AgreementReport, DocumentAgreement, Scores
 from annotator.gui.model_base import NO_PARENT, READ_ONLY_ROW, ModelIndex
@@ -71,6 +72,10 @@ class SummaryModel(QAbstractTableModel):
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
+        if role == Qt.ItemDataRole.FontRole and index.row() == len(self._rows) - 1:
+            font = QFont()
+            font.setBold(True)
+            return font
         return measure_cell(self._rows[index.row()][1], index.column(), role)
 
 

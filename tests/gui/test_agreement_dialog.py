@@ -112,6 +112,8 @@ def test_the_dialog_shows_the_summary_matrix_bars_and_opens_documents(
     assert value is not None
     assert heatmap.values[0][1] == value
     assert heatmap.values[0][0] is None
+    assert heatmap.tips[0][1].startswith("ann and bob: 3 documents both annotated")
+    assert heatmap.cell_at(heatmap.cell_rect(2, 1).center()) == (2, 1)
     cell = heatmap.cell_rect(0, 1)
     assert pixel(heatmap, cell.left() + 4, cell.top() + 4) == scale_colour(value)
     dialog.pair_measure.setCurrentIndex(2)  # Cohen's kappa
