@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -114,6 +115,13 @@ def test_the_dialog_shows_the_summary_matrix_bars_and_opens_documents(
     assert heatmap.values[0][0] is None
     assert heatmap.tips[0][1].startswith("ann and bob: 3 documents both annotated")
     assert heatmap.cell_at(heatmap.cell_rect(2, 1).center()) == (2, 1)
+    where = heatmap.cell_rect(0, 1).center().toPoint()
+    QApplication.sendEvent(
+        heatmap, QHelpEvent(QEvent.Type.ToolTip, where, heatmap.mapToGlobal(where))
+    )
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert QToolTip.text() == heatmap.tips[0][1]
+    QToolTip.hideText()
     cell = heatmap.cell_rect(0, 1)
     assert pixel(heatmap, cell.left() + 4, cell.top() + 4) == scale_colour(value)
     dialog.pair_measure.setCurrentIndex(2)  # Cohen's kappa
