@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import pairwise
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QLinearGradient, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QHelpEvent,
+    QLinearGradient,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+)
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 VIRIDIS = (
     (0.0, QColor("#440154")),
@@ -56,13 +64,43 @@ class HeatMap(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.names: list[str] = []
         self.values: list[list[float | None]] = []
+        self.tips: list[list[str]] = []
         self.paints = 0
+        self.setMouseTracking(True)
 
-    def set_matrix(self, names: Sequence[str], values: Sequence[Sequence[float | None]]) -> None:
+    def set_matrix(
+        self,
+        names: Sequence[str],
+        values: Sequence[Sequence[float | None]],
+        tips: Sequence[Sequence[str]] = (),
+    ) -> None:
+        """``tips[i][j]``: what the tooltip of a cell says (default: nothing)."""
         self.names = list(names)
         self.values = [list(row) for row in values]
+        self.tips = [list(row) for row in tips]
         self.updateGeometry()
         self.update()
+
+    def cell_at(self, point: QPointF) -> tuple[int, int] | None:
+        for i in range(len(self.names)):
+            for j in range(len(self.names)):
+                if self.cell_rect(i, j).contains(point):
+                    return i, j
+        return None
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            cell = self.cell_at(QPointF(event.pos()))
+            tip = ""
+            if cell is not None and cell[0] < len(self.tips) and cell[1] < len(self.tips[cell[0]]):
+                tip = self.tips[cell[0]][cell[1]]
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
 
     def sizeHint(self) -> QSize:
         return QSize(480, 360)

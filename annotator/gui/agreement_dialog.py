@@ -28,15 +28,14 @@ from PySide6.QtWidgets import (
 
 from annotator.core.agreement import MEASURES, AgreementReport
 from annotator.gui.agreement_charts import BarChart, HeatMap
-from annotator.gui.agreement_models import DocumentsModel, SummaryModel
+from annotator.gui.agreement_models import DocumentsModel, SummaryModel, shown
 from annotator.gui.background import BackgroundCall
 from annotator.gui.dialog_parts import note_label
 from annotator.gui.errors import message_of
 from annotator.services.agreement import (
     AgreementCancelledError,
     AgreementRequest,
-    agreement_annotators,
-    agreement_labels,
+    agreement_choices,
     measure,
 )
 from annotator.services.project import Project
@@ -57,7 +56,8 @@ def _check_list(name: str, items: list[str]) -> QListWidget:
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked)
         widget.addItem(item)
-    widget.setMaximumHeight(widget.fontMetrics().height() * 3 + 8)
+    row = widget.sizeHintForRow(0) if items else widget.fontMetrics().height()
+    widget.setFixedHeight(row + 2 * widget.frameWidth() + 6)
     return widget
 
 
@@ -94,7 +94,7 @@ class AgreementDialog(QDialog):
         self._call.done.connect(self._done)
 
         try:
-            annotators, labels = agreement_annotators(project), agreement_labels(project)
+            annotators, labels = agreement_choices(project)
         except Exception as error:  # the database is gone: say so in the dialog
             annotators, labels = [], []
             self._startup_error = message_of(error)
@@ -215,7 +215,7 @@ class AgreementDialog(QDialog):
         layout.addWidget(choices)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
-        self.resize(820, 620)
+        self.resize(960, 640)
         self.compute()
 
     # -- computing -------------------------------------------------------------------------------
@@ -306,16 +306,28 @@ class AgreementDialog(QDialog):
         column = MEASURES[measure_index if measure_index is not None else 0]
         names = list(report.annotators)
         values: list[list[float | None]] = []
+        tips: list[list[str]] = []
         for first in names:
             row: list[float | None] = []
+            tip_row: list[str] = []
             for second in names:
-                if first == second:
+                pair = report.project.pair(first, second) if first != second else None
+                if pair is None:
                     row.append(None)
+                    tip_row.append("")
                     continue
-                pair = report.project.pair(first, second)
-                row.append(column.value(pair.overall) if pair is not None else None)
+                s = pair.overall
+                row.append(column.value(s))
+                tip_row.append(
+                    f"{first} and {second}: {pair.documents:,} documents both annotated\n"
+                    f"F1 exact {shown(s.exact.f1)}: {s.exact.matched:,} of "
+                    f"{s.exact.first:,} + {s.exact.second:,} spans\n"
+                    f"F1 overlap {shown(s.overlap.f1)}: {s.overlap.matched:,} matched\n"
+                    f"Cohen's kappa over tokens {shown(s.kappa)}"
+                )
             values.append(row)
-        self.heatmap.set_matrix(names, values)
+            tips.append(tip_row)
+        self.heatmap.set_matrix(names, values, tips)
 
     def _show_bars(self) -> None:
         report = self._report

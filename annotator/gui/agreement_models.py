@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QObject, Qt
+from PySide6.QtGui import QFont
 
 from annotator.core.agreement import MEASURES, AgreementReport, DocumentAgreement, Scores
 from annotator.gui.model_base import NO_PARENT, READ_ONLY_ROW, ModelIndex
@@ -56,19 +57,25 @@ class SummaryModel(QAbstractTableModel):
     def columnCount(self, parent: ModelIndex = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(MEASURES)
 
-    def flags(self, _index: ModelIndex) -> Qt.ItemFlag:
-        return READ_ONLY_ROW
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        return READ_ONLY_ROW if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+            return MEASURES[section].title
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return MEASURES[section].title
+            return MEASURES[section].short
         return self._rows[section][0]
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
+        if role == Qt.ItemDataRole.FontRole and index.row() == len(self._rows) - 1:
+            font = QFont()
+            font.setBold(True)
+            return font
         return measure_cell(self._rows[index.row()][1], index.column(), role)
 
 
@@ -96,8 +103,8 @@ class DocumentsModel(QAbstractTableModel):
     def columnCount(self, parent: ModelIndex = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.FIXED) + len(MEASURES)
 
-    def flags(self, _index: ModelIndex) -> Qt.ItemFlag:
-        return READ_ONLY_ROW
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        return READ_ONLY_ROW if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation != Qt.Orientation.Horizontal:
@@ -132,6 +139,8 @@ class DocumentsModel(QAbstractTableModel):
         descending = order == Qt.SortOrder.DescendingOrder
 
         def key(row: DocumentAgreement) -> Any:
+            if column < 0:  # no column: the documents' order
+                return int(row.document_id)
             if column == 0:
                 return row.title.casefold()
             if column == 1:

@@ -36,21 +36,29 @@ class AgreementRequest:
     include_curation: bool = False
 
 
-def agreement_annotators(project: Project, include_curation: bool = False) -> list[str]:
-    """The annotators that have spans in the project, by name."""
-    names = project.statistics().spans_by_annotator
-    return [
+def agreement_choices(
+    project: Project, include_curation: bool = False
+) -> tuple[list[str], list[str]]:
+    """The annotators that have spans in the project (by name) and the labels in use (the
+    schema's in its order, then any other found in the spans), from one statistics query."""
+    stats = project.statistics()
+    annotators = [
         name
-        for name in names
+        for name in stats.spans_by_annotator
         if name and name != UNKNOWN_ANNOTATOR and (include_curation or name != CURATION_ANNOTATOR)
     ]
+    used = stats.spans_by_label
+    schema = [label.name for label in project.schema.labels]
+    labels = [n for n in schema if n in used] + sorted(n for n in used if n not in schema)
+    return annotators, labels
+
+
+def agreement_annotators(project: Project, include_curation: bool = False) -> list[str]:
+    return agreement_choices(project, include_curation)[0]
 
 
 def agreement_labels(project: Project) -> list[str]:
-    """The labels in use: the schema's in its order, then any other found in the spans."""
-    used = project.statistics().spans_by_label
-    schema = [label.name for label in project.schema.labels]
-    return [n for n in schema if n in used] + sorted(n for n in used if n not in schema)
+    return agreement_choices(project)[1]
 
 
 def measure(
@@ -62,13 +70,13 @@ def measure(
 ) -> AgreementReport:
     """Measure agreement as ``request`` says; raises :class:`AgreementError` for unknown
     annotators or labels, or fewer than two annotators."""
-    known = agreement_annotators(project, include_curation=True)
+    known, used_labels = agreement_choices(project, include_curation=True)
     annotators = request.annotators
     if annotators is not None:
         _check_known("annotator", annotators, known, "ANN221")
         if len(set(annotators)) < 2:
             raise AgreementError("choose at least two annotators to compare", code="ANN223")
-    elif len(agreement_annotators(project, request.include_curation)) < 2:
+    elif len([n for n in known if request.include_curation or n != CURATION_ANNOTATOR]) < 2:
         raise AgreementError(
             "agreement needs spans by at least two annotators; this project has "
             + (", ".join(known) or "none"),
@@ -78,16 +86,21 @@ def measure(
         _check_known(
             "label",
             request.labels,
-            [label.name for label in project.schema.labels] + agreement_labels(project),
+            [label.name for label in project.schema.labels] + used_labels,
             "ANN222",
         )
-    exclude = () if request.include_curation else (CURATION_ANNOTATOR,)
+    exclude = ("", *(() if request.include_curation else (CURATION_ANNOTATOR,)))
+    ids = (
+        request.documents
+        if request.documents is not None
+        else project.database.shared_document_ids(annotators, exclude)
+    )
     return measure_agreement(
-        _documents(project, request.documents, progress, cancelled),
+        _documents(project, ids, progress, cancelled),
         annotators,
         request.labels,
         label_order=[label.name for label in project.schema.labels],
-        exclude=(*exclude, ""),
+        exclude=exclude,
         per_document=request.per_document,
     )
 
@@ -104,18 +117,14 @@ def _check_known(kind: str, names: Sequence[str], known: Sequence[str], code: st
 
 def _documents(
     project: Project,
-    ids: Sequence[DocumentId] | None,
+    ids: Sequence[DocumentId],
     progress: Progress | None,
     cancelled: Cancelled | None,
 ) -> Iterator[AnnotatedDocument]:
-    source: Iterator[AnnotatedDocument]
-    if ids is None:
-        total = project.count_documents()
-        source = project.iter_annotated()
-    else:
-        total = len(ids)
-        source = (project.annotated(i) for i in ids)
-    for done, annotated in enumerate(source, start=1):
+    """The documents, read in batches; only those two annotators annotated are read unless
+    the caller named documents."""
+    total = len(ids)
+    for done, annotated in enumerate(project.database.iter_annotated_ids(ids), start=1):
         if cancelled is not None and cancelled():
             raise AgreementCancelledError
         yield annotated

@@ -42,6 +42,7 @@ from annotator.storage.layers import LayerWriter
 from annotator.storage.migrate import current_revision, upgrade
 from annotator.storage.rewrite import AnnotationSlice, load_slice, write_changes
 from annotator.storage.rows import chunks
+from annotator.storage.shared_documents import shared_document_ids
 from annotator.storage.statistics import project_statistics
 from annotator.storage.texts import LabelledText, texts_after
 
@@ -242,7 +243,13 @@ class ProjectDatabase:
     ) -> Iterator[AnnotatedDocument]:
         """Stream documents with their annotations: three queries per ``batch`` documents, and
         no transaction held open while the caller works on them."""
-        ids = self.document_ids(where)
+        return self.iter_annotated_ids(self.document_ids(where), batch)
+
+    def iter_annotated_ids(
+        self, ids: Sequence[DocumentId], batch: int = 200
+    ) -> Iterator[AnnotatedDocument]:
+        """:meth:`iter_annotated` for the documents ``ids`` (in that order; missing ones are
+        left out)."""
         for id_batch in chunks(ids, batch):
             with self._read() as connection:
                 reader = self._reader(connection)
@@ -253,6 +260,14 @@ class ProjectDatabase:
                 if document is not None:
                     span_list, relation_list = annotations[document_id]
                     yield AnnotatedDocument(document, tuple(span_list), tuple(relation_list))
+
+    def shared_document_ids(
+        self, names: Collection[str] | None, exclude: Collection[str] = ()
+    ) -> list[DocumentId]:
+        """Documents with spans by two or more annotators (of ``names``, or any not in
+        ``exclude``)."""
+        with self._read() as connection:
+            return shared_document_ids(connection, names, exclude)
 
     def _annotations(
         self, reader: AnnotationReader, ids: Sequence[DocumentId]

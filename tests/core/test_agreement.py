@@ -12,6 +12,7 @@ from annotator.core.agreement import (
     MatchCounts,
     Tokens,
     UnitizingStudy,
+    binary_kappa,
     cohen_kappa,
     confusion_of,
     exact_matches,
@@ -86,6 +87,15 @@ def test_kappa_krippendorff_1995_digitized_example() -> None:
     assert cohen_kappa(confusion) == pytest.approx(0.385, abs=0.001)
     units = [[str(a), str(b)] for a, b in zip(bertha, bill, strict=True)]
     assert nominal_alpha(units) == pytest.approx(0.329, abs=0.001)
+
+
+def test_binary_kappa_equals_the_general_one() -> None:
+    table = (20, 5, 10, 15)
+    general = confusion_of(
+        [("y", "y")] * 20 + [("y", "n")] * 5 + [("n", "y")] * 10 + [("n", "n")] * 15
+    )
+    assert binary_kappa(table) == pytest.approx(cohen_kappa(general))
+    assert binary_kappa((0, 0, 0, 9)) is None
 
 
 def test_kappa_undefined_when_everything_is_one_category() -> None:
@@ -379,3 +389,32 @@ def test_project_alpha_pools_documents_coincidences() -> None:
     json = report.to_json()
     assert json["project"]["overall"]["f1_exact"] == pytest.approx(0.5)
     assert len(json["documents"]) == 2
+
+
+def test_discontinuous_spans_count_by_their_pieces_everywhere() -> None:
+    first, second = _at("Rebels"), _at("town")
+    document = Document(DocumentId(1), TEXT, content_hash(TEXT))
+    split = ((first[0], first[1]), (second[0], second[1]))
+
+    def span(n: int, who: str, fragments: tuple[tuple[int, int], ...]) -> Span:
+        return Span(
+            SpanId(n), DocumentId(1), "ACTOR", fragments[0][0], fragments[-1][1],
+            annotator=who, fragments=fragments if len(fragments) > 1 else (),
+        )  # fmt: skip
+
+    same = AnnotatedDocument(document, (span(1, "a", split), span(2, "b", split)))
+    overall = measure_agreement([same]).project.overall
+    assert overall.exact.f1 == 1.0
+    assert overall.kappa == pytest.approx(1.0)
+    assert overall.u_alpha == pytest.approx(1.0)
+    # the hull instead of the pieces: overlapping, not exact; "shelled the" now differs
+    hull = AnnotatedDocument(
+        document, (span(1, "a", split), span(2, "b", ((first[0], second[1]),)))
+    )
+    pair = measure_agreement([hull]).project.pair("a", "b")
+    assert pair is not None
+    assert pair.overall.exact.f1 == 0.0
+    assert pair.overall.overlap.f1 == 1.0
+    p_o = 11 / 13  # 13 tokens; "shelled" and "the" are ACTOR for b only
+    p_e = (2 * 4 + 11 * 9) / 169
+    assert pair.overall.kappa == pytest.approx((p_o - p_e) / (1 - p_e))

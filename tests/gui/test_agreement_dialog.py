@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from annotator.core.agreement import AgreementReport
@@ -111,6 +113,15 @@ def test_the_dialog_shows_the_summary_matrix_bars_and_opens_documents(
     assert value is not None
     assert heatmap.values[0][1] == value
     assert heatmap.values[0][0] is None
+    assert heatmap.tips[0][1].startswith("ann and bob: 3 documents both annotated")
+    assert heatmap.cell_at(heatmap.cell_rect(2, 1).center()) == (2, 1)
+    where = heatmap.cell_rect(0, 1).center().toPoint()
+    QApplication.sendEvent(
+        heatmap, QHelpEvent(QEvent.Type.ToolTip, where, heatmap.mapToGlobal(where))
+    )
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert QToolTip.text() == heatmap.tips[0][1]
+    QToolTip.hideText()
     cell = heatmap.cell_rect(0, 1)
     assert pixel(heatmap, cell.left() + 4, cell.top() + 4) == scale_colour(value)
     dialog.pair_measure.setCurrentIndex(2)  # Cohen's kappa
@@ -146,6 +157,20 @@ def test_the_dialog_shows_the_summary_matrix_bars_and_opens_documents(
     qtbot.waitUntil(lambda: window.current is not None and int(window.current.id) == target_id)
 
 
+def test_the_models_pass_the_model_tester(
+    qtbot: QtBot, qtmodeltester: ModelTester, window: MainWindow
+) -> None:
+    dialog = open_dialog(qtbot, window)
+    qtmodeltester.check(dialog.summary_model)
+    qtmodeltester.check(dialog.documents_model)
+    dialog.documents_model.sort(4, Qt.SortOrder.DescendingOrder)
+    values = [dialog.documents_model.index(r, 4).data(VALUE_ROLE) for r in range(3)]
+    known = [v for v in values if v is not None]
+    assert known == sorted(known, reverse=True)
+    assert values[len(known) :] == [None] * (3 - len(known))  # undefined values last
+    qtmodeltester.check(dialog.documents_model)
+
+
 def test_choosing_annotators_recomputes_in_the_background(qtbot: QtBot, window: MainWindow) -> None:
     dialog = open_dialog(qtbot, window)
     cat = dialog.annotators.findItems("cat", Qt.MatchFlag.MatchExactly)[0]
@@ -160,4 +185,23 @@ def test_choosing_annotators_recomputes_in_the_background(qtbot: QtBot, window: 
     bob.setCheckState(Qt.CheckState.Unchecked)
     assert "two or more annotators" in dialog.status.text()
     dialog.close()
+    qtbot.waitUntil(lambda: not window.findChildren(AgreementDialog))
+
+
+def test_a_project_with_one_annotator_says_why_there_is_nothing(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    folder = tmp_path / "solo"
+    with Project.create(folder) as project:
+        text = TEXTS[0]
+        project.database.bulk_add(
+            [DraftWithSpans(DocumentDraft(text), "t:0", [span(text, "ann", "ACTOR", "Rebels")])],
+            datetime.now(UTC),
+        )
+    window = make_window(qtbot, tmp_path / "config", folder)
+    dialog = window.show_agreement()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: "two or more annotators" in dialog.status.text())
+    assert dialog.report is None
+    window.set_project(Project.open(folder))  # another project: the dialog closes
     qtbot.waitUntil(lambda: not window.findChildren(AgreementDialog))

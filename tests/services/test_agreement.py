@@ -112,10 +112,20 @@ def test_choices_of_annotators_labels_and_documents(
     assert "curation" in with_curation.annotators
 
 
+def test_the_documents_read_are_those_two_chosen_annotators_annotated(
+    project: Project, ids: list[DocumentId]
+) -> None:
+    shared = project.database.shared_document_ids
+    assert shared(None, exclude=("curation",)) == ids[:2]
+    assert shared(["ann", "curation"]) == ids[:1]
+    assert shared(["cat", "zed"]) == []
+    assert shared(None) == ids[:2]
+
+
 def test_progress_and_cancel(project: Project, ids: list[DocumentId]) -> None:
     seen: list[tuple[int, int]] = []
     measure(project, progress=lambda done, total: seen.append((done, total)))
-    assert seen[-1] == (3, 3)
+    assert seen[-1] == (2, 2)  # only the documents two annotators annotated are read
     with pytest.raises(AgreementCancelledError):
         measure(project, cancelled=lambda: True)
 

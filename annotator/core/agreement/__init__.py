@@ -2,7 +2,7 @@
 
 from annotator.core.agreement.alpha import Coincidences, nominal_alpha
 from annotator.core.agreement.compute import NO, OUTSIDE, measure_agreement
-from annotator.core.agreement.kappa import binary_confusion, cohen_kappa, confusion_of
+from annotator.core.agreement.kappa import binary_kappa, cohen_kappa, confusion_of
 from annotator.core.agreement.matching import MatchCounts, exact_matches, overlap_matches
 from annotator.core.agreement.results import (
     MEASURES,
@@ -31,7 +31,7 @@ __all__ = [
     "Scores",
     "Tokens",
     "UnitizingStudy",
-    "binary_confusion",
+    "binary_kappa",
     "cohen_kappa",
     "confusion_of",
     "exact_matches",

@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 from itertools import chain, combinations
 
 from annotator.core.agreement.alpha import Coincidences
-from annotator.core.agreement.kappa import Confusion, binary_confusion, cohen_kappa
+from annotator.core.agreement.kappa import (
+    Binary,
+    Confusion,
+    add_binary,
+    binary_kappa,
+    cohen_kappa,
+)
 from annotator.core.agreement.matching import (
     MatchCounts,
     Pieces,
@@ -50,13 +56,14 @@ class _Layer:
         layer = cls()
         sized = sorted(spans, key=lambda s: (-sum(e - b for b, e in s.pieces), s.label))
         for span in sized:
-            pieces = span.pieces
-            covered = tokens.covered_by(pieces)
-            layer.pieces.setdefault(span.label, []).append(pieces)
-            layer.coverage.setdefault(span.label, set()).update(covered)
-            layer.units.setdefault(span.label, []).extend(pieces)
-            for token in covered:  # shorter spans come later and win
-                layer.token_label[token] = span.label
+            pieces, label = span.pieces, span.label
+            layer.pieces.setdefault(label, []).append(pieces)
+            layer.units.setdefault(label, []).extend(pieces)
+            coverage = layer.coverage.setdefault(label, set())
+            for start, end in pieces:
+                covered = tokens.covered(start, end)
+                coverage.update(covered)
+                layer.token_label.update(dict.fromkeys(covered, label))  # shorter spans win
         return layer
 
 
@@ -67,7 +74,7 @@ class _PairTally:
     documents: int = 0
     exact: dict[str, MatchCounts] = field(default_factory=dict)
     overlap: dict[str, MatchCounts] = field(default_factory=dict)
-    binary: dict[str, Confusion] = field(default_factory=dict)
+    binary: dict[str, Binary] = field(default_factory=dict)
     confusion: Confusion = field(default_factory=Counter)
 
     @classmethod
@@ -81,9 +88,7 @@ class _PairTally:
             cover_b = second.coverage.get(label, set())
             both = len(cover_a & cover_b)
             only_a, only_b = len(cover_a) - both, len(cover_b) - both
-            tally.binary[label] = binary_confusion(
-                both, only_a, only_b, tokens - both - only_a - only_b
-            )
+            tally.binary[label] = (both, only_a, only_b, tokens - both - only_a - only_b)
         keys = first.token_label.keys() | second.token_label.keys()
         in_first, in_second = first.token_label.get, second.token_label.get
         tally.confusion = Counter((in_first(t, OUTSIDE), in_second(t, OUTSIDE)) for t in keys)
@@ -95,8 +100,8 @@ class _PairTally:
         for mine, theirs in ((self.exact, other.exact), (self.overlap, other.overlap)):
             for label, counts in theirs.items():
                 mine[label] = mine.get(label, MatchCounts()) + counts
-        for label, confusion in other.binary.items():
-            self.binary.setdefault(label, Counter()).update(confusion)
+        for label, table in other.binary.items():
+            self.binary[label] = add_binary(self.binary.get(label, (0, 0, 0, 0)), table)
         self.confusion.update(other.confusion)
         return self
 
@@ -105,7 +110,7 @@ class _PairTally:
             label: Scores(
                 exact=self.exact.get(label, MatchCounts()),
                 overlap=self.overlap.get(label, MatchCounts()),
-                kappa=cohen_kappa(self.binary.get(label, Counter())),
+                kappa=binary_kappa(self.binary.get(label, (0, 0, 0, 0))),
             )
             for label in labels
         }

@@ -34,13 +34,25 @@ def cohen_kappa(confusion: Mapping[tuple[str, str], int]) -> float | None:
     return (observed - expected) / (1.0 - expected)
 
 
-def binary_confusion(both: int, first_only: int, second_only: int, neither: int) -> Confusion:
-    """The confusion of a one-vs-rest category: counts of units in it for both, one, none."""
-    return Counter(
-        {
-            ("yes", "yes"): both,
-            ("yes", "no"): first_only,
-            ("no", "yes"): second_only,
-            ("no", "no"): neither,
-        }
+Binary = tuple[int, int, int, int]
+"""A one-vs-rest table: units in the category for both, the first only, the second only,
+neither."""
+
+
+def add_binary(a: Binary, b: Binary) -> Binary:
+    return (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3])
+
+
+def binary_kappa(table: Binary) -> float | None:
+    """Cohen's kappa of a one-vs-rest table (what :func:`cohen_kappa` gives for it)."""
+    both, first_only, second_only, neither = table
+    total = both + first_only + second_only + neither
+    if not total:
+        return None
+    first_yes, second_yes = both + first_only, both + second_only
+    expected = (first_yes * second_yes + (total - first_yes) * (total - second_yes)) / (
+        total * total
     )
+    if expected >= 1.0:
+        return None
+    return ((both + neither) / total - expected) / (1.0 - expected)

@@ -59,9 +59,9 @@ class Measure:
 MEASURES = (
     Measure("f1_exact", "F1 exact", "F1 exact", lambda s: s.exact.f1, True),
     Measure("f1_overlap", "F1 overlap", "F1 overlap", lambda s: s.overlap.f1, True),
-    Measure("kappa", "Cohen's kappa", "Kappa", lambda s: s.kappa, True),
-    Measure("alpha", "Krippendorff's alpha", "Alpha", lambda s: s.alpha, False),
-    Measure("u_alpha", "Unitizing alpha", "U-alpha", lambda s: s.u_alpha, False),
+    Measure("kappa", "Cohen's kappa", "Cohen's κ", lambda s: s.kappa, True),
+    Measure("alpha", "Krippendorff's alpha", "Kripp. α", lambda s: s.alpha, False),
+    Measure("u_alpha", "Unitizing alpha", "Unitizing α", lambda s: s.u_alpha, False),
 )
 """The measures in the order the tables show them."""
 
