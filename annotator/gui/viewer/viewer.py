@@ -1155,7 +1155,7 @@ class DocumentViewer(QPlainTextEdit):
 
 def _comment_html(comment: str) -> str:
     lines = "<br>".join(html.escape(line) for line in comment.splitlines())
-    return f"<br>&#128172; {lines}"
+    return f"<br><b>Comment:</b> {lines}"
 
 
 def _describe_relation(relation: Relation) -> str:
