@@ -788,7 +788,7 @@ class DocumentViewer(QPlainTextEdit):
                 self._overlay.paint_under(painter, plans)
                 painter.end()
         super().paintEvent(event)
-        if any(plan.bars or plan.outlines for plan in plans):
+        if any(plan.bars or plan.outlines or plan.connectors for plan in plans):
             painter = QPainter(self.viewport())
             self._overlay.paint_over(painter, plans)
             painter.end()
