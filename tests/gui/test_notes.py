@@ -199,13 +199,19 @@ def test_comments_on_a_relation_and_on_the_document(qtbot: QtBot, tmp_path: Path
     assert [r.comment for r in stored(folder).relations] == ["attributed twice"]
     model = window.relations_dock.model
     assert model.data(model.index(0, RELATION_COMMENT)) == "attributed twice"
+    label = window.viewer.relation_label_rect(int(relation.id))
+    assert label is not None
+    assert "attributed twice" in window.viewer.tooltip_html(label.center().toPoint())
 
     assert "Add a comment" in window.header.comment_text()
     answer(qtbot, "wire copy", done)
-    window.commands.document_comment_action.trigger()
+    window.header.comment.linkActivated.emit("comment")  # the link under the title
     assert stored(folder).document.comment == "wire copy"
     assert "wire copy" in window.header.comment_text()
     focus_text(qtbot, window)
     press(qtbot, window, "z", CTRL)
     assert stored(folder).document.comment == ""
     assert "Add a comment" in window.header.comment_text()
+    answer(qtbot, "second look", done)
+    window.commands.document_comment_action.trigger()
+    assert stored(folder).document.comment == "second look"
