@@ -2,12 +2,14 @@
 
 A contiguous span is one entry keyed by its id, exactly as in :class:`SpanIndex`, so it costs
 nothing extra. A discontinuous span's first piece is keyed by the span's id and every further
-piece by a negative key that :meth:`PieceIndex.owner` maps back to the span.
+piece by a negative key that :meth:`PieceIndex.owner` maps back to the span. The gaps between
+pieces go into a second index, so that a line inside a gap still knows to draw the connector.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 
 from annotator.core.span_index import Entry, SpanIndex
 
@@ -17,12 +19,15 @@ Pieces = tuple[tuple[int, int], ...]
 class PieceIndex:
     """``(start, end, key)`` entries for every piece of every span; keys map to span ids."""
 
-    __slots__ = ("_extra", "_next_key", "_owners", "index")
+    __slots__ = ("_extra", "_gap_keys", "_gap_owners", "_next_key", "_owners", "gaps", "index")
 
     def __init__(self) -> None:
         self.index = SpanIndex()
+        self.gaps = SpanIndex()
         self._owners: dict[int, int] = {}  # negative key -> span id
         self._extra: dict[int, list[int]] = {}  # span id -> its negative keys
+        self._gap_owners: dict[int, int] = {}
+        self._gap_keys: dict[int, list[int]] = {}
         self._next_key = -1
 
     @classmethod
@@ -30,13 +35,24 @@ class PieceIndex:
         """An index of ``(span id, pieces)`` pairs (ids must be positive and unique)."""
         found = cls()
         entries: list[Entry] = []
+        gaps: list[Entry] = []
         for span_id, pieces in spans:
             entries.append((pieces[0][0], pieces[0][1], span_id))
             for start, end in pieces[1:]:
                 key = found._new_key(span_id)
                 entries.append((start, end, key))
+            for (_, gap_start), (gap_end, _) in pairwise(pieces):
+                gaps.append((gap_start, gap_end, found._new_gap_key(span_id)))
         found.index = SpanIndex.from_entries(entries)
+        found.gaps = SpanIndex.from_entries(gaps)
         return found
+
+    def _new_gap_key(self, span_id: int) -> int:
+        key = self._next_key
+        self._next_key -= 1
+        self._gap_owners[key] = span_id
+        self._gap_keys.setdefault(span_id, []).append(key)
+        return key
 
     def _new_key(self, span_id: int) -> int:
         key = self._next_key
@@ -73,12 +89,27 @@ class PieceIndex:
         ]
         return list(dict.fromkeys(found)) if owners else found
 
+    def gapped(self, a: int, b: int) -> list[int]:
+        """The discontinuous spans with a gap between two pieces overlapping ``[a, b)``."""
+        if not self._gap_owners:
+            return []
+        owners = self._gap_owners
+        return list(dict.fromkeys(owners[key] for key in self.gaps.overlapping(a, b)))
+
+    def _drop_gaps(self, span_id: int) -> None:
+        for key in self._gap_keys.pop(span_id, []):
+            self.gaps.remove(key)
+            del self._gap_owners[key]
+
     def set(self, span_id: int, pieces: Pieces) -> None:
         """Add a span, or give it new pieces."""
         extra = self._extra.pop(span_id, [])
         for key in extra:
             self.index.remove(key)
             del self._owners[key]
+        self._drop_gaps(span_id)
+        for (_, gap_start), (gap_end, _) in pairwise(pieces):
+            self.gaps.add(gap_start, gap_end, self._new_gap_key(span_id))
         first_start, first_end = pieces[0]
         if span_id in self.index:
             self.index.move(span_id, first_start, first_end)
@@ -97,6 +128,7 @@ class PieceIndex:
         for key in self._extra.pop(span_id, []):
             self.index.remove(key)
             del self._owners[key]
+        self._drop_gaps(span_id)
 
 
 __all__ = ["PieceIndex", "Pieces"]

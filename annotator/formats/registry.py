@@ -37,8 +37,8 @@ FORMATS: tuple[FormatInfo, ...] = (
         can_import=True,
         can_export=True,
         layout=Layout.FILE,
-        description="One document per line with text, metadata, spans, relations, attributes "
-        "and annotators; code-point offsets.",
+        description="One document per line with text, metadata, spans (discontinuous ones with "
+        "their fragments), relations, attributes, annotators and comments; code-point offsets.",
     ),
     FormatInfo(
         name="brat",
@@ -49,7 +49,7 @@ FORMATS: tuple[FormatInfo, ...] = (
         can_export=True,
         layout=Layout.FOLDER,
         description="A .txt and .ann per document with annotation.conf and visual.conf; "
-        "T, R, A, N and # lines; opens in brat as is.",
+        "T (with fragments), R, A, N and # lines (comments); opens in brat as is.",
     ),
     FormatInfo(
         name="conll",
@@ -172,8 +172,9 @@ FORMATS: tuple[FormatInfo, ...] = (
         can_import=True,
         can_export=True,
         layout=Layout.FILE,
-        description="A collection of documents with one passage each, annotations with infons, "
-        "relations with nodes; the offset unit is written into <key>, both read back.",
+        description="A collection of documents with one passage each, annotations with infons "
+        "and a location per piece, relations with nodes, comments as infons; the offset unit is "
+        "written into <key>, both read back.",
     ),
 )
 

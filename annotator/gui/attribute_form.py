@@ -99,7 +99,7 @@ class AttributeForm(QWidget):
             self.title.setText("<i>Select a span to see its attributes.</i>")
             self._clear_editors()
             return
-        quoted = text[span.start : span.end].replace("\n", " ")
+        quoted = " … ".join(text[a:b] for a, b in span.pieces).replace("\n", " ")
         if len(quoted) > 60:
             quoted = quoted[:59] + "…"
         self.title.setText(

@@ -110,7 +110,7 @@ class DocumentHeader(QWidget):
             self.comment.hide()
         elif document.comment:
             shown = "<br>".join(escape(line) for line in document.comment.splitlines())
-            self.comment.setText(f"&#128172; {shown} &nbsp;<a href='comment' {link}>edit</a>")
+            self.comment.setText(f"<b>Comment:</b> {shown} &nbsp;<a href='comment' {link}>edit</a>")
             self.comment.show()
         else:
             self.comment.setText(f"<a href='comment' {link}>Add a comment on this document</a>")

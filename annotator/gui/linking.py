@@ -28,7 +28,7 @@ QUOTE_LIMIT = 40
 
 
 def quote(text: str, span: Span, limit: int = QUOTE_LIMIT) -> str:
-    shown = " ".join(text[span.start : span.end].split())
+    shown = " … ".join(" ".join(text[a:b].split()) for a, b in span.pieces)
     return f"“{shown if len(shown) <= limit else shown[: limit - 1] + '…'}”"
 
 

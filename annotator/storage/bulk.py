@@ -26,6 +26,9 @@ class SpanDraft:
     end: int
     attributes: dict[str, AttributeValue] = field(default_factory=dict)
     annotator: str = ""
+    fragments: tuple[tuple[int, int], ...] = ()
+    """The pieces of a discontinuous span (``start``/``end`` their hull); empty otherwise."""
+    comment: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,8 @@ def bulk_insert(
                     "created_at": now,
                     "updated_at": now,
                     "version": 1,
+                    "fragments": [list(p) for p in span.fragments] if span.fragments else None,
+                    "comment": span.comment or None,
                 }
             )
             if len(pending) >= SPAN_BATCH:
@@ -97,7 +102,8 @@ def bulk_insert(
 
 _SQLITE_SPAN_INSERT = (
     "INSERT INTO spans (document_id, label, start_offset, end_offset, attributes, annotator_id,"
-    " created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)"
+    " created_at, updated_at, version, fragments, comment)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
 )
 
 
@@ -126,6 +132,8 @@ def _sqlite_spans(
                     annotators.id_for(connection, span.annotator),
                     stamped,
                     stamped,
+                    json.dumps([list(p) for p in span.fragments]) if span.fragments else None,
+                    span.comment or None,
                 )
             )
     if rows:

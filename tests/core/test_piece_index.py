@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,6 +48,12 @@ def test_matches_brute_force(
         assert sorted((s, e, index.owner(k)) for s, e, k in hits) == expected
         at = {span_id for span_id, ps in spans.items() if any(s <= a < e for s, e in ps)}
         assert sorted(index.at(a)) == sorted(at)
+        gapped = {
+            span_id
+            for span_id, ps in spans.items()
+            if any(x[1] < b and y[0] > a for x, y in pairwise(ps))
+        }
+        assert sorted(index.gapped(a, b)) == sorted(gapped)
     for span_id, ps in spans.items():
         assert index.get(span_id) == ps[0]
         assert index.is_pieced(span_id) == (len(ps) > 1)

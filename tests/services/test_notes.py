@@ -4,6 +4,7 @@ round trips through brat, BioC and the native JSONL, with what other formats los
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -160,3 +161,15 @@ def test_formats_without_pieces_or_comments_report_them(project: Project) -> Non
     assert any("hull" in line for line in losses.lines())
     assert preview_losses(project, "jsonl").empty
     assert preview_losses(project, "brat").counts == {Loss.NOTES: 1}
+
+
+def test_formats_without_pieces_write_the_hull(project: Project, tmp_path: Path) -> None:
+    annotate(project)
+    out = tmp_path / "doccano.jsonl"
+    report = export_project(project, "doccano", out)
+    assert report.losses.counts[Loss.DISCONTINUOUS] == 1
+    [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    claims = [
+        (e["start_offset"], e["end_offset"]) for e in record["entities"] if e["label"] == "CLAIM"
+    ]
+    assert claims == [(0, CLAIM_PIECES[-1][1])]  # the hull: first piece to last

@@ -140,21 +140,22 @@ class RelationArcs:
 
     @staticmethod
     def pieces(span: Span, lines: Sequence[VisibleLine], converter: OffsetConverter) -> list[Piece]:
-        """The parts of ``span`` on the visible lines, top to bottom."""
-        s16 = converter.cp_to_utf16(span.start)
-        e16 = converter.cp_to_utf16(span.end)
+        """The parts of ``span`` (of each of its pieces) on the visible lines, top to bottom."""
         found: list[Piece] = []
-        for index, visible in enumerate(lines):
-            block_pos = visible.block.position()
-            line_start = block_pos + visible.line.textStart()
-            line_end = line_start + visible.line.textLength()
-            if s16 >= line_end or e16 <= line_start:
-                continue
-            a = max(s16, line_start) - block_pos
-            b = min(e16, line_end) - block_pos
-            x1 = visible.origin.x() + _cursor_x(visible, a)
-            x2 = visible.origin.x() + _cursor_x(visible, b)
-            found.append(Piece(min(x1, x2), max(x1, x2), visible, index))
+        for start, end in span.pieces:
+            s16 = converter.cp_to_utf16(start)
+            e16 = converter.cp_to_utf16(end)
+            for index, visible in enumerate(lines):
+                block_pos = visible.block.position()
+                line_start = block_pos + visible.line.textStart()
+                line_end = line_start + visible.line.textLength()
+                if s16 >= line_end or e16 <= line_start:
+                    continue
+                a = max(s16, line_start) - block_pos
+                b = min(e16, line_end) - block_pos
+                x1 = visible.origin.x() + _cursor_x(visible, a)
+                x2 = visible.origin.x() + _cursor_x(visible, b)
+                found.append(Piece(min(x1, x2), max(x1, x2), visible, index))
         return found
 
     def plan(

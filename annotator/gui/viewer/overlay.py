@@ -142,7 +142,8 @@ class SpanOverlay:
         cp_start = self.to_cp(line_start)
         cp_end = self.to_cp(line_end)
         entries = self.index.overlapping_entries(cp_start, cp_end)
-        if not entries:
+        gapped = self.index.gapped(cp_start, cp_end)  # a line inside a gap gets the connector
+        if not entries and not gapped:
             return plan
 
         xs: dict[int, float] = {}
@@ -174,7 +175,7 @@ class SpanOverlay:
         # a piece's size in code points decides which tint is innermost
         items: list[tuple[int, int, bool, bool, int]] = []
         sizes: list[int] = []
-        pieced: set[int] = set()
+        pieced: set[int] = set(gapped)
         for start, end, key in entries:
             s16, e16, starts, ends = clipped(start, end)
             if s16 < e16:
@@ -183,7 +184,7 @@ class SpanOverlay:
                     pieced.add(span_id)
                 items.append((s16, e16, starts, ends, span_id))
                 sizes.append(end - start)
-        if not items:
+        if not items and not pieced:
             return plan
 
         # lanes: enclosing spans first (same start: longer first); the pieces of a

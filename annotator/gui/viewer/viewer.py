@@ -790,7 +790,7 @@ class DocumentViewer(QPlainTextEdit):
                 self._overlay.paint_under(painter, plans)
                 painter.end()
         super().paintEvent(event)
-        if any(plan.bars or plan.outlines for plan in plans):
+        if any(plan.bars or plan.outlines or plan.connectors for plan in plans):
             painter = QPainter(self.viewport())
             self._overlay.paint_over(painter, plans)
             painter.end()
@@ -1161,7 +1161,7 @@ class DocumentViewer(QPlainTextEdit):
 
 def _comment_html(comment: str) -> str:
     lines = "<br>".join(html.escape(line) for line in comment.splitlines())
-    return f"<br>&#128172; {lines}"
+    return f"<br><b>Comment:</b> {lines}"
 
 
 def _describe_relation(relation: Relation) -> str:
