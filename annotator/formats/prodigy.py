@@ -28,10 +28,7 @@ the document's metadata (``meta.id`` its external id).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import count
-from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +38,7 @@ from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecor
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
+from annotator.formats import jsontext
 from annotator.formats.base import (
     Capabilities,
     ExportOptions,
@@ -72,10 +70,9 @@ class ProdigyExporter:
         options: ExportOptions,
     ) -> LossReport:
         report = LossReport()
-        with sink.main_text() as out:
+        with sink.main_binary() as out:
             for item in items:
-                out.write(record_line(item, options, report))
-                out.write("\n")
+                out.write(jsontext.dumps_bytes(to_record(item, options, report), newline=True))
         return report
 
     def losses(
@@ -162,34 +159,6 @@ def to_record(
     }
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
-_TOKEN = '{"text": %s, "start": %d, "end": %d, "id": %d, "ws": %s}'
-_JSON_BOOL = ("false", "true")
-
-
-def record_line(item: AnnotatedDocument, options: ExportOptions, report: LossReport) -> str:
-    """``json.dumps(to_record(...), ensure_ascii=False)``, made without a dict per token."""
-    (texts, starts, ends, ws), spans, relations, meta = _prepare(item, options, report)
-    tokens = ", ".join(
-        map(
-            _TOKEN.__mod__,
-            zip(
-                map(encode_basestring, texts),
-                starts,
-                ends,
-                count(),
-                map(_JSON_BOOL.__getitem__, ws),
-                strict=False,  # count() is endless
-            ),
-        )
-    )
-    return (
-        f'{{"text": {_ENCODE(item.document.text)}, "meta": {_ENCODE(meta)}, '
-        f'"tokens": [{tokens}], "spans": {_ENCODE(list(spans.values()))}, '
-        f'"relations": {_ENCODE(relations)}, "answer": "accept"}}'
-    )
-
-
 def _span(span: Span, start: int, end: int, first: int, last: int, text: str) -> dict[str, Any]:
     out: dict[str, Any] = {
         "start": start,
@@ -227,8 +196,8 @@ def read_lines(
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
+            record = jsontext.loads(line)
+        except jsontext.JSONDecodeError as error:
             yield Failure(name, number, f"not valid JSON ({error.msg})", "ANN131")
             continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
