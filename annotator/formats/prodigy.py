@@ -29,6 +29,7 @@ the document's metadata (``meta.id`` its external id).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -222,17 +223,18 @@ class _Task:
         self.number = number
         self.options = options
         self.converter = OffsetConverter(self.text)
-        raw_tokens = record.get("tokens")
-        self.tokens: list[Mapping[str, Any]] = (
-            [t for t in raw_tokens if isinstance(t, Mapping)]
-            if isinstance(raw_tokens, list)
-            else []
-        )
+        self._raw_tokens = record.get("tokens")
         self.spans: list[SpanRecord] = []
         self.by_extent: dict[tuple[int, int, str], str] = {}
         self.by_token_end: dict[int, str] = {}
         self.units: Sequence[Unit] = (options.offset_unit,) if options.offset_unit else UNITS
         self.unit_notes: set[str] = set()
+
+    @cached_property
+    def tokens(self) -> list[Mapping[str, Any]]:
+        """The task's token objects; only spans without offsets need them."""
+        raw = self._raw_tokens
+        return [t for t in raw if isinstance(t, Mapping)] if isinstance(raw, list) else []
 
     def span(self, raw: object, what: str) -> str | Failure:
         """Add (or find) a span; returns its key."""
