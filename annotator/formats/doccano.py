@@ -94,7 +94,7 @@ class DoccanoExporter:
                 report.merge(_losses(item, form))
                 yield to_record(item, form, unit)
 
-        with sink.main_text() as out:
+        with sink.main_binary() as out:
             write_json_lines(records(), out)
         return report
 

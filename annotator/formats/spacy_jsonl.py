@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from annotator.core.annotation import AnnotatedDocument
 from annotator.core.document import Document, DocumentDraft, DocumentStatus
@@ -16,6 +16,7 @@ from annotator.core.interchange import AnnotatedDraft, SpanRecord
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
+from annotator.formats import jsontext
 from annotator.formats.base import (
     Capabilities,
     ExportOptions,
@@ -147,8 +148,8 @@ def _records(handle: TextIO, path: Path) -> Iterator[tuple[int, object] | Failur
         if not stripped:
             continue
         try:
-            first = json.loads(stripped)
-        except json.JSONDecodeError as error:
+            first = jsontext.loads(stripped)
+        except jsontext.JSONDecodeError as error:
             if stripped in ("{", "[") or stripped.startswith("["):
                 stream = JsonStream(handle, line, first_line=number)
                 yield from stream.records(path)
@@ -162,8 +163,8 @@ def _records(handle: TextIO, path: Path) -> Iterator[tuple[int, object] | Failur
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as error:
+            yield number, jsontext.loads(line)
+        except jsontext.JSONDecodeError as error:
             yield Failure(str(path), number, f"not valid JSON ({error.msg})", "ANN131")
 
 
@@ -219,6 +220,28 @@ class JsonStream:
                     found = "end of file" if char is None else repr(char)
                     raise StreamError(self._line(), f"expected ',' or ']', found {found}")
 
+    def _whole_line(self) -> object | None:
+        """The value when it fills the rest of its line (a comma after it allowed), as our
+        exports and most tools write arrays: one fast decode instead of ``raw_decode``."""
+        buf, pos = self.buf, self.pos
+        newline = buf.find("\n", pos)
+        if newline < 0:
+            return None
+        end = newline
+        while end > pos and buf[end - 1] in " \t\r,":
+            end -= 1
+        if end <= pos or buf[end - 1] != "}" or buf[pos] != "{":
+            return None  # not one object on its own line (a minified array ends with "]")
+        try:
+            value: object = _decode_object(buf[pos:end])
+        except (ValueError, TypeError):
+            return None
+        after = end
+        while after < newline and buf[after] in " \t\r":
+            after += 1
+        self.pos = after
+        return value
+
     def _line(self) -> int:
         return self.base_line + self.buf.count("\n", 0, self.pos)
 
@@ -247,6 +270,9 @@ class JsonStream:
                 return None
 
     def _value(self) -> object:
+        whole = self._whole_line()
+        if whole is not None:
+            return whole
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.buf, self.pos)
@@ -262,16 +288,18 @@ class JsonStream:
             return value
 
 
+_decode_object = jsontext.loads
+
+
 @dataclass(slots=True)
 class StreamError(Exception):
     line: int
     reason: str
 
 
-def write_json_lines(records: Iterator[Mapping[str, Any]], out: TextIO) -> None:
+def write_json_lines(records: Iterator[Mapping[str, Any]], out: BinaryIO) -> None:
     for record in records:
-        out.write(json.dumps(record, ensure_ascii=False))
-        out.write("\n")
+        out.write(jsontext.dumps_bytes(record, newline=True))
 
 
 def raw_span(raw: object, where: str) -> tuple[int, int, str, str | None]:
@@ -370,7 +398,7 @@ class SpacyJsonlExporter:
                 report.merge(_jsonl_losses(item))
                 yield to_record(item)
 
-        with sink.main_text() as out:
+        with sink.main_binary() as out:
             write_json_lines(records(), out)
         return report
 
