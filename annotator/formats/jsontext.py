@@ -13,23 +13,25 @@ aware datetimes are written as ``isoformat()`` writes them.
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from typing import Any
 
 import orjson
 
 JSONDecodeError = json.JSONDecodeError
-_LONG_NUMBER = re.compile("[0-9]{19}")
-"""orjson reads an integer beyond 64 bits as a float: such text (or a long digit run in a
-string, a harmless false alarm) goes to ``json``, which keeps the integer exact."""
+_DIGITS = bytes(48 if 48 <= byte <= 57 else 32 for byte in range(256))
+"""Every digit to ``0``, every other byte to a space: a byte-level scan for long numbers."""
+_LONG_RUN = b"0" * 19
+"""orjson reads an integer beyond 64 bits as a float; text with such a digit run (or a long
+digit run in a string, a harmless false alarm) goes to ``json``, which keeps the integer."""
 
 
 def loads(text: str) -> Any:
     """Decode one JSON value; invalid JSON raises :class:`json.JSONDecodeError` (its message)."""
-    if _LONG_NUMBER.search(text) is None:
+    data = text.encode("utf-8", "surrogatepass")
+    if _LONG_RUN not in data.translate(_DIGITS):
         try:
-            return orjson.loads(text)
+            return orjson.loads(data)
         except orjson.JSONDecodeError:
             pass
     return json.loads(text)
