@@ -12,7 +12,7 @@ from annotator.core.annotation import AnnotatedDocument, Relation, Span
 from annotator.core.document import DocumentStatus
 from annotator.core.errors import OffsetError, SchemaError, UserError
 from annotator.core.ids import SpanId
-from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
+from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord, new_span_record
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.reports import Failure
 from annotator.core.schema import AttributeDefinition, AttributeType, AttributeValue, LabelSchema
@@ -427,7 +427,9 @@ class _TaskReader:
                 key = region.key if n == 0 else f"{region.key}#{n + 1}"
                 first_key.setdefault(region.key, key)
                 spans.append(
-                    SpanRecord(key, label, start, end, dict(region.attributes), region.annotator)
+                    new_span_record(
+                        key, label, start, end, dict(region.attributes), region.annotator, "", ()
+                    )
                 )
         relation_records = []
         for kind, source, target, annotator in relations:

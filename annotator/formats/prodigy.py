@@ -35,7 +35,7 @@ from typing import Any
 
 from annotator.core.annotation import AnnotatedDocument, Span
 from annotator.core.document import DocumentDraft
-from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
+from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord, new_span_record
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
@@ -250,13 +250,15 @@ class _Task:
             key = f"s{len(self.spans) + 1}"
             attributes = raw.get("attributes")
             self.spans.append(
-                SpanRecord(
+                new_span_record(
                     key,
                     label,
                     start,
                     end,
                     dict(attributes) if isinstance(attributes, Mapping) else {},
                     self.options.annotator,
+                    "",
+                    (),
                 )
             )
             self.by_extent[(start, end, label)] = key

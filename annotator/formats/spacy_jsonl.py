@@ -12,7 +12,7 @@ from typing import Any, BinaryIO, TextIO
 from annotator.core.annotation import AnnotatedDocument
 from annotator.core.document import Document, DocumentDraft, DocumentStatus
 from annotator.core.errors import OffsetError
-from annotator.core.interchange import AnnotatedDraft, SpanRecord
+from annotator.core.interchange import AnnotatedDraft, new_span_record
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
@@ -305,6 +305,20 @@ def write_json_lines(records: Iterator[Mapping[str, Any]], out: BinaryIO) -> Non
 def raw_span(raw: object, where: str) -> tuple[int, int, str, str | None]:
     """``(start, end, label, surface)`` from ``{"start", "end", "label", "text"?}`` or
     ``[start, end, label]``."""
+    # The usual case first, without the ABC isinstance checks that cost more than the rest.
+    if type(raw) is list and len(raw) >= 3:
+        start, end, label = raw[0], raw[1], raw[2]
+        if type(start) is int and type(end) is int and type(label) is str and label:
+            return start, end, label, None
+    elif type(raw) is dict:
+        start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
+        if type(start) is int and type(end) is int and type(label) is str and label:
+            surface = raw.get("text")
+            return start, end, label, surface if isinstance(surface, str) else None
+    return _checked_raw_span(raw, where)
+
+
+def _checked_raw_span(raw: object, where: str) -> tuple[int, int, str, str | None]:
     if isinstance(raw, Mapping):
         try:
             start = parse_offset(raw["start"], f"{where}.start")
@@ -477,7 +491,7 @@ def _from_record(record: object, origin: str, options: ImportOptions) -> Annotat
         extra = {**extra, **meta}
     draft, status = draft_from_meta(text, extra)
     records = tuple(
-        SpanRecord(str(i), label, start, end, annotator=options.annotator)
+        new_span_record(str(i), label, start, end, {}, options.annotator, "", ())
         for i, ((start, end), (_, _, label, _)) in enumerate(zip(spans, found, strict=True))
     )
     return AnnotatedDraft(draft, origin, records, (), status, note)
