@@ -180,6 +180,8 @@ class JsonStream:
         self.pos = 0
         self.base_line = first_line
         """Line number of ``buf[0]``."""
+        self._mark, self._mark_line = 0, first_line
+        """Newlines are counted once: ``buf[_mark]`` is on line ``_mark_line``."""
         self.eof = False
         self.decoder = json.JSONDecoder()
 
@@ -243,7 +245,11 @@ class JsonStream:
         return value
 
     def _line(self) -> int:
-        return self.base_line + self.buf.count("\n", 0, self.pos)
+        if self.pos < self._mark:
+            return self.base_line + self.buf.count("\n", 0, self.pos)
+        self._mark_line += self.buf.count("\n", self._mark, self.pos)
+        self._mark = self.pos
+        return self._mark_line
 
     def _fill(self, at_least: int = 0) -> bool:
         if self.eof:
@@ -255,6 +261,7 @@ class JsonStream:
         self.base_line += self.buf.count("\n", 0, self.pos)
         self.buf = self.buf[self.pos :] + chunk
         self.pos = 0
+        self._mark, self._mark_line = 0, self.base_line
         return True
 
     def _skip_space(self) -> str | None:
