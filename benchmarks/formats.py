@@ -1,8 +1,8 @@
 """Format speed: export and import 10,000 documents x 20 spans in every registered format.
 
-Prints wall-clock seconds, CPU seconds (the process's own, steadier than wall-clock on a busy
-machine), documents per second and the peak memory of each step (each step runs in its own
-process so that its peak is its own). Usage::
+Prints seconds (wall clock, and the process's CPU time: on a shared machine the wall clock
+mostly measures the neighbours), documents per second and the peak memory of each step (each
+step runs in its own process so that its peak is its own). Usage::
 
     .venv/bin/python benchmarks/formats.py [--documents N] [--formats jsonl,brat,...]
 
@@ -85,7 +85,8 @@ def child_import(project_dir: Path, name: str, path: Path) -> dict[str, float]:
         started, cpu = time.perf_counter(), time.process_time()
         report = import_annotations(project, name, path, add_labels=True)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    return {"seconds": elapsed, "cpu": cpu, "documents": len(report.created) + len(report.updated)}
+    documents = len(report.created) + len(report.updated)
+    return {"seconds": elapsed, "cpu": cpu, "documents": documents}
 
 
 def peak_rss_mb() -> float:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from annotator.core.document import DocumentDraft, DocumentStatus
+from annotator.core.frozen import fast_constructor
 from annotator.core.schema import AttributeValue
 
 
@@ -26,6 +27,11 @@ class SpanRecord:
     """The annotator's comment on the span (brat ``#`` notes), stored as ``Span.comment``."""
     fragments: tuple[tuple[int, int], ...] = ()
     """For a discontinuous span: every ``(start, end)`` piece; ``start``/``end`` cover them all."""
+
+
+new_span_record = fast_constructor(SpanRecord)
+"""``SpanRecord(key, label, start, end, attributes, annotator, note, fragments)`` with every field
+given, in order: for importers that make one per span (see :mod:`annotator.core.frozen`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 from annotator.core.annotation import AnnotatedDocument, Span
 from annotator.core.errors import UserError
-from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
+from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord, new_span_record
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
@@ -94,7 +94,7 @@ class DoccanoExporter:
                 report.merge(_losses(item, form))
                 yield to_record(item, form, unit)
 
-        with sink.main_text() as out:
+        with sink.main_binary() as out:
             write_json_lines(records(), out)
         return report
 
@@ -216,8 +216,11 @@ def from_record(record: object, origin: str, options: ImportOptions) -> Annotate
         for i, entity in enumerate(record["entities"]):
             where = f"entities[{i}]"
             if isinstance(entity, Mapping):
-                start = parse_offset(entity.get("start_offset"), f"{where}.start_offset")
-                end = parse_offset(entity.get("end_offset"), f"{where}.end_offset")
+                start, end = entity.get("start_offset"), entity.get("end_offset")
+                if type(start) is not int:
+                    start = parse_offset(start, f"{where}.start_offset")
+                if type(end) is not int:
+                    end = parse_offset(end, f"{where}.end_offset")
                 label = entity.get("label")
                 if not isinstance(label, str) or not label:
                     raise RecordError(f"{where}: the label must be a non-empty string")
@@ -245,7 +248,7 @@ def from_record(record: object, origin: str, options: ImportOptions) -> Annotate
             alias[key] = seen
             continue
         first_key[(label, start, end)] = key
-        records.append(SpanRecord(key, label, start, end, annotator=options.annotator))
+        records.append(new_span_record(key, label, start, end, {}, options.annotator, "", ()))
     meta = {k: v for k, v in record.items() if k not in _RESERVED}
     draft, status = draft_from_meta(text, meta, foreign_id=record.get("id"))
     relation_records = tuple(

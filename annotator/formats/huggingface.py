@@ -31,12 +31,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from annotator.core.annotation import AnnotatedDocument
 from annotator.core.interchange import AnnotatedDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
+from annotator.formats import jsontext
 from annotator.formats.base import (
     Capabilities,
     ExportOptions,
@@ -92,9 +93,9 @@ class HuggingFaceExporter:
         scheme = check_scheme(options)
         names = tag_names(schema.label_names, scheme)
         ids = _TagIds(names, scheme)
-        encode = _ENCODER.encode
+        encode = jsontext.dumps_bytes
         report = LossReport()
-        with sink.main_text() as out:
+        with sink.main_binary() as out:
             for item in items:
                 tagged = tag_document(item, schema, options, layers=1)
                 report.merge(tagged.report)
@@ -106,8 +107,8 @@ class HuggingFaceExporter:
                     for n, (a, b) in enumerate(tagged.groups)
                 ]
                 if lines:
-                    lines.append("")
-                    out.write("\n".join(lines))
+                    lines.append(b"")
+                    out.write(b"\n".join(lines))
         with sink.beside(LABELS_SUFFIX) as out:
             json.dump(names, out, ensure_ascii=False, indent=1)
             out.write("\n")
@@ -127,10 +128,6 @@ class HuggingFaceExporter:
         for item in items:
             report.merge(tag_document(item, schema, options, layers=1).report)
         return report
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
-"""What ``json.dumps(..., ensure_ascii=False)`` uses, made once."""
 
 
 class _TagIds(dict[str, int]):
@@ -196,10 +193,11 @@ def read_lines(
     group: list[TokenSentence] = []
     group_key: str | None = None
     first_line = 0
+    tags = _Tags(names)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        parsed = _parse(line, number, name, names)
+        parsed = _parse(line, number, name, tags)
         if isinstance(parsed, Failure):
             yield parsed
             continue
@@ -222,33 +220,70 @@ def _document(
 
 
 def _parse(
-    line: str, number: int, name: str, names: list[str] | None
+    line: str, number: int, name: str, parsed_tags: _Tags
 ) -> tuple[str | None, TokenSentence] | Failure:
     def fail(reason: str) -> Failure:
         return Failure(name, number, reason, "ANN131")
 
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
+        record = jsontext.loads(line)
+    except jsontext.JSONDecodeError as error:
         return fail(f"not valid JSON ({error.msg})")
     if not isinstance(record, dict):
         return fail("expected a JSON object")
     tokens, raw_tags = record.get("tokens"), record.get("ner_tags")
-    if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
+    if not isinstance(tokens, list) or not set(map(type, tokens)) <= {str}:
         return fail("'tokens' must be a list of strings")
     if not isinstance(raw_tags, list) or len(raw_tags) != len(tokens):
         return fail(f"'ner_tags' must be a list as long as 'tokens' ({len(tokens)})")
-    tags = []
-    for n, raw in enumerate(raw_tags):
-        tag = _tag(raw, names)
-        if isinstance(tag, str):
-            return fail(f"ner_tags[{n}]: {tag}")
-        tags.append(tag)
+    # Tag ids and tags repeat: each distinct one is parsed once (bools excluded, True == 1).
+    tags = (
+        list(map(parsed_tags.__getitem__, raw_tags))
+        if set(map(type, raw_tags)) <= {int, str}
+        else None
+    )
+    if tags is None or any(isinstance(tag, str) for tag in tags):
+        for n, raw in enumerate(raw_tags):
+            problem = _tag(raw, parsed_tags.names)
+            if isinstance(problem, str):
+                return fail(f"ner_tags[{n}]: {problem}")
     identifier = str(record.get("id", ""))
     document, hash_sign, index = identifier.rpartition("#")
     key = document if hash_sign and index.isdigit() else None
-    where = [f"line {number}, token {n + 1}" for n in range(len(tokens))]
-    return key, TokenSentence(tokens, [tags], where)
+    checked = cast("list[tuple[str, str]]", tags)
+    return key, TokenSentence(tokens, [checked], _Places(number, len(tokens)))
+
+
+class _Tags(dict[int | str, tuple[str, str] | str]):
+    """Raw tag (id or text) -> the parsed tag, or what is wrong with it."""
+
+    def __init__(self, names: list[str] | None) -> None:
+        super().__init__()
+        self.names = names
+
+    def __missing__(self, raw: int | str) -> tuple[str, str] | str:
+        value = self[raw] = _tag(raw, self.names)
+        return value
+
+
+class _Places(list[str]):
+    """``line N, token K`` for each token of a line, made only when a message needs one."""
+
+    def __init__(self, line: int, count: int) -> None:
+        super().__init__()
+        self._line = line
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, n: Any) -> Any:
+        if not 0 <= n < self._count:
+            raise IndexError(n)
+        return f"line {self._line}, token {n + 1}"
+
+    def __iter__(self) -> Iterator[str]:
+        return (self[n] for n in range(self._count))
 
 
 def _tag(raw: object, names: list[str] | None) -> tuple[str, str] | str:

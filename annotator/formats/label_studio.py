@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 from xml.sax.saxutils import quoteattr
 
 from annotator.core.annotation import AnnotatedDocument, Relation, Span
 from annotator.core.document import DocumentStatus
 from annotator.core.errors import OffsetError, SchemaError, UserError
 from annotator.core.ids import SpanId
-from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
+from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord, new_span_record
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.reports import Failure
 from annotator.core.schema import AttributeDefinition, AttributeType, AttributeValue, LabelSchema
+from annotator.formats import jsontext
 from annotator.formats.base import (
     Capabilities,
     ExportOptions,
@@ -178,7 +178,7 @@ class LabelStudioExporter:
         with sink.beside(CONFIG_SUFFIX) as config:
             config.write(labeling_config(schema))
         writer = _TaskWriter(schema, options)
-        with sink.main_text() as out:
+        with sink.main_binary() as out:
             write_array((writer.task(item) for item in items), out)
         return writer.report
 
@@ -194,15 +194,15 @@ class LabelStudioExporter:
         return writer.report
 
 
-def write_array(values: Iterator[Mapping[str, Any]], out: TextIO) -> None:
-    """A JSON array written item by item (never held whole in memory)."""
-    out.write("[")
+def write_array(values: Iterator[Mapping[str, Any]], out: BinaryIO) -> None:
+    """A JSON array written item by item, one per line (never held whole in memory)."""
+    out.write(b"[")
     first = True
     for value in values:
-        out.write("\n" if first else ",\n")
-        out.write(json.dumps(value, ensure_ascii=False))
+        out.write(b"\n" if first else b",\n")
+        out.write(jsontext.dumps_bytes(value))
         first = False
-    out.write("\n]\n")
+    out.write(b"\n]\n")
 
 
 class _TaskWriter:
@@ -427,7 +427,9 @@ class _TaskReader:
                 key = region.key if n == 0 else f"{region.key}#{n + 1}"
                 first_key.setdefault(region.key, key)
                 spans.append(
-                    SpanRecord(key, label, start, end, dict(region.attributes), region.annotator)
+                    new_span_record(
+                        key, label, start, end, dict(region.attributes), region.annotator, "", ()
+                    )
                 )
         relation_records = []
         for kind, source, target, annotator in relations:

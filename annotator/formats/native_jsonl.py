@@ -18,7 +18,7 @@ from annotator.core.document import Document, DocumentDraft, DocumentStatus, con
 from annotator.core.errors import InputFileError
 from annotator.core.fragments import Pieces, normalised
 from annotator.core.ids import DocumentId, RelationId, SpanId
-from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
+from annotator.core.interchange import AnnotatedDraft, RelationRecord, new_span_record
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats import jsontext
@@ -307,15 +307,15 @@ def _line_to_draft(
                     "ANN132",
                 )
             spans.append(
-                SpanRecord(
+                new_span_record(
                     str(raw.get("id", i)),
                     str(raw["label"]),
                     start,
                     end,
                     raw.get("attributes") or {},
                     str(raw.get("annotator") or options.annotator),
-                    note=str(raw.get("comment") or ""),
-                    fragments=_fragments(raw, start, end, len(text)),
+                    str(raw.get("comment") or ""),
+                    _fragments(raw, start, end, len(text)),
                 )
             )
         keys = {span.key for span in spans}

@@ -28,19 +28,18 @@ the document's metadata (``meta.id`` its external id).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import count
-from json.encoder import encode_basestring
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from annotator.core.annotation import AnnotatedDocument, Span
 from annotator.core.document import DocumentDraft
-from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
+from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord, new_span_record
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
+from annotator.formats import jsontext
 from annotator.formats.base import (
     Capabilities,
     ExportOptions,
@@ -72,10 +71,9 @@ class ProdigyExporter:
         options: ExportOptions,
     ) -> LossReport:
         report = LossReport()
-        with sink.main_text() as out:
+        with sink.main_binary() as out:
             for item in items:
-                out.write(record_line(item, options, report))
-                out.write("\n")
+                out.write(jsontext.dumps_bytes(to_record(item, options, report), newline=True))
         return report
 
     def losses(
@@ -162,34 +160,6 @@ def to_record(
     }
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
-_TOKEN = '{"text": %s, "start": %d, "end": %d, "id": %d, "ws": %s}'
-_JSON_BOOL = ("false", "true")
-
-
-def record_line(item: AnnotatedDocument, options: ExportOptions, report: LossReport) -> str:
-    """``json.dumps(to_record(...), ensure_ascii=False)``, made without a dict per token."""
-    (texts, starts, ends, ws), spans, relations, meta = _prepare(item, options, report)
-    tokens = ", ".join(
-        map(
-            _TOKEN.__mod__,
-            zip(
-                map(encode_basestring, texts),
-                starts,
-                ends,
-                count(),
-                map(_JSON_BOOL.__getitem__, ws),
-                strict=False,  # count() is endless
-            ),
-        )
-    )
-    return (
-        f'{{"text": {_ENCODE(item.document.text)}, "meta": {_ENCODE(meta)}, '
-        f'"tokens": [{tokens}], "spans": {_ENCODE(list(spans.values()))}, '
-        f'"relations": {_ENCODE(relations)}, "answer": "accept"}}'
-    )
-
-
 def _span(span: Span, start: int, end: int, first: int, last: int, text: str) -> dict[str, Any]:
     out: dict[str, Any] = {
         "start": start,
@@ -227,8 +197,8 @@ def read_lines(
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
+            record = jsontext.loads(line)
+        except jsontext.JSONDecodeError as error:
             yield Failure(name, number, f"not valid JSON ({error.msg})", "ANN131")
             continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
@@ -253,17 +223,18 @@ class _Task:
         self.number = number
         self.options = options
         self.converter = OffsetConverter(self.text)
-        raw_tokens = record.get("tokens")
-        self.tokens: list[Mapping[str, Any]] = (
-            [t for t in raw_tokens if isinstance(t, Mapping)]
-            if isinstance(raw_tokens, list)
-            else []
-        )
+        self._raw_tokens = record.get("tokens")
         self.spans: list[SpanRecord] = []
         self.by_extent: dict[tuple[int, int, str], str] = {}
         self.by_token_end: dict[int, str] = {}
         self.units: Sequence[Unit] = (options.offset_unit,) if options.offset_unit else UNITS
         self.unit_notes: set[str] = set()
+
+    @cached_property
+    def tokens(self) -> list[Mapping[str, Any]]:
+        """The task's token objects; only spans without offsets need them."""
+        raw = self._raw_tokens
+        return [t for t in raw if isinstance(t, Mapping)] if isinstance(raw, list) else []
 
     def span(self, raw: object, what: str) -> str | Failure:
         """Add (or find) a span; returns its key."""
@@ -279,13 +250,15 @@ class _Task:
             key = f"s{len(self.spans) + 1}"
             attributes = raw.get("attributes")
             self.spans.append(
-                SpanRecord(
+                new_span_record(
                     key,
                     label,
                     start,
                     end,
                     dict(attributes) if isinstance(attributes, Mapping) else {},
                     self.options.annotator,
+                    "",
+                    (),
                 )
             )
             self.by_extent[(start, end, label)] = key

@@ -7,15 +7,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from annotator.core.annotation import AnnotatedDocument
 from annotator.core.document import Document, DocumentDraft, DocumentStatus
 from annotator.core.errors import OffsetError
-from annotator.core.interchange import AnnotatedDraft, SpanRecord
+from annotator.core.interchange import AnnotatedDraft, new_span_record
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
+from annotator.formats import jsontext
 from annotator.formats.base import (
     Capabilities,
     ExportOptions,
@@ -147,8 +148,8 @@ def _records(handle: TextIO, path: Path) -> Iterator[tuple[int, object] | Failur
         if not stripped:
             continue
         try:
-            first = json.loads(stripped)
-        except json.JSONDecodeError as error:
+            first = jsontext.loads(stripped)
+        except jsontext.JSONDecodeError as error:
             if stripped in ("{", "[") or stripped.startswith("["):
                 stream = JsonStream(handle, line, first_line=number)
                 yield from stream.records(path)
@@ -162,8 +163,8 @@ def _records(handle: TextIO, path: Path) -> Iterator[tuple[int, object] | Failur
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as error:
+            yield number, jsontext.loads(line)
+        except jsontext.JSONDecodeError as error:
             yield Failure(str(path), number, f"not valid JSON ({error.msg})", "ANN131")
 
 
@@ -179,6 +180,8 @@ class JsonStream:
         self.pos = 0
         self.base_line = first_line
         """Line number of ``buf[0]``."""
+        self._mark, self._mark_line = 0, first_line
+        """Newlines are counted once: ``buf[_mark]`` is on line ``_mark_line``."""
         self.eof = False
         self.decoder = json.JSONDecoder()
 
@@ -219,8 +222,34 @@ class JsonStream:
                     found = "end of file" if char is None else repr(char)
                     raise StreamError(self._line(), f"expected ',' or ']', found {found}")
 
+    def _whole_line(self) -> object | None:
+        """The value when it fills the rest of its line (a comma after it allowed), as our
+        exports and most tools write arrays: one fast decode instead of ``raw_decode``."""
+        buf, pos = self.buf, self.pos
+        newline = buf.find("\n", pos)
+        if newline < 0:
+            return None
+        end = newline
+        while end > pos and buf[end - 1] in " \t\r,":
+            end -= 1
+        if end <= pos or buf[end - 1] != "}" or buf[pos] != "{":
+            return None  # not one object on its own line (a minified array ends with "]")
+        try:
+            value: object = _decode_object(buf[pos:end])
+        except (ValueError, TypeError):
+            return None
+        after = end
+        while after < newline and buf[after] in " \t\r":
+            after += 1
+        self.pos = after
+        return value
+
     def _line(self) -> int:
-        return self.base_line + self.buf.count("\n", 0, self.pos)
+        if self.pos < self._mark:
+            return self.base_line + self.buf.count("\n", 0, self.pos)
+        self._mark_line += self.buf.count("\n", self._mark, self.pos)
+        self._mark = self.pos
+        return self._mark_line
 
     def _fill(self, at_least: int = 0) -> bool:
         if self.eof:
@@ -232,6 +261,7 @@ class JsonStream:
         self.base_line += self.buf.count("\n", 0, self.pos)
         self.buf = self.buf[self.pos :] + chunk
         self.pos = 0
+        self._mark, self._mark_line = 0, self.base_line
         return True
 
     def _skip_space(self) -> str | None:
@@ -247,6 +277,9 @@ class JsonStream:
                 return None
 
     def _value(self) -> object:
+        whole = self._whole_line()
+        if whole is not None:
+            return whole
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.buf, self.pos)
@@ -262,21 +295,37 @@ class JsonStream:
             return value
 
 
+_decode_object = jsontext.loads
+
+
 @dataclass(slots=True)
 class StreamError(Exception):
     line: int
     reason: str
 
 
-def write_json_lines(records: Iterator[Mapping[str, Any]], out: TextIO) -> None:
+def write_json_lines(records: Iterator[Mapping[str, Any]], out: BinaryIO) -> None:
     for record in records:
-        out.write(json.dumps(record, ensure_ascii=False))
-        out.write("\n")
+        out.write(jsontext.dumps_bytes(record, newline=True))
 
 
 def raw_span(raw: object, where: str) -> tuple[int, int, str, str | None]:
     """``(start, end, label, surface)`` from ``{"start", "end", "label", "text"?}`` or
     ``[start, end, label]``."""
+    # The usual case first, without the ABC isinstance checks that cost more than the rest.
+    if type(raw) is list and len(raw) >= 3:
+        start, end, label = raw[0], raw[1], raw[2]
+        if type(start) is int and type(end) is int and type(label) is str and label:
+            return start, end, label, None
+    elif type(raw) is dict:
+        start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
+        if type(start) is int and type(end) is int and type(label) is str and label:
+            surface = raw.get("text")
+            return start, end, label, surface if isinstance(surface, str) else None
+    return _checked_raw_span(raw, where)
+
+
+def _checked_raw_span(raw: object, where: str) -> tuple[int, int, str, str | None]:
     if isinstance(raw, Mapping):
         try:
             start = parse_offset(raw["start"], f"{where}.start")
@@ -370,7 +419,7 @@ class SpacyJsonlExporter:
                 report.merge(_jsonl_losses(item))
                 yield to_record(item)
 
-        with sink.main_text() as out:
+        with sink.main_binary() as out:
             write_json_lines(records(), out)
         return report
 
@@ -449,7 +498,7 @@ def _from_record(record: object, origin: str, options: ImportOptions) -> Annotat
         extra = {**extra, **meta}
     draft, status = draft_from_meta(text, extra)
     records = tuple(
-        SpanRecord(str(i), label, start, end, annotator=options.annotator)
+        new_span_record(str(i), label, start, end, {}, options.annotator, "", ())
         for i, ((start, end), (_, _, label, _)) in enumerate(zip(spans, found, strict=True))
     )
     return AnnotatedDraft(draft, origin, records, (), status, note)

@@ -1,4 +1,4 @@
-"""Reading the spans and relations of many documents at once, straight through the driver.
+"""Reading documents, spans and relations many at a time, straight through the driver.
 
 SQLAlchemy's per-row result processing, a Row per span and the frozen dataclass constructor
 cost several times the query itself on a 55,000-span document (DEVELOPING.md, "Performance"),
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
 
@@ -22,20 +22,10 @@ from annotator.core.document import Document, DocumentStatus
 from annotator.core.frozen import fast_constructor
 from annotator.core.ids import DocumentId
 from annotator.storage.rows import chunks
+from annotator.storage.tables import to_utc
 
 _new_span = fast_constructor(Span)
 _new_relation = fast_constructor(Relation)
-
-
-def to_utc(value: Any) -> datetime | None:
-    """A stored timestamp (ISO text on SQLite, a datetime on PostgreSQL) as an aware UTC
-    datetime, exactly as :class:`annotator.storage.tables.UtcDateTime` reads it."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    result: datetime = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return result if result.tzinfo is UTC else result.astimezone(UTC)
 
 
 class _Stamps(dict[Any, datetime | None]):

@@ -59,12 +59,18 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.isoformat() if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:  # noqa: ARG002
-        if value is None:
-            return None
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        result: datetime = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return result if result.tzinfo is UTC else result.astimezone(UTC)
+        return to_utc(value)
+
+
+def to_utc(value: Any) -> datetime | None:
+    """A stored timestamp (ISO text on SQLite, a datetime on PostgreSQL) as an aware UTC
+    datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    result: datetime = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return result if result.tzinfo is UTC else result.astimezone(UTC)
 
 
 Json = JSON().with_variant(JSONB(), "postgresql")

@@ -15,7 +15,7 @@ from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats import registry
 from annotator.formats.base import ExportOptions, ImportOptions, Loss, LossReport
-from annotator.formats.prodigy import EXPORTER, IMPORTER, record_line, to_record
+from annotator.formats.prodigy import EXPORTER, IMPORTER, to_record
 from tests.formats.conftest import (
     ROUND_TRIP_TEXT,
     Export,
@@ -199,12 +199,16 @@ def test_bad_records_fail_with_file_and_line_and_the_rest_imports(tmp_path: Path
 
 
 @pytest.mark.parametrize("tokens", ["split", "expand"])
-def test_a_line_is_the_json_of_the_task(document: AnnotatedDocument, tokens: str) -> None:
-    """Lines are built without a dict per token: they must be what json.dumps writes."""
+def test_a_line_is_the_json_of_the_task(
+    export: Export, schema: LabelSchema, document: AnnotatedDocument, tokens: str
+) -> None:
+    """Each written line decodes to exactly the task :func:`to_record` builds."""
     odd = make_document('Odd "quotes"\\ and\ttabs\u2028 \x7f 🏛  ', [("ACTOR", 0, 3, {"k": 1})])
     options = ExportOptions(extra={"tokens": tokens})
-    for item in (document, odd):
-        first, second = LossReport(), LossReport()
-        expected = json.dumps(to_record(item, options, first), ensure_ascii=False)
-        assert record_line(item, options, second) == expected
-        assert first == second
+    path, losses = export(EXPORTER, [document, odd], f"{tokens}.jsonl", schema, options)
+    expected = LossReport()
+    lines = path.read_text(encoding="utf-8").split("\n")  # not splitlines: U+2028 is in a text
+    assert [json.loads(line) for line in lines if line] == [
+        to_record(item, options, expected) for item in (document, odd)
+    ]
+    assert losses == expected

@@ -155,6 +155,28 @@ def test_json_stream_reads_arrays_and_pretty_objects_with_lines() -> None:
     assert caught.value.line == 3
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[\n{"a": 1},\n{"b": [2, {"c": 3}]}\n]\n',  # one object per line (the fast path)
+        '[\r\n{"a": 1} , \r\n{"b": [2, {"c": 3}]}\r\n]',  # CRLF, spaces around commas
+        '[{"a": 1}, {"b": [2, {"c": 3}]}]\n',  # minified
+        '[\n{"a": 1}, {"b": [2, {"c": 3}]}\n]',  # two on one line
+        '[\n{"a": 1},\n{"b": [2, {"c": 3}]}]',  # the last closes the array on its line
+    ],
+)
+def test_json_stream_reads_every_layout_of_an_array_alike(text: str) -> None:
+    assert [value for _, value in JsonStream(io.StringIO(text)).values()] == json.loads(text)
+
+
+def test_json_stream_lines_and_values_json_alone_reads() -> None:
+    text = '[\n{"big": 123456789012345678901234567890},\n{"nan": NaN},\n{"a": 1}\n]\n'
+    values = list(JsonStream(io.StringIO(text)).values())
+    assert values[0] == (2, {"big": 123456789012345678901234567890})
+    assert values[1][0] == 3
+    assert values[2] == (4, {"a": 1})
+
+
 def test_json_stream_handles_values_larger_than_its_chunk() -> None:
     big = {"text": "é" * 300_000, "n": 123456789}
     text = "[" + json.dumps(big) + ",\n" + json.dumps(big) + "]"
