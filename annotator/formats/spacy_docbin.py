@@ -340,26 +340,25 @@ class DocBinExporter:
         def flush(docbin: DocBin) -> None:
             nonlocal shards
             shards += 1
-            with cached_msgpack_extensions():
-                data = docbin.to_bytes()
+            data = docbin.to_bytes()
             with sink.member_binary(SHARD_NAME.format(shards)) as out:
                 out.write(data)
 
         docbin = DocBin(attrs=list(DOCBIN_ATTRS), store_user_data=True)
-        for item in items:
-            with cached_msgpack_extensions():  # not across the yield of ``items``
+        with cached_msgpack_extensions():
+            for item in items:
                 doc = nlp.make_doc(item.document.text)
                 projection = project(doc, item, schema, options)
                 doc.spans[SPAN_GROUP] = projection.group
                 doc.ents = projection.ents
                 doc.user_data[USER_DATA_KEY] = user_data(item)
                 add_doc(docbin, doc)
-            report.merge(projection.report)
-            if len(docbin) >= shard_size:
+                report.merge(projection.report)
+                if len(docbin) >= shard_size:
+                    flush(docbin)
+                    docbin = DocBin(attrs=list(DOCBIN_ATTRS), store_user_data=True)
+            if len(docbin) or not shards:
                 flush(docbin)
-                docbin = DocBin(attrs=list(DOCBIN_ATTRS), store_user_data=True)
-        if len(docbin) or not shards:
-            flush(docbin)
         return report
 
     def losses(
