@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from operator import add
+from operator import add, itemgetter
 from pathlib import Path
 from typing import TextIO
 
@@ -44,6 +44,7 @@ from annotator.formats.base import (
     read_text_file,
 )
 from annotator.formats.tokenize_support import (
+    LineNumbers,
     TaggedDocument,
     TokenSentence,
     draft_from_tokens,
@@ -126,20 +127,14 @@ _TWO_COLUMNS = _Suffixes(" ")
 
 
 @dataclass(slots=True)
-class _Line:
-    token: str
-    tags: list[tuple[str, str]]
-    number: int
-
-
-@dataclass(slots=True)
 class _Document:
     line: int
-    sentences: list[list[_Line]] = field(default_factory=list)
+    sentences: list[tuple[list[str], list[int]]] = field(default_factory=list)
+    """Each sentence's lines (not parsed yet) and their numbers."""
 
-    def add(self, sentence: list[_Line]) -> None:
-        if sentence:
-            self.sentences.append(sentence)
+    def add(self, lines: list[str], numbers: list[int]) -> None:
+        if lines:
+            self.sentences.append((lines, numbers))
 
 
 class ConllImporter:
@@ -156,38 +151,44 @@ class ConllImporter:
 def read_conll(
     lines: Iterable[str], name: str, options: ImportOptions = ImportOptions()
 ) -> Iterator[AnnotatedDraft | Failure]:
-    """Documents (and bad lines) of a CoNLL/IOB file, one document at a time."""
+    """Documents (and bad lines) of a CoNLL/IOB file, one document at a time.
+
+    Lines are only sorted into documents and sentences here; a document's lines are parsed when
+    it is complete (:func:`_finish`), a sentence at a time.
+    """
     docstart_mode: bool | None = None
     document: _Document | None = None
-    sentence: list[_Line] = []
+    sentence: list[str] = []
+    numbers: list[int] = []
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
-        fields = _fields(line)
-        if not fields:
+        if not line or line.isspace():
             if document is not None:
-                document.add(sentence)
-                sentence = []
+                document.add(sentence, numbers)
+                sentence, numbers = [], []
                 if not docstart_mode:
                     yield from _finish(document, name, options)
                     document = None
             continue
+        docstart = line.startswith("-DOCSTART-") or (
+            line[0].isspace() and _fields(line)[0] == "-DOCSTART-"
+        )
+        if docstart and _fields(line)[0] != "-DOCSTART-":
+            docstart = False
         if docstart_mode is None:
-            docstart_mode = fields[0] == "-DOCSTART-"
-        if fields[0] == "-DOCSTART-":
+            docstart_mode = docstart
+        if docstart:
             if document is not None:
-                document.add(sentence)
+                document.add(sentence, numbers)
                 yield from _finish(document, name, options)
-            document, sentence = _Document(number), []
+            document, sentence, numbers = _Document(number), [], []
             continue
         if document is None:
             document = _Document(number)
-        parsed = _parse_line(fields, number, name)
-        if isinstance(parsed, Failure):
-            yield parsed
-        else:
-            sentence.append(parsed)
+        sentence.append(line)
+        numbers.append(number)
     if document is not None:
-        document.add(sentence)
+        document.add(sentence, numbers)
         yield from _finish(document, name, options)
 
 
@@ -199,7 +200,8 @@ def _fields(line: str) -> list[str]:
     return line.split()
 
 
-def _parse_line(fields: list[str], number: int, name: str) -> _Line | Failure:
+def _parse_line(fields: list[str], number: int, name: str) -> list[tuple[str, str]] | Failure:
+    """The parsed tags of a line, or why it is not a token line."""
     if len(fields) < 2:
         return Failure(
             name, number, f"expected a token and a tag, found only {fields[0]!r}", "ANN137"
@@ -217,25 +219,68 @@ def _parse_line(fields: list[str], number: int, name: str) -> _Line | Failure:
                 "ANN137",
             )
         tags.append(tag)
-    return _Line(fields[0], tags, number)
+    return tags
 
 
-def _finish(document: _Document, name: str, options: ImportOptions) -> Iterator[AnnotatedDraft]:
-    if not document.sentences:
+def _parse_sentence(
+    lines: list[str], numbers: list[int], name: str
+) -> tuple[list[str], list[list[tuple[str, str]]], list[int], list[Failure]]:
+    """Tokens, tags per line, the numbers of the lines kept, and the lines that failed.
+
+    The common shape (one token and one tag separated by spaces, or our ``token -X- _ TAG``
+    lines) is parsed in bulk; a sentence with anything else goes line by line.
+    """
+    if "\t" not in "".join(lines):
+        rows = list(map(str.split, lines))
+        widths = set(map(len, rows))
+        if min(widths) >= 2 and max(widths) <= 4:  # one tag: the last field
+            tags = list(map(parse_tag, map(itemgetter(-1), rows)))
+        else:
+            tags = [None]
+        if None not in tags:
+            return [r[0] for r in rows], [[t] for t in tags if t is not None], numbers, []
+    tokens: list[str] = []
+    parsed: list[list[tuple[str, str]]] = []
+    kept: list[int] = []
+    failures: list[Failure] = []
+    for line, number in zip(lines, numbers, strict=True):
+        fields = _fields(line)
+        result = _parse_line(fields, number, name)
+        if isinstance(result, Failure):
+            failures.append(result)
+            continue
+        tokens.append(fields[0])
+        parsed.append(result)
+        kept.append(number)
+    return tokens, parsed, kept, failures
+
+
+def _finish(
+    document: _Document, name: str, options: ImportOptions
+) -> Iterator[AnnotatedDraft | Failure]:
+    parsed = []
+    for lines, numbers in document.sentences:
+        tokens, tags, kept, failures = _parse_sentence(lines, numbers, name)
+        yield from failures
+        if tokens:
+            parsed.append((tokens, tags, kept))
+    if not parsed:
         return
-    layers = max(len(line.tags) for sentence in document.sentences for line in sentence)
+    layers = max(len(line) for _, tags, _ in parsed for line in tags)
     sentences = [
         TokenSentence(
-            [line.token for line in sentence],
-            [
-                [line.tags[k] if k < len(line.tags) else ("O", "") for line in sentence]
-                for k in range(layers)
-            ],
-            [f"line {line.number}" for line in sentence],
+            tokens,
+            [list(map(itemgetter(0), tags))]
+            if layers == 1
+            else [[line[k] if k < len(line) else _OUTSIDE for line in tags] for k in range(layers)],
+            LineNumbers(kept),
         )
-        for sentence in document.sentences
+        for tokens, tags, kept in parsed
     ]
     yield draft_from_tokens(sentences, f"{name}:{document.line}", options.annotator)
+
+
+_OUTSIDE = ("O", "")
 
 
 EXPORTER = ConllExporter()
