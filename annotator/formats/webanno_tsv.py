@@ -663,7 +663,8 @@ class TsvImporter:
         for column, raw in zip(parse.columns, fields[3:], strict=False):
             if raw == "_":
                 continue
-            for k, stacked in enumerate(_STACK_SEPARATOR.split(raw)):
+            stack = _STACK_SEPARATOR.split(raw) if "|" in raw else (raw,)
+            for k, stacked in enumerate(stack):
                 cursor.counter += 1
                 self._cell(parse, column, unit, begin, end, k, stacked, cursor.counter, index + 1)
 
@@ -699,9 +700,10 @@ class TsvImporter:
                 parse.spans[key] = found
                 parse.by_unit.setdefault((unit, column.layer), []).append(found)
             else:
-                found.end = max(found.end, end)
+                if end > found.end:
+                    found.end = end
                 units = parse.by_unit.setdefault((unit, column.layer), [])
-                if found not in units:
+                if not any(u is found for u in units):  # identity: == compares every field
                     units.append(found)
             if column.feature:
                 found.values[column.feature] = _feature_value(value)
