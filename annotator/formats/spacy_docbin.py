@@ -69,9 +69,21 @@ def require_spacy() -> Any:
     return spacy
 
 
+MsgpackExtensions = tuple[dict[str, Any], dict[str, Any]]
+"""What srsly's msgpack encoder and decoder registries hold (see :func:`msgpack_extensions`)."""
+
+
+def msgpack_extensions() -> MsgpackExtensions:
+    """srsly's msgpack encoders and decoders, looked up now (the slow lookup, once)."""
+    from srsly.msgpack import msgpack_decoders, msgpack_encoders  # type: ignore[import-untyped]
+
+    return dict(msgpack_encoders.get_all()), dict(msgpack_decoders.get_all())
+
+
 @contextmanager
-def cached_msgpack_extensions() -> Iterator[None]:
-    """Look srsly's msgpack extension registries up once for the duration.
+def cached_msgpack_extensions(found: MsgpackExtensions | None = None) -> Iterator[None]:
+    """Answer srsly's msgpack extension registry lookups from ``found`` (looked up now when not
+    given) for the duration.
 
     spaCy packs and unpacks every document's user data and span groups with srsly, which asks
     its ``msgpack_encoders``/``msgpack_decoders`` registries for every extension on every call,
@@ -80,14 +92,14 @@ def cached_msgpack_extensions() -> Iterator[None]:
     time). Nothing registers a msgpack extension while we read or write, so the answer is the
     same; the registries are restored on exit.
     """
-    from srsly.msgpack import msgpack_decoders, msgpack_encoders  # type: ignore[import-untyped]
+    from srsly.msgpack import msgpack_decoders, msgpack_encoders
 
+    found = found or msgpack_extensions()
     saved: list[tuple[Any, Any]] = []
     try:
-        for registry in (msgpack_encoders, msgpack_decoders):
-            found = dict(registry.get_all())
+        for registry, entries in zip((msgpack_encoders, msgpack_decoders), found, strict=True):
             saved.append((registry, registry.__dict__.get("get_all", _ABSENT)))
-            registry.get_all = lambda found=found: dict(found)
+            registry.get_all = lambda entries=entries: dict(entries)
         yield
     finally:
         for registry, before in reversed(saved):
@@ -425,8 +437,9 @@ class DocBinImporter:
             return
         del data
         docs = docbin.get_docs(Vocab())
+        extensions = msgpack_extensions()
         for number in count(1):
-            with cached_msgpack_extensions():  # not across the yield: only while spaCy reads
+            with cached_msgpack_extensions(extensions):  # not across the yield: only in spaCy
                 doc = next(docs, None)
             if doc is None:
                 return
