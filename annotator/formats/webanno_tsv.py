@@ -660,13 +660,35 @@ class TsvImporter:
             raise ValueError(
                 f"line {index + 1}: {len(fields)} fields, expected {len(parse.columns) + 3}"
             )
+        spans, by_unit = parse.spans, parse.by_unit
+        counter = cursor.counter
         for column, raw in zip(parse.columns, fields[3:], strict=False):
             if raw == "_":
                 continue
             stack = _STACK_SEPARATOR.split(raw) if "|" in raw else (raw,)
-            for k, stacked in enumerate(stack):
-                cursor.counter += 1
-                self._cell(parse, column, unit, begin, end, k, stacked, cursor.counter, index + 1)
+            if column.kind != "span":
+                for k, stacked in enumerate(stack):
+                    counter += 1
+                    self._cell(parse, column, unit, begin, end, k, stacked, counter, index + 1)
+                continue
+            layer, feature = column.layer, column.feature
+            for k, stacked in enumerate(stack):  # _cell for span columns, inline (most cells)
+                counter += 1
+                value, info = _split_value(stacked)
+                key: object = (layer, int(info)) if info else (unit, layer, k)
+                found = spans.get(key)
+                if found is None:
+                    found = spans[key] = _Annotation(layer, begin, end, order=counter)
+                    by_unit.setdefault((unit, layer), []).append(found)
+                else:
+                    if end > found.end:
+                        found.end = end
+                    units = by_unit.setdefault((unit, layer), [])
+                    if not any(u is found for u in units):
+                        units.append(found)
+                if feature:
+                    found.values[feature] = None if value == "*" else unescape_value(value)
+        cursor.counter = counter
 
     @staticmethod
     def _start_sentence(parse: _Parse, sentence: str, begin: int) -> None:
