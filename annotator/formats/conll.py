@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby, repeat
 from operator import add, itemgetter
 from pathlib import Path
 from typing import TextIO
@@ -153,43 +154,73 @@ def read_conll(
 ) -> Iterator[AnnotatedDraft | Failure]:
     """Documents (and bad lines) of a CoNLL/IOB file, one document at a time.
 
-    Lines are only sorted into documents and sentences here; a document's lines are parsed when
-    it is complete (:func:`_finish`), a sentence at a time.
+    Lines are only sorted into documents and sentences here, a run of non-blank lines at a time
+    (told apart in C by ``groupby``); a document's lines are parsed when it is complete
+    (:func:`_finish`), a sentence at a time.
     """
+    state = _Reading()
+    number = 0
+    for blank, group in groupby(lines, str.isspace):
+        chunk = list(map(str.rstrip, group, repeat("\r\n")))
+        first = number + 1
+        number += len(chunk)
+        if blank:
+            yield from state.blank(name, options)
+        elif "-DOCSTART-" in "".join(chunk) or "" in chunk:
+            for offset, line in enumerate(chunk):
+                yield from state.line(line, first + offset, name, options)
+        else:  # token lines only: one part of a sentence
+            if state.docstart_mode is None:
+                state.docstart_mode = False
+            if state.document is None:
+                state.document = _Document(first)
+            state.sentence += chunk
+            state.numbers += range(first, number + 1)
+    yield from state.end(name, options)
+
+
+@dataclass(slots=True)
+class _Reading:
+    """Where :func:`read_conll` is: the document and sentence being read."""
+
     docstart_mode: bool | None = None
+    """Whether the file starts with ``-DOCSTART-`` (then only those lines end a document)."""
     document: _Document | None = None
-    sentence: list[str] = []
-    numbers: list[int] = []
-    for number, raw in enumerate(lines, start=1):
-        line = raw.rstrip("\r\n")
+    sentence: list[str] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+
+    def blank(self, name: str, options: ImportOptions) -> Iterator[AnnotatedDraft | Failure]:
+        if self.document is not None:
+            self.document.add(self.sentence, self.numbers)
+            self.sentence, self.numbers = [], []
+            if not self.docstart_mode:
+                yield from _finish(self.document, name, options)
+                self.document = None
+
+    def line(
+        self, line: str, number: int, name: str, options: ImportOptions
+    ) -> Iterator[AnnotatedDraft | Failure]:
         if not line or line.isspace():
-            if document is not None:
-                document.add(sentence, numbers)
-                sentence, numbers = [], []
-                if not docstart_mode:
-                    yield from _finish(document, name, options)
-                    document = None
-            continue
-        docstart = line.startswith("-DOCSTART-") or (
-            line[0].isspace() and _fields(line)[0] == "-DOCSTART-"
-        )
-        if docstart and _fields(line)[0] != "-DOCSTART-":
-            docstart = False
-        if docstart_mode is None:
-            docstart_mode = docstart
+            yield from self.blank(name, options)
+            return
+        docstart = _fields(line)[0] == "-DOCSTART-"
+        if self.docstart_mode is None:
+            self.docstart_mode = docstart
         if docstart:
-            if document is not None:
-                document.add(sentence, numbers)
-                yield from _finish(document, name, options)
-            document, sentence, numbers = _Document(number), [], []
-            continue
-        if document is None:
-            document = _Document(number)
-        sentence.append(line)
-        numbers.append(number)
-    if document is not None:
-        document.add(sentence, numbers)
-        yield from _finish(document, name, options)
+            if self.document is not None:
+                self.document.add(self.sentence, self.numbers)
+                yield from _finish(self.document, name, options)
+            self.document, self.sentence, self.numbers = _Document(number), [], []
+            return
+        if self.document is None:
+            self.document = _Document(number)
+        self.sentence.append(line)
+        self.numbers.append(number)
+
+    def end(self, name: str, options: ImportOptions) -> Iterator[AnnotatedDraft | Failure]:
+        if self.document is not None:
+            self.document.add(self.sentence, self.numbers)
+            yield from _finish(self.document, name, options)
 
 
 def _fields(line: str) -> list[str]:
@@ -225,7 +256,8 @@ def _parse_line(fields: list[str], number: int, name: str) -> list[tuple[str, st
 def _parse_sentence(
     lines: list[str], numbers: list[int], name: str
 ) -> tuple[list[str], list[list[tuple[str, str]]], list[int], list[Failure]]:
-    """Tokens, tags per line, the numbers of the lines kept, and the lines that failed.
+    """Tokens, their tags by layer (as many layers as the widest line has), the numbers of the
+    lines kept, and the lines that failed.
 
     The common shape (one token and one tag separated by spaces, or our ``token -X- _ TAG``
     lines) is parsed in bulk; a sentence with anything else goes line by line.
@@ -238,7 +270,7 @@ def _parse_sentence(
         else:
             tags = [None]
         if None not in tags:
-            return [r[0] for r in rows], [[t] for t in tags if t is not None], numbers, []
+            return list(map(itemgetter(0), rows)), [tags], numbers, []  # type: ignore[list-item]
     tokens: list[str] = []
     parsed: list[list[tuple[str, str]]] = []
     kept: list[int] = []
@@ -252,7 +284,9 @@ def _parse_sentence(
         tokens.append(fields[0])
         parsed.append(result)
         kept.append(number)
-    return tokens, parsed, kept, failures
+    width = max(map(len, parsed), default=0)
+    layers = [[tags[k] if k < len(tags) else _OUTSIDE for tags in parsed] for k in range(width)]
+    return tokens, layers, kept, failures
 
 
 def _finish(
@@ -266,16 +300,14 @@ def _finish(
             parsed.append((tokens, tags, kept))
     if not parsed:
         return
-    layers = max(len(line) for _, tags, _ in parsed for line in tags)
+    width = max(len(layers) for _, layers, _ in parsed)
     sentences = [
         TokenSentence(
             tokens,
-            [list(map(itemgetter(0), tags))]
-            if layers == 1
-            else [[line[k] if k < len(line) else _OUTSIDE for line in tags] for k in range(layers)],
+            layers + [[_OUTSIDE] * len(tokens) for _ in range(width - len(layers))],
             LineNumbers(kept),
         )
-        for tokens, tags, kept in parsed
+        for tokens, layers, kept in parsed
     ]
     yield draft_from_tokens(sentences, f"{name}:{document.line}", options.annotator)
 
