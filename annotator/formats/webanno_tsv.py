@@ -28,7 +28,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, count, pairwise, repeat
-from operator import add, itemgetter, mul, not_
+from operator import add, itemgetter, methodcaller, not_
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -59,8 +59,6 @@ LABEL_FEATURE = "label"
 META_KEY = "webanno_tsv"
 _STACK_SEPARATOR = re.compile(r"(?<!\\)\|")
 _WORD = re.compile(r"\S+")
-_ROW = re.compile(r"^([^\t\n]*)\t(\d+)-(\d+)\t", re.MULTILINE)
-"""A row's unit id and offsets."""
 
 
 # -- segmentation (shared with the XMI export) ----------------------------------------------------
@@ -445,7 +443,7 @@ class _Layer:
         return self.features[0] if self.features else ""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # compared by identity: two annotations are never the same
 class _Annotation:
     layer: int
     start: int  # UTF-16 units
@@ -594,14 +592,17 @@ class TsvImporter:
         if r == len(block):
             return
         rows = block[r:]
-        text = "\n".join(rows)
-        found = _ROW.findall(text)
-        if len(found) != len(rows) or "\n#" in text:
+        parts = list(map(str.split, rows, repeat("\t"), repeat(3)))  # id, offsets, text, rest
+        try:
+            if min(map(len, parts)) < 4 or any(map(methodcaller("startswith", "#"), rows)):
+                raise ValueError("not only rows")
+            units = list(map(itemgetter(0), parts))
+            offsets = list(map(str.partition, map(itemgetter(1), parts), repeat("-")))
+            starts = list(map(int, map(itemgetter(0), offsets)))
+            stops = list(map(int, map(itemgetter(2), offsets)))
+        except ValueError:  # let the line-by-line reader find (and report) what is wrong
             self._lines(parse, cursor, rows, first + r)
             return
-        units, begins, ends = zip(*found, strict=True)
-        starts = list(map(int, begins))
-        stops = list(map(int, ends))
         self._start_sentence(parse, "\n".join(cursor.sentence_text) + "\n", starts[0])
         cursor.sentence_text = []
         sentence_first = len(parse.tokens)
@@ -611,12 +612,8 @@ class TsvImporter:
             )
         else:
             parse.tokens.extend(zip(starts, stops, strict=True))
-        columns = len(parse.columns)
-        blank, tabs = "\t_" * columns + "\t", columns + 3
-        # a row is plain when it ends with the blank columns and has no other tab: its tab count
-        # times whether it ends so is then `tabs`
-        plain = map(mul, map(str.endswith, rows, repeat(blank)), map(str.count, rows, repeat("\t")))
-        for i in compress(count(), map(tabs.__ne__, plain)):
+        plain = "_\t" * len(parse.columns)  # what follows the text on a row without annotations
+        for i in compress(count(), map(plain.__ne__, map(itemgetter(3), parts))):
             fields = rows[i].split("\t")
             self._row(parse, cursor, fields, units[i], starts[i], stops[i], first + r + i)
         parse.sentences.append((sentence_first, len(parse.tokens)))
@@ -684,7 +681,7 @@ class TsvImporter:
                     if end > found.end:
                         found.end = end
                     units = by_unit.setdefault((unit, layer), [])
-                    if not any(u is found for u in units):
+                    if found not in units:
                         units.append(found)
                 if feature:
                     found.values[feature] = None if value == "*" else unescape_value(value)
@@ -725,7 +722,7 @@ class TsvImporter:
                 if end > found.end:
                     found.end = end
                 units = parse.by_unit.setdefault((unit, column.layer), [])
-                if not any(u is found for u in units):  # identity: == compares every field
+                if found not in units:
                     units.append(found)
             if column.feature:
                 found.values[column.feature] = _feature_value(value)
