@@ -8,14 +8,16 @@ one line break separates two tokens (any other gap stays inside the sentence, on
 ``#Text=`` lines), so the text comes back exactly when read again, except whitespace before the
 first or after the last token (reported). Offsets are UTF-16 units. Multi-token or stacked
 spans carry ``[n]`` ids; a relation sits on its target's first token and names the source's
-first token (``1-1[src_tgt]``). Values are backslash-escaped (``\\ [ ] | _ -> ; * TAB LF``);
-a missing feature value is ``*``; every row ends with a TAB.
+first token (``1-1[src_tgt]``). Text and values are escaped as INCEpTION escapes them
+(:mod:`tsv_escape`); a missing feature value is ``*``; every row ends with a TAB.
 
 Import: the text is rebuilt as INCEpTION does (sentence texts at their first token's offset,
 the gap filled with the line break or spaces). Every span layer's annotations become spans
 labelled by the feature named by ``label_feature``, else ``label``, else ``value``, else the
 first feature (the layer's short name when empty); other features become attributes. The first
-relation layer's annotations become relations typed the same way. What the model cannot hold
+relation layer's annotations become relations typed the same way. Sub-token rows (``1-1.1``:
+a span starting or ending inside a token) give their spans their own offsets and are not
+tokens. A sentence's rows without annotations are read in bulk. What the model cannot hold
 (tokens, sentences, the header, relation features) goes into ``metadata["webanno_tsv"]`` so that
 the document exports again byte for byte.
 """
