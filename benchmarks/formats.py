@@ -64,8 +64,12 @@ def make_project(folder: Path, documents: int) -> None:
 
 
 def out_path(folder: Path, name: str) -> Path:
+    """Where a format exports: a .zip for folder formats, except spaCy's folder of shards (what
+    ``spacy train`` reads; its shards are compressed already)."""
     info = format_info(name)
     assert info is not None
+    if name == "spacy":
+        return folder / "export-spacy"
     suffix = ".zip" if info.layout.value == "folder" else info.extensions[0]
     return folder / f"export-{name}{suffix}"
 

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from operator import add
+from itertools import groupby, repeat
+from operator import add, itemgetter
 from pathlib import Path
 from typing import TextIO
 
@@ -44,6 +45,7 @@ from annotator.formats.base import (
     read_text_file,
 )
 from annotator.formats.tokenize_support import (
+    LineNumbers,
     TaggedDocument,
     TokenSentence,
     draft_from_tokens,
@@ -126,20 +128,14 @@ _TWO_COLUMNS = _Suffixes(" ")
 
 
 @dataclass(slots=True)
-class _Line:
-    token: str
-    tags: list[tuple[str, str]]
-    number: int
-
-
-@dataclass(slots=True)
 class _Document:
     line: int
-    sentences: list[list[_Line]] = field(default_factory=list)
+    sentences: list[tuple[list[str], list[int]]] = field(default_factory=list)
+    """Each sentence's lines (not parsed yet) and their numbers."""
 
-    def add(self, sentence: list[_Line]) -> None:
-        if sentence:
-            self.sentences.append(sentence)
+    def add(self, lines: list[str], numbers: list[int]) -> None:
+        if lines:
+            self.sentences.append((lines, numbers))
 
 
 class ConllImporter:
@@ -156,39 +152,75 @@ class ConllImporter:
 def read_conll(
     lines: Iterable[str], name: str, options: ImportOptions = ImportOptions()
 ) -> Iterator[AnnotatedDraft | Failure]:
-    """Documents (and bad lines) of a CoNLL/IOB file, one document at a time."""
+    """Documents (and bad lines) of a CoNLL/IOB file, one document at a time.
+
+    Lines are only sorted into documents and sentences here, a run of non-blank lines at a time
+    (told apart in C by ``groupby``); a document's lines are parsed when it is complete
+    (:func:`_finish`), a sentence at a time.
+    """
+    state = _Reading()
+    number = 0
+    for blank, group in groupby(lines, str.isspace):
+        chunk = list(map(str.rstrip, group, repeat("\r\n")))
+        first = number + 1
+        number += len(chunk)
+        if blank:
+            yield from state.blank(name, options)
+        elif "-DOCSTART-" in "".join(chunk) or "" in chunk:
+            for offset, line in enumerate(chunk):
+                yield from state.line(line, first + offset, name, options)
+        else:  # token lines only: one part of a sentence
+            if state.docstart_mode is None:
+                state.docstart_mode = False
+            if state.document is None:
+                state.document = _Document(first)
+            state.sentence += chunk
+            state.numbers += range(first, number + 1)
+    yield from state.end(name, options)
+
+
+@dataclass(slots=True)
+class _Reading:
+    """Where :func:`read_conll` is: the document and sentence being read."""
+
     docstart_mode: bool | None = None
+    """Whether the file starts with ``-DOCSTART-`` (then only those lines end a document)."""
     document: _Document | None = None
-    sentence: list[_Line] = []
-    for number, raw in enumerate(lines, start=1):
-        line = raw.rstrip("\r\n")
-        fields = _fields(line)
-        if not fields:
-            if document is not None:
-                document.add(sentence)
-                sentence = []
-                if not docstart_mode:
-                    yield from _finish(document, name, options)
-                    document = None
-            continue
-        if docstart_mode is None:
-            docstart_mode = fields[0] == "-DOCSTART-"
-        if fields[0] == "-DOCSTART-":
-            if document is not None:
-                document.add(sentence)
-                yield from _finish(document, name, options)
-            document, sentence = _Document(number), []
-            continue
-        if document is None:
-            document = _Document(number)
-        parsed = _parse_line(fields, number, name)
-        if isinstance(parsed, Failure):
-            yield parsed
-        else:
-            sentence.append(parsed)
-    if document is not None:
-        document.add(sentence)
-        yield from _finish(document, name, options)
+    sentence: list[str] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+
+    def blank(self, name: str, options: ImportOptions) -> Iterator[AnnotatedDraft | Failure]:
+        if self.document is not None:
+            self.document.add(self.sentence, self.numbers)
+            self.sentence, self.numbers = [], []
+            if not self.docstart_mode:
+                yield from _finish(self.document, name, options)
+                self.document = None
+
+    def line(
+        self, line: str, number: int, name: str, options: ImportOptions
+    ) -> Iterator[AnnotatedDraft | Failure]:
+        if not line or line.isspace():
+            yield from self.blank(name, options)
+            return
+        docstart = _fields(line)[0] == "-DOCSTART-"
+        if self.docstart_mode is None:
+            self.docstart_mode = docstart
+        if docstart:
+            if self.document is not None:
+                self.document.add(self.sentence, self.numbers)
+                yield from _finish(self.document, name, options)
+            self.document, self.sentence, self.numbers = _Document(number), [], []
+            return
+        if self.document is None:
+            self.document = _Document(number)
+        self.sentence.append(line)
+        self.numbers.append(number)
+
+    def end(self, name: str, options: ImportOptions) -> Iterator[AnnotatedDraft | Failure]:
+        if self.document is not None:
+            self.document.add(self.sentence, self.numbers)
+            yield from _finish(self.document, name, options)
 
 
 def _fields(line: str) -> list[str]:
@@ -199,7 +231,8 @@ def _fields(line: str) -> list[str]:
     return line.split()
 
 
-def _parse_line(fields: list[str], number: int, name: str) -> _Line | Failure:
+def _parse_line(fields: list[str], number: int, name: str) -> list[tuple[str, str]] | Failure:
+    """The parsed tags of a line, or why it is not a token line."""
     if len(fields) < 2:
         return Failure(
             name, number, f"expected a token and a tag, found only {fields[0]!r}", "ANN137"
@@ -217,25 +250,69 @@ def _parse_line(fields: list[str], number: int, name: str) -> _Line | Failure:
                 "ANN137",
             )
         tags.append(tag)
-    return _Line(fields[0], tags, number)
+    return tags
 
 
-def _finish(document: _Document, name: str, options: ImportOptions) -> Iterator[AnnotatedDraft]:
-    if not document.sentences:
+def _parse_sentence(
+    lines: list[str], numbers: list[int], name: str
+) -> tuple[list[str], list[list[tuple[str, str]]], list[int], list[Failure]]:
+    """Tokens, their tags by layer (as many layers as the widest line has), the numbers of the
+    lines kept, and the lines that failed.
+
+    The common shape (one token and one tag separated by spaces, or our ``token -X- _ TAG``
+    lines) is parsed in bulk; a sentence with anything else goes line by line.
+    """
+    if "\t" not in "".join(lines):
+        rows = list(map(str.split, lines))
+        widths = set(map(len, rows))
+        if min(widths) >= 2 and max(widths) <= 4:  # one tag: the last field
+            tags = list(map(parse_tag, map(itemgetter(-1), rows)))
+        else:
+            tags = [None]
+        if None not in tags:
+            return list(map(itemgetter(0), rows)), [tags], numbers, []  # type: ignore[list-item]
+    tokens: list[str] = []
+    parsed: list[list[tuple[str, str]]] = []
+    kept: list[int] = []
+    failures: list[Failure] = []
+    for line, number in zip(lines, numbers, strict=True):
+        fields = _fields(line)
+        result = _parse_line(fields, number, name)
+        if isinstance(result, Failure):
+            failures.append(result)
+            continue
+        tokens.append(fields[0])
+        parsed.append(result)
+        kept.append(number)
+    width = max(map(len, parsed), default=0)
+    layers = [[tags[k] if k < len(tags) else _OUTSIDE for tags in parsed] for k in range(width)]
+    return tokens, layers, kept, failures
+
+
+def _finish(
+    document: _Document, name: str, options: ImportOptions
+) -> Iterator[AnnotatedDraft | Failure]:
+    parsed = []
+    for lines, numbers in document.sentences:
+        tokens, tags, kept, failures = _parse_sentence(lines, numbers, name)
+        yield from failures
+        if tokens:
+            parsed.append((tokens, tags, kept))
+    if not parsed:
         return
-    layers = max(len(line.tags) for sentence in document.sentences for line in sentence)
+    width = max(len(layers) for _, layers, _ in parsed)
     sentences = [
         TokenSentence(
-            [line.token for line in sentence],
-            [
-                [line.tags[k] if k < len(line.tags) else ("O", "") for line in sentence]
-                for k in range(layers)
-            ],
-            [f"line {line.number}" for line in sentence],
+            tokens,
+            layers + [[_OUTSIDE] * len(tokens) for _ in range(width - len(layers))],
+            LineNumbers(kept),
         )
-        for sentence in document.sentences
+        for tokens, layers, kept in parsed
     ]
     yield draft_from_tokens(sentences, f"{name}:{document.line}", options.annotator)
+
+
+_OUTSIDE = ("O", "")
 
 
 EXPORTER = ConllExporter()

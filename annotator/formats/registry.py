@@ -66,11 +66,12 @@ FORMATS: tuple[FormatInfo, ...] = (
         name="spacy",
         title="spaCy v3 DocBin (.spacy)",
         module="spacy_docbin",
-        extensions=(".spacy",),
+        extensions=(".spacy", ".zip"),
         can_import=True,
         can_export=True,
-        layout=Layout.FILE,
-        description="Written by spaCy itself: doc.ents (non-overlapping), doc.spans['sc'] (all), "
+        layout=Layout.FOLDER,
+        description="Written by spaCy itself, as a folder of .spacy files of 1,000 documents "
+        "(spacy train reads the folder): doc.ents (non-overlapping), doc.spans['sc'] (all), "
         "attributes and relations in user data.",
     ),
     FormatInfo(

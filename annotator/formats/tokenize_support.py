@@ -7,6 +7,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate, compress, count
+from operator import add
+from typing import overload
 
 from annotator.core.annotation import AnnotatedDocument
 from annotator.core.document import Document, DocumentDraft
@@ -30,6 +33,8 @@ DEFAULT_LAYERS = 3
 """Tag columns written by OverlapPolicy.COLUMNS unless ``extra["layers"]`` says otherwise."""
 
 _TAG = re.compile(r"^(?:O|([BIELSU])-(\S+))$")
+_OUTSIDE = ("O", "")
+"""The parsed ``O`` tag."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,15 +295,15 @@ def detect_scheme(sentences_tags: Sequence[Sequence[tuple[str, str]]]) -> str:
     opens_with_i = False
     b_only_between = True
     for tags in sentences_tags:
-        previous = ("O", "")
-        for prefix, label in tags:
+        for n in compress(count(), map(_OUTSIDE.__ne__, tags)):  # only tags other than O
+            prefix, label = tags[n]
+            previous = tags[n - 1] if n else _OUTSIDE
             if prefix in "LUES":
                 return "BILOU"
             if prefix == "I" and (previous[0] == "O" or previous[1] != label):
                 opens_with_i = True
             if prefix == "B" and (previous[0] == "O" or previous[1] != label):
                 b_only_between = False
-            previous = (prefix, label)
     return "IOB1" if opens_with_i and b_only_between else "IOB2"
 
 
@@ -309,6 +314,8 @@ def decode(tags: Sequence[tuple[str, str]], scheme: str) -> Decoded:
     spans: list[tuple[int, int, str]] = []
     repairs: list[tuple[int, str]] = []
     current: tuple[int, str] | None = None
+    if tags.count(_OUTSIDE) == len(tags):
+        return Decoded(spans, scheme, repairs)
 
     def close(end: int) -> None:
         nonlocal current
@@ -363,8 +370,29 @@ class TokenSentence:
 
     tokens: list[str]
     layers: list[list[tuple[str, str]]]
-    where: list[str]
+    where: Sequence[str]
     """Per token, for messages: ``line 14`` or ``line 3, token 2``."""
+
+
+class LineNumbers(Sequence[str]):
+    """``line <n>`` for each of the given line numbers, made only when a message needs it."""
+
+    def __init__(self, numbers: Sequence[int]) -> None:
+        self.numbers = numbers
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return LineNumbers(self.numbers[index])
+        return f"line {self.numbers[index]}"
 
 
 def draft_from_tokens(
@@ -376,21 +404,21 @@ def draft_from_tokens(
     """A document whose text is the tokens joined by spaces, sentence per line, with the spans
     the tags give (scheme detected per layer; repairs listed in the note)."""
     pieces: list[str] = []
-    offsets: list[list[tuple[int, int]]] = []
+    offsets: list[tuple[list[int], list[int]]] = []
     cursor = 0
     for sentence in sentences:
         if pieces:
             pieces.append("\n")
             cursor += 1
-        positions = []
-        for k, token in enumerate(sentence.tokens):
-            if k:
-                pieces.append(" ")
-                cursor += 1
-            pieces.append(token)
-            positions.append((cursor, cursor + len(token)))
-            cursor += len(token)
-        offsets.append(positions)
+        tokens = sentence.tokens
+        lengths = list(map(len, tokens))
+        starts = list(accumulate(map((1).__add__, lengths), initial=cursor))
+        del starts[-1]
+        ends = list(map(add, starts, lengths))
+        offsets.append((starts, ends))
+        if tokens:
+            pieces.append(" ".join(tokens))
+            cursor = ends[-1]
     records: list[SpanRecord] = []
     notes: list[str] = []
     layer_total = max((len(s.layers) for s in sentences), default=0)
@@ -400,7 +428,7 @@ def draft_from_tokens(
         for sentence, tags, positions in zip(sentences, tag_lists, offsets, strict=True):
             decoded = decode(tags, scheme)
             for first, last, label in decoded.spans:
-                start, end = positions[first][0], positions[last][1]
+                start, end = positions[0][first], positions[1][last]
                 records.append(SpanRecord(f"T{len(records) + 1}", label, start, end, {}, annotator))
             notes.extend(
                 f"{sentence.where[n]}: {what} ({scheme}; repaired)" for n, what in decoded.repairs

@@ -8,14 +8,16 @@ one line break separates two tokens (any other gap stays inside the sentence, on
 ``#Text=`` lines), so the text comes back exactly when read again, except whitespace before the
 first or after the last token (reported). Offsets are UTF-16 units. Multi-token or stacked
 spans carry ``[n]`` ids; a relation sits on its target's first token and names the source's
-first token (``1-1[src_tgt]``). Values are backslash-escaped (``\\ [ ] | _ -> ; * TAB LF``);
-a missing feature value is ``*``; every row ends with a TAB.
+first token (``1-1[src_tgt]``). Text and values are escaped as INCEpTION escapes them
+(:mod:`tsv_escape`); a missing feature value is ``*``; every row ends with a TAB.
 
 Import: the text is rebuilt as INCEpTION does (sentence texts at their first token's offset,
 the gap filled with the line break or spaces). Every span layer's annotations become spans
 labelled by the feature named by ``label_feature``, else ``label``, else ``value``, else the
 first feature (the layer's short name when empty); other features become attributes. The first
-relation layer's annotations become relations typed the same way. What the model cannot hold
+relation layer's annotations become relations typed the same way. Sub-token rows (``1-1.1``:
+a span starting or ending inside a token) give their spans their own offsets and are not
+tokens. A sentence's rows without annotations are read in bulk. What the model cannot hold
 (tokens, sentences, the header, relation features) goes into ``metadata["webanno_tsv"]`` so that
 the document exports again byte for byte.
 """
@@ -28,7 +30,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, count, pairwise, repeat
-from operator import add, itemgetter, mul, not_
+from operator import add, itemgetter, methodcaller, not_
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -59,8 +61,6 @@ LABEL_FEATURE = "label"
 META_KEY = "webanno_tsv"
 _STACK_SEPARATOR = re.compile(r"(?<!\\)\|")
 _WORD = re.compile(r"\S+")
-_ROW = re.compile(r"^([^\t\n]*)\t(\d+)-(\d+)\t", re.MULTILINE)
-"""A row's unit id and offsets."""
 
 
 # -- segmentation (shared with the XMI export) ----------------------------------------------------
@@ -445,7 +445,7 @@ class _Layer:
         return self.features[0] if self.features else ""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # compared by identity: two annotations are never the same
 class _Annotation:
     layer: int
     start: int  # UTF-16 units
@@ -594,14 +594,17 @@ class TsvImporter:
         if r == len(block):
             return
         rows = block[r:]
-        text = "\n".join(rows)
-        found = _ROW.findall(text)
-        if len(found) != len(rows) or "\n#" in text:
+        parts = list(map(str.split, rows, repeat("\t"), repeat(3)))  # id, offsets, text, rest
+        try:
+            if min(map(len, parts)) < 4 or any(map(methodcaller("startswith", "#"), rows)):
+                raise ValueError("not only rows")
+            units = list(map(itemgetter(0), parts))
+            offsets = list(map(str.partition, map(itemgetter(1), parts), repeat("-")))
+            starts = list(map(int, map(itemgetter(0), offsets)))
+            stops = list(map(int, map(itemgetter(2), offsets)))
+        except ValueError:  # let the line-by-line reader find (and report) what is wrong
             self._lines(parse, cursor, rows, first + r)
             return
-        units, begins, ends = zip(*found, strict=True)
-        starts = list(map(int, begins))
-        stops = list(map(int, ends))
         self._start_sentence(parse, "\n".join(cursor.sentence_text) + "\n", starts[0])
         cursor.sentence_text = []
         sentence_first = len(parse.tokens)
@@ -611,12 +614,8 @@ class TsvImporter:
             )
         else:
             parse.tokens.extend(zip(starts, stops, strict=True))
-        columns = len(parse.columns)
-        blank, tabs = "\t_" * columns + "\t", columns + 3
-        # a row is plain when it ends with the blank columns and has no other tab: its tab count
-        # times whether it ends so is then `tabs`
-        plain = map(mul, map(str.endswith, rows, repeat(blank)), map(str.count, rows, repeat("\t")))
-        for i in compress(count(), map(tabs.__ne__, plain)):
+        plain = "_\t" * len(parse.columns)  # what follows the text on a row without annotations
+        for i in compress(count(), map(plain.__ne__, map(itemgetter(3), parts))):
             fields = rows[i].split("\t")
             self._row(parse, cursor, fields, units[i], starts[i], stops[i], first + r + i)
         parse.sentences.append((sentence_first, len(parse.tokens)))
@@ -660,12 +659,35 @@ class TsvImporter:
             raise ValueError(
                 f"line {index + 1}: {len(fields)} fields, expected {len(parse.columns) + 3}"
             )
+        spans, by_unit = parse.spans, parse.by_unit
+        counter = cursor.counter
         for column, raw in zip(parse.columns, fields[3:], strict=False):
             if raw == "_":
                 continue
-            for k, stacked in enumerate(_STACK_SEPARATOR.split(raw)):
-                cursor.counter += 1
-                self._cell(parse, column, unit, begin, end, k, stacked, cursor.counter, index + 1)
+            stack = _STACK_SEPARATOR.split(raw) if "|" in raw else (raw,)
+            if column.kind != "span":
+                for k, stacked in enumerate(stack):
+                    counter += 1
+                    self._cell(parse, column, unit, begin, end, k, stacked, counter, index + 1)
+                continue
+            layer, feature = column.layer, column.feature
+            for k, stacked in enumerate(stack):  # _cell for span columns, inline (most cells)
+                counter += 1
+                value, info = _split_value(stacked)
+                key: object = (layer, int(info)) if info else (unit, layer, k)
+                found = spans.get(key)
+                if found is None:
+                    found = spans[key] = _Annotation(layer, begin, end, order=counter)
+                    by_unit.setdefault((unit, layer), []).append(found)
+                else:
+                    if end > found.end:
+                        found.end = end
+                    units = by_unit.setdefault((unit, layer), [])
+                    if found not in units:
+                        units.append(found)
+                if feature:
+                    found.values[feature] = None if value == "*" else unescape_value(value)
+        cursor.counter = counter
 
     @staticmethod
     def _start_sentence(parse: _Parse, sentence: str, begin: int) -> None:
@@ -699,7 +721,8 @@ class TsvImporter:
                 parse.spans[key] = found
                 parse.by_unit.setdefault((unit, column.layer), []).append(found)
             else:
-                found.end = max(found.end, end)
+                if end > found.end:
+                    found.end = end
                 units = parse.by_unit.setdefault((unit, column.layer), [])
                 if found not in units:
                     units.append(found)

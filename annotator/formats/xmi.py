@@ -1,14 +1,20 @@
-"""UIMA CAS XMI for INCEpTION and WebAnno, written and read by dkpro-cassis.
+"""UIMA CAS XMI for INCEpTION and WebAnno, written and read the way dkpro-cassis does.
+
+Each document's XMI is written as text (:mod:`xmi_write`): the bytes cassis writes for the same
+CAS, without building one. Files of the usual shape are read with lxml (:mod:`xmi_read`) into
+the annotations cassis reads, in its order; anything else (several views) is read by cassis. The
+type system is built and read by cassis.
 
 Export (a .zip or a folder): ``TypeSystem.xml`` and one ``<name>.xmi`` per document. The type
 system declares ``webanno.custom.Span`` (``label`` and one feature per attribute of the schema:
 String, Integer or Boolean) and ``webanno.custom.Relation`` (``label``, ``Governor`` = source,
 ``Dependent`` = target; its begin/end are the Dependent's), plus DKPro Core's ``Sentence`` (and
-``Token`` with ``ExportOptions.extra["tokens"] = "yes"``: cassis makes that five times slower),
-segmented as the TSV3 export does. The ``xmi-ne`` variant puts the spans on
-DKPro's ``NamedEntity`` (label in ``value``) and carries neither attributes nor relations.
-cassis writes UTF-16 offsets and ``\\n``, ``\\r``, ``\\t`` as character references; characters
-XML cannot hold become spaces (reported).
+``Token`` with ``ExportOptions.extra["tokens"] = "yes"``; INCEpTION tokenizes a document without
+tokens when it imports it), segmented as the TSV3 export does. The ``xmi-ne`` variant puts the
+spans on DKPro's ``NamedEntity`` (label in ``value``) and carries neither attributes nor
+relations.
+Offsets are UTF-16 units; ``\\n``, ``\\r``, ``\\t`` are written as character references;
+characters XML cannot hold (in the text or in a value) become spaces (reported).
 
 Import (a .zip, a folder or one .xmi with ``TypeSystem.xml`` or ``<stem>.typesystem.xml``
 beside it; without one, known types only): every annotation type except the document

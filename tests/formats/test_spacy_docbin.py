@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats import registry
 from annotator.formats.base import ExportOptions, ImportOptions, Loss, OverlapPolicy
-from annotator.formats.spacy_docbin import EXPORTER, IMPORTER, USER_DATA_KEY
+from annotator.formats.spacy_docbin import EXPORTER, IMPORTER, USER_DATA_KEY, add_doc
 from tests.formats.conftest import (
     ROUND_TRIP_TEXT,
     Export,
@@ -27,6 +28,7 @@ from tests.formats.conftest import (
     original_keys,
     original_relations,
     renumbered,
+    round_trip_document,
 )
 
 spacy = pytest.importorskip("spacy")
@@ -34,8 +36,10 @@ from spacy.tokens import DocBin  # noqa: E402
 
 
 def read_docs(path: Path) -> list[object]:
+    """The documents of a .spacy file, or of every shard of an export folder in order."""
     nlp = spacy.blank("en")
-    return list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    files = sorted(path.glob("*.spacy")) if path.is_dir() else [path]
+    return [doc for file in files for doc in DocBin().from_disk(file).get_docs(nlp.vocab)]
 
 
 def imported(path: Path, schema: LabelSchema) -> list[AnnotatedDraft | Failure]:
@@ -253,3 +257,61 @@ def test_msgpack_extensions_are_looked_up_once_and_restored() -> None:
     assert "get_all" not in vars(msgpack_encoders)
     assert "get_all" not in vars(msgpack_decoders)
     assert (msgpack_encoders.get_all(), msgpack_decoders.get_all()) == before
+
+
+@pytest.mark.parametrize("name", ["shards", "shards.zip"])
+def test_large_exports_are_shards_that_spacy_train_reads_as_one_corpus(
+    export: Export, document: AnnotatedDocument, schema: LabelSchema, name: str
+) -> None:
+    items = [round_trip_document(n, f"afp-{n}") for n in range(1, 6)]
+    options = ExportOptions(extra={"shard_documents": "2"})
+    path, losses = export(EXPORTER, items, name, schema, options)
+    assert losses.counts[Loss.OVERLAPS] == 5
+    drafts = imported(path, schema)
+    assert [d.draft.external_id for d in drafts if isinstance(d, AnnotatedDraft)] == [
+        f"afp-{n}" for n in range(1, 6)
+    ]
+    if name.endswith(".zip"):
+        names = zipfile.ZipFile(path).namelist()
+        assert sorted(names) == ["part-0001.spacy", "part-0002.spacy", "part-0003.spacy"]
+        return
+    assert sorted(p.name for p in path.iterdir()) == [
+        "part-0001.spacy",
+        "part-0002.spacy",
+        "part-0003.spacy",
+    ]
+    from spacy.training import Corpus
+
+    nlp = spacy.blank("en")
+    examples = list(Corpus(path, shuffle=False)(nlp))  # what `spacy train` reads a folder with
+    assert len(examples) == 5
+    assert all(e.reference.text == ROUND_TRIP_TEXT for e in examples)
+    assert [len(e.reference.ents) for e in examples] == [5] * 5
+
+
+def test_an_empty_export_is_one_empty_shard(export: Export, schema: LabelSchema) -> None:
+    path, _ = export(EXPORTER, [], "empty", schema)
+    assert [p.name for p in path.iterdir()] == ["part-0001.spacy"]
+    assert read_docs(path) == []
+    assert imported(path, schema) == []
+
+
+def test_add_doc_builds_the_docbin_docbin_add_builds() -> None:
+    nlp = spacy.blank("en")
+    texts = [ROUND_TRIP_TEXT, "", "  Don't  GO!\n\n\tU.S. 🏛 £5", "Ünïcödé café, naïve."]
+    ours = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
+    theirs = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
+    for text in texts:
+        doc = nlp.make_doc(text)
+        if text:
+            doc.ents = [doc.char_span(0, len(doc[0].text), label="ACTOR")]
+            doc.spans["sc"] = [doc.char_span(0, len(doc[0].text), label="CLAIM")]
+        doc.user_data["annotator"] = {"text": text}
+        add_doc(ours, doc)
+        theirs.add(doc)
+    assert ours.to_bytes() == theirs.to_bytes()
+    morphology = nlp.make_doc("She runs")
+    morphology[1].set_morph("Number=Sing")
+    add_doc(ours, morphology)  # goes through DocBin.add
+    theirs.add(morphology)
+    assert ours.to_bytes() == theirs.to_bytes()

@@ -14,7 +14,7 @@ from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats import registry
 from annotator.formats.base import ImportOptions, Loss, LossReport
-from annotator.formats.tsv_escape import escape_value, unescape_value
+from annotator.formats.tsv_escape import escape_text, escape_value, unescape_text, unescape_value
 from annotator.formats.webanno_tsv import EXPORTER, IMPORTER, segment, tsv_lines
 from tests.formats.conftest import (
     ROUND_TRIP_TEXT,
@@ -147,3 +147,79 @@ def test_segment_cuts_tokens_at_span_edges() -> None:
     tokens, sentences = segment("Aleppo’s east.\nNext", {0, 6})
     assert tokens == [(0, 6), (6, 8), (9, 14), (15, 19)]
     assert sentences == [(0, 3), (3, 4)]
+
+
+def test_text_and_values_are_escaped_as_inception_escapes_them() -> None:
+    # INCEpTION's Escaping.escapeText: named escapes, other C0 controls (but VT) as \ + itself
+    text = "a\\b\tc\rd\x0ce\x08f\x01g\x0bh"
+    assert escape_text(text) == "a\\\\b\\tc\\rd\\fe\\bf\\\x01g\x0bh"
+    assert unescape_text(escape_text(text)) == text
+    assert unescape_text("x\\\\ny") == "x\\ny"  # an escaped backslash before n, not a line feed
+    # a backslash before anything a value never escapes stays a backslash
+    assert unescape_value("C:\\data\\x") == "C:\\data\\x"
+    assert unescape_value("a\\->b\\_c") == "a->b_c"
+
+
+def test_control_characters_in_the_text_round_trip(export: Export, schema: LabelSchema) -> None:
+    item = make_document("Form\x0cfeed and\x01 bell\\ end", [("ACTOR", 0, 9, {})], doc_id=3)
+    path, _ = export(EXPORTER, [item], "ctl", schema)
+    raw = (path / "doc-3.tsv").read_text(encoding="utf-8")
+    assert "#Text=Form\\ffeed and\\\x01 bell\\\\ end" in raw
+    (draft,) = read(path, schema)
+    assert draft.draft.text == item.document.text
+    assert draft_keys(draft) == original_keys(item)
+
+
+SUB_TOKENS = (
+    "#FORMAT=WebAnno TSV 3.3\n"
+    "#T_SP=webanno.custom.Span|value\n\n\n"
+    "#Text=Test it all\n"
+    "1-1\t0-4\tTest\t_\t\n"
+    "1-1.1\t0-1\tT\tOTH\t\n"
+    "1-1.2\t3-4\tt\tLOC\t\n"
+    "1-2\t5-7\tit\t_\t\n"
+    "1-2.1\t6-7\tt\tX[1]\t\n"
+    "1-3\t8-11\tall\tX[1]\t\n"
+)
+"""INCEpTION's sub-token rows (as in its testSubTokenRelation and testSubMultiTokenSpan
+reference files): spans that start or end inside a token get rows ``<token>.<n>``."""
+
+
+def test_sub_token_rows_give_spans_inside_tokens(
+    tmp_path: Path, export: Export, schema: LabelSchema
+) -> None:
+    path = tmp_path / "sub.tsv"
+    path.write_text(SUB_TOKENS, encoding="utf-8")
+    (draft,) = read(path)
+    assert draft.draft.text == "Test it all"
+    spans = [(s.label, s.start, s.end) for s in draft.spans]
+    assert sorted(spans) == [("LOC", 3, 4), ("OTH", 0, 1), ("X", 6, 11)]
+    # the tokens are the token rows, not the sub-token rows
+    assert draft.draft.metadata["webanno_tsv"]["tokens"] == [[0, 4], [5, 7], [8, 11]]
+    # written again, the spans stay where they were (the tokens are cut at their edges)
+    out, losses = export(EXPORTER, [stored(draft)], "again", LabelSchema())
+    assert losses.counts.get(Loss.UNALIGNED, 0) == 0
+    (again,) = read(out)
+    assert sorted((s.label, s.start, s.end) for s in again.spans) == sorted(spans)
+
+
+def test_a_relation_to_a_span_with_bad_offsets_is_a_failure_not_a_crash(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bad.tsv"
+    path.write_text(
+        "#FORMAT=WebAnno TSV 3.3\n"
+        "#T_SP=webanno.custom.Span|label\n"
+        "#T_RL=webanno.custom.Relation|label|BT_webanno.custom.Span\n\n\n"
+        "#Text=ab cd\n"
+        "1-1\t0-2\tab\tA\t_\t_\t\n"
+        "1-2\t3-9\tcd\tB\tR\t1-1\t\n",
+        encoding="utf-8",
+    )
+    out = list(IMPORTER.read(path, LabelSchema(), ImportOptions()))
+    failures = [x for x in out if isinstance(x, Failure)]
+    assert any("out of range" in f.reason for f in failures)
+    assert any("an end is missing" in f.reason for f in failures)
+    (draft,) = [x for x in out if isinstance(x, AnnotatedDraft)]
+    assert [s.label for s in draft.spans] == ["A"]
+    assert draft.relations == ()

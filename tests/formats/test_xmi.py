@@ -17,6 +17,7 @@ from annotator.formats.base import ExportOptions, ImportOptions, Loss
 from annotator.formats.xmi import EXPORTER, IMPORTER
 from tests.formats.conftest import (
     ROUND_TRIP_TEXT,
+    SHARED_FIXTURES,
     Export,
     draft_keys,
     draft_relations,
@@ -123,3 +124,55 @@ def test_hostile_xmi_is_refused(tmp_path: Path, schema: LabelSchema, name: str) 
     (failure,) = read(target, schema)
     assert isinstance(failure, Failure)
     assert failure.code == "ANN134"
+
+
+@pytest.mark.parametrize("variant", ["xmi", "xmi-ne"])
+def test_the_export_is_what_cassis_writes_for_the_same_cas(
+    export: Export, document: AnnotatedDocument, schema: LabelSchema, variant: str
+) -> None:
+    from cassis import load_cas_from_xmi, load_typesystem
+
+    emoji = make_document("😊 x 😊y\tz", [("ACTOR", 0, 1, {"count": 3})], doc_id=3, external_id="e")
+    options = ExportOptions(extra={"tokens": "yes"})
+    path, _ = export(
+        registry.exporter(variant), [document, emoji, CONTROL], "out.zip", schema, options
+    )
+    archive = zipfile.ZipFile(path)
+    typesystem = load_typesystem(io.BytesIO(archive.read("TypeSystem.xml")))
+    for name in ("doc-1.xmi", "e.xmi", "ctl.xmi"):
+        ours = archive.read(name).decode("utf-8")
+        cas = load_cas_from_xmi(io.BytesIO(ours.encode("utf-8")), typesystem=typesystem)
+        assert cas.to_xmi() == ours
+
+
+def test_control_characters_in_values_become_spaces(export: Export, schema: LabelSchema) -> None:
+    item = make_document("Rebels", [("ACTOR", 0, 6, {"comment": "a\x02b"})], doc_id=4)
+    path, losses = export(EXPORTER, [item], "out.zip", schema)
+    assert losses.counts == {Loss.CHARACTERS: 1}
+    (draft,) = drafts(read(path, schema))
+    assert draft.spans[0].attributes == {"comment": "a b"}
+
+
+@pytest.mark.filterwarnings("ignore:Type with name")  # cassis, lenient about unknown types
+def test_the_lxml_reader_reads_what_cassis_reads(
+    export: Export, document: AnnotatedDocument, schema: LabelSchema
+) -> None:
+    from cassis import TypeSystem, load_typesystem
+
+    from annotator.formats.xmi import _annotations, _annotations_by_cassis
+
+    options = ExportOptions(extra={"tokens": "yes"})
+    path, _ = export(EXPORTER, [document, CONTROL], "out.zip", schema, options)
+    archive = zipfile.ZipFile(path)
+    typesystem = load_typesystem(io.BytesIO(archive.read("TypeSystem.xml")))
+    files = [(archive.read(n), typesystem) for n in ("doc-1.xmi", "ctl.xmi")]
+    files.append((archive.read("doc-1.xmi"), TypeSystem()))  # no type system: no custom types
+    peers = SHARED_FIXTURES / "xmi"
+    for stem in ("casWithEmoji", "tsv3-testSimpleSlotFeature"):
+        if (peers / f"{stem}.xmi").is_file():
+            peer_types = load_typesystem(
+                io.BytesIO((peers / f"{stem}.typesystem.xml").read_bytes())
+            )
+            files.append(((peers / f"{stem}.xmi").read_bytes(), peer_types))
+    for data, types in files:
+        assert _annotations(data, types, {}) == _annotations_by_cassis(data, types)
