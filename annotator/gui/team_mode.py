@@ -134,6 +134,9 @@ class TeamMode(QObject):
             if self.lost:
                 project.ping()
             changes = self._feed.poll()
+            if project.reload_config():
+                self._window.show_schema(project.schema)
+                self._window.status("The schema was changed elsewhere: showing the new labels")
             self._polls += 1
             if self._polls % ROLE_EVERY == 0:
                 project.refresh_identity()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -12,7 +13,7 @@ from annotator.core.document import Document, DocumentFilter, DocumentStatus, Do
 from annotator.core.edits import AppliedEdit, Edit
 from annotator.core.errors import PermissionDeniedError, ProjectError
 from annotator.core.ids import DocumentId
-from annotator.core.project import ProjectConfig
+from annotator.core.project import PROJECT_FILE, ProjectConfig
 from annotator.core.schema import LabelSchema
 from annotator.core.stamping import only_layer, stamped
 from annotator.core.statistics import ProjectStatistics
@@ -48,6 +49,7 @@ class Project:
         self.annotator = annotator
         """Who makes the edits: stamped on every span and relation they add."""
         self.identity = Identity(annotator)
+        self._config_seen = self._config_stamp()
 
     # -- opening --------------------------------------------------------------------------------
 
@@ -129,6 +131,27 @@ class Project:
     def database_display_url(self) -> str:
         """The database URL with any password masked, for messages."""
         return self.database.display_url
+
+    def reload_config(self, *, force: bool = False) -> bool:
+        """Read ``project.toml`` again when it changed on disk (another process changed the
+        schema; one ``stat`` when it did not, unless ``force``); True when the schema is now
+        different from the one this project had."""
+        stamp = self._config_stamp()
+        if stamp == self._config_seen and not force:
+            return False
+        config = read_project_config(self.folder)
+        self._config_seen = stamp
+        if config.schema == self.config.schema:
+            return False
+        self.config = replace(self.config, schema=config.schema)
+        return True
+
+    def _config_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            found = (self.folder / PROJECT_FILE).stat()
+        except OSError:
+            return None
+        return (found.st_ino, found.st_mtime_ns, found.st_size)
 
     def guidelines(self) -> str | None:
         return read_guidelines(self.folder)

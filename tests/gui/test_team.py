@@ -231,3 +231,23 @@ def test_a_real_outage_shows_the_banner_keeps_the_window_usable_and_recovers(
     finally:
         window.close()
         proxy.stop()
+
+
+def test_a_schema_changed_in_another_window_shows_here_and_its_hotkey_labels(
+    qtbot: QtBot, window: MainWindow, folder: Path
+) -> None:
+    from annotator.core.schema_changes import RenameLabel
+    from annotator.services import schema_editing
+
+    with Project.open(folder, annotator="tester") as elsewhere:
+        schema_editing.apply(elsewhere, RenameLabel("LOCATION", "PLACE"))
+    window.team.poll()
+    labels = [a.text() for a in window.commands.label_actions]
+    assert "Label as PLACE" in labels
+    assert "Label as LOCATION" not in labels
+    text = window.current.text if window.current else ""
+    start = text.index("army")
+    window.viewer.set_selection_offsets(start, start + 4)
+    press(qtbot, window, "l")
+    assert window.current is not None
+    assert [s.label for s in window.current.spans.values()] == ["PLACE"]

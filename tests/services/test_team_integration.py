@@ -14,12 +14,13 @@ from annotator.core.edits import AddSpan
 from annotator.core.errors import PermissionDeniedError
 from annotator.core.ids import DocumentId
 from annotator.core.occurrences import MatchMode, Query
+from annotator.core.schema_changes import RenameLabel
 from annotator.core.team import Role
-from annotator.services import team
+from annotator.services import schema_editing, team
 from annotator.services.annotate_all import Scope, accept, search
 from annotator.services.annotation_import import import_annotations
 from annotator.services.project import Project
-from annotator.services.project_files import init_project
+from annotator.services.project_files import init_project, read_project_config
 
 TEXT = "Rebels shelled Aleppo on Monday. The army said Aleppo was calm."
 
@@ -130,3 +131,20 @@ def test_an_annotator_cannot_extend_the_schema_through_an_import(
     assert refused.value.code == "ANN202"
     assert bob.schema.label("WEAPON") is None
     assert layers(bob) == []
+
+
+def test_a_schema_changed_by_another_process_is_read_before_changing_it_again(
+    opened: dict[str, Project], database_url: str
+) -> None:
+    first = opened["ana"]
+    with Project.open(first.folder, database_url=database_url, annotator="ana") as second:
+        schema_editing.apply(first, RenameLabel("LOCATION", "PLACE"))
+        assert second.reload_config()  # the window's poll finds the file changed
+        assert second.schema.label("PLACE") is not None
+        assert not second.reload_config()  # and only once
+        schema_editing.apply(first, RenameLabel("ACTOR", "PERSON"))
+        # a change made on a stale schema must not write the old labels back
+        schema_editing.apply(second, RenameLabel("CLAIM", "STATEMENT"))
+    names = {label.name for label in read_project_config(first.folder).schema.labels}
+    assert {"PLACE", "PERSON", "STATEMENT"} <= names
+    assert not {"LOCATION", "ACTOR", "CLAIM"} & names
