@@ -17,6 +17,7 @@ from annotator.core.occurrences import MatchMode, Query
 from annotator.core.schema_changes import RenameLabel
 from annotator.core.team import Role
 from annotator.services import schema_editing, team
+from annotator.services.agreement import measure
 from annotator.services.annotate_all import Scope, accept, search
 from annotator.services.annotation_import import import_annotations
 from annotator.services.project import Project
@@ -148,3 +149,20 @@ def test_a_schema_changed_by_another_process_is_read_before_changing_it_again(
     names = {label.name for label in read_project_config(first.folder).schema.labels}
     assert {"PLACE", "PERSON", "STATEMENT"} <= names
     assert not {"LOCATION", "ACTOR", "CLAIM"} & names
+
+
+def test_blind_annotators_do_not_see_agreement_but_curators_and_managers_do(
+    opened: dict[str, Project],
+) -> None:
+    ana, bob = opened["ana"], opened["bob"]
+    ana.apply(AddSpan(DOC, "LOCATION", 15, 21))
+    bob.apply(AddSpan(DOC, "LOCATION", 47, 53))
+    assert measure(bob).annotators == (
+        "ana",
+        "bob",
+    )  # blind annotation off: everyone's work is visible
+    team.set_blind(ana, True)
+    with pytest.raises(PermissionDeniedError) as refused:
+        measure(bob)
+    assert refused.value.code == "ANN300"
+    assert measure(ana).annotators == ("ana", "bob")
