@@ -15,7 +15,8 @@ CURATED = "curated"
 
 def resolve_layer(project: Project, layer: str) -> str | None:
     """The annotator name whose annotations to keep, or ``None`` for all. ``""`` means the
-    curated layer when it holds any span, else all."""
+    curated layer when it holds any span, else all; for an annotator under blind annotation
+    (who sees neither), their own layer."""
     choice = layer.strip()
     if choice == ALL:
         return None
@@ -23,10 +24,14 @@ def resolve_layer(project: Project, layer: str) -> str | None:
         return CURATION_ANNOTATOR
     if choice:
         return choice
+    if project.blinded():
+        return project.annotator
     return CURATION_ANNOTATOR if project.database.layer_has_spans(CURATION_ANNOTATOR) else None
 
 
 def layer_choices(project: Project) -> list[str]:
     """What an export can choose: all, curated, then every annotator with annotations."""
     names = [name for name in project.database.layer_names() if name != CURATION_ANNOTATOR]
+    if project.blinded():
+        names = [name for name in names if name == project.annotator]
     return [ALL, CURATED, *names]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.annotation import CURATION_ANNOTATOR
 from annotator.core.document import DocumentDraft
 from annotator.core.edits import AddSpan
 from annotator.core.errors import PermissionDeniedError
@@ -20,6 +21,8 @@ from annotator.services import schema_editing, team
 from annotator.services.agreement import measure
 from annotator.services.annotate_all import Scope, accept, search
 from annotator.services.annotation_import import import_annotations
+from annotator.services.exporting import ExportSelection, selected_documents
+from annotator.services.layers import layer_choices
 from annotator.services.project import Project
 from annotator.services.project_files import init_project, read_project_config
 
@@ -166,3 +169,23 @@ def test_blind_annotators_do_not_see_agreement_but_curators_and_managers_do(
         measure(bob)
     assert refused.value.code == "ANN300"
     assert measure(ana).annotators == ("ana", "bob")
+
+
+def test_a_blind_annotators_export_defaults_to_their_own_layer(
+    opened: dict[str, Project],
+) -> None:
+    ana, bob = opened["ana"], opened["bob"]
+    ana.apply(AddSpan(DOC, "LOCATION", 15, 21, annotator=CURATION_ANNOTATOR))
+    ana.apply(AddSpan(DOC, "LOCATION", 47, 53))
+    bob.apply(AddSpan(DOC, "ACTOR", 0, 6))
+    team.set_blind(ana, True)
+
+    def exported(project: Project, layer: str = "") -> list[tuple[str, str]]:
+        [item] = selected_documents(project, ExportSelection(layer=layer))
+        return sorted((s.annotator, s.label) for s in item.spans)
+
+    assert exported(ana) == [(CURATION_ANNOTATOR, "LOCATION")]  # the curated layer
+    assert exported(bob) == [("bob", "ACTOR")]  # not the curated layer he cannot see
+    assert exported(bob, "all") == [("bob", "ACTOR")]
+    assert layer_choices(bob) == ["all", "curated", "bob"]
+    assert layer_choices(ana) == ["all", "curated", "ana", "bob"]
