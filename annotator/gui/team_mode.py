@@ -172,10 +172,12 @@ class TeamMode(QObject):
     # -- the connection -------------------------------------------------------------------------
 
     def _failed(self, what: str, error: object) -> None:
+        bridge = self._window.bridge
+        # Taken whatever the error: a refused edit must not be replayed for a later failure
+        # (a status change, a schema step) that carries no edit of its own.
+        edit, bridge.last_failed = bridge.last_failed, None
         if not isinstance(error, ConnectionLostError):
             return
-        bridge = self._window.bridge
-        edit, bridge.last_failed = bridge.last_failed, None
         opened = self._window.current
         if edit is not None and not what.startswith("Undo "):
             self.pending.append((what, edit, opened.id if opened else None))

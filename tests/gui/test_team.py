@@ -251,3 +251,19 @@ def test_a_schema_changed_in_another_window_shows_here_and_its_hotkey_labels(
     press(qtbot, window, "l")
     assert window.current is not None
     assert [s.label for s in window.current.spans.values()] == ["PLACE"]
+
+
+def test_a_status_change_lost_with_the_connection_does_not_replay_an_earlier_refused_edit(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    assert window.current is not None
+    length = len(window.current.text)
+    refused = AddSpan(window.current.id, "ACTOR", length, length + 5)  # outside the text
+    assert window.bridge.apply(refused) is None
+    for box in [b for b in window.findChildren(QMessageBox) if b.isVisible()]:
+        box.close()
+    window.bridge.failed.emit(
+        "Mark document done", ConnectionLostError("lost the connection to postgresql://db")
+    )
+    assert window.team.pending == []  # nothing to apply again: a status is not an edit
+    assert window.team.unsaved == ["Mark document done"]
