@@ -43,6 +43,8 @@ class TeamMode(QObject):
         """What failed while the connection was lost and cannot be applied again."""
         self.last_editor: dict[DocumentId, str] = {}
         """Who else last changed each document (from the edit log)."""
+        self._blinded = False
+        """Whether the view was restricted to the annotator's own layer at the last check."""
         self.action = QAction("&Team…", window)
         self.action.setObjectName("teamAction")
         self.action.setStatusTip("Members and roles, assignment, blind annotation (managers)")
@@ -87,6 +89,7 @@ class TeamMode(QObject):
             log.info("no change feed: %s", error)
         self._window.documents.queue_owner = project.annotator
         self.show_identity()
+        self._check_view(project, reload=False)
         self.timer.start()
 
     def show_identity(self) -> None:
@@ -99,6 +102,19 @@ class TeamMode(QObject):
         role = f" ({identity.role.value})" if identity.managed else ""
         self._window.annotator_label.setText(f"Annotator: {name}{role}")
 
+    def _check_view(self, project: Project, reload: bool = True) -> None:
+        """Show the open document again when what this annotator may see changed (blind
+        annotation switched, or the role changed)."""
+        try:
+            blinded = project.blinded()
+        except AnnotatorError as error:
+            log.info("could not read the blind annotation setting: %s", error)
+            return
+        if blinded != self._blinded:
+            self._blinded = blinded
+            if reload:
+                self._window.reload_document()
+
     def annotator_changed(self) -> None:
         project = self.project
         if project is None:
@@ -110,6 +126,7 @@ class TeamMode(QObject):
             return
         self._window.documents.queue_owner = project.annotator
         self.show_identity()
+        self._check_view(project, reload=False)
         self._window.reload_document()
 
     def document_opened(self, document_id: DocumentId) -> None:
@@ -141,6 +158,7 @@ class TeamMode(QObject):
             if self._polls % ROLE_EVERY == 0:
                 project.refresh_identity()
                 self.show_identity()
+                self._check_view(project)
         except ConnectionLostError as error:
             self._set_lost(True, str(error))
             return []

@@ -46,3 +46,12 @@ def test_commands_act_as_the_named_annotator_in_a_team(tmp_path: Path) -> None:
     assert renamed.returncode == 0, renamed.stderr
     merged = run("--annotator", "ana", "curate", "proj", "--auto-merge", cwd=tmp_path)
     assert merged.returncode == 0, merged.stderr
+
+
+def test_the_window_takes_the_annotator_before_or_after_gui() -> None:
+    from annotator.app import parse_arguments
+    from annotator.cli.acting import who
+
+    assert who(parse_arguments(["gui", "--annotator", "bob", "proj"])) == "bob"  # main.py
+    assert who(parse_arguments(["--annotator", "ana", "gui", "proj"])) == "ana"
+    assert who(parse_arguments(["gui", "proj"])) == ""

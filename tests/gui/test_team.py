@@ -267,3 +267,23 @@ def test_a_status_change_lost_with_the_connection_does_not_replay_an_earlier_ref
     )
     assert window.team.pending == []  # nothing to apply again: a status is not an edit
     assert window.team.unsaved == ["Mark document done"]
+
+
+def test_turning_blind_annotation_on_hides_the_others_spans_in_an_open_window(
+    qtbot: QtBot, window: MainWindow, folder: Path
+) -> None:
+    from annotator.gui.team_mode import ROLE_EVERY
+
+    assert window.current is not None
+    document_id = window.current.id
+    with as_member(folder, "boss", Role.MANAGER) as boss:
+        team.set_role(boss, "tester", Role.ANNOTATOR)
+        boss.apply(AddSpan(document_id, "LOCATION", 36, 44))
+        window.team.poll()
+        assert [s.annotator for s in window.current.spans.values()] == ["boss"]
+        team.set_blind(boss, True)
+    for _ in range(ROLE_EVERY):
+        window.team.poll()
+    assert window.current is not None
+    assert list(window.current.spans.values()) == []
+    assert window.spans.model.rowCount() == 0
