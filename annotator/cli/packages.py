@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from annotator.cli.acting import who
+from annotator.cli.acting import add_who_option, who
 from annotator.core.document import DocumentFilter, DocumentStatus
 from annotator.core.errors import UserError
 from annotator.core.ids import DocumentId
@@ -47,6 +47,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     merge.add_argument("dir", type=Path, help="the project folder")
     merge.add_argument("files", type=Path, nargs="+", help="package files")
+    add_who_option(merge)  # in a team, merging takes a manager
 
 
 def parse_ids(text: str) -> list[DocumentId]:

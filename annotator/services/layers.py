@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from annotator.core.annotation import CURATION_ANNOTATOR
+from annotator.core.errors import UserError
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
@@ -23,6 +24,13 @@ def resolve_layer(project: Project, layer: str) -> str | None:
     if choice == CURATED:
         return CURATION_ANNOTATOR
     if choice:
+        known = [m.name for m in project.database.members() if m.name != CURATION_ANNOTATOR]
+        if choice not in known:
+            raise UserError(
+                f"no annotator named {choice!r}: a layer is {ALL}, {CURATED} or one of "
+                + (", ".join(known) or "(nobody yet)"),
+                code="ANN301",
+            )
         return choice
     if project.blinded():
         return project.annotator

@@ -147,6 +147,7 @@ def _commit(
             compute,
             project.now(),
             write_file,
+            project.annotator,
         )
     except BaseException:
         if file_written:  # the commit failed after the file was replaced: put it back

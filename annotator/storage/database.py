@@ -446,6 +446,7 @@ class ProjectDatabase:
         compute: Callable[[AnnotationSlice], ChangeSet],
         now: datetime,
         before_commit: Callable[[ChangeSet], None] = lambda _changes: None,
+        actor: str = "",
     ) -> ChangeSet:
         """Read the annotations with ``labels`` (and relations of ``relation_types``), write what
         ``compute`` makes of them, and call ``before_commit`` with what was written, all in one
@@ -453,7 +454,7 @@ class ProjectDatabase:
         with self._write() as connection:
             found = load_slice(connection, self._annotators, labels, relation_types)
             written = write_changes(connection, self._annotators, compute(found), now)
-            self._log(connection, written.document_ids, "", now)
+            self._log(connection, written.document_ids, actor, now)
             before_commit(written)
             return written
 

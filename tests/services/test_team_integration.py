@@ -12,7 +12,7 @@ import pytest
 from annotator.core.annotation import CURATION_ANNOTATOR
 from annotator.core.document import DocumentDraft
 from annotator.core.edits import AddSpan
-from annotator.core.errors import PermissionDeniedError
+from annotator.core.errors import PermissionDeniedError, UserError
 from annotator.core.ids import DocumentId
 from annotator.core.occurrences import MatchMode, Query
 from annotator.core.schema_changes import RenameLabel
@@ -189,3 +189,11 @@ def test_a_blind_annotators_export_defaults_to_their_own_layer(
     assert exported(bob, "all") == [("bob", "ACTOR")]
     assert layer_choices(bob) == ["all", "curated", "bob"]
     assert layer_choices(ana) == ["all", "curated", "ana", "bob"]
+
+
+def test_an_export_of_a_layer_nobody_has_is_an_error(opened: dict[str, Project]) -> None:
+    with pytest.raises(UserError) as unknown:
+        list(selected_documents(opened["ana"], ExportSelection(layer="nobody")))
+    assert unknown.value.code == "ANN301"
+    assert "all, curated or one of ana, bob" in unknown.value.message
+    assert list(selected_documents(opened["ana"], ExportSelection(layer="bob")))  # no spans yet
