@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from annotator.core.annotation import AnnotatedDocument, Span
+from annotator.core.annotation import CURATION_ANNOTATOR, AnnotatedDocument, Span
 from annotator.core.document import Document, DocumentFilter, DocumentStatus, DocumentSummary
 from annotator.core.edits import AppliedEdit, Edit
-from annotator.core.errors import PermissionDeniedError, ProjectError
+from annotator.core.errors import PermissionDeniedError, ProjectError, TeamError
 from annotator.core.ids import DocumentId
 from annotator.core.project import PROJECT_FILE, ProjectConfig
 from annotator.core.schema import LabelSchema
@@ -29,6 +29,15 @@ BLIND_SETTING = "blind_annotation"
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _check_annotator_name(name: str) -> None:
+    """Nobody works as the curated layer's pseudo-annotator: its layer is edited by curating."""
+    if name == CURATION_ANNOTATOR:
+        raise TeamError(
+            f"{name!r} is reserved for the curated layer; choose another annotator name",
+            code="ANN215",
+        )
 
 
 class Project:
@@ -67,6 +76,7 @@ class Project:
         seed files imported. The first named annotator of a project without a manager becomes
         its manager."""
         folder = folder.expanduser().resolve()
+        _check_annotator_name(annotator)
         config = read_project_config(folder)
         database = ProjectDatabase.open(database_url or config.database_url, folder)
         project = cls(folder, config, database, clock, annotator)
@@ -229,6 +239,7 @@ class Project:
 
     def set_annotator(self, name: str) -> Identity:
         """Work as someone else from now on (the window's annotator name changed)."""
+        _check_annotator_name(name)
         self.identity = self.database.join(name)
         self.annotator = name
         return self.identity

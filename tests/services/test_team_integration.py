@@ -12,7 +12,7 @@ import pytest
 from annotator.core.annotation import CURATION_ANNOTATOR
 from annotator.core.document import DocumentDraft
 from annotator.core.edits import AddSpan
-from annotator.core.errors import PermissionDeniedError, UserError
+from annotator.core.errors import PermissionDeniedError, TeamError, UserError
 from annotator.core.ids import DocumentId
 from annotator.core.occurrences import MatchMode, Query
 from annotator.core.schema_changes import RenameLabel
@@ -197,3 +197,13 @@ def test_an_export_of_a_layer_nobody_has_is_an_error(opened: dict[str, Project])
     assert unknown.value.code == "ANN301"
     assert "all, curated or one of ana, bob" in unknown.value.message
     assert list(selected_documents(opened["ana"], ExportSelection(layer="bob")))  # no spans yet
+
+
+def test_nobody_works_as_the_curated_layer(opened: dict[str, Project], database_url: str) -> None:
+    folder = opened["ana"].folder
+    with pytest.raises(TeamError) as refused:
+        Project.open(folder, database_url=database_url, annotator=CURATION_ANNOTATOR)
+    assert refused.value.code == "ANN215"
+    with pytest.raises(TeamError):
+        opened["bob"].set_annotator(CURATION_ANNOTATOR)
+    assert opened["bob"].annotator == "bob"
