@@ -13,6 +13,7 @@ from pathlib import Path
 import platformdirs
 
 from annotator.cli import main as cli
+from annotator.cli.acting import add_who_option, who
 
 APP_NAME = "annotator"
 log = logging.getLogger(APP_NAME)
@@ -43,12 +44,18 @@ def configure_logging() -> Path | None:
     return path
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    configure_logging()
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    """The command line, with ``gui [DIR] [--annotator NAME]`` (what main.py runs) added."""
     parser, commands = cli.build_parser()
     gui = commands.add_parser("gui", help="open the annotation window (the default)")
     gui.add_argument("dir", type=Path, nargs="?", help="project folder (default: the last one)")
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    add_who_option(gui)
+    return parser.parse_args(list(argv))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    configure_logging()
+    args = parse_arguments(sys.argv[1:] if argv is None else argv)
     database_url = args.db or os.environ.get(cli.DATABASE_ENV) or None
     if args.command in (None, "gui"):
         return run_gui(args, database_url)
@@ -70,7 +77,7 @@ def run_gui(args: argparse.Namespace, database_url: str | None) -> int:
     return run(
         folder,
         database_url=database_url,
-        annotator=args.annotator,
+        annotator=who(args),
         config_dir=config_dir(),
         log_file=log_file(),
     )

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from annotator.cli.acting import who
 from annotator.cli.progress import ProgressLine
 from annotator.core.agreement import MEASURES, AgreementReport, GroupAgreement, Scores
 from annotator.services.agreement import AgreementRequest, measure
@@ -59,7 +60,7 @@ def run_agreement(args: argparse.Namespace, database_url: str | None, out: TextI
         labels=_names(args.labels),
         per_document=args.per_document,
     )
-    with Project.open(args.dir, database_url=database_url) as project:
+    with Project.open(args.dir, database_url=database_url, annotator=who(args)) as project:
         line = ProgressLine("reading documents")
         try:
             report = measure(project, request, progress=line.update)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from annotator.cli.acting import add_who_option, who
 from annotator.core.errors import UserError
 from annotator.core.occurrences import MatchMode, Query
 from annotator.core.schema import Label, next_palette_colour
@@ -50,6 +51,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     schema.add_argument("names", nargs="*", help="the label (and the new name, colour, key ...)")
     schema.add_argument("--relabel-to", metavar="LABEL", help="delete: relabel instead of remove")
     schema.add_argument("--dry-run", action="store_true", help="only say what the change would do")
+    add_who_option(schema)
 
     annotate = commands.add_parser(
         "annotate-all",
@@ -63,6 +65,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     annotate.add_argument("--mode", choices=sorted(MODES), default="whole-word")
     annotate.add_argument("--ignore-case", action="store_true")
     annotate.add_argument("--apply", action="store_true", help="label every hit")
+    add_who_option(annotate)
 
 
 def handlers() -> dict[str, Handler]:
@@ -70,7 +73,7 @@ def handlers() -> dict[str, Handler]:
 
 
 def _schema(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
-    with Project.open(args.dir, database_url=database_url) as project:
+    with Project.open(args.dir, database_url=database_url, annotator=who(args)) as project:
         if args.action is None:
             _show_schema(project, out)
             return 0
@@ -125,7 +128,7 @@ def _show_schema(project: Project, out: TextIO) -> None:
 
 def _annotate_all(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
     query = Query(args.query, MODES[args.mode], args.ignore_case)
-    with Project.open(args.dir, database_url=database_url) as project:
+    with Project.open(args.dir, database_url=database_url, annotator=who(args)) as project:
         result = search(project, query, args.label, scope=Scope.PROJECT)
         for hit in result.hits:
             print(
@@ -135,7 +138,7 @@ def _annotate_all(args: argparse.Namespace, database_url: str | None, out: TextI
         more = " (stopped there)" if result.truncated else ""
         print(f"{len(result.hits)} hits in {result.documents_searched} documents{more}", file=out)
         if args.apply and result.hits:
-            applied = accept(project, result.hits, args.label, annotator=args.annotator)
+            applied = accept(project, result.hits, args.label)
             added = len(applied.changes.spans_added) if applied else 0
             print(f"labelled {added} as {args.label}", file=out)
     return 0

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import TextIO
 
+from annotator.cli.acting import add_who_option, who
 from annotator.cli.packages import parse_ids
 from annotator.services import curation
 from annotator.services.project import Project
@@ -26,12 +27,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--auto-merge", action="store_true", help="copy agreed spans and relations first"
     )
     curate.add_argument("--json", action="store_true", help="print JSON")
+    add_who_option(curate)
 
 
 def run_curate(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
     summaries = []
     merged = 0
-    with Project.open(args.dir, database_url=database_url) as project:
+    with Project.open(args.dir, database_url=database_url, annotator=who(args)) as project:
         ids = parse_ids(args.documents) if args.documents else project.document_ids()
         for document_id in ids:
             if args.auto_merge:

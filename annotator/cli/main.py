@@ -12,6 +12,7 @@ from typing import TextIO
 
 from annotator import __version__
 from annotator.cli import bulk_commands, curation, packages
+from annotator.cli.acting import who
 from annotator.cli.agreement import add_parser as add_agreement_parser
 from annotator.cli.agreement import run_agreement
 from annotator.cli.progress import ProgressLine
@@ -216,7 +217,7 @@ def _init(args: argparse.Namespace, database_url: str | None, out: TextIO) -> in
         known = ", ".join(schema_templates())
         raise UserError(f"unknown schema {args.schema!r} (known: {known})", code="ANN123")
     config = init_project(args.dir, schema_name=args.schema, name=args.name)
-    with Project.open(args.dir, database_url=database_url) as project:
+    with Project.open(args.dir, database_url=database_url, annotator=who(args)) as project:
         print(
             f"created project {config.name!r} in {project.folder} "
             f"({len(config.schema.labels)} labels, database {project.database_display_url})",
@@ -228,7 +229,7 @@ def _init(args: argparse.Namespace, database_url: str | None, out: TextIO) -> in
 def _import(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
     if args.format:
         return _import_annotations(args, database_url, out)
-    with Project.open(args.dir, database_url=database_url) as project:
+    with Project.open(args.dir, database_url=database_url, annotator=who(args)) as project:
         line = ProgressLine("importing")
 
         def show(progress: ImportProgress) -> None:
@@ -276,7 +277,7 @@ def _import_annotations(args: argparse.Namespace, database_url: str | None, out:
         offset_unit=Unit(args.unit) if args.unit else None, annotator=args.annotator
     )
     ok = True
-    with Project.open(args.dir, database_url=database_url) as project:
+    with Project.open(args.dir, database_url=database_url, annotator=who(args)) as project:
         for path in args.paths:
             line = ProgressLine(f"importing {path.name}")
             try:
@@ -337,7 +338,7 @@ def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> 
 
 
 def _stats(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
-    with Project.open(args.dir, database_url=database_url) as project:
+    with Project.open(args.dir, database_url=database_url, annotator=who(args)) as project:
         stats = project.statistics()
         name = project.name
     if args.json:

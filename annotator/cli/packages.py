@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from annotator.cli.acting import add_who_option, who
 from annotator.core.document import DocumentFilter, DocumentStatus
 from annotator.core.errors import UserError
 from annotator.core.ids import DocumentId
@@ -46,6 +47,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     merge.add_argument("dir", type=Path, help="the project folder")
     merge.add_argument("files", type=Path, nargs="+", help="package files")
+    add_who_option(merge)  # in a team, merging takes a manager
 
 
 def parse_ids(text: str) -> list[DocumentId]:
@@ -69,7 +71,7 @@ def parse_ids(text: str) -> list[DocumentId]:
 
 
 def run_package(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
-    with Project.open(args.dir, database_url=database_url) as project:
+    with Project.open(args.dir, database_url=database_url, annotator=who(args)) as project:
         if args.package_command == "export":
             ids = parse_ids(args.documents) if args.documents else None
             where = DocumentFilter(status=DocumentStatus(args.status) if args.status else None)

@@ -313,7 +313,6 @@ class WindowActions:
         edit_menu.addSeparator()
         edit_menu.addAction(self.precision_action)
         edit_menu.addAction(self.annotator_action)
-        edit_menu.addAction(w.team.action)
 
         self.annotate_menu = bar.addMenu("&Annotate")
         self.fill_annotate_menu()
@@ -333,6 +332,7 @@ class WindowActions:
 
         project_menu = bar.addMenu("&Project")
         project_menu.addAction(self.schema_action)
+        project_menu.addAction(w.team.action)
 
         view_menu = bar.addMenu("&View")
         for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from annotator.core.errors import AnnotatorError, StaleDataError
 from annotator.core.ids import DocumentId
 from annotator.core.project import PROJECT_FILE
 from annotator.core.reports import ImportReport
-from annotator.core.schema import AttributeValue
+from annotator.core.schema import AttributeValue, LabelSchema
 from annotator.core.schema_changes import SchemaChange
 from annotator.gui.actions import WindowActions
 from annotator.gui.agreement_dialog import AgreementDialog
@@ -542,14 +543,17 @@ class MainWindow(QMainWindow):
 
     def schema_changed(self, edit: SchemaEdit) -> None:
         """After a schema change, its undo or redo: every view shows the new labels."""
-        schema = edit.after
+        self.show_schema(edit.after, edit.changes.document_ids)
+
+    def show_schema(self, schema: LabelSchema, changed: Iterable[DocumentId] = ()) -> None:
+        """Every view shows ``schema`` (changed here, or by another process: see TeamMode)."""
         self.palette_dock.set_schema(schema)
         self.spans.set_schema(schema)
         self.attributes.form.set_schema(schema)
         self.viewer.set_schema(schema)
         self.commands.fill_annotate_menu()
         self.reload_document()
-        self.documents.model.refresh(edit.changes.document_ids)
+        self.documents.model.refresh(changed)
         dialog = self.findChild(SchemaDialog)
         if dialog is not None:
             dialog.refresh()

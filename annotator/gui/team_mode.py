@@ -43,6 +43,8 @@ class TeamMode(QObject):
         """What failed while the connection was lost and cannot be applied again."""
         self.last_editor: dict[DocumentId, str] = {}
         """Who else last changed each document (from the edit log)."""
+        self._blinded = False
+        """Whether the view was restricted to the annotator's own layer at the last check."""
         self.action = QAction("&Team…", window)
         self.action.setObjectName("teamAction")
         self.action.setStatusTip("Members and roles, assignment, blind annotation (managers)")
@@ -87,6 +89,7 @@ class TeamMode(QObject):
             log.info("no change feed: %s", error)
         self._window.documents.queue_owner = project.annotator
         self.show_identity()
+        self._check_view(project, reload=False)
         self.timer.start()
 
     def show_identity(self) -> None:
@@ -99,6 +102,19 @@ class TeamMode(QObject):
         role = f" ({identity.role.value})" if identity.managed else ""
         self._window.annotator_label.setText(f"Annotator: {name}{role}")
 
+    def _check_view(self, project: Project, reload: bool = True) -> None:
+        """Show the open document again when what this annotator may see changed (blind
+        annotation switched, or the role changed)."""
+        try:
+            blinded = project.blinded()
+        except AnnotatorError as error:
+            log.info("could not read the blind annotation setting: %s", error)
+            return
+        if blinded != self._blinded:
+            self._blinded = blinded
+            if reload:
+                self._window.reload_document()
+
     def annotator_changed(self) -> None:
         project = self.project
         if project is None:
@@ -110,6 +126,7 @@ class TeamMode(QObject):
             return
         self._window.documents.queue_owner = project.annotator
         self.show_identity()
+        self._check_view(project, reload=False)
         self._window.reload_document()
 
     def document_opened(self, document_id: DocumentId) -> None:
@@ -134,10 +151,14 @@ class TeamMode(QObject):
             if self.lost:
                 project.ping()
             changes = self._feed.poll()
+            if project.reload_config():
+                self._window.show_schema(project.schema)
+                self._window.status("The schema was changed elsewhere: showing the new labels")
             self._polls += 1
             if self._polls % ROLE_EVERY == 0:
                 project.refresh_identity()
                 self.show_identity()
+                self._check_view(project)
         except ConnectionLostError as error:
             self._set_lost(True, str(error))
             return []
@@ -169,10 +190,12 @@ class TeamMode(QObject):
     # -- the connection -------------------------------------------------------------------------
 
     def _failed(self, what: str, error: object) -> None:
+        bridge = self._window.bridge
+        # Taken whatever the error: a refused edit must not be replayed for a later failure
+        # (a status change, a schema step) that carries no edit of its own.
+        edit, bridge.last_failed = bridge.last_failed, None
         if not isinstance(error, ConnectionLostError):
             return
-        bridge = self._window.bridge
-        edit, bridge.last_failed = bridge.last_failed, None
         opened = self._window.current
         if edit is not None and not what.startswith("Undo "):
             self.pending.append((what, edit, opened.id if opened else None))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from annotator.core.agreement import AgreementReport, measure_agreement
 from annotator.core.annotation import CURATION_ANNOTATOR, AnnotatedDocument
-from annotator.core.errors import AgreementError
+from annotator.core.errors import AgreementError, PermissionDeniedError
 from annotator.core.ids import DocumentId
 from annotator.services.project import Project
 
@@ -40,7 +40,14 @@ def agreement_choices(
     project: Project, include_curation: bool = False
 ) -> tuple[list[str], list[str]]:
     """The annotators that have spans in the project (by name) and the labels in use (the
-    schema's in its order, then any other found in the spans), from one statistics query."""
+    schema's in its order, then any other found in the spans), from one statistics query.
+    Refused to an annotator under blind annotation: agreement reveals the others' work."""
+    if project.blinded():
+        raise PermissionDeniedError(
+            "blind annotation is on: agreement compares everyone's annotations, so only "
+            "curators and managers may measure it",
+            code="ANN300",
+        )
     stats = project.statistics()
     annotators = [
         name
@@ -69,7 +76,8 @@ def measure(
     cancelled: Cancelled | None = None,
 ) -> AgreementReport:
     """Measure agreement as ``request`` says; raises :class:`AgreementError` for unknown
-    annotators or labels, or fewer than two annotators."""
+    annotators or labels, or fewer than two annotators, and :class:`PermissionDeniedError`
+    for an annotator under blind annotation (it would show them the others' work)."""
     known, used_labels = agreement_choices(project, include_curation=True)
     annotators = request.annotators
     if annotators is not None:

@@ -87,7 +87,9 @@ def search(
     progress: Callable[[int], bool] | None = None,
 ) -> SearchResult:
     """Find ``query`` in one document (``document_id``) or in every document of the project,
-    streamed in batches. ``progress(documents searched)`` may return False to stop early."""
+    streamed in batches. ``progress(documents searched)`` may return False to stop early.
+    Ranges the project's annotator already labelled are left out (others' layers are not:
+    two annotators may label the same words)."""
     if project.schema.label(label) is None:
         raise UserError(f"unknown label {label!r}", code="ANN262")
     query.pattern()  # an invalid query fails before any document is read
@@ -95,13 +97,17 @@ def search(
         if document_id is None:
             raise UserError("no document is open to search in", code="ANN263")
         annotated = project.annotated(document_id)
-        ranges = tuple((s.start, s.end) for s in annotated.spans if s.label == label)
+        ranges = tuple(
+            (s.start, s.end)
+            for s in annotated.spans
+            if s.label == label and s.annotator == project.annotator
+        )
         document = annotated.document
         documents: Iterable[LabelledText] = [
             LabelledText(document.id, document.title, document.text, ranges)
         ]
     else:
-        documents = project.database.iter_labelled_texts(label)
+        documents = project.database.iter_labelled_texts(label, project.annotator)
     counted = _Counted(documents)
     hits: list[Hit] = []
     truncated = False
@@ -124,14 +130,19 @@ def accept_edit(
     attributes_for: Callable[[Hit], Mapping[str, AttributeValue]] | None = None,
 ) -> Edit | None:
     """The one edit that labels ``hits`` (``None`` if nothing is left to add): hits repeated,
-    or already carrying a ``label`` span now, are left out."""
+    or already carrying a ``label`` span of the same annotator now, are left out."""
     if project.schema.label(label) is None:
         raise UserError(f"unknown label {label!r}", code="ANN262")
     by_document: dict[DocumentId, set[tuple[int, int]]] = {}
     for hit in hits:
         by_document.setdefault(hit.document_id, set())
+    owner = annotator or project.annotator
     for document_id, taken in by_document.items():
-        taken.update((s.start, s.end) for s in project.spans(document_id) if s.label == label)
+        taken.update(
+            (s.start, s.end)
+            for s in project.spans(document_id)
+            if s.label == label and s.annotator == owner
+        )
     edits: list[Edit] = []
     for hit in sorted(hits, key=lambda h: (h.document_id, h.start, h.end)):
         taken = by_document[hit.document_id]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotator.core.errors import SchemaError, UserError
+from annotator.core.errors import PermissionDeniedError, SchemaError, UserError
 from annotator.core.fragments import as_fragments, normalised
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
@@ -28,6 +28,7 @@ from annotator.core.schema import (
     RelationType,
     next_palette_colour,
 )
+from annotator.core.team import Identity, Permission
 from annotator.formats.base import ImportOptions
 from annotator.formats.registry import importer as find_importer
 from annotator.services.project_files import write_project_config
@@ -178,14 +179,19 @@ def import_annotations(
     cancelled: Callable[[], bool] | None = None,
 ) -> AnnotationImportReport:
     """Import in one pass and one transaction: a schema gap (without ``add_labels``) or a
-    cancel rolls everything back, so an import lands whole or not at all."""
+    cancel rolls everything back, so an import lands whole or not at all. Annotations the file
+    does not attribute are the project annotator's; in a team, a layer (or, with
+    ``add_labels``, a schema) the annotator's role may not change refuses the whole import."""
     if not path.exists():
         raise UserError(f"{path}: no such file or folder", code="ANN134")
+    if not options.annotator and project.annotator:
+        options = replace(options, annotator=project.annotator)
+    identity = project.refresh_identity()
     report = AnnotationImportReport()
     finder = _GapFinder(project.schema)
     reader = find_importer(format_name).read(path, project.schema, options)
     pending: list[AnnotatedDraft] = []
-    with project.database.annotation_writer(project.now()) as store:
+    with project.database.annotation_writer(project.now(), project.annotator) as store:
 
         def flush() -> None:
             for stored in store(pending) if pending else ():
@@ -201,6 +207,7 @@ def import_annotations(
             if isinstance(item, Failure):
                 report.failures.append(item)
                 continue
+            _check_layers(identity, item)
             if not finder.check(item) and not add_labels:
                 continue  # keep reading to list every gap, store nothing more
             if finder.gaps().empty or add_labels:
@@ -218,11 +225,31 @@ def import_annotations(
             )
         flush()
         if not gaps.empty:
+            if not identity.allows(Permission.EDIT_SCHEMA):
+                raise PermissionDeniedError(
+                    f"{identity.name or 'an unnamed annotator'} ({identity.role.value}) may not "
+                    f"{Permission.EDIT_SCHEMA.value} (the import adds {gaps.describe()}); "
+                    "ask a manager",
+                    code="ANN202",
+                )
             config = replace(project.config, schema=extend_schema(project.schema, gaps))
             write_project_config(project.folder, config)
             project.config = config
             report.labels_added = list(gaps.labels)
     return report
+
+
+def _check_layers(identity: Identity, item: AnnotatedDraft) -> None:
+    """Refuse an item with annotations in a layer ``identity`` may not change."""
+    owners = {span.annotator for span in item.spans} | {r.annotator for r in item.relations}
+    for owner in sorted(owners):
+        if not identity.may_edit_layer(owner):
+            me = identity.name or "an unnamed annotator"
+            raise PermissionDeniedError(
+                f"{item.origin}: {me} ({identity.role.value}) cannot import into "
+                f"{owner or 'unattributed'}'s annotations; nothing was imported",
+                code="ANN201",
+            )
 
 
 def _checked(

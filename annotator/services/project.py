@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from annotator.core.annotation import AnnotatedDocument, Span
+from annotator.core.annotation import CURATION_ANNOTATOR, AnnotatedDocument, Span
 from annotator.core.document import Document, DocumentFilter, DocumentStatus, DocumentSummary
 from annotator.core.edits import AppliedEdit, Edit
-from annotator.core.errors import PermissionDeniedError, ProjectError
+from annotator.core.errors import PermissionDeniedError, ProjectError, TeamError
 from annotator.core.ids import DocumentId
-from annotator.core.project import ProjectConfig
+from annotator.core.project import PROJECT_FILE, ProjectConfig
 from annotator.core.schema import LabelSchema
 from annotator.core.stamping import only_layer, stamped
 from annotator.core.statistics import ProjectStatistics
@@ -28,6 +29,15 @@ BLIND_SETTING = "blind_annotation"
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _check_annotator_name(name: str) -> None:
+    """Nobody works as the curated layer's pseudo-annotator: its layer is edited by curating."""
+    if name == CURATION_ANNOTATOR:
+        raise TeamError(
+            f"{name!r} is reserved for the curated layer; choose another annotator name",
+            code="ANN215",
+        )
 
 
 class Project:
@@ -48,6 +58,7 @@ class Project:
         self.annotator = annotator
         """Who makes the edits: stamped on every span and relation they add."""
         self.identity = Identity(annotator)
+        self._config_seen = self._config_stamp()
 
     # -- opening --------------------------------------------------------------------------------
 
@@ -65,6 +76,7 @@ class Project:
         seed files imported. The first named annotator of a project without a manager becomes
         its manager."""
         folder = folder.expanduser().resolve()
+        _check_annotator_name(annotator)
         config = read_project_config(folder)
         database = ProjectDatabase.open(database_url or config.database_url, folder)
         project = cls(folder, config, database, clock, annotator)
@@ -129,6 +141,27 @@ class Project:
     def database_display_url(self) -> str:
         """The database URL with any password masked, for messages."""
         return self.database.display_url
+
+    def reload_config(self, *, force: bool = False) -> bool:
+        """Read ``project.toml`` again when it changed on disk (another process changed the
+        schema; one ``stat`` when it did not, unless ``force``); True when the schema is now
+        different from the one this project had."""
+        stamp = self._config_stamp()
+        if stamp == self._config_seen and not force:
+            return False
+        config = read_project_config(self.folder)
+        self._config_seen = stamp
+        if config.schema == self.config.schema:
+            return False
+        self.config = replace(self.config, schema=config.schema)
+        return True
+
+    def _config_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            found = (self.folder / PROJECT_FILE).stat()
+        except OSError:
+            return None
+        return (found.st_ino, found.st_mtime_ns, found.st_size)
 
     def guidelines(self) -> str | None:
         return read_guidelines(self.folder)
@@ -206,6 +239,7 @@ class Project:
 
     def set_annotator(self, name: str) -> Identity:
         """Work as someone else from now on (the window's annotator name changed)."""
+        _check_annotator_name(name)
         self.identity = self.database.join(name)
         self.annotator = name
         return self.identity

@@ -66,6 +66,7 @@ def check_may_change_schema(project: Project) -> None:
 
 def preview(project: Project, change: SchemaChange) -> Impact:
     """What ``change`` would do to the existing annotations (nothing is written)."""
+    project.reload_config()
     after = changed_schema(project.schema, change)
     scope = scope_of(change)
     if scope.is_empty:
@@ -77,6 +78,7 @@ def preview(project: Project, change: SchemaChange) -> Impact:
 def apply(project: Project, change: SchemaChange) -> SchemaEdit:
     """Change the schema, migrate the annotations and rewrite project.toml, all or nothing."""
     check_may_change_schema(project)
+    project.reload_config(force=True)  # another process may have changed it meanwhile
     before = project.schema
     after = changed_schema(before, change)
     scope = scope_of(change)
@@ -145,6 +147,7 @@ def _commit(
             compute,
             project.now(),
             write_file,
+            project.annotator,
         )
     except BaseException:
         if file_written:  # the commit failed after the file was replaced: put it back

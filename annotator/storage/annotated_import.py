@@ -36,8 +36,9 @@ def store_batch(
     now: datetime,
 ) -> list[StoredAnnotations]:
     """Store a batch with a handful of statements whatever its size: documents, spans and
-    relations each go in with one executemany. Spans already present with the same label and
-    extent are not added twice; relations already present are not either."""
+    relations each go in with one executemany. Spans already present with the same label,
+    extent and annotator are not added twice (each annotator has their own layer: two may mark
+    the same words); relations already present are not either."""
     known = _documents_by_hash(connection, [item.draft.content_hash for item in items])
     new_items = [item for item in items if item.draft.content_hash not in known]
     new_ids = _insert_documents(connection, _first_of_each_text(new_items), now)
@@ -55,7 +56,8 @@ def store_batch(
         document_id = known[item.draft.content_hash]
         seen = present.setdefault(document_id, {})
         for record in item.spans:
-            extent = (record.label, record.start, record.end)
+            annotator_id = annotators.id_for(connection, record.annotator)
+            extent = (record.label, record.start, record.end, annotator_id)
             if extent in seen:
                 if seen[extent] > 0:
                     ids_by_key[index][record.key] = seen[extent]
@@ -71,7 +73,7 @@ def store_batch(
                     "start_offset": record.start,
                     "end_offset": record.end,
                     "attributes": dict(record.attributes),
-                    "annotator_id": annotators.id_for(connection, record.annotator),
+                    "annotator_id": annotator_id,
                     "created_at": now,
                     "updated_at": now,
                     "version": 1,
@@ -208,19 +210,22 @@ def _documents_by_hash(connection: Connection, hashes: Sequence[str]) -> dict[st
 
 def _present_spans(
     connection: Connection, ids: Sequence[DocumentId]
-) -> dict[DocumentId, dict[tuple[str, int, int], int]]:
-    found: dict[DocumentId, dict[tuple[str, int, int], int]] = {}
+) -> dict[DocumentId, dict[tuple[str, int, int, int | None], int]]:
+    """Per document, the id of each span by (label, start, end, annotator id)."""
+    found: dict[DocumentId, dict[tuple[str, int, int, int | None], int]] = {}
     for batch in chunks(ids):
-        for span_id, document_id, label, start, end in connection.execute(
+        for span_id, document_id, label, start, end, annotator_id in connection.execute(
             select(
                 spans.c.id,
                 spans.c.document_id,
                 spans.c.label,
                 spans.c.start_offset,
                 spans.c.end_offset,
+                spans.c.annotator_id,
             ).where(spans.c.document_id.in_(batch))
         ):
-            found.setdefault(DocumentId(document_id), {})[(label, start, end)] = span_id
+            key = (label, start, end, annotator_id)
+            found.setdefault(DocumentId(document_id), {})[key] = span_id
     return found
 
 

@@ -154,16 +154,20 @@ class ProjectDatabase:
 
     @contextmanager
     def annotation_writer(
-        self, now: datetime
+        self, now: datetime, actor: str = ""
     ) -> Iterator[Callable[[Sequence[AnnotatedDraft]], list[StoredAnnotations]]]:
         """One transaction for a whole annotation import: batches are written as they come
-        (memory stays flat) and committed together, or rolled back together on any error."""
+        (memory stays flat) and committed together, or rolled back together on any error;
+        the edit log names ``actor``."""
         with self._write() as connection:
+            actor_id = self._annotators.id_for(connection, actor)
 
             def write(items: Sequence[AnnotatedDraft]) -> list[StoredAnnotations]:
                 stored = store_batch(connection, items, self._annotators, now)
                 changed = {s.document_id for s in stored if s.spans_added or s.relations_added}
-                self._own_log_ids.update(team_queries.log_changes(connection, changed, None, now))
+                self._own_log_ids.update(
+                    team_queries.log_changes(connection, changed, actor_id, now)
+                )
                 return stored
 
             yield write
@@ -414,13 +418,15 @@ class ProjectDatabase:
 
         return self._retrying(work)
 
-    def iter_labelled_texts(self, label: str, batch: int = 500) -> Iterator[LabelledText]:
-        """Every document's text with the ranges of its ``label`` spans, by id, ``batch``
-        documents per short read transaction."""
+    def iter_labelled_texts(
+        self, label: str, annotator: str = "", batch: int = 500
+    ) -> Iterator[LabelledText]:
+        """Every document's text with the ranges of ``annotator``'s ``label`` spans, by id,
+        ``batch`` documents per short read transaction."""
         after: DocumentId | None = None
         while True:
             with self._read() as connection:
-                found = texts_after(connection, label, after, batch)
+                found = texts_after(connection, label, after, batch, annotator)
             if not found:
                 return
             yield from found
@@ -440,6 +446,7 @@ class ProjectDatabase:
         compute: Callable[[AnnotationSlice], ChangeSet],
         now: datetime,
         before_commit: Callable[[ChangeSet], None] = lambda _changes: None,
+        actor: str = "",
     ) -> ChangeSet:
         """Read the annotations with ``labels`` (and relations of ``relation_types``), write what
         ``compute`` makes of them, and call ``before_commit`` with what was written, all in one
@@ -447,7 +454,7 @@ class ProjectDatabase:
         with self._write() as connection:
             found = load_slice(connection, self._annotators, labels, relation_types)
             written = write_changes(connection, self._annotators, compute(found), now)
-            self._log(connection, written.document_ids, "", now)
+            self._log(connection, written.document_ids, actor, now)
             before_commit(written)
             return written
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from annotator.core.ids import DocumentId
-from annotator.storage.tables import documents, spans
+from annotator.storage.tables import annotators, documents, spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,10 +21,11 @@ class LabelledText:
 
 
 def texts_after(
-    connection: Connection, label: str, after: DocumentId | None, limit: int
+    connection: Connection, label: str, after: DocumentId | None, limit: int, annotator: str = ""
 ) -> list[LabelledText]:
     """The next ``limit`` documents by id after ``after`` (two queries, only the columns a
-    search reads)."""
+    search reads), with the ranges of ``annotator``'s spans of ``label`` (each annotator has
+    their own layer; ``""``: the unattributed spans)."""
     query = select(documents.c.id, documents.c.title, documents.c.text).order_by(documents.c.id)
     if after is not None:
         query = query.where(documents.c.id > after)
@@ -33,9 +34,14 @@ def texts_after(
         return []
     first, last = rows[0][0], rows[-1][0]
     ranges: dict[int, list[tuple[int, int]]] = {}
+    owner = (
+        spans.c.annotator_id.in_(select(annotators.c.id).where(annotators.c.name == annotator))
+        if annotator
+        else spans.c.annotator_id.is_(None)
+    )
     span_rows = connection.execute(
         select(spans.c.document_id, spans.c.start_offset, spans.c.end_offset).where(
-            spans.c.label == label, spans.c.document_id.between(first, last)
+            spans.c.label == label, spans.c.document_id.between(first, last), owner
         )
     )
     for document_id, start, end in span_rows:

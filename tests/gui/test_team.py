@@ -231,3 +231,59 @@ def test_a_real_outage_shows_the_banner_keeps_the_window_usable_and_recovers(
     finally:
         window.close()
         proxy.stop()
+
+
+def test_a_schema_changed_in_another_window_shows_here_and_its_hotkey_labels(
+    qtbot: QtBot, window: MainWindow, folder: Path
+) -> None:
+    from annotator.core.schema_changes import RenameLabel
+    from annotator.services import schema_editing
+
+    with Project.open(folder, annotator="tester") as elsewhere:
+        schema_editing.apply(elsewhere, RenameLabel("LOCATION", "PLACE"))
+    window.team.poll()
+    labels = [a.text() for a in window.commands.label_actions]
+    assert "Label as PLACE" in labels
+    assert "Label as LOCATION" not in labels
+    text = window.current.text if window.current else ""
+    start = text.index("army")
+    window.viewer.set_selection_offsets(start, start + 4)
+    press(qtbot, window, "l")
+    assert window.current is not None
+    assert [s.label for s in window.current.spans.values()] == ["PLACE"]
+
+
+def test_a_status_change_lost_with_the_connection_does_not_replay_an_earlier_refused_edit(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    assert window.current is not None
+    length = len(window.current.text)
+    refused = AddSpan(window.current.id, "ACTOR", length, length + 5)  # outside the text
+    assert window.bridge.apply(refused) is None
+    for box in [b for b in window.findChildren(QMessageBox) if b.isVisible()]:
+        box.close()
+    window.bridge.failed.emit(
+        "Mark document done", ConnectionLostError("lost the connection to postgresql://db")
+    )
+    assert window.team.pending == []  # nothing to apply again: a status is not an edit
+    assert window.team.unsaved == ["Mark document done"]
+
+
+def test_turning_blind_annotation_on_hides_the_others_spans_in_an_open_window(
+    qtbot: QtBot, window: MainWindow, folder: Path
+) -> None:
+    from annotator.gui.team_mode import ROLE_EVERY
+
+    assert window.current is not None
+    document_id = window.current.id
+    with as_member(folder, "boss", Role.MANAGER) as boss:
+        team.set_role(boss, "tester", Role.ANNOTATOR)
+        boss.apply(AddSpan(document_id, "LOCATION", 36, 44))
+        window.team.poll()
+        assert [s.annotator for s in window.current.spans.values()] == ["boss"]
+        team.set_blind(boss, True)
+    for _ in range(ROLE_EVERY):
+        window.team.poll()
+    assert window.current is not None
+    assert list(window.current.spans.values()) == []
+    assert window.spans.model.rowCount() == 0

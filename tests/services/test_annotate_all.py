@@ -71,7 +71,9 @@ def test_accept_labels_every_hit_in_one_edit_and_undo_removes_them_all(project: 
         ("LOCATION", 15, 21, "ana"),
         ("LOCATION", 37, 43, "ana"),
     ]
-    # found again: labelled ranges are skipped
+    # found again by ana: her labelled ranges are skipped (others' layers are not)
+    assert len(search(project, query, "LOCATION", scope=Scope.PROJECT).hits) == 4
+    project.set_annotator("ana")
     assert search(project, query, "LOCATION", scope=Scope.PROJECT).hits == ()
     assert len(search(project, query, "ACTOR", scope=Scope.PROJECT).hits) == 4
 
