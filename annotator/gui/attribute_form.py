@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -55,6 +57,8 @@ class AttributeForm(QWidget):
     """Edits one span's attributes; each change emits ``attributeEdited(span_id, name, value)``.
 
     ``value`` is ``None`` when the attribute is cleared. The form never writes anything itself.
+    ``may_edit(owner)`` says whether the current user may change a span of ``owner``; the
+    editors of other spans are disabled, with a hint.
     """
 
     attributeEdited = Signal(int, str, object)
@@ -65,16 +69,22 @@ class AttributeForm(QWidget):
         self._span: Span | None = None
         self._editors: dict[str, QWidget] = {}
         self._loading = False
+        self.may_edit: Callable[[str], bool] = lambda _owner: True
         self.title = QLabel()
         self.title.setObjectName("attributeTitle")
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setWordWrap(True)
+        self.read_only_hint = QLabel()
+        self.read_only_hint.setObjectName("attributeReadOnly")
+        self.read_only_hint.setWordWrap(True)
+        self.read_only_hint.hide()
         self._form_host = QWidget()
         self._form = QFormLayout(self._form_host)
         self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title)
+        layout.addWidget(self.read_only_hint)
         layout.addWidget(self._form_host)
         layout.addStretch(1)
         self.show_span(None)
@@ -97,8 +107,13 @@ class AttributeForm(QWidget):
         label = self._schema.label(span.label) if span is not None and self._schema else None
         if span is None or label is None:
             self.title.setText("<i>Select a span to see its attributes.</i>")
+            self.read_only_hint.hide()
             self._clear_editors()
             return
+        editable = self.may_edit(span.annotator)
+        self.read_only_hint.setText("" if editable else f"{span.annotator}'s span: read-only")
+        self.read_only_hint.setVisible(not editable)
+        self._form_host.setEnabled(editable)
         quoted = " … ".join(text[a:b] for a, b in span.pieces).replace("\n", " ")
         if len(quoted) > 60:
             quoted = quoted[:59] + "…"
@@ -115,6 +130,10 @@ class AttributeForm(QWidget):
                 name_label = QLabel(definition.name)
                 name_label.setToolTip(definition.description)
                 self._form.addRow(name_label, editor)
+        self._load_values()
+
+    def reload(self) -> None:
+        """Show the shown span's stored values again (after an edit was refused)."""
         self._load_values()
 
     def _clear_editors(self) -> None:

@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
         self.viewer.spanSelected.connect(self._span_selected)
         self.spans.spanActivated.connect(self._span_activated)
         self.attributes.form.attributeEdited.connect(self._attribute_edited)
+        self.attributes.form.may_edit = self._may_edit
         self.labelling.message.connect(self.status)
         self.linking.message.connect(self.status)
         self.notes.message.connect(self.status)
@@ -516,6 +517,10 @@ class MainWindow(QMainWindow):
         self.spans.select_span(int(span.id) if span else None)
         self.attributes.form.show_span(span, opened.text if opened else "")
 
+    def _may_edit(self, owner: str) -> bool:
+        """May the current user change an annotation of ``owner`` (the team roles)?"""
+        return self.project is None or self.project.identity.may_edit_layer(owner)
+
     def _relation_selected(self, relation_id: int) -> None:
         self.relations_dock.select_relation(relation_id or None)
 
@@ -563,7 +568,8 @@ class MainWindow(QMainWindow):
         self._span_selected(span_id)
 
     def _attribute_edited(self, span_id: int, name: str, value: AttributeValue | None) -> None:
-        self.labelling.set_attribute(span_id, name, value)
+        if not self.labelling.set_attribute(span_id, name, value):
+            self.attributes.form.reload()  # refused: show the stored value again
 
     # == import and export ======================================================================
 

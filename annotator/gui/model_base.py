@@ -64,14 +64,30 @@ class OrderedRowsModel(QAbstractTableModel):
         self.endRemoveRows()
 
     def _replace(self, item: Any) -> None:
-        """Update a row in place when its position holds, else move it."""
+        """Update a row in place when its position holds, else move it.
+
+        A move (not a removal and an insertion) keeps the views' current and selected row on
+        the item, so a resized span stays the selected one.
+        """
         row = self.row_of(item.id)
-        if row is not None and self._keys[row] == self._key(item):
-            self._rows[row] = item
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
-        else:
-            self._remove(item.id)
+        if row is None:
             self._insert(item)
+            return
+        key = self._key(item)
+        others = self._keys[:row] + self._keys[row + 1 :]
+        moved_to = bisect_left(others, key)
+        destination = moved_to if moved_to <= row else moved_to + 1
+        if destination not in (row, row + 1):
+            self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), destination)
+            del self._rows[row]
+            del self._keys[row]
+            self._rows.insert(moved_to, item)
+            self._keys.insert(moved_to, key)
+            self.endMoveRows()
+        else:
+            self._rows[row] = item
+            self._keys[row] = key
+        self.dataChanged.emit(self.index(moved_to, 0), self.index(moved_to, len(self.columns) - 1))
 
     def row_of(self, item_id: int | None) -> int | None:
         for row, item in enumerate(self._rows):  # O(n), only on edits and clicks

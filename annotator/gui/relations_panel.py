@@ -24,8 +24,8 @@ from annotator.core.ids import DocumentId, SpanId
 from annotator.gui.model_base import ModelIndex, OrderedRowsModel, row_table, select_row
 from annotator.gui.span_panel import one_line, span_text
 
-COLUMNS = ("Source", "Type", "Target", "Comment")
-SOURCE, TYPE, TARGET, COMMENT = range(len(COLUMNS))
+COLUMNS = ("Source", "Type", "Target", "Comment", "By")
+SOURCE, TYPE, TARGET, COMMENT, BY = range(len(COLUMNS))
 RELATION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_TEXT = 50
 
@@ -77,15 +77,13 @@ class RelationListModel(OrderedRowsModel):
                 self._remove(relation.id)
         for _before, after in changes.relations_updated:
             if after.document_id == self._document:
-                self._remove(after.id)
-                self._insert(after)
+                self._replace(after)
         for relation in changes.relations_added:
             if relation.document_id == self._document:
                 self._insert(relation)
         moved = {after.id for _before, after in changes.spans_updated}
         for relation in [r for r in self._rows if r.source in moved or r.target in moved]:
-            self._remove(relation.id)
-            self._insert(relation)
+            self._replace(relation)
 
     def relation_at(self, row: int) -> Relation | None:
         item: Relation | None = self.item_at(row)
@@ -104,6 +102,8 @@ class RelationListModel(OrderedRowsModel):
                 return one_line(relation.comment, MAX_TEXT) if display else relation.comment
             if column == TYPE:
                 return relation.type
+            if column == BY:
+                return relation.annotator
             span = self._span(relation.source if column == SOURCE else relation.target)
             if span is None:
                 return "?"
@@ -135,6 +135,8 @@ class RelationsDock(QDockWidget):
         header.setSectionResizeMode(TARGET, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COMMENT, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(COMMENT, 90)
+        header.setSectionResizeMode(BY, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(BY, 70)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)

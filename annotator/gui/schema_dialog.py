@@ -215,8 +215,17 @@ class SchemaDialog(QDialog):
 
     # -- asking (each question is non-blocking; its answer submits the change) -----------------
 
-    def _ask_text(self, title: str, prompt: str, value: str, done: Callable[[str], object]) -> None:
-        dialog = QInputDialog(self)
+    def _ask_text(
+        self,
+        title: str,
+        prompt: str,
+        value: str,
+        done: Callable[[str], object],
+        change: Callable[[str], SchemaChange] | None = None,
+    ) -> None:
+        """Ask for a text; with ``change``, an answer the schema refuses keeps the question open
+        with the reason, until a valid answer or Cancel."""
+        dialog = CheckedInputDialog(prompt, self._refusal(change) if change else None, self)
         dialog.setObjectName("schemaQuestion")
         dialog.setWindowTitle(title)
         dialog.setLabelText(prompt)
@@ -279,7 +288,23 @@ class SchemaDialog(QDialog):
                 f"Key for {label.name} (one character; empty for none):",
                 label.hotkey,
                 lambda key: self.submit(SetHotkey(label.name, key)),
+                lambda key: SetHotkey(label.name, key),
             )
+
+    def _refusal(self, change: Callable[[str], SchemaChange]) -> Callable[[str], str | None]:
+        """Why the current schema refuses ``change(answer)``, or None when it accepts it."""
+
+        def refusal(answer: str) -> str | None:
+            project = self._project()
+            if project is None:
+                return None
+            try:
+                changed_schema(project.schema, change(answer))
+            except AnnotatorError as error:
+                return str(error)
+            return None
+
+        return refusal
 
     def ask_merge(self) -> None:
         name = self.selected_label()
@@ -378,6 +403,32 @@ class SchemaDialog(QDialog):
             return False
         self.refresh()
         return ok
+
+
+class CheckedInputDialog(QInputDialog):
+    """A text question that stays open, showing why, while ``refusal`` refuses the answer."""
+
+    def __init__(
+        self,
+        prompt: str,
+        refusal: Callable[[str], str | None] | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._prompt = prompt
+        self._refusal = refusal
+
+    def done(self, result: int) -> None:
+        if result == QDialog.DialogCode.Accepted and self._refusal is not None:
+            problem = self._refusal(self.textValue().strip())
+            if problem is not None:
+                self.setLabelText(f"{self._prompt}\n\n⚠ {problem}")
+                line = self.findChild(QLineEdit)
+                if line is not None:
+                    line.selectAll()
+                    line.setFocus()
+                return
+        super().done(result)
 
 
 class DeleteLabelDialog(QDialog):

@@ -268,3 +268,37 @@ def test_next_document_from_the_list_gives_the_text_the_keyboard(
     assert window.current is not None
     assert window.current.id == 2
     assert window.viewer.hasFocus()
+
+
+def test_resizing_keeps_the_resized_span_selected(
+    qtbot: QtBot, window: MainWindow, folder: Path
+) -> None:
+    text = text_of(window)
+    seven = text.index("seven")
+    brennick = text.index("Brennick")
+    window.viewer.set_selection_offsets(seven, seven + len("seven people"))
+    press(qtbot, window, "f")
+    window.viewer.set_selection_offsets(brennick, brennick + len("Brennick"))
+    press(qtbot, window, "l")
+    press(qtbot, window, Qt.Key.Key_Right, ALT | SHIFT)  # "Brennick on"
+    selected = window.labelling.selected_span()
+    assert selected is not None
+    assert (selected.start, selected.end) == (brennick, brennick + len("Brennick on"))
+    assert window.attributes.form.span is not None
+    assert window.attributes.form.span.id == selected.id
+    row = window.spans.view.currentIndex().row()
+    assert window.spans.model.span_at(row) == selected
+    press(qtbot, window, Qt.Key.Key_Left, ALT | SHIFT)  # back to "Brennick", not the figure
+    assert [span[:3] for span in sorted(spans_in_db(folder, 1))] == [
+        ("CASUALTY_FIGURE", seven, seven + len("seven people")),
+        ("LOCATION", brennick, brennick + len("Brennick")),
+    ]
+    for _word in range(6):  # the start moves left past the figure's: the row moves up
+        press(qtbot, window, Qt.Key.Key_Left, ALT)
+    selected = window.labelling.selected_span()
+    assert selected is not None
+    assert selected.label == "LOCATION"
+    assert selected.start < seven
+    assert window.spans.model.span_at(window.spans.view.currentIndex().row()) == selected
+    assert window.attributes.form.span is not None
+    assert window.attributes.form.span.id == selected.id

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from annotator.core.annotation import Span
+from annotator.core.changes import ChangeSet
 from annotator.core.document import DocumentFilter, DocumentStatus
-from annotator.core.ids import DocumentId
+from annotator.core.ids import DocumentId, SpanId
 from annotator.gui.document_list import DocumentListModel
 from annotator.gui.main_window import MainWindow
+from annotator.gui.model_base import row_table, select_row
 from annotator.gui.palette import LabelPaletteModel
 from annotator.gui.span_panel import SpanListModel
 from annotator.services.project import Project
@@ -76,3 +80,24 @@ def test_span_and_palette_models_while_annotating(
     assert spans.rowCount() == 2  # Kell and "At least seven" are gone
     assert palette.index(0, 2).data() == 1
     assert palette.index(3, 2).data() == 0
+
+
+def test_span_list_moves_an_updated_row_and_keeps_it_selected(
+    qtbot: QtBot, qtmodeltester: ModelTester
+) -> None:
+    spans = [Span(SpanId(n), DocumentId(1), "LOCATION", 10 * n, 10 * n + 4) for n in range(1, 6)]
+    model = SpanListModel()
+    model.set_document(DocumentId(1), "x" * 100, spans)
+    view = row_table(model, "spans")
+    qtbot.addWidget(view)
+    before = spans[1]
+    select_row(view, model.row_of(2))
+    for start, end in ((55, 60), (5, 9), (5, 30), (5, 31)):  # down, up, down, in place
+        after = replace(before, start=start, end=end)
+        model.apply_changes(ChangeSet(spans_updated=((before, after),)))
+        qtmodeltester.check(model)
+        rows = [model.span_at(row) for row in range(model.rowCount())]
+        assert [(s.start, s.end) for s in rows if s] == sorted((s.start, s.end) for s in rows if s)
+        assert model.span_at(view.currentIndex().row()) == after
+        assert [i.row() for i in view.selectionModel().selectedRows()] == [model.row_of(2)]
+        before = after

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from annotator.core.ids import DocumentId
 from annotator.gui.main_window import MainWindow
+from annotator.gui.relations_panel import BY
 from annotator.services.project import Project
 from tests.gui.workspace import make_project, make_window, point_at, press
 
@@ -281,6 +282,8 @@ def test_relations_panel_model(
         click_text(qtbot, window, target)
     qtmodeltester.check(model)
     assert model.rowCount() == 2
+    assert model.headerData(BY, Qt.Orientation.Horizontal) == "By"
+    assert [model.index(row, BY).data() for row in range(2)] == ["tester", "tester"]
     window.viewer.select_span(ids["army"])
     press(qtbot, window, Qt.Key.Key_Delete)  # rows go while the tester watches
     press(qtbot, window, Qt.Key.Key_Z, CTRL)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from annotator.gui.main_window import MainWindow
@@ -124,11 +124,20 @@ def test_hotkey_collision_is_refused_and_a_change_without_impact_needs_no_confir
     dialog.select_label("ACTOR")
     qtbot.mouseClick(dialog.buttons["hotkey"], Qt.MouseButton.LeftButton)
     answer(qtbot, dialog, "l")
-    qtbot.waitUntil(lambda: dialog.findChild(QMessageBox, "errorMessage") is not None)
-    error = dialog.findChild(QMessageBox, "errorMessage")
-    assert "already used by LOCATION" in error.text()
-    error.close()
+    (question,) = [d for d in dialog.findChildren(QInputDialog) if d.isVisible()]
+    assert "already used by LOCATION" in question.labelText()  # the prompt stays open
+    answer(qtbot, dialog, "r")
+    assert question.isVisible()
+    assert "reserved" in question.labelText()
+    assert "already used" not in question.labelText()
+    assert dialog.findChild(QMessageBox, "errorMessage") is None
+    assert read_project_config(folder).schema.label("ACTOR").hotkey == "a"
+    buttons = question.findChild(QDialogButtonBox)
+    cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)  # Cancel closes it
+    assert not question.isVisible()
     qtbot.mouseClick(dialog.buttons["hotkey"], Qt.MouseButton.LeftButton)
+    answer(qtbot, dialog, "r")
     answer(qtbot, dialog, "x")
     assert dialog.confirmation is None
     qtbot.waitUntil(lambda: dialog.labels.item(0, 1).text() == "x")

@@ -287,3 +287,45 @@ def test_turning_blind_annotation_on_hides_the_others_spans_in_an_open_window(
     assert window.current is not None
     assert list(window.current.spans.values()) == []
     assert window.spans.model.rowCount() == 0
+
+
+def test_another_annotators_span_is_read_only_and_a_refused_value_goes_back(
+    qtbot: QtBot, tmp_path: Path, folder: Path
+) -> None:
+    with Project.open(folder, annotator="tester") as manager:
+        team.add_member(manager, "cy", Role.ANNOTATOR)
+        text = manager.annotated(DocumentId(1)).document.text
+        start = text.index("At least seven")
+        manager.apply(
+            AddSpan(DocumentId(1), "CASUALTY_FIGURE", start, start + 20, annotator="tester")
+        )
+    window = make_window(qtbot, tmp_path / "config", folder, annotator="cy")
+    window.team.timer.stop()
+    assert window.current is not None
+    (theirs,) = window.current.spans.values()
+    window.viewer.select_span(int(theirs.id))
+    form = window.attributes.form
+    assert form.span is not None
+    assert form.span.id == theirs.id
+    combo = form.editor("outcome")
+    assert isinstance(combo, QComboBox)
+    assert not combo.isEnabled()
+    assert form.read_only_hint.isVisibleTo(form)
+    assert form.read_only_hint.text() == "tester's span: read-only"
+    combo.setCurrentIndex(combo.findText("injured"))  # were it changed anyway: refused...
+    assert "ANN201" in window.statusBar().currentMessage()
+    assert combo.currentText() == ""  # ...and the form shows the stored value again
+    with Project.open(folder, annotator="tester") as manager:
+        (stored,) = manager.annotated(DocumentId(1)).spans
+    assert "outcome" not in stored.attributes
+    start = window.current.text.index("Brennick")  # cy's own span can be edited
+    window.viewer.set_selection_offsets(start, start + len("Brennick"))
+    press(qtbot, window, "f")
+    assert form.span is not None
+    assert form.span.annotator == "cy"
+    mine = form.editor("outcome")
+    assert isinstance(mine, QComboBox)
+    assert mine.isEnabled()
+    assert not form.read_only_hint.isVisibleTo(form)
+    mine.setCurrentIndex(mine.findText("injured"))
+    assert window.current.span(form.span.id).attributes.get("outcome") == "injured"

@@ -108,14 +108,19 @@ def make_project(
 
 
 def make_window(
-    qtbot: QtBot, config: Path, folder: Path | None = None, *, resize: bool = True
+    qtbot: QtBot,
+    config: Path,
+    folder: Path | None = None,
+    *,
+    resize: bool = True,
+    annotator: str = "tester",
 ) -> MainWindow:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     theme = ThemeManager(app, "light")
     theme.apply()
     window = MainWindow(
-        Settings(config), theme, annotator="tester", log_file=config / "annotator.log"
+        Settings(config), theme, annotator=annotator, log_file=config / "annotator.log"
     )
     qtbot.addWidget(window)
     if resize:
