@@ -18,6 +18,11 @@ U32 = npt.NDArray[np.uint32]
 
 _SEPARATORS = (string.punctuation + "".join(map(chr, range(32)))).encode("ascii")
 _TABLE = bytes.maketrans(_SEPARATORS, b" " * len(_SEPARATORS))
+_LOWER_TABLE = bytes.maketrans(
+    _SEPARATORS + string.ascii_uppercase.encode("ascii"),
+    b" " * len(_SEPARATORS) + string.ascii_lowercase.encode("ascii"),
+)
+"""For ASCII text: lower case and separators to spaces in one pass."""
 _TYPOGRAPHIC = tuple(
     mark.encode("utf-8") for mark in "\u00a0\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00ab\u00bb"
 )
@@ -25,6 +30,20 @@ _MULTIPLIERS = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
 _WORD_MULTIPLIERS = np.array(
     [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64
 )
+_PART_BYTES = 8
+_PART_OFFSETS = np.arange(0, 3 * _PART_BYTES, _PART_BYTES)
+_PART_MASKS = np.array(
+    [
+        [
+            (1 << 8 * min(max(length - start, 0), _PART_BYTES)) - 1
+            for start in range(0, 3 * _PART_BYTES, _PART_BYTES)
+        ]
+        for length in range(3 * _PART_BYTES + 1)
+    ],
+    dtype=np.uint64,
+)
+"""For a word of each length up to 24 bytes, which bytes of its three integers are its own."""
+_SPACE = ord(" ")
 _ROTATION = np.uint64(0x9E3779B1)
 _EMPTY = np.uint64(1 << 32)
 _BIN_SHIFT = np.uint64(64 - 7)
@@ -34,37 +53,55 @@ _LOW32 = np.uint64(0xFFFFFFFF)
 def _mix(values: U64) -> U64:
     """SplitMix64's finaliser: spreads every input bit over the whole word (wrapping)."""
     values = values ^ (values >> np.uint64(30))
-    values = values * np.uint64(0xBF58476D1CE4E5B9)
-    values = values ^ (values >> np.uint64(27))
-    values = values * np.uint64(0x94D049BB133111EB)
-    return values ^ (values >> np.uint64(31))
+    values *= np.uint64(0xBF58476D1CE4E5B9)
+    values ^= values >> np.uint64(27)
+    values *= np.uint64(0x94D049BB133111EB)
+    values ^= values >> np.uint64(31)
+    return values
 
 
 def word_hashes(text: str) -> U64:
-    """A 64-bit hash of each lower-cased word of ``text`` (of its first 24 UTF-8 bytes)."""
-    data = text.lower().encode("utf-8")
-    if not data.isascii():
+    """A 64-bit hash of each lower-cased word of ``text`` (of its first 24 UTF-8 bytes).
+
+    A word's hash is its first 24 bytes, zero-padded, read as three little-endian 64-bit
+    integers and combined with fixed multipliers (wrapping). The words are never split into
+    Python objects: each word's integers are gathered from a view of the bytes that has an
+    8-byte value starting at every byte, masked to the word's length.
+    """
+    if text.isascii():
+        data = text.encode("ascii").translate(_LOWER_TABLE)
+    else:
+        data = text.lower().encode("utf-8")
         for mark in _TYPOGRAPHIC:
             if mark in data:
                 data = data.replace(mark, b" ")
-    tokens = data.translate(_TABLE).split()
-    if not tokens:
-        return np.zeros(0, dtype=np.uint64)
-    parts = np.array(tokens, dtype="S24").view("<u8").reshape(-1, 3)
-    with np.errstate(over="ignore"):
-        combined = parts @ _WORD_MULTIPLIERS  # wraps modulo 2**64; mixed per shingle later
-    return combined.astype(np.uint64)
+        data = data.translate(_TABLE)
+    size = len(data) + 2
+    padded = b" " + data + b" " + bytes(3 * _PART_BYTES)
+    word = np.frombuffer(padded, dtype=np.uint8, count=size) != _SPACE
+    edges = np.flatnonzero(word[1:] != word[:-1]) + 1
+    starts = edges[0::2]
+    lengths = edges[1::2] - starts
+    at_every_byte = np.ndarray((size + 2 * _PART_BYTES,), dtype="V8", buffer=padded, strides=(1,))
+    masks = _PART_MASKS[np.minimum(lengths, 3 * _PART_BYTES)]
+    hashes: U64 = at_every_byte[starts].view("<u8") & masks[:, 0]
+    hashes *= _WORD_MULTIPLIERS[0]  # wraps modulo 2**64; mixed per shingle later
+    for part in (1, 2):
+        long = np.flatnonzero(lengths > part * _PART_BYTES)
+        if long.size:
+            tail = at_every_byte[starts[long] + part * _PART_BYTES].view("<u8") & masks[long, part]
+            hashes[long] += tail * _WORD_MULTIPLIERS[part]
+    return hashes
 
 
 def shingle_hashes(words: U64) -> U64:
     """A 64-bit hash of every run of ``SHINGLE_WORDS`` words (the words themselves if fewer)."""
     if words.size < SHINGLE_WORDS:
         return _mix(words)
-    with np.errstate(over="ignore"):
-        combined = (
-            words[:-2] * _MULTIPLIERS[0] + words[1:-1] * _MULTIPLIERS[1] + words[2:]
-        ).astype(np.uint64)
-        return _mix(combined)
+    combined = words[:-2] * _MULTIPLIERS[0]  # array arithmetic wraps modulo 2**64 silently
+    combined += words[1:-1] * _MULTIPLIERS[1]
+    combined += words[2:]
+    return _mix(combined)
 
 
 def _densify(minima: U64) -> U64:
@@ -73,8 +110,7 @@ def _densify(minima: U64) -> U64:
     bins = np.arange(NUM_HASHES)
     donor = filled[np.searchsorted(filled, bins) % filled.size]
     distance = ((donor - bins) % NUM_HASHES).astype(np.uint64)
-    with np.errstate(over="ignore"):
-        return (minima[donor] + distance * _ROTATION) & _LOW32
+    return (minima[donor] + distance * _ROTATION) & _LOW32
 
 
 def signature_values(text: str) -> U32 | None:

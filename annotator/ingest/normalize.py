@@ -28,9 +28,13 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _NEEDS_TRANSLATE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]")
 
 
+_PRINTABLE_ASCII = bytes([*range(0x20, 0x7F), 0x09, 0x0A])
+
+
 def _clean_ascii(text: str) -> bool:
-    """An ASCII text with no control characters besides LF and tab (the common case, fast)."""
-    return text.isascii() and text.replace("\n", "").replace("\t", "").isprintable()
+    """An ASCII text with no control characters besides LF and tab (the common case, fast:
+    deleting the allowed bytes leaves nothing; a third of the instructions of ``isprintable``)."""
+    return text.isascii() and not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
 
 
 def normalize_text(text: str, *, nbsp: NbspPolicy = "keep") -> str:

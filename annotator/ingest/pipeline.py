@@ -15,6 +15,7 @@ from pathlib import Path
 from annotator.ingest.items import FailureCode, IngestFailure, IngestItem
 from annotator.ingest.options import IngestOptions
 from annotator.ingest.reader import iter_units
+from annotator.ingest.transfer import PackedItem, pack_units, process_packed, unpack_items
 from annotator.ingest.units import FileUnit, RecordUnit, Unit, process_units
 
 LOGGER = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ class _Slot:
     """One place in the output order: a batch in flight, or items ready to hand out."""
 
     batch: Batch = field(default_factory=list)
-    future: Future[list[IngestItem]] | None = None
+    future: Future[list[PackedItem]] | None = None
     ready: list[IngestItem] | None = None
     attempts: int = 1
 
@@ -165,7 +166,7 @@ class _Parallel:
         if pool is None:
             slot.ready = process_units(slot.batch, self._options)
         else:
-            slot.future = pool.submit(process_units, slot.batch, self._options)
+            slot.future = pool.submit(process_packed, pack_units(slot.batch), self._options)
 
     def run(self, stream: Iterable[Batch | IngestFailure]) -> Iterator[IngestItem]:
         try:
@@ -190,12 +191,23 @@ class _Parallel:
         head = self._window[0]
         return head.ready is not None or (head.future is not None and head.future.done())
 
+    def _steal(self) -> bool:
+        """Process the newest batch no worker has started here; False if there is none."""
+        for slot in reversed(self._window):
+            if slot.future is not None and slot.future.cancel():
+                slot.future = None
+                slot.ready = process_units(slot.batch, self._options)
+                return True
+        return False
+
     def _pop(self) -> list[IngestItem]:
         head = self._window[0]
+        while head.future is not None and not head.future.done() and self._steal():
+            pass
         if head.ready is None:
             assert head.future is not None
             try:
-                head.ready = head.future.result()
+                head.ready = unpack_items(head.batch, head.future.result(), self._options)
             except BrokenProcessPool:
                 self._recover()
                 return []
@@ -223,7 +235,7 @@ def _ping() -> bool:
     return True
 
 
-def _lost(future: Future[list[IngestItem]] | None) -> bool:
+def _lost(future: Future[list[PackedItem]] | None) -> bool:
     """Whether a batch's result is gone with a broken pool (never sent, cancelled or failed)."""
     if future is None or not future.done() or future.cancelled():
         return True

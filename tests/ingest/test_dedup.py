@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from pathlib import Path
 
@@ -60,6 +61,20 @@ def test_signatures_are_stable_bytes(story: str) -> None:
     assert len(decode(first)) == 128
     assert signature("") == b""
     assert signature("  ... !!! ") == b""
+
+
+def test_signatures_match_those_stored_by_earlier_versions(story: str) -> None:
+    """Projects keep their stored signatures, so the computation must never drift: a digest
+    of these signatures as the first (per-word Python) implementation computed them."""
+    texts = [
+        story,
+        "Naïve CAFÉ “quoted” — dash… «x» ’s 10\u00a0km ÉCOLE İstanbul",
+        "Internationalisation counterrevolutionaries electroencephalographically a b",
+        "one",
+        "two words",
+    ]
+    digest = hashlib.sha256(b"".join(signature(text) for text in texts)).hexdigest()
+    assert digest == "edab227b88ae88c416b779e4597c9e70ae3b444633d81af6c2180f9429df5d09"
 
 
 def test_the_same_wire_story_from_two_outlets_is_a_near_duplicate(story: str) -> None:

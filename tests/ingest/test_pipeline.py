@@ -94,7 +94,8 @@ def test_a_consumer_may_stop_early(tmp_path: Path) -> None:
 
 
 class _FakePool:
-    """Runs tasks at once in this process; a batch with a 'poison' unit breaks the pool."""
+    """Runs tasks at once in this process; a batch with a 'poison' unit breaks the pool (units
+    travel packed: origin first)."""
 
     start_fails = False
 
@@ -105,7 +106,7 @@ class _FakePool:
         future: Future[Any] = Future()
         if fn is pipeline._ping and self.start_fails:
             future.set_exception(BrokenProcessPool("cannot start"))
-        elif fn is not pipeline._ping and any("poison" in u.origin for u in args[0]):
+        elif fn is not pipeline._ping and any("poison" in unit[0] for unit in args[0]):
             future.set_exception(BrokenProcessPool("a worker died"))
         else:
             future.set_result(fn(*args))

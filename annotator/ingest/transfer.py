@@ -1,0 +1,101 @@
+"""Batches to and from worker processes as plain tuples: cheap to pickle, no data sent twice."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from annotator.core.document import DocumentDraft, RawSource
+from annotator.ingest.items import IngestedDocument, IngestFailure, IngestItem
+from annotator.ingest.options import IngestOptions
+from annotator.ingest.units import FileUnit, RecordUnit, Unit, process_unit
+
+PackedUnit = tuple[Any, ...]
+PackedItem = tuple[Any, ...]
+"""A document as ``(text, title, source, url, published, metadata, external_id, raw,
+content_hash, signature)``; a failure as ``(reason, code, line)``. The origin, file and line of a
+document and the raw bytes of a record are the main process's own unit: they are not sent back.
+"""
+
+_DRAFT_FIELDS = ("text", "title", "source", "url", "published", "metadata", "external_id")
+
+
+def pack_units(units: Sequence[Unit]) -> list[PackedUnit]:
+    """Units as tuples (a frozen dataclass pickles through Python code, a tuple does not)."""
+    return [
+        (unit.origin, unit.kind, unit.path, unit.data)
+        if isinstance(unit, FileUnit)
+        else (
+            unit.origin,
+            unit.file,
+            unit.line,
+            unit.raw,
+            unit.encoding,
+            unit.media_type,
+            unit.fields,
+        )
+        for unit in units
+    ]
+
+
+def _unit(packed: PackedUnit) -> Unit:
+    return FileUnit(*packed) if len(packed) == 4 else RecordUnit(*packed)
+
+
+def _pack_item(unit: Unit, item: IngestItem) -> PackedItem:
+    if isinstance(item, IngestFailure):
+        return (item.reason, item.code, item.line)
+    draft = item.draft
+    raw = None if isinstance(unit, RecordUnit) else draft.raw
+    return (
+        draft.text,
+        draft.title,
+        draft.source,
+        draft.url,
+        draft.published,
+        draft.metadata,
+        draft.external_id,
+        raw,
+        draft.content_hash,
+        item.signature,
+    )
+
+
+def process_packed(units: Sequence[PackedUnit], options: IngestOptions) -> list[PackedItem]:
+    """What a worker process runs: ``process_unit`` over a packed batch, packed results."""
+    packed: list[PackedItem] = []
+    for data in units:
+        unit = _unit(data)
+        packed.append(_pack_item(unit, process_unit(unit, options)))
+    return packed
+
+
+def _draft(packed: PackedItem, raw: RawSource | None) -> DocumentDraft:
+    """The draft as the worker made it, without hashing its text again."""
+    draft = object.__new__(DocumentDraft)
+    for name, value in zip(_DRAFT_FIELDS, packed, strict=False):
+        object.__setattr__(draft, name, value)
+    object.__setattr__(draft, "raw", raw)
+    object.__setattr__(draft, "content_hash", packed[8])
+    return draft
+
+
+def unpack_items(
+    units: Sequence[Unit], packed: Sequence[PackedItem], options: IngestOptions
+) -> list[IngestItem]:
+    """The items ``process_unit`` would have returned for ``units``, from a worker's answer."""
+    items: list[IngestItem] = []
+    for unit, data in zip(units, packed, strict=True):
+        if isinstance(unit, RecordUnit):
+            file, line = unit.file, unit.line
+        else:
+            file, line = unit.origin, None
+        if len(data) == 3:
+            reason, code, failed_line = data
+            items.append(IngestFailure(unit.origin, file, failed_line, reason, code))
+            continue
+        raw = data[7]
+        if isinstance(unit, RecordUnit) and options.keep_raw:
+            raw = RawSource(unit.origin, unit.raw, unit.media_type)
+        items.append(IngestedDocument(unit.origin, file, line, _draft(data, raw), data[9]))
+    return items
