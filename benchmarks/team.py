@@ -11,7 +11,9 @@ the edit log has one row per successful edit.
 
 Run: ``.venv/bin/python benchmarks/team.py [--workers 8] [--edits 500]``. PostgreSQL comes from
 ANNOTATOR_TEST_POSTGRES_URL or a throwaway server started with scripts/pg-throwaway; the SQLite
-case uses one file shared by two processes. Prints edits per second; asserts the checks.
+case uses one file shared by two processes. Prints edits per second; asserts the checks. Then
+runs benchmarks/agreement.py (agreement over 1,000 documents x 3 annotators) unless
+``--no-agreement``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import multiprocessing
 import os
 import random
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -267,6 +270,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--edits", type=int, default=500)
     parser.add_argument("--sqlite-edits", type=int, default=500)
+    parser.add_argument(
+        "--no-agreement",
+        action="store_true",
+        help="skip agreement over 1,000 documents x 3 annotators (benchmarks/agreement.py)",
+    )
     args = parser.parse_args()
     url = os.environ.get("ANNOTATOR_TEST_POSTGRES_URL", "")
     with tempfile.TemporaryDirectory() as tmp:
@@ -293,6 +301,9 @@ def main() -> None:
         sqlite_url = f"sqlite:///{folder / 'annotations.sqlite'}"
         rate, logs = measure(folder, sqlite_url, 2, args.sqlite_edits)
         _report(f"SQLite, one file, 2 processes x {args.sqlite_edits} edits", rate, logs)
+    if not args.no_agreement:
+        print("\nagreement, 1,000 documents x 3 annotators (SQLite):")
+        subprocess.run([sys.executable, str(Path(__file__).with_name("agreement.py"))], check=True)
 
 
 if __name__ == "__main__":
