@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from annotator.core.agreement import AgreementReport, measure_agreement
 from annotator.core.annotation import CURATION_ANNOTATOR, AnnotatedDocument
-from annotator.core.errors import AgreementError
+from annotator.core.errors import AgreementError, PermissionDeniedError
 from annotator.core.ids import DocumentId
+from annotator.core.team import Permission
 from annotator.services.project import Project
 
 UNKNOWN_ANNOTATOR = "(unknown)"
@@ -41,6 +42,7 @@ def agreement_choices(
 ) -> tuple[list[str], list[str]]:
     """The annotators that have spans in the project (by name) and the labels in use (the
     schema's in its order, then any other found in the spans), from one statistics query."""
+    check_may_compare(project)
     stats = project.statistics()
     annotators = [
         name
@@ -51,6 +53,19 @@ def agreement_choices(
     schema = [label.name for label in project.schema.labels]
     labels = [n for n in schema if n in used] + sorted(n for n in used if n not in schema)
     return annotators, labels
+
+
+def check_may_compare(project: Project) -> None:
+    """Raise :class:`PermissionDeniedError` when blind annotation hides the others' work from
+    this annotator: comparing layers would show it (curators and managers may)."""
+    if not project.blind or project.refresh_identity().allows(Permission.CURATE):
+        return
+    who = project.annotator or "an unnamed annotator"
+    raise PermissionDeniedError(
+        f"{who} may not measure agreement: the project is blind (annotators see only their "
+        "own annotations), so agreement is for curators and managers",
+        code="ANN310",
+    )
 
 
 def agreement_annotators(project: Project, include_curation: bool = False) -> list[str]:

@@ -151,6 +151,21 @@ def test_blind_annotation_hides_others_work_from_annotators_only(
     assert len(bob.annotated(doc(1)).spans) == 3
 
 
+def test_blind_document_lists_count_only_the_spans_the_viewer_sees(
+    opened: dict[str, Project],
+) -> None:
+    ana, bob, cy = opened["ana"], opened["bob"], opened["cy"]
+    add(ana, "ACTOR", 0, 6)
+    add(bob, "LOCATION", 15, 21)
+    add(bob, "ACTOR", 0, 6, document=2)
+    team.set_blind(ana, True)
+    assert [s.span_count for s in cy.summaries([doc(1), doc(2)])] == [0, 0]
+    assert [s.span_count for s in bob.page(limit=2)] == [1, 1]
+    assert [s.span_count for s in ana.page(limit=2)] == [2, 1]  # the manager sees all
+    team.set_blind(ana, False)
+    assert [s.span_count for s in cy.summaries([doc(1), doc(2)])] == [2, 1]
+
+
 def test_assignment_balances_and_queues_track_state(opened: dict[str, Project]) -> None:
     ana, bob, cy = opened["ana"], opened["bob"], opened["cy"]
     ids = ana.document_ids()
