@@ -551,6 +551,9 @@ class ExportDialog(QDialog):
             )
         else:
             self.losses_label.setText(losses_html(report, self._title(), muted_colour(self).name()))
+            left_out = getattr(report, "left_out", None)
+            layers = " and what the layer choice leaves out" if left_out and left_out() else ""
+            self.losses_group.setTitle(f"What {self._title()} cannot carry{layers}")
         self._update_button()
 
     def preview_ready(self) -> bool:

@@ -221,6 +221,7 @@ def test_annotations_a_layer_choice_leaves_out_are_listed(qtbot: QtBot, window: 
     ready(qtbot, dialog)  # the default: document 1 has no curated layer, so all of it goes out
     assert "Nothing is lost" not in dialog.losses_text()
     assert "1 span of tester&#x27;s layer not exported" in dialog.losses_text()
+    assert dialog.losses_group.title().endswith("and what the layer choice leaves out")
 
     dialog.annotator_box.setCurrentIndex(dialog.annotator_box.findData("curated"))
     ready(qtbot, dialog)
@@ -228,6 +229,7 @@ def test_annotations_a_layer_choice_leaves_out_are_listed(qtbot: QtBot, window: 
     dialog.annotator_box.setCurrentIndex(dialog.annotator_box.findData("all"))
     ready(qtbot, dialog)
     assert "Nothing is lost" in dialog.losses_text()
+    assert dialog.losses_group.title() == "What annotator JSONL (lossless) cannot carry"
 
     dialog.annotator_box.setCurrentIndex(0)
     report = export_through(qtbot, window, dialog)
