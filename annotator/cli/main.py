@@ -148,8 +148,8 @@ def build_parser() -> tuple[
         "--layer",
         default="",
         metavar="NAME|curated|all",
-        help="whose annotations: one annotator, the curated layer, or all (default: curated "
-        "when the curated layer has annotations, else all)",
+        help="whose annotations: one annotator, the curated layer, or all (default: per "
+        "document, its curated layer when it has one, else all)",
     )
     export.add_argument(
         "--unit",
@@ -312,9 +312,9 @@ def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> 
             as_predictions=args.as_predictions,
         )
         losses = preview_losses(project, args.format, selection, options)
-        if not losses.empty:
+        if losses.format_lines():
             print(f"{args.format} cannot carry everything in this project:", file=out)
-            for text in losses.lines():
+            for text in losses.format_lines():
                 print(f"  {text}", file=out)
         line = ProgressLine("exporting")
         total = project.count_documents()
@@ -334,6 +334,8 @@ def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> 
         f"to {report.path} ({report.format})",
         file=out,
     )
+    for text in report.losses.left_out():
+        print(f"  {text}", file=out)
     return EXIT_OK
 
 

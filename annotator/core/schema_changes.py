@@ -411,10 +411,11 @@ def migrate_annotations(
     renamed_attributes = change.renamed if isinstance(change, SetAttributes) else {}
     relation_map = _relation_map(change)
     counts = _Counts()
+    # a relabelled span merges only into an identical span its annotator already had
     survivors: dict[tuple[object, ...], Span] = {}
     for span in spans:
         if span.label not in label_map:
-            survivors[_key(span, span.label)] = span
+            survivors.setdefault(_key(span, span.label), span)
     replaced_by: dict[SpanId, SpanId | None] = {}
     spans_updated: list[tuple[Span, Span]] = []
     spans_removed: list[Span] = []
@@ -438,11 +439,8 @@ def migrate_annotations(
         if new_label != span.label or attributes != dict(span.attributes):
             updated = replace(span, label=new_label, attributes=attributes)
             spans_updated.append((span, updated))
-            survivors.setdefault(_key(span, new_label), updated)
             if new_label != span.label:
                 counts.spans_relabelled += 1
-        else:
-            survivors.setdefault(_key(span, new_label), span)
     relations_updated: list[tuple[Relation, Relation]] = []
     relations_removed: list[Relation] = []
     relations_added: list[Relation] = []
@@ -522,7 +520,7 @@ class _Counts:
 
 
 def _key(span: Span, label: str) -> tuple[object, ...]:
-    return (span.document_id, label, span.start, span.end, span.fragments)
+    return (span.document_id, span.annotator, label, span.start, span.end, span.fragments)
 
 
 def _label_map(change: SchemaChange) -> dict[str, str | None]:

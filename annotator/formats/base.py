@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO, Protocol, TextIO
 
-from annotator.core.annotation import AnnotatedDocument
+from annotator.core.annotation import CURATION_ANNOTATOR, AnnotatedDocument
 from annotator.core.interchange import AnnotatedDraft
 from annotator.core.offsets import Unit
 from annotator.core.reports import Failure
@@ -56,6 +56,16 @@ class LossReport:
 
     counts: Counter[Loss] = field(default_factory=Counter)
     examples: dict[Loss, list[str]] = field(default_factory=dict)
+    spans_left_out: Counter[str] = field(default_factory=Counter)
+    """Spans a layer choice kept out of the export, by layer (annotator name)."""
+    relations_left_out: Counter[str] = field(default_factory=Counter)
+    """Relations a layer choice kept out of the export, by layer."""
+
+    def leave_out(self, layer: str, spans: int, relations: int) -> None:
+        if spans:
+            self.spans_left_out[layer] += spans
+        if relations:
+            self.relations_left_out[layer] += relations
 
     def add(self, loss: Loss, count: int = 1, example: str = "") -> None:
         if count <= 0:
@@ -72,12 +82,36 @@ class LossReport:
         for loss, shown in other.examples.items():
             mine = self.examples.setdefault(loss, [])
             mine.extend(shown[: 3 - len(mine)])
+        self.spans_left_out.update(other.spans_left_out)
+        self.relations_left_out.update(other.relations_left_out)
 
     @property
     def empty(self) -> bool:
-        return not any(self.counts.values())
+        return not any(self.counts.values()) and not self.left_out()
+
+    def left_out(self) -> list[str]:
+        """One line per layer a layer choice left out: how many of its spans and relations."""
+        out = []
+        for layer in sorted(set(self.spans_left_out) | set(self.relations_left_out)):
+            counts = (
+                _count(n, noun)
+                for n, noun in (
+                    (self.spans_left_out[layer], "span"),
+                    (self.relations_left_out[layer], "relation"),
+                )
+                if n
+            )
+            what = " and ".join(counts)
+            if what:
+                out.append(f"{what} of {layer_title(layer)} not exported (not in the chosen layer)")
+        return out
 
     def lines(self) -> list[str]:
+        """Everything left out: what the format cannot carry, then the layers not chosen."""
+        return self.format_lines() + self.left_out()
+
+    def format_lines(self) -> list[str]:
+        """What the format cannot carry, one line per kind of loss."""
         out = []
         for loss, count in sorted(self.counts.items(), key=lambda item: item[0].value):
             if count:
@@ -86,6 +120,17 @@ class LossReport:
                 )
                 out.append(f"{count} {loss.value}{detail}")
         return out
+
+
+def layer_title(layer: str) -> str:
+    """How a report names a layer: "the curated layer", "ben's layer"."""
+    if layer == CURATION_ANNOTATOR:
+        return "the curated layer"
+    return f"{layer}'s layer" if layer else "the unnamed layer"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -190,9 +190,10 @@ class ExportDialog(QDialog):
         self.annotator_box = QComboBox()
         self.annotator_box.setObjectName("exportLayer")
         self.annotator_box.setToolTip(
-            "Whose annotations go out: the curated layer, everyone's, or one annotator's"
+            "Whose annotations go out: the curated layer, everyone's, or one annotator's. "
+            "The default decides per document: its curated layer where it has one, else all."
         )
-        self.annotator_box.addItem("Curated layer if any, else all", "")
+        self.annotator_box.addItem("Each document's curated layer if any, else all", "")
         self.annotator_box.addItem("All annotators", ALL)
         self.annotator_box.addItem("Curated layer", CURATED)
         for name in layer_choices(project)[2:]:
@@ -550,6 +551,9 @@ class ExportDialog(QDialog):
             )
         else:
             self.losses_label.setText(losses_html(report, self._title(), muted_colour(self).name()))
+            left_out = getattr(report, "left_out", None)
+            layers = " and what the layer choice leaves out" if left_out and left_out() else ""
+            self.losses_group.setTitle(f"What {self._title()} cannot carry{layers}")
         self._update_button()
 
     def preview_ready(self) -> bool:
@@ -602,6 +606,9 @@ def losses_html(report: object, title: str, muted: str = "#6a737d", intro: str =
             else ""
         )
         rows.append(f"<li><b>{count:,} {html.escape(str(loss.value))}</b>{detail}</li>")
+    left_out = getattr(report, "left_out", None)
+    if left_out is not None:  # annotations a layer choice kept out, by layer
+        rows.extend(f"<li><b>{html.escape(line)}</b></li>" for line in left_out())
     if not rows:
         return f"Nothing is lost: {html.escape(title)} carries everything in this selection."
     return (

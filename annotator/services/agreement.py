@@ -10,6 +10,7 @@ from annotator.core.agreement import AgreementReport, measure_agreement
 from annotator.core.annotation import CURATION_ANNOTATOR, AnnotatedDocument
 from annotator.core.errors import AgreementError, PermissionDeniedError
 from annotator.core.ids import DocumentId
+from annotator.core.team import Permission
 from annotator.services.project import Project
 
 UNKNOWN_ANNOTATOR = "(unknown)"
@@ -40,14 +41,8 @@ def agreement_choices(
     project: Project, include_curation: bool = False
 ) -> tuple[list[str], list[str]]:
     """The annotators that have spans in the project (by name) and the labels in use (the
-    schema's in its order, then any other found in the spans), from one statistics query.
-    Refused to an annotator under blind annotation: agreement reveals the others' work."""
-    if project.blinded():
-        raise PermissionDeniedError(
-            "blind annotation is on: agreement compares everyone's annotations, so only "
-            "curators and managers may measure it",
-            code="ANN300",
-        )
+    schema's in its order, then any other found in the spans), from one statistics query."""
+    check_may_compare(project)
     stats = project.statistics()
     annotators = [
         name
@@ -58,6 +53,19 @@ def agreement_choices(
     schema = [label.name for label in project.schema.labels]
     labels = [n for n in schema if n in used] + sorted(n for n in used if n not in schema)
     return annotators, labels
+
+
+def check_may_compare(project: Project) -> None:
+    """Raise :class:`PermissionDeniedError` when blind annotation hides the others' work from
+    this annotator: comparing layers would show it (curators and managers may)."""
+    if not project.blind or project.refresh_identity().allows(Permission.CURATE):
+        return
+    who = project.annotator or "an unnamed annotator"
+    raise PermissionDeniedError(
+        f"{who} may not measure agreement: the project is blind (annotators see only their "
+        "own annotations), so agreement is for curators and managers",
+        code="ANN300",
+    )
 
 
 def agreement_annotators(project: Project, include_curation: bool = False) -> list[str]:

@@ -16,7 +16,6 @@ from annotator.core.annotation import AnnotatedDocument
 from annotator.core.document import DocumentFilter, DocumentStatus
 from annotator.core.errors import UserError
 from annotator.core.ids import DocumentId
-from annotator.core.stamping import only_layer
 from annotator.formats.base import (
     ExportOptions,
     Layout,
@@ -25,7 +24,7 @@ from annotator.formats.base import (
     watch_shape_losses,
 )
 from annotator.formats.registry import exporter as find_exporter
-from annotator.services.layers import resolve_layer
+from annotator.services.layers import keep_layer, resolve_layer
 from annotator.services.sinks import AtomicSink
 
 if TYPE_CHECKING:
@@ -44,8 +43,8 @@ class ExportSelection:
     annotator: str = ""
     document_ids: Sequence[DocumentId] | None = None
     layer: str = ""
-    """Whose annotations: an annotator's name, ``curated``, ``all``; empty: the curated layer
-    when it has annotations, else all (see :func:`annotator.services.layers.resolve_layer`)."""
+    """Whose annotations: an annotator's name, ``curated``, ``all``; empty: for each document
+    its curated layer when it has one, else all (see :mod:`annotator.services.layers`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +72,8 @@ def preview_losses(
     exporter = find_exporter(format_name)
     check = getattr(exporter, "losses", None)
     shape = LossReport()
-    items = watch_shape_losses(selected_documents(project, selection), exporter.capabilities, shape)
+    selected = selected_documents(project, selection, shape)
+    items = watch_shape_losses(selected, exporter.capabilities, shape)
     if check is not None:
         report: LossReport = check(items, project.schema, options)
     else:
@@ -95,9 +95,10 @@ def export_project(
     """Write the selection to ``out``; nothing is left behind if this fails or is cancelled."""
     exporter = find_exporter(format_name)
     counts = {"documents": 0, "spans": 0, "relations": 0}
+    shape = LossReport()
 
     def items() -> Iterator[AnnotatedDocument]:
-        for item in selected_documents(project, selection):
+        for item in selected_documents(project, selection, shape):
             if cancelled is not None and cancelled():
                 raise ExportCancelledError(f"export to {out} cancelled; nothing was written")
             counts["documents"] += 1
@@ -108,7 +109,6 @@ def export_project(
             yield item
 
     sink = AtomicSink(out, exporter.layout)
-    shape = LossReport()
     try:
         watched = watch_shape_losses(items(), exporter.capabilities, shape)
         losses = exporter.write(watched, project.schema, sink, options)
@@ -128,13 +128,15 @@ def export_project(
     )
 
 
-def selected_documents(project: Project, selection: ExportSelection) -> Iterator[AnnotatedDocument]:
+def selected_documents(
+    project: Project, selection: ExportSelection, left_out: LossReport | None = None
+) -> Iterator[AnnotatedDocument]:
+    """The selected documents with the chosen layer's annotations; what the layer choice
+    leaves out is counted in ``left_out``."""
     where = DocumentFilter(status=DocumentStatus.DONE if selection.done_only else None)
     wanted = set(selection.document_ids) if selection.document_ids is not None else None
     layer = selection.annotator or resolve_layer(project, selection.layer)
     for item in project.iter_annotated(where):
         if wanted is not None and item.document.id not in wanted:
             continue
-        if layer is not None:
-            item = only_layer(item, layer)
-        yield item
+        yield keep_layer(item, layer, left_out)

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from annotator.core.annotation import CURATION_ANNOTATOR
+from annotator.core.annotation import CURATION_ANNOTATOR, AnnotatedDocument
 from annotator.core.errors import UserError
+from annotator.core.stamping import only_layer
 
 if TYPE_CHECKING:
+    from annotator.formats.base import LossReport
     from annotator.services.project import Project
 
 ALL = "all"
 CURATED = "curated"
+PER_DOCUMENT = ""
+"""The default choice: each document's curated layer when it has one, else all its layers."""
 
 
 def resolve_layer(project: Project, layer: str) -> str | None:
-    """The annotator name whose annotations to keep, or ``None`` for all. ``""`` means the
-    curated layer when it holds any span, else all; for an annotator under blind annotation
-    (who sees neither), their own layer."""
+    """The annotator name whose annotations to keep, ``None`` for all, or
+    :data:`PER_DOCUMENT` (``""``): decided for each document by :func:`document_layer`. For an
+    annotator under blind annotation (who sees only their own work) the default is their own
+    layer."""
     choice = layer.strip()
     if choice == ALL:
         return None
@@ -34,7 +39,39 @@ def resolve_layer(project: Project, layer: str) -> str | None:
         return choice
     if project.blinded():
         return project.annotator
-    return CURATION_ANNOTATOR if project.database.layer_has_spans(CURATION_ANNOTATOR) else None
+    return PER_DOCUMENT
+
+
+def document_layer(item: AnnotatedDocument, layer: str | None) -> str | None:
+    """The layer to keep of this document: ``layer``, or for :data:`PER_DOCUMENT` the curated
+    layer when the document has curated spans, else ``None`` (all)."""
+    if layer != PER_DOCUMENT:
+        return layer
+    curated = any(span.annotator == CURATION_ANNOTATOR for span in item.spans)
+    return CURATION_ANNOTATOR if curated else None
+
+
+def keep_layer(
+    item: AnnotatedDocument, layer: str | None, left_out: LossReport | None = None
+) -> AnnotatedDocument:
+    """The document with only the chosen layer (see :func:`resolve_layer`); what that leaves
+    out is counted, by layer, in ``left_out``."""
+    chosen = document_layer(item, layer)
+    if chosen is None:
+        return item
+    kept = only_layer(item, chosen)
+    if left_out is not None and (
+        len(kept.spans) < len(item.spans) or len(kept.relations) < len(item.relations)
+    ):
+        kept_spans = {span.id for span in kept.spans}
+        kept_relations = {relation.id for relation in kept.relations}
+        for span in item.spans:
+            if span.id not in kept_spans:
+                left_out.leave_out(span.annotator, 1, 0)
+        for relation in item.relations:
+            if relation.id not in kept_relations:
+                left_out.leave_out(relation.annotator, 0, 1)
+    return kept
 
 
 def layer_choices(project: Project) -> list[str]:

@@ -178,7 +178,8 @@ class Project:
         return self.database.count_documents(where)
 
     def summaries(self, ids: Sequence[DocumentId]) -> list[DocumentSummary]:
-        return self.database.summaries(ids)
+        """List rows whose span counts count only what this annotator may see."""
+        return self.database.summaries(ids, self._visible_layer())
 
     def page(
         self,
@@ -186,7 +187,10 @@ class Project:
         after: DocumentId | None = None,
         limit: int = 100,
     ) -> list[DocumentSummary]:
-        return self.database.page(where, after, limit)
+        return self.database.page(where, after, limit, self._visible_layer())
+
+    def _visible_layer(self) -> str | None:
+        return self.annotator if self.blinded() else None
 
     def document(self, document_id: DocumentId) -> Document:
         document = self.database.document(document_id)

@@ -192,15 +192,21 @@ class ProjectDatabase:
         with self._read() as connection:
             return document_queries.count_documents(connection, where)
 
-    def summaries(self, ids: Sequence[DocumentId]) -> list[DocumentSummary]:
-        with self._read() as connection:
-            return document_queries.summaries(connection, ids)
-
-    def page(
-        self, where: DocumentFilter, after: DocumentId | None, limit: int
+    def summaries(
+        self, ids: Sequence[DocumentId], only_annotator: str | None = None
     ) -> list[DocumentSummary]:
         with self._read() as connection:
-            return document_queries.page(connection, where, after, limit)
+            return document_queries.summaries(connection, ids, only_annotator)
+
+    def page(
+        self,
+        where: DocumentFilter,
+        after: DocumentId | None,
+        limit: int,
+        only_annotator: str | None = None,
+    ) -> list[DocumentSummary]:
+        with self._read() as connection:
+            return document_queries.page(connection, where, after, limit, only_annotator)
 
     def set_status(
         self,

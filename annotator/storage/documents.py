@@ -161,15 +161,17 @@ def count_documents(connection: Connection, where: DocumentFilter) -> int:
     return int(connection.execute(query).scalar_one())
 
 
-def summaries(connection: Connection, ids: Sequence[DocumentId]) -> list[DocumentSummary]:
-    """Rows for a list view, in the order of ``ids``; missing ids are left out."""
+def summaries(
+    connection: Connection, ids: Sequence[DocumentId], only_annotator: str | None = None
+) -> list[DocumentSummary]:
+    """Rows for a list view, in the order of ``ids``; missing ids are left out. With
+    ``only_annotator`` the span counts count only that annotator's spans (blind annotation)."""
     by_id: dict[int, DocumentSummary] = {}
-    span_count = (
-        select(func.count())
-        .where(spans.c.document_id == documents.c.id)
-        .correlate(documents)
-        .scalar_subquery()
-    )
+    counted = select(func.count()).where(spans.c.document_id == documents.c.id)
+    if only_annotator is not None:
+        owner = select(annotators.c.id).where(annotators.c.name == only_annotator)
+        counted = counted.where(spans.c.annotator_id == owner.scalar_subquery())
+    span_count = counted.correlate(documents).scalar_subquery()
     for batch in chunks(ids):
         query = select(
             documents.c.id,
@@ -195,7 +197,11 @@ def summaries(connection: Connection, ids: Sequence[DocumentId]) -> list[Documen
 
 
 def page(
-    connection: Connection, where: DocumentFilter, after: DocumentId | None, limit: int
+    connection: Connection,
+    where: DocumentFilter,
+    after: DocumentId | None,
+    limit: int,
+    only_annotator: str | None = None,
 ) -> list[DocumentSummary]:
     """The next ``limit`` documents with an id above ``after`` (keyset paging in SQL)."""
     query = _filtered(select(documents.c.id), where)
@@ -205,7 +211,7 @@ def page(
         DocumentId(i)
         for i in connection.execute(query.order_by(documents.c.id).limit(limit)).scalars()
     ]
-    return summaries(connection, ids)
+    return summaries(connection, ids, only_annotator)
 
 
 def set_status(

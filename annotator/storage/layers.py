@@ -13,7 +13,7 @@ from annotator.core.annotation import Relation, Span
 from annotator.core.document import DocumentDraft, DocumentStatus
 from annotator.core.ids import DocumentId, SpanId
 from annotator.storage.annotators import AnnotatorCache
-from annotator.storage.documents import insert_documents
+from annotator.storage.documents import insert_documents, mark_started
 from annotator.storage.rows import chunks, fragments_value, relation_from_row, span_from_row
 from annotator.storage.statements import SPAN_ROWS
 from annotator.storage.tables import documents, meta, relations, spans
@@ -94,11 +94,11 @@ class LayerWriter:
                 relations.c.source_id.in_(old_span_ids) | relations.c.target_id.in_(old_span_ids)
             )
         )
-        self._connection.execute(
+        removed = self._connection.execute(
             delete(spans).where(
                 and_(spans.c.document_id == document_id, spans.c.annotator_id == annotator_id)
             )
-        )
+        ).rowcount
         span_rows: list[dict[str, Any]] = [
             {
                 "document_id": document_id,
@@ -138,6 +138,9 @@ class LayerWriter:
         ]
         if rows:
             self._connection.execute(relations.insert(), rows)
+        if removed or new_spans:
+            # like any other write: annotations on a new document start it
+            mark_started(self._connection, [document_id], self._now)
         # Open windows poll the edit log: a merged layer must show up there like any edit.
         log_changes(self._connection, [document_id], annotator_id, self._now)
 

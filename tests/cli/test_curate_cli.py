@@ -37,3 +37,25 @@ def test_curate_lists_progress_and_auto_merges(tmp_path: Path) -> None:
     with Project.open(tmp_path / "proj") as project:
         curated = [s for s in project.spans(document) if s.annotator == CURATION_ANNOTATOR]
     assert [(s.label, s.start, s.end) for s in curated] == [("ACTOR", 0, 6)]
+
+
+def test_export_takes_the_curated_layer_only_where_a_document_has_one(tmp_path: Path) -> None:
+    assert run("init", "proj", cwd=tmp_path).returncode == 0
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.txt").write_text(f"Rebels shelled Aleppo ({name}).", "utf-8")
+        assert run("import", "proj", f"{name}.txt", cwd=tmp_path).returncode == 0
+    with Project.open(tmp_path / "proj") as project:
+        first, second = project.document_ids()
+        for who in ("ana", "bob"):
+            project.apply(AddSpan(first, "ACTOR", 0, 6, {}, who))
+            project.apply(AddSpan(second, "ACTOR", 0, 6, {}, who))
+        project.apply(AddSpan(second, "ACTOR", 0, 6, {}, CURATION_ANNOTATOR))
+
+    exported = run("export", "proj", "--out", "out.jsonl", cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    assert "wrote 2 documents, 3 spans, 0 relations" in exported.stdout
+    assert "1 span of ana's layer not exported (not in the chosen layer)" in exported.stdout
+    assert "1 span of bob's layer not exported" in exported.stdout
+    assert "cannot carry" not in exported.stdout
+    records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [len(record["spans"]) for record in records] == [2, 1]

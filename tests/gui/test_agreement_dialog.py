@@ -18,7 +18,9 @@ from annotator.core.document import DocumentDraft
 from annotator.gui.agreement_charts import scale_colour
 from annotator.gui.agreement_dialog import AgreementDialog
 from annotator.gui.agreement_models import VALUE_ROLE
+from annotator.gui.document_list import SPANS
 from annotator.gui.main_window import MainWindow
+from annotator.services import team
 from annotator.services.project import Project
 from annotator.storage.bulk import DraftWithSpans, SpanDraft
 from tests.gui.workspace import make_window
@@ -205,3 +207,35 @@ def test_a_project_with_one_annotator_says_why_there_is_nothing(
     assert dialog.report is None
     window.set_project(Project.open(folder))  # another project: the dialog closes
     qtbot.waitUntil(lambda: not window.findChildren(AgreementDialog))
+
+
+def test_a_blind_annotator_sees_neither_others_counts_nor_agreement(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    folder = tmp_path / "blind"
+    Project.create(folder).close()
+    with Project.open(folder, annotator="ann") as manager:  # the first named opener: manager
+        manager.database.bulk_add(
+            [
+                DraftWithSpans(
+                    DocumentDraft(text, title=f"Article {i}"),
+                    f"t:{i}",
+                    [span(text, *layer) for layer in LAYERS[i]],
+                )
+                for i, text in enumerate(TEXTS)
+            ],
+            datetime.now(UTC),
+        )
+        Project.open(folder, annotator="tester").close()  # joins as an annotator
+        manager.refresh_identity()
+        team.set_blind(manager, True)
+    window = make_window(qtbot, tmp_path / "config", folder)
+    model = window.documents.model
+    qtbot.waitUntil(lambda: model.rowCount() == 3)
+    assert [model.index(row, SPANS).data() for row in range(3)] == [0, 0, 0]
+    dialog = window.show_agreement()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: "blind" in dialog.status.text())
+    assert "Cannot measure agreement" in dialog.status.text()
+    assert dialog.report is None
+    dialog.close()

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
+from annotator.core.annotation import CURATION_ANNOTATOR
 from annotator.core.edits import AddRelation, AddSpan
 from annotator.core.ids import DocumentId
 from annotator.core.offsets import OffsetConverter, Unit
@@ -209,6 +210,32 @@ def test_losses_are_shown_before_exporting(qtbot: QtBot, window: MainWindow) -> 
     ready(qtbot, dialog)
     assert "Nothing is lost" in dialog.losses_text()
     dialog.reject()
+
+
+def test_annotations_a_layer_choice_leaves_out_are_listed(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.project is not None
+    window.project.apply(
+        AddSpan(DocumentId(2), "LOCATION", *find(EMOJI, "Vettrin"), annotator=CURATION_ANNOTATOR)
+    )
+    dialog = open_export(qtbot, window)
+    ready(qtbot, dialog)  # the default: document 1 has no curated layer, so all of it goes out
+    assert "Nothing is lost" not in dialog.losses_text()
+    assert "1 span of tester&#x27;s layer not exported" in dialog.losses_text()
+    assert dialog.losses_group.title().endswith("and what the layer choice leaves out")
+
+    dialog.annotator_box.setCurrentIndex(dialog.annotator_box.findData("curated"))
+    ready(qtbot, dialog)
+    assert "5 spans and 2 relations of tester&#x27;s layer not exported" in dialog.losses_text()
+    dialog.annotator_box.setCurrentIndex(dialog.annotator_box.findData("all"))
+    ready(qtbot, dialog)
+    assert "Nothing is lost" in dialog.losses_text()
+    assert dialog.losses_group.title() == "What annotator JSONL (lossless) cannot carry"
+
+    dialog.annotator_box.setCurrentIndex(0)
+    report = export_through(qtbot, window, dialog)
+    assert (report.spans, report.relations) == (5, 2)
+    (summary,) = close_summaries(window)
+    assert "1 span of tester&#x27;s layer not exported" in summary.losses.text()
 
 
 def test_a_format_that_cannot_be_loaded_says_so(

@@ -202,7 +202,7 @@ def test_export_dialog_defaults(qtbot: QtBot, tmp_path: Path) -> None:
     assert dialog.format_name() == "jsonl"
     assert dialog.output() == window.project.folder / "p.jsonl"
     assert [dialog.annotator_box.itemText(i) for i in range(dialog.annotator_box.count())] == [
-        "Curated layer if any, else all",
+        "Each document's curated layer if any, else all",
         "All annotators",
         "Curated layer",
         "tester",

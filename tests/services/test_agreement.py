@@ -10,8 +10,10 @@ import pytest
 
 from annotator.core.agreement import MatchCounts, measure_agreement
 from annotator.core.document import DocumentDraft
-from annotator.core.errors import AgreementError
+from annotator.core.errors import AgreementError, PermissionDeniedError
 from annotator.core.ids import DocumentId
+from annotator.core.team import Role
+from annotator.services import team
 from annotator.services.agreement import (
     AgreementCancelledError,
     AgreementRequest,
@@ -149,3 +151,39 @@ def test_a_project_with_one_annotator_says_so(tmp_path: Path) -> None:
         with pytest.raises(AgreementError) as error:
             measure(project)
         assert error.value.code == "ANN223"
+
+
+def test_in_a_blind_project_agreement_needs_a_curator_or_manager(
+    tmp_path: Path, database_url: str
+) -> None:
+    folder = tmp_path / "blind"
+    init_project(folder, name="Blind")
+    with (
+        Project.open(folder, database_url=database_url, annotator="amira") as amira,
+        Project.open(folder, database_url=database_url, annotator="cy") as cy,
+    ):
+        amira.database.bulk_add(
+            [
+                DraftWithSpans(
+                    DocumentDraft(TEXTS[0]),
+                    "t:0",
+                    [
+                        SpanDraft("ACTOR", *at(TEXTS[0], "Rebels"), annotator=who)
+                        for who in ("amira", "cy")
+                    ],
+                )
+            ],
+            datetime.now(UTC),
+        )
+        amira.refresh_identity()
+        assert measure(cy).annotators == ("amira", "cy")  # not blind: anyone may compare
+        team.set_blind(amira, True)
+        with pytest.raises(PermissionDeniedError) as caught:
+            measure(cy)
+        assert caught.value.code == "ANN300"
+        assert "blind" in caught.value.message
+        with pytest.raises(PermissionDeniedError):
+            agreement_annotators(cy)
+        assert not measure(amira).empty  # the manager may
+        team.set_role(amira, "cy", Role.CURATOR)
+        assert not measure(cy).empty  # and so may a curator

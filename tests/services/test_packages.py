@@ -212,3 +212,16 @@ def test_export_needs_an_annotator_and_documents_and_leaves_nothing_behind(
         export_package(main, "ana", None, tmp_path / "nowhere" / "x.zip")
     only = export_package(main, "ana", [main.document_ids()[1]], tmp_path / "one.zip")
     assert (only.documents, only.spans) == (1, 1)
+
+
+def test_merging_spans_into_a_new_document_marks_it_in_progress(
+    main: Project, tmp_path: Path
+) -> None:
+    with make_project(tmp_path / "fresh", None, TEXTS) as fresh:
+        assert {fresh.document(i).status for i in fresh.document_ids()} == {DocumentStatus.NEW}
+        out = export_package(main, "bob", None, tmp_path / "bob.zip")
+        report = merge_packages(fresh, [out.path])
+        assert report.ok, report.lines()
+        assert fresh.document(by_hash(fresh, TEXTS[0])).status is DocumentStatus.IN_PROGRESS
+        # bob has nothing on the second document: merging it changed nothing there
+        assert fresh.document(by_hash(fresh, TEXTS[1])).status is DocumentStatus.NEW

@@ -263,3 +263,75 @@ def test_undo_after_someone_changed_a_span_fails_and_changes_nothing(project: Pr
     assert snapshot(project, document_id) == changed
     assert (project.folder / "project.toml").read_text(encoding="utf-8") == toml
     assert project.schema.label("PLACE") is not None
+
+
+def layers(project: Project, document_id: DocumentId) -> dict[str, list[tuple[str, int, int]]]:
+    found: dict[str, list[tuple[str, int, int]]] = {}
+    for span in project.annotated(document_id).spans:
+        found.setdefault(span.annotator, []).append((span.label, span.start, span.end))
+    return {name: sorted(spans) for name, spans in found.items()}
+
+
+def mark_by_everyone(project: Project) -> DocumentId:
+    """amira, ben and cy each mark the same two places as LOCATION and link an ACTOR to the
+    first; ben also has the first one as an ACTOR (a real twin within his own layer)."""
+    document_id = project.document_ids()[0]
+    for name in ("amira", "ben", "cy"):
+        project.set_annotator(name)
+        army = project.apply(AddSpan(document_id, "ACTOR", 16, 20)).changes.spans_added[0]
+        aleppo = project.apply(AddSpan(document_id, "LOCATION", 29, 35)).changes.spans_added[0]
+        project.apply(AddSpan(document_id, "LOCATION", 60, 66))
+        project.apply(AddRelation(document_id, "LOCATED_IN", army.id, aleppo.id))
+    project.set_annotator("ben")
+    project.apply(AddSpan(document_id, "ACTOR", 29, 35))
+    project.set_annotator("amira")
+    return document_id
+
+
+def relation_annotators(project: Project, document_id: DocumentId) -> list[tuple[str, str, str]]:
+    annotated = project.annotated(document_id)
+    by_id = {s.id: s for s in annotated.spans}
+    return sorted(
+        (r.annotator, by_id[r.source].annotator, by_id[r.target].annotator)
+        for r in annotated.relations
+    )
+
+
+def test_rename_keeps_every_annotators_spans(project: Project) -> None:
+    document_id = mark_by_everyone(project)
+    impact = preview(project, RenameLabel("LOCATION", "PLACE"))
+    assert (impact.spans_relabelled, impact.spans_merged, impact.spans_removed) == (6, 0, 0)
+    assert impact.relations_moved == impact.relations_removed == 0
+    apply(project, RenameLabel("LOCATION", "PLACE"))
+    found = layers(project, document_id)
+    for name in ("amira", "cy"):
+        assert found[name] == [("ACTOR", 16, 20), ("PLACE", 29, 35), ("PLACE", 60, 66)]
+    assert ("PLACE", 29, 35) in found["ben"]
+    assert ("ACTOR", 29, 35) in found["ben"]
+    assert relation_annotators(project, document_id) == [
+        (name, name, name) for name in ("amira", "ben", "cy")
+    ]
+
+
+def test_merge_and_delete_relabel_merge_twins_only_within_one_layer(project: Project) -> None:
+    document_id = mark_by_everyone(project)
+    impact = preview(project, MergeLabels("LOCATION", "ACTOR"))
+    assert (impact.spans_relabelled, impact.spans_merged) == (5, 1)  # ben's Aleppo twin
+    apply(project, MergeLabels("LOCATION", "ACTOR"))
+    found = layers(project, document_id)
+    assert {name: len(spans) for name, spans in found.items()} == {"amira": 3, "ben": 3, "cy": 3}
+    assert relation_annotators(project, document_id) == [
+        (name, name, name) for name in ("amira", "ben", "cy")
+    ]
+
+
+def test_delete_with_relabel_keeps_other_layers(project: Project) -> None:
+    document_id = mark_by_everyone(project)
+    impact = preview(project, DeleteLabel("LOCATION", relabel_to="ACTOR"))
+    assert (impact.spans_relabelled, impact.spans_merged) == (5, 1)
+    apply(project, DeleteLabel("LOCATION", relabel_to="ACTOR"))
+    found = layers(project, document_id)
+    assert {name: len(spans) for name, spans in found.items()} == {"amira": 3, "ben": 3, "cy": 3}
+    assert relation_annotators(project, document_id) == [
+        (name, name, name) for name in ("amira", "ben", "cy")
+    ]

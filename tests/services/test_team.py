@@ -3,6 +3,7 @@ assignment and queues, the change feed, export layers."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,12 @@ from annotator.core.errors import ConnectionLostError, PermissionDeniedError, Te
 from annotator.core.ids import DocumentId
 from annotator.core.team import AssignmentState, Permission, Role
 from annotator.services import team
-from annotator.services.exporting import ExportSelection, selected_documents
+from annotator.services.exporting import (
+    ExportSelection,
+    export_project,
+    preview_losses,
+    selected_documents,
+)
 from annotator.services.project import Project
 from annotator.services.project_files import init_project
 
@@ -151,6 +157,21 @@ def test_blind_annotation_hides_others_work_from_annotators_only(
     assert len(bob.annotated(doc(1)).spans) == 3
 
 
+def test_blind_document_lists_count_only_the_spans_the_viewer_sees(
+    opened: dict[str, Project],
+) -> None:
+    ana, bob, cy = opened["ana"], opened["bob"], opened["cy"]
+    add(ana, "ACTOR", 0, 6)
+    add(bob, "LOCATION", 15, 21)
+    add(bob, "ACTOR", 0, 6, document=2)
+    team.set_blind(ana, True)
+    assert [s.span_count for s in cy.summaries([doc(1), doc(2)])] == [0, 0]
+    assert [s.span_count for s in bob.page(limit=2)] == [1, 1]
+    assert [s.span_count for s in ana.page(limit=2)] == [2, 1]  # the manager sees all
+    team.set_blind(ana, False)
+    assert [s.span_count for s in cy.summaries([doc(1), doc(2)])] == [2, 1]
+
+
 def test_assignment_balances_and_queues_track_state(opened: dict[str, Project]) -> None:
     ana, bob, cy = opened["ana"], opened["bob"], opened["cy"]
     ids = ana.document_ids()
@@ -217,6 +238,51 @@ def test_exports_choose_a_layer(opened: dict[str, Project]) -> None:
     assert annotators(ExportSelection()) == [CURATION_ANNOTATOR]
     assert annotators(ExportSelection(layer="all")) == ["ana", "bob", CURATION_ANNOTATOR]
     assert annotators(ExportSelection(layer="curated")) == [CURATION_ANNOTATOR]
+
+
+def test_the_default_layer_is_chosen_per_document_and_what_is_left_out_is_reported(
+    opened: dict[str, Project], tmp_path: Path
+) -> None:
+    ana, bob = opened["ana"], opened["bob"]
+    first = add(ana, "ACTOR", 0, 6)
+    second = add(ana, "LOCATION", 15, 21)
+    ana.apply(AddRelation(doc(1), "LOCATED_IN", first, second))
+    add(bob, "LOCATION", 15, 21)
+    add(ana, "ACTOR", 0, 6, document=2)
+    add(bob, "ACTOR", 0, 6, document=2)
+    ana.apply(AddSpan(doc(2), "ACTOR", 0, 6, annotator=CURATION_ANNOTATOR))  # doc 2 only
+
+    by_document = {
+        item.document.id: sorted(s.annotator for s in item.spans)
+        for item in selected_documents(ana, ExportSelection())
+    }
+    assert by_document[doc(1)] == ["ana", "ana", "bob"]  # no curated layer here: all
+    assert by_document[doc(2)] == [CURATION_ANNOTATOR]
+    assert by_document[doc(3)] == []
+
+    losses = preview_losses(ana, "jsonl")
+    assert (losses.spans_left_out, losses.relations_left_out) == ({"ana": 1, "bob": 1}, {})
+    assert losses.lines() == [
+        "1 span of ana's layer not exported (not in the chosen layer)",
+        "1 span of bob's layer not exported (not in the chosen layer)",
+    ]
+    report = export_project(ana, "jsonl", tmp_path / "out.jsonl")
+    assert (report.spans, report.relations) == (4, 1)
+    assert report.losses.spans_left_out == {"ana": 1, "bob": 1}
+    written = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [len(record["spans"]) for record in written[:2]] == [3, 1]
+
+    curated = preview_losses(ana, "jsonl", ExportSelection(layer="curated"))
+    assert curated.spans_left_out == {"ana": 3, "bob": 2}
+    assert curated.relations_left_out == {"ana": 1}
+    assert curated.left_out()[0] == (
+        "3 spans and 1 relation of ana's layer not exported (not in the chosen layer)"
+    )
+    assert not curated.empty
+    assert preview_losses(ana, "jsonl", ExportSelection(layer="all")).empty
+    # blind: bob never sees the others' layers, so nothing of theirs is counted either
+    team.set_blind(ana, True)
+    assert preview_losses(bob, "jsonl", ExportSelection(layer="all")).empty
 
 
 @pytest.mark.postgres
