@@ -43,6 +43,11 @@ GRANTS: Mapping[Role, frozenset[Permission]] = {
 }
 
 
+def roles_allowed(permission: Permission) -> tuple[Role, ...]:
+    """The roles that have ``permission``, most powerful first."""
+    return tuple(role for role in Role if permission in GRANTS[role])
+
+
 @dataclass(frozen=True, slots=True)
 class Identity:
     """Who is working and with which role; ``managed`` is False while the project is not a
