@@ -43,12 +43,31 @@ def configure_logging() -> Path | None:
     return path
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    configure_logging()
+GLOBAL_OPTIONS_WITH_VALUE = frozenset({"--db", "--annotator"})
+
+
+def window_argv(argv: Sequence[str]) -> list[str]:
+    """``main.py [global options] [DIR]``: the ``gui`` command goes after the global options
+    (``--db URL``, ``--annotator NAME``), which the ``gui`` command itself does not know."""
+    rest = list(argv)
+    at = 0
+    while at < len(rest) and rest[at].startswith("-") and rest[at] != "--":
+        at += 2 if rest[at] in GLOBAL_OPTIONS_WITH_VALUE else 1
+    at = min(at, len(rest))
+    return [*rest[:at], "gui", *rest[at:]]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser plus the ``gui`` command."""
     parser, commands = cli.build_parser()
     gui = commands.add_parser("gui", help="open the annotation window (the default)")
     gui.add_argument("dir", type=Path, nargs="?", help="project folder (default: the last one)")
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    configure_logging()
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     database_url = args.db or os.environ.get(cli.DATABASE_ENV) or None
     if args.command in (None, "gui"):
         return run_gui(args, database_url)
