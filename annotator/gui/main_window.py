@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
             show_error(self, "Cannot create the project", error)
             return False
         self.set_project(project)
-        self.status(f"Created {project.folder}: import articles with File › Import…")
+        self.status(f"Created {project.folder}: import articles with File › Import Articles…")
         return True
 
     def choose_project(self) -> None:
