@@ -35,7 +35,7 @@ def test_export_merge_and_a_conflict_exit_1(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert exported.returncode == 0, exported.stderr
-    assert "wrote ana's 1 spans and 0 relations on 2 documents to ana.zip" in exported.stdout
+    assert "wrote ana's 1 span and 0 relations on 2 documents to ana.zip" in exported.stdout
     with zipfile.ZipFile(tmp_path / "ana.zip") as zf:
         manifest = json.loads(zf.read("manifest.json"))
     assert manifest["annotator"] == "ana"

@@ -32,6 +32,7 @@ from annotator.core.curation import Alternative, Unit
 from annotator.core.edits import Edit, describe
 from annotator.core.errors import AnnotatorError
 from annotator.core.ids import DocumentId
+from annotator.core.text import plural
 from annotator.gui.bridge import ProjectBridge
 from annotator.gui.curation.panes import LayerPane
 from annotator.gui.dialog_parts import note_label
@@ -230,10 +231,16 @@ class CurationDialog(QDialog):
         self.table.blockSignals(False)
         chosen = sum(1 for u in units if (state := view.state(u)) is not None and not state.empty)
         agreed = len(view.curation.agreed)
-        self.summary.setText(
-            f"{len(view.annotators)} annotators · {agreed} agreed · {len(units)} disagreements, "
-            f"{chosen} with a version curated · curated layer: {len(view.layer.spans)} spans"
-        )
+        layer = f"curated layer: {plural(len(view.layer.spans), 'span')}"
+        if len(view.annotators) < 2:
+            self.summary.setText(
+                f"{plural(len(view.annotators), 'annotator')}: nothing to compare · {layer}"
+            )
+        else:
+            self.summary.setText(
+                f"{plural(len(view.annotators), 'annotator')} · {agreed:,} agreed · "
+                f"{plural(len(units), 'disagreement')}, {chosen:,} with a version curated · {layer}"
+            )
         self._show_current()
 
     def _show_current(self) -> None:
