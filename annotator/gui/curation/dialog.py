@@ -43,7 +43,6 @@ from annotator.services.curation import DocumentCuration
 from annotator.services.project import Project
 
 log = logging.getLogger("annotator.gui")
-SNIPPET = 60
 COLUMN_WIDTH = 250
 """Widest a column starts (the tooltip shows a whole version)."""
 HELP = (
@@ -213,7 +212,7 @@ class CurationDialog(QDialog):
         self.table.setRowCount(len(units))
         text = view.document.text
         for row, unit in enumerate(units):
-            cells = [_snippet(text, unit)]
+            cells = [unit.title(text)]
             cells += [unit.alternative_of(a).describe(text) for a in view.annotators]
             cells.append(_state_text(view.state(unit), view.layer.holds_any(unit)))
             for column, value in enumerate(cells):
@@ -245,15 +244,15 @@ class CurationDialog(QDialog):
 
     def _show_current(self) -> None:
         unit = self.current_unit()
-        disputed = [(u.start, u.end) for u in self.disagreements]
-        current = (unit.start, unit.end) if unit is not None else None
+        disputed = sorted({mark for u in self.disagreements for mark in u.marks})
+        current = unit.marks if unit is not None else ()
         for pane in (*self.panes, self.curated_pane):
             pane.mark(disputed, current)
 
     def go_to_offset(self, offset: int) -> None:
         """Select the disagreement covering ``offset`` (a span clicked in a pane)."""
         for row, unit in enumerate(self.disagreements):
-            if unit.start <= offset < unit.end:
+            if unit.covers(offset):
                 self.table.setCurrentCell(row, 0)
                 self.table.setFocus()
                 return
@@ -310,11 +309,6 @@ class CurationDialog(QDialog):
         finally:
             stack.endMacro()
         return True
-
-
-def _snippet(text: str, unit: Unit) -> str:
-    part = text[unit.start : unit.end].replace("\n", " ")
-    return part if len(part) <= SNIPPET else part[: SNIPPET - 1] + "…"
 
 
 def _state_text(state: Alternative | None, holds_any: bool) -> str:
