@@ -10,6 +10,7 @@ from enum import Enum, StrEnum
 from annotator.core.annotation import CURATION_ANNOTATOR
 from annotator.core.errors import TeamError
 from annotator.core.ids import DocumentId
+from annotator.core.text import plural
 
 
 class Role(StrEnum):
@@ -124,7 +125,7 @@ def distribute(
         raise TeamError("each document needs at least one annotator", code="ANN212")
     if per_document > len(annotators):
         raise TeamError(
-            f"{per_document} annotators per document, but only {len(annotators)} named",
+            f"{plural(per_document, 'annotator')} per document, but only {len(annotators)} named",
             code="ANN212",
         )
     counts = {name: load.get(name, 0) for name in annotators}

@@ -715,7 +715,7 @@ class ExportRunner(QObject):
         elapsed = max(time.monotonic() - self._started, 1e-6)
         self._dialog.setValue(min(value, self._total))
         self._dialog.setLabelText(
-            f"Exporting to {self._out.name}…\n{value:,} of {self._total:,} documents · "
+            f"Exporting to {self._out.name}…\n{value:,} of {plural(self._total, 'document')} · "
             f"{value / elapsed:,.0f} per second"
         )
 
