@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from annotator.app import main
+from annotator.app import main, window_argv
 
 if __name__ == "__main__":
-    sys.exit(main(["gui", *sys.argv[1:]]))
+    sys.exit(main(window_argv(sys.argv[1:])))

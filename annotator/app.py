@@ -44,13 +44,31 @@ def configure_logging() -> Path | None:
     return path
 
 
-def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
-    """The command line, with ``gui [DIR] [--annotator NAME]`` (what main.py runs) added."""
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser plus ``gui [DIR] [--annotator NAME]`` (what main.py runs)."""
     parser, commands = cli.build_parser()
     gui = commands.add_parser("gui", help="open the annotation window (the default)")
     gui.add_argument("dir", type=Path, nargs="?", help="project folder (default: the last one)")
     add_who_option(gui)
-    return parser.parse_args(list(argv))
+    return parser
+
+
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    return build_parser().parse_args(list(argv))
+
+
+GLOBAL_OPTIONS_WITH_VALUE = frozenset({"--db", "--annotator"})
+
+
+def window_argv(argv: Sequence[str]) -> list[str]:
+    """``main.py [global options] [DIR]``: the ``gui`` command goes after the global options
+    (``--db URL``, ``--annotator NAME``), which the ``gui`` command itself does not know."""
+    rest = list(argv)
+    at = 0
+    while at < len(rest) and rest[at].startswith("-") and rest[at] != "--":
+        at += 2 if rest[at] in GLOBAL_OPTIONS_WITH_VALUE else 1
+    at = min(at, len(rest))
+    return [*rest[:at], "gui", *rest[at:]]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

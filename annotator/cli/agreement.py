@@ -11,6 +11,7 @@ from typing import TextIO
 from annotator.cli.acting import who
 from annotator.cli.progress import ProgressLine
 from annotator.core.agreement import MEASURES, AgreementReport, GroupAgreement, Scores
+from annotator.core.text import plural
 from annotator.services.agreement import AgreementRequest, measure
 from annotator.services.project import Project
 
@@ -83,14 +84,15 @@ def print_report(name: str, report: AgreementReport, out: TextIO, per_document: 
     project = report.project
     print(
         f"{name}: agreement of {', '.join(report.annotators)} on "
-        f"{project.documents:,} documents annotated by two or more of them",
+        f"{plural(project.documents, 'document')} annotated by two or more of them",
         file=out,
     )
     if report.empty:
         print("  (no document was annotated by two of them)", file=out)
         return
     print(
-        f"u-alpha covers the {project.unitizing_documents:,} documents all of them annotated",
+        f"u-alpha covers the {plural(project.unitizing_documents, 'document')} "
+        "all of them annotated",
         file=out,
     )
     _label_table(project, out)
@@ -144,7 +146,7 @@ def _pairs(group: GroupAgreement, out: TextIO) -> None:
     for pair in group.pairs:
         s = pair.overall
         print(
-            f"  {pair.first} / {pair.second}: {pair.documents:,} documents, "
+            f"  {pair.first} / {pair.second}: {plural(pair.documents, 'document')}, "
             f"F1 exact {number(s.exact.f1)} (P {number(s.exact.precision)}, "
             f"R {number(s.exact.recall)}), F1 overlap {number(s.overlap.f1)}, "
             f"kappa {number(s.kappa)}",

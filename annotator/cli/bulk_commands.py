@@ -136,7 +136,7 @@ def _annotate_all(args: argparse.Namespace, database_url: str | None, out: TextI
                 file=out,
             )
         more = " (stopped there)" if result.truncated else ""
-        print(f"{len(result.hits)} hits in {result.documents_searched} documents{more}", file=out)
+        print(f"{result.summary()}{more}", file=out)
         if args.apply and result.hits:
             applied = accept(project, result.hits, args.label)
             added = len(applied.changes.spans_added) if applied else 0

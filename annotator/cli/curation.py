@@ -9,6 +9,7 @@ from typing import TextIO
 
 from annotator.cli.acting import add_who_option, who
 from annotator.cli.packages import parse_ids
+from annotator.core.text import plural
 from annotator.services import curation
 from annotator.services.project import Project
 
@@ -55,5 +56,6 @@ def run_curate(args: argparse.Namespace, database_url: str | None, out: TextIO) 
             file=out,
         )
     if args.auto_merge:
-        print(f"auto-merge: {merged} agreed spans and relations copied", file=out)
+        copied = plural(merged, "agreed span or relation", "agreed spans and relations")
+        print(f"auto-merge: {copied} copied", file=out)
     return EXIT_OK

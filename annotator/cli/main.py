@@ -19,6 +19,7 @@ from annotator.cli.progress import ProgressLine
 from annotator.cli.team import add_team_commands, team_handlers
 from annotator.core.errors import AnnotatorError, UserError
 from annotator.core.offsets import Unit
+from annotator.core.text import plural
 from annotator.services.annotation_import import import_annotations
 from annotator.services.exporting import ExportSelection, export_project, preview_losses
 from annotator.services.formats import (
@@ -220,7 +221,8 @@ def _init(args: argparse.Namespace, database_url: str | None, out: TextIO) -> in
     with Project.open(args.dir, database_url=database_url, annotator=who(args)) as project:
         print(
             f"created project {config.name!r} in {project.folder} "
-            f"({len(config.schema.labels)} labels, database {project.database_display_url})",
+            f"({plural(len(config.schema.labels), 'label')}, "
+            f"database {project.database_display_url})",
             file=out,
         )
     return EXIT_OK
@@ -330,7 +332,8 @@ def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> 
         finally:
             line.close()
     print(
-        f"wrote {report.documents} documents, {report.spans} spans, {report.relations} relations "
+        f"wrote {plural(report.documents, 'document')}, {plural(report.spans, 'span')}, "
+        f"{plural(report.relations, 'relation')} "
         f"to {report.path} ({report.format})",
         file=out,
     )
@@ -347,7 +350,8 @@ def _stats(args: argparse.Namespace, database_url: str | None, out: TextIO) -> i
         print(json.dumps({"project": name, **stats.to_json()}, indent=2), file=out)
         return EXIT_OK
     print(
-        f"{name}: {stats.documents} documents, {stats.spans} spans, {stats.relations} relations",
+        f"{name}: {plural(stats.documents, 'document')}, {plural(stats.spans, 'span')}, "
+        f"{plural(stats.relations, 'relation')}",
         file=out,
     )
     for title, counts in (

@@ -11,6 +11,7 @@ from annotator.cli.acting import add_who_option, who
 from annotator.core.document import DocumentFilter, DocumentStatus
 from annotator.core.errors import UserError
 from annotator.core.ids import DocumentId
+from annotator.core.text import plural
 from annotator.services.packages import export_package, merge_packages
 from annotator.services.project import Project
 
@@ -79,8 +80,9 @@ def run_package(args: argparse.Namespace, database_url: str | None, out: TextIO)
                 project, args.package_annotator or args.annotator, ids, args.out, where
             )
             print(
-                f"wrote {done.annotator}'s {done.spans} spans and {done.relations} relations on "
-                f"{done.documents} documents to {done.path}",
+                f"wrote {done.annotator}'s {plural(done.spans, 'span')} and "
+                f"{plural(done.relations, 'relation')} on "
+                f"{plural(done.documents, 'document')} to {done.path}",
                 file=out,
             )
             return EXIT_OK

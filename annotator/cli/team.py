@@ -12,6 +12,7 @@ from annotator.core.document import DocumentStatus
 from annotator.core.errors import UserError
 from annotator.core.ids import DocumentId
 from annotator.core.team import Role
+from annotator.core.text import plural, plural_word
 from annotator.services import team
 from annotator.services.project import Project
 
@@ -112,13 +113,14 @@ def _assign(args: argparse.Namespace, database_url: str | None, out: TextIO) -> 
             ids = team.documents_with_status(project, status)
         if args.remove:
             removed = sum(team.unassign(project, ids, name) for name in names)
-            print(f"removed {removed} assignments", file=out)
+            print(f"removed {plural(removed, 'assignment')}", file=out)
             return 0
         added = team.assign(project, ids, names, args.per_document)
         load = {m.name: m.assigned for m in team.members(project)}
-    print(f"{added} new assignments over {len(ids)} documents", file=out)
+    print(f"{plural(added, 'new assignment')} over {plural(len(ids), 'document')}", file=out)
     for name in names:
-        print(f"  {name:<24} {load.get(name, 0):>6} documents", file=out)
+        count = load.get(name, 0)
+        print(f"  {name:<24} {count:>6} {plural_word(count, 'document')}", file=out)
     return 0
 
 

@@ -25,9 +25,18 @@ from annotator.core.edits import (
 )
 from annotator.core.ids import DocumentId, SpanId
 from annotator.core.schema import AttributeValue
+from annotator.core.text import plural
 
 Place = tuple[str, int, int]
 """Where a span is: (label, start, end). A layer holds at most one span per place."""
+QUOTED = 32
+"""Characters of an end's text shown in a relation's one-line description."""
+
+
+def shortened(text: str, limit: int = QUOTED) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +57,12 @@ class SpanVersion:
     def place(self) -> Place:
         return (self.label, self.start, self.end)
 
+    def quote(self, text: str = "") -> str:
+        """The span's text, shortened (or label and range without the text)."""
+        if not text:
+            return f"{self.label} {self.start}-{self.end}"
+        return shortened(text[self.start : self.end])
+
     def describe(self, text: str = "") -> str:
         attributes = ", ".join(f"{k}={v}" for k, v in self.attributes)
         quoted = f" {text[self.start : self.end]!r}" if text else ""
@@ -67,7 +82,8 @@ class RelationVersion:
         return (self.type, self.source.place, self.target.place)
 
     def describe(self, text: str = "") -> str:
-        return f"{self.source.describe(text)} -{self.type}-> {self.target.describe(text)}"
+        """``"SOURCE-TEXT —TYPE→ TARGET-TEXT"``, each end shortened."""
+        return f"{self.source.quote(text)} —{self.type}→ {self.target.quote(text)}"
 
 
 class UnitKind(StrEnum):
@@ -106,6 +122,33 @@ class Unit:
     @property
     def agreed(self) -> bool:
         return len(self.alternatives) == 1 and not self.alternatives[0].empty
+
+    @property
+    def relations(self) -> tuple[RelationVersion, ...]:
+        return tuple(r for a in self.alternatives for r in a.relations)
+
+    @property
+    def marks(self) -> tuple[tuple[int, int], ...]:
+        """The ranges to highlight: the unit's text, or a relation unit's two ends (not the
+        text between them, which may be paragraphs)."""
+        relations = self.relations
+        if self.kind is not UnitKind.RELATIONS or not relations:
+            return ((self.start, self.end),)
+        ends = {(v.start, v.end) for r in relations for v in (r.source, r.target)}
+        return tuple(sorted(ends))
+
+    def covers(self, offset: int) -> bool:
+        return any(start <= offset < end for start, end in self.marks)
+
+    def title(self, text: str) -> str:
+        """One line naming the unit: its text, or ``"SOURCE —TYPE→ TARGET"`` for relations
+        (the types proposed joined by "/")."""
+        relations = self.relations
+        if self.kind is not UnitKind.RELATIONS or not relations:
+            return shortened(text[self.start : self.end], 2 * QUOTED)
+        types = "/".join(sorted({r.type for r in relations}))
+        first = relations[0]
+        return f"{first.source.quote(text)} —{types}→ {first.target.quote(text)}"
 
     def alternative_of(self, annotator: str) -> Alternative:
         for alternative in self.alternatives:
@@ -337,7 +380,7 @@ def plan_auto_merge(
             if version.place not in layer.spans:
                 edits.append(_add(layer.document_id, version, curator))
     if edits:
-        return Batch(tuple(edits), f"Auto-merge {len(edits)} agreed spans")
+        return Batch(tuple(edits), f"Auto-merge {plural(len(edits), 'agreed span')}")
     for unit in agreed:
         for relation in unit.alternatives[0].relations:
             source = layer.spans.get(relation.source.place)
@@ -347,7 +390,8 @@ def plan_auto_merge(
             edits.append(
                 AddRelation(layer.document_id, relation.type, source.id, target.id, curator)
             )
-    return Batch(tuple(edits), f"Auto-merge {len(edits)} agreed relations") if edits else None
+    merged = f"Auto-merge {plural(len(edits), 'agreed relation')}"
+    return Batch(tuple(edits), merged) if edits else None
 
 
 def _choice_text(unit: Unit, choice: Alternative | None) -> str:

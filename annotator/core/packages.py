@@ -21,6 +21,7 @@ from annotator.core.annotation import Relation, Span
 from annotator.core.errors import PackageError
 from annotator.core.ids import DocumentId
 from annotator.core.schema import LabelSchema, schema_to_mapping
+from annotator.core.text import plural
 
 PACKAGE_FORMAT = "annotator-package"
 PACKAGE_VERSION = 1
@@ -194,9 +195,11 @@ def describe_difference(
 
     parts = []
     if only_ours:
-        parts.append(f"{len(only_ours)} spans only in the project: {listed(only_ours)}")
+        parts.append(f"{plural(len(only_ours), 'span')} only in the project: {listed(only_ours)}")
     if only_theirs:
-        parts.append(f"{len(only_theirs)} spans only in the package: {listed(only_theirs)}")
+        parts.append(
+            f"{plural(len(only_theirs), 'span')} only in the package: {listed(only_theirs)}"
+        )
     return "; ".join(parts) or "the relations, comments or fragments differ"
 
 
@@ -236,9 +239,9 @@ class MergeReport:
 
     def summary(self) -> str:
         return (
-            f"{len(self.added)} documents added, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged, {len(self.conflicts)} conflicts, "
-            f"{len(self.errors)} errors"
+            f"{plural(len(self.added), 'document')} added, {len(self.updated):,} updated, "
+            f"{len(self.unchanged):,} unchanged, {plural(len(self.conflicts), 'conflict')}, "
+            f"{plural(len(self.errors), 'error')}"
         )
 
     def lines(self) -> list[str]:

@@ -10,6 +10,7 @@ from enum import Enum, StrEnum
 from annotator.core.annotation import CURATION_ANNOTATOR
 from annotator.core.errors import TeamError
 from annotator.core.ids import DocumentId
+from annotator.core.text import plural
 
 
 class Role(StrEnum):
@@ -41,6 +42,11 @@ GRANTS: Mapping[Role, frozenset[Permission]] = {
     Role.CURATOR: frozenset({Permission.EDIT_OTHERS, Permission.CURATE}),
     Role.ANNOTATOR: frozenset(),
 }
+
+
+def roles_allowed(permission: Permission) -> tuple[Role, ...]:
+    """The roles that have ``permission``, most powerful first."""
+    return tuple(role for role in Role if permission in GRANTS[role])
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +125,7 @@ def distribute(
         raise TeamError("each document needs at least one annotator", code="ANN212")
     if per_document > len(annotators):
         raise TeamError(
-            f"{per_document} annotators per document, but only {len(annotators)} named",
+            f"{plural(per_document, 'annotator')} per document, but only {len(annotators)} named",
             code="ANN212",
         )
     counts = {name: load.get(name, 0) for name in annotators}

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.agreement import MEASURES, AgreementReport
+from annotator.core.text import plural
 from annotator.gui.agreement_charts import BarChart, HeatMap
 from annotator.gui.agreement_models import DocumentsModel, SummaryModel, shown
 from annotator.gui.background import BackgroundCall
@@ -278,7 +279,7 @@ class AgreementDialog(QDialog):
             self.status.setText("No document was annotated by two or more of these annotators.")
         else:
             self.status.setText(
-                f"{group.documents:,} documents annotated by two or more of "
+                f"{plural(group.documents, 'document')} annotated by two or more of "
                 f"{', '.join(report.annotators)}; unitizing alpha over the "
                 f"{group.unitizing_documents:,} all of them annotated. ({elapsed:.1f} s)"
             )
@@ -319,7 +320,7 @@ class AgreementDialog(QDialog):
                 s = pair.overall
                 row.append(column.value(s))
                 tip_row.append(
-                    f"{first} and {second}: {pair.documents:,} documents both annotated\n"
+                    f"{first} and {second}: {plural(pair.documents, 'document')} both annotated\n"
                     f"F1 exact {shown(s.exact.f1)}: {s.exact.matched:,} of "
                     f"{s.exact.first:,} + {s.exact.second:,} spans\n"
                     f"F1 overlap {shown(s.overlap.f1)}: {s.overlap.matched:,} matched\n"

@@ -46,6 +46,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.ids import DocumentId
 from annotator.core.occurrences import MatchMode, Query
 from annotator.core.schema import AttributeValue
+from annotator.core.text import plural
 from annotator.gui.dialog_parts import note_label
 from annotator.gui.errors import message_of
 from annotator.gui.labelling import prefilled_attributes
@@ -60,7 +61,6 @@ COLUMNS = ("", "Document", "Context")
 MODES = (
     (MatchMode.WHOLE_WORD, "&Whole word"),
     (MatchMode.EXACT, "&Exact"),
-    (MatchMode.IGNORE_CASE, "&Case-insensitive"),
     (MatchMode.REGEX, "Regular e&xpression"),
 )
 
@@ -322,7 +322,7 @@ class AnnotateAllDialog(QDialog):
             return False
         self.model.set_hits(list(result.hits))
         more = " (stopped there: narrow the search)" if result.truncated else ""
-        self._searched = f"in {result.documents_searched:,} document(s){more}"
+        self._searched = f"{result.summary()}{more}"
         self._show_counts()
         if result.hits:
             self.table.setFocus()
@@ -333,11 +333,11 @@ class AnnotateAllDialog(QDialog):
         total = len(self.model.hits)
         if not total:
             if self._searched:
-                self.summary.setText(f"No new occurrence {self._searched}.")
+                self.summary.setText(f"{self._searched[:1].upper()}{self._searched[1:]}.")
             return
         accepted = sum(self.model.accepted)
         self.summary.setText(
-            f"{total:,} hit(s) {self._searched}: {accepted:,} accepted, "
+            f"{self._searched}: {accepted:,} accepted, "
             f"{total - accepted:,} rejected. Space/Y accept, N/Delete reject, Ctrl+A accept "
             "all, Enter applies."
         )
@@ -438,12 +438,14 @@ def open_annotate_all(window: MainWindow) -> AnnotateAllDialog | None:
     if project is None:
         return None
     opened = window.current
-    query, label = "", ""
+    query, label = "", window.labelling.last_label
     if opened is not None:
         start, end = window.viewer.selection_offsets()
         span = window.labelling.selected_span()
         if start == end and span is not None:
-            start, end, label = span.start, span.end, span.label
+            start, end = span.start, span.end
+        if span is not None and (start, end) == (span.start, span.end):
+            label = span.label
         query = initial_query(opened.text, start, end)
     dialog = AnnotateAllDialog(
         project,
@@ -456,13 +458,13 @@ def open_annotate_all(window: MainWindow) -> AnnotateAllDialog | None:
         parent=window,
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.finished.connect(
-        lambda _r: (
-            window.status(f"Labelled {dialog.applied_count:,} occurrence(s)")
-            if dialog.applied_count
-            else None
-        )
-    )
+
+    def finished(_result: int) -> None:
+        if dialog.applied_count:
+            window.labelling.last_label = dialog.label()
+            window.status(f"Labelled {plural(dialog.applied_count, 'occurrence')}")
+
+    dialog.finished.connect(finished)
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()

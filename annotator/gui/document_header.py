@@ -75,7 +75,7 @@ class DocumentHeader(QWidget):
         if document is None:
             self.title.setText("No document open")
             self.meta.setText(
-                "<i>Import articles with File › Import…, or pick one in the list.</i>"
+                "<i>Import articles with File › Import Articles…, or pick one in the list.</i>"
             )
             return
         self.title.setText(document.display_title)

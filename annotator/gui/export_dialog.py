@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.document import DocumentFilter, DocumentStatus
 from annotator.core.offsets import Unit
+from annotator.core.text import plural
 from annotator.gui.background import BackgroundCall
 from annotator.gui.dialog_parts import WrappedLabel, format_combo, muted_colour, note_label
 from annotator.gui.errors import message_of, show_error
@@ -721,7 +722,7 @@ class ExportRunner(QObject):
         elapsed = max(time.monotonic() - self._started, 1e-6)
         self._dialog.setValue(min(value, self._total))
         self._dialog.setLabelText(
-            f"Exporting to {self._out.name}…\n{value:,} of {self._total:,} documents · "
+            f"Exporting to {self._out.name}…\n{value:,} of {plural(self._total, 'document')} · "
             f"{value / elapsed:,.0f} per second"
         )
 
@@ -763,8 +764,8 @@ class ExportSummaryDialog(QDialog):
         described = next((f for f in available_formats() if f.name == report.format), None)
         title = described.title if described else report.format
         self.summary = QLabel(
-            f"Wrote {report.documents:,} documents, {report.spans:,} spans and "
-            f"{report.relations:,} relations as {html.escape(title)}."
+            f"Wrote {plural(report.documents, 'document')}, {plural(report.spans, 'span')} and "
+            f"{plural(report.relations, 'relation')} as {html.escape(title)}."
         )
         self.summary.setObjectName("exportSummaryText")
         self.summary.setWordWrap(True)

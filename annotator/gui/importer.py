@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.reports import ImportReport
+from annotator.core.text import plural
 from annotator.gui.errors import show_error
 from annotator.gui.tasks import Cancelled, Progress, Task
 from annotator.services.importing import ImportProgress, import_paths
@@ -130,7 +131,8 @@ class ImportReportDialog(QDialog):
         if report.imported:
             first, last = min(report.imported), max(report.imported)
             QTreeWidgetItem(
-                imported, [f"documents {first}–{last}", f"{len(report.imported):,} new documents"]
+                imported,
+                [f"documents {first}–{last}", f"{plural(len(report.imported), 'new document')}"],
             )
         skipped = QTreeWidgetItem(self.tree, [f"Skipped ({len(report.skipped):,})", ""])
         for item in report.skipped[:MAX_LISTED]:

@@ -75,6 +75,8 @@ class Labelling(QObject):
         self._annotator = annotator
         self._character_precision = character_precision
         self._schema = schema
+        self.last_label = ""
+        """The label last given in this session (by key, palette or Annotate All)."""
 
     def selected_span(self) -> Span | None:
         document = self._current()
@@ -89,6 +91,7 @@ class Labelling(QObject):
             return False
         start, end = self._viewer.selection_offsets()
         span = self.selected_span()
+        self.last_label = label
         if span is not None and (start == end or (start, end) == (span.start, span.end)):
             return self._relabel(span, label)
         if start == end:

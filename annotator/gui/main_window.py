@@ -33,6 +33,7 @@ from annotator.core.project import PROJECT_FILE
 from annotator.core.reports import ImportReport
 from annotator.core.schema import AttributeValue, LabelSchema
 from annotator.core.schema_changes import SchemaChange
+from annotator.core.text import plural
 from annotator.gui.actions import WindowActions
 from annotator.gui.agreement_dialog import AgreementDialog
 from annotator.gui.annotate_all_dialog import AnnotateAllDialog, open_annotate_all
@@ -288,7 +289,7 @@ class MainWindow(QMainWindow):
             show_error(self, "Cannot create the project", error)
             return False
         self.set_project(project)
-        self.status(f"Created {project.folder}: import articles with File › Import…")
+        self.status(f"Created {project.folder}: import articles with File › Import Articles…")
         return True
 
     def choose_project(self) -> None:
@@ -672,8 +673,9 @@ class MainWindow(QMainWindow):
     def _export_finished(self, report: object) -> None:
         if isinstance(report, ExportReport):
             self.status(
-                f"Exported {report.documents:,} documents, {report.spans:,} spans and "
-                f"{report.relations:,} relations to {report.path}"
+                f"Exported {plural(report.documents, 'document')}, "
+                f"{plural(report.spans, 'span')} and "
+                f"{plural(report.relations, 'relation')} to {report.path}"
             )
 
     # == agreement =======================================================================

@@ -24,6 +24,7 @@ from annotator.core.annotation import CURATION_ANNOTATOR
 from annotator.core.document import DocumentFilter, DocumentStatus
 from annotator.core.errors import AnnotatorError
 from annotator.core.packages import MergeReport
+from annotator.core.text import plural
 from annotator.gui.dialog_parts import note_label
 from annotator.gui.errors import show_error
 from annotator.gui.tasks import Cancelled, Progress, Task
@@ -39,11 +40,18 @@ FILTER = "Annotator packages (*.zip);;All files (*)"
 class ExportPackageDialog(QDialog):
     """Whose annotations, which documents, and where the package goes."""
 
-    def __init__(self, project: Project, annotator: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        annotator: str,
+        parent: QWidget | None = None,
+        folder: Path | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("exportPackageDialog")
         self.setWindowTitle("Export Annotator Package")
         self._project = project
+        self._folder = folder or project.folder.parent
         self.result_export: PackageExport | None = None
         self.annotator = QComboBox()
         self.annotator.setEditable(True)
@@ -88,7 +96,7 @@ class ExportPackageDialog(QDialog):
         self.resize(560, self.sizeHint().height())
 
     def _default_path(self, annotator: str) -> str:
-        return str(self._project.folder.parent / f"{annotator.strip() or 'annotator'}.zip")
+        return str(self._folder / f"{annotator.strip() or 'annotator'}.zip")
 
     def _annotator_changed(self, name: str) -> None:
         """The file name follows the annotator until the user chooses another one."""
@@ -124,18 +132,39 @@ def choose_export_package(window: MainWindow) -> ExportPackageDialog | None:
     if project is None:
         window.status("Open a project first.")
         return None
-    dialog = ExportPackageDialog(project, window.annotator, window)
+    dialog = ExportPackageDialog(
+        project, window.annotator, window, folder=window.settings.package_folder
+    )
     dialog.accepted.connect(lambda: _exported(window, dialog.result_export))
     dialog.open()
     return dialog
 
 
-def _exported(window: MainWindow, done: PackageExport | None) -> None:
-    if done is not None:
-        window.status(
-            f"Exported {done.annotator}'s {done.spans:,} spans on {done.documents:,} documents "
-            f"to {done.path}"
-        )
+def export_summary(done: PackageExport) -> str:
+    return (
+        f"Exported {done.annotator}'s {plural(done.spans, 'span')} and "
+        f"{plural(done.relations, 'relation')} on {plural(done.documents, 'document')}"
+    )
+
+
+def _exported(window: MainWindow, done: PackageExport | None) -> QMessageBox | None:
+    """The status bar line and a short report naming the file; remembers its folder."""
+    if done is None:
+        return None
+    window.settings.package_folder = done.path.parent
+    window.status(f"{export_summary(done)} to {done.path}")
+    box = QMessageBox(
+        QMessageBox.Icon.Information,
+        "Package exported",
+        f"{export_summary(done)}.\n\nFile: {done.path}\n\nAnnotate it in another copy of "
+        "annotator, then merge it back with File › Merge Packages…",
+        QMessageBox.StandardButton.Ok,
+        window,
+    )
+    box.setObjectName("exportPackageReport")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
 
 
 def choose_merge_packages(window: MainWindow) -> MergeRunner | None:
@@ -143,12 +172,13 @@ def choose_merge_packages(window: MainWindow) -> MergeRunner | None:
     if project is None:
         window.status("Open a project first.")
         return None
-    names, _ = QFileDialog.getOpenFileNames(
-        window, "Merge Annotator Packages", str(project.folder.parent), FILTER
-    )
+    folder = window.settings.package_folder or project.folder.parent
+    names, _ = QFileDialog.getOpenFileNames(window, "Merge Annotator Packages", str(folder), FILTER)
     if not names:
         return None
-    return merge_into(window, [Path(n) for n in names])
+    paths = [Path(n) for n in names]
+    window.settings.package_folder = paths[0].parent
+    return merge_into(window, paths)
 
 
 def merge_into(window: MainWindow, paths: list[Path]) -> MergeRunner | None:

@@ -86,10 +86,10 @@ class NewProjectDialog(QDialog):
         folder = Path(self.folder_edit.text()).expanduser()
         taken = (folder / PROJECT_FILE).exists()
         self.hint.setText(
-            f"{folder} is already a project: use File › Open instead."
+            f"{folder} is already a project: use File › Open Project… instead."
             if taken
             else "The folder gets project.toml (labels and settings), guidelines.md and the "
-            "annotation database. Import articles afterwards with File › Import…"
+            "annotation database. Import articles afterwards with File › Import Articles…"
         )
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(bool(self.folder_edit.text().strip()) and not taken)

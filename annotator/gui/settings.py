@@ -76,6 +76,16 @@ class Settings:
         else:
             self._qsettings.setValue(key, int(document_id))
 
+    @property
+    def package_folder(self) -> Path | None:
+        """Where the last annotator package was saved or opened from."""
+        value = str(self._qsettings.value("packages/folder", "") or "")
+        return Path(value) if value else None
+
+    @package_folder.setter
+    def package_folder(self, folder: Path) -> None:
+        self._qsettings.setValue("packages/folder", str(folder))
+
     # -- behaviour and looks --------------------------------------------------------------------
 
     @property

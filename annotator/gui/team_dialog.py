@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import AnnotatorError
 from annotator.core.ids import DocumentId
 from annotator.core.team import Member, Role
+from annotator.core.text import plural
 from annotator.gui.errors import message_of
 from annotator.services import team
 from annotator.services.project import Project
@@ -196,7 +197,9 @@ class TeamDialog(QDialog):
         per_document = self.per_document.value() or None
         added = self._run(lambda: team.assign(self._project, documents, names, per_document))
         if added is not None:
-            self.message.setText(f"{added:,} new assignments over {len(documents):,} documents.")
+            self.message.setText(
+                f"{plural(added, 'new assignment')} over {plural(len(documents), 'document')}."
+            )
             self.fill()
             self.changed.emit()
 

@@ -17,6 +17,7 @@ from annotator.core.errors import UserError
 from annotator.core.ids import DocumentId
 from annotator.core.occurrences import Query, find_occurrences
 from annotator.core.schema import AttributeValue
+from annotator.core.text import plural
 from annotator.services.project import Project
 from annotator.storage.texts import LabelledText
 
@@ -52,6 +53,21 @@ class SearchResult:
     documents_searched: int
     truncated: bool
     """True when the search stopped at ``limit`` hits."""
+
+    @property
+    def documents_hit(self) -> int:
+        return len({hit.document_id for hit in self.hits})
+
+    def summary(self) -> str:
+        """``"3 hits in 2 documents (8 searched)"``, or where a one-document search looked."""
+        searched = plural(self.documents_searched, "document")
+        if not self.hits:
+            return f"no new occurrence in {searched}"
+        hits = plural(len(self.hits), "hit")
+        if self.documents_hit == self.documents_searched:
+            return f"{hits} in {searched}"
+        found_in = plural(self.documents_hit, "document")
+        return f"{hits} in {found_in} ({self.documents_searched:,} searched)"
 
 
 def iter_hits(
@@ -156,7 +172,7 @@ def accept_edit(
     if not edits:
         return None
     documents = len({e.document_id for e in edits if isinstance(e, AddSpan)})
-    where = f" in {documents} documents" if documents > 1 else ""
+    where = f" in {plural(documents, 'document')}" if documents > 1 else ""
     return Batch(tuple(edits), f"Annotate {len(edits)} × {label}{where}")
 
 

@@ -29,6 +29,7 @@ from annotator.core.schema import (
     next_palette_colour,
 )
 from annotator.core.team import Identity, Permission
+from annotator.core.text import plural, plural_word
 from annotator.formats.base import ImportOptions
 from annotator.formats.registry import importer as find_importer
 from annotator.services.project_files import write_project_config
@@ -60,14 +61,15 @@ class AnnotationImportReport:
 
     def summary(self) -> str:
         text = (
-            f"{len(self.created)} documents created, {len(self.updated)} updated, "
-            f"{self.spans} spans and {self.relations} relations added"
+            f"{plural(len(self.created), 'document')} created, {len(self.updated):,} updated, "
+            f"{plural(self.spans, 'span')} and {plural(self.relations, 'relation')} added"
         )
         if self.spans_already_there:
-            text += f" ({self.spans_already_there} spans were already there)"
+            there = self.spans_already_there
+            text += f" ({plural(there, 'span')} {plural_word(there, 'was')} already there)"
         if self.labels_added:
             text += f"; labels added to the schema: {', '.join(self.labels_added)}"
-        text += f"; {len(self.failures)} records failed"
+        text += f"; {plural(len(self.failures), 'record')} failed"
         return text + (" (cancelled)" if self.cancelled else "")
 
 

@@ -17,7 +17,8 @@ from annotator.core.project import PROJECT_FILE, ProjectConfig
 from annotator.core.schema import LabelSchema
 from annotator.core.stamping import only_layer, stamped
 from annotator.core.statistics import ProjectStatistics
-from annotator.core.team import DocumentChange, Identity, Permission
+from annotator.core.team import DocumentChange, Identity, Permission, roles_allowed
+from annotator.core.text import either
 from annotator.services.project_files import init_project, read_guidelines, read_project_config
 from annotator.storage.database import ProjectDatabase
 
@@ -259,8 +260,9 @@ class Project:
         identity = self.refresh_identity()
         if not identity.allows(permission):
             who = self.annotator or "an unnamed annotator"
+            allowed = either([role.value for role in roles_allowed(permission)])
             raise PermissionDeniedError(
-                f"{who} ({identity.role.value}) may not {permission.value}; ask a manager",
+                f"{who} ({identity.role.value}) may not {permission.value}; only a {allowed} may",
                 code="ANN202",
             )
 

@@ -41,7 +41,7 @@ def test_agreement_tables_and_json(tmp_path: Path) -> None:
     shown = run("agreement", "proj", "--per-document", cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
-    assert lines[0] == "Team: agreement of ann, bob on 1 documents annotated by two or more of them"
+    assert lines[0] == "Team: agreement of ann, bob on 1 document annotated by two or more of them"
     actor = next(line for line in lines if line.startswith("ACTOR "))
     assert actor.split()[1:3] == ["1.000", "1.000"]
     location = next(line for line in lines if line.startswith("LOCATION "))

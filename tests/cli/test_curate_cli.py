@@ -30,10 +30,10 @@ def test_curate_lists_progress_and_auto_merges(tmp_path: Path) -> None:
 
     merged = run("curate", "proj", "--auto-merge", cwd=tmp_path)
     assert merged.returncode == 0, merged.stderr
-    assert "auto-merge: 1 agreed spans and relations copied" in merged.stdout
+    assert "auto-merge: 1 agreed span or relation copied" in merged.stdout
     assert "ana,bob" in merged.stdout
     again = run("curate", "proj", "--auto-merge", cwd=tmp_path)
-    assert "auto-merge: 0 agreed" in again.stdout
+    assert "auto-merge: 0 agreed spans and relations copied" in again.stdout
     with Project.open(tmp_path / "proj") as project:
         curated = [s for s in project.spans(document) if s.annotator == CURATION_ANNOTATOR]
     assert [(s.label, s.start, s.end) for s in curated] == [("ACTOR", 0, 6)]

@@ -35,7 +35,7 @@ def test_export_merge_and_a_conflict_exit_1(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert exported.returncode == 0, exported.stderr
-    assert "wrote ana's 1 spans and 0 relations on 2 documents to ana.zip" in exported.stdout
+    assert "wrote ana's 1 span and 0 relations on 2 documents to ana.zip" in exported.stdout
     with zipfile.ZipFile(tmp_path / "ana.zip") as zf:
         manifest = json.loads(zf.read("manifest.json"))
     assert manifest["annotator"] == "ana"
@@ -58,7 +58,7 @@ def test_export_merge_and_a_conflict_exit_1(tmp_path: Path) -> None:
         main.apply(RemoveSpan(span.id))
     conflict = run("package", "merge", "main", "back.zip", cwd=tmp_path)
     assert conflict.returncode == 1
-    assert "1 conflicts" in conflict.stdout
+    assert "1 conflict, 0 errors" in conflict.stdout
     assert "back.zip: document 1" in conflict.stderr
     assert "[ANN237]" in conflict.stderr
 

@@ -105,6 +105,37 @@ def test_relations_agree_when_type_and_both_ends_match() -> None:
     assert disputed.alternative_of("ana").relations[0].type == "AFFECTS"
 
 
+def test_a_relation_unit_names_type_and_ends_and_marks_only_the_ends() -> None:
+    text = (
+        "Seven were killed.\n\n" + "Filler paragraph. " * 10 + "\n\nThe Kell Valley Defence Front"
+    )
+    figure, front = (0, 5), (text.index("The Kell"), len(text))
+    a_fig, a_actor = span("ana", "CASUALTY_FIGURE", *figure), span("ana", "ACTOR", *front)
+    b_fig, b_actor = span("bob", "CASUALTY_FIGURE", *figure), span("bob", "ACTOR", *front)
+    relations = [
+        relation("ana", "AFFECTED_BY", a_fig, a_actor),
+        relation("bob", "CAUSED_BY", b_fig, b_actor),
+    ]
+    (unit,) = compute_units([a_fig, a_actor, b_fig, b_actor], relations).disagreements
+    assert (unit.start, unit.end) == (0, len(text))  # the hull, still used for ordering
+    assert unit.marks == (figure, front)
+    assert unit.covers(2)
+    assert unit.covers(front[0])
+    assert not unit.covers(30)
+    assert unit.title(text) == "Seven —AFFECTED_BY/CAUSED_BY→ The Kell Valley Defence Front"
+    assert (
+        unit.alternative_of("bob").describe(text)
+        == "Seven —CAUSED_BY→ The Kell Valley Defence Front"
+    )
+    assert unit.alternative_of("ana").relations[0].describe() == (
+        f"CASUALTY_FIGURE 0-5 —AFFECTED_BY→ ACTOR {front[0]}-{front[1]}"
+    )
+    (claim,) = compute_units([span("ana", "CLAIM", 0, 100)]).units
+    assert claim.marks == ((0, 100),)
+    assert claim.title(text).endswith("…")
+    assert "\n" not in claim.title(text)
+
+
 class Layer:
     """A document in the in-memory store with the annotators' spans, curated by plans."""
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from annotator.core.occurrences import MatchMode
 from annotator.gui.annotate_all_dialog import AnnotateAllDialog
 from annotator.gui.main_window import MainWindow
 from tests.gui.workspace import drag, focus_text, make_project, make_window, press, spans_in_db
@@ -106,7 +107,8 @@ def test_from_the_selected_span_ctrl_a_accepts_all_and_regex_errors_show(
     dialog.query_edit.setText("(Bren")
     assert not dialog.run_search()
     assert "ANN261" in dialog.summary.text()
-    dialog.mode_buttons[dialog.query().mode.IGNORE_CASE].setChecked(True)
+    dialog.mode_buttons[dialog.query().mode.EXACT].setChecked(True)
+    dialog.ignore_case.setChecked(True)
     dialog.query_edit.setText("brennick")
     qtbot.mouseClick(dialog.scope_project, Qt.MouseButton.LeftButton)
     assert dialog.run_search()
@@ -141,3 +143,32 @@ def test_casualty_figures_labelled_all_at_once_are_prefilled(qtbot: QtBot, tmp_p
         ("CASUALTY_FIGURE", 0, 14, {"count": 7, "qualifier": "at least", "outcome": "killed"})
     ]
     assert spans_in_db(folder, 2)[0][3]["outcome"] == "injured"
+
+
+def test_label_as_starts_with_the_selected_span_or_the_last_label_used(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    text = window.current.text  # "Shelling in Brennick. Brennick's mayor fled Brennick."
+    drag(qtbot, window, text.index("Brennick. "), text.index("Brennick. ") + 8)
+    press(qtbot, window, "l")
+    drag(qtbot, window, 0, text.index("."))
+    press(qtbot, window, "c")  # a CLAIM over "Shelling in Brennick", the last label used
+    drag(qtbot, window, text.index("Brennick"), text.index("Brennick") + 8)  # inside the CLAIM
+    dialog = open_dialog(qtbot, window)
+    assert dialog.query_edit.text() == "Brennick"
+    assert dialog.label() == "CLAIM"
+    assert dialog.mode_buttons.keys() == {MatchMode.WHOLE_WORD, MatchMode.EXACT, MatchMode.REGEX}
+    assert "2 hits in 1 document:" in dialog.summary.text()
+    qtbot.mouseClick(dialog.scope_project, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.search_button, Qt.MouseButton.LeftButton)
+    assert "4 hits in 3 documents (4 searched)" in dialog.summary.text()
+    dialog.label_combo.setCurrentText("ACTOR")
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert window.labelling.last_label == "ACTOR"
+
+    focus_text(qtbot, window)
+    location = next(s for s in window.current.spans.values() if s.label == "LOCATION")
+    window.viewer.select_span(int(location.id))
+    dialog = open_dialog(qtbot, window)
+    assert dialog.label() == "LOCATION"  # the selected span's label

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from annotator.core.annotation import CURATION_ANNOTATOR
-from annotator.core.edits import AddSpan
+from annotator.core.edits import AddRelation, AddSpan
 from annotator.core.ids import DocumentId
 from annotator.core.offsets import OffsetConverter
 from annotator.gui.curation import CurationDialog
@@ -128,3 +128,61 @@ def test_curate_with_keys_and_clicks(qtbot: QtBot, tmp_path: Path) -> None:
     # the main window shows the curated layer's spans too
     dialog.close()
     assert sum(1 for s in window.current.spans.values() if s.annotator == CURATION_ANNOTATOR) == 3
+
+
+def test_a_relation_disagreement_reads_source_type_target_and_marks_its_ends(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    folder = make_project(tmp_path / "proj")
+    figure, front = at("At least seven people"), at("Kell Valley Defence Front")
+    with Project.open(folder) as project:
+        ids = {}
+        for who in ("ana", "bob"):
+            ids[who] = [
+                project.apply(AddSpan(DOC, label, *where, {}, who)).changes.spans_added[0].id
+                for label, where in (("CASUALTY_FIGURE", figure), ("ACTOR", front))
+            ]
+        project.apply(AddRelation(DOC, "AFFECTS", *ids["ana"], "ana"))
+    window = make_window(qtbot, tmp_path / "config", folder)
+    press(qtbot, window, Qt.Key.Key_C, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), CurationDialog))
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, CurationDialog)
+    table = dialog.table
+    assert table.rowCount() == 1
+    row = [table.item(0, column).text() for column in range(table.columnCount())]
+    assert row == [
+        "At least seven people —AFFECTS→ Kell Valley Defence Front",
+        "At least seven people —AFFECTS→ Kell Valley Defence Front",
+        "(nothing)",
+        "—",
+    ]
+    marked = dialog.panes[1].viewer.extraSelections()
+    assert [(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in marked] == [
+        figure,
+        front,
+    ]  # the two ends, not the paragraph between them (ASCII text: UTF-16 = code points)
+    assert "2 annotators · 2 agreed · 1 disagreement," in dialog.summary.text()
+    click_text(qtbot, dialog.panes[0].viewer, front[0] + 2)
+    assert table.currentRow() == 0
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_1)
+    with Project.open(folder) as project:
+        curated_relations = [
+            r for r in project.annotated(DOC).relations if r.annotator == CURATION_ANNOTATOR
+        ]
+    assert [r.type for r in curated_relations] == ["AFFECTS"]
+
+
+def test_one_annotator_has_nothing_to_compare(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = make_project(tmp_path / "proj")
+    with Project.open(folder) as project:
+        project.apply(AddSpan(DOC, "LOCATION", *at("Brennick"), {}, "ana"))
+    window = make_window(qtbot, tmp_path / "config", folder)
+    press(qtbot, window, Qt.Key.Key_C, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), CurationDialog))
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, CurationDialog)
+    assert dialog.summary.text() == "1 annotator: nothing to compare · curated layer: 0 spans"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from annotator.core.edits import AddSpan, RemoveSpan
@@ -35,7 +35,14 @@ def test_export_from_the_menu_and_merge_with_a_report(qtbot: QtBot, tmp_path: Pa
     ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
     assert (tmp_path / "tester.zip").exists()
-    assert "Exported tester's 1 spans on 4 documents" in window.statusBar().currentMessage()
+    summary = "Exported tester's 1 span and 0 relations on 4 documents"
+    assert summary in window.statusBar().currentMessage()
+    exported = window.findChild(QMessageBox, "exportPackageReport")
+    assert isinstance(exported, QMessageBox)
+    assert summary in exported.text()
+    assert f"File: {tmp_path / 'tester.zip'}" in exported.text()
+    qtbot.mouseClick(exported.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert window.settings.package_folder == tmp_path
 
     # the laptop copy changes the layer; so does the project meanwhile: one conflict
     with Project.open(laptop) as other:
@@ -57,6 +64,34 @@ def test_export_from_the_menu_and_merge_with_a_report(qtbot: QtBot, tmp_path: Pa
     assert report.updated == [DocumentId(3)]
     box = window.findChild(QMessageBox, "mergeReport")
     assert isinstance(box, QMessageBox)
-    assert "1 conflicts" in box.text()
+    assert "1 conflict," in box.text()
     assert "back.zip: document 1" in box.detailedText()
     box.close()
+
+
+def test_the_package_file_dialogs_open_where_the_last_package_was(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = make_window(qtbot, tmp_path / "config", make_project(tmp_path / "proj"))
+    elsewhere = tmp_path / "usb"
+    elsewhere.mkdir()
+    window.settings.package_folder = elsewhere
+    window.commands.export_package_action.trigger()
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, ExportPackageDialog)
+    assert dialog.path.text() == str(elsewhere / "tester.zip")
+    dialog.reject()
+
+    seen: list[str] = []
+
+    def look_and_cancel() -> None:
+        chooser = QApplication.activeModalWidget()
+        if not isinstance(chooser, QFileDialog):
+            QTimer.singleShot(20, look_and_cancel)
+            return
+        seen.append(chooser.directory().absolutePath())
+        chooser.reject()
+
+    QTimer.singleShot(0, look_and_cancel)
+    window.commands.merge_packages_action.trigger()
+    assert seen == [str(elsewhere)]

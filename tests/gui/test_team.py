@@ -88,7 +88,7 @@ def test_the_team_dialog_manages_members_roles_blind_and_assignment(
     assert not window.project.blind
     assert dialog.open_only.isChecked()
     qtbot.mouseClick(dialog.findChild(QPushButton, "assignButton"), Qt.MouseButton.LeftButton)
-    assert "2 new assignments over 1 documents" in dialog.message.text()
+    assert "2 new assignments over 1 document." in dialog.message.text()
     members = {m.name: (m.role, m.assigned) for m in team.members(window.project)}
     assert members == {
         "bob": (Role.ANNOTATOR, 1),

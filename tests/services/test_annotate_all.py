@@ -43,6 +43,7 @@ def ids_by_title(project: Project) -> dict[str, int]:
 def test_search_the_whole_project_with_context_and_titles(project: Project) -> None:
     result = search(project, Query("Aleppo", MatchMode.WHOLE_WORD), "LOCATION", scope=Scope.PROJECT)
     assert result.documents_searched == 3
+    assert result.summary() == "3 hits in 2 documents (3 searched)"
     assert not result.truncated
     assert [(h.document_title, h.text) for h in result.hits] == [
         ("Shelling near Aleppo", "Aleppo"),
@@ -92,6 +93,13 @@ def test_search_one_document_and_skip_hits_that_exist_when_accepting(project: Pr
         project, Query("Aleppo"), "LOCATION", scope=Scope.DOCUMENT, document_id=document_id
     )
     assert [(h.start, h.end) for h in result.hits] == [(15, 21), (47, 53)]
+    assert result.summary() == "2 hits in 1 document"
+    single = search(project, Query("Geneva"), "LOCATION", scope=Scope.PROJECT)
+    assert single.summary() == "1 hit in 1 document (3 searched)"
+    none = search(
+        project, Query("Paris"), "LOCATION", scope=Scope.DOCUMENT, document_id=document_id
+    )
+    assert none.summary() == "no new occurrence in 1 document"
     project.apply(AddSpan(document_id, "LOCATION", 15, 21))
     applied = accept(project, list(result.hits) * 2, "LOCATION")
     assert applied is not None

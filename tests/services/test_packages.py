@@ -148,6 +148,8 @@ def test_both_sides_changed_is_a_conflict_that_keeps_the_project_layer(
     assert "LOCATION 'Aleppo' (39-45)" in conflict.difference  # only in the package
     assert "ACTOR 'The ministry'" in conflict.difference
     assert "[ANN237]" in str(conflict)
+    assert "2 spans only in the package" in conflict.difference
+    assert "1 conflict, 0 errors" in report.summary()
     assert report.updated == [by_hash(main, TEXTS[1])]  # the other document still merges
     assert layers(main, "ana")[main.document(first).content_hash] == kept
 

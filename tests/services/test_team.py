@@ -126,6 +126,7 @@ def test_only_managers_manage(opened: dict[str, Project]) -> None:
         with pytest.raises(PermissionDeniedError) as caught:
             attempt()
         assert caught.value.code == "ANN202"
+        assert str(caught.value).endswith("only a manager may [ANN202]")
     team.add_member(ana, "dan", Role.CURATOR)
     assert {m.name: m.role for m in team.members(ana)}["dan"] is Role.CURATOR
     with pytest.raises(TeamError) as last:

@@ -47,7 +47,8 @@ def test_only_curators_and_managers_curate(tmp_path: Path, database_url: str) ->
         [document] = ana.database.add_documents(
             [(DocumentDraft("Rebels said so."), "d")], ana.now()
         )
-        with pytest.raises(PermissionDeniedError, match="may not edit the curated layer"):
+        with pytest.raises(PermissionDeniedError, match="may not edit the curated layer") as no:
             auto_merge(bob, document)
+        assert str(no.value).endswith("only a manager or curator may [ANN202]")
         set_role(ana, "cy", Role.CURATOR)
         auto_merge(cy, document)  # nothing to merge, but allowed

@@ -32,6 +32,7 @@ from annotator.core.curation import Alternative, Unit
 from annotator.core.edits import Edit, describe
 from annotator.core.errors import AnnotatorError
 from annotator.core.ids import DocumentId
+from annotator.core.text import plural
 from annotator.gui.bridge import ProjectBridge
 from annotator.gui.curation.panes import LayerPane
 from annotator.gui.dialog_parts import note_label
@@ -42,7 +43,6 @@ from annotator.services.curation import DocumentCuration
 from annotator.services.project import Project
 
 log = logging.getLogger("annotator.gui")
-SNIPPET = 60
 COLUMN_WIDTH = 250
 """Widest a column starts (the tooltip shows a whole version)."""
 HELP = (
@@ -212,7 +212,7 @@ class CurationDialog(QDialog):
         self.table.setRowCount(len(units))
         text = view.document.text
         for row, unit in enumerate(units):
-            cells = [_snippet(text, unit)]
+            cells = [unit.title(text)]
             cells += [unit.alternative_of(a).describe(text) for a in view.annotators]
             cells.append(_state_text(view.state(unit), view.layer.holds_any(unit)))
             for column, value in enumerate(cells):
@@ -230,23 +230,29 @@ class CurationDialog(QDialog):
         self.table.blockSignals(False)
         chosen = sum(1 for u in units if (state := view.state(u)) is not None and not state.empty)
         agreed = len(view.curation.agreed)
-        self.summary.setText(
-            f"{len(view.annotators)} annotators · {agreed} agreed · {len(units)} disagreements, "
-            f"{chosen} with a version curated · curated layer: {len(view.layer.spans)} spans"
-        )
+        layer = f"curated layer: {plural(len(view.layer.spans), 'span')}"
+        if len(view.annotators) < 2:
+            self.summary.setText(
+                f"{plural(len(view.annotators), 'annotator')}: nothing to compare · {layer}"
+            )
+        else:
+            self.summary.setText(
+                f"{plural(len(view.annotators), 'annotator')} · {agreed:,} agreed · "
+                f"{plural(len(units), 'disagreement')}, {chosen:,} with a version curated · {layer}"
+            )
         self._show_current()
 
     def _show_current(self) -> None:
         unit = self.current_unit()
-        disputed = [(u.start, u.end) for u in self.disagreements]
-        current = (unit.start, unit.end) if unit is not None else None
+        disputed = sorted({mark for u in self.disagreements for mark in u.marks})
+        current = unit.marks if unit is not None else ()
         for pane in (*self.panes, self.curated_pane):
             pane.mark(disputed, current)
 
     def go_to_offset(self, offset: int) -> None:
         """Select the disagreement covering ``offset`` (a span clicked in a pane)."""
         for row, unit in enumerate(self.disagreements):
-            if unit.start <= offset < unit.end:
+            if unit.covers(offset):
                 self.table.setCurrentCell(row, 0)
                 self.table.setFocus()
                 return
@@ -303,11 +309,6 @@ class CurationDialog(QDialog):
         finally:
             stack.endMacro()
         return True
-
-
-def _snippet(text: str, unit: Unit) -> str:
-    part = text[unit.start : unit.end].replace("\n", " ")
-    return part if len(part) <= SNIPPET else part[: SNIPPET - 1] + "…"
 
 
 def _state_text(state: Alternative | None, holds_any: bool) -> str:

@@ -53,9 +53,9 @@ class LayerPane(QWidget):
             self._converter = OffsetConverter(document.text)
         self.viewer.set_document(document, spans, schema, relations)
 
-    def mark(self, disputed: Sequence[tuple[int, int]], current: tuple[int, int] | None) -> None:
-        """Underline every disagreement and tint the current one (a handful per document, so
-        extra selections are cheap here), and scroll the current one into view."""
+    def mark(self, disputed: Sequence[tuple[int, int]], current: Sequence[tuple[int, int]]) -> None:
+        """Underline every disagreement's ranges and tint the current one's (a handful per
+        document, so extra selections are cheap here), and scroll the current one into view."""
         selections = []
         for start, end in disputed:
             selection = QTextEdit.ExtraSelection()
@@ -63,13 +63,13 @@ class LayerPane(QWidget):
             form = QTextCharFormat()
             form.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
             form.setUnderlineColor(DISPUTED)
-            if (start, end) == current:
+            if (start, end) in current:
                 form.setBackground(CURRENT)
             selection.format = form
             selections.append(selection)
         self.viewer.setExtraSelections(selections)
-        if current is not None:
-            self.viewer.scroll_to_offset(current[0])
+        if current:
+            self.viewer.scroll_to_offset(current[0][0])
 
     def _cursor(self, start: int, end: int) -> QTextCursor:
         cursor = QTextCursor(self.viewer.document())
