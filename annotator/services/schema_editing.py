@@ -32,9 +32,8 @@ from annotator.core.team import Permission
 from annotator.services.atomic import atomic_write_text
 from annotator.services.project import Project
 from annotator.services.schema_file import render_schema
-from annotator.services.shared_schema import schema_to_text
+from annotator.services.shared_schema import publication
 from annotator.storage.rewrite import AnnotationSlice
-from annotator.storage.schema_record import Publication
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +137,7 @@ def _commit(
     else:
         new_text = render_schema(old_text, schema, where=str(path))
     file_written = False
-    publish = None
-    if project.identity.managed or project.schema_revision is not None:
-        publish = Publication(schema_to_text(schema), project.schema_revision)
+    publish = publication(project, schema)
 
     def write_file(_changes: ChangeSet) -> None:
         nonlocal file_written

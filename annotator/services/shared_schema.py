@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.core.errors import AnnotatorError, ProjectError
 from annotator.core.project import PROJECT_FILE
 from annotator.core.schema import LabelSchema, schema_from_mapping, schema_to_mapping
 from annotator.services.atomic import atomic_write_text
 from annotator.services.schema_file import render_schema
+from annotator.storage.schema_record import Publication
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +35,14 @@ def schema_from_text(text: str) -> LabelSchema:
     if not isinstance(data, dict):
         raise ProjectError(f"{WHERE} is not a JSON object", code="ANN316")
     return schema_from_mapping(data, where=WHERE)
+
+
+def publication(project: Project, schema: LabelSchema) -> Publication | None:
+    """What to publish with a schema change: the team's schema of record once the project is a
+    team or already has one; None for a project used by one person (project.toml only)."""
+    if project.identity.managed or project.schema_revision is not None:
+        return Publication(schema_to_text(schema), project.schema_revision)
+    return None
 
 
 def write_local_schema(folder: Path, schema: LabelSchema) -> bool:
