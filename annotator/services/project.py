@@ -20,6 +20,7 @@ from annotator.core.statistics import ProjectStatistics
 from annotator.core.team import DocumentChange, Identity, Permission, roles_allowed
 from annotator.core.text import either
 from annotator.services.project_files import init_project, read_guidelines, read_project_config
+from annotator.services.shared_schema import schema_from_text, write_local_schema
 from annotator.storage.database import ProjectDatabase
 
 Clock = Callable[[], datetime]
@@ -59,6 +60,9 @@ class Project:
         self.annotator = annotator
         """Who makes the edits: stamped on every span and relation they add."""
         self.identity = Identity(annotator)
+        self.schema_revision: int | None = None
+        """The revision of the database's schema of record in use (None: none published, the
+        schema is project.toml's)."""
         self._config_seen = self._config_stamp()
 
     # -- opening --------------------------------------------------------------------------------
@@ -73,9 +77,10 @@ class Project:
         annotator: str = "",
     ) -> Project:
         """Open a project folder as ``annotator``; ``database_url`` (from --db or the
-        environment) wins over project.toml. A database created by this call gets the project's
-        seed files imported. The first named annotator of a project without a manager becomes
-        its manager."""
+        environment) wins over project.toml, and the database's schema of record (a team's)
+        over the file's (which is then rewritten to match). A database created by this call
+        gets the project's seed files imported. The first named annotator of a project without
+        a manager becomes its manager."""
         folder = folder.expanduser().resolve()
         _check_annotator_name(annotator)
         config = read_project_config(folder)
@@ -83,6 +88,7 @@ class Project:
         project = cls(folder, config, database, clock, annotator)
         try:
             project.identity = database.join(annotator)
+            project.adopt_schema_of_record()
         except BaseException:
             database.close()
             raise
@@ -144,9 +150,15 @@ class Project:
         return self.database.display_url
 
     def reload_config(self, *, force: bool = False) -> bool:
-        """Read ``project.toml`` again when it changed on disk (another process changed the
-        schema; one ``stat`` when it did not, unless ``force``); True when the schema is now
-        different from the one this project had."""
+        """Pick up a schema changed elsewhere: the database's schema of record when it has a
+        newer revision (one query), else ``project.toml`` when it changed on disk (one ``stat``
+        when it did not, unless ``force``); True when the schema is now different from the one
+        this project had."""
+        revision = self.database.schema_revision()
+        if revision is not None:
+            if revision == self.schema_revision and not force:
+                return False
+            return self.adopt_schema_of_record()
         stamp = self._config_stamp()
         if stamp == self._config_seen and not force:
             return False
@@ -155,6 +167,22 @@ class Project:
         if config.schema == self.config.schema:
             return False
         self.config = replace(self.config, schema=config.schema)
+        return True
+
+    def adopt_schema_of_record(self) -> bool:
+        """Use the database's schema of record, if it has one, and write it into project.toml
+        when the file says otherwise; True when the schema changed."""
+        record = self.database.schema_record()
+        if record is None:
+            return False
+        revision, text = record
+        schema = schema_from_text(text)
+        self.schema_revision = revision
+        write_local_schema(self.folder, schema)
+        self._config_seen = self._config_stamp()
+        if schema == self.config.schema:
+            return False
+        self.config = replace(self.config, schema=schema)
         return True
 
     def _config_stamp(self) -> tuple[int, int, int] | None:

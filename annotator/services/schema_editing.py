@@ -2,9 +2,11 @@
 
 ``preview(change)`` says what the change would do to existing annotations; ``apply(change)``
 migrates them and rewrites ``project.toml`` as one step: the database rewrite runs in one
-transaction, the file is replaced (atomically) just before that transaction commits, and put
-back if the commit fails. Every applied change returns the :class:`SchemaStep` that undoes it
-(schema and annotations back); applying that step returns the one that redoes it.
+transaction (which also publishes the new schema as the team's schema of record once the
+project is a team or already has one), the file is replaced (atomically) just before that
+transaction commits, and put back if the commit fails. Every applied change returns the
+:class:`SchemaStep` that undoes it (schema and annotations back); applying that step returns the
+one that redoes it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from annotator.core.team import Permission
 from annotator.services.atomic import atomic_write_text
 from annotator.services.project import Project
 from annotator.services.schema_file import render_schema
+from annotator.services.shared_schema import publication
 from annotator.storage.rewrite import AnnotationSlice
 
 
@@ -134,6 +137,7 @@ def _commit(
     else:
         new_text = render_schema(old_text, schema, where=str(path))
     file_written = False
+    publish = publication(project, schema)
 
     def write_file(_changes: ChangeSet) -> None:
         nonlocal file_written
@@ -148,10 +152,13 @@ def _commit(
             project.now(),
             write_file,
             project.annotator,
+            publish,
         )
     except BaseException:
         if file_written:  # the commit failed after the file was replaced: put it back
             atomic_write_text(path, old_text)
         raise
     project.config = replace(project.config, schema=schema)
+    if publish is not None:
+        project.schema_revision = publish.revision
     return written, old_text, new_text

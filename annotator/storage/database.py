@@ -42,6 +42,9 @@ from annotator.storage.layers import LayerWriter
 from annotator.storage.migrate import current_revision, upgrade
 from annotator.storage.rewrite import AnnotationSlice, load_slice, write_changes
 from annotator.storage.rows import chunks
+from annotator.storage.schema_record import Publication, publish_schema
+from annotator.storage.schema_record import schema_record as read_schema_record
+from annotator.storage.schema_record import schema_revision as read_schema_revision
 from annotator.storage.shared_documents import shared_document_ids
 from annotator.storage.statistics import project_statistics
 from annotator.storage.texts import LabelledText, texts_after
@@ -453,16 +456,30 @@ class ProjectDatabase:
         now: datetime,
         before_commit: Callable[[ChangeSet], None] = lambda _changes: None,
         actor: str = "",
+        publish: Publication | None = None,
     ) -> ChangeSet:
         """Read the annotations with ``labels`` (and relations of ``relation_types``), write what
-        ``compute`` makes of them, and call ``before_commit`` with what was written, all in one
-        transaction: if anything raises, nothing is saved (schema changes)."""
+        ``compute`` makes of them, store ``publish`` as the schema of record, and call
+        ``before_commit`` with what was written, all in one transaction: if anything raises,
+        nothing is saved (schema changes)."""
         with self._write() as connection:
             found = load_slice(connection, self._annotators, labels, relation_types)
             written = write_changes(connection, self._annotators, compute(found), now)
             self._log(connection, written.document_ids, actor, now)
+            if publish is not None:
+                publish.revision = publish_schema(connection, publish.text, publish.expected)
             before_commit(written)
             return written
+
+    def schema_revision(self) -> int | None:
+        """The revision of the team's schema of record (None: none published); one query."""
+        with self._read() as connection:
+            return read_schema_revision(connection)
+
+    def schema_record(self) -> tuple[int, str] | None:
+        """The revision and text of the team's schema of record, or None."""
+        with self._read() as connection:
+            return read_schema_record(connection)
 
     @contextmanager
     def layer_writer(self, now: datetime) -> Iterator[LayerWriter]:

@@ -329,3 +329,27 @@ def test_another_annotators_span_is_read_only_and_a_refused_value_goes_back(
     assert not form.read_only_hint.isVisibleTo(form)
     mine.setCurrentIndex(mine.findText("injured"))
     assert window.current.span(form.span.id).attributes.get("outcome") == "injured"
+
+
+def test_a_schema_changed_on_another_machine_shows_here_and_in_this_folder(
+    qtbot: QtBot, window: MainWindow, folder: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from annotator.core.schema_changes import RenameLabel
+    from annotator.services import schema_editing
+    from annotator.services.project_files import read_project_config
+
+    assert window.project is not None
+    team.add_member(window.project, "bob", Role.ANNOTATOR)  # a team: the schema is shared
+    other = tmp_path / "other-machine"
+    other.mkdir()
+    shutil.copy(folder / "project.toml", other / "project.toml")
+    url = f"sqlite:///{folder / 'annotations.sqlite'}"
+    with Project.open(other, database_url=url, annotator="tester") as elsewhere:
+        schema_editing.apply(elsewhere, RenameLabel("LOCATION", "PLACE"))
+    window.team.poll()
+    labels = [a.text() for a in window.commands.label_actions]
+    assert "Label as PLACE" in labels
+    assert "Label as LOCATION" not in labels
+    assert read_project_config(folder).schema.label("PLACE") is not None
