@@ -33,6 +33,8 @@ from annotator.core.text import plural, plural_word
 from annotator.formats.base import ImportOptions
 from annotator.formats.registry import importer as find_importer
 from annotator.services.project_files import write_project_config
+from annotator.services.shared_schema import publication
+from annotator.storage.schema_record import Publication
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
@@ -193,7 +195,10 @@ def import_annotations(
     finder = _GapFinder(project.schema)
     reader = find_importer(format_name).read(path, project.schema, options)
     pending: list[AnnotatedDraft] = []
-    with project.database.annotation_writer(project.now(), project.annotator) as store:
+    added: list[Publication | None] = [None]  # the extended schema, for a team's record
+    with project.database.annotation_writer(
+        project.now(), project.annotator, lambda: added[0]
+    ) as store:
 
         def flush() -> None:
             for stored in store(pending) if pending else ():
@@ -235,9 +240,13 @@ def import_annotations(
                     code="ANN202",
                 )
             config = replace(project.config, schema=extend_schema(project.schema, gaps))
-            write_project_config(project.folder, config)
-            project.config = config
-            report.labels_added = list(gaps.labels)
+            added[0] = publication(project, config.schema)
+    if not gaps.empty:
+        write_project_config(project.folder, config)
+        project.config = config
+        if added[0] is not None:
+            project.schema_revision = added[0].revision
+        report.labels_added = list(gaps.labels)
     return report
 
 

@@ -157,11 +157,15 @@ class ProjectDatabase:
 
     @contextmanager
     def annotation_writer(
-        self, now: datetime, actor: str = ""
+        self,
+        now: datetime,
+        actor: str = "",
+        publish: Callable[[], Publication | None] = lambda: None,
     ) -> Iterator[Callable[[Sequence[AnnotatedDraft]], list[StoredAnnotations]]]:
         """One transaction for a whole annotation import: batches are written as they come
         (memory stays flat) and committed together, or rolled back together on any error;
-        the edit log names ``actor``."""
+        the edit log names ``actor``. What ``publish`` returns once the batches are written
+        (labels the import added) becomes the schema of record in the same transaction."""
         with self._write() as connection:
             actor_id = self._annotators.id_for(connection, actor)
 
@@ -174,6 +178,9 @@ class ProjectDatabase:
                 return stored
 
             yield write
+            schema = publish()
+            if schema is not None:
+                schema.revision = publish_schema(connection, schema.text, schema.expected)
 
     def existing_hashes(self, hashes: Sequence[str]) -> set[str]:
         with self._read() as connection:

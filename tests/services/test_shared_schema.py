@@ -3,6 +3,7 @@ database (SQLite file and PostgreSQL), see each other's schema changes."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -111,3 +112,25 @@ def test_a_single_user_project_publishes_nothing(tmp_path: Path) -> None:
         assert solo.database.schema_record() is None
         assert "PLACE" in names(folder)
         assert not solo.reload_config()
+
+
+def test_labels_an_import_adds_reach_the_other_machine(
+    machines: tuple[Project, Project], tmp_path: Path
+) -> None:
+    from annotator.services.annotation_import import import_annotations
+
+    ana, bob = machines
+    schema_editing.apply(ana, RenameLabel("LOCATION", "PLACE"))  # a schema of record exists
+    assert bob.reload_config()
+    source = tmp_path / "weapons.jsonl"
+    record = {
+        "text": TEXT,
+        "spans": [{"label": "WEAPON", "start": 7, "end": 14, "annotator": "ana"}],
+    }
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    report = import_annotations(ana, "jsonl", source, add_labels=True)
+    assert report.labels_added == ["WEAPON"]
+    assert ana.schema_revision == 2
+    assert bob.reload_config()
+    assert {"WEAPON", "PLACE"} <= names(bob)
+    assert "WEAPON" in names(bob.folder)
