@@ -79,6 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(args, database_url)
     try:
         return cli.run(args, database_url)
+    except BrokenPipeError:
+        # The reader went away (`annotator queue DIR | head`): not an error of ours. Point
+        # stdout at /dev/null so that Python's final flush does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception:
         log.exception("unexpected error")
         print(

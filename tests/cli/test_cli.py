@@ -127,3 +127,21 @@ def test_database_url_from_the_environment_wins(tmp_path: Path) -> None:
     ).stdout.count('"documents": 0')
     via_flag = run("--db", f"sqlite:///{elsewhere}", "stats", "proj", "--json", cwd=tmp_path)
     assert json.loads(via_flag.stdout)["documents"] == 1
+
+
+def test_output_cut_short_by_the_reader_is_not_an_internal_error() -> None:
+    """`annotator ... | head -1`: the reader closes the pipe before everything is written."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "formats"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None
+    assert child.stderr is not None
+    child.stdout.close()  # a reader that has gone away
+    err = child.stderr.read()
+    assert child.wait(timeout=120) == 0
+    assert b"internal error" not in err
