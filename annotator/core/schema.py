@@ -133,6 +133,23 @@ class LabelSchema:
         return replace(self, labels=tuple(labels))
 
 
+def typed_value(schema: LabelSchema, label: str, name: str, text: str) -> AttributeValue:
+    """An attribute value read as text from a file, typed as the schema declares it (a flag
+    from true/yes/1, an integer when it parses); text for anything else or undeclared."""
+    found = schema.label(label)
+    definition = found.attribute(name) if found is not None else None
+    if definition is None:
+        return text
+    if definition.type is AttributeType.FLAG:
+        return text.strip().lower() in ("true", "yes", "1")
+    if definition.type is AttributeType.INTEGER:
+        try:
+            return int(text)
+        except ValueError:
+            return text
+    return text
+
+
 def next_palette_colour(used: Iterable[str]) -> str:
     """The first palette colour not in ``used`` (cycling when all are taken)."""
     taken = [colour.upper() for colour in used]

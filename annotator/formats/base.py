@@ -22,6 +22,7 @@ from annotator.core.interchange import AnnotatedDraft
 from annotator.core.offsets import Unit
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
+from annotator.core.text import plural
 
 
 class Layout(StrEnum):
@@ -94,7 +95,7 @@ class LossReport:
         out = []
         for layer in sorted(set(self.spans_left_out) | set(self.relations_left_out)):
             counts = (
-                _count(n, noun)
+                plural(n, noun)
                 for n, noun in (
                     (self.spans_left_out[layer], "span"),
                     (self.relations_left_out[layer], "relation"),
@@ -127,10 +128,6 @@ def layer_title(layer: str) -> str:
     if layer == CURATION_ANNOTATOR:
         return "the curated layer"
     return f"{layer}'s layer" if layer else "the unnamed layer"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True, slots=True)

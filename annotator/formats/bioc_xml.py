@@ -37,7 +37,7 @@ from annotator.core.errors import InputFileError, OffsetError
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.core.offsets import OffsetConverter, Unit, utf8_length, utf16_length
 from annotator.core.reports import Failure
-from annotator.core.schema import AttributeType, AttributeValue, LabelSchema
+from annotator.core.schema import AttributeValue, LabelSchema, typed_value
 from annotator.formats.base import (
     Capabilities,
     ExportOptions,
@@ -260,22 +260,6 @@ def _declared_unit(key: str) -> Unit | None:
     return Unit(match.group(1).lower()) if match else None
 
 
-def typed(schema: LabelSchema, label: str, name: str, value: str) -> AttributeValue:
-    """An infon value as the schema types it."""
-    found = schema.label(label)
-    definition = found.attribute(name) if found is not None else None
-    if definition is None:
-        return value
-    if definition.type is AttributeType.FLAG:
-        return value.strip().lower() in ("true", "yes", "1")
-    if definition.type is AttributeType.INTEGER:
-        try:
-            return int(value)
-        except ValueError:
-            return value
-    return value
-
-
 class BiocImporter:
     name = FORMAT_NAME
 
@@ -375,7 +359,7 @@ class BiocImporter:
             label = infons.pop(label_key, "") or "ENTITY"
             annotator = infons.pop("annotator", "") or options.annotator
             comment = infons.pop(COMMENT_INFON, "")
-            attributes = {k: typed(schema, label, k, v) for k, v in infons.items()}
+            attributes = {k: typed_value(schema, label, k, v) for k, v in infons.items()}
             fragments = tuple(annotation_fragments(annotation, text, spans_unit=unit, base=base))
             records.append(
                 SpanRecord(

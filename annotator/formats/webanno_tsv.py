@@ -40,7 +40,7 @@ from annotator.core.errors import OffsetError
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.core.offsets import OffsetConverter, Unit, utf16_length
 from annotator.core.reports import Failure
-from annotator.core.schema import AttributeType, AttributeValue, LabelSchema
+from annotator.core.schema import AttributeValue, LabelSchema, typed_value
 from annotator.formats.base import (
     Capabilities,
     ExportOptions,
@@ -780,7 +780,7 @@ class TsvImporter:
                 yield Failure(name, None, f"{label} {annotation.start}-{annotation.end}: {error}")
                 continue
             attributes = {
-                k: _typed(schema, label, k, v)
+                k: typed_value(schema, label, k, v)
                 for k, v in annotation.values.items()
                 if k != feature and v is not None
             }
@@ -875,21 +875,6 @@ class TsvImporter:
                 out["relation_features"] = list(relation.features)
                 out["relation_label"] = relation.label_feature(options.label_feature)
         return out
-
-
-def _typed(schema: LabelSchema, label: str, name: str, value: str) -> AttributeValue:
-    found = schema.label(label)
-    definition = found.attribute(name) if found is not None else None
-    if definition is None:
-        return value
-    if definition.type is AttributeType.FLAG:
-        return value.strip().lower() in ("true", "yes", "1")
-    if definition.type is AttributeType.INTEGER:
-        try:
-            return int(value)
-        except ValueError:
-            return value
-    return value
 
 
 EXPORTER = TsvExporter()

@@ -40,7 +40,7 @@ from annotator.core.document import DocumentDraft
 from annotator.core.errors import InputFileError
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.core.reports import Failure
-from annotator.core.schema import AttributeType, AttributeValue, LabelSchema
+from annotator.core.schema import AttributeType, AttributeValue, LabelSchema, typed_value
 from annotator.formats.base import (
     Capabilities,
     ExportOptions,
@@ -276,15 +276,7 @@ def _typed(schema: LabelSchema, label: str, name: str, value: Any) -> AttributeV
         if definition is not None and definition.type in (AttributeType.TEXT, AttributeType.CHOICE):
             return str(value).lower() if isinstance(value, bool) else str(value)
         return value
-    text = str(value)
-    if definition is not None and definition.type is AttributeType.FLAG:
-        return text.strip().lower() in ("true", "yes", "1")
-    if definition is not None and definition.type is AttributeType.INTEGER:
-        try:
-            return int(text)
-        except ValueError:
-            return text
-    return text
+    return typed_value(schema, label, name, str(value))
 
 
 class XmiImporter:
