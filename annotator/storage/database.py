@@ -373,7 +373,7 @@ class ProjectDatabase:
 
     def existing_ids(self, ids: Sequence[DocumentId]) -> set[DocumentId]:
         with self._read() as connection:
-            return set(document_queries.get_documents(connection, ids))
+            return document_queries.existing_ids(connection, ids)
 
     def assignees(self, ids: Sequence[DocumentId]) -> dict[DocumentId, set[str]]:
         with self._read() as connection:

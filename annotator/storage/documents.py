@@ -142,12 +142,12 @@ def get_document(connection: Connection, document_id: DocumentId) -> Document | 
     return document_from_row(row) if row else None
 
 
-def get_documents(connection: Connection, ids: Sequence[DocumentId]) -> dict[DocumentId, Document]:
-    found: dict[DocumentId, Document] = {}
+def existing_ids(connection: Connection, ids: Sequence[DocumentId]) -> set[DocumentId]:
+    """Which of ``ids`` are documents (ids only: no text is read)."""
+    found: set[DocumentId] = set()
     for batch in chunks(ids):
-        for row in connection.execute(select(documents).where(documents.c.id.in_(batch))):
-            document = document_from_row(row)
-            found[document.id] = document
+        query = select(documents.c.id).where(documents.c.id.in_(batch))
+        found.update(DocumentId(i) for i in connection.execute(query).scalars())
     return found
 
 

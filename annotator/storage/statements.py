@@ -34,9 +34,6 @@ SPAN_ROWS = select(
     spans.c.comment,
 )
 """Span columns in table order, for :func:`annotator.storage.rows.span_from_row`."""
-SPANS_OF_DOCUMENT = SPAN_ROWS.where(spans.c.document_id == bindparam("document_id")).order_by(
-    spans.c.start_offset, spans.c.end_offset, spans.c.id
-)
 INSERT_SPAN = spans.insert()
 UPDATE_SPAN = (
     spans.update()
