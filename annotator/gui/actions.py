@@ -8,6 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyleOption, QToolBar, QToolButton
 
+from annotator.gui.annotate_all_dialog import open_annotate_all
+from annotator.gui.controllers.agreement import open_agreement
+from annotator.gui.curation.opener import open_curation
+from annotator.gui.packages_dialog import choose_export_package, choose_merge_packages
 from annotator.gui.palette import swatch
 
 if TYPE_CHECKING:
@@ -107,39 +111,43 @@ class WindowActions:
     def _build_actions(self) -> None:
         w = self.window
         sp = QStyle.StandardPixmap
-        self.new_action = self._action("&New Project…", w.new_project, QKeySequence.StandardKey.New)
+        self.new_action = self._action(
+            "&New Project…", w.projects.new_project, QKeySequence.StandardKey.New
+        )
         self.open_action = self._action(
             "&Open Project…",
-            w.choose_project,
+            w.projects.choose_project,
             QKeySequence.StandardKey.Open,
             icon=sp.SP_DirOpenIcon,
         )
         self.import_action = self._action(
             "&Import Articles…",
-            w.choose_import,
+            w.transfers.choose_import,
             "Ctrl+I",
             tip="Import .txt, .jsonl or HTML files",
         )
-        self.import_folder_action = self._action("Import &Folder…", w.choose_import_folder)
+        self.import_folder_action = self._action(
+            "Import &Folder…", w.transfers.choose_import_folder
+        )
         self.import_annotations_action = self._action(
             "Import &Annotations…",
-            w.choose_import_annotations,
+            w.transfers.choose_import_annotations,
             tip="Import annotations made in another tool (brat, CoNLL, doccano, Label Studio …)",
         )
         self.export_action = self._action(
             "&Export…",
-            w.choose_export,
+            w.transfers.choose_export,
             "Ctrl+E",
             tip="Export documents and annotations as training data",
         )
         self.export_package_action = self._action(
             "Export Annotator &Package…",
-            w.choose_export_package,
+            lambda: choose_export_package(w),
             tip="One annotator's annotations of some documents in one file, for work offline",
         )
         self.merge_packages_action = self._action(
             "&Merge Packages…",
-            w.choose_merge_packages,
+            lambda: choose_merge_packages(w),
             tip="Bring annotator packages back into this project; conflicts are reported",
         )
         self.quit_action = self._action("&Quit", w.close, QKeySequence.StandardKey.Quit)
@@ -153,10 +161,10 @@ class WindowActions:
         self.redo_action.setIcon(self._icon(sp.SP_ArrowForward, self.redo_action))
         w.addAction(self.undo_action)
         w.addAction(self.redo_action)
-        self.annotator_action = self._action("Annotator &Name…", w.change_annotator)
+        self.annotator_action = self._action("Annotator &Name…", w.preferences.change_annotator)
         self.precision_action = self._action(
             "&Character Precision",
-            w._toggle_precision,
+            w.preferences.toggle_precision,
             tip="Spans keep exactly the selected characters (only whitespace is trimmed) "
             "instead of snapping to whole words",
         )
@@ -164,7 +172,7 @@ class WindowActions:
         self.precision_action.setChecked(w.settings.character_precision)
 
         self.delete_action = self._action(
-            "&Delete Span", w.delete_selected, ["Delete", "Backspace"], local=True
+            "&Delete Span", w.selection.delete_selected, ["Delete", "Backspace"], local=True
         )
         self.delete_action.setStatusTip("Delete the selected span, or the selected relation")
         self.link_action = self._action(
@@ -199,14 +207,14 @@ class WindowActions:
         ]
         self.annotate_all_action = self._action(
             "Annotate &All Occurrences…",
-            w.annotate_all,
+            lambda: open_annotate_all(w),
             "Ctrl+Shift+A",
             tip="Find the selected text (or the selected span's) in this document or the whole "
             "project, review the hits and label the accepted ones in one undoable step",
         )
         self.schema_action = self._action(
             "&Schema…",
-            w.edit_schema,
+            w.schema_editing.edit_schema,
             tip="Add, rename, recolour, merge or delete labels; attributes and relation types",
         )
         self.move_actions: list[QAction] = []
@@ -230,37 +238,40 @@ class WindowActions:
 
         self.next_action = self._action(
             "&Next Document",
-            lambda: w._step_document(1),
+            lambda: w.flow.step(1),
             ["Alt+Down", "Ctrl+PgDown"],
             icon=sp.SP_ArrowDown,
             tip="Open the next document of the list (Alt+Down)",
         )
         self.previous_action = self._action(
             "&Previous Document",
-            lambda: w._step_document(-1),
+            lambda: w.flow.step(-1),
             ["Alt+Up", "Ctrl+PgUp"],
             icon=sp.SP_ArrowUp,
             tip="Open the previous document of the list (Alt+Up)",
         )
         self.next_unfinished_action = self._action(
-            "Next &Unfinished", w.go_next_unfinished, "Ctrl+Shift+N", icon=sp.SP_MediaSkipForward
+            "Next &Unfinished",
+            w.flow.go_next_unfinished,
+            "Ctrl+Shift+N",
+            icon=sp.SP_MediaSkipForward,
         )
         self.done_action = self._action(
             "Mark &Done and Go to Next",
-            w.mark_done_and_next,
+            w.flow.mark_done_and_next,
             ["Ctrl+Return", "Ctrl+Enter"],
             icon=sp.SP_DialogApplyButton,
             tip="Mark this document done and open the next unfinished one (Ctrl+Enter)",
         )
-        self.reopen_action = self._action("Mark &In Progress", w.mark_in_progress)
-        self.reload_action = self._action("&Reload Document", w.reload_document, "F5")
+        self.reopen_action = self._action("Mark &In Progress", w.flow.mark_in_progress)
+        self.reload_action = self._action("&Reload Document", w.showing.reload_document, "F5")
         self.curate_action = self._action(
             "&Curate This Document…",
-            w.curate_document,
+            lambda: open_curation(w),
             "Ctrl+Shift+C",
             tip="The annotators' versions side by side: choose what the curated layer keeps",
         )
-        self.search_action = self._action("&Search Documents", w._focus_search, "Ctrl+Shift+F")
+        self.search_action = self._action("&Search Documents", w.flow.focus_search, "Ctrl+Shift+F")
 
         self.zoom_in_action = self._action(
             "Zoom &In", w.viewer.zoom_in, QKeySequence.StandardKey.ZoomIn
@@ -275,18 +286,18 @@ class WindowActions:
             action = QAction(text, w)
             action.setCheckable(True)
             action.setChecked(w.theme.mode == mode)
-            action.triggered.connect(lambda _c=False, m=mode: w.set_theme(m))
+            action.triggered.connect(lambda _c=False, m=mode: w.preferences.set_theme(m))
             theme_group.addAction(action)
             self.theme_actions[mode] = action
         self.agreement_action = self._action(
             "&Agreement…",
-            w.show_agreement,
+            lambda: open_agreement(w),
             tip="Inter-annotator agreement: F1, Cohen's kappa, Krippendorff's alpha, per label, "
             "pair and document",
         )
-        self.guidelines_action = self._action("&Guidelines", w._show_guidelines, "F1")
-        self.about_action = self._action("&About annotator", w._about)
-        self.log_action = self._action("Show &Log File", w._show_log)
+        self.guidelines_action = self._action("&Guidelines", w.help_menu.show_guidelines, "F1")
+        self.about_action = self._action("&About annotator", w.help_menu.about)
+        self.log_action = self._action("Show &Log File", w.help_menu.show_log)
 
     def _build_menus(self) -> None:
         w = self.window

@@ -610,7 +610,7 @@ def open_schema_dialog(window: MainWindow) -> SchemaDialog | None:
         existing.raise_()
         existing.activateWindow()
         return existing
-    dialog = SchemaDialog(lambda: window.project, window.change_schema, window)
+    dialog = SchemaDialog(lambda: window.project, window.schema_editing.change_schema, window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     dialog.raise_()

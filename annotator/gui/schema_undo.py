@@ -87,7 +87,7 @@ class SchemaCommand(QUndoCommand):
 def push_schema_change(window: MainWindow, change: SchemaChange) -> bool:
     """Apply ``change`` as a step of the active undo history (the open document's; applied
     without undo when no document is open). False when it failed."""
-    command = SchemaCommand(window.bridge, change, window.schema_changed)
+    command = SchemaCommand(window.bridge, change, window.schema_editing.schema_changed)
     stack: QUndoStack | None = window.stacks.group.activeStack()
     if stack is None:
         command.redo()

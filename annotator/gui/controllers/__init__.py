@@ -1,0 +1,1 @@
+"""The window's feature wiring: one small controller per job, created by the main window."""
