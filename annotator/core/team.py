@@ -34,6 +34,7 @@ class Permission(Enum):
     CURATE = "edit the curated layer"
     EDIT_SCHEMA = "change the schema"
     ASSIGN = "assign documents"
+    ADD_DOCUMENTS = "add documents"
     MANAGE = "change roles and project settings"
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from annotator.core.document import DocumentDraft
 from annotator.core.ids import DocumentId
 from annotator.core.reports import Failure, ImportReport, Skipped
+from annotator.core.team import Permission
 from annotator.ingest import Deduplicator, IngestFailure, IngestOptions, iter_records
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ def import_paths(
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Import files, folders and zip archives of articles into ``project``."""
+    project.require(Permission.ADD_DOCUMENTS)  # in a team, adding documents is for managers
     options = options or IngestOptions()
     keep = options.keep_duplicates if keep_duplicates is None else keep_duplicates
     report = ImportReport()

@@ -22,12 +22,13 @@ from annotator.core.annotation import CURATION_ANNOTATOR
 from annotator.core.edits import AddRelation, AddSpan
 from annotator.core.ids import DocumentId
 from annotator.core.offsets import OffsetConverter, Unit
-from annotator.gui import annotation_import_dialog, export_dialog
+from annotator.gui import annotation_import_dialog, export_dialog, export_runner
 from annotator.gui.annotation_import_dialog import (
     AnnotationImportDialog,
     AnnotationImportReportDialog,
 )
-from annotator.gui.export_dialog import ExportDialog, ExportSummaryDialog
+from annotator.gui.export_dialog import ExportDialog
+from annotator.gui.export_runner import ExportSummaryDialog
 from annotator.gui.main_window import MainWindow
 from annotator.services.annotation_import import AnnotationImportReport
 from annotator.services.exporting import ExportReport, ExportSelection, export_project
@@ -333,7 +334,7 @@ def gated_export(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
 
         return export_project(*args, progress=held, **kwargs)
 
-    monkeypatch.setattr(export_dialog, "export_project", slow)
+    monkeypatch.setattr(export_runner, "export_project", slow)
     return gate
 
 

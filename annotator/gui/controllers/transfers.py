@@ -8,14 +8,18 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from annotator.core.errors import PermissionDeniedError
 from annotator.core.project import PROJECT_FILE
 from annotator.core.reports import ImportReport
+from annotator.core.team import Permission
 from annotator.core.text import plural
 from annotator.gui.annotation_import_dialog import (
     AnnotationImportDialog,
     AnnotationImportRunner,
 )
-from annotator.gui.export_dialog import ExportDialog, ExportRunner
+from annotator.gui.errors import show_error
+from annotator.gui.export_dialog import ExportDialog
+from annotator.gui.export_runner import ExportRunner
 from annotator.gui.importer import ImportRunner
 from annotator.services.annotation_import import AnnotationImportReport
 from annotator.services.exporting import ExportReport
@@ -46,8 +50,15 @@ class Transfers(QObject):
 
     def may_import(self) -> bool:
         """Whether this annotator may add documents; if not, a message says who may."""
-        if self._window.project is None:
+        project = self._window.project
+        if project is None:
             self._window.status("Open or create a project first, then import articles into it.")
+            return False
+        try:
+            project.require(Permission.ADD_DOCUMENTS)
+        except PermissionDeniedError as error:
+            self._window.status(f"Import refused: {error}")
+            show_error(self._window, "Cannot import articles", error)
             return False
         return True
 
