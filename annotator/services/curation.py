@@ -24,6 +24,13 @@ from annotator.core.curation import (
     plan_auto_merge,
     plan_choice,
 )
+from annotator.core.curation_decisions import (
+    Decision,
+    decide,
+    decode_keys,
+    encode_keys,
+    unit_key,
+)
 from annotator.core.document import Document
 from annotator.core.edits import Edit
 from annotator.core.errors import CurationError
@@ -33,6 +40,8 @@ from annotator.core.team import Permission
 if TYPE_CHECKING:
     from annotator.services.project import Project
 
+REJECTED_SETTING = "curation_rejected:{}"
+"""The keys of the units a document's curator chose to keep nothing of (JSON list)."""
 MAX_STEPS = 4
 """A choice takes at most two edits (spans, then relations); more means the plans disagree."""
 
@@ -46,6 +55,8 @@ class DocumentCuration:
     layer: CuratedLayer
     spans: tuple[Span, ...]
     relations: tuple[Relation, ...]
+    rejected: frozenset[str] = frozenset()
+    """Keys of the units the curator chose to keep nothing of."""
 
     @property
     def annotators(self) -> tuple[str, ...]:
@@ -59,6 +70,9 @@ class DocumentCuration:
 
     def state(self, unit: Unit) -> Alternative | None:
         return self.layer.state(unit)
+
+    def decision(self, unit: Unit) -> Decision:
+        return decide(self.layer, unit, self.rejected)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +121,18 @@ def load(project: Project, document_id: DocumentId) -> DocumentCuration:
         CuratedLayer.of(document_id, annotated.spans, annotated.relations),
         annotated.spans,
         annotated.relations,
+        decode_keys(project.database.setting(REJECTED_SETTING.format(document_id))),
     )
+
+
+def remember_rejection(project: Project, document_id: DocumentId, unit: Unit) -> None:
+    """Remember that the curator keeps nothing of ``unit`` (the curated layer alone cannot
+    tell that from a unit not decided yet)."""
+    require_curation(project)
+    key = REJECTED_SETTING.format(document_id)
+    known = decode_keys(project.database.setting(key))
+    if unit_key(unit) not in known:
+        project.database.set_setting(key, encode_keys({*known, unit_key(unit)}))
 
 
 def summary(project: Project, document_id: DocumentId) -> CurationSummary:
@@ -159,8 +184,12 @@ def next_auto_merge_edit(project: Project, document_id: DocumentId) -> Edit | No
 def accept(
     project: Project, document_id: DocumentId, unit: Unit, choice: Alternative | None
 ) -> ChangeSet:
-    """Make the curated layer hold ``choice`` for ``unit``; doing it twice changes nothing."""
-    return _run(project, lambda: next_accept_edit(project, document_id, unit, choice))
+    """Make the curated layer hold ``choice`` for ``unit``; doing it twice changes nothing.
+    Keeping nothing (``None``, or a version that proposes nothing) is remembered as rejected."""
+    changes = _run(project, lambda: next_accept_edit(project, document_id, unit, choice))
+    if choice is None or choice.empty:
+        remember_rejection(project, document_id, unit)
+    return changes
 
 
 def reject(project: Project, document_id: DocumentId, unit: Unit) -> ChangeSet:

@@ -25,7 +25,8 @@ log = logging.getLogger("annotator.gui")
 
 
 class ProjectOpening(QObject):
-    """File › New, Open, Open Recent: one project at a time, its last document reopened."""
+    """File › New Project…, Open Project… and Open Recent: one project at a time, its last
+    document reopened."""
 
     def __init__(self, window: MainWindow, database_url: str | None = None) -> None:
         super().__init__(window)

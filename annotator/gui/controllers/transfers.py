@@ -31,8 +31,9 @@ ARTICLE_FILES = "Articles (*.txt *.jsonl *.html *.htm *.zip *.warc *.gz);;All fi
 
 
 class Transfers(QObject):
-    """File › Import…, Import Folder…, Import Annotations…, Export…, and drag and drop; each
-    runs in a worker thread (one of each kind at a time) and refreshes what it changed."""
+    """File › Import Articles…, Import Folder…, Import Annotations…, Export…, and drag and
+    drop; each runs in a worker thread (one of each kind at a time) and refreshes what it
+    changed."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)

@@ -34,6 +34,13 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.ids import DocumentId
 from annotator.core.text import plural
 from annotator.gui.bridge import ProjectBridge
+from annotator.gui.curation.looks import (
+    LEGEND,
+    decision_text,
+    style_candidate,
+    style_decision,
+    who,
+)
 from annotator.gui.curation.panes import LayerPane
 from annotator.gui.dialog_parts import note_label
 from annotator.gui.errors import show_error
@@ -49,10 +56,6 @@ HELP = (
     "Up/Down: move through the disagreements · 1–9: accept annotator N's version · "
     "0 or Delete: keep nothing · A: auto-merge what everyone agrees on · Ctrl+Z: undo"
 )
-
-
-def who(annotator: str) -> str:
-    return annotator or "(unnamed)"
 
 
 class CurationDialog(QDialog):
@@ -135,6 +138,9 @@ class CurationDialog(QDialog):
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addWidget(self.table, 1)
+        self.legend = note_label(LEGEND)
+        self.legend.setObjectName("curationLegend")
+        lower_layout.addWidget(self.legend)
         lower_layout.addWidget(note_label(HELP))
         lower_layout.addLayout(buttons)
         vertical = QSplitter(Qt.Orientation.Vertical)
@@ -211,14 +217,19 @@ class CurationDialog(QDialog):
         self.table.setHorizontalHeaderLabels(headers)
         self.table.setRowCount(len(units))
         text = view.document.text
+        palette = self.table.palette()
         for row, unit in enumerate(units):
-            cells = [unit.title(text)]
-            cells += [unit.alternative_of(a).describe(text) for a in view.annotators]
-            cells.append(_state_text(view.state(unit), view.layer.holds_any(unit)))
-            for column, value in enumerate(cells):
-                item = QTableWidgetItem(value)
-                item.setToolTip(value)
+            decision, state = view.decision(unit), view.state(unit)
+            title = QTableWidgetItem(unit.title(text))
+            title.setToolTip(title.text())
+            self.table.setItem(row, 0, title)
+            for column, annotator in enumerate(view.annotators, start=1):
+                item = QTableWidgetItem(unit.alternative_of(annotator).describe(text))
+                style_candidate(item, annotator, decision, state, palette)
                 self.table.setItem(row, column, item)
+            item = QTableWidgetItem(decision_text(decision, state))
+            style_decision(item, decision, state, palette)
+            self.table.setItem(row, len(view.annotators) + 1, item)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -272,10 +283,18 @@ class CurationDialog(QDialog):
             self.choose(unit, None)
 
     def choose(self, unit: Unit, choice: Alternative | None) -> None:
+        """Keep ``choice`` for ``unit`` (``None``: keep nothing, remembered as rejected)."""
         row = self.table.currentRow()
+        if choice is None or choice.empty:
+            try:
+                curation.remember_rejection(self._project, self._document_id, unit)
+            except AnnotatorError as error:
+                show_error(self, "Cannot curate this", error)
+                return
         done = self._push(
             lambda: curation.next_accept_edit(self._project, self._document_id, unit, choice)
         )
+        self.reload()
         if done and row + 1 < self.table.rowCount():
             self.table.setCurrentCell(row + 1, 0)
 
@@ -309,9 +328,3 @@ class CurationDialog(QDialog):
         finally:
             stack.endMacro()
         return True
-
-
-def _state_text(state: Alternative | None, holds_any: bool) -> str:
-    if state is None or state.empty:
-        return "✎ the curator's own" if holds_any else "—"
-    return "✓ " + ", ".join(who(a) for a in state.annotators)
