@@ -151,7 +151,11 @@ def test_hotkey_collision_is_refused_and_a_change_without_impact_needs_no_confir
 def test_delete_with_relabel_attributes_and_relation_types_through_their_dialogs(
     qtbot: QtBot, window: MainWindow, folder: Path
 ) -> None:
-    from annotator.gui.schema_dialog import AttributesDialog, DeleteLabelDialog, RelationTypeDialog
+    from annotator.gui.schema_change_dialogs import (
+        AttributesDialog,
+        DeleteLabelDialog,
+        RelationTypeDialog,
+    )
 
     label_words(qtbot, window, [("Brennick", "l"), ("Rebels", "a")])
     dialog = open_schema(qtbot, window)

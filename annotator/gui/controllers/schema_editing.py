@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 
 from annotator.core.ids import DocumentId
 from annotator.core.schema import LabelSchema
 from annotator.core.schema_changes import SchemaChange
-from annotator.gui.schema_dialog import SchemaDialog, open_schema_dialog
+from annotator.gui.schema_dialog import SchemaDialog
 from annotator.gui.schema_undo import push_schema_change
 from annotator.services.schema_editing import SchemaEdit
 
@@ -26,7 +26,22 @@ class SchemaEditing(QObject):
         self._window = window
 
     def edit_schema(self) -> SchemaDialog | None:
-        return open_schema_dialog(self._window)
+        """Project › Schema…: shown without blocking; changes go on the window's undo history."""
+        window = self._window
+        if window.project is None:
+            return None
+        existing = window.findChild(SchemaDialog)
+        if existing is not None:
+            existing.refresh()
+            existing.raise_()
+            existing.activateWindow()
+            return existing
+        dialog = SchemaDialog(lambda: window.project, self.change_schema, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
 
     def change_schema(self, change: SchemaChange) -> bool:
         return push_schema_change(self._window, change)
