@@ -224,8 +224,9 @@ class CurationDialog(QDialog):
             title.setToolTip(title.text())
             self.table.setItem(row, 0, title)
             for column, annotator in enumerate(view.annotators, start=1):
-                item = QTableWidgetItem(unit.alternative_of(annotator).describe(text))
-                style_candidate(item, annotator, decision, state, palette)
+                version = unit.alternative_of(annotator)
+                item = QTableWidgetItem(version.describe(text))
+                style_candidate(item, version, decision, state, palette)
                 self.table.setItem(row, column, item)
             item = QTableWidgetItem(decision_text(decision, state))
             style_decision(item, decision, state, palette)

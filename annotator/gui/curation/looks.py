@@ -64,19 +64,22 @@ def style_decision(
 
 def style_candidate(
     item: QTableWidgetItem,
-    annotator: str,
+    version: Alternative,
     decision: Decision,
     state: Alternative | None,
     palette: QPalette,
 ) -> None:
-    """An annotator's version: bold when kept, struck out and muted when the decision left it
-    out, as it is while undecided."""
+    """An annotator's ``version``: bold when kept (keeping nothing keeps the versions that
+    propose nothing), struck out and muted when the decision left it out, as it is while
+    undecided."""
     font = QFont(item.font())
     text = item.text()
     if decision is Decision.UNDECIDED:
         item.setToolTip(f"{text}\n\nUndecided")
         return
-    kept = decision is Decision.KEPT and state is not None and annotator in state.annotators
+    kept = (decision is Decision.KEPT and version == state) or (
+        decision is Decision.REJECTED and version.empty
+    )
     if kept:
         font.setBold(True)
         item.setToolTip(f"{text}\n\nKept in the curated layer")
