@@ -201,7 +201,9 @@ def import_annotations(
     ) as store:
 
         def flush() -> None:
-            for stored in store(pending) if pending else ():
+            for item, stored in zip(pending, store(pending) if pending else (), strict=True):
+                if stored.created:
+                    _check_new_document(identity, item)
                 (report.created if stored.created else report.updated).append(stored.document_id)
                 report.spans += stored.spans_added
                 report.spans_already_there += stored.spans_skipped
@@ -248,6 +250,18 @@ def import_annotations(
             project.schema_revision = added[0].revision
         report.labels_added = list(gaps.labels)
     return report
+
+
+def _check_new_document(identity: Identity, item: AnnotatedDraft) -> None:
+    """Refuse a text the project lacks when ``identity`` may not add documents (the whole
+    import is rolled back: it lands whole or not at all)."""
+    if not identity.allows(Permission.ADD_DOCUMENTS):
+        me = identity.name or "an unnamed annotator"
+        raise PermissionDeniedError(
+            f"{item.origin}: this text is not in the project, and {me} ({identity.role.value}) "
+            f"may not {Permission.ADD_DOCUMENTS.value}; only a manager may; nothing was imported",
+            code="ANN202",
+        )
 
 
 def _check_layers(identity: Identity, item: AnnotatedDraft) -> None:
