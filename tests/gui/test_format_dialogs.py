@@ -22,11 +22,9 @@ from annotator.core.annotation import CURATION_ANNOTATOR
 from annotator.core.edits import AddRelation, AddSpan
 from annotator.core.ids import DocumentId
 from annotator.core.offsets import OffsetConverter, Unit
-from annotator.gui import annotation_import_dialog, export_dialog, export_runner
-from annotator.gui.annotation_import_dialog import (
-    AnnotationImportDialog,
-    AnnotationImportReportDialog,
-)
+from annotator.gui import annotation_import_runner, export_dialog, export_runner
+from annotator.gui.annotation_import_dialog import AnnotationImportDialog
+from annotator.gui.annotation_import_runner import AnnotationImportReportDialog
 from annotator.gui.export_dialog import ExportDialog
 from annotator.gui.export_runner import ExportSummaryDialog
 from annotator.gui.main_window import MainWindow
@@ -511,7 +509,7 @@ def test_a_cancelled_import_keeps_nothing(
     Project.create(fresh).close()
     window = make_window(qtbot, tmp_path / "config", fresh)
     gate = threading.Event()
-    real = annotation_import_dialog.import_annotations
+    real = annotation_import_runner.import_annotations
 
     def slow(*args: Any, progress: Callable[[int], None], **kwargs: Any) -> Any:
         def held(done: int) -> None:
@@ -520,7 +518,7 @@ def test_a_cancelled_import_keeps_nothing(
 
         return real(*args, progress=held, **kwargs)
 
-    monkeypatch.setattr(annotation_import_dialog, "import_annotations", slow)
+    monkeypatch.setattr(annotation_import_runner, "import_annotations", slow)
     dialog = open_import(qtbot, window)
     dialog.path_edit.setText(str(source))
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)

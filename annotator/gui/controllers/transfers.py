@@ -13,10 +13,8 @@ from annotator.core.project import PROJECT_FILE
 from annotator.core.reports import ImportReport
 from annotator.core.team import Permission
 from annotator.core.text import plural
-from annotator.gui.annotation_import_dialog import (
-    AnnotationImportDialog,
-    AnnotationImportRunner,
-)
+from annotator.gui.annotation_import_dialog import AnnotationImportDialog
+from annotator.gui.annotation_import_runner import AnnotationImportRunner
 from annotator.gui.errors import show_error
 from annotator.gui.export_dialog import ExportDialog
 from annotator.gui.export_runner import ExportRunner
