@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from annotator.core.errors import PermissionDeniedError
+from annotator.core.errors import AnnotatorError, PermissionDeniedError
 from annotator.core.project import PROJECT_FILE
 from annotator.core.reports import ImportReport
 from annotator.core.team import Permission
@@ -55,8 +55,9 @@ class Transfers(QObject):
             return False
         try:
             project.require(Permission.ADD_DOCUMENTS)
-        except PermissionDeniedError as error:
-            self._window.status(f"Import refused: {error}")
+        except AnnotatorError as error:  # refused, or the database cannot tell (connection lost)
+            refused = isinstance(error, PermissionDeniedError)
+            self._window.status(f"Import refused: {error}" if refused else str(error))
             show_error(self._window, "Cannot import articles", error)
             return False
         return True
