@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import cast
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -34,9 +33,9 @@ from annotator.core.annotation import Relation, Span
 from annotator.core.changes import ChangeSet
 from annotator.core.document import Document
 from annotator.core.offsets import OffsetConverter
-from annotator.core.piece_index import PieceIndex
 from annotator.core.schema import AttributeValue, LabelSchema
 from annotator.core.snapping import word_at
+from annotator.core.span_outline import SpanOutline
 from annotator.gui.viewer.arcs import Arc, RelationArcs, band_height, label_font
 from annotator.gui.viewer.colors import (
     LabelStyle,
@@ -55,6 +54,7 @@ from annotator.gui.viewer.overlay import (
     VisibleLine,
     iter_visible_lines,
 )
+from annotator.gui.viewer.shapes import SpanShape, ViewerSpans
 
 ZOOM_LEVELS = (50, 67, 75, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)
 """Zoom steps in percent of the base font size, as in web browsers."""
@@ -152,7 +152,8 @@ class DocumentViewer(QPlainTextEdit):
         self._link_target: int | None = None
         self._link_pos: QPointF | None = None
         self._document: Document | None = None
-        self._spans: dict[int, Span] = {}
+        self._spans = ViewerSpans()
+        self._overlay.spans = self._spans
         self._schema = LabelSchema()
         self._theme: Theme = theme_for(False)
         self._last_offsets = (0, 0)
@@ -189,12 +190,43 @@ class DocumentViewer(QPlainTextEdit):
         replaces the spans and the schema, and keeps the scroll position, the text selection
         and the selected span if it still exists.
         """
+        self._show(
+            document,
+            lambda: self._spans.set_spans(spans, len(document.text)),
+            schema,
+            relations,
+        )
+
+    def show_outline(
+        self,
+        document: Document,
+        outline: SpanOutline,
+        schema: LabelSchema,
+        relations: Iterable[Relation],
+        resolve: Callable[[int], Span | None],
+    ) -> None:
+        """:meth:`set_document` for an opened document whose spans are an outline; full spans
+        (tooltips, :meth:`span`) come from ``resolve``. The outline is not changed."""
+        self._show(
+            document,
+            lambda: self._spans.load(outline, len(document.text), resolve),
+            schema,
+            relations,
+        )
+
+    def _show(
+        self,
+        document: Document,
+        load_spans: Callable[[], None],
+        schema: LabelSchema,
+        relations: Iterable[Relation],
+    ) -> None:
         current = self._document
         if current is not None and current.id == document.id and current.text == document.text:
             self._document = document
             selected = self._overlay.selected
             selected_relation = self._arcs.selected
-            self._load_spans(spans)
+            load_spans()
             self._arcs.load(relations)
             self._set_schema(schema)
             if selected_relation is not None and self._arcs.selected is None:
@@ -209,7 +241,7 @@ class DocumentViewer(QPlainTextEdit):
         self._document = document
         self._overlay.converter = OffsetConverter(document.text)
         self._overlay.selected = None
-        self._load_spans(spans)
+        load_spans()
         self._deselect_relation_quietly()
         self._arcs.load(relations)
         self._set_schema(schema)
@@ -226,7 +258,7 @@ class DocumentViewer(QPlainTextEdit):
         self._document = None
         self._overlay.converter = OffsetConverter("")
         self._overlay.selected = None
-        self._load_spans(())
+        self._spans.clear()
         self._last_offsets = (-1, -1)
         self.setPlainText("")
         if had_selection:
@@ -237,14 +269,25 @@ class DocumentViewer(QPlainTextEdit):
 
     def span(self, span_id: int) -> Span | None:
         """The viewer's current copy of a span of the open document."""
+        return self._spans.full(span_id)
+
+    def shape(self, span_id: int | None) -> SpanShape | None:
+        """What the viewer draws of a span: id, label, extent and pieces."""
         return self._spans.get(span_id)
 
-    def _load_spans(self, spans: Iterable[Span]) -> None:
-        length = len(self._document.text) if self._document is not None else 0
-        kept = cast(dict[int, Span], {s.id: s for s in spans if 0 <= s.start < s.end <= length})
-        self._spans = kept
-        self._overlay.spans = kept
-        self._overlay.index = PieceIndex.from_spans((s.id, s.pieces) for s in kept.values())
+    def find_span(self, label: str, start: int, end: int) -> int | None:
+        """A span of ``label`` over exactly ``[start, end)``, if there is one."""
+        spans = self._spans
+        for span_id in self._overlay.index.at(start):
+            shape = spans.get(span_id)
+            if shape is not None and (shape.label, shape.start, shape.end) == (label, start, end):
+                return span_id
+        return None
+
+    def shapes(self) -> list[SpanShape]:
+        """Every span the viewer shows, in no particular order."""
+        spans = self._spans
+        return [shape for shape in map(spans.get, spans) if shape is not None]
 
     def apply_changes(self, changes: ChangeSet) -> None:
         """Bring the spans up to date after an edit and repaint only the lines it touched.
@@ -256,15 +299,13 @@ class DocumentViewer(QPlainTextEdit):
             return
         document_id = self._document.id
         length = len(self._document.text)
-        index = self._overlay.index
         spans = self._spans
         dirty: list[tuple[int, int]] = []
         deselect = False
         relation_deselected = self._forget_relations(changes, dirty)
         for span in changes.spans_removed:
-            old = spans.pop(span.id, None)
+            old = spans.remove(span.id)
             if old is not None:
-                index.remove(old.id)
                 dirty.append((old.start, old.end))
                 deselect = deselect or old.id == self._overlay.selected
         updated = [after for _, after in changes.spans_updated]
@@ -274,11 +315,10 @@ class DocumentViewer(QPlainTextEdit):
             old = spans.get(span.id)
             if not 0 <= span.start < span.end <= length:
                 continue
-            index.set(span.id, span.pieces)
             if old is not None:
                 dirty.append((old.start, old.end))
                 dirty.extend(self._relation_extents(span.id))
-            spans[span.id] = span
+            spans.set(span)
             dirty.append((span.start, span.end))
             if old is not None:
                 dirty.extend(self._relation_extents(span.id))
@@ -812,7 +852,8 @@ class DocumentViewer(QPlainTextEdit):
             relation_id = self.relation_label_at(point)
             relation = self._arcs.relations.get(relation_id) if relation_id else None
             return _describe_relation(relation) if relation is not None else ""
-        return "".join(self._describe(self._spans[i]) for i in ids)
+        found = (self._spans.full(i) for i in ids)
+        return "".join(self._describe(span) for span in found if span is not None)
 
     def _describe(self, span: Span) -> str:
         style = self._overlay.style(span.label)
@@ -980,7 +1021,7 @@ class DocumentViewer(QPlainTextEdit):
             ours.append(comment)
             offset, _ = self._hit(QPointF(point))
             piece = self.piece_at(span_id, offset) if offset is not None else None
-            if piece is not None and self._spans[span_id].fragments:
+            if piece is not None and span_id in self._spans.pieces:
                 remove = QAction("Remove This Fragment", menu)
                 remove.setObjectName("removeFragment")
                 remove.triggered.connect(
