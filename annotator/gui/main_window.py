@@ -56,6 +56,7 @@ from annotator.gui.labelling import Labelling
 from annotator.gui.linking import RelationCommands
 from annotator.gui.navigation import next_unfinished
 from annotator.gui.notes import NoteCommands
+from annotator.gui.open_document import open_view
 from annotator.gui.packages_dialog import (
     ExportPackageDialog,
     MergeRunner,
@@ -308,12 +309,12 @@ class MainWindow(QMainWindow):
             self.documents.show_document(document_id)
             return True
         try:
-            annotated = project.annotated(document_id)
+            opened = open_view(project, document_id)
         except AnnotatorError as error:
             show_error(self, "Cannot open the document", error)
             self.documents.show_document(self.current.id if self.current else None)
             return False
-        self._show_document(OpenDocument.from_annotated(annotated))
+        self._show_document(opened)
         self.team.document_opened(document_id)
         return True
 
@@ -326,18 +327,19 @@ class MainWindow(QMainWindow):
             self.palette_dock.model.set_spans(None, ())
             self.stacks.activate(None)
         else:
-            spans = sorted(opened.spans.values(), key=lambda s: (s.start, s.end, s.id))
-            self.viewer.set_document(
+            outline = opened.outline
+            self.viewer.show_outline(
                 opened.document,
-                spans,
+                outline,
                 self.bridge.require_project().schema,
                 opened.relations.values(),
+                opened.span,
             )
-            self.spans.model.set_document(opened.id, opened.text, spans)
+            self.spans.model.set_outline(opened.id, opened.text, outline.entries, opened.spans)
             self.relations_dock.model.set_document(
                 opened.id, opened.text, opened.relations.values(), opened.span
             )
-            self.palette_dock.model.set_spans(opened.id, spans)
+            self.palette_dock.model.set_counts(opened.id, outline.counts())
             self.stacks.activate(opened.id)
             self.documents.show_document(opened.id)
             self._remember_document()
@@ -374,11 +376,10 @@ class MainWindow(QMainWindow):
             return
         selected = self.viewer.selected_span_id()
         try:
-            annotated = self.project.annotated(opened.id)
+            reopened = open_view(self.project, opened.id)
         except AnnotatorError as error:
             show_error(self, "Cannot reload the document", error)
             return
-        reopened = OpenDocument.from_annotated(annotated)
         self.current = None
         self._show_document(reopened)
         if selected and reopened.span(selected):
