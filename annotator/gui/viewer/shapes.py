@@ -9,11 +9,14 @@ asks the resolver the viewer was given (the window's lazily loaded spans).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from operator import itemgetter
 from typing import NamedTuple, Protocol
 
 from annotator.core.annotation import Span
 from annotator.core.piece_index import PieceIndex
 from annotator.core.span_outline import Pieces, SpanOutline
+
+_END = itemgetter(1)
 
 
 class SpanLike(Protocol):
@@ -74,7 +77,7 @@ class ViewerSpans:
         entries = outline.entries
         pieces = outline.pieces
         labels = outline.labels
-        valid = not entries or (entries[0][0] >= 0 and max(end for _, end, _ in entries) <= length)
+        valid = not entries or (entries[0][0] >= 0 and max(map(_END, entries)) <= length)
         index: PieceIndex | None = None
         if valid:
             try:
