@@ -30,8 +30,9 @@ COLUMNS = ("Text", "Label", "Attributes", "Comment", "By")
 TEXT, LABEL, ATTRIBUTES, COMMENT, BY = range(len(COLUMNS))
 SPAN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_TEXT = 80
-PAGE = 128
-"""Spans read at once when a view asks for a row not loaded yet (the rows around it)."""
+PAGE = 64
+"""Spans read at once when a view asks for a row not loaded yet (the rows around it: about
+two screens of the list)."""
 _ID = itemgetter(2)
 _SPAN_ROLES = frozenset(
     {

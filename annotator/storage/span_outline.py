@@ -19,8 +19,7 @@ from annotator.core.annotation import Span
 from annotator.core.ids import DocumentId
 from annotator.core.span_outline import SpanOutline
 from annotator.storage.rows import chunks, span_from_row
-from annotator.storage.statements import SPAN_ROWS
-from annotator.storage.tables import PIECED_POSTGRESQL, PIECED_SQLITE, spans
+from annotator.storage.tables import PIECED_POSTGRESQL, PIECED_SQLITE, to_utc
 
 _OWNER = " AND annotator_id = (SELECT id FROM annotators WHERE name = {mark})"
 
@@ -69,10 +68,23 @@ def read_spans(
     connection: Connection, ids: Sequence[int], name_of: Callable[[int | None], str]
 ) -> list[Span]:
     """The spans of ``ids`` that exist, in no particular order."""
+    postgres = connection.dialect.name == "postgresql"
+    attributes = "attributes::text" if postgres else "attributes"
+    fragments = "fragments::text" if postgres else "fragments"
     found: list[Span] = []
+    mark = _mark(connection)
     for batch in chunks(ids):
-        for row in connection.execute(SPAN_ROWS.where(spans.c.id.in_(batch))):
-            found.append(span_from_row(row, name_of(row[6])))
+        marks = ", ".join([mark] * len(batch))
+        rows = _rows(
+            connection,
+            f"SELECT id, document_id, label, start_offset, end_offset, {attributes},"
+            f" annotator_id, created_at, updated_at, version, {fragments}, comment"
+            f" FROM spans WHERE id IN ({marks})",
+            tuple(batch),
+        )
+        for row in rows:
+            created, updated = to_utc(row[7]), to_utc(row[8])
+            found.append(span_from_row((*row[:7], created, updated, *row[9:]), name_of(row[6])))
     return found
 
 
