@@ -8,7 +8,6 @@ the resulting change summary back through :meth:`DocumentViewer.apply_changes`.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
@@ -19,7 +18,6 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QHelpEvent,
     QKeyEvent,
-    QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -33,7 +31,7 @@ from annotator.core.annotation import Relation, Span
 from annotator.core.changes import ChangeSet
 from annotator.core.document import Document
 from annotator.core.offsets import OffsetConverter
-from annotator.core.schema import AttributeValue, LabelSchema
+from annotator.core.schema import LabelSchema
 from annotator.core.snapping import word_at
 from annotator.core.span_outline import SpanOutline
 from annotator.gui.viewer.arcs import Arc, RelationArcs, band_height, label_font
@@ -45,6 +43,14 @@ from annotator.gui.viewer.colors import (
     style_sheet,
     theme_for,
 )
+from annotator.gui.viewer.context_menu import context_menu
+from annotator.gui.viewer.keys import (
+    LINK_KEYS,
+    is_plain_escape,
+    passes_through,
+    wheel_zoom,
+    zoom_step,
+)
 from annotator.gui.viewer.layout import SpacedLayout
 from annotator.gui.viewer.overlay import (
     OUTLINE_MARGIN,
@@ -55,24 +61,13 @@ from annotator.gui.viewer.overlay import (
     iter_visible_lines,
 )
 from annotator.gui.viewer.shapes import SpanShape, ViewerSpans
+from annotator.gui.viewer.tooltips import describe_relation, describe_span
 
 ZOOM_LEVELS = (50, 67, 75, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)
 """Zoom steps in percent of the base font size, as in web browsers."""
 DEFAULT_ZOOM = ZOOM_LEVELS.index(100)
 MANY_CHANGES = 32
 """More changed ranges than this in one change summary repaint the whole viewport at once."""
-TOOLTIP_TEXT_LIMIT = 160
-"""Longer span texts are shortened in the middle in tooltips."""
-
-_PASS_THROUGH_KEYS = frozenset(
-    {
-        Qt.Key.Key_Delete,
-        Qt.Key.Key_Backspace,
-        Qt.Key.Key_Return,
-        Qt.Key.Key_Enter,
-        Qt.Key.Key_Insert,
-    }
-)
 
 
 def _qt_text(text: str) -> str:
@@ -851,31 +846,13 @@ class DocumentViewer(QPlainTextEdit):
         if not ids:
             relation_id = self.relation_label_at(point)
             relation = self._arcs.relations.get(relation_id) if relation_id else None
-            return _describe_relation(relation) if relation is not None else ""
+            return describe_relation(relation) if relation is not None else ""
         found = (self._spans.full(i) for i in ids)
         return "".join(self._describe(span) for span in found if span is not None)
 
     def _describe(self, span: Span) -> str:
-        style = self._overlay.style(span.label)
-        document_text = self._overlay.converter.text
-        text = " … ".join(" ".join(document_text[a:b].split()) for a, b in span.pieces)
-        if len(text) > TOOLTIP_TEXT_LIMIT:
-            half = TOOLTIP_TEXT_LIMIT // 2
-            text = text[:half].rstrip() + " … " + text[-half:].lstrip()
-        attributes = "; ".join(
-            f"{html.escape(name)}: {html.escape(_attribute_text(value))}"
-            for name, value in sorted(span.attributes.items())
-        )
-        parts = [
-            f"<span style='color:{style.color.name()}'>&#9632;</span> "
-            f"<b>{html.escape(span.label)}</b>"
-        ]
-        if attributes:
-            parts.append(f" &nbsp;<span>{attributes}</span>")
-        parts.append(f"<br><i>“{html.escape(text)}”</i>")
-        if span.comment:
-            parts.append(_comment_html(span.comment))
-        return f"<p style='margin:0 0 6px 0'>{''.join(parts)}</p>"
+        color = self._overlay.style(span.label).color
+        return describe_span(span, color, self._overlay.converter.text)
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
@@ -1003,54 +980,23 @@ class DocumentViewer(QPlainTextEdit):
             self.set_selection_offsets(start, end)
 
     def context_menu(self, point: QPoint) -> QMenu:
-        """The menu at a viewport point: the standard one, with "Link from Here…" on a span."""
-        menu = self.createStandardContextMenu(point)
-        ids = self._spans_under(QPointF(point))
-        ours: list[QAction] = []
-        if ids:
-            span_id = self._overlay.selected if self._overlay.selected in ids else ids[0]
-            link = QAction("Link from Here…", menu)
-            link.setObjectName("linkFromHere")
-            link.setShortcut(QKeySequence("R"))
-            link.triggered.connect(lambda _c=False, s=span_id: self._link_from(s))
-            ours.append(link)
-            comment = QAction("Comment…", menu)
-            comment.setObjectName("commentSpan")
-            comment.setShortcut(QKeySequence("#"))
-            comment.triggered.connect(lambda _c=False, s=span_id: self.commentRequested.emit(s))
-            ours.append(comment)
-            offset, _ = self._hit(QPointF(point))
-            piece = self.piece_at(span_id, offset) if offset is not None else None
-            if piece is not None and span_id in self._spans.pieces:
-                remove = QAction("Remove This Fragment", menu)
-                remove.setObjectName("removeFragment")
-                remove.triggered.connect(
-                    lambda _c=False, s=span_id, p=piece: self.fragmentRemoveRequested.emit(s, *p)
-                )
-                ours.append(remove)
-        target = self.fragment_target()
-        start, end = self.selection_offsets()
-        if target is not None and start < end:
-            add = QAction("Add Fragment to Span", menu)
-            add.setObjectName("addFragment")
-            add.setShortcut(QKeySequence("+"))
-            add.triggered.connect(lambda _c=False: self.fragmentAddRequested.emit())
-            ours.append(add)
-        actions = menu.actions()
-        for action in ours:
-            if actions:
-                menu.insertAction(actions[0], action)
-            else:
-                menu.addAction(action)
-        if ours and actions:
-            menu.insertSeparator(actions[0])
-        extra = self.extra_context_actions()
-        if extra:
-            menu.addSeparator()
-            menu.addActions(extra)
-        return menu
+        """The menu at a viewport point (see :mod:`.context_menu`)."""
+        return context_menu(self, point)
 
-    def _link_from(self, span_id: int) -> None:
+    def spans_under(self, point: QPoint | QPointF) -> list[int]:
+        """The span whose bar is under a viewport point, or those covering the character
+        there (innermost first)."""
+        return self._spans_under(QPointF(point))
+
+    def offset_at(self, point: QPoint | QPointF) -> int | None:
+        """The code point offset of the character under a viewport point, if any."""
+        return self._hit(QPointF(point))[0]
+
+    def is_discontinuous(self, span_id: int) -> bool:
+        return span_id in self._spans.pieces
+
+    def link_from(self, span_id: int) -> None:
+        """Select the span and ask the window to start a relation from it."""
         self.select_span(span_id, scroll=False)
         self.linkFromRequested.emit(span_id)
 
@@ -1064,12 +1010,8 @@ class DocumentViewer(QPlainTextEdit):
 
     # -- keyboard ---------------------------------------------------------------------------
 
-    _LINK_KEYS = frozenset(
-        {Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab}
-    )
-
     def _linking_key(self, event: QKeyEvent) -> bool:
-        return self._linking is not None and event.key() in self._LINK_KEYS
+        return self._linking is not None and event.key() in LINK_KEYS
 
     def focusNextPrevChild(self, next: bool) -> bool:
         if self._linking is not None:
@@ -1077,57 +1019,23 @@ class DocumentViewer(QPlainTextEdit):
             return True
         return super().focusNextPrevChild(next)
 
-    @staticmethod
-    def _passes_through(event: QKeyEvent) -> bool:
-        """Keys the window's actions get even while the viewer has focus: plain and shifted
-        characters (label hotkeys), Delete, Backspace, Return/Enter with any modifier, and
-        anything with Alt (moving span edges)."""
-        if event.key() in _PASS_THROUGH_KEYS:
-            return True
-        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if modifiers & Qt.KeyboardModifier.AltModifier:
-            return True
-        if modifiers in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
-            text = event.text()
-            return bool(text) and text.isprintable()
-        return False
-
-    def _zoom_key(self, event: QKeyEvent) -> int | None:
-        """+1, -1 or 0 (reset) for Ctrl+plus / Ctrl+minus / Ctrl+0, else None."""
-        modifiers = event.modifiers() & ~(
-            Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier
-        )
-        if modifiers != Qt.KeyboardModifier.ControlModifier:
-            return None
-        return {
-            Qt.Key.Key_Plus: 1,
-            Qt.Key.Key_Equal: 1,
-            Qt.Key.Key_Minus: -1,
-            Qt.Key.Key_Underscore: -1,
-            Qt.Key.Key_0: 0,
-        }.get(Qt.Key(event.key()))
-
     def _escape_clears(self, event: QKeyEvent) -> bool:
-        return (
-            event.key() == Qt.Key.Key_Escape
-            and event.modifiers() == Qt.KeyboardModifier.NoModifier
-            and (
-                self.textCursor().hasSelection()
-                or self._overlay.selected is not None
-                or self._arcs.selected is not None
-            )
+        return is_plain_escape(event) and (
+            self.textCursor().hasSelection()
+            or self._overlay.selected is not None
+            or self._arcs.selected is not None
         )
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             if (
-                self._zoom_key(event) is not None
+                zoom_step(event) is not None
                 or self._escape_clears(event)
                 or self._linking_key(event)
             ):
                 event.accept()
                 return True
-            if self._passes_through(event):
+            if passes_through(event):
                 event.ignore()
                 return True
         return super().event(event)
@@ -1143,7 +1051,7 @@ class DocumentViewer(QPlainTextEdit):
                 self.linkCycle.emit(-1 if key == Qt.Key.Key_Backtab else 1)
             event.accept()
             return
-        zoom = self._zoom_key(event)
+        zoom = zoom_step(event)
         if zoom is not None:
             {1: self.zoom_in, -1: self.zoom_out, 0: self.reset_zoom}[zoom]()
             event.accept()
@@ -1157,20 +1065,16 @@ class DocumentViewer(QPlainTextEdit):
                 self.select_relation(None)
             event.accept()
             return
-        if self._passes_through(event):
+        if passes_through(event):
             event.ignore()
             return
         super().keyPressEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self._wheel_delta += event.angleDelta().y()
-            while self._wheel_delta >= 120:
-                self._wheel_delta -= 120
-                self.zoom_in()
-            while self._wheel_delta <= -120:
-                self._wheel_delta += 120
-                self.zoom_out()
+            steps, self._wheel_delta = wheel_zoom(self._wheel_delta + event.angleDelta().y())
+            for _ in range(abs(steps)):
+                (self.zoom_in if steps > 0 else self.zoom_out)()
             event.accept()
             return
         super().wheelEvent(event)
@@ -1198,22 +1102,6 @@ class DocumentViewer(QPlainTextEdit):
 
     def insertFromMimeData(self, source: object) -> None:  # noqa: ARG002
         return
-
-
-def _comment_html(comment: str) -> str:
-    lines = "<br>".join(html.escape(line) for line in comment.splitlines())
-    return f"<br><b>Comment:</b> {lines}"
-
-
-def _describe_relation(relation: Relation) -> str:
-    comment = _comment_html(relation.comment) if relation.comment else ""
-    return f"<p style='margin:0'><b>{html.escape(relation.type)}</b>{comment}</p>"
-
-
-def _attribute_text(value: AttributeValue) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
 
 
 __all__ = ["ZOOM_LEVELS", "DocumentViewer"]
