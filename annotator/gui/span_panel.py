@@ -141,7 +141,7 @@ class SpanListModel(QAbstractTableModel):
         row = bisect_left(self._keys, key)
         if row < len(self._keys) and self._keys[row] == key:
             return row
-        return self.row_of(int(span.id))
+        return self._search(int(span.id))
 
     def _insert(self, span: Span) -> None:
         key = _key(span)
@@ -182,10 +182,21 @@ class SpanListModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(moved_to, 0), self.index(moved_to, len(COLUMNS) - 1))
 
     def row_of(self, span_id: int | None) -> int | None:
+        """A span's row: a bisect when the span is loaded (the selected one is), else a
+        search by id."""
         if span_id is None:
             return None
+        span = self._spans.loaded(span_id)
+        if span is not None:
+            key = _key(span)
+            row = bisect_left(self._keys, key)
+            if row < len(self._keys) and self._keys[row] == key:
+                return row
+        return self._search(span_id)
+
+    def _search(self, span_id: int) -> int | None:
         try:
-            return list(map(_ID, self._keys)).index(span_id)  # O(n) at C speed: clicks only
+            return list(map(_ID, self._keys)).index(span_id)  # O(n) at C speed
         except ValueError:
             return None
 
