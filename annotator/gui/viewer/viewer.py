@@ -25,7 +25,7 @@ from PySide6.QtGui import (
     QTextDocument,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QToolTip, QWidget
 
 from annotator.core.annotation import Relation, Span
 from annotator.core.changes import ChangeSet
@@ -35,6 +35,7 @@ from annotator.core.schema import LabelSchema
 from annotator.core.snapping import word_at
 from annotator.core.span_outline import SpanOutline
 from annotator.gui.viewer.arcs import Arc, RelationArcs, band_height, label_font
+from annotator.gui.viewer.changes import apply_changes
 from annotator.gui.viewer.colors import (
     LabelStyle,
     Theme,
@@ -60,6 +61,7 @@ from annotator.gui.viewer.overlay import (
     VisibleLine,
     iter_visible_lines,
 )
+from annotator.gui.viewer.read_only import ReadOnlyText
 from annotator.gui.viewer.shapes import SpanShape, ViewerSpans
 from annotator.gui.viewer.tooltips import describe_relation, describe_span
 
@@ -87,7 +89,7 @@ def _qt_text(text: str) -> str:
     return text
 
 
-class DocumentViewer(QPlainTextEdit):
+class DocumentViewer(ReadOnlyText):
     """Read-only text of one document with its spans.
 
     Signals:
@@ -126,17 +128,7 @@ class DocumentViewer(QPlainTextEdit):
         self._layout = SpacedLayout(text_document)
         text_document.setDocumentLayout(self._layout)
         self.setDocument(text_document)
-        self.setReadOnly(True)
-        self.setUndoRedoEnabled(False)
-        self.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        self.setAcceptDrops(False)
-        self.viewport().setAcceptDrops(False)
-        self.setTabChangesFocus(True)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.setCursorWidth(1)
+        self._make_read_only()
         self.viewport().setMouseTracking(True)
 
         self._overlay = SpanOverlay()
@@ -288,84 +280,30 @@ class DocumentViewer(QPlainTextEdit):
         """Bring the spans up to date after an edit and repaint only the lines it touched.
 
         Spans of other documents are ignored. Costs O(log n) per changed span in the index plus
-        the repaint of the touched lines that are on screen.
+        the repaint of the touched lines that are on screen (see :mod:`.changes`).
         """
         if self._document is None:
             return
-        document_id = self._document.id
-        length = len(self._document.text)
-        spans = self._spans
-        dirty: list[tuple[int, int]] = []
-        deselect = False
-        relation_deselected = self._forget_relations(changes, dirty)
-        for span in changes.spans_removed:
-            old = spans.remove(span.id)
-            if old is not None:
-                dirty.append((old.start, old.end))
-                deselect = deselect or old.id == self._overlay.selected
-        updated = [after for _, after in changes.spans_updated]
-        for span in (*updated, *changes.spans_added):
-            if span.document_id != document_id:
-                continue
-            old = spans.get(span.id)
-            if not 0 <= span.start < span.end <= length:
-                continue
-            if old is not None:
-                dirty.append((old.start, old.end))
-                dirty.extend(self._relation_extents(span.id))
-            spans.set(span)
-            dirty.append((span.start, span.end))
-            if old is not None:
-                dirty.extend(self._relation_extents(span.id))
-        self._add_relations(changes, dirty)
-        if deselect:
+        document = self._document
+        applied = apply_changes(
+            changes,
+            document.id,
+            len(document.text),
+            self._spans,
+            self._arcs,
+            self._overlay.selected,
+        )
+        if applied.span_deselected:
             self._overlay.selected = None
-        if len(dirty) > MANY_CHANGES:  # a big batch: one repaint of the viewport is cheaper
+        if len(applied.dirty) > MANY_CHANGES:  # a big batch: one repaint of the viewport
             self.viewport().update()
         else:
-            for start, end in dirty:
+            for start, end in applied.dirty:
                 self._update_range(start, end)
-        if deselect:
+        if applied.span_deselected:
             self.spanSelected.emit(0)
-        if relation_deselected:
+        if applied.relation_deselected:
             self.relationSelected.emit(0)
-
-    def _relation_extents(self, span_id: int) -> list[tuple[int, int]]:
-        found = (self._arcs.extent(r, self._spans) for r in self._arcs.of_span(span_id))
-        return [extent for extent in found if extent is not None]
-
-    def _forget_relations(self, changes: ChangeSet, dirty: list[tuple[int, int]]) -> bool:
-        """Drop removed and changed relations (while their spans are still known); True when
-        the selected one went."""
-        assert self._document is not None
-        document_id = self._document.id
-        deselected = False
-        updated = [after for _, after in changes.relations_updated]
-        for relation in (*changes.relations_removed, *updated):
-            if relation.document_id != document_id:
-                continue
-            old = self._arcs.remove(int(relation.id))
-            if old is None:
-                continue
-            extent = self._arcs.extent(old, self._spans)
-            if extent is not None:
-                dirty.append(extent)
-            if relation in changes.relations_removed and self._arcs.selected == int(old.id):
-                self._arcs.selected = None
-                deselected = True
-        return deselected
-
-    def _add_relations(self, changes: ChangeSet, dirty: list[tuple[int, int]]) -> None:
-        assert self._document is not None
-        document_id = self._document.id
-        updated = [after for _, after in changes.relations_updated]
-        for relation in (*updated, *changes.relations_added):
-            if relation.document_id != document_id:
-                continue
-            self._arcs.add(relation)
-            extent = self._arcs.extent(relation, self._spans)
-            if extent is not None:
-                dirty.append(extent)
 
     # -- relations --------------------------------------------------------------------------
 
@@ -1078,30 +1016,6 @@ class DocumentViewer(QPlainTextEdit):
             event.accept()
             return
         super().wheelEvent(event)
-
-    # -- no editing, ever -------------------------------------------------------------------
-
-    def insertPlainText(self, text: str) -> None:
-        """Does nothing: the text of a document never changes."""
-
-    def appendPlainText(self, text: str) -> None:
-        """Does nothing: the text of a document never changes."""
-
-    def appendHtml(self, text: str) -> None:
-        """Does nothing: the text of a document never changes."""
-
-    def paste(self) -> None:
-        """Does nothing: the text of a document never changes."""
-
-    def cut(self) -> None:
-        """Copies (the text of a document never changes)."""
-        self.copy()
-
-    def canInsertFromMimeData(self, source: object) -> bool:  # noqa: ARG002
-        return False
-
-    def insertFromMimeData(self, source: object) -> None:  # noqa: ARG002
-        return
 
 
 __all__ = ["ZOOM_LEVELS", "DocumentViewer"]
