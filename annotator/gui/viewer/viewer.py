@@ -53,6 +53,7 @@ from annotator.gui.viewer.keys import (
     zoom_step,
 )
 from annotator.gui.viewer.layout import SpacedLayout
+from annotator.gui.viewer.link_pick import LinkPick, paint_link
 from annotator.gui.viewer.overlay import (
     OUTLINE_MARGIN,
     LaneMetrics,
@@ -133,11 +134,8 @@ class DocumentViewer(ReadOnlyText):
 
         self._overlay = SpanOverlay()
         self._arcs = RelationArcs()
-        self._linking: int | None = None
-        """The source span while the user picks a relation's target."""
-        self._link_allowed: Callable[[int], bool] = lambda _span_id: False
-        self._link_target: int | None = None
-        self._link_pos: QPointF | None = None
+        self._pick: LinkPick | None = None
+        """The choice of a relation's target in progress."""
         self._document: Document | None = None
         self._spans = ViewerSpans()
         self._overlay.spans = self._spans
@@ -369,14 +367,19 @@ class DocumentViewer(ReadOnlyText):
 
     # -- linking ----------------------------------------------------------------------------
 
+    @property
+    def _linking(self) -> int | None:
+        """The source span while the user picks a relation's target."""
+        return self._pick.source if self._pick is not None else None
+
     def is_linking(self) -> bool:
-        return self._linking is not None
+        return self._pick is not None
 
     def linking_source(self) -> int | None:
         return self._linking
 
     def link_target(self) -> int | None:
-        return self._link_target
+        return self._pick.target if self._pick is not None else None
 
     def start_linking(self, source_id: int, allowed: Callable[[int], bool]) -> None:
         """Pick a target for a relation from ``source_id``: a line follows the mouse, spans for
@@ -384,50 +387,34 @@ class DocumentViewer(ReadOnlyText):
         if source_id not in self._spans:
             return
         self.select_span(source_id, scroll=False)
-        self._linking = source_id
-        self._link_allowed = allowed
-        self._link_target = None
-        self._link_pos = None
+        self._pick = LinkPick(source_id, allowed)
         self.viewport().setCursor(Qt.CursorShape.CrossCursor)
         self.viewport().update()
 
     def stop_linking(self) -> None:
-        if self._linking is None:
+        if self._pick is None:
             return
-        self._linking = None
-        self._link_target = None
-        self._link_pos = None
+        self._pick = None
         self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
         self.viewport().update()
 
     def set_link_target(self, span_id: int | None, scroll: bool = True) -> None:
         """The candidate target chosen from the keyboard (the line points at it)."""
-        self._link_target = span_id if span_id in self._spans else None
-        self._link_pos = None
-        if self._link_target is not None and scroll:
-            self.scroll_to_offset(self._spans[self._link_target].start)
+        pick = self._pick
+        if pick is not None:
+            pick.target = span_id if span_id in self._spans else None
+            pick.pos = None
+            if pick.target is not None and scroll:
+                self.scroll_to_offset(self._spans[pick.target].start)
         self.viewport().update()
 
     def _paint_link(self, painter: QPainter) -> None:
-        source = self._spans.get(self._linking) if self._linking is not None else None
-        if source is None:
+        if self._pick is None:
             return
-        height = self.viewport().height()
-        lines = list(self._visible_lines(0, height))
-        conv = self._overlay.converter
-        pieces = self._arcs.pieces(source, lines, conv)
-        target = self._spans.get(self._link_target) if self._link_target is not None else None
-        target_pieces = self._arcs.pieces(target, lines, conv) if target is not None else []
-        end = self._link_pos
-        if end is None and target_pieces:
-            piece = target_pieces[0]
-            end = QPointF(piece.center, piece.line.top + piece.line.line.height() / 2)
-        if not pieces or end is None:
-            return
-        piece = min(pieces, key=lambda p: abs(p.line.top - end.y()))
-        start = QPointF(piece.center, piece.line.top + piece.line.line.height() / 2)
-        rects = [QRectF(p.x1, p.line.top, p.x2 - p.x1, p.line.line.height()) for p in target_pieces]
-        self._arcs.paint_rubber_band(painter, start, end, rects, self._theme.selection_background)
+        lines = list(self._visible_lines(0, self.viewport().height()))
+        converter = self._overlay.converter
+        color = self._theme.selection_background
+        paint_link(painter, self._pick, self._spans, self._arcs, lines, converter, color)
 
     def set_schema(self, schema: LabelSchema) -> None:
         """New label colours (or labels): repaints."""
@@ -826,21 +813,13 @@ class DocumentViewer(ReadOnlyText):
         super().mousePressEvent(event)
 
     def _link_candidate_at(self, point: QPointF) -> int | None:
-        ids = [i for i in self._spans_under(point) if i != self._linking]
-        allowed = [i for i in ids if self._link_allowed(i)]
-        found = allowed or ids
-        return found[0] if found else None
+        assert self._pick is not None
+        return self._pick.candidate(self._spans_under(point))
 
     def _link_move(self, event: QMouseEvent) -> None:
-        self._link_pos = event.position()
+        assert self._pick is not None
         target = self._link_candidate_at(event.position())
-        if target is None:
-            shape = Qt.CursorShape.CrossCursor
-        elif self._link_allowed(target):
-            shape = Qt.CursorShape.PointingHandCursor
-        else:
-            shape = Qt.CursorShape.ForbiddenCursor
-        self._link_target = target if target is not None and self._link_allowed(target) else None
+        shape = self._pick.move(event.position(), target)
         if self.viewport().cursor().shape() != shape:
             self.viewport().setCursor(shape)
         self.viewport().update()
