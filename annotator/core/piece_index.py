@@ -8,7 +8,7 @@ pieces go into a second index, so that a line inside a gap still knows to draw t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from itertools import pairwise
 
 from annotator.core.span_index import Entry, SpanIndex
@@ -46,6 +46,19 @@ class PieceIndex:
         found.index = SpanIndex.from_entries(entries)
         found.gaps = SpanIndex.from_entries(gaps)
         return found
+
+    @classmethod
+    def from_outline(cls, entries: list[Entry], pieces: Mapping[int, Pieces]) -> PieceIndex:
+        """An index of ``(start, end, id)`` entries (a discontinuous span's hull, its pieces in
+        ``pieces``); the entries of contiguous spans go in as they are, which costs little when
+        they come sorted."""
+        if not pieces:
+            found = cls()
+            found.index = SpanIndex.from_entries(entries)
+            return found
+        return cls.from_spans(
+            (span_id, pieces.get(span_id) or ((start, end),)) for start, end, span_id in entries
+        )
 
     def _new_gap_key(self, span_id: int) -> int:
         key = self._next_key

@@ -2,12 +2,90 @@
 
 from __future__ import annotations
 
+from collections.abc import (
+    Callable,
+    ItemsView,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+    ValuesView,
+)
 from dataclasses import dataclass, field, replace
 
 from annotator.core.annotation import AnnotatedDocument, Relation, Span
 from annotator.core.changes import ChangeSet
 from annotator.core.document import Document, DocumentStatus
 from annotator.core.ids import DocumentId, RelationId, SpanId
+from annotator.core.span_outline import SpanOutline
+
+SpanLoader = Callable[[Sequence[int]], Iterable[Span]]
+"""Full spans by id (those that still exist): the service's ``load_spans``."""
+
+
+def _nothing(_ids: Sequence[int]) -> list[Span]:
+    return []
+
+
+class LazySpans(Mapping[SpanId, Span]):
+    """The open document's spans by id: which ones exist is known from the outline, each full
+    value is loaded on first use (in pages, see :meth:`prefetch`) and kept; edits put theirs.
+
+    A span someone else deleted meanwhile disappears from the mapping when it fails to load.
+    """
+
+    def __init__(self, ids: Iterable[int], load: SpanLoader, known: Iterable[Span] = ()) -> None:
+        self._ids: dict[int, None] = dict.fromkeys(ids)
+        self._full: dict[int, Span] = {int(span.id): span for span in known}
+        self._load = load
+
+    def prefetch(self, ids: Iterable[int]) -> None:
+        """Load the spans of ``ids`` that are not loaded yet, in one call."""
+        missing = [i for i in ids if i in self._ids and i not in self._full]
+        if not missing:
+            return
+        for span in self._load(missing):
+            self._full[int(span.id)] = span
+        for gone in (i for i in missing if i not in self._full):
+            del self._ids[gone]
+
+    def loaded(self, span_id: int) -> Span | None:
+        """The span if it is loaded already (no database access)."""
+        return self._full.get(span_id)
+
+    def __getitem__(self, key: SpanId | int) -> Span:
+        span = self._full.get(key)
+        if span is None:
+            self.prefetch((key,))
+            span = self._full.get(key)
+            if span is None:
+                raise KeyError(key)
+        return span
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._ids
+
+    def __iter__(self) -> Iterator[SpanId]:
+        return iter([SpanId(i) for i in self._ids])
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def values(self) -> ValuesView[Span]:
+        self.prefetch(self._ids)
+        return super().values()
+
+    def items(self) -> ItemsView[SpanId, Span]:
+        self.prefetch(self._ids)
+        return super().items()
+
+    def put(self, span: Span) -> None:
+        self._ids[int(span.id)] = None
+        self._full[int(span.id)] = span
+
+    def drop(self, span_id: int) -> None:
+        self._ids.pop(span_id, None)
+        self._full.pop(span_id, None)
 
 
 @dataclass(slots=True)
@@ -15,15 +93,34 @@ class OpenDocument:
     """What the window knows about the shown document; the database stays the authority."""
 
     document: Document
-    spans: dict[SpanId, Span] = field(default_factory=dict)
+    spans: LazySpans = field(default_factory=lambda: LazySpans((), _nothing))
     relations: dict[RelationId, Relation] = field(default_factory=dict)
+    outline: SpanOutline = field(default_factory=SpanOutline)
+    """The spans as opened (not kept current: :attr:`spans` is)."""
 
     @classmethod
     def from_annotated(cls, annotated: AnnotatedDocument) -> OpenDocument:
+        spans = annotated.spans
         return cls(
             annotated.document,
-            {span.id: span for span in annotated.spans},
+            LazySpans((int(s.id) for s in spans), _nothing, spans),
             {relation.id: relation for relation in annotated.relations},
+            SpanOutline.from_spans(spans),
+        )
+
+    @classmethod
+    def from_outline(
+        cls,
+        document: Document,
+        outline: SpanOutline,
+        relations: Iterable[Relation],
+        load: SpanLoader,
+    ) -> OpenDocument:
+        return cls(
+            document,
+            LazySpans(outline.labels, load),
+            {relation.id: relation for relation in relations},
+            outline,
         )
 
     @property
@@ -54,13 +151,13 @@ class OpenDocument:
                 self.document = replace(self.document, comment=comment)
         for span in changes.spans_removed:
             if span.document_id == doc_id:
-                self.spans.pop(span.id, None)
+                self.spans.drop(span.id)
         for _, after in changes.spans_updated:
             if after.document_id == doc_id:
-                self.spans[after.id] = after
+                self.spans.put(after)
         for span in changes.spans_added:
             if span.document_id == doc_id:
-                self.spans[span.id] = span
+                self.spans.put(span)
         for relation in changes.relations_removed:
             if relation.document_id == doc_id:
                 self.relations.pop(relation.id, None)

@@ -124,12 +124,8 @@ class Labelling(QObject):
             return False
         return self._stacks.push(RelabelSpan(span.id, label, expected_version=span.version))
 
-    @staticmethod
-    def _find(document: OpenDocument, label: str, start: int, end: int) -> Span | None:
-        for span in document.spans.values():
-            if span.label == label and span.start == start and span.end == end:
-                return span
-        return None
+    def _find(self, document: OpenDocument, label: str, start: int, end: int) -> Span | None:
+        return document.span(self._viewer.find_span(label, start, end))
 
     # -- the selected span ----------------------------------------------------------------------
 

@@ -81,7 +81,7 @@ class RelationCommands(QObject):
             return False
         candidates = [
             span
-            for span in document.spans.values()
+            for span in self._viewer.shapes()
             if span.id != source.id and schema.relation_types_for(source.label, span.label)
         ]
         candidates.sort(key=lambda span: (abs(span.start - source.start), span.start, span.id))

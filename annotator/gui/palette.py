@@ -57,8 +57,12 @@ class LabelPaletteModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_spans(self, document_id: DocumentId | None, spans: Iterable[Span]) -> None:
+        self.set_counts(document_id, Counter(span.label for span in spans))
+
+    def set_counts(self, document_id: DocumentId | None, counts: Counter[str]) -> None:
+        """The open document and how many spans of each label it has."""
         self._document = document_id
-        self._counts = Counter(span.label for span in spans)
+        self._counts = counts
         self._counts_changed()
 
     def apply_changes(self, changes: ChangeSet) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
+from operator import itemgetter
 
 from PySide6.QtCore import (
+    QAbstractTableModel,
     QModelIndex,
     QObject,
     QSize,
@@ -18,13 +21,26 @@ from annotator.core.annotation import Span
 from annotator.core.changes import ChangeSet
 from annotator.core.ids import DocumentId
 from annotator.core.schema import LabelSchema
-from annotator.gui.model_base import ModelIndex, OrderedRowsModel, row_table, select_row
+from annotator.core.span_outline import Entry
+from annotator.gui.current import LazySpans
+from annotator.gui.model_base import NO_PARENT, READ_ONLY_ROW, ModelIndex, row_table, select_row
 from annotator.gui.palette import swatch
 
 COLUMNS = ("Text", "Label", "Attributes", "Comment", "By")
 TEXT, LABEL, ATTRIBUTES, COMMENT, BY = range(len(COLUMNS))
 SPAN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_TEXT = 80
+PAGE = 64
+"""Spans read at once when a view asks for a row not loaded yet (the rows around it: about
+two screens of the list)."""
+_ID = itemgetter(2)
+_SPAN_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.DecorationRole,
+    }
+)
 
 
 def _key(span: Span) -> tuple[int, int, int]:
@@ -52,8 +68,13 @@ def attributes_text(span: Span) -> str:
     return ", ".join(parts)
 
 
-class SpanListModel(OrderedRowsModel):
-    """The spans of one document ordered by (start, end, id); updated row by row from edits."""
+class SpanListModel(QAbstractTableModel):
+    """The spans of one document ordered by (start, end, id); updated row by row from edits.
+
+    Rows are ``(start, end, id)`` keys; a row's span is read from the open document's
+    :class:`LazySpans` when a view asks for it, a page of rows around it at a time, so a
+    55,000-span document costs a list of keys to show, not 55,000 spans.
+    """
 
     columns = COLUMNS
 
@@ -62,51 +83,163 @@ class SpanListModel(OrderedRowsModel):
         self._document: DocumentId | None = None
         self._text = ""
         self._icons: dict[str, QIcon] = {}
-
-    def _key(self, item: Span) -> tuple[int, int, int]:
-        return _key(item)
+        self._keys: list[Entry] = []
+        self._spans = LazySpans((), lambda _ids: ())
 
     def set_schema(self, schema: LabelSchema | None) -> None:
         self._icons = {
             label.name: swatch(label.color) for label in (schema.labels if schema else ())
         }
-        if self._rows:
-            self.dataChanged.emit(self.index(0, LABEL), self.index(len(self._rows) - 1, LABEL))
+        if self._keys:
+            self.dataChanged.emit(self.index(0, LABEL), self.index(len(self._keys) - 1, LABEL))
 
     def set_document(
         self, document_id: DocumentId | None, text: str, spans: Iterable[Span]
     ) -> None:
+        """Show these spans (all of them already loaded)."""
+        items = list(spans)
+        self.set_outline(
+            document_id,
+            text,
+            sorted(_key(span) for span in items),
+            LazySpans((int(s.id) for s in items), lambda _ids: (), items),
+        )
+
+    def set_outline(
+        self, document_id: DocumentId | None, text: str, keys: list[Entry], spans: LazySpans
+    ) -> None:
+        """Show the spans with these sorted ``(start, end, id)`` keys (the list is copied);
+        their values come from ``spans`` when a view asks."""
         self.beginResetModel()
         self._document = document_id
         self._text = text
-        self._reset_rows(spans)
+        self._keys = list(keys)
+        self._spans = spans
         self.endResetModel()
 
     def apply_changes(self, changes: ChangeSet) -> None:
         """Insert, update and remove only the rows the edit touched."""
         if self._document is None:
             return
+        spans = self._spans  # the window's OpenDocument applied these already: no harm
         for span in changes.spans_removed:
             if span.document_id == self._document:
-                self._remove(span.id)
-        for _before, after in changes.spans_updated:
+                spans.drop(span.id)
+                self._remove(span)
+        for before, after in changes.spans_updated:
             if after.document_id == self._document:
-                self._replace(after)
+                spans.put(after)
+                self._replace(before, after)
         for span in changes.spans_added:
             if span.document_id == self._document:
+                spans.put(span)
                 self._insert(span)
 
+    def _find(self, span: Span) -> int | None:
+        """The row of a span as it was shown: a bisect for its key, else a search by id."""
+        key = _key(span)
+        row = bisect_left(self._keys, key)
+        if row < len(self._keys) and self._keys[row] == key:
+            return row
+        return self._search(int(span.id))
+
+    def _insert(self, span: Span) -> None:
+        key = _key(span)
+        row = bisect_left(self._keys, key)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._keys.insert(row, key)
+        self.endInsertRows()
+
+    def _remove(self, span: Span) -> None:
+        row = self._find(span)
+        if row is None:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._keys[row]
+        self.endRemoveRows()
+
+    def _replace(self, before: Span, after: Span) -> None:
+        """Update a row in place when its position holds, else move it.
+
+        A move (not a removal and an insertion) keeps the views' current and selected row on
+        the span, so a resized span stays the selected one.
+        """
+        row = self._find(before)
+        if row is None:
+            self._insert(after)
+            return
+        key = _key(after)
+        others = self._keys[:row] + self._keys[row + 1 :]
+        moved_to = bisect_left(others, key)
+        destination = moved_to if moved_to <= row else moved_to + 1
+        if destination not in (row, row + 1):
+            self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), destination)
+            del self._keys[row]
+            self._keys.insert(moved_to, key)
+            self.endMoveRows()
+        else:
+            self._keys[row] = key
+        self.dataChanged.emit(self.index(moved_to, 0), self.index(moved_to, len(COLUMNS) - 1))
+
+    def row_of(self, span_id: int | None) -> int | None:
+        """A span's row: a bisect when the span is loaded (the selected one is), else a
+        search by id."""
+        if span_id is None:
+            return None
+        span = self._spans.loaded(span_id)
+        if span is not None:
+            key = _key(span)
+            row = bisect_left(self._keys, key)
+            if row < len(self._keys) and self._keys[row] == key:
+                return row
+        return self._search(span_id)
+
+    def _search(self, span_id: int) -> int | None:
+        try:
+            return list(map(_ID, self._keys)).index(span_id)  # O(n) at C speed
+        except ValueError:
+            return None
+
     def span_at(self, row: int) -> Span | None:
-        item: Span | None = self.item_at(row)
-        return item
+        if not 0 <= row < len(self._keys):
+            return None
+        span_id = self._keys[row][2]
+        span = self._spans.loaded(span_id)
+        if span is None:
+            first = max(0, row - PAGE // 4)
+            self._spans.prefetch(key[2] for key in self._keys[first : first + PAGE])
+            span = self._spans.loaded(span_id)
+        return span
+
+    def rowCount(self, parent: ModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._keys)
+
+    def columnCount(self, parent: ModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return READ_ONLY_ROW
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or index.row() >= len(self._rows):
+        if not index.isValid() or index.row() >= len(self._keys):
             return None
-        span = self._rows[index.row()]
-        column = index.column()
         if role == SPAN_ID_ROLE:
-            return int(span.id)
+            return self._keys[index.row()][2]
+        if role not in _SPAN_ROLES:
+            return None
+        span = self.span_at(index.row())
+        if span is None:
+            return None
+        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == TEXT:
                 return span_text(self._text, span)

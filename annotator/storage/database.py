@@ -27,6 +27,7 @@ from annotator.core.guarded_store import GuardedStore
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft
 from annotator.core.schema import LabelSchema
+from annotator.core.span_outline import SpanOutline
 from annotator.core.statistics import ProjectStatistics
 from annotator.core.team import AssignmentState, DocumentChange, Identity, Member, QueueItem, Role
 from annotator.storage import documents as document_queries
@@ -46,6 +47,7 @@ from annotator.storage.schema_record import Publication, publish_schema
 from annotator.storage.schema_record import schema_record as read_schema_record
 from annotator.storage.schema_record import schema_revision as read_schema_revision
 from annotator.storage.shared_documents import shared_document_ids
+from annotator.storage.span_outline import read_outline, read_spans
 from annotator.storage.statistics import project_statistics
 from annotator.storage.texts import LabelledText, texts_after
 
@@ -250,6 +252,34 @@ class ProjectDatabase:
                 found = self._annotations(self._reader(connection), [document_id])
                 span_list, relation_list = found.get(document_id, ([], []))
                 return AnnotatedDocument(document, tuple(span_list), tuple(relation_list))
+
+        return self._retrying(work)
+
+    def outlined(
+        self, document_id: DocumentId, owner: str | None = None
+    ) -> tuple[Document, SpanOutline, list[Relation]] | None:
+        """A document, the outline of its spans (``owner``'s only when given) and its
+        relations, in one transaction."""
+
+        def work() -> tuple[Document, SpanOutline, list[Relation]] | None:
+            with self._read() as connection:
+                document = document_queries.get_document(connection, document_id)
+                if document is None:
+                    return None
+                outline = read_outline(connection, document_id, owner)
+                relations = self._reader(connection).relations([document_id])[document_id]
+                return document, outline, relations
+
+        return self._retrying(work)
+
+    def spans_by_id(self, ids: Sequence[int]) -> list[Span]:
+        """The spans of ``ids`` that exist, in no particular order."""
+
+        def work() -> list[Span]:
+            with self._read() as connection:
+                return read_spans(
+                    connection, ids, lambda i: self._annotators.name_of(connection, i)
+                )
 
         return self._retrying(work)
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -72,6 +73,11 @@ def to_utc(value: Any) -> datetime | None:
     result: datetime = value if value.tzinfo else value.replace(tzinfo=UTC)
     return result if result.tzinfo is UTC else result.astimezone(UTC)
 
+
+PIECED_SQLITE = "fragments IS NOT NULL AND fragments <> 'null'"
+PIECED_POSTGRESQL = "fragments IS NOT NULL AND fragments <> 'null'::jsonb"
+"""A discontinuous span (a contiguous one's fragments are NULL or JSON null): the condition of
+the partial index ``ix_spans_document_pieced``; queries must repeat it to use the index."""
 
 Json = JSON().with_variant(JSONB(), "postgresql")
 Id = BigInteger().with_variant(Integer(), "sqlite")
@@ -163,7 +169,14 @@ spans = Table(
     # [[start, end], ...] for a discontinuous span (start/end are then the hull); NULL otherwise.
     Column("fragments", Json, nullable=True),
     Column("comment", Text, nullable=True),
-    Index("ix_spans_document_start", "document_id", "start_offset"),
+    # covers what opening a document in the window reads (storage/span_outline.py)
+    Index("ix_spans_document_extent", "document_id", "start_offset", "end_offset", "label"),
+    Index(
+        "ix_spans_document_pieced",
+        "document_id",
+        sqlite_where=text(PIECED_SQLITE),
+        postgresql_where=text(PIECED_POSTGRESQL),
+    ),
 )
 
 relations = Table(

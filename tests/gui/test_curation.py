@@ -114,7 +114,7 @@ def test_curate_with_keys_and_clicks(qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.keyClick(table, Qt.Key.Key_1)
     assert ("ACTOR", "Kell Valley Defence Front") in curated(folder)
     curated_pane = dialog.curated_pane.viewer
-    assert {(s.label, s.start) for s in curated_pane._spans.values()} >= {("ACTOR", kell[0])}
+    assert {(s.label, s.start) for s in curated_pane.shapes()} >= {("ACTOR", kell[0])}
 
     qtbot.keyClick(table, Qt.Key.Key_Z, CTRL)  # undo, one step per choice
     assert ("ACTOR", "Kell Valley Defence Front") not in curated(folder)

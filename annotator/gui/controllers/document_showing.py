@@ -12,6 +12,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.ids import DocumentId
 from annotator.gui.current import OpenDocument
 from annotator.gui.errors import message_of, show_error
+from annotator.gui.open_document import open_view
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -33,12 +34,12 @@ class DocumentShowing(QObject):
             window.documents.show_document(document_id)
             return True
         try:
-            annotated = project.annotated(document_id)
+            opened = open_view(project, document_id)
         except AnnotatorError as error:
             show_error(window, "Cannot open the document", error)
             window.documents.show_document(window.current.id if window.current else None)
             return False
-        self.show_document(OpenDocument.from_annotated(annotated))
+        self.show_document(opened)
         window.team.document_opened(document_id)
         return True
 
@@ -52,18 +53,19 @@ class DocumentShowing(QObject):
             window.palette_dock.model.set_spans(None, ())
             window.stacks.activate(None)
         else:
-            spans = sorted(opened.spans.values(), key=lambda s: (s.start, s.end, s.id))
-            window.viewer.set_document(
+            outline = opened.outline
+            window.viewer.show_outline(
                 opened.document,
-                spans,
+                outline,
                 window.bridge.require_project().schema,
                 opened.relations.values(),
+                opened.span,
             )
-            window.spans.model.set_document(opened.id, opened.text, spans)
+            window.spans.model.set_outline(opened.id, opened.text, outline.entries, opened.spans)
             window.relations_dock.model.set_document(
                 opened.id, opened.text, opened.relations.values(), opened.span
             )
-            window.palette_dock.model.set_spans(opened.id, spans)
+            window.palette_dock.model.set_counts(opened.id, outline.counts())
             window.stacks.activate(opened.id)
             window.documents.show_document(opened.id)
             self.remember_document()
@@ -102,11 +104,10 @@ class DocumentShowing(QObject):
             return
         selected = window.viewer.selected_span_id()
         try:
-            annotated = window.project.annotated(opened.id)
+            reopened = open_view(window.project, opened.id)
         except AnnotatorError as error:
             show_error(window, "Cannot reload the document", error)
             return
-        reopened = OpenDocument.from_annotated(annotated)
         window.current = None
         self.show_document(reopened)
         if selected and reopened.span(selected):

@@ -32,9 +32,10 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
-from annotator.core.annotation import Relation, Span
+from annotator.core.annotation import Relation
 from annotator.core.offsets import OffsetConverter
 from annotator.gui.viewer.overlay import VisibleLine
+from annotator.gui.viewer.shapes import SpanLike, SpanLookup
 
 ANCHOR_STEP = 6.0
 """Horizontal distance between the ends of relations that leave one span."""
@@ -128,7 +129,7 @@ class RelationArcs:
         return [self.relations[i] for i in sorted(self.by_span.get(span_id, ()))]
 
     @staticmethod
-    def extent(relation: Relation, spans: dict[int, Span]) -> tuple[int, int] | None:
+    def extent(relation: Relation, spans: SpanLookup) -> tuple[int, int] | None:
         """The text range from the first to the last character of the two spans."""
         ends = [spans.get(int(relation.source)), spans.get(int(relation.target))]
         found = [span for span in ends if span is not None]
@@ -139,7 +140,9 @@ class RelationArcs:
     # -- geometry -------------------------------------------------------------------------------
 
     @staticmethod
-    def pieces(span: Span, lines: Sequence[VisibleLine], converter: OffsetConverter) -> list[Piece]:
+    def pieces(
+        span: SpanLike, lines: Sequence[VisibleLine], converter: OffsetConverter
+    ) -> list[Piece]:
         """The parts of ``span`` (of each of its pieces) on the visible lines, top to bottom."""
         found: list[Piece] = []
         for start, end in span.pieces:
@@ -161,7 +164,7 @@ class RelationArcs:
     def plan(
         self,
         lines: Sequence[VisibleLine],
-        spans: dict[int, Span],
+        spans: SpanLookup,
         converter: OffsetConverter,
         to_cp: Callable[[int], int],
         height: float,
@@ -180,7 +183,7 @@ class RelationArcs:
         )
         metrics = QFontMetricsF(self.font)
         label_h = metrics.height() + 2
-        shown: list[tuple[Relation, Span, Span]] = []
+        shown: list[tuple[Relation, SpanLike, SpanLike]] = []
         for relation in self.relations.values():
             source = spans.get(int(relation.source))
             target = spans.get(int(relation.target))
@@ -194,7 +197,7 @@ class RelationArcs:
             return []
         cache: dict[int, list[Piece]] = {}
 
-        def pieces_of(span: Span) -> list[Piece]:
+        def pieces_of(span: SpanLike) -> list[Piece]:
             found = cache.get(int(span.id))
             if found is None:
                 found = cache[int(span.id)] = self.pieces(span, lines, converter)

@@ -26,11 +26,11 @@ from itertools import pairwise
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QTextBlock, QTextLine
 
-from annotator.core.annotation import Span
 from annotator.core.errors import OffsetError
 from annotator.core.offsets import OffsetConverter
 from annotator.core.piece_index import PieceIndex
 from annotator.gui.viewer.colors import LabelStyle
+from annotator.gui.viewer.shapes import ViewerSpans
 
 MAX_LANES = 3
 """Lanes with full-size bars; more overlapping spans on one line share the space thinner."""
@@ -109,8 +109,7 @@ class SpanOverlay:
     """Plans and paints the spans of the visible lines; hit-tests bars and characters."""
 
     def __init__(self) -> None:
-        self.index = PieceIndex()
-        self.spans: dict[int, Span] = {}
+        self.spans = ViewerSpans()
         self.converter = OffsetConverter("")
         self.styles: dict[str, LabelStyle] = {}
         self.fallback: LabelStyle | None = None
@@ -118,6 +117,10 @@ class SpanOverlay:
         self.selected: int | None = None
         self.anchor: int | None = None
         """A span outlined as the target of "add fragment" while text is selected."""
+
+    @property
+    def index(self) -> PieceIndex:
+        return self.spans.index
 
     # -- geometry ---------------------------------------------------------------------------
 
@@ -226,7 +229,7 @@ class SpanOverlay:
             x1, x2 = x_at(s16), x_at(e16)
             if x1 > x2:
                 x1, x2 = x2, x1
-            label = spans[span_id].label
+            label = spans.label(span_id)
             left = x1 + (1.0 if starts else 0.0)
             right = x2 - (1.0 if ends else 0.0)
             if right - left < 2:
@@ -237,7 +240,7 @@ class SpanOverlay:
                 plan.outlines.append((QRectF(x1, top, x2 - x1, height), label, starts, ends))
         for span_id in pieced:
             y = lanes_top + lane_of[span_id] * pitch + thickness / 2
-            label = spans[span_id].label
+            label = spans.label(span_id)
             for (_, gap_start), (gap_end, _) in pairwise(spans[span_id].pieces):
                 if gap_start >= cp_end or gap_end <= cp_start:
                     continue
@@ -281,7 +284,7 @@ class SpanOverlay:
             plan.tints.append(
                 Tint(
                     QRectF(x1, top, x2 - x1, height),
-                    spans[span_id].label,
+                    spans.label(span_id),
                     starts and start == s16,
                     ends and end == e16,
                 )

@@ -8,9 +8,7 @@ the resulting change summary back through :meth:`DocumentViewer.apply_changes`.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import cast
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -20,7 +18,6 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QHelpEvent,
     QKeyEvent,
-    QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -28,16 +25,17 @@ from PySide6.QtGui import (
     QTextDocument,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QToolTip, QWidget
 
 from annotator.core.annotation import Relation, Span
 from annotator.core.changes import ChangeSet
 from annotator.core.document import Document
 from annotator.core.offsets import OffsetConverter
-from annotator.core.piece_index import PieceIndex
-from annotator.core.schema import AttributeValue, LabelSchema
+from annotator.core.schema import LabelSchema
 from annotator.core.snapping import word_at
+from annotator.core.span_outline import SpanOutline
 from annotator.gui.viewer.arcs import Arc, RelationArcs, band_height, label_font
+from annotator.gui.viewer.changes import apply_changes
 from annotator.gui.viewer.colors import (
     LabelStyle,
     Theme,
@@ -46,7 +44,16 @@ from annotator.gui.viewer.colors import (
     style_sheet,
     theme_for,
 )
+from annotator.gui.viewer.context_menu import context_menu
+from annotator.gui.viewer.keys import (
+    LINK_KEYS,
+    is_plain_escape,
+    passes_through,
+    wheel_zoom,
+    zoom_step,
+)
 from annotator.gui.viewer.layout import SpacedLayout
+from annotator.gui.viewer.link_pick import LinkPick, paint_link
 from annotator.gui.viewer.overlay import (
     OUTLINE_MARGIN,
     LaneMetrics,
@@ -55,24 +62,15 @@ from annotator.gui.viewer.overlay import (
     VisibleLine,
     iter_visible_lines,
 )
+from annotator.gui.viewer.read_only import ReadOnlyText
+from annotator.gui.viewer.shapes import SpanShape, ViewerSpans
+from annotator.gui.viewer.tooltips import describe_relation, describe_span
 
 ZOOM_LEVELS = (50, 67, 75, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)
 """Zoom steps in percent of the base font size, as in web browsers."""
 DEFAULT_ZOOM = ZOOM_LEVELS.index(100)
 MANY_CHANGES = 32
 """More changed ranges than this in one change summary repaint the whole viewport at once."""
-TOOLTIP_TEXT_LIMIT = 160
-"""Longer span texts are shortened in the middle in tooltips."""
-
-_PASS_THROUGH_KEYS = frozenset(
-    {
-        Qt.Key.Key_Delete,
-        Qt.Key.Key_Backspace,
-        Qt.Key.Key_Return,
-        Qt.Key.Key_Enter,
-        Qt.Key.Key_Insert,
-    }
-)
 
 
 def _qt_text(text: str) -> str:
@@ -92,7 +90,7 @@ def _qt_text(text: str) -> str:
     return text
 
 
-class DocumentViewer(QPlainTextEdit):
+class DocumentViewer(ReadOnlyText):
     """Read-only text of one document with its spans.
 
     Signals:
@@ -131,28 +129,16 @@ class DocumentViewer(QPlainTextEdit):
         self._layout = SpacedLayout(text_document)
         text_document.setDocumentLayout(self._layout)
         self.setDocument(text_document)
-        self.setReadOnly(True)
-        self.setUndoRedoEnabled(False)
-        self.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        self.setAcceptDrops(False)
-        self.viewport().setAcceptDrops(False)
-        self.setTabChangesFocus(True)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.setCursorWidth(1)
+        self._make_read_only()
         self.viewport().setMouseTracking(True)
 
         self._overlay = SpanOverlay()
         self._arcs = RelationArcs()
-        self._linking: int | None = None
-        """The source span while the user picks a relation's target."""
-        self._link_allowed: Callable[[int], bool] = lambda _span_id: False
-        self._link_target: int | None = None
-        self._link_pos: QPointF | None = None
+        self._pick: LinkPick | None = None
+        """The choice of a relation's target in progress."""
         self._document: Document | None = None
-        self._spans: dict[int, Span] = {}
+        self._spans = ViewerSpans()
+        self._overlay.spans = self._spans
         self._schema = LabelSchema()
         self._theme: Theme = theme_for(False)
         self._last_offsets = (0, 0)
@@ -189,12 +175,43 @@ class DocumentViewer(QPlainTextEdit):
         replaces the spans and the schema, and keeps the scroll position, the text selection
         and the selected span if it still exists.
         """
+        self._show(
+            document,
+            lambda: self._spans.set_spans(spans, len(document.text)),
+            schema,
+            relations,
+        )
+
+    def show_outline(
+        self,
+        document: Document,
+        outline: SpanOutline,
+        schema: LabelSchema,
+        relations: Iterable[Relation],
+        resolve: Callable[[int], Span | None],
+    ) -> None:
+        """:meth:`set_document` for an opened document whose spans are an outline; full spans
+        (tooltips, :meth:`span`) come from ``resolve``. The outline is not changed."""
+        self._show(
+            document,
+            lambda: self._spans.load(outline, len(document.text), resolve),
+            schema,
+            relations,
+        )
+
+    def _show(
+        self,
+        document: Document,
+        load_spans: Callable[[], None],
+        schema: LabelSchema,
+        relations: Iterable[Relation],
+    ) -> None:
         current = self._document
         if current is not None and current.id == document.id and current.text == document.text:
             self._document = document
             selected = self._overlay.selected
             selected_relation = self._arcs.selected
-            self._load_spans(spans)
+            load_spans()
             self._arcs.load(relations)
             self._set_schema(schema)
             if selected_relation is not None and self._arcs.selected is None:
@@ -209,7 +226,7 @@ class DocumentViewer(QPlainTextEdit):
         self._document = document
         self._overlay.converter = OffsetConverter(document.text)
         self._overlay.selected = None
-        self._load_spans(spans)
+        load_spans()
         self._deselect_relation_quietly()
         self._arcs.load(relations)
         self._set_schema(schema)
@@ -226,7 +243,7 @@ class DocumentViewer(QPlainTextEdit):
         self._document = None
         self._overlay.converter = OffsetConverter("")
         self._overlay.selected = None
-        self._load_spans(())
+        self._spans.clear()
         self._last_offsets = (-1, -1)
         self.setPlainText("")
         if had_selection:
@@ -237,100 +254,54 @@ class DocumentViewer(QPlainTextEdit):
 
     def span(self, span_id: int) -> Span | None:
         """The viewer's current copy of a span of the open document."""
+        return self._spans.full(span_id)
+
+    def shape(self, span_id: int | None) -> SpanShape | None:
+        """What the viewer draws of a span: id, label, extent and pieces."""
         return self._spans.get(span_id)
 
-    def _load_spans(self, spans: Iterable[Span]) -> None:
-        length = len(self._document.text) if self._document is not None else 0
-        kept = cast(dict[int, Span], {s.id: s for s in spans if 0 <= s.start < s.end <= length})
-        self._spans = kept
-        self._overlay.spans = kept
-        self._overlay.index = PieceIndex.from_spans((s.id, s.pieces) for s in kept.values())
+    def find_span(self, label: str, start: int, end: int) -> int | None:
+        """A span of ``label`` over exactly ``[start, end)``, if there is one."""
+        spans = self._spans
+        for span_id in self._overlay.index.at(start):
+            shape = spans.get(span_id)
+            if shape is not None and (shape.label, shape.start, shape.end) == (label, start, end):
+                return span_id
+        return None
+
+    def shapes(self) -> list[SpanShape]:
+        """Every span the viewer shows, in no particular order."""
+        spans = self._spans
+        return [shape for shape in map(spans.get, spans) if shape is not None]
 
     def apply_changes(self, changes: ChangeSet) -> None:
         """Bring the spans up to date after an edit and repaint only the lines it touched.
 
         Spans of other documents are ignored. Costs O(log n) per changed span in the index plus
-        the repaint of the touched lines that are on screen.
+        the repaint of the touched lines that are on screen (see :mod:`.changes`).
         """
         if self._document is None:
             return
-        document_id = self._document.id
-        length = len(self._document.text)
-        index = self._overlay.index
-        spans = self._spans
-        dirty: list[tuple[int, int]] = []
-        deselect = False
-        relation_deselected = self._forget_relations(changes, dirty)
-        for span in changes.spans_removed:
-            old = spans.pop(span.id, None)
-            if old is not None:
-                index.remove(old.id)
-                dirty.append((old.start, old.end))
-                deselect = deselect or old.id == self._overlay.selected
-        updated = [after for _, after in changes.spans_updated]
-        for span in (*updated, *changes.spans_added):
-            if span.document_id != document_id:
-                continue
-            old = spans.get(span.id)
-            if not 0 <= span.start < span.end <= length:
-                continue
-            index.set(span.id, span.pieces)
-            if old is not None:
-                dirty.append((old.start, old.end))
-                dirty.extend(self._relation_extents(span.id))
-            spans[span.id] = span
-            dirty.append((span.start, span.end))
-            if old is not None:
-                dirty.extend(self._relation_extents(span.id))
-        self._add_relations(changes, dirty)
-        if deselect:
+        document = self._document
+        applied = apply_changes(
+            changes,
+            document.id,
+            len(document.text),
+            self._spans,
+            self._arcs,
+            self._overlay.selected,
+        )
+        if applied.span_deselected:
             self._overlay.selected = None
-        if len(dirty) > MANY_CHANGES:  # a big batch: one repaint of the viewport is cheaper
+        if len(applied.dirty) > MANY_CHANGES:  # a big batch: one repaint of the viewport
             self.viewport().update()
         else:
-            for start, end in dirty:
+            for start, end in applied.dirty:
                 self._update_range(start, end)
-        if deselect:
+        if applied.span_deselected:
             self.spanSelected.emit(0)
-        if relation_deselected:
+        if applied.relation_deselected:
             self.relationSelected.emit(0)
-
-    def _relation_extents(self, span_id: int) -> list[tuple[int, int]]:
-        found = (self._arcs.extent(r, self._spans) for r in self._arcs.of_span(span_id))
-        return [extent for extent in found if extent is not None]
-
-    def _forget_relations(self, changes: ChangeSet, dirty: list[tuple[int, int]]) -> bool:
-        """Drop removed and changed relations (while their spans are still known); True when
-        the selected one went."""
-        assert self._document is not None
-        document_id = self._document.id
-        deselected = False
-        updated = [after for _, after in changes.relations_updated]
-        for relation in (*changes.relations_removed, *updated):
-            if relation.document_id != document_id:
-                continue
-            old = self._arcs.remove(int(relation.id))
-            if old is None:
-                continue
-            extent = self._arcs.extent(old, self._spans)
-            if extent is not None:
-                dirty.append(extent)
-            if relation in changes.relations_removed and self._arcs.selected == int(old.id):
-                self._arcs.selected = None
-                deselected = True
-        return deselected
-
-    def _add_relations(self, changes: ChangeSet, dirty: list[tuple[int, int]]) -> None:
-        assert self._document is not None
-        document_id = self._document.id
-        updated = [after for _, after in changes.relations_updated]
-        for relation in (*updated, *changes.relations_added):
-            if relation.document_id != document_id:
-                continue
-            self._arcs.add(relation)
-            extent = self._arcs.extent(relation, self._spans)
-            if extent is not None:
-                dirty.append(extent)
 
     # -- relations --------------------------------------------------------------------------
 
@@ -396,14 +367,19 @@ class DocumentViewer(QPlainTextEdit):
 
     # -- linking ----------------------------------------------------------------------------
 
+    @property
+    def _linking(self) -> int | None:
+        """The source span while the user picks a relation's target."""
+        return self._pick.source if self._pick is not None else None
+
     def is_linking(self) -> bool:
-        return self._linking is not None
+        return self._pick is not None
 
     def linking_source(self) -> int | None:
         return self._linking
 
     def link_target(self) -> int | None:
-        return self._link_target
+        return self._pick.target if self._pick is not None else None
 
     def start_linking(self, source_id: int, allowed: Callable[[int], bool]) -> None:
         """Pick a target for a relation from ``source_id``: a line follows the mouse, spans for
@@ -411,50 +387,34 @@ class DocumentViewer(QPlainTextEdit):
         if source_id not in self._spans:
             return
         self.select_span(source_id, scroll=False)
-        self._linking = source_id
-        self._link_allowed = allowed
-        self._link_target = None
-        self._link_pos = None
+        self._pick = LinkPick(source_id, allowed)
         self.viewport().setCursor(Qt.CursorShape.CrossCursor)
         self.viewport().update()
 
     def stop_linking(self) -> None:
-        if self._linking is None:
+        if self._pick is None:
             return
-        self._linking = None
-        self._link_target = None
-        self._link_pos = None
+        self._pick = None
         self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
         self.viewport().update()
 
     def set_link_target(self, span_id: int | None, scroll: bool = True) -> None:
         """The candidate target chosen from the keyboard (the line points at it)."""
-        self._link_target = span_id if span_id in self._spans else None
-        self._link_pos = None
-        if self._link_target is not None and scroll:
-            self.scroll_to_offset(self._spans[self._link_target].start)
+        pick = self._pick
+        if pick is not None:
+            pick.target = span_id if span_id in self._spans else None
+            pick.pos = None
+            if pick.target is not None and scroll:
+                self.scroll_to_offset(self._spans[pick.target].start)
         self.viewport().update()
 
     def _paint_link(self, painter: QPainter) -> None:
-        source = self._spans.get(self._linking) if self._linking is not None else None
-        if source is None:
+        if self._pick is None:
             return
-        height = self.viewport().height()
-        lines = list(self._visible_lines(0, height))
-        conv = self._overlay.converter
-        pieces = self._arcs.pieces(source, lines, conv)
-        target = self._spans.get(self._link_target) if self._link_target is not None else None
-        target_pieces = self._arcs.pieces(target, lines, conv) if target is not None else []
-        end = self._link_pos
-        if end is None and target_pieces:
-            piece = target_pieces[0]
-            end = QPointF(piece.center, piece.line.top + piece.line.line.height() / 2)
-        if not pieces or end is None:
-            return
-        piece = min(pieces, key=lambda p: abs(p.line.top - end.y()))
-        start = QPointF(piece.center, piece.line.top + piece.line.line.height() / 2)
-        rects = [QRectF(p.x1, p.line.top, p.x2 - p.x1, p.line.line.height()) for p in target_pieces]
-        self._arcs.paint_rubber_band(painter, start, end, rects, self._theme.selection_background)
+        lines = list(self._visible_lines(0, self.viewport().height()))
+        converter = self._overlay.converter
+        color = self._theme.selection_background
+        paint_link(painter, self._pick, self._spans, self._arcs, lines, converter, color)
 
     def set_schema(self, schema: LabelSchema) -> None:
         """New label colours (or labels): repaints."""
@@ -811,30 +771,13 @@ class DocumentViewer(QPlainTextEdit):
         if not ids:
             relation_id = self.relation_label_at(point)
             relation = self._arcs.relations.get(relation_id) if relation_id else None
-            return _describe_relation(relation) if relation is not None else ""
-        return "".join(self._describe(self._spans[i]) for i in ids)
+            return describe_relation(relation) if relation is not None else ""
+        found = (self._spans.full(i) for i in ids)
+        return "".join(self._describe(span) for span in found if span is not None)
 
     def _describe(self, span: Span) -> str:
-        style = self._overlay.style(span.label)
-        document_text = self._overlay.converter.text
-        text = " … ".join(" ".join(document_text[a:b].split()) for a, b in span.pieces)
-        if len(text) > TOOLTIP_TEXT_LIMIT:
-            half = TOOLTIP_TEXT_LIMIT // 2
-            text = text[:half].rstrip() + " … " + text[-half:].lstrip()
-        attributes = "; ".join(
-            f"{html.escape(name)}: {html.escape(_attribute_text(value))}"
-            for name, value in sorted(span.attributes.items())
-        )
-        parts = [
-            f"<span style='color:{style.color.name()}'>&#9632;</span> "
-            f"<b>{html.escape(span.label)}</b>"
-        ]
-        if attributes:
-            parts.append(f" &nbsp;<span>{attributes}</span>")
-        parts.append(f"<br><i>“{html.escape(text)}”</i>")
-        if span.comment:
-            parts.append(_comment_html(span.comment))
-        return f"<p style='margin:0 0 6px 0'>{''.join(parts)}</p>"
+        color = self._overlay.style(span.label).color
+        return describe_span(span, color, self._overlay.converter.text)
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
@@ -870,21 +813,13 @@ class DocumentViewer(QPlainTextEdit):
         super().mousePressEvent(event)
 
     def _link_candidate_at(self, point: QPointF) -> int | None:
-        ids = [i for i in self._spans_under(point) if i != self._linking]
-        allowed = [i for i in ids if self._link_allowed(i)]
-        found = allowed or ids
-        return found[0] if found else None
+        assert self._pick is not None
+        return self._pick.candidate(self._spans_under(point))
 
     def _link_move(self, event: QMouseEvent) -> None:
-        self._link_pos = event.position()
+        assert self._pick is not None
         target = self._link_candidate_at(event.position())
-        if target is None:
-            shape = Qt.CursorShape.CrossCursor
-        elif self._link_allowed(target):
-            shape = Qt.CursorShape.PointingHandCursor
-        else:
-            shape = Qt.CursorShape.ForbiddenCursor
-        self._link_target = target if target is not None and self._link_allowed(target) else None
+        shape = self._pick.move(event.position(), target)
         if self.viewport().cursor().shape() != shape:
             self.viewport().setCursor(shape)
         self.viewport().update()
@@ -962,54 +897,23 @@ class DocumentViewer(QPlainTextEdit):
             self.set_selection_offsets(start, end)
 
     def context_menu(self, point: QPoint) -> QMenu:
-        """The menu at a viewport point: the standard one, with "Link from Here…" on a span."""
-        menu = self.createStandardContextMenu(point)
-        ids = self._spans_under(QPointF(point))
-        ours: list[QAction] = []
-        if ids:
-            span_id = self._overlay.selected if self._overlay.selected in ids else ids[0]
-            link = QAction("Link from Here…", menu)
-            link.setObjectName("linkFromHere")
-            link.setShortcut(QKeySequence("R"))
-            link.triggered.connect(lambda _c=False, s=span_id: self._link_from(s))
-            ours.append(link)
-            comment = QAction("Comment…", menu)
-            comment.setObjectName("commentSpan")
-            comment.setShortcut(QKeySequence("#"))
-            comment.triggered.connect(lambda _c=False, s=span_id: self.commentRequested.emit(s))
-            ours.append(comment)
-            offset, _ = self._hit(QPointF(point))
-            piece = self.piece_at(span_id, offset) if offset is not None else None
-            if piece is not None and self._spans[span_id].fragments:
-                remove = QAction("Remove This Fragment", menu)
-                remove.setObjectName("removeFragment")
-                remove.triggered.connect(
-                    lambda _c=False, s=span_id, p=piece: self.fragmentRemoveRequested.emit(s, *p)
-                )
-                ours.append(remove)
-        target = self.fragment_target()
-        start, end = self.selection_offsets()
-        if target is not None and start < end:
-            add = QAction("Add Fragment to Span", menu)
-            add.setObjectName("addFragment")
-            add.setShortcut(QKeySequence("+"))
-            add.triggered.connect(lambda _c=False: self.fragmentAddRequested.emit())
-            ours.append(add)
-        actions = menu.actions()
-        for action in ours:
-            if actions:
-                menu.insertAction(actions[0], action)
-            else:
-                menu.addAction(action)
-        if ours and actions:
-            menu.insertSeparator(actions[0])
-        extra = self.extra_context_actions()
-        if extra:
-            menu.addSeparator()
-            menu.addActions(extra)
-        return menu
+        """The menu at a viewport point (see :mod:`.context_menu`)."""
+        return context_menu(self, point)
 
-    def _link_from(self, span_id: int) -> None:
+    def spans_under(self, point: QPoint | QPointF) -> list[int]:
+        """The span whose bar is under a viewport point, or those covering the character
+        there (innermost first)."""
+        return self._spans_under(QPointF(point))
+
+    def offset_at(self, point: QPoint | QPointF) -> int | None:
+        """The code point offset of the character under a viewport point, if any."""
+        return self._hit(QPointF(point))[0]
+
+    def is_discontinuous(self, span_id: int) -> bool:
+        return span_id in self._spans.pieces
+
+    def link_from(self, span_id: int) -> None:
+        """Select the span and ask the window to start a relation from it."""
         self.select_span(span_id, scroll=False)
         self.linkFromRequested.emit(span_id)
 
@@ -1023,12 +927,8 @@ class DocumentViewer(QPlainTextEdit):
 
     # -- keyboard ---------------------------------------------------------------------------
 
-    _LINK_KEYS = frozenset(
-        {Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab}
-    )
-
     def _linking_key(self, event: QKeyEvent) -> bool:
-        return self._linking is not None and event.key() in self._LINK_KEYS
+        return self._linking is not None and event.key() in LINK_KEYS
 
     def focusNextPrevChild(self, next: bool) -> bool:
         if self._linking is not None:
@@ -1036,57 +936,23 @@ class DocumentViewer(QPlainTextEdit):
             return True
         return super().focusNextPrevChild(next)
 
-    @staticmethod
-    def _passes_through(event: QKeyEvent) -> bool:
-        """Keys the window's actions get even while the viewer has focus: plain and shifted
-        characters (label hotkeys), Delete, Backspace, Return/Enter with any modifier, and
-        anything with Alt (moving span edges)."""
-        if event.key() in _PASS_THROUGH_KEYS:
-            return True
-        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if modifiers & Qt.KeyboardModifier.AltModifier:
-            return True
-        if modifiers in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
-            text = event.text()
-            return bool(text) and text.isprintable()
-        return False
-
-    def _zoom_key(self, event: QKeyEvent) -> int | None:
-        """+1, -1 or 0 (reset) for Ctrl+plus / Ctrl+minus / Ctrl+0, else None."""
-        modifiers = event.modifiers() & ~(
-            Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier
-        )
-        if modifiers != Qt.KeyboardModifier.ControlModifier:
-            return None
-        return {
-            Qt.Key.Key_Plus: 1,
-            Qt.Key.Key_Equal: 1,
-            Qt.Key.Key_Minus: -1,
-            Qt.Key.Key_Underscore: -1,
-            Qt.Key.Key_0: 0,
-        }.get(Qt.Key(event.key()))
-
     def _escape_clears(self, event: QKeyEvent) -> bool:
-        return (
-            event.key() == Qt.Key.Key_Escape
-            and event.modifiers() == Qt.KeyboardModifier.NoModifier
-            and (
-                self.textCursor().hasSelection()
-                or self._overlay.selected is not None
-                or self._arcs.selected is not None
-            )
+        return is_plain_escape(event) and (
+            self.textCursor().hasSelection()
+            or self._overlay.selected is not None
+            or self._arcs.selected is not None
         )
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             if (
-                self._zoom_key(event) is not None
+                zoom_step(event) is not None
                 or self._escape_clears(event)
                 or self._linking_key(event)
             ):
                 event.accept()
                 return True
-            if self._passes_through(event):
+            if passes_through(event):
                 event.ignore()
                 return True
         return super().event(event)
@@ -1102,7 +968,7 @@ class DocumentViewer(QPlainTextEdit):
                 self.linkCycle.emit(-1 if key == Qt.Key.Key_Backtab else 1)
             event.accept()
             return
-        zoom = self._zoom_key(event)
+        zoom = zoom_step(event)
         if zoom is not None:
             {1: self.zoom_in, -1: self.zoom_out, 0: self.reset_zoom}[zoom]()
             event.accept()
@@ -1116,63 +982,19 @@ class DocumentViewer(QPlainTextEdit):
                 self.select_relation(None)
             event.accept()
             return
-        if self._passes_through(event):
+        if passes_through(event):
             event.ignore()
             return
         super().keyPressEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self._wheel_delta += event.angleDelta().y()
-            while self._wheel_delta >= 120:
-                self._wheel_delta -= 120
-                self.zoom_in()
-            while self._wheel_delta <= -120:
-                self._wheel_delta += 120
-                self.zoom_out()
+            steps, self._wheel_delta = wheel_zoom(self._wheel_delta + event.angleDelta().y())
+            for _ in range(abs(steps)):
+                (self.zoom_in if steps > 0 else self.zoom_out)()
             event.accept()
             return
         super().wheelEvent(event)
-
-    # -- no editing, ever -------------------------------------------------------------------
-
-    def insertPlainText(self, text: str) -> None:
-        """Does nothing: the text of a document never changes."""
-
-    def appendPlainText(self, text: str) -> None:
-        """Does nothing: the text of a document never changes."""
-
-    def appendHtml(self, text: str) -> None:
-        """Does nothing: the text of a document never changes."""
-
-    def paste(self) -> None:
-        """Does nothing: the text of a document never changes."""
-
-    def cut(self) -> None:
-        """Copies (the text of a document never changes)."""
-        self.copy()
-
-    def canInsertFromMimeData(self, source: object) -> bool:  # noqa: ARG002
-        return False
-
-    def insertFromMimeData(self, source: object) -> None:  # noqa: ARG002
-        return
-
-
-def _comment_html(comment: str) -> str:
-    lines = "<br>".join(html.escape(line) for line in comment.splitlines())
-    return f"<br><b>Comment:</b> {lines}"
-
-
-def _describe_relation(relation: Relation) -> str:
-    comment = _comment_html(relation.comment) if relation.comment else ""
-    return f"<p style='margin:0'><b>{html.escape(relation.type)}</b>{comment}</p>"
-
-
-def _attribute_text(value: AttributeValue) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
 
 
 __all__ = ["ZOOM_LEVELS", "DocumentViewer"]

@@ -1,0 +1,16 @@
+"""Opening a document for the window: the outline at once, full spans as they are looked at."""
+
+from __future__ import annotations
+
+from annotator.core.ids import DocumentId
+from annotator.gui.current import OpenDocument
+from annotator.services.document_view import load_spans, open_document
+from annotator.services.project import Project
+
+
+def open_view(project: Project, document_id: DocumentId) -> OpenDocument:
+    """The document as the window shows it (see :mod:`annotator.services.document_view`)."""
+    view = open_document(project, document_id)
+    return OpenDocument.from_outline(
+        view.document, view.outline, view.relations, lambda ids: load_spans(project, ids)
+    )
