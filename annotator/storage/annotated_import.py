@@ -15,7 +15,7 @@ from annotator.core.document import DocumentStatus
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft
 from annotator.storage.annotators import AnnotatorCache
-from annotator.storage.fast_insert import insert_rows
+from annotator.storage.fast_insert import insert_rows, insert_tuples
 from annotator.storage.rows import chunks
 from annotator.storage.tables import documents, relations, spans
 
@@ -27,6 +27,31 @@ class StoredAnnotations:
     spans_added: int
     spans_skipped: int
     relations_added: int
+
+
+_SPAN_COLUMNS = (
+    "document_id",
+    "label",
+    "start_offset",
+    "end_offset",
+    "attributes",
+    "annotator_id",
+    "fragments",
+    "comment",
+)
+
+
+class _AnnotatorIds(dict[str, int | None]):
+    """Annotator ids by name for one batch (one lookup per span, no call on a hit)."""
+
+    def __init__(self, connection: Connection, annotators: AnnotatorCache) -> None:
+        super().__init__()
+        self._connection = connection
+        self._annotators = annotators
+
+    def __missing__(self, name: str) -> int | None:
+        found = self[name] = self._annotators.id_for(self._connection, name)
+        return found
 
 
 def store_batch(
@@ -48,45 +73,50 @@ def store_batch(
     present = _present_spans(connection, existing)
     present_links = _present_relations(connection, existing)
 
-    span_rows: list[dict[str, Any]] = []
-    span_keys: list[tuple[int, str]] = []  # (item index, key) of each row
+    ids_of = _AnnotatorIds(connection, annotators)
+    span_rows: list[tuple[Any, ...]] = []
+    span_keys: list[tuple[int, str]] = []  # (item index, key) of each row, for relations
+    need_ids = any(item.relations for item in items)
     ids_by_key: list[dict[str, int]] = [{} for _ in items]
     counts = [[0, 0, 0] for _ in items]  # added, skipped, relations
     for index, item in enumerate(items):
         document_id = known[item.draft.content_hash]
         seen = present.setdefault(document_id, {})
-        for record in item.spans:
-            annotator_id = annotators.id_for(connection, record.annotator)
-            extent = (record.label, record.start, record.end, annotator_id)
+        skipped = 0
+        before = len(span_rows)
+        add = span_rows.append
+        for key, label, start, end, attributes, annotator, note, fragments in item.spans:
+            annotator_id = ids_of[annotator]
+            extent = (label, start, end, annotator_id)
             if extent in seen:
                 if seen[extent] > 0:
-                    ids_by_key[index][record.key] = seen[extent]
-                counts[index][1] += 1
+                    ids_by_key[index][key] = seen[extent]
+                skipped += 1
                 continue
-            seen[extent] = -len(span_rows) - 1  # placeholder until the insert gives an id
-            span_keys.append((index, record.key))
-            counts[index][0] += 1
-            span_rows.append(
-                {
-                    "document_id": document_id,
-                    "label": record.label,
-                    "start_offset": record.start,
-                    "end_offset": record.end,
-                    "attributes": dict(record.attributes),
-                    "annotator_id": annotator_id,
-                    "created_at": now,
-                    "updated_at": now,
-                    "version": 1,
-                    "fragments": [list(p) for p in record.fragments] if record.fragments else None,
-                    "comment": record.note or None,
-                }
+            seen[extent] = -1  # no id until the insert gives one
+            if need_ids:
+                span_keys.append((index, key))
+            add(
+                (
+                    document_id,
+                    label,
+                    start,
+                    end,
+                    attributes,
+                    annotator_id,
+                    fragments or None,
+                    note or None,
+                )
             )
-    need_ids = any(item.relations for item in items)
-    new_span_ids = _insert_spans(connection, span_rows, need_ids)
+        counts[index][0] = len(span_rows) - before
+        counts[index][1] = skipped
+    new_span_ids = _insert_spans(connection, span_rows, need_ids, now)
     for (index, key), span_id in zip(span_keys, new_span_ids, strict=False):
         ids_by_key[index][key] = span_id
     link_rows: list[dict[str, Any]] = []
     for index, item in enumerate(items):
+        if not item.relations:
+            continue
         document_id = known[item.draft.content_hash]
         links = present_links.setdefault(document_id, set())
         for relation in item.relations:
@@ -105,7 +135,7 @@ def store_batch(
                     "type": relation.type,
                     "source_id": source,
                     "target_id": target,
-                    "annotator_id": annotators.id_for(connection, relation.annotator),
+                    "annotator_id": ids_of[relation.annotator],
                     "created_at": now,
                     "updated_at": now,
                     "version": 1,
@@ -167,16 +197,28 @@ def _insert_documents(
     return _documents_by_hash(connection, [item.draft.content_hash for item in items])
 
 
-def _insert_spans(connection: Connection, rows: list[dict[str, Any]], need_ids: bool) -> list[int]:
+def _insert_spans(
+    connection: Connection, rows: list[tuple[Any, ...]], need_ids: bool, now: datetime
+) -> list[int]:
+    """Insert rows of :data:`_SPAN_COLUMNS`; with ``need_ids``, their new ids in row order."""
     if not rows:
         return []
+    stamps = {"created_at": now, "updated_at": now, "version": 1}
     if need_ids:
         result = connection.execute(
-            spans.insert().returning(spans.c.id, sort_by_parameter_order=True), rows
+            spans.insert().returning(spans.c.id, sort_by_parameter_order=True),
+            [dict(zip(_SPAN_COLUMNS, _core_span(row), strict=True)) | stamps for row in rows],
         )
         return [row[0] for row in result]
-    insert_rows(connection, spans, rows)
+    insert_tuples(connection, spans, _SPAN_COLUMNS, rows, stamps)
     return []
+
+
+def _core_span(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A row as Core binds it: attributes a dict, fragments lists."""
+    document_id, label, start, end, attributes, annotator_id, fragments, note = row
+    pieces = [list(piece) for piece in fragments] if fragments else None
+    return (document_id, label, start, end, dict(attributes), annotator_id, pieces, note)
 
 
 def _comment_documents(connection: Connection, comments: Sequence[tuple[DocumentId, str]]) -> None:

@@ -233,14 +233,14 @@ def _first_line(text_: str) -> str:
 def log_changes(
     connection: Connection, ids: Iterable[DocumentId], annotator_id: int | None, now: datetime
 ) -> list[int]:
-    """One edit_log row per document changed in this transaction; returns their ids."""
-    written: list[int] = []
-    for document_id in sorted(ids):
-        row_id = connection.execute(
-            _LOG, {"document_id": document_id, "annotator_id": annotator_id, "at": now}
-        ).scalar_one()
-        written.append(int(row_id))
-    return written
+    """One edit_log row per document changed in this transaction; returns their ids. One
+    multi-row INSERT ... RETURNING per thousand documents (an import changes ten thousand)."""
+    rows = [{"document_id": d, "annotator_id": annotator_id, "at": now} for d in sorted(ids)]
+    if not rows:
+        return []
+    if len(rows) == 1:
+        return [int(connection.execute(_LOG, rows[0]).scalar_one())]
+    return [int(row_id) for row_id in connection.execute(_LOG, rows).scalars()]
 
 
 def last_change(connection: Connection) -> int:
