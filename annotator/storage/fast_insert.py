@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 import orjson
@@ -71,12 +72,31 @@ def insert_columns(
         places.append(mark if sqlite or not isinstance(kind, JSON) else f"CAST({mark} AS JSONB)")
         bound.append(values)
     quote = connection.dialect.identifier_preparer.quote
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) "
-        f"VALUES ({', '.join(places)})"
-    )
-    parameters = list(zip(*bound, strict=True)) if bound else [()] * len(columns[0])
-    connection.exec_driver_sql(sql, parameters)
+    head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) VALUES "
+    row = f"({', '.join(places)})"
+    count = len(columns[0])
+    if not sqlite or not bound:
+        parameters = list(zip(*bound, strict=True)) if bound else [()] * count
+        connection.exec_driver_sql(head + row, parameters)
+        return
+    # Many rows a statement: one step of the driver per hundreds of rows instead of per row.
+    per = max(1, min(_ROWS_A_STATEMENT, _SQLITE_PARAMETERS // len(bound)))
+    flat = tuple(chain.from_iterable(zip(*bound, strict=True)))
+    width = per * len(bound)
+    whole = count // per * per * len(bound)
+    if whole:
+        connection.exec_driver_sql(
+            head + ", ".join([row] * per),
+            [flat[i : i + width] for i in range(0, whole, width)],
+        )
+    if whole < len(flat):
+        rest = flat[whole:]
+        connection.exec_driver_sql(head + ", ".join([row] * (len(rest) // len(bound))), rest)
+
+
+_ROWS_A_STATEMENT = 200
+_SQLITE_PARAMETERS = 999
+"""The smallest limit on parameters a statement a SQLite build may have (3.32 raised it)."""
 
 
 def _converted(kind: Any, column: Sequence[Any], connection: Connection) -> Sequence[Any]:
