@@ -33,6 +33,7 @@ from annotator.core.schema import (
 from annotator.core.team import Identity, Permission
 from annotator.core.text import plural, plural_word
 from annotator.formats.base import ImportOptions
+from annotator.formats.read_ahead import read_ahead
 from annotator.formats.registry import importer as find_importer
 from annotator.services.project_files import write_project_config
 from annotator.services.shared_schema import publication
@@ -218,9 +219,27 @@ def _import(
     cancelled: Callable[[], bool] | None,
 ) -> AnnotationImportReport:
     identity = project.refresh_identity()
+    importer, schema = find_importer(format_name), project.schema
+    reader = read_ahead(path, lambda: importer.read(path, schema, options))
+    try:
+        return _store(project, path, identity, reader, add_labels, progress, cancelled)
+    finally:
+        close = getattr(reader, "close", None)
+        if close is not None:
+            close()
+
+
+def _store(
+    project: Project,
+    path: Path,
+    identity: Identity,
+    reader: Iterator[AnnotatedDraft | Failure],
+    add_labels: bool,
+    progress: Callable[[int], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> AnnotationImportReport:
     report = AnnotationImportReport()
     finder = _GapFinder(project.schema)
-    reader = find_importer(format_name).read(path, project.schema, options)
     pending: list[AnnotatedDraft] = []
     added: list[Publication | None] = [None]  # the extended schema, for a team's record
     with project.database.annotation_writer(
