@@ -7,17 +7,19 @@ failures travel in batches through a bounded queue (memory stays flat), spans as
 (a pickled named tuple is rebuilt through a Python call per span). An exception the reader
 raises is raised here; closing the iterator (a cancel, a refused import) stops the worker.
 
-The worker is forked, so nothing is re-imported and the reader needs no pickling; a process
-with other threads running (the GUI) is never forked (a thread holding a lock in the parent
-would leave it locked in the child forever): there, and for small files, the reader runs
-in-process as before.
+The worker is forked, so nothing is re-imported and the reader needs no pickling. A process
+that may have threads at work (the GUI: Qt's threads, or an import off the main thread) is
+never forked, since a lock held by another thread stays locked in the child forever: there,
+and for small files, the reader runs in-process as before.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import queue
+import sys
 import threading
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import fields
@@ -116,8 +118,21 @@ def _worth_a_worker(path: Path, minimum: int) -> bool:
     return (
         size >= minimum
         and (os.cpu_count() or 1) > 1
-        and threading.active_count() == 1
         and "fork" in multiprocessing.get_all_start_methods()
+        and _safe_to_fork()
+    )
+
+
+def _safe_to_fork() -> bool:
+    """No thread that could hold a lock the worker needs: this is the main thread, Qt (whose
+    threads Python cannot see) is not loaded, and every other Python thread is a daemon (a
+    progress monitor, not work in flight)."""
+    return (
+        threading.current_thread() is threading.main_thread()
+        and "PySide6" not in sys.modules
+        and all(
+            thread.daemon or thread is threading.main_thread() for thread in threading.enumerate()
+        )
     )
 
 
@@ -174,8 +189,6 @@ def _unpacked(packed: tuple[Any, ...]) -> AnnotatedDraft:
 
 def _sendable(error: BaseException) -> BaseException:
     """The error itself when it survives pickling, else a UserError that says what it was."""
-    import pickle
-
     try:
         pickle.loads(pickle.dumps(error))
     except Exception:

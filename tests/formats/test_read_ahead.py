@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats.base import ImportOptions
 from annotator.formats.native_jsonl import IMPORTER
-from annotator.formats.read_ahead import ReaderStoppedError, read_ahead
+from annotator.formats.read_ahead import ReaderStoppedError, _safe_to_fork, read_ahead
 
 LINES = [
     '{"text": "Rebels shelled Aleppo.", "title": "A", "metadata": {"n": 1},'
@@ -38,6 +39,7 @@ def test_the_worker_yields_what_the_reader_yields(tmp_path: Path) -> None:
         return IMPORTER.read(path, LabelSchema(()), options)
 
     direct = list(read())
+    assert _safe_to_fork(), threading.enumerate()
     ahead = read_ahead(path, read, minimum=0)
     assert not isinstance(ahead, type(direct))  # a worker really read it
     received = list(ahead)
@@ -58,6 +60,9 @@ def test_small_files_are_read_in_process(tmp_path: Path) -> None:
     assert read_ahead(path, lambda: reader) is reader
 
 
+_PARENT = os.getpid()
+
+
 def _spans_then(error: BaseException | None, path: Path) -> Iterator[AnnotatedDraft | Failure]:
     for i in range(3):
         yield AnnotatedDraft(
@@ -65,7 +70,8 @@ def _spans_then(error: BaseException | None, path: Path) -> Iterator[AnnotatedDr
         )
     if error is not None:
         raise error
-    os._exit(3)
+    if os.getpid() != _PARENT:  # never end the test run itself
+        os._exit(3)
 
 
 def test_an_error_in_the_reader_is_raised_after_what_came_before(tmp_path: Path) -> None:
