@@ -118,7 +118,7 @@ def _worth_a_worker(path: Path, minimum: int) -> bool:
     return (
         size >= minimum
         and (os.cpu_count() or 1) > 1
-        and "fork" in multiprocessing.get_all_start_methods()
+        and sys.platform.startswith("linux")  # macOS's system libraries may not survive a fork
         and _safe_to_fork()
     )
 
