@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.document import DocumentDraft
-from annotator.core.errors import UserError
+from annotator.core.errors import ReaderStoppedError
 from annotator.core.frozen import fast_constructor
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
 from annotator.core.reports import Failure
@@ -43,10 +43,6 @@ _BATCH = 64
 _QUEUED = 16
 """Batches read ahead at most: the worker waits when the storing side falls behind."""
 _as_record = partial(tuple.__new__, SpanRecord)
-
-
-class ReaderStoppedError(UserError):
-    code = "ANN330"
 
 
 def read_ahead(

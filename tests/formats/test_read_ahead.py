@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from annotator.core.document import DocumentDraft
-from annotator.core.errors import InputFileError
+from annotator.core.errors import InputFileError, ReaderStoppedError
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats.base import ImportOptions
 from annotator.formats.native_jsonl import IMPORTER
-from annotator.formats.read_ahead import ReaderStoppedError, _safe_to_fork, read_ahead
+from annotator.formats.read_ahead import _safe_to_fork, read_ahead
 
 LINES = [
     '{"text": "Rebels shelled Aleppo.", "title": "A", "metadata": {"n": 1},'
