@@ -10,7 +10,8 @@ raises is raised here; closing the iterator (a cancel, a refused import) stops t
 The worker is forked, so nothing is re-imported and the reader needs no pickling. A process
 that may have threads at work (the GUI: Qt's threads, or an import off the main thread) is
 never forked, since a lock held by another thread stays locked in the child forever: there,
-and for small files, the reader runs in-process as before.
+for small files, and on a machine without a core to spare (load average), the reader runs
+in-process as before.
 """
 
 from __future__ import annotations
@@ -46,14 +47,28 @@ _as_record = partial(tuple.__new__, SpanRecord)
 
 
 def read_ahead(
-    path: Path, read: Callable[[], Iterator[Item]], *, minimum: int = WORTH_A_WORKER
+    path: Path,
+    read: Callable[[], Iterator[Item]],
+    *,
+    minimum: int = WORTH_A_WORKER,
+    when_busy: bool = False,
 ) -> Iterator[Item]:
     """What ``read()`` yields, read in a worker process when that pays (see the module: a file
-    of ``minimum`` bytes or more). The worker starts now (before the caller opens its
-    transaction); ``close()`` the iterator to stop it early."""
-    if not _worth_a_worker(path, minimum):
+    of ``minimum`` bytes or more, and a core to spare unless ``when_busy``). The worker starts
+    now (before the caller opens its transaction); ``close()`` the iterator to stop it early."""
+    if not _worth_a_worker(path, minimum) or not (when_busy or _core_to_spare()):
         return read()
     return _Received(read)
+
+
+def _core_to_spare() -> bool:
+    """Whether the machine has about a core idle (load average below the cores less one): on
+    a busy machine a second process only adds its overhead to the total."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return True
+    return load <= (os.cpu_count() or 1) - 1
 
 
 class _Received(Iterator[Item]):

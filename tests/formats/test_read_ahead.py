@@ -40,7 +40,7 @@ def test_the_worker_yields_what_the_reader_yields(tmp_path: Path) -> None:
 
     direct = list(read())
     assert _safe_to_fork(), threading.enumerate()
-    ahead = read_ahead(path, read, minimum=0)
+    ahead = read_ahead(path, read, minimum=0, when_busy=True)
     assert not isinstance(ahead, type(direct))  # a worker really read it
     received = list(ahead)
     assert received == direct
@@ -80,7 +80,9 @@ def test_an_error_in_the_reader_is_raised_after_what_came_before(tmp_path: Path)
     error = InputFileError("in.jsonl: broken archive", code="ANN131")
     received: list[AnnotatedDraft | Failure] = []
     with pytest.raises(InputFileError) as caught:
-        received.extend(read_ahead(path, lambda: _spans_then(error, path), minimum=0))
+        received.extend(
+            read_ahead(path, lambda: _spans_then(error, path), minimum=0, when_busy=True)
+        )
     assert caught.value.code == "ANN131"
     assert caught.value.message == "in.jsonl: broken archive"
     assert [item.draft.text for item in received if isinstance(item, AnnotatedDraft)] == [
@@ -94,14 +96,17 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text("{}\n", encoding="utf-8")
     with pytest.raises(ReaderStoppedError, match="exit code 3"):
-        list(read_ahead(path, lambda: _spans_then(None, path), minimum=0))
+        list(read_ahead(path, lambda: _spans_then(None, path), minimum=0, when_busy=True))
 
 
 def test_closing_early_stops_the_worker(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text("\n".join(LINES * 2000) + "\n", encoding="utf-8")
     ahead = read_ahead(
-        path, lambda: IMPORTER.read(path, LabelSchema(()), ImportOptions()), minimum=0
+        path,
+        lambda: IMPORTER.read(path, LabelSchema(()), ImportOptions()),
+        minimum=0,
+        when_busy=True,
     )
     next(ahead)
     worker = ahead._worker  # type: ignore[attr-defined]

@@ -1,6 +1,7 @@
-"""A large annotation import takes the fast path (a reading worker, batched inserts) and keeps
-every check: bad lines reported with their line, duplicates skipped, edit_log rows, one
-transaction that a cancel or a refused label undoes whole (SQLite and PostgreSQL)."""
+"""A large annotation import takes the fast path (batched inserts, and a reading worker when a
+core is free) and keeps every check: bad lines reported with their line, duplicates skipped,
+edit_log rows, one transaction that a cancel or a refused label undoes whole (SQLite and
+PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lines[401] = "{not json"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert path.stat().st_size > WORTH_A_WORKER
-    assert _worth_a_worker(path, WORTH_A_WORKER)  # the fast path reads in a worker
+    assert _worth_a_worker(path, WORTH_A_WORKER)  # read in a worker when a core is free
     return path
 
 
