@@ -62,13 +62,14 @@ def read_ahead(
 
 
 def _core_to_spare() -> bool:
-    """Whether the machine has about a core idle (load average below the cores less one): on
-    a busy machine a second process only adds its overhead to the total."""
+    """Whether the machine has about a core idle (1-minute load average below the cores less
+    a half: this process's own work counts for up to one): on a busy machine a second process
+    only adds its overhead to the total."""
     try:
         load = os.getloadavg()[0]
     except OSError:
         return True
-    return load <= (os.cpu_count() or 1) - 1
+    return load < (os.cpu_count() or 1) - 0.5
 
 
 class _Received(Iterator[Item]):
