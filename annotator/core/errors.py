@@ -113,3 +113,10 @@ class CurationError(UserError):
     """A curation step cannot be done: unknown document, or a unit that no longer applies."""
 
     code = "ANN240"
+
+
+class ReaderStoppedError(UserError):
+    """The worker process reading an import file stopped without finishing (killed, out of
+    memory) or raised an error that could not be passed back; nothing was imported."""
+
+    code = "ANN330"

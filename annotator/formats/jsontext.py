@@ -13,10 +13,15 @@ aware datetimes are written as ``isoformat()`` writes them.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import orjson
+
+from annotator.core.reports import Failure
 
 JSONDecodeError = json.JSONDecodeError
 _DIGITS = bytes(48 if 48 <= byte <= 57 else 32 for byte in range(256))
@@ -26,15 +31,61 @@ _LONG_RUN = b"0" * 19
 digit run in a string, a harmless false alarm) goes to ``json``, which keeps the integer."""
 
 
-def loads(text: str) -> Any:
-    """Decode one JSON value; invalid JSON raises :class:`json.JSONDecodeError` (its message)."""
-    data = text.encode("utf-8", "surrogatepass")
+def loads(text: str | bytes) -> Any:
+    """Decode one JSON value from text or UTF-8 bytes; invalid JSON raises
+    :class:`json.JSONDecodeError` (its message), bytes that are not UTF-8
+    :class:`UnicodeDecodeError`."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
     if _LONG_RUN not in data.translate(_DIGITS):
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:
             pass
-    return json.loads(text)
+    return json.loads(text if isinstance(text, str) else text.decode("utf-8"))
+
+
+def json_lines(path: Path) -> Iterator[tuple[int, bytes] | Failure]:
+    """The non-blank lines of a file as bytes, numbered from 1 as a text-mode reading would
+    number them (``\r\n``, ``\r`` and ``\n`` each end a line), for :func:`loads`. Reading in
+    binary skips decoding every line only for orjson to encode it again. A file that cannot be
+    opened is one Failure."""
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        yield Failure(str(path), None, f"cannot read ({error.strerror})", "ANN133")
+        return
+    number = 0
+    with handle:
+        for line in handle:
+            if b"\r" in line:
+                ending = 2 if line.endswith(b"\r\n") else 1 if line.endswith((b"\r", b"\n")) else 0
+                for part in _UNIVERSAL.split(line[: len(line) - ending]):
+                    number += 1
+                    if not _blank(part):
+                        yield number, part
+                continue
+            number += 1
+            if not _blank(line):
+                yield number, line
+
+
+_UNIVERSAL = re.compile(b"\r\n|\r|\n")
+
+
+def _blank(line: bytes) -> bool:
+    """Whether ``str.strip`` would leave nothing of the line (as a text-mode reader tests)."""
+    stripped = line.strip()
+    if not stripped:
+        return True
+    if stripped[0] in _JSON_START:
+        return False  # the usual line: it starts like a JSON value
+    try:
+        return not stripped.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return False
+
+
+_JSON_START = frozenset(b'{["-0123456789tfnNI"')
 
 
 def dumps_bytes(value: Any, *, newline: bool = False) -> bytes:

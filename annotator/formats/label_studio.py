@@ -12,7 +12,7 @@ from annotator.core.annotation import AnnotatedDocument, Relation, Span
 from annotator.core.document import DocumentStatus
 from annotator.core.errors import OffsetError, SchemaError, UserError
 from annotator.core.ids import SpanId
-from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord, new_span_record
+from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.reports import Failure
 from annotator.core.schema import AttributeDefinition, AttributeType, AttributeValue, LabelSchema
@@ -381,6 +381,11 @@ class _Region:
     attributes: dict[str, AttributeValue]
 
 
+_NO_ID = object()
+_record = tuple.__new__
+"""``_record(SpanRecord, fields)`` makes a SpanRecord without a Python call per span."""
+
+
 class _TaskReader:
     def __init__(self, schema: LabelSchema, options: ImportOptions) -> None:
         self.schema = schema
@@ -425,10 +430,12 @@ class _TaskReader:
         for region, (start, end) in zip(regions, resolved.spans, strict=True):
             for n, label in enumerate(region.labels):
                 key = region.key if n == 0 else f"{region.key}#{n + 1}"
-                first_key.setdefault(region.key, key)
+                if n == 0:
+                    first_key.setdefault(key, key)
                 spans.append(
-                    new_span_record(
-                        key, label, start, end, dict(region.attributes), region.annotator, "", ()
+                    _record(
+                        SpanRecord,
+                        (key, label, start, end, dict(region.attributes), region.annotator, "", ()),
                     )
                 )
         relation_records = []
@@ -508,26 +515,39 @@ class _TaskReader:
         mine: dict[str, _Region] = {}
         extras: list[tuple[int, Mapping[str, Any]]] = []
         for i, result in enumerate(results):
-            if not isinstance(result, Mapping):
+            # type(...) is dict first: ABC isinstance checks cost more than the rest of a region
+            if type(result) is not dict and not isinstance(result, Mapping):
                 raise RecordError(f"result[{i}] is not an object")
             kind = result.get("type")
             value = result.get("value")
             if kind == "relation":
                 relations.append(self._relation(result, prefix, annotator, i, notes))
-            elif kind == "labels" and isinstance(value, Mapping):
-                region_id = str(result.get("id", f"#{i}"))
+            elif kind == "labels" and (type(value) is dict or isinstance(value, Mapping)):
+                region_id = result.get("id", _NO_ID)
+                region_id = (
+                    f"#{i}"
+                    if region_id is _NO_ID
+                    else region_id
+                    if type(region_id) is str
+                    else str(region_id)
+                )
                 labels = value.get("labels")
-                if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+                if not (type(labels) is list and len(labels) == 1 and type(labels[0]) is str) and (
+                    not isinstance(labels, list) or not all(isinstance(x, str) for x in labels)
+                ):
                     raise RecordError(f"result[{i}]: value.labels must be a list of strings")
                 if not labels:
                     continue
                 surface = value.get("text")
+                start, end = value.get("start"), value.get("end")
                 region = _Region(
                     prefix + region_id,
                     list(labels),
-                    parse_offset(value.get("start"), f"result[{i}].value.start"),
-                    parse_offset(value.get("end"), f"result[{i}].value.end"),
-                    surface if isinstance(surface, str) else None,
+                    start
+                    if type(start) is int
+                    else parse_offset(start, f"result[{i}].value.start"),
+                    end if type(end) is int else parse_offset(end, f"result[{i}].value.end"),
+                    surface if type(surface) is str else None,
                     annotator,
                     {},
                 )

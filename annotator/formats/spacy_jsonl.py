@@ -12,7 +12,7 @@ from typing import Any, BinaryIO, TextIO
 from annotator.core.annotation import AnnotatedDocument
 from annotator.core.document import Document, DocumentDraft, DocumentStatus
 from annotator.core.errors import OffsetError
-from annotator.core.interchange import AnnotatedDraft, new_span_record
+from annotator.core.interchange import AnnotatedDraft, SpanRecord
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
@@ -95,7 +95,7 @@ def draft_from_meta(
             fields[key] = str(value)
         elif key == "published" and isinstance(value, str) and _is_date(value):
             fields["published"] = date.fromisoformat(value)
-        elif key == "status" and value in {s.value for s in DocumentStatus}:
+        elif key == "status" and value in _STATUSES:
             status = DocumentStatus(value)
         elif key == "document_id":
             continue  # our id in the project the file came from: meaningless here
@@ -104,6 +104,9 @@ def draft_from_meta(
     if "external_id" not in fields and "document_id" not in meta and foreign_id is not None:
         fields["external_id"] = str(foreign_id)
     return DocumentDraft(text=text, metadata=metadata, **fields), status
+
+
+_STATUSES = frozenset(status.value for status in DocumentStatus)
 
 
 def _is_date(value: str) -> bool:
@@ -227,6 +230,9 @@ class JsonStream:
         exports and most tools write arrays: one fast decode instead of ``raw_decode``."""
         buf, pos = self.buf, self.pos
         newline = buf.find("\n", pos)
+        while newline < 0 and len(buf) - pos < _WHOLE_LINE_LIMIT and self._fill():
+            buf, pos = self.buf, self.pos  # the line goes on past the buffer: read more
+            newline = buf.find("\n", pos)
         if newline < 0:
             return None
         end = newline
@@ -296,6 +302,8 @@ class JsonStream:
 
 
 _decode_object = jsontext.loads
+_WHOLE_LINE_LIMIT = 1 << 22
+"""Read ahead at most this far (4 MB) for the end of a line: a minified array is one line."""
 
 
 @dataclass(slots=True)
@@ -479,6 +487,10 @@ class SpacyJsonlImporter:
         )
 
 
+_record = tuple.__new__
+"""``_record(SpanRecord, fields)`` makes a SpanRecord without a Python call per span."""
+
+
 def _from_record(record: object, origin: str, options: ImportOptions) -> AnnotatedDraft:
     if not isinstance(record, Mapping):
         raise RecordError("expected a JSON object")
@@ -488,7 +500,16 @@ def _from_record(record: object, origin: str, options: ImportOptions) -> Annotat
     raw = record.get("spans", record.get("entities", []))
     if not isinstance(raw, list):
         raise RecordError("'spans' must be a list")
-    found = [raw_span(item, f"spans[{i}]") for i, item in enumerate(raw)]
+    found: list[tuple[int, int, str, str | None]] = []
+    add = found.append
+    for i, item in enumerate(raw):
+        if type(item) is dict:  # the usual span, without raw_span's call and checks
+            start, end, label = item.get("start"), item.get("end"), item.get("label")
+            if type(start) is int and type(end) is int and type(label) is str and label:
+                surface = item.get("text")
+                add((start, end, label, surface if type(surface) is str else None))
+                continue
+        add(raw_span(item, f"spans[{i}]"))
     spans, note = resolve_raw_spans(
         text, found, options, Unit.CODE_POINT, (Unit.CODE_POINT, Unit.UTF16, Unit.UTF8)
     )
@@ -497,8 +518,9 @@ def _from_record(record: object, origin: str, options: ImportOptions) -> Annotat
     if isinstance(meta, Mapping):
         extra = {**extra, **meta}
     draft, status = draft_from_meta(text, extra)
+    annotator = options.annotator
     records = tuple(
-        new_span_record(str(i), label, start, end, {}, options.annotator, "", ())
+        _record(SpanRecord, (str(i), label, start, end, {}, annotator, "", ()))
         for i, ((start, end), (_, _, label, _)) in enumerate(zip(spans, found, strict=True))
     )
     return AnnotatedDraft(draft, origin, records, (), status, note)

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.errors import PermissionDeniedError, SchemaError, UserError
 from annotator.core.fragments import as_fragments, normalised
+from annotator.core.gc_pause import gc_paused
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
 from annotator.core.reports import Failure
@@ -31,6 +33,7 @@ from annotator.core.schema import (
 from annotator.core.team import Identity, Permission
 from annotator.core.text import plural, plural_word
 from annotator.formats.base import ImportOptions
+from annotator.formats.read_ahead import read_ahead
 from annotator.formats.registry import importer as find_importer
 from annotator.services.project_files import write_project_config
 from annotator.services.shared_schema import publication
@@ -40,6 +43,10 @@ if TYPE_CHECKING:
     from annotator.services.project import Project
 
 BATCH = 500
+_LABEL = attrgetter("label")
+"""A SpanRecord's label (``map`` runs it in C)."""
+_ATTRIBUTES = attrgetter("attributes")
+_ANNOTATOR = attrgetter("annotator")
 
 
 class ImportCancelledError(UserError):
@@ -105,12 +112,20 @@ class _GapFinder:
 
     def __init__(self, schema: LabelSchema) -> None:
         self.schema = schema
+        self._known = frozenset(schema.label_names)
         self.labels: Counter[str] = Counter()
         self.relation_types: dict[str, tuple[set[str], set[str]]] = {}
         self.attributes: dict[tuple[str, str], AttributeValue] = {}
 
     def check(self, item: AnnotatedDraft) -> bool:
         """Record the gaps of one item; True when it has none."""
+        spans = item.spans
+        if (
+            not item.relations
+            and self._known.issuperset(map(_LABEL, spans))
+            and not any(map(_ATTRIBUTES, spans))
+        ):
+            return True  # the usual item: known labels, no attributes, no relations
         schema = self.schema
         clean = True
         label_of = {}
@@ -190,10 +205,41 @@ def import_annotations(
         raise UserError(f"{path}: no such file or folder", code="ANN134")
     if not options.annotator and project.annotator:
         options = replace(options, annotator=project.annotator)
+    with gc_paused():
+        return _import(project, format_name, path, options, add_labels, progress, cancelled)
+
+
+def _import(
+    project: Project,
+    format_name: str,
+    path: Path,
+    options: ImportOptions,
+    add_labels: bool,
+    progress: Callable[[int], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> AnnotationImportReport:
     identity = project.refresh_identity()
+    importer, schema = find_importer(format_name), project.schema
+    reader = read_ahead(path, lambda: importer.read(path, schema, options))
+    try:
+        return _store(project, path, identity, reader, add_labels, progress, cancelled)
+    finally:
+        close = getattr(reader, "close", None)
+        if close is not None:
+            close()
+
+
+def _store(
+    project: Project,
+    path: Path,
+    identity: Identity,
+    reader: Iterator[AnnotatedDraft | Failure],
+    add_labels: bool,
+    progress: Callable[[int], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> AnnotationImportReport:
     report = AnnotationImportReport()
     finder = _GapFinder(project.schema)
-    reader = find_importer(format_name).read(path, project.schema, options)
     pending: list[AnnotatedDraft] = []
     added: list[Publication | None] = [None]  # the extended schema, for a team's record
     with project.database.annotation_writer(
@@ -266,7 +312,9 @@ def _check_new_document(identity: Identity, item: AnnotatedDraft) -> None:
 
 def _check_layers(identity: Identity, item: AnnotatedDraft) -> None:
     """Refuse an item with annotations in a layer ``identity`` may not change."""
-    owners = {span.annotator for span in item.spans} | {r.annotator for r in item.relations}
+    owners = set(map(_ANNOTATOR, item.spans))
+    if item.relations:
+        owners.update(r.annotator for r in item.relations)
     for owner in sorted(owners):
         if not identity.may_edit_layer(owner):
             me = identity.name or "an unnamed annotator"
@@ -286,6 +334,12 @@ def _checked(
             yield item
             continue
         text_length = len(item.draft.text)
+        for _, _, start, end, attributes, _, _, fragments in item.spans:
+            if not 0 <= start < end <= text_length or fragments or attributes:
+                break
+        else:
+            yield item  # the usual item: every span inside the text, one piece, no attributes
+            continue
         kept: list[SpanRecord] = []
         changed = False
         for span in item.spans:
@@ -316,8 +370,7 @@ def _checked(
                     span.end,
                 ):
                     changed = True
-                    span = replace(
-                        span,
+                    span = span._replace(
                         start=pieces[0][0],
                         end=pieces[-1][1],
                         fragments=as_fragments(pieces),
@@ -331,8 +384,7 @@ def _checked(
                     yield Failure(
                         item.origin, None, f"span {span.key}: {reasons}; left out", "ANN111"
                     )
-                    span = replace(
-                        span,
+                    span = span._replace(
                         attributes={k: v for k, v in span.attributes.items() if k not in refused},
                     )
             kept.append(span)

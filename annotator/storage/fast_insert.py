@@ -3,15 +3,21 @@
 Core's per-row, per-column bind processing costs more than the inserts themselves on an import
 of 200,000 spans. Here each column is converted the way its type binds it, but a timestamp is
 converted once per distinct value (an import stamps every row with the same time) and JSON is
-encoded once per value with ``{}`` for free.
+encoded once per value (orjson; ``{}`` for free). On SQLite a column that holds one value in
+every row (the import's time, version 1, ``{}``, NULL) is written into the statement as a
+literal instead of being bound row by row: binding a parameter costs the driver about as much
+as SQLite's own work for it, and an import's spans vary in four columns out of eleven.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, Table
 from sqlalchemy.engine import Connection
 
@@ -23,39 +29,148 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
     row has the keys of the first."""
     if not rows:
         return
-    columns = list(rows[0])
-    postgres = connection.dialect.name == "postgresql"
-    mark = "%s" if postgres else "?"
-    converters: list[tuple[int, Callable[[Any], Any]]] = []
-    places = []
-    for index, name in enumerate(columns):
+    names = list(rows[0])
+    # column by column: the comprehension and map run in C
+    insert_columns(connection, table, names, [[row[name] for row in rows] for name in names])
+
+
+def insert_tuples(
+    connection: Connection,
+    table: Table,
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    constants: Mapping[str, Any] | None = None,
+) -> None:
+    """:func:`insert_rows` for rows given as tuples of the columns ``names``, in that order;
+    ``constants`` gives further columns the same value in every row."""
+    if not rows:
+        return
+    columns: list[Sequence[Any]] = [list(column) for column in zip(*rows, strict=True)]
+    extra = dict(constants or {})
+    columns.extend([value] * len(rows) for value in extra.values())
+    insert_columns(connection, table, [*names, *extra], columns)
+
+
+def insert_columns(
+    connection: Connection, table: Table, names: Sequence[str], columns: list[Sequence[Any]]
+) -> None:
+    """Insert ``len(columns[0])`` rows given column by column (``columns[i]`` holds the values of
+    ``names[i]``, Python values as Core would take them)."""
+    if not columns or not columns[0]:
+        return
+    sqlite = connection.dialect.name == "sqlite"
+    mark = "?" if sqlite else "%s"
+    places: list[str] = []
+    bound: list[Sequence[Any]] = []
+    for name, column in zip(names, columns, strict=True):
         kind = table.c[name].type
-        place = mark
-        if isinstance(kind, JSON):
-            converters.append((index, _json_text))
-            place = f"CAST({mark} AS JSONB)" if postgres else mark
-        elif isinstance(kind, UtcDateTime):
-            converters.append((index, _Stamps(kind, connection).__getitem__))
-        else:
-            process = kind.bind_processor(connection.dialect)
-            if process is not None:
-                converters.append((index, process))
-        places.append(place)
+        values = _converted(kind, column, connection)
+        literal = _literal(values) if sqlite else None
+        if literal is not None:
+            places.append(literal)
+            continue
+        places.append(mark if sqlite or not isinstance(kind, JSON) else f"CAST({mark} AS JSONB)")
+        bound.append(values)
     quote = connection.dialect.identifier_preparer.quote
-    names = ", ".join(quote(name) for name in columns)
-    sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join(places)})"
-    # column by column: map and zip run in C
-    values = [[row[name] for row in rows] for name in columns]
-    for index, convert in converters:
-        values[index] = list(map(convert, values[index]))
-    connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
+    head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) VALUES "
+    row = f"({', '.join(places)})"
+    count = len(columns[0])
+    if not sqlite or not bound:
+        parameters = list(zip(*bound, strict=True)) if bound else [()] * count
+        connection.exec_driver_sql(head + row, parameters)
+        return
+    # Many rows a statement: one step of the driver per hundreds of rows instead of per row.
+    per = max(1, min(_ROWS_A_STATEMENT, _SQLITE_PARAMETERS // len(bound)))
+    flat = tuple(chain.from_iterable(zip(*bound, strict=True)))
+    width = per * len(bound)
+    whole = count // per * per * len(bound)
+    if whole:
+        connection.exec_driver_sql(
+            head + ", ".join([row] * per),
+            [flat[i : i + width] for i in range(0, whole, width)],
+        )
+    if whole < len(flat):
+        rest = flat[whole:]
+        connection.exec_driver_sql(head + ", ".join([row] * (len(rest) // len(bound))), rest)
 
 
-def _json_text(value: Any) -> str:
-    """What the JSON column type binds (``None`` is JSON ``null``), ``{}`` without encoding."""
-    if not value and isinstance(value, dict):
+_ROWS_A_STATEMENT = 200
+_SQLITE_PARAMETERS = 999
+"""The smallest limit on parameters a statement a SQLite build may have (3.32 raised it)."""
+
+
+def _converted(kind: Any, column: Sequence[Any], connection: Connection) -> Sequence[Any]:
+    """The column's values as the driver takes them."""
+    if isinstance(kind, JSON):
+        if column.count(None) == len(column):
+            return ["null"] * len(column)
+        if not any(column) and all(issubclass(t, Mapping) for t in set(map(type, column))):
+            return ["{}"] * len(column)  # the usual attributes: all empty
+        return list(map(json_text, column))
+    if isinstance(kind, UtcDateTime):
+        return list(map(_Stamps(kind, connection).__getitem__, column))
+    process: Callable[[Any], Any] | None = kind.bind_processor(connection.dialect)
+    return column if process is None else list(map(process, column))
+
+
+def _literal(values: Sequence[Any]) -> str | None:
+    """SQL for the one value every row has, when it has one that is safe to write as text."""
+    first = values[0]
+    kind = type(first)
+    if (
+        kind not in (str, int, type(None))
+        or values[-1] != first
+        or values[len(values) // 2] != first
+    ):
+        return None  # the usual varying column, told without a scan
+    if values.count(first) != len(values):
+        return None
+    if len(set(map(type, values))) != 1:  # 1 == True == 1.0 for count
+        return None
+    if first is None:
+        return "NULL"
+    if kind is int:
+        return str(first)
+    if "\x00" in first or len(first) > 200:
+        return None
+    return "'" + str(first).replace("'", "''") + "'"
+
+
+def json_text(value: Any) -> str:
+    """What the JSON column type binds (``None`` is JSON ``null``), ``{}`` without encoding.
+    orjson writes it compactly; what it would write differently from ``json`` (NaN and
+    Infinity as ``null``) or cannot write (integers beyond 64 bits, non-text keys, mappings
+    that are not dicts) is written by ``json``. Either way the text reads back as the value."""
+    if value is None:
+        return "null"
+    if not value and (type(value) is dict or isinstance(value, Mapping)):
         return "{}"
-    return json.dumps(value)
+    try:
+        text = orjson.dumps(value)
+    except TypeError:
+        return json.dumps(_plain(value))
+    if b"null" in text and _has_non_finite(value):
+        return json.dumps(value)
+    return text.decode("utf-8")
+
+
+def _has_non_finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, Mapping):
+        return any(_has_non_finite(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_non_finite(item) for item in value)
+    return False
+
+
+def _plain(value: Any) -> Any:
+    """Mappings as dicts, all the way down, for ``json``."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
 
 
 class _Stamps(dict[Any, Any]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import and_, bindparam, false, func, select, text
@@ -233,13 +234,32 @@ def _first_line(text_: str) -> str:
 def log_changes(
     connection: Connection, ids: Iterable[DocumentId], annotator_id: int | None, now: datetime
 ) -> list[int]:
-    """One edit_log row per document changed in this transaction; returns their ids."""
+    """One edit_log row per document changed in this transaction; returns their ids. One
+    statement per thousand documents (an import changes ten thousand): driver SQL, since
+    Core's executemany with RETURNING binds every row's timestamp and annotator anew."""
+    ordered = sorted(ids)
+    if len(ordered) == 1:
+        row = {"document_id": ordered[0], "annotator_id": annotator_id, "at": now}
+        return [int(connection.execute(_LOG, row).scalar_one())]
+    at = edit_log.c.at.type.process_bind_param(now, connection.dialect)  # type: ignore[attr-defined]
     written: list[int] = []
-    for document_id in sorted(ids):
-        row_id = connection.execute(
-            _LOG, {"document_id": document_id, "annotator_id": annotator_id, "at": now}
-        ).scalar_one()
-        written.append(int(row_id))
+    if connection.dialect.name == "postgresql":
+        for batch in chunks(ordered, 10_000):
+            result = connection.exec_driver_sql(
+                "INSERT INTO edit_log (document_id, annotator_id, at) "
+                "SELECT unnest(%s::bigint[]), %s::bigint, %s::timestamptz RETURNING id",
+                (list(batch), annotator_id, at),
+            )
+            written += [int(row_id) for (row_id,) in result]
+        return written
+    for batch in chunks(ordered, 333):  # 999 parameters, the least a SQLite build allows
+        values = ", ".join(["(?, ?, ?)"] * len(batch))
+        parameters = tuple(chain.from_iterable((d, annotator_id, at) for d in batch))
+        result = connection.exec_driver_sql(
+            f"INSERT INTO edit_log (document_id, annotator_id, at) VALUES {values} RETURNING id",
+            parameters,
+        )
+        written += [int(row_id) for (row_id,) in result]
     return written
 
 

@@ -11,7 +11,7 @@ from annotator.core.annotation import Relation, Span
 from annotator.core.document import DocumentDraft
 from annotator.core.frozen import fast_constructor
 from annotator.core.ids import DocumentId, RelationId, SpanId
-from annotator.core.interchange import SpanRecord
+from annotator.core.interchange import RelationRecord
 
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
@@ -29,8 +29,8 @@ def test_values_equal_those_of_the_dataclass_constructor() -> None:
         made.label = "PLACE"  # type: ignore[misc]
     relation = (RelationId(1), DocumentId(1), "t", SpanId(1), SpanId(2), "", T0, None, 1, "")
     assert fast_constructor(Relation)(*relation) == Relation(*relation)
-    record = ("T1", "ACTOR", 0, 5, {}, "", "", ())
-    assert fast_constructor(SpanRecord)(*record) == SpanRecord(*record)
+    record = ("works_for", "T1", "T2", "ann", "")
+    assert fast_constructor(RelationRecord)(*record) == RelationRecord(*record)
 
 
 def test_classes_it_cannot_build_are_refused() -> None:

@@ -153,3 +153,45 @@ def test_imported_documents_keep_every_field(database_url: str, tmp_path: Path) 
     ]
     assert second.document.status is DocumentStatus.NEW
     assert [r.type for r in second.relations] == ["near"]
+
+
+def test_values_shared_by_every_row_are_stored_as_bound_ones(
+    database_url: str, tmp_path: Path
+) -> None:
+    """On SQLite a column with one value in every row is written as a literal: quotes, NUL,
+    numbers that equal True, NULL and JSON must come back exactly as Core stores them."""
+    database = ProjectDatabase.open(database_url, tmp_path)
+    [document] = database.add_documents([(DocumentDraft("O'Brien said so."), "a")], T0)
+    database.close()
+    shared = {
+        "document_id": document,
+        "label": "O'Brien's \"label\"",
+        "start_offset": 0,
+        "end_offset": 7,
+        "attributes": {"n": float("nan"), "q": "it's"},
+        "annotator_id": None,
+        "created_at": T0,
+        "updated_at": T0,
+        "version": 1,
+        "fragments": None,
+        "comment": "a\x00b",
+    }
+    rows = [dict(shared), dict(shared)]
+    engine = make_engine(resolve_url(database_url, tmp_path))
+    try:
+        with engine.connect() as plain:
+            connection = plain.execution_options(**WRITE)
+            with connection.begin():
+                if connection.dialect.name == "postgresql":  # JSONB has no NaN, text no NUL
+                    for row in rows:
+                        row["attributes"] = {"q": "it's"}
+                        row["comment"] = "a'b"
+                connection.execute(spans.insert(), rows[:1])
+                insert_rows(connection, spans, rows)
+            with connection.begin():
+                stored = connection.execute(select(spans).order_by(spans.c.id)).all()
+    finally:
+        engine.dispose()
+    strip = {"id": 0}
+    expected = repr(stored[0]._asdict() | strip)  # repr: NaN != NaN
+    assert [repr(row._asdict() | strip) for row in stored[1:]] == [expected, expected]

@@ -1,0 +1,208 @@
+"""Reading an import file in a second process while this one stores what was read.
+
+Parsing (JSON, offsets checks, content hashes) and storing (SQL) each take about half of an
+import; on a machine with two cores they can overlap. :func:`read_ahead` runs an importer's
+``read`` in a forked worker and yields exactly what it yields, in the same order: drafts and
+failures travel in batches through a bounded queue (memory stays flat), spans as plain tuples
+(a pickled named tuple is rebuilt through a Python call per span). An exception the reader
+raises is raised here; closing the iterator (a cancel, a refused import) stops the worker.
+
+The worker is forked, so nothing is re-imported and the reader needs no pickling. A process
+that may have threads at work (the GUI: Qt's threads, or an import off the main thread) is
+never forked, since a lock held by another thread stays locked in the child forever: there,
+for small files, and on a machine without a core to spare (load average), the reader runs
+in-process as before.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import queue
+import sys
+import threading
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import fields
+from functools import partial
+from multiprocessing.queues import Queue
+from pathlib import Path
+from typing import Any
+
+from annotator.core.document import DocumentDraft
+from annotator.core.errors import ReaderStoppedError
+from annotator.core.frozen import fast_constructor
+from annotator.core.interchange import AnnotatedDraft, SpanRecord
+from annotator.core.reports import Failure
+
+Item = AnnotatedDraft | Failure
+
+WORTH_A_WORKER = 4 << 20
+"""Files smaller than this (4 MB, about 500 documents of native JSONL) are read in-process:
+starting and feeding a worker costs more than it saves on them."""
+_BATCH = 64
+_QUEUED = 16
+"""Batches read ahead at most: the worker waits when the storing side falls behind."""
+_as_record = partial(tuple.__new__, SpanRecord)
+
+
+def read_ahead(
+    path: Path,
+    read: Callable[[], Iterator[Item]],
+    *,
+    minimum: int = WORTH_A_WORKER,
+    when_busy: bool = False,
+) -> Iterator[Item]:
+    """What ``read()`` yields, read in a worker process when that pays (see the module: a file
+    of ``minimum`` bytes or more, and a core to spare unless ``when_busy``). The worker starts
+    now (before the caller opens its transaction); ``close()`` the iterator to stop it early."""
+    if not _worth_a_worker(path, minimum) or not (when_busy or _core_to_spare()):
+        return read()
+    return _Received(read)
+
+
+def _core_to_spare() -> bool:
+    """Whether the machine has about a core idle (1-minute load average below the cores less
+    a half: this process's own work counts for up to one): on a busy machine a second process
+    only adds its overhead to the total."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return True
+    return load < (os.cpu_count() or 1) - 0.5
+
+
+class _Received(Iterator[Item]):
+    """The reading side: batches from the worker, item by item."""
+
+    def __init__(self, read: Callable[[], Iterator[Item]]) -> None:
+        context = multiprocessing.get_context("fork")
+        self._batches: Queue[tuple[str, Any]] = context.Queue(_QUEUED)
+        self._worker = context.Process(target=_produce, args=(read, self._batches), daemon=True)
+        self._worker.start()
+        self._items = self._received()
+
+    def __next__(self) -> Item:
+        return next(self._items)
+
+    def close(self) -> None:
+        self._items.close()
+        self._stop()
+
+    def _received(self) -> Generator[Item, None, None]:
+        try:
+            while True:
+                kind, payload = self._next()
+                if kind == "items":
+                    for item in payload:
+                        yield item if type(item) is Failure else _unpacked(item)
+                elif kind == "error":
+                    raise payload
+                else:
+                    return
+        finally:
+            self._stop()
+
+    def _stop(self) -> None:
+        if self._worker.is_alive():
+            self._worker.terminate()
+        self._worker.join()
+        self._batches.close()
+
+    def _next(self) -> tuple[str, Any]:
+        while True:
+            try:
+                return self._batches.get(timeout=0.5)
+            except queue.Empty:
+                if not self._worker.is_alive() and self._batches.empty():
+                    code = self._worker.exitcode
+                    raise ReaderStoppedError(
+                        f"the process reading the file stopped (exit code {code}); "
+                        "nothing was imported"
+                    ) from None
+
+
+def _worth_a_worker(path: Path, minimum: int) -> bool:
+    try:
+        size = path.stat().st_size if path.is_file() else -1
+    except OSError:
+        return False
+    return (
+        size >= minimum
+        and (os.cpu_count() or 1) > 1
+        and sys.platform.startswith("linux")  # macOS's system libraries may not survive a fork
+        and _safe_to_fork()
+    )
+
+
+def _safe_to_fork() -> bool:
+    """No thread that could hold a lock the worker needs: this is the main thread, Qt (whose
+    threads Python cannot see) is not loaded, and every other Python thread is a daemon (a
+    progress monitor, not work in flight)."""
+    return (
+        threading.current_thread() is threading.main_thread()
+        and "PySide6" not in sys.modules
+        and all(
+            thread.daemon or thread is threading.main_thread() for thread in threading.enumerate()
+        )
+    )
+
+
+def _produce(read: Callable[[], Iterator[Item]], batches: Queue[tuple[str, Any]]) -> None:
+    """The worker: read, send batches, then ``done`` (or, after what was read, the error)."""
+    batch: list[Failure | tuple[Any, ...]] = []
+    try:
+        for item in read():
+            batch.append(item if type(item) is Failure else _packed(item))  # type: ignore[arg-type]
+            if len(batch) >= _BATCH:
+                batches.put(("items", batch))
+                batch = []
+        ending: tuple[str, Any] = ("done", None)
+    except BaseException as error:
+        ending = ("error", _sendable(error))
+    if batch:
+        batches.put(("items", batch))
+    batches.put(ending)
+    batches.close()
+    batches.join_thread()
+
+
+_DRAFT_FIELDS = tuple(field.name for field in fields(DocumentDraft))
+_new_item = fast_constructor(AnnotatedDraft)
+
+
+def _packed(item: AnnotatedDraft) -> tuple[Any, ...]:
+    """The item as plain tuples (pickled and rebuilt several times faster than dataclasses),
+    spans' attributes as dicts (a default ``MappingProxyType`` does not pickle)."""
+    draft = item.draft
+    spans = tuple(
+        tuple(span) if type(span.attributes) is dict else (*span[:4], dict(span[4]), *span[5:])
+        for span in item.spans
+    )
+    return (
+        tuple(getattr(draft, name) for name in _DRAFT_FIELDS),
+        item.origin,
+        spans,
+        item.relations,
+        item.status,
+        item.note,
+        item.comment,
+    )
+
+
+def _unpacked(packed: tuple[Any, ...]) -> AnnotatedDraft:
+    values, origin, spans, relations, status, note, comment = packed
+    draft = object.__new__(DocumentDraft)
+    for name, value in zip(_DRAFT_FIELDS, values, strict=True):
+        object.__setattr__(draft, name, value)  # as pickle restores it: the hash is sent too
+    records = tuple(map(_as_record, spans))
+    return _new_item(draft, origin, records, relations, status, note, comment)
+
+
+def _sendable(error: BaseException) -> BaseException:
+    """The error itself when it survives pickling, else a UserError that says what it was."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return ReaderStoppedError(f"reading the file failed: {error!r}")
+    return error

@@ -1,0 +1,114 @@
+"""read_ahead yields what the reader yields, raises what it raises, and stops its worker."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from annotator.core.document import DocumentDraft
+from annotator.core.errors import InputFileError, ReaderStoppedError
+from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
+from annotator.core.reports import Failure
+from annotator.core.schema import LabelSchema
+from annotator.formats.base import ImportOptions
+from annotator.formats.native_jsonl import IMPORTER
+from annotator.formats.read_ahead import _safe_to_fork, read_ahead
+
+LINES = [
+    '{"text": "Rebels shelled Aleppo.", "title": "A", "metadata": {"n": 1},'
+    ' "spans": [{"id": 1, "label": "ACTOR", "start": 0, "end": 6, "text": "Rebels"},'
+    ' {"id": 2, "label": "PLACE", "start": 15, "end": 21, "attributes": {"k": "v"},'
+    ' "annotator": "ana", "comment": "c"}],'
+    ' "relations": [{"type": "near", "source": 1, "target": 2}]}',
+    "not json",
+    '{"text": "Two pieces here.", "spans": [{"label": "X", "start": 0, "end": 16,'
+    ' "fragments": [[0, 3], [11, 16]]}]}',
+]
+
+
+def test_the_worker_yields_what_the_reader_yields(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(LINES * 50) + "\n", encoding="utf-8")
+    options = ImportOptions(annotator="ben")
+
+    def read() -> Iterator[AnnotatedDraft | Failure]:
+        return IMPORTER.read(path, LabelSchema(()), options)
+
+    direct = list(read())
+    assert _safe_to_fork(), threading.enumerate()
+    ahead = read_ahead(path, read, minimum=0, when_busy=True)
+    assert not isinstance(ahead, type(direct))  # a worker really read it
+    received = list(ahead)
+    assert received == direct
+    drafts = [item for item in received if isinstance(item, AnnotatedDraft)]
+    assert len(drafts) == 100
+    first = drafts[0]
+    assert type(first.spans[0]) is SpanRecord
+    assert first.spans[1].attributes == {"k": "v"}
+    assert first.draft.content_hash == DocumentDraft(first.draft.text).content_hash
+    assert first.relations == (RelationRecord("near", "1", "2", "ben"),)
+
+
+def test_small_files_are_read_in_process(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(LINES[0] + "\n", encoding="utf-8")
+    reader = IMPORTER.read(path, LabelSchema(()), ImportOptions())
+    assert read_ahead(path, lambda: reader) is reader
+
+
+_PARENT = os.getpid()
+
+
+def _spans_then(error: BaseException | None, path: Path) -> Iterator[AnnotatedDraft | Failure]:
+    for i in range(3):
+        yield AnnotatedDraft(
+            DocumentDraft(f"text {i}"), f"{path}:{i}", (SpanRecord("a", "X", 0, 4),)
+        )
+    if error is not None:
+        raise error
+    if os.getpid() != _PARENT:  # never end the test run itself
+        os._exit(3)
+
+
+def test_an_error_in_the_reader_is_raised_after_what_came_before(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text("{}\n", encoding="utf-8")
+    error = InputFileError("in.jsonl: broken archive", code="ANN131")
+    received: list[AnnotatedDraft | Failure] = []
+    with pytest.raises(InputFileError) as caught:
+        received.extend(
+            read_ahead(path, lambda: _spans_then(error, path), minimum=0, when_busy=True)
+        )
+    assert caught.value.code == "ANN131"
+    assert caught.value.message == "in.jsonl: broken archive"
+    assert [item.draft.text for item in received if isinstance(item, AnnotatedDraft)] == [
+        "text 0",
+        "text 1",
+        "text 2",
+    ]
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text("{}\n", encoding="utf-8")
+    with pytest.raises(ReaderStoppedError, match="exit code 3"):
+        list(read_ahead(path, lambda: _spans_then(None, path), minimum=0, when_busy=True))
+
+
+def test_closing_early_stops_the_worker(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(LINES * 2000) + "\n", encoding="utf-8")
+    ahead = read_ahead(
+        path,
+        lambda: IMPORTER.read(path, LabelSchema(()), ImportOptions()),
+        minimum=0,
+        when_busy=True,
+    )
+    next(ahead)
+    worker = ahead._worker  # type: ignore[attr-defined]
+    ahead.close()  # type: ignore[attr-defined]
+    assert not worker.is_alive()
