@@ -14,6 +14,7 @@ from annotator.ingest.minhash import NUM_HASHES, decode
 K = TypeVar("K", bound=Hashable)
 
 _COMPACT_AT = 4096
+_NO_ROWS: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
 _ROW_MULTIPLIERS = (
     np.random.default_rng(0x5EED).integers(1, 1 << 62, NUM_HASHES, dtype=np.uint64) * 2 + 1
 ).astype(np.uint64)
@@ -51,23 +52,36 @@ class NearDuplicateIndex(Generic[K]):
         self._sorted_rows: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self._pending: dict[int, list[int]] = {}
         self._pending_rows = 0
+        self._offsets = np.arange(self.bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        self._last: tuple[bytes, npt.NDArray[np.uint32], list[int]] | None = None
 
     def __len__(self) -> int:
         return self._count
 
     def _band_keys(self, values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
-        with np.errstate(over="ignore"):
-            products = values.astype(np.uint64) * _ROW_MULTIPLIERS
-            keys = products.reshape(self.bands, self.rows).sum(axis=1, dtype=np.uint64)
-            offsets = np.arange(self.bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-            result: npt.NDArray[np.uint64] = keys + offsets
-            return result
+        products = values * _ROW_MULTIPLIERS  # uint64, wraps modulo 2**64 silently
+        keys: npt.NDArray[np.uint64] = products.reshape(self.bands, self.rows).sum(
+            axis=1, dtype=np.uint64
+        )
+        keys += self._offsets
+        return keys
+
+    def _decoded(self, signature: bytes) -> tuple[npt.NDArray[np.uint32], list[int]]:
+        """The minima and band keys of ``signature``; a query's are reused by the ``add`` of
+        the same signature that usually follows it."""
+        last = self._last
+        if last is not None and last[0] is signature:
+            return last[1], last[2]
+        values = decode(signature)
+        keys = self._band_keys(values).tolist()
+        self._last = (signature, values, keys)
+        return values, keys
 
     def add(self, key: K, signature: bytes) -> None:
         """Index ``key``; an empty signature (a text without words) is ignored."""
         if not signature:
             return
-        values = decode(signature)
+        values, band_keys = self._decoded(signature)
         if self._count == len(self._signatures):
             grown = np.zeros((max(1024, 2 * self._count), NUM_HASHES), dtype=np.uint32)
             grown[: self._count] = self._signatures[: self._count]
@@ -76,8 +90,13 @@ class NearDuplicateIndex(Generic[K]):
         self._signatures[row] = values
         self._keys.append(key)
         self._count += 1
-        for band_key in self._band_keys(values).tolist():
-            self._pending.setdefault(band_key, []).append(row)
+        pending = self._pending
+        for band_key in band_keys:
+            group = pending.get(band_key)
+            if group is None:
+                pending[band_key] = [row]
+            else:
+                group.append(row)
         self._pending_rows += 1
         if self._pending_rows >= _COMPACT_AT:
             self._compact()
@@ -92,26 +111,28 @@ class NearDuplicateIndex(Generic[K]):
         self._pending.clear()
         self._pending_rows = 0
 
-    def _candidates(self, values: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
-        band_keys = self._band_keys(values)
+    def _candidates(self, band_keys: list[int]) -> npt.NDArray[np.int64]:
         found: list[int] = []
-        for band_key in band_keys.tolist():
-            found.extend(self._pending.get(band_key, ()))
+        pending = self._pending
+        for band_key in band_keys:
+            group = pending.get(band_key)
+            if group is not None:
+                found.extend(group)
         if self._sorted_bands.size:
-            low = np.searchsorted(self._sorted_bands, band_keys, side="left")
-            high = np.searchsorted(self._sorted_bands, band_keys, side="right")
-            for start, stop in zip(low.tolist(), high.tolist(), strict=True):
-                if stop > start:
-                    found.extend(self._sorted_rows[start:stop].tolist())
-        return np.unique(np.array(found, dtype=np.int64))
+            keys = np.array(band_keys, dtype=np.uint64)
+            low = np.searchsorted(self._sorted_bands, keys, side="left")
+            high = np.searchsorted(self._sorted_bands, keys, side="right")
+            for start in np.flatnonzero(high > low).tolist():
+                found.extend(self._sorted_rows[low[start] : high[start]].tolist())
+        return np.unique(np.array(found, dtype=np.int64)) if found else _NO_ROWS
 
     def query(self, signature: bytes) -> tuple[K, float] | None:
         """The indexed key most similar to ``signature`` and its estimated similarity, if any
         reaches the threshold."""
         if not signature or not self._count:
             return None
-        values = decode(signature)
-        rows = self._candidates(values)
+        values, band_keys = self._decoded(signature)
+        rows = self._candidates(band_keys)
         if rows.size == 0:
             return None
         shares = np.count_nonzero(self._signatures[rows] == values, axis=1) / NUM_HASHES

@@ -9,18 +9,23 @@ import orjson
 
 from annotator.ingest.encoding import decode_fragment
 
+_SCALARS = frozenset({str, int, bool, type(None)})
+
 
 def _has_float(value: Any) -> bool:
     """Whether a decoded value holds a float anywhere (iteratively: nesting can be deep)."""
+    if type(value) is dict and _SCALARS.issuperset(map(type, value.values())):
+        return False  # a flat record, the usual case
     stack = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, float):
-            return True
-        if isinstance(item, dict):
+        kind = type(item)  # orjson makes exactly these types, never subclasses
+        if kind is dict:
             stack.extend(item.values())
-        elif isinstance(item, list):
+        elif kind is list:
             stack.extend(item)
+        elif kind is float:
+            return True
     return False
 
 
