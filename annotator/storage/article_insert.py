@@ -9,12 +9,14 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from annotator.core.document import DocumentDraft, DocumentStatus
+from annotator.core.errors import DocumentIdsError
 from annotator.core.ids import DocumentId
+from annotator.storage.fast_insert import insert_rows
 from annotator.storage.tables import document_signatures, document_sources, documents
 
 _INSERT = documents.insert().returning(documents.c.id, sort_by_parameter_order=True)
-"""One statement for a whole batch: SQLAlchemy sends it as multi-row INSERTs and returns the
-new ids in the order of the rows (SQLite and PostgreSQL alike)."""
+"""One statement for a whole batch; SQLAlchemy returns the new ids in the order of the rows."""
+_MAX_ROWID = 2**63 - 1
 
 
 def _row(draft: DocumentDraft, origin: str, now: datetime) -> dict[str, Any]:
@@ -49,7 +51,10 @@ def insert_articles(
     if not drafts:
         return []
     rows = [_row(draft, origin, now) for draft, origin in drafts]
-    ids = [DocumentId(int(row[0])) for row in connection.execute(_INSERT, rows)]
+    if connection.dialect.name == "sqlite":
+        ids = _insert_sqlite(connection, rows)
+    else:
+        ids = [DocumentId(int(row[0])) for row in connection.execute(_INSERT, rows)]
     sources = [
         {
             "document_id": document_id,
@@ -60,14 +65,32 @@ def insert_articles(
         for document_id, (draft, _) in zip(ids, drafts, strict=True)
         if draft.raw is not None
     ]
-    if sources:
-        connection.execute(document_sources.insert(), sources)
+    insert_rows(connection, document_sources, sources)
     if signatures is not None:
         marks = [
             {"document_id": document_id, "signature": signature}
             for document_id, signature in zip(ids, signatures, strict=True)
             if signature
         ]
-        if marks:
-            connection.execute(document_signatures.insert(), marks)
+        insert_rows(connection, document_signatures, marks)
     return ids
+
+
+def _insert_sqlite(connection: Connection, rows: list[dict[str, Any]]) -> list[DocumentId]:
+    """The rows through the driver's ``executemany``; their ids follow the largest id before.
+
+    SQLite gives a new row the largest rowid plus one (``documents.id`` is the rowid, without
+    AUTOINCREMENT), and the write transaction (``BEGIN IMMEDIATE``) keeps every other writer
+    out, so a batch gets consecutive ids. That is checked; SQLite picks a random free rowid only
+    when the largest is 2**63 - 1, and then the slower statement that returns each id is used.
+    """
+    before = connection.exec_driver_sql("SELECT max(id) FROM documents").scalar() or 0
+    if before + len(rows) >= _MAX_ROWID:
+        return [DocumentId(int(row[0])) for row in connection.execute(_INSERT, rows)]
+    insert_rows(connection, documents, rows)
+    last = connection.exec_driver_sql("SELECT last_insert_rowid()").scalar()
+    if last != before + len(rows):
+        raise DocumentIdsError(
+            f"new documents did not get consecutive ids ({before} + {len(rows)} != {last})"
+        )
+    return [DocumentId(before + 1 + offset) for offset in range(len(rows))]
