@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from annotator.ingest import minhash
 from annotator.ingest.items import RefusedError
 from annotator.ingest.jsonvalue import loads_record
 from annotator.ingest.minhash import signature, signatures
@@ -30,6 +31,13 @@ def test_batched_signatures_are_the_single_signatures(fixtures: Path) -> None:
     for size in range(1, 12):
         assert signatures(texts[:size]) == [signature(text) for text in texts[:size]]
     assert signatures([]) == []
+
+
+def test_large_batches_are_signed_in_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _texts(random.Random(3), 40)
+    expected = [signature(text) for text in texts]
+    monkeypatch.setattr(minhash, "GROUP_CHARS", 150)  # a few texts per group, some alone
+    assert signatures(texts) == expected
 
 
 @settings(max_examples=60, deadline=None)
