@@ -121,10 +121,11 @@ class NearDuplicateIndex(Generic[K]):
     def _candidates(self, band_keys: list[int]) -> npt.NDArray[np.int64]:
         found: list[int] = []
         pending = self._pending
-        for band_key in band_keys:
-            group = pending.get(band_key)
-            if group is not None:
-                found.extend(group)
+        if not pending.keys().isdisjoint(band_keys):  # one C-level test; usually no key is shared
+            for band_key in band_keys:
+                group = pending.get(band_key)
+                if group is not None:
+                    found.extend(group)
         if self._sorted_bands.size:
             keys = np.array(band_keys, dtype=np.uint32)
             low = np.searchsorted(self._sorted_bands, keys, side="left")
