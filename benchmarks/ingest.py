@@ -8,8 +8,9 @@ process so its peak memory is its own: ``main`` is the importing process, ``work
 largest worker process. "per CPU-s" divides by the CPU time of all processes, and "CPU ms/1k"
 is that CPU time per 1,000 articles split into the main process and the workers: both stay
 meaningful when other work shares the machine, unlike the wall-clock rate. With ``--dir`` the
-generated data is kept there and reused by the next run with the same sizes. Prints numbers;
-asserts nothing.
+generated data is kept there and reused by the next run with the same sizes. The last case
+imports the JSONL file into a new SQLite project (``import_paths``: duplicate checks and
+storage included). Prints numbers; asserts nothing.
 """
 
 from __future__ import annotations
@@ -104,22 +105,36 @@ def generate(folder: Path, html_count: int, jsonl_count: int) -> None:
             out.write(json.dumps(record) + "\n")
 
 
-def measure(path: Path, workers: int, signatures: bool) -> dict[str, float]:
-    """Run one import in this process and report its figures."""
+def measure(path: Path, workers: int, signatures: bool, project: bool) -> dict[str, float]:
+    """Run one import in this process and report its figures (into a new SQLite project when
+    ``project``: the whole import service, duplicate checks and storage included)."""
     from annotator.ingest import IngestFailure, IngestOptions, iter_records
 
     options = IngestOptions(signatures=signatures)
-    startup = resource.getrusage(resource.RUSAGE_SELF)
-    startup_cpu = startup.ru_utime + startup.ru_stime  # imports, not importing
-    documents = failures = characters = 0
-    start = time.perf_counter()
-    for item in iter_records([path], options, workers=workers):
-        if isinstance(item, IngestFailure):
-            failures += 1
+    with tempfile.TemporaryDirectory(prefix="ingest-project-") as folder:
+        opened = None
+        if project:  # imported only here: SQLAlchemy alone adds 30 MB to the peak memory
+            from annotator.services.importing import import_paths
+            from annotator.services.project import Project
+
+            opened = Project.create(Path(folder) / "project")
+        startup = resource.getrusage(resource.RUSAGE_SELF)
+        startup_cpu = startup.ru_utime + startup.ru_stime  # imports, not importing
+        documents = failures = characters = 0
+        start = time.perf_counter()
+        if opened is not None:
+            with opened:
+                report = import_paths(opened, [path], options=options, workers=workers)
+            documents, failures = len(report.imported), len(report.failures)
+            characters = 0
         else:
-            documents += 1
-            characters += len(item.draft.text)
-    seconds = time.perf_counter() - start
+            for item in iter_records([path], options, workers=workers):
+                if isinstance(item, IngestFailure):
+                    failures += 1
+                else:
+                    documents += 1
+                    characters += len(item.draft.text)
+        seconds = time.perf_counter() - start
     own = resource.getrusage(resource.RUSAGE_SELF)
     workers_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     main_cpu = own.ru_utime + own.ru_stime - startup_cpu
@@ -140,10 +155,14 @@ def measure(path: Path, workers: int, signatures: bool) -> dict[str, float]:
     }
 
 
-def run_child(path: Path, workers: int, signatures: bool) -> dict[str, float]:
+def run_child(
+    path: Path, workers: int, signatures: bool, project: bool = False
+) -> dict[str, float]:
     command = [sys.executable, __file__, "--measure", str(path), "--workers", str(workers)]
     if not signatures:
         command.append("--no-signatures")
+    if project:
+        command.append("--project")
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
     return result
@@ -171,9 +190,11 @@ def main() -> None:
     parser.add_argument("--skip-html", action="store_true", help="measure JSONL only")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--no-signatures", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--project", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure is not None:
-        print(json.dumps(measure(args.measure, args.workers, not args.no_signatures)))
+        figures = measure(args.measure, args.workers, not args.no_signatures, args.project)
+        print(json.dumps(figures))
         return
     with tempfile.TemporaryDirectory(prefix="ingest-bench-") as temporary:
         folder = args.dir or Path(temporary)
@@ -198,6 +219,10 @@ def main() -> None:
         report(
             f"JSONL, {args.workers} worker(s), no signatures",
             run_child(folder / "articles.jsonl", args.workers, False),
+        )
+        report(
+            f"JSONL into a project, {args.workers} w.",
+            run_child(folder / "articles.jsonl", args.workers, True, project=True),
         )
 
 

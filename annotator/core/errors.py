@@ -72,6 +72,12 @@ class DatabaseError(UserError):
     code = "ANN180"
 
 
+class DocumentIdsError(DatabaseError):
+    """New documents did not get the ids an import expected; nothing of the batch was stored."""
+
+    code = "ANN325"
+
+
 class FragmentError(EditError):
     """A fragment cannot be added to or removed from a span (overlap, not a piece, last one)."""
 

@@ -186,8 +186,7 @@ def may_contain_prompt(segment: str) -> bool:
 
     One substring search per hint: five times fewer instructions than one regex alternation
     of all of them, which tries every alternative at every position."""
-    lower = segment.lower()
-    return any(hint in lower for hint in _PROMPT_HINTS)
+    return any(map(segment.lower().__contains__, _PROMPT_HINTS))
 
 
 def is_running_time(segment: str) -> bool:

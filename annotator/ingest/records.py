@@ -138,15 +138,16 @@ def _lookup(record: Mapping[str, Any], path: str) -> _Found | None:
     return _Found(head, value)
 
 
-def _override(options: IngestOptions, role: str) -> str | None:
+def _overrides(options: IngestOptions) -> dict[str, str | None]:
     return {
         "text": options.text_field,
+        "html": None,
         "title": options.title_field,
         "url": options.url_field,
         "date": options.date_field,
         "id": options.id_field,
         "source": options.source_field,
-    }.get(role)
+    }
 
 
 def resolve_fields(record: Mapping[str, Any], options: IngestOptions) -> dict[str, _Found]:
@@ -154,8 +155,9 @@ def resolve_fields(record: Mapping[str, Any], options: IngestOptions) -> dict[st
     ranked = _ranked(tuple(record))
     found: dict[str, _Found] = {}
     used: set[str] = set()
+    overrides = _overrides(options)
     for role in ROLES:
-        wanted = _override(options, role)
+        wanted = overrides[role]
         if wanted is not None:
             hit = _lookup(record, wanted)
             if hit is None:

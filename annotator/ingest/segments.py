@@ -42,11 +42,12 @@ def split_segments(text: str) -> list[Segment]:
     segments: list[Segment] = []
     before = Break.PARAGRAPH
     exotic = not text.isascii() and _EXOTIC_SPACE.search(text) is not None
+    runs = exotic or _has_run(text)  # no line has a run when the whole text has none
     for line in text.split("\n"):
         if not line.strip():
             before = Break.PARAGRAPH
             continue
-        if not exotic and not _has_run(line):
+        if not runs or (not exotic and not _has_run(line)):
             segments.append(Segment(line.strip(), before))
             before = Break.LINE
             continue

@@ -8,7 +8,7 @@ from typing import Any
 from annotator.core.document import DocumentDraft, RawSource
 from annotator.ingest.items import IngestedDocument, IngestFailure, IngestItem
 from annotator.ingest.options import IngestOptions
-from annotator.ingest.units import FileUnit, RecordUnit, Unit, process_unit
+from annotator.ingest.units import FileUnit, RecordUnit, Unit, process_units
 
 PackedUnit = tuple[Any, ...]
 PackedItem = tuple[Any, ...]
@@ -62,12 +62,10 @@ def _pack_item(unit: Unit, item: IngestItem) -> PackedItem:
 
 
 def process_packed(units: Sequence[PackedUnit], options: IngestOptions) -> list[PackedItem]:
-    """What a worker process runs: ``process_unit`` over a packed batch, packed results."""
-    packed: list[PackedItem] = []
-    for data in units:
-        unit = _unit(data)
-        packed.append(_pack_item(unit, process_unit(unit, options)))
-    return packed
+    """What a worker process runs: ``process_units`` over a packed batch, packed results."""
+    batch = [_unit(data) for data in units]
+    items = process_units(batch, options)
+    return [_pack_item(unit, item) for unit, item in zip(batch, items, strict=True)]
 
 
 def _draft(packed: PackedItem, raw: RawSource | None) -> DocumentDraft:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.document import DocumentDraft
-from annotator.ingest.encoding import decode_fragment
 from annotator.ingest.files import FileKind, file_to_draft
 from annotator.ingest.items import (
     FailureCode,
@@ -19,7 +18,8 @@ from annotator.ingest.items import (
     RefusedError,
     failure,
 )
-from annotator.ingest.minhash import signature
+from annotator.ingest.jsonvalue import loads_record
+from annotator.ingest.minhash import signatures
 from annotator.ingest.options import IngestOptions
 from annotator.ingest.records import record_to_draft
 from annotator.ingest.sources import read_file
@@ -65,9 +65,8 @@ def _file_draft(unit: FileUnit, options: IngestOptions) -> DocumentDraft:
 def _record_draft(unit: RecordUnit, options: IngestOptions) -> DocumentDraft:
     fields = unit.fields
     if fields is None:
-        text = decode_fragment(unit.raw, unit.encoding)
         try:
-            value = json.loads(text)
+            value = loads_record(unit.raw, unit.encoding)
         except json.JSONDecodeError as exc:
             raise RefusedError(
                 f"invalid JSON: {exc.msg} (column {exc.colno})", FailureCode.MALFORMED
@@ -82,20 +81,14 @@ def _record_draft(unit: RecordUnit, options: IngestOptions) -> DocumentDraft:
     )
 
 
-def process_unit(unit: Unit, options: IngestOptions) -> IngestItem:
-    """The document made from ``unit``, or the failure that explains why there is none.
-
-    Readers in the main process only split inputs into units; decoding, parsing, extraction,
-    cleaning and signatures happen here, so a process pool can run them. Units and items are
-    small frozen dataclasses that pickle cheaply.
-    """
+def _drafted(unit: Unit, options: IngestOptions) -> DocumentDraft | IngestFailure:
+    """The draft made from ``unit``, or the failure that explains why there is none."""
     file = unit.origin if isinstance(unit, FileUnit) else unit.file
     line = None if isinstance(unit, FileUnit) else unit.line
     try:
         if isinstance(unit, FileUnit):
-            draft = _file_draft(unit, options)
-        else:
-            draft = _record_draft(unit, options)
+            return _file_draft(unit, options)
+        return _record_draft(unit, options)
     except RefusedError as refused:
         return failure(unit.origin, file, refused, line)
     except OSError as exc:
@@ -111,10 +104,32 @@ def process_unit(unit: Unit, options: IngestOptions) -> IngestItem:
             f"could not process: {type(exc).__name__}: {exc}",
             FailureCode.EXTRACTION,
         )
-    mark = signature(draft.text) if options.signatures else b""
-    return IngestedDocument(unit.origin, file, line, draft, mark)
+
+
+def process_unit(unit: Unit, options: IngestOptions) -> IngestItem:
+    """The document made from ``unit``, or the failure that explains why there is none."""
+    return process_units([unit], options)[0]
 
 
 def process_units(units: Sequence[Unit], options: IngestOptions) -> list[IngestItem]:
-    """``process_unit`` over a batch (what a worker process runs)."""
-    return [process_unit(unit, options) for unit in units]
+    """``process_unit`` over a batch (what a worker process runs).
+
+    Readers in the main process only split inputs into units; decoding, parsing, extraction,
+    cleaning and signatures happen here, so a process pool can run them. The signatures of a
+    batch are computed together (one vectorised pass costs less than one per document).
+    """
+    made = [_drafted(unit, options) for unit in units]
+    drafts = [draft for draft in made if isinstance(draft, DocumentDraft)]
+    if options.signatures:
+        marks = iter(signatures([draft.text for draft in drafts]))
+    else:
+        marks = iter([b""] * len(drafts))
+    items: list[IngestItem] = []
+    for unit, draft in zip(units, made, strict=True):
+        if isinstance(draft, IngestFailure):
+            items.append(draft)
+        elif isinstance(unit, FileUnit):
+            items.append(IngestedDocument(unit.origin, unit.origin, None, draft, next(marks)))
+        else:
+            items.append(IngestedDocument(unit.origin, unit.file, unit.line, draft, next(marks)))
+    return items

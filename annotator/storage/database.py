@@ -36,6 +36,7 @@ from annotator.storage import team as team_queries
 from annotator.storage.annotated_import import StoredAnnotations, store_batch
 from annotator.storage.annotation_store import SqlAnnotationStore
 from annotator.storage.annotators import AnnotatorCache
+from annotator.storage.article_insert import insert_articles
 from annotator.storage.bulk import DraftWithSpans, insert_all
 from annotator.storage.bulk_read import AnnotationReader
 from annotator.storage.engine import WRITE, display_url, make_engine, resolve_url
@@ -145,7 +146,7 @@ class ProjectDatabase:
     ) -> list[DocumentId]:
         """Insert drafts with their origin keys (and signatures) in one transaction."""
         with self._write() as connection:
-            return document_queries.insert_documents(connection, drafts, now, signatures)
+            return insert_articles(connection, drafts, now, signatures)
 
     def fingerprints(self) -> list[tuple[DocumentId, str, bytes]]:
         """(id, content hash, MinHash signature) of every document, to check new ones against."""

@@ -106,6 +106,30 @@ def test_index_is_preloaded_and_survives_compaction(story: str) -> None:
     assert match[0] == 99999
 
 
+def test_documents_merged_into_the_sorted_index_are_found(story: str) -> None:
+    """Index entries from before, between and after merges (4,096 additions each) are found;
+    a merge keeps the entries of every band key."""
+    rng = random.Random(11)
+    words = UNRELATED.split()
+    index: NearDuplicateIndex[int] = NearDuplicateIndex()
+    index.add(-10, signature(story))
+    for key in range(9000):
+        rng.shuffle(words)
+        index.add(key, signature(" ".join(words)))
+        if key == 4500:
+            index.add(-20, signature(_outlet_a(story) + " A closing line about the storm."))
+    index.add(-30, signature(UNRELATED + " Extra words for the last one added."))
+    assert len(index) == 9003
+    first = index.query(signature(story))
+    assert first is not None
+    assert first[0] == -10
+    second = index.query(signature(_outlet_a(story) + " A closing line about the storm."))
+    assert second == (-20, 1.0)
+    last = index.query(signature(UNRELATED + " Extra words for the last one added."))
+    assert last is not None
+    assert last[0] == -30
+
+
 def test_deduplicator_exact_then_near(story: str) -> None:
     dedup: Deduplicator[int] = Deduplicator(IngestOptions().near_duplicate_threshold)
     dedup.add(1, content_hash(story), signature(story))

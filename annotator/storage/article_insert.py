@@ -1,0 +1,96 @@
+"""New articles inserted many rows per statement: documents, their raw sources, signatures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from annotator.core.document import DocumentDraft, DocumentStatus
+from annotator.core.errors import DocumentIdsError
+from annotator.core.ids import DocumentId
+from annotator.storage.fast_insert import insert_rows
+from annotator.storage.tables import document_signatures, document_sources, documents
+
+_INSERT = documents.insert().returning(documents.c.id, sort_by_parameter_order=True)
+"""One statement for a whole batch; SQLAlchemy returns the new ids in the order of the rows."""
+_MAX_ROWID = 2**63 - 1
+
+
+def _row(draft: DocumentDraft, origin: str, now: datetime) -> dict[str, Any]:
+    return {
+        "external_id": draft.external_id,
+        "title": draft.title,
+        "source": draft.source,
+        "url": draft.url,
+        "published": draft.published,
+        "text": draft.text,
+        "length": len(draft.text),
+        "content_hash": draft.content_hash,
+        "metadata": dict(draft.metadata),
+        "origin": origin,
+        "status": DocumentStatus.NEW.value,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        "comment": None,
+    }
+
+
+def insert_articles(
+    connection: Connection,
+    drafts: Sequence[tuple[DocumentDraft, str]],
+    now: datetime,
+    signatures: Sequence[bytes] | None = None,
+) -> list[DocumentId]:
+    """Insert drafts with their origin keys (and MinHash signatures when given); returns the new
+    ids in order. The rows of ``documents.insert().values(...)`` one at a time, in a few
+    statements: building and compiling a statement per row cost a millisecond per article."""
+    if not drafts:
+        return []
+    rows = [_row(draft, origin, now) for draft, origin in drafts]
+    if connection.dialect.name == "sqlite":
+        ids = _insert_sqlite(connection, rows)
+    else:
+        ids = [DocumentId(int(row[0])) for row in connection.execute(_INSERT, rows)]
+    sources = [
+        {
+            "document_id": document_id,
+            "name": draft.raw.name,
+            "media_type": draft.raw.media_type,
+            "content": draft.raw.content,
+        }
+        for document_id, (draft, _) in zip(ids, drafts, strict=True)
+        if draft.raw is not None
+    ]
+    insert_rows(connection, document_sources, sources)
+    if signatures is not None:
+        marks = [
+            {"document_id": document_id, "signature": signature}
+            for document_id, signature in zip(ids, signatures, strict=True)
+            if signature
+        ]
+        insert_rows(connection, document_signatures, marks)
+    return ids
+
+
+def _insert_sqlite(connection: Connection, rows: list[dict[str, Any]]) -> list[DocumentId]:
+    """The rows through the driver's ``executemany``; their ids follow the largest id before.
+
+    SQLite gives a new row the largest rowid plus one (``documents.id`` is the rowid, without
+    AUTOINCREMENT), and the write transaction (``BEGIN IMMEDIATE``) keeps every other writer
+    out, so a batch gets consecutive ids. That is checked; SQLite picks a random free rowid only
+    when the largest is 2**63 - 1, and then the slower statement that returns each id is used.
+    """
+    before = connection.exec_driver_sql("SELECT max(id) FROM documents").scalar() or 0
+    if before + len(rows) >= _MAX_ROWID:
+        return [DocumentId(int(row[0])) for row in connection.execute(_INSERT, rows)]
+    insert_rows(connection, documents, rows)
+    last = connection.exec_driver_sql("SELECT last_insert_rowid()").scalar()
+    if last != before + len(rows):
+        raise DocumentIdsError(
+            f"new documents did not get consecutive ids ({before} + {len(rows)} != {last})"
+        )
+    return [DocumentId(before + 1 + offset) for offset in range(len(rows))]
