@@ -404,7 +404,7 @@ class EditApplier:
             pieces = without_piece(span.pieces, edit.start, edit.end)
         start, end = pieces[0][0], pieces[-1][1]
         if (start, end) != (span.start, span.end):
-            clash = self._store.find_span(span.document_id, span.label, start, end)
+            clash = self._store.find_span(span.document_id, span.label, start, end, span.annotator)
             if clash is not None:
                 raise EditError(f"a {span.label} span already covers {start}-{end}", code="ANN151")
         after = self._update_span(span, start=start, end=end, fragments=as_fragments(pieces))

@@ -146,3 +146,19 @@ def test_describe_names_the_new_edits() -> None:
     assert describe(SetSpanComment(one, "x")) == "Comment on span"
     assert describe(SetSpanComment(one, "")) == "Remove span comment"
     assert describe(SetDocumentComment(DOC, "x")) == "Comment on document"
+
+
+def test_a_fragment_that_makes_a_span_equal_to_another_in_its_layer_is_refused() -> None:
+    """Found by Hypothesis: [10, 20) grown by a touching piece to [10, 25) equalled another
+    CLAIM of the same annotator; removing it then made its undo (re-adding it) impossible."""
+    store, applier, span = make()
+    applier.apply(AddSpan(DOC, "CLAIM", 10, 25, {}, "ann"))
+    with pytest.raises(EditError) as raised:
+        applier.apply(AddFragment(span.id, 20, 25))
+    assert raised.value.code == "ANN151"
+    assert store.spans[span.id].pieces == ((10, 20),)
+    # another annotator's layer may hold the same extent
+    other = applier.apply(AddSpan(DOC, "CLAIM", 30, 40, {}, "bob")).changes.spans_added[0]
+    applier.apply(AddSpan(DOC, "CLAIM", 30, 45, {}, "ann"))
+    grown = applier.apply(AddFragment(other.id, 40, 45)).changes.spans_updated[0][1]
+    assert (grown.start, grown.end) == (30, 45)
