@@ -52,7 +52,7 @@ from annotator.formats.base import (
     OutputSink,
 )
 from annotator.formats.safe_xml import XML_CHARACTERS, read_checked
-from annotator.formats.webanno_tsv import segment
+from annotator.formats.tsv_layout import segment
 from annotator.formats.xmi_read import NotSimpleError, read_xmi
 from annotator.formats.xmi_write import XmiDocument
 

@@ -195,10 +195,12 @@ def test_sub_token_rows_give_spans_inside_tokens(
     spans = [(s.label, s.start, s.end) for s in draft.spans]
     assert sorted(spans) == [("LOC", 3, 4), ("OTH", 0, 1), ("X", 6, 11)]
     # the tokens are the token rows, not the sub-token rows
-    assert draft.draft.metadata["webanno_tsv"]["tokens"] == [[0, 4], [5, 7], [8, 11]]
-    # written again, the spans stay where they were (the tokens are cut at their edges)
-    out, losses = export(EXPORTER, [stored(draft)], "again", LabelSchema())
-    assert losses.counts.get(Loss.UNALIGNED, 0) == 0
+    assert draft.draft.metadata["webanno_tsv"]["tokens"] == "0-4 5-7 8-11"
+    # written again: the same tokens, and the sub-token rows as INCEpTION writes them
+    lines = tsv_lines(stored(draft), LabelSchema(), report := LossReport())
+    assert "\n".join(lines) + "\n" == SUB_TOKENS
+    assert report.counts.get(Loss.UNALIGNED, 0) == 0
+    out, _ = export(EXPORTER, [stored(draft)], "again", LabelSchema())
     (again,) = read(out)
     assert sorted((s.label, s.start, s.end) for s in again.spans) == sorted(spans)
 
