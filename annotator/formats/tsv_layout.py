@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from itertools import accumulate, compress, count, pairwise
-from operator import add, not_
+from operator import add, le, lt, not_
 from typing import Any
 
 FORMAT_NAME = "tsv3"
@@ -31,9 +31,15 @@ Pairs = list[tuple[int, int]]
 def segment(text: str, cuts: Iterable[int]) -> tuple[Pairs, Pairs]:
     """Tokens (non-whitespace runs cut at ``cuts``) and sentences (token index ranges, end
     exclusive): a sentence ends where exactly one line break separates two tokens."""
+    starts, ends, sentences = segment_bounds(text, cuts)
+    return list(zip(starts, ends, strict=True)), sentences
+
+
+def segment_bounds(text: str, cuts: Iterable[int]) -> tuple[list[int], list[int], Pairs]:
+    """:func:`segment` with the tokens as a list of starts and a list of ends."""
     starts, ends = _runs(text)
     if not starts:
-        return [], []
+        return [], [], []
     inside: dict[int, list[int]] = {}
     for cut in sorted(set(cuts)):
         k = bisect_right(starts, cut) - 1
@@ -58,7 +64,7 @@ def segment(text: str, cuts: Iterable[int]) -> tuple[Pairs, Pairs]:
             breaks.append(bisect_right(starts, line))
         line = text.find("\n", line + 1)
     bounds = [0, *breaks, len(starts)]
-    return list(zip(starts, ends, strict=True)), list(pairwise(bounds))
+    return starts, ends, list(pairwise(bounds))
 
 
 def _runs(text: str) -> tuple[list[int], list[int]]:
@@ -100,36 +106,44 @@ def pack_pairs(pairs: Iterable[tuple[int, int]]) -> str:
 def unpack_pairs(value: object) -> Pairs | None:
     """Pairs kept by :func:`pack_pairs`, or in the older form (a JSON list of two-item lists);
     None when ``value`` is neither."""
+    flat = _flat(value)
+    return None if flat is None else list(zip(flat[0::2], flat[1::2], strict=True))
+
+
+def _flat(value: object) -> list[int] | None:
     if isinstance(value, str):
         numbers = value.replace("-", " ").split()
         if len(numbers) % 2 or value.count("-") * 2 != len(numbers):
             return None
         try:
-            ints = list(map(int, numbers))
+            return list(map(int, numbers))
         except ValueError:
             return None
-        return list(zip(ints[0::2], ints[1::2], strict=True))
     if isinstance(value, list):
         try:
-            return [(int(a), int(b)) for a, b in value]
+            return [int(x) for a, b in value for x in (a, b)]
         except (TypeError, ValueError):
             return None
     return None
 
 
-def stored_layout(stored: Mapping[str, Any], length: int) -> tuple[Pairs, Pairs] | None:
-    """The tokens and sentences a document kept from its file, when they fit its text (``length``
-    characters): tokens in order, not overlapping, sentences covering them all."""
-    tokens = unpack_pairs(stored.get("tokens"))
+def stored_layout(
+    stored: Mapping[str, Any], length: int
+) -> tuple[list[int], list[int], Pairs] | None:
+    """The token starts, token ends and sentences a document kept from its file, when they fit
+    its text (``length`` characters): tokens in order, not empty, not overlapping, sentences one
+    after the other covering them all."""
+    flat = _flat(stored.get("tokens"))
     sentences = unpack_pairs(stored.get("sentences"))
-    if not tokens or not sentences:
+    if not flat or not sentences:
         return None
-    if sentences[0][0] != 0 or sentences[-1][1] != len(tokens):
+    starts, ends = flat[0::2], flat[1::2]
+    if sentences[0][0] != 0 or sentences[-1][1] != len(starts):
         return None
     if not all(a < b for a, b in sentences) or any(x[1] != y[0] for x, y in pairwise(sentences)):
         return None
-    if not all(0 <= a < b <= length for a, b in tokens):
+    if starts[0] < 0 or ends[-1] > length:
         return None
-    if not all(x[1] <= y[0] for x, y in pairwise(tokens)):
+    if not all(map(lt, starts, ends)) or not all(map(le, ends[:-1], starts[1:])):
         return None
-    return tokens, sentences
+    return starts, ends, sentences

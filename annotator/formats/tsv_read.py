@@ -296,6 +296,8 @@ class TsvImporter:
             )
         spans, by_unit = parse.spans, parse.by_unit
         counter = cursor.counter
+        last_key: tuple[Any, ...] = ()
+        last_found = _Annotation(-1, 0, 0)
         for column, raw in zip(parse.columns, fields[3:], strict=False):
             if raw == "_":
                 continue
@@ -310,21 +312,26 @@ class TsvImporter:
                 counter += 1
                 if stacked[-1:] == "]" and stacked[-2:] != "\\]" and "[" in stacked:
                     value, _, info = stacked[:-1].rpartition("[")
-                    key: object = (layer, int(info))
+                    key: tuple[Any, ...] = (layer, info)
                 else:
                     value, key = stacked, (unit, layer, k)
-                found = spans.get(key)
-                if found is None:
-                    found = spans[key] = _Annotation(layer, begin, end, order=counter)
-                    by_unit.setdefault((unit, layer), []).append(found)
-                else:
-                    if end > found.end:
-                        found.end = end
-                    units = by_unit.setdefault((unit, layer), [])
-                    if found not in units:
-                        units.append(found)
+                if key != last_key:  # the feature columns of one span follow one another
+                    last_key = key
+                    if len(key) == 2:
+                        key = (layer, int(info))
+                    found = spans.get(key)
+                    if found is None:
+                        found = spans[key] = _Annotation(layer, begin, end, order=counter)
+                        by_unit.setdefault((unit, layer), []).append(found)
+                    else:
+                        if end > found.end:
+                            found.end = end
+                        units = by_unit.setdefault((unit, layer), [])
+                        if found not in units:
+                            units.append(found)
+                    last_found = found
                 if feature and value != "*":  # "*": no value (None), as if absent
-                    found.values[feature] = unescape_value(value)
+                    last_found.values[feature] = unescape_value(value)
         cursor.counter = counter
 
     @staticmethod

@@ -47,7 +47,7 @@ from annotator.formats.tsv_layout import (
     RELATION_LAYER,
     SPAN_LAYER,
     Pairs,
-    segment,
+    segment_bounds,
     stored_layout,
 )
 
@@ -131,9 +131,9 @@ class _Placement:
     ``Tsv3XCasDocumentBuilder`` decides them for one span layer (spans placed in the order
     begin, longest first)."""
 
-    def __init__(self, tokens: Pairs) -> None:
-        self.starts = [a for a, _ in tokens]
-        self.ends = [b for _, b in tokens]
+    def __init__(self, starts: list[int], ends: list[int]) -> None:
+        self.starts = starts
+        self.ends = ends
         self.subtokens: dict[int, list[tuple[int, int]]] = {}
         self.on_unit: dict[Unit, list[Span]] = {}
         self.id_unit: dict[int, Unit] = {}
@@ -143,7 +143,20 @@ class _Placement:
     def place(self, span: Span) -> bool:
         """Put ``span`` on its rows; False (nothing placed) when it would be read back with
         other offsets (a span beginning or ending in whitespace, or outside the tokens)."""
-        plan = self._plan(span.start, span.end)
+        begin, end, starts, ends = span.start, span.end, self.starts, self.ends
+        b = bisect_left(starts, begin)
+        if b < len(starts) and starts[b] == begin:  # on token boundaries (most spans)
+            e = bisect_left(ends, end, b)
+            if e < len(ends) and ends[e] == end:
+                self._add(b, span)
+                self.id_unit[span.id] = b
+                if e > b:
+                    self._add(e, span)
+                    for t in range(b + 1, e):
+                        self._add(t, span)
+                    self._number(span)
+                return True
+        plan = self._plan(begin, end)
         if plan is None:
             return False
         specs, id_spec, single = plan
@@ -240,17 +253,17 @@ def tsv_lines(item: AnnotatedDocument, schema: LabelSchema, report: LossReport) 
     where = item.document.external_id or f"doc-{item.document.id}"
     header = _header_for(item, schema)
     spans = sorted(item.spans, key=lambda s: (s.start, -s.end, s.id))
-    tokens, sentences = _layout(item, spans)
-    if tokens:
-        lead, tail = text[: tokens[0][0]], text[tokens[-1][1] :]
+    token_starts, token_ends, sentences = _layout(item, spans)
+    if token_starts:
+        lead, tail = text[: token_starts[0]], text[token_ends[-1] :]
         lost = (0 if lead.strip(" ") == "" else len(lead)) + len(tail)
     else:
         lost = len(text)
     report.add(
         Loss.CHARACTERS, lost, f"{where}: whitespace before the first or after the last token"
     )
-    placement = _Placement(tokens)
-    if tokens:
+    placement = _Placement(token_starts, token_ends)
+    if token_starts:
         for span in spans:
             if not placement.place(span):
                 report.add(Loss.UNALIGNED, 1, f"{where}: {span.label} {span.start}-{span.end}")
@@ -284,25 +297,29 @@ def tsv_lines(item: AnnotatedDocument, schema: LabelSchema, report: LossReport) 
         relations_on.setdefault(target, []).append((relation.type, reference, key))
     converter = OffsetConverter(text)
     utf16 = converter.cp_to_utf16 if converter.has_astral else None
-    token_starts, token_ends = placement.starts, placement.ends
+    words = list(map(text.__getitem__, map(slice, token_starts, token_ends)))
     if utf16 is not None:
         token_starts = list(map(utf16, token_starts))
         token_ends = list(map(utf16, token_ends))
-    words = [text[start:end] for start, end in tokens]
-    empty = _span_cells(header, [], ids)
+    cache: dict[int, list[str]] = {}
+    empty = _span_cells(header, [], ids, cache)
     if header.relations:
         empty += _relation_cells(header, [], relation_values)
     plain = "".join(f"{cell}\t" for cell in empty)
 
     def cells(unit: Unit) -> str:
-        found = _span_cells(header, placement.on_unit.get(unit, []), ids)
+        found = _span_cells(header, placement.on_unit.get(unit, []), ids, cache)
         if header.relations:
             found.extend(_relation_cells(header, relations_on.get(unit, []), relation_values))
         return "".join(f"{c}\t" for c in found)
 
+    touched = sorted(
+        {u if isinstance(u, int) else u[0] for u in placement.on_unit}
+        | {u if isinstance(u, int) else u[0] for u in relations_on}
+    )  # the tokens whose rows have annotations or sub-token rows
     out = [*header.lines(), ""]
     for number, (first, last) in enumerate(sentences, start=1):
-        begin, end = tokens[first][0], tokens[last - 1][1]
+        begin, end = placement.starts[first], placement.ends[last - 1]
         out.append("")
         out.extend(f"#Text={escape_text(part)}" for part in text[begin:end].split("\n"))
         rows = [
@@ -316,7 +333,7 @@ def tsv_lines(item: AnnotatedDocument, schema: LabelSchema, report: LossReport) 
             )
         ]
         extra: dict[int, list[str]] = {}
-        for i in range(first, last):
+        for i in touched[bisect_left(touched, first) : bisect_left(touched, last)]:
             if i in placement.on_unit or i in relations_on:
                 row = rows[i - first]
                 rows[i - first] = row[: len(row) - len(plain)] + cells(i)
@@ -337,37 +354,53 @@ def tsv_lines(item: AnnotatedDocument, schema: LabelSchema, report: LossReport) 
     return out
 
 
-def _layout(item: AnnotatedDocument, spans: list[Span]) -> tuple[Pairs, Pairs]:
-    """The document's own tokens and sentences when it kept them, else ours."""
+def _layout(item: AnnotatedDocument, spans: list[Span]) -> tuple[list[int], list[int], Pairs]:
+    """Token starts, token ends and sentences: the document's own when it kept them, else
+    ours."""
     stored = item.document.metadata.get(META_KEY)
     text = item.document.text
     if isinstance(stored, Mapping):
         found = stored_layout(stored, len(text))
         if found is not None:
             return found
-    return segment(text, [s.start for s in spans] + [s.end for s in spans])
+    return segment_bounds(text, [s.start for s in spans] + [s.end for s in spans])
 
 
-def _span_cells(header: _Header, spans: list[Span], ids: Mapping[int, int]) -> list[str]:
+def _span_cells(
+    header: _Header, spans: list[Span], ids: Mapping[int, int], cache: dict[int, list[str]]
+) -> list[str]:
+    """The span columns of a row holding ``spans`` (``cache``: each span's own values, the same
+    on every row it sits on)."""
     if header.raw:
         return []
     features = header.span_features or [""]
     if not spans:
         return ["_"] * len(features)
-    cells = []
+    own = []
+    for span in spans:
+        values = cache.get(span.id)
+        if values is None:
+            values = cache[span.id] = _span_values(header, features, span, ids)
+        own.append(values)
+    if len(own) == 1:
+        return list(own[0])
+    return ["|".join(stack) for stack in zip(*own, strict=True)]
+
+
+def _span_values(
+    header: _Header, features: list[str], span: Span, ids: Mapping[int, int]
+) -> list[str]:
+    suffix = f"[{ids[span.id]}]" if span.id in ids else ""
+    values = []
     for feature in features:
-        values = []
-        for span in spans:
-            if not feature:
-                value: AttributeValue | None = None
-            elif feature == header.span_label:
-                value = None if span.label == header.null_label else span.label
-            else:
-                value = span.attributes.get(feature)
-            suffix = f"[{ids[span.id]}]" if span.id in ids else ""
-            values.append(_cell_value(value) + suffix)
-        cells.append("|".join(values))
-    return cells
+        if not feature:
+            value: AttributeValue | None = None
+        elif feature == header.span_label:
+            value = None if span.label == header.null_label else span.label
+        else:
+            value = span.attributes.get(feature)
+        values.append(_cell_value(value) + suffix)
+    return values
 
 
 def _relation_key(source: Span, target: Span, kind: str) -> str:
