@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from annotator.core.schema import LabelSchema
 from annotator.formats import registry
 from annotator.formats.base import ImportOptions, Loss, LossReport
 from annotator.formats.tsv_escape import escape_text, escape_value, unescape_text, unescape_value
+from annotator.formats.tsv_layout import unpack_pairs
 from annotator.formats.webanno_tsv import EXPORTER, IMPORTER, segment, tsv_lines
 from tests.formats.conftest import (
     ROUND_TRIP_TEXT,
@@ -73,6 +75,24 @@ def test_registry() -> None:
 def test_reference_file_exports_again_byte_for_byte(path: Path) -> None:
     (draft,) = read(path)
     lines = tsv_lines(stored(draft), LabelSchema(), LossReport())
+    assert ("\n".join(lines) + "\n").encode("utf-8") == path.read_bytes()
+
+
+@pytest.mark.parametrize("path", REFERENCES, ids=lambda p: p.stem)
+def test_documents_stored_with_the_older_token_lists_export_the_same(path: Path) -> None:
+    """Before the compact strings, tokens and sentences were kept as JSON lists of pairs."""
+    (draft,) = read(path)
+    kept = dict(draft.draft.metadata["webanno_tsv"])
+    assert isinstance(kept["tokens"], str)
+    assert isinstance(kept["sentences"], str)
+    older = {
+        **kept,
+        "tokens": [list(p) for p in unpack_pairs(kept["tokens"]) or []],
+        "sentences": [list(p) for p in unpack_pairs(kept["sentences"]) or []],
+    }
+    item = stored(draft)
+    item = replace(item, document=replace(item.document, metadata={"webanno_tsv": older}))
+    lines = tsv_lines(item, LabelSchema(), LossReport())
     assert ("\n".join(lines) + "\n").encode("utf-8") == path.read_bytes()
 
 
