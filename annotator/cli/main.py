@@ -93,6 +93,19 @@ def build_parser() -> tuple[
         help="the unit of the file's offsets (default: detected against the text)",
     )
     do_import.add_argument(
+        "--span-layer",
+        default="",
+        metavar="TYPE",
+        help="XMI, TSV3: only this layer's annotations become spans (a type name such as "
+        "webanno.custom.Span, or its short name such as NamedEntity; default: every layer)",
+    )
+    do_import.add_argument(
+        "--label-feature",
+        default="",
+        metavar="NAME",
+        help="XMI, TSV3: the feature holding the label (default: label, else value)",
+    )
+    do_import.add_argument(
         "--keep-duplicates",
         action="store_true",
         help="import exact and near duplicates of documents already in the project too",
@@ -276,7 +289,10 @@ def _ingest_options(args: argparse.Namespace) -> IngestOptions:
 
 def _import_annotations(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
     options = ImportOptions(
-        offset_unit=Unit(args.unit) if args.unit else None, annotator=args.annotator
+        offset_unit=Unit(args.unit) if args.unit else None,
+        annotator=args.annotator,
+        label_feature=args.label_feature,
+        extra={"span_layer": args.span_layer} if args.span_layer else {},
     )
     ok = True
     with Project.open(args.dir, database_url=database_url, annotator=who(args)) as project:

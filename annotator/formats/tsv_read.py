@@ -29,6 +29,7 @@ from annotator.core.offsets import OffsetConverter, Unit, utf16_length
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema, typed_value
 from annotator.formats.base import ImportOptions
+from annotator.formats.layer_choice import LAYER_MISSING, SPAN_LAYER_OPTION, layer_matches
 from annotator.formats.tsv_escape import unescape_text, unescape_value
 from annotator.formats.tsv_layout import FORMAT_NAME, LABEL_FEATURE, META_KEY, pack_pairs
 
@@ -412,8 +413,25 @@ class TsvImporter:
         records: list[SpanRecord] = []
         keys: dict[int, str] = {}
         null_label = ""
-        span_layer = next((i for i, layer in enumerate(parse.layers) if layer.kind == "span"), -1)
+        wanted = options.extra.get(SPAN_LAYER_OPTION, "")
+        chosen = {
+            i
+            for i, layer in enumerate(parse.layers)
+            if layer.kind == "span" and (not wanted or layer_matches(layer.type_name, wanted))
+        }
+        if wanted and not chosen:
+            names = [x.type_name for x in parse.layers if x.kind == "span"]
+            yield Failure(
+                name,
+                None,
+                f"no span layer {wanted!r}; the file has " + (", ".join(names) or "none"),
+                LAYER_MISSING,
+            )
+            return
+        span_layer = min(chosen, default=-1)
         for n, annotation in enumerate(sorted(parse.spans.values(), key=lambda a: a.order)):
+            if annotation.layer not in chosen:
+                continue
             layer = parse.layers[annotation.layer]
             feature = layer.label_feature(options.label_feature)
             label = annotation.values.get(feature) if feature else None
@@ -435,14 +453,18 @@ class TsvImporter:
         relation_records: list[RelationRecord] = []
         relation_values: dict[str, dict[str, str]] = {}
         by_key = {r.key: r for r in records}
-        relation_layer = next(
-            (i for i, layer in enumerate(parse.layers) if layer.kind == "relation"), -1
-        )
+        index = {x.type_name: k for k, x in reversed(list(enumerate(parse.layers)))}
+        bases = {
+            i: index.get(layer.base, span_layer)
+            for i, layer in enumerate(parse.layers)
+            if layer.kind == "relation"
+        }
+        relation_layer = next((i for i, base in bases.items() if base in chosen), -1)
         for relation in parse.relations:
             layer = parse.layers[relation.layer]
-            base = next(
-                (i for i, x in enumerate(parse.layers) if x.type_name == layer.base), span_layer
-            )
+            base = bases[relation.layer]
+            if wanted and base not in chosen:
+                continue  # a relation between spans of a layer not imported
             source = self._resolve(parse, base, relation.reference, relation.ids[0])
             target = self._resolve(parse, base, relation.unit, relation.ids[1])
             if source is None or target is None or id(source) not in keys or id(target) not in keys:
