@@ -23,6 +23,7 @@ from annotator.core.text import plural
 from annotator.services.annotation_import import import_annotations
 from annotator.services.exporting import ExportSelection, export_project, preview_losses
 from annotator.services.formats import (
+    SPAN_LAYER_OPTION,
     ExportOptions,
     ImportOptions,
     OverlapPolicy,
@@ -292,7 +293,7 @@ def _import_annotations(args: argparse.Namespace, database_url: str | None, out:
         offset_unit=Unit(args.unit) if args.unit else None,
         annotator=args.annotator,
         label_feature=args.label_feature,
-        extra={"span_layer": args.span_layer} if args.span_layer else {},
+        extra={SPAN_LAYER_OPTION: args.span_layer} if args.span_layer else {},
     )
     ok = True
     with Project.open(args.dir, database_url=database_url, annotator=who(args)) as project:

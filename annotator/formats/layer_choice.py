@@ -5,6 +5,8 @@ from __future__ import annotations
 SPAN_LAYER_OPTION = "span_layer"
 """The ``ImportOptions.extra`` key naming the layer: a full type name
 (``webanno.custom.Span``) or its short name (``Span``, ``NamedEntity``). Unset: every layer."""
+LAYERED_FORMATS = ("xmi", "xmi-ne", "tsv3")
+"""The formats whose import reads typed layers: a layer and a label feature can be chosen."""
 LAYER_MISSING = "ANN340"
 """The failure code of a file that has no annotation of the chosen layer."""
 
