@@ -407,7 +407,12 @@ class TsvImporter:
         converter = OffsetConverter(text)
         unit = options.offset_unit or Unit.UTF16
 
+        length = len(text)
+        identity = converter.length_in(unit) == length  # one unit per character
+
         def cp(offset: int) -> int:
+            if identity and 0 <= offset <= length:
+                return offset
             return converter.to_codepoint(offset, unit)
 
         records: list[SpanRecord] = []
