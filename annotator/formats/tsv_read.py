@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import compress, count
+from itertools import compress, count, repeat
 from operator import not_
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -43,6 +43,15 @@ class _Column:
     layer: int
     kind: str  # "span", "relation", "chain"
     feature: str  # "" for a placeholder; "BT" for the relation's source column
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    layer: int
+    kind: str
+    first: int
+    stop: int
+    features: tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -96,6 +105,8 @@ class _Parse:
     def __init__(self) -> None:
         self.layers: list[_Layer] = []
         self.columns: list[_Column] = []
+        self.groups: list[_Group] = []
+        """Each layer's columns (a header line declares one layer, its columns side by side)."""
         self.header: list[str] = []
         self.spans: dict[object, _Annotation] = {}
         self.by_unit: dict[tuple[str, int], list[_Annotation]] = {}
@@ -126,6 +137,9 @@ def _parse_header_line(parse: _Parse, line: str) -> None:
             parse.columns.append(_Column(index, kind, declaration))
     if len(fields) == 1:
         parse.columns.append(_Column(index, kind, ""))
+    first = next(i for i, c in enumerate(parse.columns) if c.layer == index)
+    features = tuple(c.feature for c in parse.columns[first:])
+    parse.groups.append(_Group(index, kind, first, len(parse.columns), features))
 
 
 def _split_value(raw: str) -> tuple[str, str | None]:
@@ -295,11 +309,80 @@ class TsvImporter:
             raise ValueError(
                 f"line {index + 1}: {len(fields)} fields, expected {len(parse.columns) + 3}"
             )
+        cells = fields[3:]
+        for group in parse.groups:
+            part = cells[group.first : group.stop]
+            if part.count("_") == len(part):
+                continue
+            if (
+                group.kind == "span"
+                and "_" not in part
+                and self._whole_span(parse, cursor, group, part, unit, begin, end)
+            ):
+                continue
+            self._cells(parse, cursor, group, part, unit, begin, end, index)
+
+    @staticmethod
+    def _whole_span(
+        parse: _Parse,
+        cursor: _Cursor,
+        group: _Group,
+        part: list[str],
+        unit: str,
+        begin: int,
+        end: int,
+    ) -> bool:
+        """A span layer's cells holding one annotation, not stacked (most rows): one lookup
+        for all of them. False, with nothing read, for any other shape."""
+        if "|" in "".join(part):
+            return False
+        first = part[0]
+        layer = group.layer
+        key: tuple[Any, ...]
+        if first[-1:] == "]" and first[-2:] != "\\]" and "[" in first:
+            suffix = first[first.rindex("[") :]
+            if not all(map(str.endswith, part, repeat(suffix))) or not suffix[1:-1].isdigit():
+                return False
+            key = (layer, int(suffix[1:-1]))
+            values = [cell[: -len(suffix)] for cell in part]
+        else:
+            if any(cell[-1:] == "]" for cell in part):
+                return False
+            key, values = (unit, layer, 0), part
+        found = parse.spans.get(key)
+        if found is None:
+            found = parse.spans[key] = _Annotation(layer, begin, end, order=cursor.counter + 1)
+            parse.by_unit.setdefault((unit, layer), []).append(found)
+        else:
+            if end > found.end:
+                found.end = end
+            units = parse.by_unit.setdefault((unit, layer), [])
+            if found not in units:
+                units.append(found)
+        cursor.counter += len(part)
+        for feature, value in zip(group.features, values, strict=True):
+            if feature and value != "*":  # "*": no value (None), as if absent
+                found.values[feature] = unescape_value(value)
+        return True
+
+    def _cells(
+        self,
+        parse: _Parse,
+        cursor: _Cursor,
+        group: _Group,
+        part: list[str],
+        unit: str,
+        begin: int,
+        end: int,
+        index: int,
+    ) -> None:
+        """One layer's cells of a row, one by one (stacked values, relations, chains)."""
         spans, by_unit = parse.spans, parse.by_unit
         counter = cursor.counter
         last_key: tuple[Any, ...] = ()
         last_found = _Annotation(-1, 0, 0)
-        for column, raw in zip(parse.columns, fields[3:], strict=False):
+        columns = parse.columns[group.first : group.stop]
+        for column, raw in zip(columns, part, strict=False):
             if raw == "_":
                 continue
             stack = _STACK_SEPARATOR.split(raw) if "|" in raw else (raw,)
