@@ -343,12 +343,11 @@ class TsvImporter:
             suffix = first[first.rindex("[") :]
             if not all(map(str.endswith, part, repeat(suffix))) or not suffix[1:-1].isdigit():
                 return False
-            key = (layer, int(suffix[1:-1]))
-            values = [cell[: -len(suffix)] for cell in part]
+            key, cut = (layer, int(suffix[1:-1])), len(suffix)
         else:
             if any(cell[-1:] == "]" for cell in part):
                 return False
-            key, values = (unit, layer, 0), part
+            key, suffix, cut = (unit, layer, 0), "", 0
         found = parse.spans.get(key)
         if found is None:
             found = parse.spans[key] = _Annotation(layer, begin, end, order=cursor.counter + 1)
@@ -360,9 +359,10 @@ class TsvImporter:
             if found not in units:
                 units.append(found)
         cursor.counter += len(part)
-        for feature, value in zip(group.features, values, strict=True):
-            if feature and value != "*":  # "*": no value (None), as if absent
-                found.values[feature] = unescape_value(value)
+        unset = "*" + suffix  # no value (None), as if absent
+        for feature, cell in zip(group.features, part, strict=True):
+            if feature and cell != unset:
+                found.values[feature] = unescape_value(cell[: len(cell) - cut])
         return True
 
     def _cells(
