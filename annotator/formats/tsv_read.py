@@ -18,13 +18,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat
-from operator import not_
+from operator import attrgetter, not_
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from annotator.core.document import DocumentDraft
 from annotator.core.errors import OffsetError
-from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
+from annotator.core.interchange import (
+    AnnotatedDraft,
+    RelationRecord,
+    SpanRecord,
+    new_span_record,
+)
 from annotator.core.offsets import OffsetConverter, Unit, utf16_length
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema, typed_value
@@ -345,7 +350,7 @@ class TsvImporter:
                 return False
             key, cut = (layer, int(suffix[1:-1])), len(suffix)
         else:
-            if any(cell[-1:] == "]" for cell in part):
+            if any(map(str.endswith, part, repeat("]"))):
                 return False
             key, suffix, cut = (unit, layer, 0), "", 0
         found = parse.spans.get(key)
@@ -517,11 +522,12 @@ class TsvImporter:
             )
             return
         span_layer = min(chosen, default=-1)
-        for n, annotation in enumerate(sorted(parse.spans.values(), key=lambda a: a.order)):
+        label_features = {i: parse.layers[i].label_feature(options.label_feature) for i in chosen}
+        for n, annotation in enumerate(sorted(parse.spans.values(), key=attrgetter("order"))):
             if annotation.layer not in chosen:
                 continue
             layer = parse.layers[annotation.layer]
-            feature = layer.label_feature(options.label_feature)
+            feature = label_features[annotation.layer]
             label = annotation.values.get(feature) if feature else None
             if not label:
                 label = null_label = layer.short_name
@@ -530,14 +536,21 @@ class TsvImporter:
             except OffsetError as error:
                 yield Failure(name, None, f"{label} {annotation.start}-{annotation.end}: {error}")
                 continue
-            attributes = {
-                k: typed_value(schema, label, k, v)
-                for k, v in annotation.values.items()
-                if k != feature and v is not None
-            }
+            values = annotation.values
+            attributes = (
+                {
+                    k: typed_value(schema, label, k, v)
+                    for k, v in values.items()
+                    if k != feature and v is not None
+                }
+                if len(values) > (feature in values)
+                else {}
+            )
             key = f"T{n + 1}"
             keys[id(annotation)] = key
-            records.append(SpanRecord(key, label, start, end, attributes, options.annotator))
+            records.append(
+                new_span_record(key, label, start, end, attributes, options.annotator, "", ())
+            )
         relation_records: list[RelationRecord] = []
         relation_values: dict[str, dict[str, str]] = {}
         by_key = {r.key: r for r in records}
