@@ -240,12 +240,6 @@ class _Placement:
         if span.id not in self.ids:
             self.ids[span.id] = len(self.ids) + 1
 
-    def begin(self, unit: Unit) -> int:
-        return self.starts[unit] if isinstance(unit, int) else self.subtokens[unit[0]][unit[1]][0]
-
-    def end(self, unit: Unit) -> int:
-        return self.ends[unit] if isinstance(unit, int) else self.subtokens[unit[0]][unit[1]][1]
-
 
 def tsv_lines(item: AnnotatedDocument, schema: LabelSchema, report: LossReport) -> list[str]:
     """The lines of one document's .tsv file (each without its line break)."""
