@@ -505,7 +505,7 @@ class TsvImporter:
 
         records: list[SpanRecord] = []
         keys: dict[int, str] = {}
-        null_label = ""
+        null_label = relation_null_label = ""
         wanted = options.extra.get(SPAN_LAYER_OPTION, "")
         chosen = {
             i
@@ -574,7 +574,9 @@ class TsvImporter:
                 )
                 continue
             feature = layer.label_feature(options.label_feature)
-            kind = (relation.values.get(feature) if feature else None) or layer.short_name
+            kind = relation.values.get(feature) if feature else None
+            if not kind:
+                kind = relation_null_label = layer.short_name
             extra = {k: v for k, v in relation.values.items() if k != feature and v is not None}
             source_key, target_key = keys[id(source)], keys[id(target)]
             note = "; ".join(f"{k}={v}" for k, v in extra.items())
@@ -587,6 +589,8 @@ class TsvImporter:
         metadata = self._metadata(parse, converter, unit, span_layer, relation_layer, options)
         if metadata is not None:
             metadata["null_label"] = null_label
+            if relation_null_label:
+                metadata["relation_null_label"] = relation_null_label
             metadata["relation_values"] = relation_values
         draft = DocumentDraft(
             text=text, metadata={META_KEY: metadata} if metadata else {}, external_id=stem

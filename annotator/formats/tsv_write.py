@@ -64,6 +64,8 @@ class _Header:
     relation_features: list[str] = field(default_factory=lambda: [LABEL_FEATURE])
     relation_label: str = LABEL_FEATURE
     null_label: str = ""
+    relation_null_label: str = ""
+    """The relation type standing for a relation without a label (the layer's short name)."""
     relations: bool = True
     raw: list[str] = field(default_factory=list)
     """A stored header declaring no layer this export fills: written as is, with no columns."""
@@ -94,6 +96,7 @@ def _header_for(item: AnnotatedDocument, schema: LabelSchema) -> _Header:
         header.span_features = [str(f) for f in stored.get("span_features") or []]
         header.span_label = str(stored.get("span_label") or "")
         header.null_label = str(stored.get("null_label") or "")
+        header.relation_null_label = str(stored.get("relation_null_label") or "")
         header.relations = bool(stored.get("relation_layer"))
         if header.relations:
             header.relation_layer = str(stored["relation_layer"])
@@ -156,15 +159,13 @@ class _Placement:
                         self._add(t, span)
                     self._number(span)
                 return True
-        plan = self._plan(begin, end)
+        plan = self.plan(begin, end)
         if plan is None:
             return False
         specs, id_spec, single = plan
-        begins = [self.starts[s[0]] if len(s) == 1 else s[1] for s in specs]
-        ends = [self.ends[s[0]] if len(s) == 1 else s[2] for s in specs]
-        if (min(begins), max(ends)) != (span.start, span.end):
+        if self.extent(specs) != (span.start, span.end):
             return False
-        units = [self._unit(s) for s in specs]
+        units = [self.unit(s) for s in specs]
         for unit in units:
             self._add(unit, span)
         self.id_unit[span.id] = units[id_spec]
@@ -172,7 +173,13 @@ class _Placement:
             self._number(span)
         return True
 
-    def _plan(
+    def extent(self, specs: list[tuple[int] | tuple[int, int, int]]) -> tuple[int, int]:
+        """The offsets a span on these rows is read back with."""
+        begins = [self.starts[s[0]] if len(s) == 1 else s[1] for s in specs]
+        ends = [self.ends[s[0]] if len(s) == 1 else s[2] for s in specs]
+        return min(begins), max(ends)
+
+    def plan(
         self, begin: int, end: int
     ) -> tuple[list[tuple[int] | tuple[int, int, int]], int, bool] | None:
         """The rows (``(token,)`` or ``(token, begin, end)`` for a sub-token) in the order
@@ -218,7 +225,7 @@ class _Placement:
             return None
         return specs, id_spec, single
 
-    def _unit(self, spec: tuple[int] | tuple[int, int, int]) -> Unit:
+    def unit(self, spec: tuple[int] | tuple[int, int, int]) -> Unit:
         if len(spec) == 1:
             return spec[0]
         token, begin, end = spec
@@ -257,6 +264,8 @@ def tsv_lines(item: AnnotatedDocument, schema: LabelSchema, report: LossReport) 
         Loss.CHARACTERS, lost, f"{where}: whitespace before the first or after the last token"
     )
     placement = _Placement(token_starts, token_ends)
+    if token_starts and header.relations and header.relation_layer < header.span_layer:
+        _relation_sub_tokens(placement, item)
     if token_starts:
         for span in spans:
             if not placement.place(span):
@@ -348,6 +357,21 @@ def tsv_lines(item: AnnotatedDocument, schema: LabelSchema, report: LossReport) 
     return out
 
 
+def _relation_sub_tokens(placement: _Placement, item: AnnotatedDocument) -> None:
+    """INCEpTION goes through the layers in its type system's order (here: by name) and a
+    relation makes the sub-token rows of its target's edges: when the relation layer comes
+    first, those rows are made, and numbered, before the spans' own."""
+    by_id = {s.id: s for s in item.spans}
+    targets = [by_id[r.target] for r in item.relations if r.target in by_id]
+    for target in sorted(targets, key=lambda s: (s.start, -s.end, s.id)):
+        plan = placement.plan(target.start, target.end)
+        if plan is None or placement.extent(plan[0]) != (target.start, target.end):
+            continue  # the target is left out
+        for spec in plan[0]:
+            if len(spec) == 3:
+                placement.unit(spec)
+
+
 def _layout(item: AnnotatedDocument, spans: list[Span]) -> tuple[list[int], list[int], Pairs]:
     """Token starts, token ends and sentences: the document's own when it kept them, else
     ours."""
@@ -412,7 +436,7 @@ def _relation_cells(
         values = []
         for kind, _, key in relations:
             if feature == header.relation_label:
-                values.append(_cell_value(kind))
+                values.append(_cell_value(None if kind == header.relation_null_label else kind))
             else:
                 extra = stored.get(key)
                 value = extra.get(feature) if isinstance(extra, Mapping) else None

@@ -157,3 +157,45 @@ def test_a_span_that_would_come_back_elsewhere_is_left_out_and_reported() -> Non
     assert "X" not in text.split("\n\n\n", 1)[1]
     assert "1-3\t14-20\tcccccc\tY\t" in text
     assert report.counts[Loss.UNALIGNED] == 1
+
+
+SUB_TOKEN_RELATION = (
+    "#FORMAT=WebAnno TSV 3.3\n"
+    "#T_SP=webanno.custom.Span|value\n"
+    "#T_RL=webanno.custom.Relation|value|BT_webanno.custom.Span\n\n\n"
+    "#Text=Test\n"
+    "1-1\t0-4\tTest\t_\t_\t_\t\n"
+    "1-1.1\t3-4\tt\tOTH\t*\t1-1.2\t\n"
+    "1-1.2\t0-1\tT\tOTH\t_\t_\t\n"
+)
+"""INCEpTION's testSubTokenRelation reference: its relation layer comes first, so the target's
+sub-token row is made (and numbered) before the source's; the relation has no label."""
+SUB_TOKEN_RELATION_2 = (
+    "#FORMAT=WebAnno TSV 3.3\n"
+    "#T_SP=webanno.custom.Span|value\n"
+    "#T_RL=webanno.custom.Relation|value|BT_webanno.custom.Span\n\n\n"
+    "#Text=Test again\n"
+    "1-1\t0-4\tTest\t_\t_\t_\t\n"
+    "1-1.1\t0-1\tT\tOTH\t_\t_\t\n"
+    "1-2\t5-10\tagain\tOTH\t*\t1-1.1\t\n"
+)
+"""INCEpTION's testSubTokenRelation2 reference: a relation from a sub-token to a token."""
+
+
+@pytest.mark.parametrize(
+    ("reference", "link"),
+    [(SUB_TOKEN_RELATION, ((0, 1), (3, 4))), (SUB_TOKEN_RELATION_2, ((0, 1), (5, 10)))],
+)
+def test_inception_sub_token_relations_read_and_write_again_byte_for_byte(
+    tmp_path: Path, reference: str, link: tuple[tuple[int, int], tuple[int, int]]
+) -> None:
+    path = tmp_path / "rel.tsv"
+    path.write_text(reference, encoding="utf-8")
+    (draft,) = read(path)
+    where = {s.key: (s.start, s.end) for s in draft.spans}
+    assert [(r.type, where[r.source], where[r.target]) for r in draft.relations] == [
+        ("Relation", *link)
+    ]
+    text, report = written(stored(draft))
+    assert text == reference
+    assert report.empty
