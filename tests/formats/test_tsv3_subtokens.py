@@ -96,21 +96,53 @@ def test_spans_inside_tokens_are_written_as_inception_writes_them() -> None:
     assert report.empty
 
 
-def test_stacked_spans_inside_tokens_are_numbered_as_inception_numbers_them() -> None:
-    extents = [(0, 6), (0, 13), (9, 10), (7, 10), (3, 17)]
-    doubled = [x for x in extents for _ in (1, 2)]
-    labels = [f"{n}{ab}" for n in range(1, 6) for ab in "ab"]
-    text, _ = written(document(doubled, labels))
-    assert text == HEADER + (
-        "#Text=aaaaaa bbbbbb cccccc\n"
-        "1-1\t0-6\taaaaaa\t2a[1]|2b[2]|1a[3]|1b[4]\t\n"
-        "1-1.1\t3-6\taaa\t5a[5]|5b[6]\t\n"
-        "1-2\t7-13\tbbbbbb\t2a[1]|2b[2]|5a[5]|5b[6]\t\n"
-        "1-2.1\t7-10\tbbb\t4a[7]|4b[8]\t\n"
-        "1-2.2\t9-10\tb\t3a[9]|3b[10]\t\n"
-        "1-3\t14-20\tcccccc\t_\t\n"
-        "1-3.1\t14-17\tccc\t5a[5]|5b[6]\t\n"
+STACKED_EXTENTS = [
+    (0, 6),
+    (0, 13),
+    (9, 10),
+    (7, 10),
+    (9, 13),
+    (3, 13),
+    (0, 10),
+    (3, 10),
+    (3, 17),
+    (10, 10),
+    (7, 7),
+    (13, 13),
+]
+STACKED_SUB_MULTI_TOKEN = HEADER + (
+    "#Text=aaaaaa bbbbbb cccccc\n"
+    "1-1\t0-6\taaaaaa\t2a[1]|2b[2]|7a[3]|7b[4]|1a[5]|1b[6]\t\n"
+    "1-1.1\t3-6\taaa\t9a[7]|9b[8]|6a[9]|6b[10]|8a[11]|8b[12]\t\n"
+    "1-2\t7-13\tbbbbbb\t2a[1]|2b[2]|9a[7]|9b[8]|6a[9]|6b[10]\t\n"
+    "1-2.1\t7-10\tbbb\t7a[3]|7b[4]|8a[11]|8b[12]|4a[13]|4b[14]\t\n"
+    "1-2.2\t7-7\t\t11a[15]|11b[16]\t\n"
+    "1-2.3\t9-13\tbbbb\t5a[17]|5b[18]\t\n"
+    "1-2.4\t9-10\tb\t3a[19]|3b[20]\t\n"
+    "1-2.5\t10-10\t\t10a[21]|10b[22]\t\n"
+    "1-2.6\t13-13\t\t12a[23]|12b[24]\t\n"
+    "1-3\t14-20\tcccccc\t_\t\n"
+    "1-3.1\t14-17\tccc\t9a[7]|9b[8]\t\n"
+)
+"""INCEpTION's reference file for twelve spans each stacked twice (its tsv3-suite test
+testStackedSubMultiTokenSpanWithFeatureValue)."""
+
+
+def test_stacked_spans_inside_tokens_are_numbered_as_inception_numbers_them(
+    tmp_path: Path,
+) -> None:
+    doubled = [x for x in STACKED_EXTENTS for _ in (1, 2)]
+    labels = [f"{n}{ab}" for n in range(1, 13) for ab in "ab"]
+    text, report = written(document(doubled, labels))
+    assert text == STACKED_SUB_MULTI_TOKEN
+    assert report.empty
+    path = tmp_path / "stacked.tsv"
+    path.write_text(text, encoding="utf-8")
+    (draft,) = read(path)
+    assert sorted((s.label, s.start, s.end) for s in draft.spans) == sorted(
+        zip(labels, (a for a, _ in doubled), (b for _, b in doubled), strict=True)
     )
+    assert written(stored(draft))[0] == STACKED_SUB_MULTI_TOKEN
 
 
 def test_inception_file_with_sub_tokens_reads_and_writes_again_byte_for_byte(
