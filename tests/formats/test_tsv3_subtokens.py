@@ -231,3 +231,34 @@ def test_inception_sub_token_relations_read_and_write_again_byte_for_byte(
     text, report = written(stored(draft))
     assert text == reference
     assert report.empty
+
+
+PLACEHOLDERS = HEADER + (
+    "#Text=This is a test .\n"
+    "1-1\t0-4\tThis\t_\t\n"
+    "1-1.1\t1-4\this\t*[1]\t\n"
+    "1-2\t5-7\tis\t_\t\n"
+    "1-2.1\t5-6\ti\t*[1]\t\n"
+    "1-2.2\t6-7\ts\t*[2]\t\n"
+    "1-3\t8-9\ta\t*[2]\t\n"
+    "1-4\t10-14\ttest\t_\t\n"
+    "1-4.1\t10-12\tte\t*[2]\t\n"
+    "1-5\t15-16\t.\t_\t\n"
+)
+"""INCEpTION's testSubMultiTokenSpanWithoutFeatureValue3 reference: two unlabelled spans."""
+PREFIX = HEADER + "#Text=Test\n1-1\t0-4\tTest\t_\t\n1-1.1\t0-1\tT\tOTH\t\n"
+"""INCEpTION's testSubTokenPrefix reference."""
+
+
+@pytest.mark.parametrize(
+    "reference", [SUB_MULTI_TOKEN, STACKED_SUB_MULTI_TOKEN, PLACEHOLDERS, PREFIX]
+)
+def test_inception_references_read_and_write_again_byte_for_byte(
+    tmp_path: Path, reference: str
+) -> None:
+    path = tmp_path / "ref.tsv"
+    path.write_text(reference, encoding="utf-8")
+    (draft,) = read(path)
+    text, report = written(stored(draft))
+    assert text == reference
+    assert report.empty
