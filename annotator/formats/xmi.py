@@ -18,7 +18,8 @@ characters XML cannot hold (in the text or in a value) become spaces (reported).
 
 Import (a .zip, a folder or one .xmi with ``TypeSystem.xml`` or ``<stem>.typesystem.xml``
 beside it; without one, known types only): every annotation type except the document
-annotation and DKPro's segmentation and metadata types gives spans, labelled by the feature
+annotation and DKPro's segmentation and metadata types (or only the layer named by the
+``span_layer`` option, :mod:`layer_choice`) gives spans, labelled by the feature
 named by ``label_feature``, else ``label``, else ``value``, else the type's short name; other
 primitive features become attributes. Types with ``Governor`` and ``Dependent`` give relations.
 Files are size-limited and refused when they declare entities (:mod:`safe_xml`).
