@@ -23,6 +23,7 @@ from annotator.core.text import plural
 from annotator.services.annotation_import import import_annotations
 from annotator.services.exporting import ExportSelection, export_project, preview_losses
 from annotator.services.formats import (
+    SPAN_LAYER_OPTION,
     ExportOptions,
     ImportOptions,
     OverlapPolicy,
@@ -91,6 +92,19 @@ def build_parser() -> tuple[
         "--unit",
         choices=[u.value for u in Unit],
         help="the unit of the file's offsets (default: detected against the text)",
+    )
+    do_import.add_argument(
+        "--span-layer",
+        default="",
+        metavar="TYPE",
+        help="XMI, TSV3: only this layer's annotations become spans (a type name such as "
+        "webanno.custom.Span, or its short name such as NamedEntity; default: every layer)",
+    )
+    do_import.add_argument(
+        "--label-feature",
+        default="",
+        metavar="NAME",
+        help="XMI, TSV3: the feature holding the label (default: label, else value)",
     )
     do_import.add_argument(
         "--keep-duplicates",
@@ -276,7 +290,10 @@ def _ingest_options(args: argparse.Namespace) -> IngestOptions:
 
 def _import_annotations(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
     options = ImportOptions(
-        offset_unit=Unit(args.unit) if args.unit else None, annotator=args.annotator
+        offset_unit=Unit(args.unit) if args.unit else None,
+        annotator=args.annotator,
+        label_feature=args.label_feature,
+        extra={SPAN_LAYER_OPTION: args.span_layer} if args.span_layer else {},
     )
     ok = True
     with Project.open(args.dir, database_url=database_url, annotator=who(args)) as project:

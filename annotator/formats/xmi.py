@@ -18,7 +18,8 @@ characters XML cannot hold (in the text or in a value) become spaces (reported).
 
 Import (a .zip, a folder or one .xmi with ``TypeSystem.xml`` or ``<stem>.typesystem.xml``
 beside it; without one, known types only): every annotation type except the document
-annotation and DKPro's segmentation and metadata types gives spans, labelled by the feature
+annotation and DKPro's segmentation and metadata types (or only the layer named by the
+``span_layer`` option, :mod:`layer_choice`) gives spans, labelled by the feature
 named by ``label_feature``, else ``label``, else ``value``, else the type's short name; other
 primitive features become attributes. Types with ``Governor`` and ``Dependent`` give relations.
 Files are size-limited and refused when they declare entities (:mod:`safe_xml`).
@@ -51,8 +52,9 @@ from annotator.formats.base import (
     MemberNames,
     OutputSink,
 )
+from annotator.formats.layer_choice import LAYER_MISSING, SPAN_LAYER_OPTION, layer_matches
 from annotator.formats.safe_xml import XML_CHARACTERS, read_checked
-from annotator.formats.webanno_tsv import segment
+from annotator.formats.tsv_layout import segment
 from annotator.formats.xmi_read import NotSimpleError, read_xmi
 from annotator.formats.xmi_write import XmiDocument
 
@@ -334,15 +336,30 @@ class XmiImporter:
             yield Failure(name, None, f"cannot read the XMI: {error}", "ANN131")
             return
         wanted = options.label_feature or self.default_label_feature
+        layer = options.extra.get(SPAN_LAYER_OPTION, "")
+        if layer and not any(layer_matches(a.type_name, layer) for a in found if not a.relation):
+            names = sorted({a.type_name for a in found if not a.relation} - {""})
+            yield Failure(
+                name,
+                None,
+                f"no annotations of the layer {layer!r}; the file has "
+                + (", ".join(names) if names else "none"),
+                LAYER_MISSING,
+            )
+            return
         records: list[SpanRecord] = []
         keys: dict[int, str] = {}
         relations: list[_Found] = []
         empty = 0
+        other_layers = 0
         for annotation in found:
             if annotation.relation:
                 relations.append(annotation)
                 continue
             if annotation.type_name.startswith(_SKIPPED_PREFIXES):
+                continue
+            if layer and not layer_matches(annotation.type_name, layer):
+                other_layers += 1
                 continue
             primitives = annotation.primitives
             feature = next((n for n in (wanted, "label", "value") if n and n in primitives), "")
@@ -368,6 +385,9 @@ class XmiImporter:
             source, target = relation.governor, relation.dependent
             source_key = keys.get(source) if source is not None else None
             target_key = keys.get(target) if target is not None else None
+            if (source_key is None or target_key is None) and layer:
+                other_layers += 1  # a relation between annotations of other layers
+                continue
             if source_key is None or target_key is None:
                 yield Failure(
                     name, None, f"{relation.type_name} {relation.xmi_id}: an end is not a span"
@@ -381,6 +401,8 @@ class XmiImporter:
         notes = [note] if note and not records else []
         if empty:
             notes.append(f"{empty} zero-length annotation(s) left out")
+        if other_layers:
+            notes.append(f"{other_layers} annotation(s) of other layers left out")
         yield AnnotatedDraft(
             DocumentDraft(text=text, external_id=stem),
             name,

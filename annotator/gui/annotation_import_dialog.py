@@ -27,7 +27,13 @@ from PySide6.QtWidgets import (
 
 from annotator.core.offsets import Unit
 from annotator.gui.dialog_parts import format_combo, note_label
-from annotator.services.formats import FormatDescription, ImportOptions, available_formats
+from annotator.services.formats import (
+    LAYERED_FORMATS,
+    SPAN_LAYER_OPTION,
+    FormatDescription,
+    ImportOptions,
+    available_formats,
+)
 from annotator.services.project import Project
 
 UNITS: tuple[tuple[str, Unit | None], ...] = (
@@ -88,6 +94,12 @@ class AnnotationImportDialog(QDialog):
         self.annotator_edit = QLineEdit(annotator)
         self.annotator_edit.setObjectName("importAnnotator")
         self.annotator_edit.setPlaceholderText("who made the annotations, if the file does not say")
+        self.layer_edit = QLineEdit()
+        self.layer_edit.setObjectName("importSpanLayer")
+        self.layer_edit.setPlaceholderText("every layer (or e.g. webanno.custom.Span, NamedEntity)")
+        self.label_feature_edit = QLineEdit()
+        self.label_feature_edit.setObjectName("importLabelFeature")
+        self.label_feature_edit.setPlaceholderText("label, else value")
         self.add_labels = QCheckBox("Add missing labels to the schema")
         self.add_labels.setObjectName("importAddLabels")
         self.add_labels.setToolTip(
@@ -102,6 +114,8 @@ class AnnotationImportDialog(QDialog):
         form.addRow("Offsets in", self.unit_box)
         form.addRow("", unit_note)
         form.addRow("Annotator", self.annotator_edit)
+        form.addRow("Layer", self.layer_edit)
+        form.addRow("Label feature", self.label_feature_edit)
         form.addRow("", self.add_labels)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -134,8 +148,13 @@ class AnnotationImportDialog(QDialog):
 
     def options(self) -> ImportOptions:
         raw = str(self.unit_box.currentData() or "")
+        layered = self.format_name() in LAYERED_FORMATS
+        layer = self.layer_edit.text().strip() if layered else ""
         return ImportOptions(
-            offset_unit=Unit(raw) if raw else None, annotator=self.annotator_edit.text().strip()
+            offset_unit=Unit(raw) if raw else None,
+            annotator=self.annotator_edit.text().strip(),
+            label_feature=self.label_feature_edit.text().strip() if layered else "",
+            extra={SPAN_LAYER_OPTION: layer} if layer else {},
         )
 
     def request(self) -> AnnotationImportRequest:
@@ -150,6 +169,9 @@ class AnnotationImportDialog(QDialog):
     def _format_changed(self) -> None:
         described = self._describe()
         self.description.setText(described.description if described else "")
+        layered = self.format_name() in LAYERED_FORMATS  # typed layers: XMI, TSV3
+        self.layer_edit.setEnabled(layered)
+        self.label_feature_edit.setEnabled(layered)
         self._check()
 
     def _filter(self) -> str:

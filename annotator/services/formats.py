@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.formats.base import ExportOptions, ImportOptions, OverlapPolicy
+from annotator.formats.layer_choice import LAYERED_FORMATS, SPAN_LAYER_OPTION
 from annotator.formats.registry import FORMATS, FormatInfo, format_info
 
 __all__ = [
+    "LAYERED_FORMATS",
+    "SPAN_LAYER_OPTION",
     "ExportOptions",
     "FormatDescription",
     "FormatInfo",

@@ -61,6 +61,31 @@ def test_undeclared_utf8_is_found_from_the_texts(
     assert "UTF-8" in draft.note
 
 
+@pytest.mark.parametrize(
+    ("written", "declared"),
+    [
+        (Unit.UTF16, ""),  # no unit named: found from the texts
+        (Unit.UTF16, "offsets=utf8"),  # a wrong unit named: the one the texts match wins
+        (Unit.UTF8, "offsets=utf16"),
+        (Unit.CODE_POINT, "offsets=utf16"),
+    ],
+)
+def test_the_unit_that_makes_the_texts_match_wins(
+    export: Export, document: AnnotatedDocument, schema: LabelSchema, written: Unit, declared: str
+) -> None:
+    options = ExportOptions(offset_unit=written)
+    path, _ = export(EXPORTER, [document], "out.xml", schema, options)
+    raw = path.read_text(encoding="utf-8")
+    path.write_text(raw.replace(f"offsets={written.value}", declared), "utf-8")
+    (draft,) = read(path, schema)
+    assert isinstance(draft, AnnotatedDraft)
+    assert draft.draft.text == ROUND_TRIP_TEXT
+    assert draft_keys(draft) == original_keys(document)
+    assert draft_relations(draft) == original_relations(document)
+    if written is not Unit.CODE_POINT:
+        assert written.description in draft.note
+
+
 def test_control_characters_are_reported(export: Export, schema: LabelSchema) -> None:
     item = make_document("a\x01b\tc\nd", [("ACTOR", 0, 3, {})])
     path, losses = export(EXPORTER, [item], "out.xml", schema)

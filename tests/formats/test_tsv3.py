@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from annotator.core.schema import LabelSchema
 from annotator.formats import registry
 from annotator.formats.base import ImportOptions, Loss, LossReport
 from annotator.formats.tsv_escape import escape_text, escape_value, unescape_text, unescape_value
+from annotator.formats.tsv_layout import unpack_pairs
 from annotator.formats.webanno_tsv import EXPORTER, IMPORTER, segment, tsv_lines
 from tests.formats.conftest import (
     ROUND_TRIP_TEXT,
@@ -73,6 +75,24 @@ def test_registry() -> None:
 def test_reference_file_exports_again_byte_for_byte(path: Path) -> None:
     (draft,) = read(path)
     lines = tsv_lines(stored(draft), LabelSchema(), LossReport())
+    assert ("\n".join(lines) + "\n").encode("utf-8") == path.read_bytes()
+
+
+@pytest.mark.parametrize("path", REFERENCES, ids=lambda p: p.stem)
+def test_documents_stored_with_the_older_token_lists_export_the_same(path: Path) -> None:
+    """Before the compact strings, tokens and sentences were kept as JSON lists of pairs."""
+    (draft,) = read(path)
+    kept = dict(draft.draft.metadata["webanno_tsv"])
+    assert isinstance(kept["tokens"], str)
+    assert isinstance(kept["sentences"], str)
+    older = {
+        **kept,
+        "tokens": [list(p) for p in unpack_pairs(kept["tokens"]) or []],
+        "sentences": [list(p) for p in unpack_pairs(kept["sentences"]) or []],
+    }
+    item = stored(draft)
+    item = replace(item, document=replace(item.document, metadata={"webanno_tsv": older}))
+    lines = tsv_lines(item, LabelSchema(), LossReport())
     assert ("\n".join(lines) + "\n").encode("utf-8") == path.read_bytes()
 
 
@@ -195,10 +215,12 @@ def test_sub_token_rows_give_spans_inside_tokens(
     spans = [(s.label, s.start, s.end) for s in draft.spans]
     assert sorted(spans) == [("LOC", 3, 4), ("OTH", 0, 1), ("X", 6, 11)]
     # the tokens are the token rows, not the sub-token rows
-    assert draft.draft.metadata["webanno_tsv"]["tokens"] == [[0, 4], [5, 7], [8, 11]]
-    # written again, the spans stay where they were (the tokens are cut at their edges)
-    out, losses = export(EXPORTER, [stored(draft)], "again", LabelSchema())
-    assert losses.counts.get(Loss.UNALIGNED, 0) == 0
+    assert draft.draft.metadata["webanno_tsv"]["tokens"] == "0-4 5-7 8-11"
+    # written again: the same tokens, and the sub-token rows as INCEpTION writes them
+    lines = tsv_lines(stored(draft), LabelSchema(), report := LossReport())
+    assert "\n".join(lines) + "\n" == SUB_TOKENS
+    assert report.counts.get(Loss.UNALIGNED, 0) == 0
+    out, _ = export(EXPORTER, [stored(draft)], "again", LabelSchema())
     (again,) = read(out)
     assert sorted((s.label, s.start, s.end) for s in again.spans) == sorted(spans)
 
