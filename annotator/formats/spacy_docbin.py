@@ -75,11 +75,8 @@ def require_spacy() -> Any:
 def check_spacy_installed() -> None:
     """:func:`require_spacy`'s error without importing spaCy (which takes a second): an export
     imports it in its worker processes only."""
-    if "spacy" in sys.modules:
-        if sys.modules["spacy"] is None:
-            require_spacy()
-        return
-    if importlib.util.find_spec("spacy") is None:
+    loaded: object = sys.modules.get("spacy", False)
+    if loaded is None or (loaded is False and importlib.util.find_spec("spacy") is None):
         require_spacy()
 
 
