@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -177,6 +177,72 @@ def add_doc(docbin: DocBin, doc: Doc, packed_user_data: bytes | None = None) -> 
                 docbin.strings.add(span.kb_id_)
             if span.id in strings:
                 docbin.strings.add(span.id_)
+
+
+class TokenizedAdder:
+    """``doc.ents = ents; docbin.add(doc)`` for documents straight from a blank pipeline's
+    tokenizer (no morphology, tags, lemmas or dependencies) with span groups set, with the
+    same result, faster.
+
+    The entity columns are filled from ``ents`` with numpy, the way ``doc.ents`` sets them (the
+    first token ``B``, the others ``I``, every other token ``O``), so the document's own entity
+    fields are never written; the strings are the distinct ORTH, NORM and entity type values
+    plus ``""`` (the empty tags, lemmas, dependencies and morphology), each looked up once per
+    shard.
+    """
+
+    def __init__(self, docbin: DocBin) -> None:
+        from spacy.attrs import ENT_IOB, ENT_TYPE, NORM, ORTH, SPACY  # type: ignore[import-not-found]
+
+        self.docbin = docbin
+        self._seen: set[int] = set()
+        self._read = [ORTH, SPACY, NORM]
+        self._columns = [(ORTH, ENT_IOB, ENT_TYPE).index(attr) for attr in docbin.attrs]
+
+    def add(
+        self,
+        doc: Doc,
+        ents: Sequence[SpacySpan],
+        labels: Iterable[str],
+        packed_user_data: bytes,
+    ) -> None:
+        """Add ``doc`` with ``ents`` as ``doc.ents``; ``labels`` are those of the spans in
+        ``doc.spans`` (which have no KB id nor id)."""
+        import numpy
+
+        docbin = self.docbin
+        count = len(doc)
+        if not count:
+            doc.ents = ents
+            add_doc(docbin, doc, packed_user_data)
+            return
+        read = doc.to_array(self._read)
+        iob = numpy.full(count, 2, dtype=numpy.uint64)
+        types = numpy.zeros(count, dtype=numpy.uint64)
+        for ent in ents:
+            label = ent.label
+            if label:  # doc.ents leaves out a span without a label
+                iob[ent.start] = 3
+                iob[ent.start + 1 : ent.end] = 1
+                types[ent.start : ent.end] = label
+        columns = (read[:, 0], iob, types)
+        docbin.tokens.append(numpy.stack([columns[k] for k in self._columns], axis=1))
+        docbin.spaces.append(numpy.asarray(read[:, 1].reshape((count, 1)), dtype=bool))
+        docbin.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
+        used = numpy.unique(numpy.concatenate((read[:, 0], read[:, 2], types)))
+        new = set(used.tolist())
+        new.add(0)
+        new -= self._seen
+        if new:
+            self._seen |= new
+            strings = doc.vocab.strings
+            docbin.strings.update(strings[key] if key else "" for key in new)
+        docbin.cats.append(doc.cats)
+        if docbin.store_user_data:
+            docbin.user_data.append(packed_user_data)
+        docbin.span_groups.append(doc.spans.to_bytes())
+        # the span groups' labels; their spans have no KB id nor id (both "", added above)
+        docbin.strings.update(labels)
 
 
 def blank_pipeline(lang: str = "en") -> Language:
@@ -378,6 +444,7 @@ def build_shard(settings: ShardSettings, batch: Sequence[ShardPayload]) -> tuple
 
     nlp = _pipeline()
     docbin = DocBin(attrs=list(DOCBIN_ATTRS), store_user_data=True)
+    adder = TokenizedAdder(docbin)
     report = LossReport()
     with cached_msgpack_extensions(_extensions()):
         for text, spans, packed in batch:
@@ -385,8 +452,8 @@ def build_shard(settings: ShardSettings, batch: Sequence[ShardPayload]) -> tuple
             extents = list(map(SpanExtent._make, spans))
             projection = project_extents(doc, text, extents, settings.priority, settings.policy)
             doc.spans[SPAN_GROUP] = projection.group
-            doc.ents = projection.ents
-            add_doc(docbin, doc, packed)
+            labels = {span.label_ for span in projection.group}
+            adder.add(doc, projection.ents, labels, packed)
             report.merge(projection.report)
         data: bytes = docbin.to_bytes()
     return data, report

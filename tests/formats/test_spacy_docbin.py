@@ -342,3 +342,30 @@ def test_add_doc_builds_the_docbin_docbin_add_builds() -> None:
     add_doc(ours, morphology)  # goes through DocBin.add
     theirs.add(morphology)
     assert ours.to_bytes() == theirs.to_bytes()
+
+
+def test_tokenized_adder_builds_the_docbin_docbin_add_builds() -> None:
+    from annotator.formats.spacy_docbin import TokenizedAdder
+
+    nlp = spacy.blank("en")
+    texts = [ROUND_TRIP_TEXT, "", "  Don't  GO!\n\n\tU.S. 🏛 £5", "Ünïcödé café, naïve.", "x"]
+    ours = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
+    theirs = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
+    adder = TokenizedAdder(ours)
+    for text in texts:
+        doc = nlp.make_doc(text)
+        ents = []
+        if len(doc) > 2:
+            ents = [doc[0:2], doc[len(doc) - 1 : len(doc)]]
+            ents[0].label_, ents[1].label_ = "ACTOR", "LOCATION"
+            doc.spans["sc"] = [doc.char_span(0, len(doc[0].text), label="CLAIM"), *ents]
+        user_data = {"annotator": {"text": text}}
+        import srsly
+
+        adder.add(
+            doc, ents, {s.label_ for s in doc.spans.get("sc", [])}, srsly.msgpack_dumps(user_data)
+        )
+        doc.ents = ents
+        doc.user_data.update(user_data)
+        theirs.add(doc)
+    assert ours.to_bytes() == theirs.to_bytes()
