@@ -24,8 +24,10 @@ file and line, and the rest of the file imports.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import groupby, repeat
 from operator import add, itemgetter
 from pathlib import Path
@@ -48,9 +50,20 @@ from annotator.formats.tokenize_support import (
     LineNumbers,
     TaggedDocument,
     TokenSentence,
+    check_scheme,
     draft_from_tokens,
+    layer_count,
     parse_tag,
     tag_document,
+)
+from annotator.formats.workers import (
+    BATCH_DOCUMENTS,
+    Packed,
+    batched,
+    ordered_map,
+    pack,
+    unpack,
+    worker_count,
 )
 
 FORMAT_NAME = "conll"
@@ -72,13 +85,18 @@ class ConllExporter:
         sink: OutputSink,
         options: ExportOptions,
     ) -> LossReport:
+        """Documents are tagged and laid out in worker processes, a batch at a time
+        (:mod:`annotator.formats.workers`), while this process reads the next ones."""
+        check_scheme(options)
+        layer_count(options)
         report = LossReport()
         two_columns = options.extra.get("columns", "4") == "2"
+        render = partial(render_documents, schema, options, two_columns)
+        batches = batched(map(pack, items), BATCH_DOCUMENTS)
         with sink.main_text() as out:
-            for item in items:
-                tagged = tag_document(item, schema, options)
-                report.merge(tagged.report)
-                write_document(out, tagged, two_columns=two_columns)
+            for text, batch_report in ordered_map(render, batches, worker_count(options.extra)):
+                out.write(text)
+                report.merge(batch_report)
         return report
 
     def losses(
@@ -92,6 +110,19 @@ class ConllExporter:
         for item in items:
             report.merge(tag_document(item, schema, options).report)
         return report
+
+
+def render_documents(
+    schema: LabelSchema, options: ExportOptions, two_columns: bool, batch: list[Packed]
+) -> tuple[str, LossReport]:
+    """The lines of a batch of documents and what they could not carry (in a worker)."""
+    report = LossReport()
+    out = io.StringIO()
+    for packed in batch:
+        tagged = tag_document(unpack(packed), schema, options)
+        report.merge(tagged.report)
+        write_document(out, tagged, two_columns=two_columns)
+    return out.getvalue(), report
 
 
 def write_document(out: TextIO, tagged: TaggedDocument, *, two_columns: bool = False) -> None:

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
 from annotator.core.errors import UserError
-from annotator.formats.workers import batched, ordered_map, worker_count
+from annotator.core.schema import LabelSchema
+from annotator.formats.base import Exporter, ExportOptions
+from annotator.formats.conll import EXPORTER as CONLL
+from annotator.formats.huggingface import EXPORTER as HUGGINGFACE
+from annotator.formats.prodigy import EXPORTER as PRODIGY
+from annotator.formats.workers import (
+    BATCH_DOCUMENTS,
+    batched,
+    ordered_map,
+    pack,
+    unpack,
+    worker_count,
+)
+from tests.formats.conftest import Export, round_trip_document
 
 
 def pid_and_sum(batch: list[int]) -> tuple[int, int]:
@@ -53,3 +68,40 @@ def test_worker_count_is_an_option() -> None:
     with pytest.raises(UserError) as raised:
         worker_count({"workers": "none"})
     assert raised.value.code == "ANN335"
+
+
+def test_a_packed_document_unpacks_equal_field_for_field() -> None:
+    item = round_trip_document(7, "afp-7")
+    assert unpack(pickle.loads(pickle.dumps(pack(item)))) == item
+
+
+@pytest.mark.parametrize("exporter", [CONLL, PRODIGY, HUGGINGFACE], ids=lambda e: e.name)
+def test_token_formats_write_the_same_file_from_worker_processes(
+    export: Export, schema: LabelSchema, exporter: Exporter
+) -> None:
+    items = [round_trip_document(n, f"afp-{n}") for n in range(1, BATCH_DOCUMENTS + 40)]
+    suffix = ".jsonl" if exporter is not CONLL else ".conll"
+    here, here_losses = export(
+        exporter, items, "here" + suffix, schema, ExportOptions(extra={"workers": "1"})
+    )
+    there, there_losses = export(
+        exporter, items, "there" + suffix, schema, ExportOptions(extra={"workers": "2"})
+    )
+    assert there.read_bytes() == here.read_bytes()
+    assert there_losses == here_losses
+    assert here_losses.counts or exporter is PRODIGY
+
+
+def test_labels_the_schema_lacks_get_the_same_ids_from_worker_processes(
+    export: Export, schema: LabelSchema
+) -> None:
+    """Such labels get ids in the order they first appear, so those batches come back tagged."""
+    lacking = replace(schema, labels=schema.labels[1:])
+    items = [round_trip_document(n, f"afp-{n}") for n in range(1, BATCH_DOCUMENTS + 40)]
+    options = [ExportOptions(extra={"workers": n}) for n in ("1", "2")]
+    here, _ = export(HUGGINGFACE, items, "here.jsonl", lacking, options[0])
+    there, _ = export(HUGGINGFACE, items, "there.jsonl", lacking, options[1])
+    assert there.read_bytes() == here.read_bytes()
+    for suffix in (".labels.json", ".features.json"):
+        assert there.with_suffix(suffix).read_bytes() == here.with_suffix(suffix).read_bytes()
+    assert schema.labels[0].name in here.with_suffix(".labels.json").read_text()
