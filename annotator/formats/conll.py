@@ -61,7 +61,7 @@ from annotator.formats.workers import (
     Packed,
     batched,
     ordered_map,
-    pack,
+    packer,
     unpack,
     worker_count,
 )
@@ -92,9 +92,10 @@ class ConllExporter:
         report = LossReport()
         two_columns = options.extra.get("columns", "4") == "2"
         render = partial(render_documents, schema, options, two_columns)
-        batches = batched(map(pack, items), BATCH_DOCUMENTS)
+        workers = worker_count(options.extra)
+        batches = batched(map(packer(workers), items), BATCH_DOCUMENTS)
         with sink.main_text() as out:
-            for text, batch_report in ordered_map(render, batches, worker_count(options.extra)):
+            for text, batch_report in ordered_map(render, batches, workers):
                 out.write(text)
                 report.merge(batch_report)
         return report

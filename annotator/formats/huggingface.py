@@ -63,7 +63,7 @@ from annotator.formats.workers import (
     Packed,
     batched,
     ordered_map,
-    pack,
+    packer,
     unpack,
     worker_count,
 )
@@ -108,12 +108,11 @@ class HuggingFaceExporter:
         names = tag_names(schema.label_names, scheme)
         ids = _TagIds(names, scheme)
         report = LossReport()
-        batches = batched(map(pack, items), BATCH_DOCUMENTS)
+        workers = worker_count(options.extra)
+        batches = batched(map(packer(workers), items), BATCH_DOCUMENTS)
         work = partial(render_sentences, schema, options)
         with sink.main_binary() as out:
-            for lines, tagged, batch_report in ordered_map(
-                work, batches, worker_count(options.extra)
-            ):
+            for lines, tagged, batch_report in ordered_map(work, batches, workers):
                 report.merge(batch_report)
                 out.write(lines if tagged is None else _encode(tagged, ids))
         with sink.beside(LABELS_SUFFIX) as out:

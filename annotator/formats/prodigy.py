@@ -57,7 +57,7 @@ from annotator.formats.workers import (
     Packed,
     batched,
     ordered_map,
-    pack,
+    packer,
     unpack,
     worker_count,
 )
@@ -82,10 +82,11 @@ class ProdigyExporter:
         """Tasks are made in worker processes, a batch at a time
         (:mod:`annotator.formats.workers`), while this process reads the next documents."""
         report = LossReport()
-        batches = batched(map(pack, items), BATCH_DOCUMENTS)
+        workers = worker_count(options.extra)
+        batches = batched(map(packer(workers), items), BATCH_DOCUMENTS)
         with sink.main_binary() as out:
             work = partial(render_tasks, options)
-            for lines, batch_report in ordered_map(work, batches, worker_count(options.extra)):
+            for lines, batch_report in ordered_map(work, batches, workers):
                 out.write(lines)
                 report.merge(batch_report)
         return report

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
+import types
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import fields
 from itertools import islice
 from operator import attrgetter
@@ -34,9 +37,9 @@ MAX_WORKERS = 4
 BATCH_DOCUMENTS = 250
 """Documents a token format sends a worker at a time."""
 
-Packed = tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]
+Packed = tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]] | AnnotatedDocument
 """An :class:`AnnotatedDocument` as plain tuples of its fields, which pickle several times
-faster than the frozen dataclasses (see :func:`pack`)."""
+faster than the frozen dataclasses (see :func:`pack`), or as it is when it stays here."""
 
 _document_fields = attrgetter(*(f.name for f in fields(Document)))
 _span_fields = attrgetter(*(f.name for f in fields(Span)))
@@ -44,6 +47,15 @@ _relation_fields = attrgetter(*(f.name for f in fields(Relation)))
 _new_document = fast_constructor(Document)
 _new_span = fast_constructor(Span)
 _new_relation = fast_constructor(Relation)
+
+
+def packer(workers: int) -> Callable[[AnnotatedDocument], Packed]:
+    """:func:`pack` when documents go to worker processes, else nothing to do."""
+    return pack if workers > 1 else _as_is
+
+
+def _as_is(item: AnnotatedDocument) -> Packed:
+    return item
 
 
 def pack(item: AnnotatedDocument) -> Packed:
@@ -57,6 +69,8 @@ def pack(item: AnnotatedDocument) -> Packed:
 
 def unpack(packed: Packed) -> AnnotatedDocument:
     """The document :func:`pack` packed, equal to it field for field."""
+    if isinstance(packed, AnnotatedDocument):
+        return packed
     document, spans, relations = packed
     return AnnotatedDocument(
         _new_document(*document),
@@ -81,6 +95,22 @@ def batched(items: Iterable[B], size: int) -> Iterator[list[B]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+@contextmanager
+def _without_main_module() -> Iterator[None]:
+    """Worker processes started meanwhile do not run the program's main module again.
+
+    ``spawn`` imports a script's top level in every worker (the window's imports Qt, a
+    benchmark's the database layer: most of a worker's start-up); the work sent to a worker
+    names its function by module, never by ``__main__``, so the workers do not need it.
+    """
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = saved
 
 
 def ordered_map(
@@ -108,8 +138,11 @@ def ordered_map(
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     pending: deque[Future[R]] = deque()
     try:
-        pending.append(pool.submit(work, first))
-        pending.append(pool.submit(work, second))
+        with _without_main_module():  # a submit starts a worker while there are fewer
+            pending.append(pool.submit(work, first))
+            pending.append(pool.submit(work, second))
+            for batch in islice(iterator, workers - 2):
+                pending.append(pool.submit(work, batch))
         for batch in iterator:
             while len(pending) >= workers + ahead:
                 yield pending.popleft().result()
