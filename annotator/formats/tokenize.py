@@ -249,11 +249,7 @@ def word_indices(text: str, texts: Sequence[str]) -> list[int] | None:
     (the common case, told from the text alone: no whitespace but single spaces after words)."""
     if text.isprintable() and "  " not in text and not text.startswith(" "):
         return None  # every whitespace character but U+0020 is unprintable
-    return list(compress(count(), map(_not_space, texts)))
-
-
-def _not_space(token: str) -> bool:
-    return not token.isspace()
+    return list(compress(count(), map(not_, map(str.isspace, texts))))
 
 
 def words(tokens: Sequence[Token]) -> list[int]:
