@@ -324,12 +324,14 @@ def decode(tags: Sequence[tuple[str, str]], scheme: str) -> Decoded:
             current = None
 
     for n, (prefix, label) in enumerate(tags):
-        continues = current is not None and current[1] == label
         if prefix == "O":
-            if current is not None and scheme == "BILOU":
-                repairs.append((n - 1, f"{current[1]} span not closed with L-"))
-            close(n - 1)
-        elif prefix == "B":
+            if current is not None:
+                if scheme == "BILOU":
+                    repairs.append((n - 1, f"{current[1]} span not closed with L-"))
+                close(n - 1)
+            continue
+        continues = current is not None and current[1] == label
+        if prefix == "B":
             if current is not None and scheme == "BILOU":
                 repairs.append((n - 1, f"{current[1]} span not closed with L-"))
             close(n - 1)
