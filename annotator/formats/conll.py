@@ -95,7 +95,7 @@ class ConllExporter:
         workers = worker_count(options.extra)
         batches = batched(map(packer(workers), items), BATCH_DOCUMENTS)
         with sink.main_text() as out:
-            for text, batch_report in ordered_map(render, batches, workers):
+            for text, batch_report in ordered_map(render, batches, workers, BATCH_DOCUMENTS):
                 out.write(text)
                 report.merge(batch_report)
         return report

@@ -112,7 +112,7 @@ class HuggingFaceExporter:
         batches = batched(map(packer(workers), items), BATCH_DOCUMENTS)
         work = partial(render_sentences, schema, options)
         with sink.main_binary() as out:
-            for lines, tagged, batch_report in ordered_map(work, batches, workers):
+            for lines, tagged, batch_report in ordered_map(work, batches, workers, BATCH_DOCUMENTS):
                 report.merge(batch_report)
                 out.write(lines if tagged is None else _encode(tagged, ids))
         with sink.beside(LABELS_SUFFIX) as out:

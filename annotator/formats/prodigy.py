@@ -86,7 +86,7 @@ class ProdigyExporter:
         batches = batched(map(packer(workers), items), BATCH_DOCUMENTS)
         with sink.main_binary() as out:
             work = partial(render_tasks, options)
-            for lines, batch_report in ordered_map(work, batches, workers):
+            for lines, batch_report in ordered_map(work, batches, workers, BATCH_DOCUMENTS):
                 out.write(lines)
                 report.merge(batch_report)
         return report

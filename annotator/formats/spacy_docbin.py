@@ -514,7 +514,8 @@ class DocBinExporter:
         with cached_msgpack_extensions():
             payloads = (shard_payload(item, srsly.msgpack_dumps) for item in items)
             build = partial(build_shard, settings)
-            for data, shard_report in ordered_map(build, batched(payloads, shard_size), workers):
+            batches = batched(payloads, shard_size)
+            for data, shard_report in ordered_map(build, batches, workers, shard_size):
                 flush(data)
                 report.merge(shard_report)
         if not shards:

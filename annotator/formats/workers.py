@@ -15,7 +15,7 @@ import os
 import sys
 import types
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import fields
@@ -28,7 +28,8 @@ from annotator.core.document import Document
 from annotator.core.errors import UserError
 from annotator.core.frozen import fast_constructor
 
-B = TypeVar("B")
+B = TypeVar("B", bound=Sized)
+T = TypeVar("T")
 R = TypeVar("R")
 
 MAX_WORKERS = 4
@@ -90,7 +91,7 @@ def worker_count(extra: Mapping[str, str]) -> int:
     return int(raw)
 
 
-def batched(items: Iterable[B], size: int) -> Iterator[list[B]]:
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """``items`` in lists of ``size`` (the last may be shorter), pulled as they are needed."""
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
@@ -114,39 +115,46 @@ def _without_main_module() -> Iterator[None]:
 
 
 def ordered_map(
-    work: Callable[[B], R], batches: Iterable[B], workers: int, ahead: int = 1
+    work: Callable[[B], R], batches: Iterable[B], workers: int, full: int = 0, ahead: int = 1
 ) -> Iterator[R]:
     """``work(batch)`` for each batch, in order; in ``workers`` processes when there are two
     batches or more (``work`` and the batches must then pickle), else here.
 
-    At most ``workers + ahead`` batches are out at once, so memory stays flat. If the caller
-    stops early (an error, a cancel), batches not started are dropped and the workers end.
+    A first batch of ``full`` items or more goes to a worker at once (more are likely, and the
+    workers start while the next is read). At most ``workers + ahead`` batches are out at once,
+    so memory stays flat. If the caller stops early (an error, a cancel), batches not started
+    are dropped and the workers end.
     """
     iterator = iter(batches)
     first = next(iterator, None)
     if first is None:
         return
-    second = next(iterator, None)
-    if second is None or workers <= 1:
+    if workers <= 1:
         yield work(first)
-        if second is not None:
-            yield work(second)
-            for batch in iterator:
-                yield work(batch)
+        for batch in iterator:
+            yield work(batch)
         return
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    second = None
+    if not 0 < full <= len(first):
+        second = next(iterator, None)
+        if second is None:
+            yield work(first)
+            return
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
     pending: deque[Future[R]] = deque()
-    try:
+
+    def submit(batch: B) -> None:
         with _without_main_module():  # a submit starts a worker while there are fewer
-            pending.append(pool.submit(work, first))
-            pending.append(pool.submit(work, second))
-            for batch in islice(iterator, workers - 2):
-                pending.append(pool.submit(work, batch))
+            pending.append(pool.submit(work, batch))
+
+    try:
+        submit(first)
+        if second is not None:
+            submit(second)
         for batch in iterator:
             while len(pending) >= workers + ahead:
                 yield pending.popleft().result()
-            pending.append(pool.submit(work, batch))
+            submit(batch)
         while pending:
             yield pending.popleft().result()
     finally:

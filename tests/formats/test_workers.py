@@ -105,3 +105,10 @@ def test_labels_the_schema_lacks_get_the_same_ids_from_worker_processes(
     for suffix in (".labels.json", ".features.json"):
         assert there.with_suffix(suffix).read_bytes() == here.with_suffix(suffix).read_bytes()
     assert schema.labels[0].name in here.with_suffix(".labels.json").read_text()
+
+
+def test_a_full_first_batch_goes_to_a_worker_at_once() -> None:
+    [(pid, total)] = ordered_map(pid_and_sum, [[1, 2]], workers=2, full=2)
+    assert total == 3
+    assert pid != os.getpid()
+    assert list(ordered_map(pid_and_sum, [[1]], workers=2, full=2)) == [(os.getpid(), 1)]
