@@ -3,9 +3,10 @@
 Prints seconds (wall clock, and CPU time of the process and of the worker processes an export
 starts: on a shared machine the wall clock mostly measures the neighbours), documents per second
 and the peak memory of each step (each step runs in its own process so that its peak is its
-own; an export's worker processes are not in it). Usage::
+own; ``wkr MB`` is the largest export worker's, an upper bound). Usage::
 
     .venv/bin/python benchmarks/formats.py [--documents N] [--formats jsonl,brat,...]
+        [--exports-only]
 
 For scale (issue 5): doccano 1.8.4 took 31.6-33.4 s to import and 19.5-24.8 s to export such a
 set; Label Studio 1.23.2 took 11.4 s to import and 19.2-20.5 s to export JSON. The goals are
@@ -60,7 +61,9 @@ def child_export(project_dir: Path, name: str, out: Path) -> dict[str, float]:
         started, cpu = time.perf_counter(), cpu_seconds()
         report = export_project(project, name, out, options=ExportOptions(info.default_unit))
         elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
-    return {"seconds": elapsed, "cpu": cpu, "documents": report.documents}
+    # the largest worker's peak (at least this process's size when it started the worker)
+    workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"seconds": elapsed, "cpu": cpu, "documents": report.documents, "workers_mb": workers_mb}
 
 
 def child_import(project_dir: Path, name: str, path: Path) -> dict[str, float]:
@@ -96,6 +99,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--formats", default=",".join(f.name for f in FORMATS))
+    parser.add_argument("--exports-only", action="store_true", help="skip the imports")
     parser.add_argument("--child", nargs=4, metavar=("STEP", "PROJECT", "FORMAT", "PATH"))
     args = parser.parse_args()
     if args.child:
@@ -113,7 +117,8 @@ def main() -> None:
             f"made {args.documents:,} documents x 20 spans in {time.perf_counter() - started:.1f} s"
         )
         print(
-            f"{'format':<14} {'export s':>9} {'cpu s':>6} {'docs/s':>9} {'peak MB':>8}   "
+            f"{'format':<14} {'export s':>9} {'cpu s':>6} {'docs/s':>9} {'peak MB':>8} "
+            f"{'wkr MB':>7}   "
             f"{'import s':>9} {'cpu s':>6} {'docs/s':>9} {'peak MB':>8}"
         )
         for name in args.formats.split(","):
@@ -127,9 +132,10 @@ def main() -> None:
                 continue
             line = (
                 f"{name:<14} {exported['seconds']:>9.2f} {exported['cpu']:>6.2f} "
-                f"{exported['documents'] / exported['seconds']:>9,.0f} {exported['peak_mb']:>8.0f}"
+                f"{exported['documents'] / exported['seconds']:>9,.0f} {exported['peak_mb']:>8.0f} "
+                f"{exported['workers_mb']:>7.0f}"
             )
-            if info.can_import:
+            if info.can_import and not args.exports_only:
                 imported = run_child(
                     "--child", "import", str(folder / f"import-{name}"), name, str(path)
                 )
