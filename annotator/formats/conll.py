@@ -28,7 +28,7 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import groupby, repeat
+from itertools import chain, groupby, repeat
 from operator import add, itemgetter
 from pathlib import Path
 from typing import TextIO
@@ -321,9 +321,37 @@ def _parse_sentence(
     return tokens, layers, kept, failures
 
 
+def _parse_common(document: _Document) -> list[TokenSentence] | None:
+    """The document's sentences when every line has the common shape :func:`_parse_sentence`
+    parses in bulk (one token and one tag, space-separated), parsed all at once; else None."""
+    lines = list(chain.from_iterable(lines for lines, _ in document.sentences))
+    if not lines or "\t" in "".join(lines):
+        return None
+    rows = list(map(str.split, lines))
+    widths = set(map(len, rows))
+    if min(widths) < 2 or max(widths) > 4:
+        return None
+    tags = list(map(parse_tag, map(itemgetter(-1), rows)))
+    if None in tags:
+        return None
+    words = list(map(itemgetter(0), rows))
+    sentences = []
+    first = 0
+    for sentence_lines, numbers in document.sentences:
+        last = first + len(sentence_lines)
+        layer: list[tuple[str, str]] = tags[first:last]  # type: ignore[assignment]
+        sentences.append(TokenSentence(words[first:last], [layer], LineNumbers(numbers)))
+        first = last
+    return sentences
+
+
 def _finish(
     document: _Document, name: str, options: ImportOptions
 ) -> Iterator[AnnotatedDraft | Failure]:
+    common = _parse_common(document)
+    if common is not None:
+        yield draft_from_tokens(common, f"{name}:{document.line}", options.annotator)
+        return
     parsed = []
     for lines, numbers in document.sentences:
         tokens, tags, kept, failures = _parse_sentence(lines, numbers, name)
