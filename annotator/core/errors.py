@@ -113,3 +113,9 @@ class CurationError(UserError):
     """A curation step cannot be done: unknown document, or a unit that no longer applies."""
 
     code = "ANN240"
+
+
+class ExportWorkersError(UserError):
+    """An export's worker-process option is not a positive number."""
+
+    code = "ANN335"

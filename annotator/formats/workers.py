@@ -5,7 +5,8 @@ independently, while the main process reads the database; with one worker proces
 two overlap and the work is shared. Results come back in the order the batches went out, so the
 file is the same as one written in a single process. Workers are started with ``spawn`` (the
 window may run the export beside Qt threads, which ``fork`` must not copy), only when there is
-more than one batch: a small export stays in the calling process and pays no start-up.
+more than one batch or a full one: a small export stays in the calling process and pays no
+start-up.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any, TypeVar
 
 from annotator.core.annotation import AnnotatedDocument, Relation, Span
 from annotator.core.document import Document
-from annotator.core.errors import UserError
+from annotator.core.errors import ExportWorkersError
 from annotator.core.frozen import fast_constructor
 
 B = TypeVar("B", bound=Sized)
@@ -87,7 +88,7 @@ def worker_count(extra: Mapping[str, str]) -> int:
     if raw is None:
         return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0))))
     if not raw.isdigit() or int(raw) < 1:
-        raise UserError(f"extra option workers={raw!r} must be a positive number", code="ANN335")
+        raise ExportWorkersError(f"extra option workers={raw!r} must be a positive number")
     return int(raw)
 
 
