@@ -86,7 +86,9 @@ def worker_count(extra: Mapping[str, str]) -> int:
     :data:`MAX_WORKERS`); 1 works in the calling process."""
     raw = extra.get("workers")
     if raw is None:
-        return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0))))
+        affinity = getattr(os, "sched_getaffinity", None)  # Linux only
+        cores = len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+        return max(1, min(MAX_WORKERS, cores))
     if not raw.isdigit() or int(raw) < 1:
         raise ExportWorkersError(f"extra option workers={raw!r} must be a positive number")
     return int(raw)
