@@ -1,11 +1,13 @@
 """Format speed: export and import 10,000 documents x 20 spans in every registered format.
 
-Prints seconds (wall clock, and the CPU time of the process and of the worker an import reads
-in: on a shared machine the wall clock mostly measures the neighbours), documents per second
-and the peak memory of each step (each step runs in its own process so that its peak is its
-own; an import's peak adds its reading worker's). Usage::
+Prints seconds (wall clock, and the CPU time of the process and of the worker processes it
+starts: an import's reading worker, an export's workers; on a shared machine the wall clock
+mostly measures the neighbours), documents per second and the peak memory of each step (each
+step runs in its own process so that its peak is its own; an import's peak adds its reading
+worker's; ``wkr MB`` is the largest export worker's, an upper bound). Usage::
 
     .venv/bin/python benchmarks/formats.py [--documents N] [--formats jsonl,brat,...]
+        [--exports-only]
 
 For scale (issue 5): doccano 1.8.4 took 31.6-33.4 s to import and 19.5-24.8 s to export such a
 set; Label Studio 1.23.2 took 11.4 s to import and 19.2-20.5 s to export JSON. The goals are
@@ -46,30 +48,32 @@ def out_path(folder: Path, name: str) -> Path:
     return folder / f"export-{name}{suffix}"
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that ended (an export's worker
+    processes and an import's reading worker end with the step)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def child_export(project_dir: Path, name: str, out: Path) -> dict[str, float]:
     with Project.open(project_dir) as project:
         info = format_info(name)
         assert info is not None
-        started, cpu = time.perf_counter(), time.process_time()
+        started, cpu = time.perf_counter(), cpu_seconds()
         report = export_project(project, name, out, options=ExportOptions(info.default_unit))
-        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    return {"seconds": elapsed, "cpu": cpu, "documents": report.documents}
+        elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    # the largest worker's peak (at least this process's size when it started the worker)
+    workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"seconds": elapsed, "cpu": cpu, "documents": report.documents, "workers_mb": workers_mb}
 
 
 def child_import(project_dir: Path, name: str, path: Path) -> dict[str, float]:
     with Project.create(project_dir) as project:
-        started, cpu, workers = time.perf_counter(), time.process_time(), _workers_cpu()
+        started, cpu = time.perf_counter(), cpu_seconds()
         report = import_annotations(project, name, path, add_labels=True)
-        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-        cpu += _workers_cpu() - workers  # the reading worker's CPU counts too
+        elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     documents = len(report.created) + len(report.updated)
     return {"seconds": elapsed, "cpu": cpu, "documents": documents}
-
-
-def _workers_cpu() -> float:
-    """CPU seconds of this process's finished children (an import's reading worker)."""
-    times = os.times()
-    return times.children_user + times.children_system
 
 
 def peak_rss_mb() -> float:
@@ -96,6 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--formats", default=",".join(f.name for f in FORMATS))
+    parser.add_argument("--exports-only", action="store_true", help="skip the imports")
     parser.add_argument("--child", nargs=4, metavar=("STEP", "PROJECT", "FORMAT", "PATH"))
     args = parser.parse_args()
     if args.child:
@@ -115,7 +120,8 @@ def main() -> None:
             f"made {args.documents:,} documents x 20 spans in {time.perf_counter() - started:.1f} s"
         )
         print(
-            f"{'format':<14} {'export s':>9} {'cpu s':>6} {'docs/s':>9} {'peak MB':>8}   "
+            f"{'format':<14} {'export s':>9} {'cpu s':>6} {'docs/s':>9} {'peak MB':>8} "
+            f"{'wkr MB':>7}   "
             f"{'import s':>9} {'cpu s':>6} {'docs/s':>9} {'peak MB':>8}"
         )
         for name in args.formats.split(","):
@@ -129,9 +135,10 @@ def main() -> None:
                 continue
             line = (
                 f"{name:<14} {exported['seconds']:>9.2f} {exported['cpu']:>6.2f} "
-                f"{exported['documents'] / exported['seconds']:>9,.0f} {exported['peak_mb']:>8.0f}"
+                f"{exported['documents'] / exported['seconds']:>9,.0f} {exported['peak_mb']:>8.0f} "
+                f"{exported['workers_mb']:>7.0f}"
             )
-            if info.can_import:
+            if info.can_import and not args.exports_only:
                 imported = run_child(
                     "--child", "import", str(folder / f"import-{name}"), name, str(path)
                 )

@@ -126,3 +126,9 @@ class ReaderStoppedError(UserError):
     memory) or raised an error that could not be passed back; nothing was imported."""
 
     code = "ANN330"
+
+
+class ExportWorkersError(UserError):
+    """An export's worker-process option is not a positive number."""
+
+    code = "ANN335"

@@ -94,22 +94,29 @@ def document_element(item: AnnotatedDocument, unit: Unit, report: LossReport) ->
     etree.SubElement(passage, "offset").text = "0"
     etree.SubElement(passage, "text").text = text
     keys: dict[int, str] = {}
+    element = etree.SubElement
+    length = len(text)
+    code_points = unit is Unit.CODE_POINT
     for n, span in enumerate(item.spans, start=1):
         key = f"T{n}"
         keys[span.id] = key
-        annotation = etree.SubElement(passage, "annotation", id=key)
-        _infon(annotation, "type", span.label)
-        for name, value in sorted(span.attributes.items()):
-            _infon(annotation, name, _value(value))
+        annotation = element(passage, "annotation", id=key)
+        element(annotation, "infon", key="type").text = span.label
+        if span.attributes:
+            for name, value in sorted(span.attributes.items()):
+                _infon(annotation, name, _value(value))
         if span.annotator:
-            _infon(annotation, "annotator", span.annotator)
+            element(annotation, "infon", key="annotator").text = span.annotator
         if span.comment:
             _infon(annotation, COMMENT_INFON, XML_CHARACTERS.sub(" ", span.comment))
-        for a, b in span.pieces:
-            start = converter.from_codepoint(a, unit)
-            end = converter.from_codepoint(b, unit)
-            etree.SubElement(annotation, "location", offset=str(start), length=str(end - start))
-        etree.SubElement(annotation, "text").text = text[span.start : span.end]
+        for a, b in span.fragments or ((span.start, span.end),):
+            if code_points and 0 <= a <= length and 0 <= b <= length:
+                start, end = a, b  # what from_codepoint returns for offsets in the text
+            else:
+                start = converter.from_codepoint(a, unit)
+                end = converter.from_codepoint(b, unit)
+            element(annotation, "location", offset=str(start), length=str(end - start))
+        element(annotation, "text").text = text[span.start : span.end]
     for n, relation in enumerate(item.relations, start=1):
         source, target = keys.get(relation.source), keys.get(relation.target)
         if source is None or target is None:

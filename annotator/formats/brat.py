@@ -121,10 +121,10 @@ class BratExporter:
             document = item.document
             name = names.take(document.external_id or f"doc-{document.id}")
             lines = ann_lines(item, schema, declared, report)
-            with sink.member(f"{name}.txt") as out:
-                out.write(document.text)
-            with sink.member(f"{name}.ann") as out:
-                out.writelines(line + "\n" for line in lines)
+            with sink.member_binary(f"{name}.txt") as raw:
+                raw.write(document.text.encode())
+            with sink.member_binary(f"{name}.ann") as raw:
+                raw.write("".join([line + "\n" for line in lines]).encode())
         with sink.member("annotation.conf") as out:
             out.write(annotation_conf(schema, declared))
         with sink.member("visual.conf") as out:
@@ -158,6 +158,19 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
+def _pieces(text: str, span: Span, breaks: Sequence[int]) -> list[tuple[int, int]]:
+    """:func:`fragments` of the span's pieces; ``breaks`` are where the text's line breaks and
+    TABs are (most pieces hold none, and need no search)."""
+    pieces: list[tuple[int, int]] = []
+    for a, b in span.pieces:
+        k = bisect_left(breaks, a)
+        if k < len(breaks) and breaks[k] < b:
+            pieces += fragments(text, a, b)
+        elif b > a:
+            pieces.append((a, b))
+    return pieces
+
+
 def ann_lines(
     item: AnnotatedDocument, schema: LabelSchema, declared: _Declared, report: LossReport
 ) -> list[str]:
@@ -175,8 +188,9 @@ def ann_lines(
     keys: dict[int, str] = {}
     notes: list[tuple[str, str]] = []
     attributes: list[str] = []
+    breaks = [match.start() for match in _FRAGMENT_BREAK.finditer(text)]
     for span in item.spans:
-        pieces = [piece for a, b in span.pieces for piece in fragments(text, a, b)]
+        pieces = _pieces(text, span, breaks)
         if not pieces:
             report.add(Loss.CHARACTERS, 1, f"{where}: {span.label} span of only line breaks")
             continue
@@ -186,7 +200,8 @@ def ann_lines(
         extents = ";".join(f"{a} {b}" for a, b in pieces)
         surface = " ".join(text[a:b] for a, b in pieces)
         lines.append(f"{key}\t{span.label} {extents}\t{surface}")
-        _span_attributes(span, key, schema, declared, attributes, notes, report, where)
+        if span.attributes:
+            _span_attributes(span, key, schema, declared, attributes, notes, report, where)
         if span.comment:
             notes.append((key, _one_line(span.comment, f"{where}: {key} comment", report)))
     for n, relation in enumerate(item.relations, start=1):

@@ -24,9 +24,11 @@ file and line, and the rest of the file imports.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import groupby, repeat
+from functools import partial
+from itertools import chain, groupby, repeat
 from operator import add, itemgetter
 from pathlib import Path
 from typing import TextIO
@@ -48,9 +50,20 @@ from annotator.formats.tokenize_support import (
     LineNumbers,
     TaggedDocument,
     TokenSentence,
+    check_scheme,
     draft_from_tokens,
+    layer_count,
     parse_tag,
     tag_document,
+)
+from annotator.formats.workers import (
+    BATCH_DOCUMENTS,
+    Packed,
+    batched,
+    ordered_map,
+    packer,
+    unpack,
+    worker_count,
 )
 
 FORMAT_NAME = "conll"
@@ -72,13 +85,19 @@ class ConllExporter:
         sink: OutputSink,
         options: ExportOptions,
     ) -> LossReport:
+        """Documents are tagged and laid out in worker processes, a batch at a time
+        (:mod:`annotator.formats.workers`), while this process reads the next ones."""
+        check_scheme(options)
+        layer_count(options)
         report = LossReport()
         two_columns = options.extra.get("columns", "4") == "2"
+        render = partial(render_documents, schema, options, two_columns)
+        workers = worker_count(options.extra)
+        batches = batched(map(packer(workers), items), BATCH_DOCUMENTS)
         with sink.main_text() as out:
-            for item in items:
-                tagged = tag_document(item, schema, options)
-                report.merge(tagged.report)
-                write_document(out, tagged, two_columns=two_columns)
+            for text, batch_report in ordered_map(render, batches, workers, BATCH_DOCUMENTS):
+                out.write(text)
+                report.merge(batch_report)
         return report
 
     def losses(
@@ -92,6 +111,19 @@ class ConllExporter:
         for item in items:
             report.merge(tag_document(item, schema, options).report)
         return report
+
+
+def render_documents(
+    schema: LabelSchema, options: ExportOptions, two_columns: bool, batch: list[Packed]
+) -> tuple[str, LossReport]:
+    """The lines of a batch of documents and what they could not carry (in a worker)."""
+    report = LossReport()
+    out = io.StringIO()
+    for packed in batch:
+        tagged = tag_document(unpack(packed), schema, options)
+        report.merge(tagged.report)
+        write_document(out, tagged, two_columns=two_columns)
+    return out.getvalue(), report
 
 
 def write_document(out: TextIO, tagged: TaggedDocument, *, two_columns: bool = False) -> None:
@@ -289,9 +321,37 @@ def _parse_sentence(
     return tokens, layers, kept, failures
 
 
+def _parse_common(document: _Document) -> list[TokenSentence] | None:
+    """The document's sentences when every line has the common shape :func:`_parse_sentence`
+    parses in bulk (one token and one tag, space-separated), parsed all at once; else None."""
+    lines = list(chain.from_iterable(lines for lines, _ in document.sentences))
+    if not lines or "\t" in "".join(lines):
+        return None
+    rows = list(map(str.split, lines))
+    widths = set(map(len, rows))
+    if min(widths) < 2 or max(widths) > 4:
+        return None
+    tags = list(map(parse_tag, map(itemgetter(-1), rows)))
+    if None in tags:
+        return None
+    words = list(map(itemgetter(0), rows))
+    sentences = []
+    first = 0
+    for sentence_lines, numbers in document.sentences:
+        last = first + len(sentence_lines)
+        layer: list[tuple[str, str]] = tags[first:last]  # type: ignore[assignment]
+        sentences.append(TokenSentence(words[first:last], [layer], LineNumbers(numbers)))
+        first = last
+    return sentences
+
+
 def _finish(
     document: _Document, name: str, options: ImportOptions
 ) -> Iterator[AnnotatedDraft | Failure]:
+    common = _parse_common(document)
+    if common is not None:
+        yield draft_from_tokens(common, f"{name}:{document.line}", options.annotator)
+        return
     parsed = []
     for lines, numbers in document.sentences:
         tokens, tags, kept, failures = _parse_sentence(lines, numbers, name)

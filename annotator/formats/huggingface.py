@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -48,6 +49,7 @@ from annotator.formats.base import (
     read_text_file,
 )
 from annotator.formats.tokenize_support import (
+    TaggedDocument,
     TokenSentence,
     check_scheme,
     document_key,
@@ -55,6 +57,15 @@ from annotator.formats.tokenize_support import (
     parse_tag,
     tag_document,
     tag_names,
+)
+from annotator.formats.workers import (
+    BATCH_DOCUMENTS,
+    Packed,
+    batched,
+    ordered_map,
+    packer,
+    unpack,
+    worker_count,
 )
 
 FORMAT_NAME = "huggingface"
@@ -90,25 +101,20 @@ class HuggingFaceExporter:
         sink: OutputSink,
         options: ExportOptions,
     ) -> LossReport:
+        """Sentences are tagged and encoded in worker processes, a batch at a time
+        (:mod:`annotator.formats.workers`); a batch with a label the schema lacks comes back
+        tagged and is encoded here, where such labels get their ids in order."""
         scheme = check_scheme(options)
         names = tag_names(schema.label_names, scheme)
         ids = _TagIds(names, scheme)
-        encode = jsontext.dumps_bytes
         report = LossReport()
+        workers = worker_count(options.extra)
+        batches = batched(map(packer(workers), items), BATCH_DOCUMENTS)
+        work = partial(render_sentences, schema, options)
         with sink.main_binary() as out:
-            for item in items:
-                tagged = tag_document(item, schema, options, layers=1)
-                report.merge(tagged.report)
-                key = document_key(item.document)
-                words = tagged.words
-                numbers = list(map(ids.__getitem__, tagged.layers[0])) if words else []
-                lines = [
-                    encode({"id": f"{key}#{n}", "tokens": words[a:b], "ner_tags": numbers[a:b]})
-                    for n, (a, b) in enumerate(tagged.groups)
-                ]
-                if lines:
-                    lines.append(b"")
-                    out.write(b"\n".join(lines))
+            for lines, tagged, batch_report in ordered_map(work, batches, workers, BATCH_DOCUMENTS):
+                report.merge(batch_report)
+                out.write(lines if tagged is None else _encode(tagged, ids))
         with sink.beside(LABELS_SUFFIX) as out:
             json.dump(names, out, ensure_ascii=False, indent=1)
             out.write("\n")
@@ -128,6 +134,45 @@ class HuggingFaceExporter:
         for item in items:
             report.merge(tag_document(item, schema, options, layers=1).report)
         return report
+
+
+TaggedBatch = list[tuple[str, TaggedDocument]]
+"""Documents' keys and their tagged words."""
+
+
+def render_sentences(
+    schema: LabelSchema, options: ExportOptions, batch: list[Packed]
+) -> tuple[bytes, TaggedBatch | None, LossReport]:
+    """The JSON lines of a batch of documents, or (with a label the schema lacks) their tagged
+    words, and what they could not carry (in a worker)."""
+    report = LossReport()
+    tagged: TaggedBatch = []
+    for packed in batch:
+        item = unpack(packed)
+        done = tag_document(item, schema, options, layers=1)
+        report.merge(done.report)
+        tagged.append((document_key(item.document), done))
+    scheme = check_scheme(options)
+    names = tag_names(schema.label_names, scheme)
+    used = set[str]().union(*(layer for _, done in tagged for layer in done.layers))
+    if not used.issubset(names):
+        return b"", tagged, report
+    return _encode(tagged, _TagIds(names, scheme)), None, report
+
+
+def _encode(tagged: TaggedBatch, ids: _TagIds) -> bytes:
+    encode = jsontext.dumps_bytes
+    lines: list[bytes] = []
+    for key, done in tagged:
+        words = done.words
+        numbers = list(map(ids.__getitem__, done.layers[0])) if words else []
+        lines.extend(
+            encode({"id": f"{key}#{n}", "tokens": words[a:b], "ner_tags": numbers[a:b]})
+            for n, (a, b) in enumerate(done.groups)
+        )
+    if lines:
+        lines.append(b"")
+    return b"\n".join(lines)
 
 
 class _TagIds(dict[str, int]):

@@ -29,7 +29,7 @@ the document's metadata (``meta.id`` its external id).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,15 @@ from annotator.formats.base import (
 )
 from annotator.formats.tokenize import align_words, scan, split_scanned, word_indices
 from annotator.formats.tokenize_support import UNITS, document_key, find_unit
+from annotator.formats.workers import (
+    BATCH_DOCUMENTS,
+    Packed,
+    batched,
+    ordered_map,
+    packer,
+    unpack,
+    worker_count,
+)
 
 FORMAT_NAME = "prodigy"
 
@@ -70,10 +79,16 @@ class ProdigyExporter:
         sink: OutputSink,
         options: ExportOptions,
     ) -> LossReport:
+        """Tasks are made in worker processes, a batch at a time
+        (:mod:`annotator.formats.workers`), while this process reads the next documents."""
         report = LossReport()
+        workers = worker_count(options.extra)
+        batches = batched(map(packer(workers), items), BATCH_DOCUMENTS)
         with sink.main_binary() as out:
-            for item in items:
-                out.write(jsontext.dumps_bytes(to_record(item, options, report), newline=True))
+            work = partial(render_tasks, options)
+            for lines, batch_report in ordered_map(work, batches, workers, BATCH_DOCUMENTS):
+                out.write(lines)
+                report.merge(batch_report)
         return report
 
     def losses(
@@ -87,6 +102,16 @@ class ProdigyExporter:
         for item in items:
             _prepare(item, options, report)
         return report
+
+
+def render_tasks(options: ExportOptions, batch: list[Packed]) -> tuple[bytes, LossReport]:
+    """The JSON lines of a batch of documents and what they could not carry (in a worker)."""
+    report = LossReport()
+    lines = [
+        jsontext.dumps_bytes(to_record(unpack(packed), options, report), newline=True)
+        for packed in batch
+    ]
+    return b"".join(lines), report
 
 
 Scanned = tuple[list[str], list[int], list[int], list[bool]]

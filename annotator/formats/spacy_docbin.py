@@ -8,14 +8,16 @@ file of a folder. Import reads one ``.spacy`` file, a folder of them or a .zip, 
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from itertools import count
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from annotator.core.annotation import AnnotatedDocument, Span
 from annotator.core.document import DocumentDraft
@@ -36,6 +38,7 @@ from annotator.formats.base import (
 )
 from annotator.formats.offset_check import check_span, parse_offset
 from annotator.formats.spacy_jsonl import document_meta, draft_from_meta
+from annotator.formats.workers import batched, ordered_map, worker_count
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -67,6 +70,14 @@ def require_spacy() -> Any:
             code=MISSING_SPACY_CODE,
         ) from None
     return spacy
+
+
+def check_spacy_installed() -> None:
+    """:func:`require_spacy`'s error without importing spaCy (which takes a second): an export
+    imports it in its worker processes only."""
+    loaded: object = sys.modules.get("spacy", False)
+    if loaded is None or (loaded is False and importlib.util.find_spec("spacy") is None):
+        require_spacy()
 
 
 MsgpackExtensions = tuple[dict[str, Any], dict[str, Any]]
@@ -126,8 +137,9 @@ _STRING_ATTRS: list[int | str] = [
 """The token attributes whose strings ``DocBin.add`` keeps (with ``str(token.morph)``)."""
 
 
-def add_doc(docbin: DocBin, doc: Doc) -> None:
-    """``docbin.add(doc)``, with the same result, faster.
+def add_doc(docbin: DocBin, doc: Doc, packed_user_data: bytes | None = None) -> None:
+    """``docbin.add(doc)``, with the same result, faster; ``packed_user_data`` is
+    ``srsly.msgpack_dumps(doc.user_data)`` when the caller has it already.
 
     ``DocBin.add`` collects the strings a document uses by making a Token object per token and
     reading nine string attributes from each (most of the export time). The same strings are
@@ -138,6 +150,8 @@ def add_doc(docbin: DocBin, doc: Doc) -> None:
     import srsly  # type: ignore[import-untyped]
 
     if doc.to_array("MORPH").any():
+        if packed_user_data is not None:
+            doc.user_data.update(srsly.msgpack_loads(packed_user_data))
         docbin.add(doc)
         return
     array = doc.to_array(list[int | str](docbin.attrs))
@@ -152,7 +166,9 @@ def add_doc(docbin: DocBin, doc: Doc) -> None:
     docbin.strings.update(strings[int(key)] if key else "" for key in used)
     docbin.cats.append(doc.cats)
     if docbin.store_user_data:
-        docbin.user_data.append(srsly.msgpack_dumps(doc.user_data))
+        if packed_user_data is None:
+            packed_user_data = srsly.msgpack_dumps(doc.user_data)
+        docbin.user_data.append(packed_user_data)
     docbin.span_groups.append(doc.spans.to_bytes())
     for group in doc.spans.values():
         for span in group:
@@ -161,6 +177,72 @@ def add_doc(docbin: DocBin, doc: Doc) -> None:
                 docbin.strings.add(span.kb_id_)
             if span.id in strings:
                 docbin.strings.add(span.id_)
+
+
+class TokenizedAdder:
+    """``doc.ents = ents; docbin.add(doc)`` for documents straight from a blank pipeline's
+    tokenizer (no morphology, tags, lemmas or dependencies) with span groups set, with the
+    same result, faster.
+
+    The entity columns are filled from ``ents`` with numpy, the way ``doc.ents`` sets them (the
+    first token ``B``, the others ``I``, every other token ``O``), so the document's own entity
+    fields are never written; the strings are the distinct ORTH, NORM and entity type values
+    plus ``""`` (the empty tags, lemmas, dependencies and morphology), each looked up once per
+    shard.
+    """
+
+    def __init__(self, docbin: DocBin) -> None:
+        from spacy.attrs import ENT_IOB, ENT_TYPE, NORM, ORTH, SPACY  # type: ignore[import-not-found]
+
+        self.docbin = docbin
+        self._seen: set[int] = set()
+        self._read = [ORTH, SPACY, NORM]
+        self._columns = [(ORTH, ENT_IOB, ENT_TYPE).index(attr) for attr in docbin.attrs]
+
+    def add(
+        self,
+        doc: Doc,
+        ents: Sequence[SpacySpan],
+        labels: Iterable[str],
+        packed_user_data: bytes,
+    ) -> None:
+        """Add ``doc`` with ``ents`` as ``doc.ents``; ``labels`` are those of the spans in
+        ``doc.spans`` (which have no KB id nor id)."""
+        import numpy
+
+        docbin = self.docbin
+        count = len(doc)
+        if not count:
+            doc.ents = ents
+            add_doc(docbin, doc, packed_user_data)
+            return
+        read = doc.to_array(self._read)
+        iob = numpy.full(count, 2, dtype=numpy.uint64)
+        types = numpy.zeros(count, dtype=numpy.uint64)
+        for ent in ents:
+            label = ent.label
+            if label:  # doc.ents leaves out a span without a label
+                iob[ent.start] = 3
+                iob[ent.start + 1 : ent.end] = 1
+                types[ent.start : ent.end] = label
+        columns = (read[:, 0], iob, types)
+        docbin.tokens.append(numpy.stack([columns[k] for k in self._columns], axis=1))
+        docbin.spaces.append(numpy.asarray(read[:, 1].reshape((count, 1)), dtype=bool))
+        docbin.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
+        used = numpy.unique(numpy.concatenate((read[:, 0], read[:, 2], types)))
+        new = set(used.tolist())
+        new.add(0)
+        new -= self._seen
+        if new:
+            self._seen |= new
+            strings = doc.vocab.strings
+            docbin.strings.update(strings[key] if key else "" for key in new)
+        docbin.cats.append(doc.cats)
+        if docbin.store_user_data:
+            docbin.user_data.append(packed_user_data)
+        docbin.span_groups.append(doc.spans.to_bytes())
+        # the span groups' labels; their spans have no KB id nor id (both "", added above)
+        docbin.strings.update(labels)
 
 
 def blank_pipeline(lang: str = "en") -> Language:
@@ -180,6 +262,14 @@ class Projection:
     report: LossReport = field(default_factory=LossReport)
 
 
+class SpanExtent(NamedTuple):
+    """What :func:`project_extents` needs of a span (a worker process gets only this)."""
+
+    start: int
+    end: int
+    label: str
+
+
 def project(
     doc: Doc, item: AnnotatedDocument, schema: LabelSchema, options: ExportOptions
 ) -> Projection:
@@ -194,27 +284,37 @@ def project(
     left out of ``doc.ents`` are reported as :attr:`Loss.OVERLAPS`; all of them stay in
     ``doc.spans["sc"]`` and, exact, in the user data.
     """
+    extents = [SpanExtent(s.start, s.end, s.label) for s in item.spans]
+    priority = options.label_priority or schema.label_names
+    return project_extents(doc, item.document.text, extents, priority, options.overlap_policy)
+
+
+def project_extents(
+    doc: Doc,
+    text: str,
+    spans: Sequence[SpanExtent],
+    priority: Sequence[str],
+    policy: OverlapPolicy,
+) -> Projection:
+    """:func:`project` for the spans' extents and labels, the label priority and the policy."""
     out = Projection()
-    text = item.document.text
-    placed: list[tuple[Span, SpacySpan]] = []
-    for span in item.spans:
-        widened = doc.char_span(span.start, span.end, label=span.label, alignment_mode="expand")
+    placed: list[tuple[SpanExtent, SpacySpan]] = []
+    char_span = doc.char_span
+    for span in spans:
+        start, end, label = span
+        widened = char_span(start, end, label=label, alignment_mode="expand")
         if widened is None or len(widened) == 0:
             out.report.add(
-                Loss.UNALIGNED,
-                1,
-                f"{span.label} {text[span.start : span.end]!r} covers no token (user data only)",
+                Loss.UNALIGNED, 1, f"{label} {text[start:end]!r} covers no token (user data only)"
             )
             continue
-        if widened.start_char != span.start or widened.end_char != span.end:
+        if widened.start_char != start or widened.end_char != end:
             out.report.add(
-                Loss.UNALIGNED,
-                1,
-                f"{span.label} {text[span.start : span.end]!r} widened to {widened.text!r}",
+                Loss.UNALIGNED, 1, f"{label} {text[start:end]!r} widened to {widened.text!r}"
             )
         placed.append((span, widened))
         out.group.append(widened)
-    kept = _choose_ents(placed, schema, options)
+    kept = _choose_ents(placed, priority, policy)
     for _, widened in placed:
         if id(widened) in kept:
             out.ents.append(widened)
@@ -241,10 +341,10 @@ def project(
 
 
 def _choose_ents(
-    placed: Sequence[tuple[Span, SpacySpan]], schema: LabelSchema, options: ExportOptions
+    placed: Sequence[tuple[SpanExtent, SpacySpan]], priority: Sequence[str], policy: OverlapPolicy
 ) -> set[int]:
     """``id()`` of the widened spans that go into ``doc.ents``."""
-    if options.overlap_policy is OverlapPolicy.DROP:
+    if policy is OverlapPolicy.DROP:
         ordered = sorted(placed, key=lambda pair: (pair[1].start, pair[1].end))
         clashing: set[int] = set()
         furthest, owner = -1, None
@@ -255,7 +355,6 @@ def _choose_ents(
             if widened.end > furthest:
                 furthest, owner = widened.end, id(widened)
         return {id(w) for _, w in placed} - clashing
-    priority = options.label_priority or schema.label_names
     rank = {label: i for i, label in enumerate(priority)}
     ordered = sorted(
         placed,
@@ -319,6 +418,57 @@ def span_keys(spans: Sequence[Span]) -> list[str]:
     return [str(n) for n in range(1, len(spans) + 1)]
 
 
+ShardPayload = tuple[str, tuple[tuple[int, int, str], ...], bytes]
+"""What a shard worker gets of a document: its text, its spans' extents and labels, and its
+packed user data (``srsly.msgpack_dumps(doc.user_data)``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShardSettings:
+    """The export options a shard worker needs."""
+
+    priority: tuple[str, ...]
+    policy: OverlapPolicy
+
+
+def shard_payload(item: AnnotatedDocument, pack: Callable[[Any], bytes]) -> ShardPayload:
+    """``item`` as a shard worker gets it (``pack`` is ``srsly.msgpack_dumps``)."""
+    spans = tuple((s.start, s.end, s.label) for s in item.spans)
+    return item.document.text, spans, pack({USER_DATA_KEY: user_data(item)})
+
+
+def build_shard(settings: ShardSettings, batch: Sequence[ShardPayload]) -> tuple[bytes, LossReport]:
+    """One ``.spacy`` shard of ``batch`` and what it could not carry (see
+    :class:`DocBinExporter`); runs in a worker process."""
+    from spacy.tokens import DocBin
+
+    nlp = _pipeline()
+    docbin = DocBin(attrs=list(DOCBIN_ATTRS), store_user_data=True)
+    adder = TokenizedAdder(docbin)
+    report = LossReport()
+    with cached_msgpack_extensions(_extensions()):
+        for text, spans, packed in batch:
+            doc = nlp.make_doc(text)
+            extents = list(map(SpanExtent._make, spans))
+            projection = project_extents(doc, text, extents, settings.priority, settings.policy)
+            doc.spans[SPAN_GROUP] = projection.group
+            labels = {span.label_ for span in projection.group}
+            adder.add(doc, projection.ents, labels, packed)
+            report.merge(projection.report)
+        data: bytes = docbin.to_bytes()
+    return data, report
+
+
+@lru_cache(maxsize=1)
+def _pipeline() -> Language:
+    return blank_pipeline()
+
+
+@lru_cache(maxsize=1)
+def _extensions() -> MsgpackExtensions:
+    return msgpack_extensions()
+
+
 class DocBinExporter:
     """Writes ``.spacy`` shards with ``spacy.tokens.DocBin(store_user_data=True)``.
 
@@ -342,35 +492,34 @@ class DocBinExporter:
         sink: OutputSink,
         options: ExportOptions,
     ) -> LossReport:
-        nlp = blank_pipeline()
-        from spacy.tokens import DocBin
+        """Shards are built in worker processes (:mod:`annotator.formats.workers`), one per
+        core, while this process reads the documents and packs their user data."""
+        check_spacy_installed()
+        import srsly
 
         shard_size = shard_documents(options)
+        workers = worker_count(options.extra)
+        settings = ShardSettings(
+            tuple(options.label_priority or schema.label_names), options.overlap_policy
+        )
         report = LossReport()
         shards = 0
 
-        def flush(docbin: DocBin) -> None:
+        def flush(data: bytes) -> None:
             nonlocal shards
             shards += 1
-            data = docbin.to_bytes()
             with sink.member_binary(SHARD_NAME.format(shards)) as out:
                 out.write(data)
 
-        docbin = DocBin(attrs=list(DOCBIN_ATTRS), store_user_data=True)
         with cached_msgpack_extensions():
-            for item in items:
-                doc = nlp.make_doc(item.document.text)
-                projection = project(doc, item, schema, options)
-                doc.spans[SPAN_GROUP] = projection.group
-                doc.ents = projection.ents
-                doc.user_data[USER_DATA_KEY] = user_data(item)
-                add_doc(docbin, doc)
-                report.merge(projection.report)
-                if len(docbin) >= shard_size:
-                    flush(docbin)
-                    docbin = DocBin(attrs=list(DOCBIN_ATTRS), store_user_data=True)
-            if len(docbin) or not shards:
-                flush(docbin)
+            payloads = (shard_payload(item, srsly.msgpack_dumps) for item in items)
+            build = partial(build_shard, settings)
+            batches = batched(payloads, shard_size)
+            for data, shard_report in ordered_map(build, batches, workers, shard_size):
+                flush(data)
+                report.merge(shard_report)
+        if not shards:
+            flush(build_shard(settings, [])[0])
         return report
 
     def losses(

@@ -173,26 +173,22 @@ def scan(text: str) -> tuple[list[str], list[int], list[int], list[bool]]:
     The same tokens as :func:`tokenize`, for code that does not need :class:`Token` objects
     (the token formats). Most of a text is words between single spaces, so the text is split
     at spaces (in C) and only the pieces that are not all letters and digits are matched
-    against :func:`_scanner`, each run of them from its first character to its last.
+    against :func:`_scanner`, each run of them from its first character to its last. The
+    offsets come last, from the texts and ``ws`` flags (each token and its one space, if any,
+    are followed by the next token).
     """
     if not text:
         return [], [], [], []
     pieces = text.split(" ")
-    lengths = list(map(len, pieces))
-    starts = list(accumulate(map((1).__add__, lengths), initial=0))
-    ends = list(map(add, starts, lengths))
     odd = list(compress(count(), map(not_, map(str.isalnum, pieces))))
     last = len(pieces) - 1
-    if not odd:
-        return pieces, starts[:-1], ends, [*repeat(True, last), False]
     texts: list[str] = []
-    token_starts: list[int] = []
-    token_ends: list[int] = []
     ws: list[bool] = []
     match = _scanner().match
     keep = _KEEP_PERIOD
     tails = _SIMPLE_TAIL
     done = 0  # pieces before this one are in the lists
+    known, at = 0, 0  # piece ``known`` starts at character ``at``
     n = 0
     count_odd = len(odd)
     while n < count_odd:
@@ -200,42 +196,39 @@ def scan(text: str) -> tuple[list[str], list[int], list[int], list[bool]]:
         n += 1
         while n < count_odd and odd[n] == odd[n - 1] + 1:
             n += 1
-        final = odd[n - 1]  # pieces first..final are not words: match them
+        final = odd[n - 1]  # pieces first..final are not words
         texts += pieces[done:first]
-        token_starts += starts[done:first]
-        token_ends += ends[done:first]
         ws += repeat(True, first - done)
         done = final + 1
         piece = pieces[first]
         head = piece[:-1]
         if first == final and piece[-1:] in tails and head.isalnum() and head not in keep:
             texts += (head, piece[-1])
-            end = ends[first]
-            token_starts += (end - len(piece), end - 1)
-            token_ends += (end - 1, end)
             ws += (False, final != last)
             continue
-        position = starts[first]
-        stop = ends[final] + (final != last)  # with the space after the run
+        at += sum(map(len, pieces[known:first])) + first - known
+        known = first
+        position = at
+        # match the run from its first character to its end, with the space after it
+        stop = at + sum(map(len, pieces[first : final + 1])) + final - first + (final != last)
         while position < stop:
             found = match(text, position)
             assert found is not None  # every character is in some token
             texts.append(found[1])
-            token_starts.append(position)
             position = found.end(1)
-            token_ends.append(position)
             if found[2]:
                 ws.append(True)
                 position += 1
             else:
                 ws.append(False)
     texts += pieces[done:]
-    token_starts += starts[done:-1]
-    token_ends += ends[done:]
     ws += repeat(True, last - done)
     if done <= last:
         ws.append(False)
-    return texts, token_starts, token_ends, ws
+    lengths = list(map(len, texts))
+    starts = list(accumulate(map(add, lengths, ws), initial=0))
+    del starts[-1]
+    return texts, starts, list(map(add, starts, lengths)), ws
 
 
 def tokenize(text: str) -> list[Token]:
@@ -249,11 +242,7 @@ def word_indices(text: str, texts: Sequence[str]) -> list[int] | None:
     (the common case, told from the text alone: no whitespace but single spaces after words)."""
     if text.isprintable() and "  " not in text and not text.startswith(" "):
         return None  # every whitespace character but U+0020 is unprintable
-    return list(compress(count(), map(_not_space, texts)))
-
-
-def _not_space(token: str) -> bool:
-    return not token.isspace()
+    return list(compress(count(), map(not_, map(str.isspace, texts))))
 
 
 def words(tokens: Sequence[Token]) -> list[int]:

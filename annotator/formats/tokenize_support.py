@@ -324,12 +324,14 @@ def decode(tags: Sequence[tuple[str, str]], scheme: str) -> Decoded:
             current = None
 
     for n, (prefix, label) in enumerate(tags):
-        continues = current is not None and current[1] == label
         if prefix == "O":
-            if current is not None and scheme == "BILOU":
-                repairs.append((n - 1, f"{current[1]} span not closed with L-"))
-            close(n - 1)
-        elif prefix == "B":
+            if current is not None:
+                if scheme == "BILOU":
+                    repairs.append((n - 1, f"{current[1]} span not closed with L-"))
+                close(n - 1)
+            continue
+        continues = current is not None and current[1] == label
+        if prefix == "B":
             if current is not None and scheme == "BILOU":
                 repairs.append((n - 1, f"{current[1]} span not closed with L-"))
             close(n - 1)
@@ -404,38 +406,52 @@ def draft_from_tokens(
     """A document whose text is the tokens joined by spaces, sentence per line, with the spans
     the tags give (scheme detected per layer; repairs listed in the note)."""
     pieces: list[str] = []
-    offsets: list[tuple[list[int], list[int]]] = []
+    cursors: list[int] = []
+    """Where each sentence starts in the text."""
     cursor = 0
     for sentence in sentences:
         if pieces:
             pieces.append("\n")
             cursor += 1
-        tokens = sentence.tokens
-        lengths = list(map(len, tokens))
-        starts = list(accumulate(map((1).__add__, lengths), initial=cursor))
-        del starts[-1]
-        ends = list(map(add, starts, lengths))
-        offsets.append((starts, ends))
-        if tokens:
-            pieces.append(" ".join(tokens))
-            cursor = ends[-1]
+        cursors.append(cursor)
+        if sentence.tokens:
+            joined = " ".join(sentence.tokens)
+            pieces.append(joined)
+            cursor += len(joined)
+    offsets: dict[int, tuple[list[int], list[int]]] = {}
+    """Token starts and ends of the sentences that have spans, made when first needed."""
     records: list[SpanRecord] = []
     notes: list[str] = []
     layer_total = max((len(s.layers) for s in sentences), default=0)
     for layer in range(layer_total):
         tag_lists = [s.layers[layer] if layer < len(s.layers) else [] for s in sentences]
         scheme = detect_scheme(tag_lists)
-        for sentence, tags, positions in zip(sentences, tag_lists, offsets, strict=True):
+        for k, tags in enumerate(tag_lists):
+            if tags.count(_OUTSIDE) == len(tags):
+                continue  # no span, nothing to repair
             decoded = decode(tags, scheme)
-            for first, last, label in decoded.spans:
-                start, end = positions[0][first], positions[1][last]
-                records.append(SpanRecord(f"T{len(records) + 1}", label, start, end, {}, annotator))
-            notes.extend(
-                f"{sentence.where[n]}: {what} ({scheme}; repaired)" for n, what in decoded.repairs
-            )
+            if decoded.spans:
+                positions = offsets.get(k) or offsets.setdefault(
+                    k, _token_offsets(sentences[k].tokens, cursors[k])
+                )
+                for first, last, label in decoded.spans:
+                    start, end = positions[0][first], positions[1][last]
+                    records.append(
+                        SpanRecord(f"T{len(records) + 1}", label, start, end, {}, annotator)
+                    )
+            where = sentences[k].where
+            notes.extend(f"{where[n]}: {what} ({scheme}; repaired)" for n, what in decoded.repairs)
     records.sort(key=lambda r: (r.start, -r.end))
     draft = DocumentDraft(text="".join(pieces), external_id=external_id)
     return AnnotatedDraft(draft, origin, tuple(records), note="\n".join(notes))
+
+
+def _token_offsets(tokens: Sequence[str], cursor: int) -> tuple[list[int], list[int]]:
+    """Starts and ends of tokens joined by single spaces from ``cursor`` on."""
+    lengths = list(map(len, tokens))
+    starts = list(accumulate(map((1).__add__, lengths), initial=cursor))
+    del starts[-1]
+    return starts, list(map(add, starts, lengths))
 
 
 # -- offsets in files that carry text -------------------------------------------------------------

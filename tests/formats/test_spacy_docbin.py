@@ -264,7 +264,7 @@ def test_large_exports_are_shards_that_spacy_train_reads_as_one_corpus(
     export: Export, document: AnnotatedDocument, schema: LabelSchema, name: str
 ) -> None:
     items = [round_trip_document(n, f"afp-{n}") for n in range(1, 6)]
-    options = ExportOptions(extra={"shard_documents": "2"})
+    options = ExportOptions(extra={"shard_documents": "2", "workers": "1"})
     path, losses = export(EXPORTER, items, name, schema, options)
     assert losses.counts[Loss.OVERLAPS] == 5
     drafts = imported(path, schema)
@@ -287,6 +287,33 @@ def test_large_exports_are_shards_that_spacy_train_reads_as_one_corpus(
     assert len(examples) == 5
     assert all(e.reference.text == ROUND_TRIP_TEXT for e in examples)
     assert [len(e.reference.ents) for e in examples] == [5] * 5
+
+
+def test_shards_built_in_worker_processes_are_the_shards_built_here(
+    export: Export, schema: LabelSchema
+) -> None:
+    items = [round_trip_document(n, f"afp-{n}") for n in range(1, 6)]
+    items[3] = replace(items[3], spans=items[3].spans[:2])
+    here, here_losses = export(
+        EXPORTER,
+        items,
+        "here",
+        schema,
+        ExportOptions(extra={"shard_documents": "2", "workers": "1"}),
+    )
+    there, there_losses = export(
+        EXPORTER,
+        items,
+        "there",
+        schema,
+        ExportOptions(extra={"shard_documents": "2", "workers": "2"}),
+    )
+    names = sorted(p.name for p in here.iterdir())
+    assert names == ["part-0001.spacy", "part-0002.spacy", "part-0003.spacy"]
+    assert sorted(p.name for p in there.iterdir()) == names
+    assert all((here / n).read_bytes() == (there / n).read_bytes() for n in names)
+    assert there_losses == here_losses
+    assert there_losses.counts[Loss.OVERLAPS] == 4
 
 
 def test_an_empty_export_is_one_empty_shard(export: Export, schema: LabelSchema) -> None:
@@ -314,4 +341,31 @@ def test_add_doc_builds_the_docbin_docbin_add_builds() -> None:
     morphology[1].set_morph("Number=Sing")
     add_doc(ours, morphology)  # goes through DocBin.add
     theirs.add(morphology)
+    assert ours.to_bytes() == theirs.to_bytes()
+
+
+def test_tokenized_adder_builds_the_docbin_docbin_add_builds() -> None:
+    from annotator.formats.spacy_docbin import TokenizedAdder
+
+    nlp = spacy.blank("en")
+    texts = [ROUND_TRIP_TEXT, "", "  Don't  GO!\n\n\tU.S. 🏛 £5", "Ünïcödé café, naïve.", "x"]
+    ours = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
+    theirs = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
+    adder = TokenizedAdder(ours)
+    for text in texts:
+        doc = nlp.make_doc(text)
+        ents = []
+        if len(doc) > 2:
+            ents = [doc[0:2], doc[len(doc) - 1 : len(doc)]]
+            ents[0].label_, ents[1].label_ = "ACTOR", "LOCATION"
+            doc.spans["sc"] = [doc.char_span(0, len(doc[0].text), label="CLAIM"), *ents]
+        user_data = {"annotator": {"text": text}}
+        import srsly
+
+        adder.add(
+            doc, ents, {s.label_ for s in doc.spans.get("sc", [])}, srsly.msgpack_dumps(user_data)
+        )
+        doc.ents = ents
+        doc.user_data.update(user_data)
+        theirs.add(doc)
     assert ours.to_bytes() == theirs.to_bytes()

@@ -1,0 +1,164 @@
+"""Batches of an export's documents turned into output in worker processes, in order.
+
+A token format spends most of an export tokenizing and laying out documents, one at a time and
+independently, while the main process reads the database; with one worker process per core the
+two overlap and the work is shared. Results come back in the order the batches went out, so the
+file is the same as one written in a single process. Workers are started with ``spawn`` (the
+window may run the export beside Qt threads, which ``fork`` must not copy), only when there is
+more than one batch or a full one: a small export stays in the calling process and pays no
+start-up.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import types
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import fields
+from itertools import islice
+from operator import attrgetter
+from typing import Any, TypeVar
+
+from annotator.core.annotation import AnnotatedDocument, Relation, Span
+from annotator.core.document import Document
+from annotator.core.errors import ExportWorkersError
+from annotator.core.frozen import fast_constructor
+
+B = TypeVar("B", bound=Sized)
+T = TypeVar("T")
+R = TypeVar("R")
+
+MAX_WORKERS = 4
+"""Worker processes at most, whatever the core count (the main process reads meanwhile)."""
+
+BATCH_DOCUMENTS = 250
+"""Documents a token format sends a worker at a time."""
+
+Packed = tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]] | AnnotatedDocument
+"""An :class:`AnnotatedDocument` as plain tuples of its fields, which pickle several times
+faster than the frozen dataclasses (see :func:`pack`), or as it is when it stays here."""
+
+_document_fields = attrgetter(*(f.name for f in fields(Document)))
+_span_fields = attrgetter(*(f.name for f in fields(Span)))
+_relation_fields = attrgetter(*(f.name for f in fields(Relation)))
+_new_document = fast_constructor(Document)
+_new_span = fast_constructor(Span)
+_new_relation = fast_constructor(Relation)
+
+
+def packer(workers: int) -> Callable[[AnnotatedDocument], Packed]:
+    """:func:`pack` when documents go to worker processes, else nothing to do."""
+    return pack if workers > 1 else _as_is
+
+
+def _as_is(item: AnnotatedDocument) -> Packed:
+    return item
+
+
+def pack(item: AnnotatedDocument) -> Packed:
+    """Every field of ``item`` in tuples, for a worker process (:func:`unpack` restores it)."""
+    return (
+        _document_fields(item.document),
+        list(map(_span_fields, item.spans)),
+        list(map(_relation_fields, item.relations)),
+    )
+
+
+def unpack(packed: Packed) -> AnnotatedDocument:
+    """The document :func:`pack` packed, equal to it field for field."""
+    if isinstance(packed, AnnotatedDocument):
+        return packed
+    document, spans, relations = packed
+    return AnnotatedDocument(
+        _new_document(*document),
+        tuple(_new_span(*span) for span in spans),
+        tuple(_new_relation(*relation) for relation in relations),
+    )
+
+
+def worker_count(extra: Mapping[str, str]) -> int:
+    """Processes for an export: ``extra["workers"]``, else one per core (at most
+    :data:`MAX_WORKERS`); 1 works in the calling process."""
+    raw = extra.get("workers")
+    if raw is None:
+        affinity = getattr(os, "sched_getaffinity", None)  # Linux only
+        cores = len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+        return max(1, min(MAX_WORKERS, cores))
+    if not raw.isdigit() or int(raw) < 1:
+        raise ExportWorkersError(f"extra option workers={raw!r} must be a positive number")
+    return int(raw)
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last may be shorter), pulled as they are needed."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+@contextmanager
+def _without_main_module() -> Iterator[None]:
+    """Worker processes started meanwhile do not run the program's main module again.
+
+    ``spawn`` imports a script's top level in every worker (the window's imports Qt, a
+    benchmark's the database layer: most of a worker's start-up); the work sent to a worker
+    names its function by module, never by ``__main__``, so the workers do not need it.
+    """
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = saved
+
+
+def ordered_map(
+    work: Callable[[B], R], batches: Iterable[B], workers: int, full: int = 0, ahead: int = 1
+) -> Iterator[R]:
+    """``work(batch)`` for each batch, in order; in ``workers`` processes when there are two
+    batches or more (``work`` and the batches must then pickle), else here.
+
+    A first batch of ``full`` items or more goes to a worker at once (more are likely, and the
+    workers start while the next is read). At most ``workers + ahead`` batches are out at once,
+    so memory stays flat. If the caller stops early (an error, a cancel), batches not started
+    are dropped and the workers end.
+    """
+    iterator = iter(batches)
+    first = next(iterator, None)
+    if first is None:
+        return
+    if workers <= 1:
+        yield work(first)
+        for batch in iterator:
+            yield work(batch)
+        return
+    second = None
+    if not 0 < full <= len(first):
+        second = next(iterator, None)
+        if second is None:
+            yield work(first)
+            return
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pending: deque[Future[R]] = deque()
+
+    def submit(batch: B) -> None:
+        with _without_main_module():  # a submit starts a worker while there are fewer
+            pending.append(pool.submit(work, batch))
+
+    try:
+        submit(first)
+        if second is not None:
+            submit(second)
+        for batch in iterator:
+            while len(pending) >= workers + ahead:
+                yield pending.popleft().result()
+            submit(batch)
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

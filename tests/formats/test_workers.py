@@ -1,0 +1,114 @@
+"""Batches mapped in worker processes come back in order, and small work stays here."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+
+from annotator.core.errors import UserError
+from annotator.core.schema import LabelSchema
+from annotator.formats.base import Exporter, ExportOptions
+from annotator.formats.conll import EXPORTER as CONLL
+from annotator.formats.huggingface import EXPORTER as HUGGINGFACE
+from annotator.formats.prodigy import EXPORTER as PRODIGY
+from annotator.formats.workers import (
+    BATCH_DOCUMENTS,
+    batched,
+    ordered_map,
+    pack,
+    unpack,
+    worker_count,
+)
+from tests.formats.conftest import Export, round_trip_document
+
+
+def pid_and_sum(batch: list[int]) -> tuple[int, int]:
+    return os.getpid(), sum(batch)
+
+
+def test_batches_are_pulled_as_needed_and_the_last_is_short() -> None:
+    pulled: list[int] = []
+
+    def numbers() -> Iterator[int]:
+        for n in range(7):
+            pulled.append(n)
+            yield n
+
+    batches = batched(numbers(), 3)
+    assert next(batches) == [0, 1, 2]
+    assert pulled == [0, 1, 2]
+    assert list(batches) == [[3, 4, 5], [6]]
+
+
+def test_many_batches_go_to_worker_processes_and_come_back_in_order() -> None:
+    results = list(ordered_map(pid_and_sum, batched(range(40), 3), workers=2))
+    assert [total for _, total in results] == [sum(b) for b in batched(range(40), 3)]
+    assert os.getpid() not in {pid for pid, _ in results}
+
+
+def test_one_batch_or_one_worker_stays_in_this_process() -> None:
+    assert list(ordered_map(pid_and_sum, [[1, 2]], workers=2)) == [(os.getpid(), 3)]
+    alone = list(ordered_map(pid_and_sum, batched(range(6), 2), workers=1))
+    assert alone == [(os.getpid(), 1), (os.getpid(), 5), (os.getpid(), 9)]
+    assert list(ordered_map(pid_and_sum, [], workers=2)) == []
+
+
+def test_a_failing_batch_raises_here() -> None:
+    with pytest.raises(TypeError):
+        list(ordered_map(sum, [[1], ["x"], [2]], workers=2))
+
+
+def test_worker_count_is_an_option() -> None:
+    assert worker_count({"workers": "3"}) == 3
+    assert 1 <= worker_count({}) <= 4
+    with pytest.raises(UserError) as raised:
+        worker_count({"workers": "none"})
+    assert raised.value.code == "ANN335"
+
+
+def test_a_packed_document_unpacks_equal_field_for_field() -> None:
+    item = round_trip_document(7, "afp-7")
+    assert unpack(pickle.loads(pickle.dumps(pack(item)))) == item
+
+
+@pytest.mark.parametrize("exporter", [CONLL, PRODIGY, HUGGINGFACE], ids=lambda e: e.name)
+def test_token_formats_write_the_same_file_from_worker_processes(
+    export: Export, schema: LabelSchema, exporter: Exporter
+) -> None:
+    items = [round_trip_document(n, f"afp-{n}") for n in range(1, BATCH_DOCUMENTS + 40)]
+    suffix = ".jsonl" if exporter is not CONLL else ".conll"
+    here, here_losses = export(
+        exporter, items, "here" + suffix, schema, ExportOptions(extra={"workers": "1"})
+    )
+    there, there_losses = export(
+        exporter, items, "there" + suffix, schema, ExportOptions(extra={"workers": "2"})
+    )
+    assert there.read_bytes() == here.read_bytes()
+    assert there_losses == here_losses
+    assert here_losses.counts or exporter is PRODIGY
+
+
+def test_labels_the_schema_lacks_get_the_same_ids_from_worker_processes(
+    export: Export, schema: LabelSchema
+) -> None:
+    """Such labels get ids in the order they first appear, so those batches come back tagged."""
+    lacking = replace(schema, labels=schema.labels[1:])
+    items = [round_trip_document(n, f"afp-{n}") for n in range(1, BATCH_DOCUMENTS + 40)]
+    options = [ExportOptions(extra={"workers": n}) for n in ("1", "2")]
+    here, _ = export(HUGGINGFACE, items, "here.jsonl", lacking, options[0])
+    there, _ = export(HUGGINGFACE, items, "there.jsonl", lacking, options[1])
+    assert there.read_bytes() == here.read_bytes()
+    for suffix in (".labels.json", ".features.json"):
+        assert there.with_suffix(suffix).read_bytes() == here.with_suffix(suffix).read_bytes()
+    assert schema.labels[0].name in here.with_suffix(".labels.json").read_text()
+
+
+def test_a_full_first_batch_goes_to_a_worker_at_once() -> None:
+    [(pid, total)] = ordered_map(pid_and_sum, [[1, 2]], workers=2, full=2)
+    assert total == 3
+    assert pid != os.getpid()
+    assert list(ordered_map(pid_and_sum, [[1]], workers=2, full=2)) == [(os.getpid(), 1)]
