@@ -23,6 +23,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import count
 from typing import Any
 
@@ -49,6 +50,15 @@ from annotator.formats.tsv_layout import (
     Pairs,
     segment_bounds,
     stored_layout,
+)
+from annotator.formats.workers import (
+    BATCH_DOCUMENTS,
+    Packed,
+    batched,
+    ordered_map,
+    packer,
+    unpack,
+    worker_count,
 )
 
 Unit = int | tuple[int, int]
@@ -458,14 +468,34 @@ class TsvExporter:
         sink: OutputSink,
         options: ExportOptions,
     ) -> LossReport:
+        """Documents are laid out in worker processes, a batch at a time
+        (:mod:`annotator.formats.workers`), while this process reads the next ones."""
         report = LossReport()
         names = MemberNames()
-        for item in items:
-            name = names.take(item.document.external_id or f"doc-{item.document.id}")
-            lines = tsv_lines(item, schema, report)
-            with sink.member(f"{name}.tsv") as out:
-                out.write("\n".join(lines) + "\n")
+        workers = worker_count(options.extra)
+        batches = batched(map(packer(workers), items), BATCH_DOCUMENTS)
+        render = partial(render_documents, schema)
+        for documents, batch_report in ordered_map(render, batches, workers, BATCH_DOCUMENTS):
+            report.merge(batch_report)
+            for wanted_name, text in documents:
+                with sink.member(f"{names.take(wanted_name)}.tsv") as out:
+                    out.write(text)
         return report
+
+
+def render_documents(
+    schema: LabelSchema, batch: list[Packed]
+) -> tuple[list[tuple[str, str]], LossReport]:
+    """Each document of a batch as (the member name it asks for, its TSV text), and what they
+    could not carry (in a worker)."""
+    report = LossReport()
+    documents = []
+    for packed in batch:
+        item = unpack(packed)
+        lines = tsv_lines(item, schema, report)
+        wanted = item.document.external_id or f"doc-{item.document.id}"
+        documents.append((wanted, "\n".join(lines) + "\n"))
+    return documents, report
 
 
 EXPORTER = TsvExporter()

@@ -15,6 +15,7 @@ from annotator.formats.base import Exporter, ExportOptions
 from annotator.formats.conll import EXPORTER as CONLL
 from annotator.formats.huggingface import EXPORTER as HUGGINGFACE
 from annotator.formats.prodigy import EXPORTER as PRODIGY
+from annotator.formats.webanno_tsv import EXPORTER as TSV3
 from annotator.formats.workers import (
     BATCH_DOCUMENTS,
     batched,
@@ -90,6 +91,23 @@ def test_token_formats_write_the_same_file_from_worker_processes(
     assert there.read_bytes() == here.read_bytes()
     assert there_losses == here_losses
     assert here_losses.counts or exporter is PRODIGY
+
+
+def test_tsv3_writes_the_same_members_from_worker_processes(
+    export: Export, schema: LabelSchema
+) -> None:
+    """Members keep their names (a repeated id gets the same suffix) and their bytes."""
+    items = [round_trip_document(n, f"afp-{n % 200}") for n in range(1, BATCH_DOCUMENTS + 40)]
+    here, here_losses = export(TSV3, items, "here", schema, ExportOptions(extra={"workers": "1"}))
+    there, there_losses = export(
+        TSV3, items, "there", schema, ExportOptions(extra={"workers": "2"})
+    )
+    members = sorted(p.relative_to(here) for p in here.rglob("*.tsv"))
+    assert len(members) == len(items)
+    assert sorted(p.relative_to(there) for p in there.rglob("*.tsv")) == members
+    for member in members:
+        assert (there / member).read_bytes() == (here / member).read_bytes()
+    assert there_losses == here_losses
 
 
 def test_labels_the_schema_lacks_get_the_same_ids_from_worker_processes(
