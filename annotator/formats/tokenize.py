@@ -102,44 +102,69 @@ class Alignment:
 
 
 @lru_cache(maxsize=1)
-def _marks() -> str:
-    """A character-class body with every combining mark (categories Mn, Mc, Me)."""
-    ranges: list[str] = []
+def _mark_ranges() -> tuple[tuple[int, int], ...]:
+    """Every combining mark (categories Mn, Mc, Me) as inclusive code-point ranges."""
+    ranges: list[tuple[int, int]] = []
     start = -1
     for code in [*range(0x20000), *range(0xE0100, 0xE01F0), 0x10FFFF]:
         mark = unicodedata.category(chr(code))[0] == "M" and code != 0x10FFFF
         if mark and start < 0:
             start = code
         elif not mark and start >= 0:
-            last = code - 1
-            ranges.append(
-                re.escape(chr(start)) + ("-" + re.escape(chr(last)) if last > start else "")
-            )
+            ranges.append((start, code - 1))
             start = -1
-    return "".join(ranges)
+    return tuple(ranges)
+
+
+def _class_body(ranges: Iterable[tuple[int, int]]) -> str:
+    return "".join(
+        re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges
+    )
+
+
+@lru_cache(maxsize=1)
+def _marks() -> str:
+    """A character-class body with every combining mark (categories Mn, Mc, Me)."""
+    return _class_body(_mark_ranges())
+
+
+def _one_of(extra: str = "") -> str:
+    """One character that is a combining mark or matches the class body ``extra``.
+
+    The same set as ``[extra + _marks()]``, but fast: ``re`` tests characters above U+FFFF in
+    a class one range at a time (~110 ranges of marks), and it does so for every character
+    that is not in the class (each space and punctuation mark after a word, several times per
+    token). Here the marks above U+FFFF are tried only for characters above U+FFFF.
+    """
+    ranges = _mark_ranges()
+    low = _class_body((a, min(b, 0xFFFF)) for a, b in ranges if a <= 0xFFFF)
+    high = _class_body((max(a, 0x10000), b) for a, b in ranges if b > 0xFFFF)
+    return rf"(?:[{extra}{low}]|(?=[\U00010000-\U0010ffff])[{high}])"
 
 
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
-    marks = _marks()
-    char = rf"(?:(?!{_NT})[\w{marks}])"
+    mark = _one_of()
+    word_char = _one_of(r"\w")
+    char = rf"(?:(?!{_NT}){word_char})"
     join = rf"(?:-|['’](?!{_CLITIC_TAIL})|(?<=\d)[.,](?=\d))"
     abbreviations = "|".join(sorted(ABBREVIATIONS, key=len, reverse=True))
+    assert all(a.isascii() and a.isalpha() and 2 <= len(a) <= 6 for a in ABBREVIATIONS)
     numbered = "|".join(_NUMBERED)
     picto = rf"[{_PICTO}](?!\u20e3){_EMOJI_TAIL}"
     emoji = rf"[\U0001f1e6-\U0001f1ff]{{2}}|[0-9#*]\ufe0f?\u20e3|{picto}(?:\u200d{picto})*"
     alternatives = [
         r"(?:https?://|www\.)[^\s<>\"“”]*[^\s<>\"“”.,;:!?'’)\]}]",
         r"[\w.+-]+@\w+(?:[.-]\w+)*\.\w+",
-        rf"(?:[^\W\d_][{marks}]*\.){{2,}}(?![\w{marks}])",
-        rf"(?<![\w{marks}])(?:{abbreviations})\.",
-        rf"(?<![\w{marks}])(?:{numbered})\.(?=\s?\d)",
+        rf"(?:[^\W\d_]{mark}*\.){{2,}}(?!{word_char})",
+        rf"(?=[A-Za-z]{{2,6}}\.)(?<!{word_char})(?:{abbreviations})\.",
+        rf"(?<!{word_char})(?:{numbered})\.(?=\s?\d)",
         emoji,
-        rf"[#@]\w[\w{marks}]*",
+        rf"[#@]\w{word_char}*",
         _CLITIC,
         rf"{char}+(?:{join}{char}+)*",
         r"\.{2,}|-{2,}|[?!]{2}",
-        rf"\S[{marks}]*",
+        rf"\S{mark}*",
     ]
     return re.compile("|".join(alternatives))
 
@@ -158,7 +183,14 @@ def _scanner() -> re.Pattern[str]:
     keep = "|".join(sorted(_KEEP_PERIOD, key=len, reverse=True))
     tail = "[" + re.escape("".join(sorted(_SIMPLE_TAIL))) + "]"
     word = r"[^\W_]+"  # str.isalnum()
+    # Shortcuts first, each matching exactly what the alternatives after it would: a word of
+    # letters and digits (not starting with a pictograph such as "ℹ") followed by whitespace,
+    # the end or punctuation that no longer token takes in (no "." "-" "'" "@" "_", a mark or
+    # a "," between digits); a bracket, comma or quote not followed by a combining mark.
+    ends_word = r"(?=[\s;!?()\[\]{}\"“”«»…]|,(?!\d)|\Z)"
     alternatives = [
+        rf"(?![{_PICTO}]){word}{ends_word}",
+        rf"[,;:()\[\]{{}}\"“”«»](?!{_one_of()})",
         r"\s+",
         rf"(?<!\S){word}(?!\S)",
         rf"(?<!\S)(?!(?:{keep}){tail}(?!\S)){word}(?={tail}(?!\S))",
@@ -291,29 +323,36 @@ def sentence_breaks(
     n = len(texts)
     if n < 2:
         return []
-    found: set[int] = set()
-    for match in _LINE_BREAK.finditer(text, ends[0]):
-        after = bisect_right(starts, match.start())
-        if after < n:
-            found.add(after)
+    found: list[int] = []
+    if not text.isprintable():  # every line break is unprintable
+        for match in _LINE_BREAK.finditer(text, ends[0]):
+            after = bisect_right(starts, match.start())
+            if after < n:
+                found.append(after)
+    closers = _CLOSERS
+    openers = _OPENERS
+    search = _LINE_BREAK.search
+    last = n - 1
     for i in compress(count(), map(SENTENCE_END.__contains__, texts)):
+        if i == last:
+            continue
         if i and texts[i] == "." and ends[i - 1] == starts[i]:
             before = texts[i - 1]
             if len(before) == 1 and before.isupper():
                 continue  # an initial: "J. K. Rowling"
         j = i + 1
-        while j < n and ends[j - 1] == starts[j] and texts[j] in _CLOSERS:
+        end = ends[i]
+        while end == starts[j] and texts[j] in closers:
+            end = ends[j]
             j += 1
-        if j >= n or ends[j - 1] == starts[j]:
-            continue
-        follower = texts[j][0]
-        if (
-            follower.isupper()
-            or follower in _OPENERS
-            or _LINE_BREAK.search(text, ends[j - 1], starts[j])
-        ):
-            found.add(j)
-    return sorted(found)
+            if j == n:
+                break
+        else:
+            if end != starts[j]:  # whitespace follows
+                follower = texts[j][0]
+                if follower.isupper() or follower in openers or search(text, end, starts[j]):
+                    found.append(j)
+    return sorted(set(found))
 
 
 def align(spans: Iterable[tuple[int, int]], tokens: Sequence[Token]) -> list[Alignment | None]:

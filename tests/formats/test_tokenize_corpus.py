@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.formats.tokenize import scan, sentence_breaks, sentences, tokenize, word_indices
 from tests.formats import tokenize_reference as reference
@@ -68,3 +70,21 @@ def test_corpus_text_is_tokenized_and_split_as_the_reference_does(text: str) -> 
     ranges = reference.sentences(text, expected)
     firsts = [word_index.index(next(i for i in r if i in set(word_index))) for r in ranges]
     assert sentence_breaks(text, texts, starts, ends) == firsts[1:]
+
+
+# every character the scanner's shortcuts look at, next to words, digits and marks
+EDGES = st.sampled_from(
+    [
+        *"ab3Z ,;:()[]{}\"“”«»….-'’@_+#*/\n\t\u00a0",
+        *("\u0301", "\U0001d167", "\U000e0100", "ℹ", "❶", "\u20e3", "\ufe0f", "\u200d", "👍"),
+        *("n", "t", "Mr", "Mrs", "No", "approx", "www", "http", "e.g", "U.S", "3,0", "1.5"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(EDGES, max_size=40).map("".join))
+def test_shortcut_edges_are_tokenized_as_the_reference_does(text: str) -> None:
+    expected = reference.tokenize(text)
+    assert tokenize(text) == expected
+    assert sentences(text) == reference.sentences(text, expected)
