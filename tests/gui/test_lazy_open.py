@@ -9,13 +9,15 @@ else meanwhile all show exactly what the database holds.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from annotator.core.annotation import Span
-from annotator.core.edits import AddSpan, Batch, RemoveSpan
+from annotator.core.edits import AddSpan, Batch, RelabelSpan, RemoveSpan
 from annotator.core.ids import DocumentId, SpanId
 from annotator.gui.main_window import MainWindow
 from annotator.gui.span_panel import ATTRIBUTES, BY, COMMENT, LABEL, TEXT
@@ -182,3 +184,33 @@ def test_a_span_deleted_by_someone_else_meanwhile_is_not_shown_as_loaded(
     assert window.current is not None
     assert unloaded not in window.current.spans
     assert window.spans.model.rowCount() == FILLERS + 1
+
+
+def test_a_span_changed_elsewhere_before_it_was_loaded_is_not_overwritten(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Opened at once, a span someone else relabels later made the next edit of it stale
+    (the window held the old version); loaded lazily it must not silently win either, nor
+    leave the palette counting the label the text showed."""
+    window, folder, _spans = opened(qtbot, tmp_path)
+    current = window.current
+    assert current is not None
+    unloaded = next(i for i in current.spans if current.spans.loaded(i) is None)
+    with Project.open(folder, annotator="bot") as project:
+        project.apply(RelabelSpan(SpanId(unloaded), "ACTOR"))
+
+    window.viewer.select_span(SpanId(unloaded))
+    press(qtbot, window, "c")  # relabel to CLAIM what the text shows as a LOCATION
+
+    after = stored(folder, unloaded)
+    assert after is not None
+    assert after.label == "ACTOR"  # the other annotator's change stands
+    for box in window.findChildren(QMessageBox):
+        box.close()
+    assert window.current is not None
+    with Project.open(folder) as project:
+        labels = Counter(span.label for span in project.annotated(DOC).spans)
+    palette = window.palette_dock.model
+    assert {name: palette.count(name) for name in labels} == dict(labels)
+    assert palette.count("CLAIM") == labels["CLAIM"]
+    assert window.viewer.span(SpanId(unloaded)) == after
