@@ -257,3 +257,26 @@ def test_the_span_list_and_palette_follow_many_edits_undos_and_redos(
     for row in range(0, model.rowCount(), 37):
         span = next(s for s in spans if s.id == rows[row])
         assert model.index(row, LABEL).data() == span.label
+
+
+def test_a_span_deleted_elsewhere_that_the_user_selects_reloads_the_document(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Read at open, such a span made the next edit fail as stale and reload; read lazily, its
+    absence is noticed when it is first looked at, and the document is shown again at once
+    (not left painted, counted and listed with nothing behind it until the next poll)."""
+    window, folder, _spans = opened(qtbot, tmp_path)
+    current = window.current
+    assert current is not None
+    unloaded = next(i for i in current.spans if current.spans.loaded(i) is None)
+    with Project.open(folder, annotator="bot") as project:
+        project.apply(RemoveSpan(SpanId(unloaded)))
+
+    window.viewer.select_span(SpanId(unloaded))
+    qtbot.waitUntil(lambda: window.spans.model.rowCount() == FILLERS + 1, timeout=1000)
+    assert window.palette_dock.model.count("LOCATION") == FILLERS - 1
+    assert window.current is not None
+    assert unloaded not in window.current.spans
+    assert window.viewer.span(SpanId(unloaded)) is None
+    assert window.viewer.selected_span_id() is None
+    assert "changed elsewhere" in window.statusBar().currentMessage()
