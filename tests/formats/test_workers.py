@@ -14,10 +14,12 @@ import pytest
 from annotator.core.annotation import AnnotatedDocument
 from annotator.core.errors import UserError
 from annotator.core.schema import LabelSchema
-from annotator.formats.base import Exporter, ExportOptions
+from annotator.formats.base import Exporter, ExportOptions, OverlapPolicy
 from annotator.formats.conll import EXPORTER as CONLL
 from annotator.formats.huggingface import EXPORTER as HUGGINGFACE
 from annotator.formats.prodigy import EXPORTER as PRODIGY
+from annotator.formats.spacy_docbin import shard_documents
+from annotator.formats.tokenize_support import layer_count
 from annotator.formats.webanno_tsv import EXPORTER as TSV3
 from annotator.formats.workers import (
     BATCH_DOCUMENTS,
@@ -72,6 +74,9 @@ def test_worker_count_is_an_option() -> None:
     assert 1 <= worker_count({}) <= 4
     with pytest.raises(UserError) as raised:
         worker_count({"workers": "none"})
+    assert raised.value.code == "ANN335"
+    with pytest.raises(UserError) as raised:
+        worker_count({"workers": "²"})  # a digit to str.isdigit, not a number to int()
     assert raised.value.code == "ANN335"
 
 
@@ -171,3 +176,14 @@ def test_a_cancel_while_workers_run_ends_them_and_leaves_no_file(
         write_or_abort(exporter, read(), schema, target)
     assert multiprocessing.active_children() == []
     assert list(target.parent.iterdir()) == []
+
+
+def test_numeric_extra_options_refuse_digits_that_are_not_numbers() -> None:
+    """A superscript is a digit to str.isdigit but not a number to int(): a UserError, not a
+    ValueError from deep inside the export."""
+    with pytest.raises(UserError):
+        shard_documents(ExportOptions(extra={"shard_documents": "²"}))
+    columns = ExportOptions(overlap_policy=OverlapPolicy.COLUMNS, extra={"layers": "²"})
+    with pytest.raises(UserError):
+        layer_count(columns)
+    assert layer_count(replace(columns, extra={"layers": "3"})) == 3
