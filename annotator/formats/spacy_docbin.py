@@ -126,7 +126,7 @@ _ABSENT = object()
 def shard_documents(options: ExportOptions) -> int:
     """Documents per shard: ``extra["shard_documents"]``, else :data:`SHARD_DOCUMENTS`."""
     raw = options.extra.get("shard_documents", str(SHARD_DOCUMENTS))
-    if not raw.isdigit() or int(raw) < 1:
+    if not raw.isdecimal() or int(raw) < 1:
         raise UserError(f"extra option shard_documents={raw!r} must be a positive number")
     return int(raw)
 

@@ -90,7 +90,7 @@ def layer_count(options: ExportOptions) -> int:
     if options.overlap_policy is not OverlapPolicy.COLUMNS:
         return 1
     raw = options.extra.get("layers", str(DEFAULT_LAYERS))
-    if not raw.isdigit() or int(raw) < 1:
+    if not raw.isdecimal() or int(raw) < 1:
         raise UserError(f"extra option layers={raw!r} must be a positive number")
     return int(raw)
 

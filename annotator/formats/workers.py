@@ -89,7 +89,7 @@ def worker_count(extra: Mapping[str, str]) -> int:
         affinity = getattr(os, "sched_getaffinity", None)  # Linux only
         cores = len(affinity(0)) if affinity is not None else os.cpu_count() or 1
         return max(1, min(MAX_WORKERS, cores))
-    if not raw.isdigit() or int(raw) < 1:
+    if not raw.isdecimal() or int(raw) < 1:
         raise ExportWorkersError(f"extra option workers={raw!r} must be a positive number")
     return int(raw)
 

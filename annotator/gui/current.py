@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import (
     Callable,
     ItemsView,
@@ -32,22 +33,43 @@ class LazySpans(Mapping[SpanId, Span]):
     value is loaded on first use (in pages, see :meth:`prefetch`) and kept; edits put theirs.
 
     A span someone else deleted meanwhile disappears from the mapping when it fails to load.
+    One someone else relabelled, moved or cut meanwhile (it no longer matches ``shown``, the
+    outline the window paints) is kept with version 0: the window never saw its current
+    version, so an edit of it is refused as stale and the document reloaded, as when every
+    span was read at open. Either way ``changed`` is called, so the window can read the
+    document again at once.
     """
 
-    def __init__(self, ids: Iterable[int], load: SpanLoader, known: Iterable[Span] = ()) -> None:
+    def __init__(
+        self,
+        ids: Iterable[int],
+        load: SpanLoader,
+        known: Iterable[Span] = (),
+        shown: SpanOutline | None = None,
+        changed: Callable[[], None] = lambda: None,
+    ) -> None:
         self._ids: dict[int, None] = dict.fromkeys(ids)
         self._full: dict[int, Span] = {int(span.id): span for span in known}
         self._load = load
+        self._shown = shown
+        self._changed = changed
 
     def prefetch(self, ids: Iterable[int]) -> None:
         """Load the spans of ``ids`` that are not loaded yet, in one call."""
         missing = [i for i in ids if i in self._ids and i not in self._full]
         if not missing:
             return
+        stale = False
         for span in self._load(missing):
+            if self._shown is not None and not _as_shown(span, self._shown):
+                span = replace(span, version=0)
+                stale = True
             self._full[int(span.id)] = span
-        for gone in (i for i in missing if i not in self._full):
+        for gone in [i for i in missing if i not in self._full]:
             del self._ids[gone]
+            stale = True
+        if stale:
+            self._changed()
 
     def loaded(self, span_id: int) -> Span | None:
         """The span if it is loaded already (no database access)."""
@@ -88,6 +110,20 @@ class LazySpans(Mapping[SpanId, Span]):
         self._full.pop(span_id, None)
 
 
+def _as_shown(span: Span, outline: SpanOutline) -> bool:
+    """Whether ``span`` still has the label, extent and pieces ``outline`` gave it."""
+    span_id = int(span.id)
+    key = (span.start, span.end, span_id)
+    entries = outline.entries
+    row = bisect_left(entries, key)
+    return (
+        row < len(entries)
+        and entries[row] == key
+        and outline.labels.get(span_id) == span.label
+        and outline.pieces.get(span_id, ()) == span.fragments
+    )
+
+
 @dataclass(slots=True)
 class OpenDocument:
     """What the window knows about the shown document; the database stays the authority."""
@@ -115,10 +151,12 @@ class OpenDocument:
         outline: SpanOutline,
         relations: Iterable[Relation],
         load: SpanLoader,
+        changed: Callable[[], None] = lambda: None,
     ) -> OpenDocument:
+        """``changed`` is called when a span loaded later was changed or deleted meanwhile."""
         return cls(
             document,
-            LazySpans(outline.labels, load),
+            LazySpans(outline.labels, load, shown=outline, changed=changed),
             {relation.id: relation for relation in relations},
             outline,
         )

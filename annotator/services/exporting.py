@@ -97,10 +97,13 @@ def export_project(
     counts = {"documents": 0, "spans": 0, "relations": 0}
     shape = LossReport()
 
+    def stop_if_cancelled() -> None:
+        if cancelled is not None and cancelled():
+            raise ExportCancelledError(f"export to {out} cancelled; nothing was written")
+
     def items() -> Iterator[AnnotatedDocument]:
         for item in selected_documents(project, selection, shape):
-            if cancelled is not None and cancelled():
-                raise ExportCancelledError(f"export to {out} cancelled; nothing was written")
+            stop_if_cancelled()
             counts["documents"] += 1
             counts["spans"] += len(item.spans)
             counts["relations"] += len(item.relations)
@@ -113,6 +116,7 @@ def export_project(
         watched = watch_shape_losses(items(), exporter.capabilities, shape)
         losses = exporter.write(watched, project.schema, sink, options)
         losses.merge(shape)
+        stop_if_cancelled()  # worker processes may lay out the last batches after the reading
         sink.commit()
     except BaseException:
         sink.abort()

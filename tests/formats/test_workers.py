@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
+from annotator.core.annotation import AnnotatedDocument
 from annotator.core.errors import UserError
 from annotator.core.schema import LabelSchema
-from annotator.formats.base import Exporter, ExportOptions
+from annotator.formats.base import Exporter, ExportOptions, OverlapPolicy
 from annotator.formats.conll import EXPORTER as CONLL
 from annotator.formats.huggingface import EXPORTER as HUGGINGFACE
 from annotator.formats.prodigy import EXPORTER as PRODIGY
+from annotator.formats.spacy_docbin import shard_documents
+from annotator.formats.tokenize_support import layer_count
 from annotator.formats.webanno_tsv import EXPORTER as TSV3
 from annotator.formats.workers import (
     BATCH_DOCUMENTS,
@@ -24,6 +29,7 @@ from annotator.formats.workers import (
     unpack,
     worker_count,
 )
+from annotator.services.sinks import AtomicSink
 from tests.formats.conftest import Export, round_trip_document
 
 
@@ -68,6 +74,9 @@ def test_worker_count_is_an_option() -> None:
     assert 1 <= worker_count({}) <= 4
     with pytest.raises(UserError) as raised:
         worker_count({"workers": "none"})
+    assert raised.value.code == "ANN335"
+    with pytest.raises(UserError) as raised:
+        worker_count({"workers": "²"})  # a digit to str.isdigit, not a number to int()
     assert raised.value.code == "ANN335"
 
 
@@ -130,3 +139,51 @@ def test_a_full_first_batch_goes_to_a_worker_at_once() -> None:
     assert total == 3
     assert pid != os.getpid()
     assert list(ordered_map(pid_and_sum, [[1]], workers=2, full=2)) == [(os.getpid(), 1)]
+
+
+class StopError(Exception):
+    """What a cancel raises from the documents being read (ExportCancelledError in the app)."""
+
+
+def write_or_abort(
+    exporter: Exporter, items: Iterator[AnnotatedDocument], schema: LabelSchema, target: Path
+) -> None:
+    """As services.exporting.export_project writes: the sink is aborted on any error."""
+    sink = AtomicSink(target, exporter.layout)
+    try:
+        exporter.write(items, schema, sink, ExportOptions(extra={"workers": "2"}))
+        sink.commit()
+    except BaseException:
+        sink.abort()
+        raise
+
+
+@pytest.mark.parametrize("exporter", [CONLL, TSV3], ids=["conll", "tsv3"])
+def test_a_cancel_while_workers_run_ends_them_and_leaves_no_file(
+    tmp_path: Path, schema: LabelSchema, exporter: Exporter
+) -> None:
+    items = [round_trip_document(n, f"afp-{n}") for n in range(1, 2 * BATCH_DOCUMENTS + 40)]
+
+    def read() -> Iterator[AnnotatedDocument]:
+        for number, item in enumerate(items):
+            if number == BATCH_DOCUMENTS + 20:  # the first batch is out, the second not full
+                raise StopError
+            yield item
+
+    target = tmp_path / "out" / "export.conll"
+    target.parent.mkdir()
+    with pytest.raises(StopError):
+        write_or_abort(exporter, read(), schema, target)
+    assert multiprocessing.active_children() == []
+    assert list(target.parent.iterdir()) == []
+
+
+def test_numeric_extra_options_refuse_digits_that_are_not_numbers() -> None:
+    """A superscript is a digit to str.isdigit but not a number to int(): a UserError, not a
+    ValueError from deep inside the export."""
+    with pytest.raises(UserError):
+        shard_documents(ExportOptions(extra={"shard_documents": "²"}))
+    columns = ExportOptions(overlap_policy=OverlapPolicy.COLUMNS, extra={"layers": "²"})
+    with pytest.raises(UserError):
+        layer_count(columns)
+    assert layer_count(replace(columns, extra={"layers": "3"})) == 3

@@ -9,16 +9,19 @@ else meanwhile all show exactly what the database holds.
 
 from __future__ import annotations
 
+import random
+from collections import Counter
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from annotator.core.annotation import Span
-from annotator.core.edits import AddSpan, Batch, RemoveSpan
+from annotator.core.edits import AddSpan, Batch, RelabelSpan, RemoveSpan
 from annotator.core.ids import DocumentId, SpanId
 from annotator.gui.main_window import MainWindow
-from annotator.gui.span_panel import ATTRIBUTES, BY, COMMENT, LABEL, TEXT
+from annotator.gui.span_panel import ATTRIBUTES, BY, COMMENT, LABEL, SPAN_ID_ROLE, TEXT
 from annotator.services.project import Project
 from tests.gui.workspace import ARTICLES, make_project, make_window, point_at, press
 
@@ -182,3 +185,98 @@ def test_a_span_deleted_by_someone_else_meanwhile_is_not_shown_as_loaded(
     assert window.current is not None
     assert unloaded not in window.current.spans
     assert window.spans.model.rowCount() == FILLERS + 1
+
+
+def test_a_span_changed_elsewhere_before_it_was_loaded_is_not_overwritten(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Opened at once, a span someone else relabels later made the next edit of it stale
+    (the window held the old version); loaded lazily it must not silently win either, nor
+    leave the palette counting the label the text showed."""
+    window, folder, _spans = opened(qtbot, tmp_path)
+    current = window.current
+    assert current is not None
+    unloaded = next(i for i in current.spans if current.spans.loaded(i) is None)
+    with Project.open(folder, annotator="bot") as project:
+        project.apply(RelabelSpan(SpanId(unloaded), "ACTOR"))
+
+    window.viewer.select_span(SpanId(unloaded))
+    press(qtbot, window, "c")  # relabel to CLAIM what the text shows as a LOCATION
+
+    after = stored(folder, unloaded)
+    assert after is not None
+    assert after.label == "ACTOR"  # the other annotator's change stands
+    for box in window.findChildren(QMessageBox):
+        box.close()
+    assert window.current is not None
+    with Project.open(folder) as project:
+        labels = Counter(span.label for span in project.annotated(DOC).spans)
+    palette = window.palette_dock.model
+    assert {name: palette.count(name) for name in labels} == dict(labels)
+    assert palette.count("CLAIM") == labels["CLAIM"]
+    assert window.viewer.span(SpanId(unloaded)) == after
+
+
+def test_the_span_list_and_palette_follow_many_edits_undos_and_redos(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Random adds, relabels, resizes by key, deletes, undos and redos on a lazily opened
+    document: afterwards the span list rows and the palette counts are what the database holds."""
+    window, folder, _spans = opened(qtbot, tmp_path)
+    rng = random.Random(7)
+    words = [w for w in set(ARTICLE.split()) if w.isalpha() and len(w) > 3][:30]
+    for _step in range(60):
+        current = window.current
+        assert current is not None
+        choice = rng.random()
+        if choice < 0.35:
+            word = rng.choice(words)
+            start = ARTICLE.index(word)
+            window.viewer.set_selection_offsets(start, start + len(word))
+            press(qtbot, window, rng.choice("alc"))
+        elif choice < 0.6:
+            span_id = rng.choice(list(current.spans))
+            window.viewer.select_span(span_id)
+            press(qtbot, window, rng.choice("alc") if rng.random() < 0.6 else Qt.Key.Key_Delete)
+        elif choice < 0.8:
+            press(qtbot, window, "z", CTRL)
+        else:
+            press(qtbot, window, "y", CTRL)
+    with Project.open(folder) as project:
+        spans = project.annotated(DOC).spans
+    model = window.spans.model
+    rows = [model.index(row, 0).data(SPAN_ID_ROLE) for row in range(model.rowCount())]
+    assert rows == [int(s.id) for s in sorted(spans, key=lambda s: (s.start, s.end, s.id))]
+    labels = Counter(span.label for span in spans)
+    assert labels["CLAIM"]  # the edits happened
+    assert len(spans) != FILLERS + 2
+    palette = window.palette_dock.model
+    assert {name: palette.count(name) for name in ("ACTOR", "LOCATION", "CLAIM")} == {
+        name: labels[name] for name in ("ACTOR", "LOCATION", "CLAIM")
+    }
+    for row in range(0, model.rowCount(), 37):
+        span = next(s for s in spans if s.id == rows[row])
+        assert model.index(row, LABEL).data() == span.label
+
+
+def test_a_span_deleted_elsewhere_that_the_user_selects_reloads_the_document(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Read at open, such a span made the next edit fail as stale and reload; read lazily, its
+    absence is noticed when it is first looked at, and the document is shown again at once
+    (not left painted, counted and listed with nothing behind it until the next poll)."""
+    window, folder, _spans = opened(qtbot, tmp_path)
+    current = window.current
+    assert current is not None
+    unloaded = next(i for i in current.spans if current.spans.loaded(i) is None)
+    with Project.open(folder, annotator="bot") as project:
+        project.apply(RemoveSpan(SpanId(unloaded)))
+
+    window.viewer.select_span(SpanId(unloaded))
+    qtbot.waitUntil(lambda: window.spans.model.rowCount() == FILLERS + 1, timeout=1000)
+    assert window.palette_dock.model.count("LOCATION") == FILLERS - 1
+    assert window.current is not None
+    assert unloaded not in window.current.spans
+    assert window.viewer.span(SpanId(unloaded)) is None
+    assert window.viewer.selected_span_id() is None
+    assert "changed elsewhere" in window.statusBar().currentMessage()

@@ -184,6 +184,27 @@ def test_a_cancelled_export_leaves_no_file(project: Project, tmp_path: Path) -> 
         export_project(project, "jsonl", tmp_path / "missing" / "x.jsonl")
 
 
+def test_an_export_cancelled_after_its_last_document_was_read_leaves_no_file(
+    project: Project, tmp_path: Path
+) -> None:
+    """Worker processes may still lay out the last batches when every document has been read
+    (the progress bar full): a cancel then still leaves nothing behind."""
+    for i in range(3):
+        write(tmp_path / f"{i}.txt", f"Text {i}")
+    import_paths(project, sorted(tmp_path.glob("*.txt")))
+    out = tmp_path / "out.conll"
+    asked: list[None] = []
+
+    def cancelled_after_the_reading() -> bool:
+        asked.append(None)
+        return len(asked) > 3  # once per document read, then never again before
+
+    with pytest.raises(UserError, match="cancelled"):
+        export_project(project, "conll", out, cancelled=cancelled_after_the_reading)
+    assert not out.exists()
+    assert not list(tmp_path.glob(".out.conll.*"))
+
+
 def test_bad_project_folders_get_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ProjectError, match="no such project folder"):
         Project.open(tmp_path / "nowhere")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from annotator.core.document import DocumentFilter, DocumentStatus
 from annotator.core.errors import AnnotatorError
@@ -24,6 +24,7 @@ class DocumentShowing(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
+        self._reload_pending = False
 
     def open_document(self, document_id: DocumentId) -> bool:
         window = self._window
@@ -34,7 +35,7 @@ class DocumentShowing(QObject):
             window.documents.show_document(document_id)
             return True
         try:
-            opened = open_view(project, document_id)
+            opened = open_view(project, document_id, self._changed_elsewhere)
         except AnnotatorError as error:
             show_error(window, "Cannot open the document", error)
             window.documents.show_document(window.current.id if window.current else None)
@@ -104,7 +105,7 @@ class DocumentShowing(QObject):
             return
         selected = window.viewer.selected_span_id()
         try:
-            reopened = open_view(window.project, opened.id)
+            reopened = open_view(window.project, opened.id, self._changed_elsewhere)
         except AnnotatorError as error:
             show_error(window, "Cannot reload the document", error)
             return
@@ -113,6 +114,18 @@ class DocumentShowing(QObject):
         if selected and reopened.span(selected):
             window.viewer.select_span(selected, scroll=False)
         window.documents.model.refresh([opened.id])
+
+    def _changed_elsewhere(self) -> None:
+        """A span read after the open was changed or deleted by someone else meanwhile: read
+        the document again once the current event is handled (a paint may have asked)."""
+        if not self._reload_pending:
+            self._reload_pending = True
+            QTimer.singleShot(0, self._reload_changed)
+
+    def _reload_changed(self) -> None:
+        self._reload_pending = False
+        self.reload_document()
+        self._window.status("The document was changed elsewhere meanwhile: showing it again")
 
     def show_list_changed(self, reload_if_open: Collection[DocumentId] = ()) -> None:
         """After documents were added or changed in bulk (an import): the list, the header's
