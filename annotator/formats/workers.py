@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 import types
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
@@ -42,6 +43,10 @@ BATCH_DOCUMENTS = 250
 Packed = tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]] | AnnotatedDocument
 """An :class:`AnnotatedDocument` as plain tuples of its fields, which pickle several times
 faster than the frozen dataclasses (see :func:`pack`), or as it is when it stays here."""
+
+_MAIN_MODULE_SWAP = threading.Lock()
+"""``sys.modules`` belongs to the whole process: two exports starting workers from two threads
+at once must not interleave their swaps (the second would restore the first one's stand-in)."""
 
 _document_fields = attrgetter(*(f.name for f in fields(Document)))
 _span_fields = attrgetter(*(f.name for f in fields(Span)))
@@ -109,12 +114,13 @@ def _without_main_module() -> Iterator[None]:
     benchmark's the database layer: most of a worker's start-up); the work sent to a worker
     names its function by module, never by ``__main__``, so the workers do not need it.
     """
-    saved = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = saved
+    with _MAIN_MODULE_SWAP:
+        saved = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = saved
 
 
 def ordered_map(

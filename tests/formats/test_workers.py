@@ -5,6 +5,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -187,3 +189,19 @@ def test_numeric_extra_options_refuse_digits_that_are_not_numbers() -> None:
     with pytest.raises(UserError):
         layer_count(columns)
     assert layer_count(replace(columns, extra={"layers": "3"})) == 3
+
+
+def test_exports_starting_workers_from_two_threads_leave_the_main_module_in_place() -> None:
+    """The stand-in ``__main__`` a worker start swaps in is always swapped back out."""
+    main = sys.modules["__main__"]
+
+    def run() -> None:
+        for _ in range(3):
+            list(ordered_map(pid_and_sum, batched(range(12), 3), workers=2))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sys.modules["__main__"] is main
