@@ -9,6 +9,7 @@ from typing import Generic, Literal, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from annotator.ingest.exact_index import ExactIndex
 from annotator.ingest.minhash import NUM_HASHES, decode
 
 K = TypeVar("K", bound=Hashable)
@@ -182,7 +183,7 @@ class Deduplicator(Generic[K]):
     """Exact and near-duplicate checks together, in the order a service needs them."""
 
     def __init__(self, threshold: float = 0.7) -> None:
-        self._hashes: dict[str, K] = {}
+        self._hashes: ExactIndex[K] = ExactIndex()
         self._near: NearDuplicateIndex[K] = NearDuplicateIndex(threshold)
 
     def __len__(self) -> int:
@@ -190,7 +191,7 @@ class Deduplicator(Generic[K]):
 
     def add(self, key: K, content_hash: str, signature: bytes = b"") -> None:
         """Remember a kept document (pre-load existing ones the same way)."""
-        self._hashes.setdefault(content_hash, key)
+        self._hashes.add(content_hash, key)
         self._near.add(key, signature)
 
     def check(self, content_hash: str, signature: bytes = b"") -> Duplicate[K] | None:

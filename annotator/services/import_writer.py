@@ -22,12 +22,15 @@ _STOP = object()
 class BackgroundWriter(Generic[T, R]):
     """Calls ``store`` on every submitted batch in one thread, in order; collects the results."""
 
-    def __init__(self, store: Callable[[T], Sequence[R]], depth: int = 2) -> None:
+    def __init__(
+        self, store: Callable[[T], Sequence[R]], depth: int = 2, stored: list[R] | None = None
+    ) -> None:
         self._store = store
         self._queue: queue.Queue[object] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
         self._told = False
-        self.stored: list[R] = []
+        self.stored: list[R] = [] if stored is None else stored
+        """What ``store`` returned, in order (read it after ``close``)."""
         self._thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
         self._thread.start()
 

@@ -72,7 +72,7 @@ def import_paths(
     def store(batch: tuple[list[tuple[DocumentDraft, str]], list[bytes]]) -> list[DocumentId]:
         return project.database.add_documents(batch[0], project.now(), batch[1])
 
-    writer = BackgroundWriter(store)
+    writer = BackgroundWriter(store, stored=report.imported)
 
     def flush() -> None:
         nonlocal pending, signatures, queued
@@ -132,5 +132,4 @@ def import_paths(
             flush()
         finally:
             writer.close()  # every submitted batch is stored (or its error raised) on return
-            report.imported.extend(writer.stored)
     return report
