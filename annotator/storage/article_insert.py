@@ -107,7 +107,7 @@ def _insert_sqlite(connection: Connection, rows: list[dict[str, Any]]) -> list[D
     before = connection.exec_driver_sql("SELECT max(id) FROM documents").scalar() or 0
     if before + len(rows) >= _MAX_ROWID:
         return [DocumentId(int(row[0])) for row in connection.execute(_INSERT, rows)]
-    insert_rows(connection, documents, rows)
+    insert_rows(connection, documents, rows, literals=False)  # one SQL text for every batch
     last = connection.exec_driver_sql("SELECT last_insert_rowid()").scalar()
     if last != before + len(rows):
         raise DocumentIdsError(
