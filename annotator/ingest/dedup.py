@@ -146,7 +146,7 @@ class NearDuplicateIndex(Generic[K]):
         if bands.size:
             # One search; the end of a run only for the keys that are there (usually none).
             low = bands.searchsorted(keys)
-            hits = np.flatnonzero(bands[np.minimum(low, bands.size - 1)] == keys)
+            hits = (bands.take(low, mode="clip") == keys).nonzero()[0]
             for start in hits.tolist():
                 high = int(bands.searchsorted(keys[start], side="right"))
                 found.extend(self._sorted_rows[low[start] : high].tolist())

@@ -29,7 +29,7 @@ class ExactIndex(Generic[K]):
         self._other: dict[str, K] = {}
         self._digests = bytearray()  # 32 bytes a slot
         self._keys: list[K] = []  # a key a slot
-        self._missed: str | None = None  # the last hash ``get`` did not find
+        self._missed: tuple[str, bytes] | None = None  # the last digest ``get`` did not find
         self._prefixes: npt.NDArray[np.uint64] = np.zeros(0, dtype=np.uint64)
         self._rows: npt.NDArray[np.uint32] = np.zeros(0, dtype=np.uint32)
 
@@ -53,16 +53,20 @@ class ExactIndex(Generic[K]):
             if self._digests[slot * _DIGEST : (slot + 1) * _DIGEST] == digest:
                 return self._keys[slot]
             place += 1
-        self._missed = content_hash
+        self._missed = (content_hash, digest)
         return None
 
     def add(self, content_hash: str, key: K) -> None:
         """Remember ``key`` for ``content_hash`` unless the hash is known already."""
         # a service checks a hash just before adding it: that search is not repeated
-        if self._missed is not content_hash and self.get(content_hash) is not None:
+        missed = self._missed
+        if missed is not None and missed[0] is content_hash:
+            digest: bytes | None = missed[1]
+        elif self.get(content_hash) is not None:
             return
+        else:
+            digest = _digest(content_hash)
         self._missed = None
-        digest = _digest(content_hash)
         if digest is None:
             self._other[content_hash] = key
             return
