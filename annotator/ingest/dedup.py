@@ -9,6 +9,7 @@ from typing import Generic, Literal, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from annotator.ingest.exact_index import ExactIndex
 from annotator.ingest.minhash import NUM_HASHES, decode
 
 K = TypeVar("K", bound=Hashable)
@@ -56,10 +57,13 @@ class NearDuplicateIndex(Generic[K]):
         self._count = 0
         self._sorted_bands: npt.NDArray[np.uint32] = np.zeros(0, dtype=np.uint32)
         self._sorted_rows: npt.NDArray[np.uint32] = np.zeros(0, dtype=np.uint32)
-        self._pending: dict[int, list[int]] = {}
+        self._pending: dict[int, int] = {}  # band key -> first row since the last merge
+        self._collided: dict[int, list[int]] = {}  # band key -> further rows (rare)
         self._pending_rows = 0
         self._offsets = np.arange(self.bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        self._last: tuple[bytes, npt.NDArray[np.uint32], list[int]] | None = None
+        self._last: (
+            tuple[bytes, npt.NDArray[np.uint32], npt.NDArray[np.uint32], list[int]] | None
+        ) = None
 
     def __len__(self) -> int:
         return self._count
@@ -71,22 +75,25 @@ class NearDuplicateIndex(Generic[K]):
         high: npt.NDArray[np.uint32] = (keys >> _HIGH).astype(np.uint32)
         return high
 
-    def _decoded(self, signature: bytes) -> tuple[npt.NDArray[np.uint32], list[int]]:
-        """The minima and band keys of ``signature``; a query's are reused by the ``add`` of
-        the same signature that usually follows it."""
+    def _decoded(
+        self, signature: bytes
+    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32], list[int]]:
+        """The minima and band keys (array and list) of ``signature``; a query's are reused by
+        the ``add`` of the same signature that usually follows it."""
         last = self._last
         if last is not None and last[0] is signature:
-            return last[1], last[2]
+            return last[1], last[2], last[3]
         values = decode(signature)
-        keys = self._band_keys(values).tolist()
-        self._last = (signature, values, keys)
-        return values, keys
+        array = self._band_keys(values)
+        keys = array.tolist()
+        self._last = (signature, values, array, keys)
+        return values, array, keys
 
     def add(self, key: K, signature: bytes) -> None:
         """Index ``key``; an empty signature (a text without words) is ignored."""
         if not signature:
             return
-        values, band_keys = self._decoded(signature)
+        values, _, band_keys = self._decoded(signature)
         row = self._count
         if row % _BLOCK_ROWS == 0:
             self._blocks.append(np.zeros((_BLOCK_ROWS, NUM_HASHES), dtype=np.uint32))
@@ -94,23 +101,29 @@ class NearDuplicateIndex(Generic[K]):
         self._keys.append(key)
         self._count += 1
         pending = self._pending
-        for band_key in band_keys:
-            group = pending.get(band_key)
-            if group is None:
-                pending[band_key] = [row]
-            else:
-                group.append(row)
+        if pending.keys().isdisjoint(band_keys):  # the usual case, in C: no Python loop
+            pending.update(dict.fromkeys(band_keys, row))
+        else:
+            for band_key in band_keys:
+                if band_key in pending:
+                    self._collided.setdefault(band_key, []).append(row)
+                else:
+                    pending[band_key] = row
         self._pending_rows += 1
         if self._pending_rows >= _COMPACT_AT:
             self._compact()
 
     def _compact(self) -> None:
         """Merge the pending band keys into the sorted arrays (no sort of the whole index)."""
-        keys = np.array(
-            [band for band, rows in self._pending.items() for _ in rows], dtype=np.uint32
-        )
-        rows = np.array([row for group in self._pending.values() for row in group], np.uint32)
-        self._pending.clear()
+        pending, collided = self._pending, self._collided
+        extra = [(band, row) for band, group in collided.items() for row in group]
+        keys = np.fromiter(pending.keys(), np.uint32, len(pending))
+        rows = np.fromiter(pending.values(), np.uint32, len(pending))
+        if extra:
+            keys = np.concatenate([keys, np.array([band for band, _ in extra], np.uint32)])
+            rows = np.concatenate([rows, np.array([row for _, row in extra], np.uint32)])
+        pending.clear()
+        collided.clear()
         self._pending_rows = 0
         order = np.argsort(keys, kind="stable")
         keys, rows = keys[order], rows[order]
@@ -118,20 +131,25 @@ class NearDuplicateIndex(Generic[K]):
         self._sorted_bands = np.insert(self._sorted_bands, places, keys)
         self._sorted_rows = np.insert(self._sorted_rows, places, rows)
 
-    def _candidates(self, band_keys: list[int]) -> npt.NDArray[np.int64]:
+    def _candidates(
+        self, keys: npt.NDArray[np.uint32], band_keys: list[int]
+    ) -> npt.NDArray[np.int64]:
         found: list[int] = []
         pending = self._pending
         if not pending.keys().isdisjoint(band_keys):  # one C-level test; usually no key is shared
             for band_key in band_keys:
-                group = pending.get(band_key)
-                if group is not None:
-                    found.extend(group)
-        if self._sorted_bands.size:
-            keys = np.array(band_keys, dtype=np.uint32)
-            low = np.searchsorted(self._sorted_bands, keys, side="left")
-            high = np.searchsorted(self._sorted_bands, keys, side="right")
-            for start in np.flatnonzero(high > low).tolist():
-                found.extend(self._sorted_rows[low[start] : high[start]].tolist())
+                first = pending.get(band_key)
+                if first is not None:
+                    found.append(first)
+                    found.extend(self._collided.get(band_key, ()))
+        bands = self._sorted_bands
+        if bands.size:
+            # One search; the end of a run only for the keys that are there (usually none).
+            low = bands.searchsorted(keys)
+            hits = (bands.take(low, mode="clip") == keys).nonzero()[0]
+            for start in hits.tolist():
+                high = int(bands.searchsorted(keys[start], side="right"))
+                found.extend(self._sorted_rows[low[start] : high].tolist())
         return np.unique(np.array(found, dtype=np.int64)) if found else _NO_ROWS
 
     def query(self, signature: bytes) -> tuple[K, float] | None:
@@ -139,8 +157,8 @@ class NearDuplicateIndex(Generic[K]):
         reaches the threshold."""
         if not signature or not self._count:
             return None
-        values, band_keys = self._decoded(signature)
-        rows = self._candidates(band_keys)
+        values, keys, band_keys = self._decoded(signature)
+        rows = self._candidates(keys, band_keys)
         if rows.size == 0:
             return None
         blocks = self._blocks
@@ -165,7 +183,7 @@ class Deduplicator(Generic[K]):
     """Exact and near-duplicate checks together, in the order a service needs them."""
 
     def __init__(self, threshold: float = 0.7) -> None:
-        self._hashes: dict[str, K] = {}
+        self._hashes: ExactIndex[K] = ExactIndex()
         self._near: NearDuplicateIndex[K] = NearDuplicateIndex(threshold)
 
     def __len__(self) -> int:
@@ -173,7 +191,7 @@ class Deduplicator(Generic[K]):
 
     def add(self, key: K, content_hash: str, signature: bytes = b"") -> None:
         """Remember a kept document (pre-load existing ones the same way)."""
-        self._hashes.setdefault(content_hash, key)
+        self._hashes.add(content_hash, key)
         self._near.add(key, signature)
 
     def check(self, content_hash: str, signature: bytes = b"") -> Duplicate[K] | None:

@@ -21,6 +21,7 @@ from annotator.core.ids import DocumentId
 from annotator.core.reports import Failure, ImportReport, Skipped
 from annotator.core.team import Permission
 from annotator.ingest import Deduplicator, IngestFailure, IngestOptions, iter_records
+from annotator.services.import_writer import BackgroundWriter
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
@@ -65,14 +66,20 @@ def import_paths(
         seen.add(document_id, digest, signature)
     pending: list[tuple[DocumentDraft, str]] = []
     signatures: list[bytes] = []
+    queued = 0
     started = time.monotonic()
 
+    def store(batch: tuple[list[tuple[DocumentDraft, str]], list[bytes]]) -> list[DocumentId]:
+        return project.database.add_documents(batch[0], project.now(), batch[1])
+
+    writer = BackgroundWriter(store, stored=report.imported)
+
     def flush() -> None:
+        nonlocal pending, signatures, queued
         if pending:
-            ids = project.database.add_documents(pending, project.now(), signatures)
-            report.imported.extend(ids)
-            pending.clear()
-            signatures.clear()
+            writer.submit((pending, signatures))
+            queued += len(pending)
+            pending, signatures = [], []
 
     items = iter_records(paths, options, workers=workers)
     try:
@@ -112,7 +119,7 @@ def import_paths(
                 progress(
                     ImportProgress(
                         done,
-                        len(report.imported) + len(pending),
+                        queued + len(pending),
                         len(report.skipped),
                         len(report.failures),
                         time.monotonic() - started,
@@ -121,5 +128,8 @@ def import_paths(
                 )
     finally:
         items.close()  # stops the worker processes at once on cancel or error
-        flush()
+        try:
+            flush()
+        finally:
+            writer.close()  # every submitted batch is stored (or its error raised) on return
     return report

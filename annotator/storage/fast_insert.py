@@ -24,14 +24,21 @@ from sqlalchemy.engine import Connection
 from annotator.storage.tables import UtcDateTime
 
 
-def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+def insert_rows(
+    connection: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    literals: bool = True,
+) -> None:
     """``connection.execute(table.insert(), rows)`` with the same stored values, faster. Every
-    row has the keys of the first."""
+    row has the keys of the first. ``literals=False`` binds every value (see insert_columns)."""
     if not rows:
         return
     names = list(rows[0])
     # column by column: the comprehension and map run in C
-    insert_columns(connection, table, names, [[row[name] for row in rows] for name in names])
+    columns: list[Sequence[Any]] = [[row[name] for row in rows] for name in names]
+    insert_columns(connection, table, names, columns, literals=literals)
 
 
 def insert_tuples(
@@ -52,10 +59,20 @@ def insert_tuples(
 
 
 def insert_columns(
-    connection: Connection, table: Table, names: Sequence[str], columns: list[Sequence[Any]]
+    connection: Connection,
+    table: Table,
+    names: Sequence[str],
+    columns: list[Sequence[Any]],
+    *,
+    literals: bool = True,
 ) -> None:
     """Insert ``len(columns[0])`` rows given column by column (``columns[i]`` holds the values of
-    ``names[i]``, Python values as Core would take them)."""
+    ``names[i]``, Python values as Core would take them).
+
+    ``literals=False`` for a caller that inserts batch after batch with values that differ
+    between batches (a time per batch): with literals every batch is a new SQL text, and the
+    driver keeps up to 128 prepared statements, each holding a copy of the values last bound
+    to it (its batch's texts: 70 MB after 30,000 articles)."""
     if not columns or not columns[0]:
         return
     sqlite = connection.dialect.name == "sqlite"
@@ -65,7 +82,7 @@ def insert_columns(
     for name, column in zip(names, columns, strict=True):
         kind = table.c[name].type
         values = _converted(kind, column, connection)
-        literal = _literal(values) if sqlite else None
+        literal = _literal(values) if sqlite and literals else None
         if literal is not None:
             places.append(literal)
             continue
