@@ -217,10 +217,20 @@ def _insert_documents(
         }
         for item in items
     ]
+    hashes = [item.draft.content_hash for item in items]
+    if connection.dialect.name != "sqlite":
+        # The ids the insert returns: under READ COMMITTED a lookup by text afterwards could
+        # find another writer's document with the same text, committed meanwhile.
+        result = connection.execute(_INSERT_DOCUMENTS, rows)
+        return {digest: DocumentId(row[0]) for digest, row in zip(hashes, result, strict=True)}
     # One executemany, then the ids by text: SQLite's RETURNING in parameter order costs one
-    # statement per document. Every text here is new to the project (and unique in ``items``).
+    # statement per document. Every text here is new to the project (and unique in ``items``),
+    # and the write transaction (BEGIN IMMEDIATE) keeps every other writer out until it ends.
     insert_rows(connection, documents, rows)
-    return _documents_by_hash(connection, [item.draft.content_hash for item in items])
+    return _documents_by_hash(connection, hashes)
+
+
+_INSERT_DOCUMENTS = documents.insert().returning(documents.c.id, sort_by_parameter_order=True)
 
 
 def _insert_spans(

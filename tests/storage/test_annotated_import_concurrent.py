@@ -1,0 +1,51 @@
+"""An annotation import on PostgreSQL keeps its new documents apart from another writer's."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+
+from annotator.core.document import DocumentDraft
+from annotator.core.interchange import AnnotatedDraft, SpanRecord
+from annotator.storage.database import ProjectDatabase
+from annotator.storage.engine import make_engine, resolve_url
+
+T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
+TEXT = "Rebels shelled Aleppo."
+
+
+def test_spans_go_to_the_document_this_import_created(postgres_url: str, tmp_path: Path) -> None:
+    # Another team member adds the same text between this import's lookup of known texts and
+    # its insert (READ COMMITTED sees their commit): the spans must still go to the document
+    # this import inserted, not to theirs, and that document must not be left empty.
+    mine = ProjectDatabase.open(postgres_url, tmp_path)
+    theirs = ProjectDatabase.open(postgres_url, tmp_path)
+    theirs_ids: list[int] = []
+
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().startswith("INSERT INTO documents") and not theirs_ids:
+            theirs_ids.extend(theirs.add_documents([(DocumentDraft(TEXT), "theirs")], T0))
+
+    event.listen(mine._engine, "before_cursor_execute", before)
+    try:
+        item = AnnotatedDraft(DocumentDraft(TEXT), "mine.jsonl:1", (SpanRecord("a", "X", 0, 6),))
+        with mine.annotation_writer(T0, "ana") as store:
+            (stored,) = store([item])
+    finally:
+        event.remove(mine._engine, "before_cursor_execute", before)
+    assert theirs_ids
+    assert stored.created
+    assert stored.document_id != theirs_ids[0]
+    engine = make_engine(resolve_url(postgres_url, tmp_path))
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT document_id, count(*) FROM spans GROUP BY document_id")
+        ).all()
+        counts = {int(row[0]): int(row[1]) for row in rows}
+    engine.dispose()
+    mine.close()
+    theirs.close()
+    assert counts == {stored.document_id: 1}
