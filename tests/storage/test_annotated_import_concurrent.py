@@ -1,4 +1,5 @@
-"""An annotation import on PostgreSQL keeps its new documents apart from another writer's."""
+"""Annotation imports store new documents and relations right (another writer on PostgreSQL,
+repeated spans)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from sqlalchemy import event, text
 
 from annotator.core.document import DocumentDraft
-from annotator.core.interchange import AnnotatedDraft, SpanRecord
+from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.storage.database import ProjectDatabase
 from annotator.storage.engine import make_engine, resolve_url
 
@@ -49,3 +50,27 @@ def test_spans_go_to_the_document_this_import_created(postgres_url: str, tmp_pat
     mine.close()
     theirs.close()
     assert counts == {stored.document_id: 1}
+
+
+def test_a_relation_to_a_repeated_span_goes_to_the_first(database_url: str, tmp_path: Path) -> None:
+    # A span repeated in the same batch is stored once; a relation naming the repeat must go
+    # to the stored one, as it does when the first copy came in an earlier batch (it was lost)
+    database = ProjectDatabase.open(database_url, tmp_path)
+    spans = (
+        SpanRecord("a", "ACTOR", 0, 6),
+        SpanRecord("b", "ACTOR", 0, 6),
+        SpanRecord("c", "PLACE", 15, 21),
+    )
+    item = AnnotatedDraft(
+        DocumentDraft(TEXT), "in.jsonl:1", spans, (RelationRecord("at", "b", "c"),)
+    )
+    with database.annotation_writer(T0, "ana") as store:
+        (stored,) = store([item])
+    found = database.annotated(stored.document_id)
+    database.close()
+    assert found is not None
+    assert (stored.spans_added, stored.spans_skipped, stored.relations_added) == (2, 1, 1)
+    ids = {span.label: span.id for span in found.spans}
+    assert [(r.type, r.source, r.target) for r in found.relations] == [
+        ("at", ids["ACTOR"], ids["PLACE"])
+    ]
