@@ -13,6 +13,7 @@ from annotator.core.document import DocumentDraft
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.storage.database import ProjectDatabase
 from annotator.storage.engine import make_engine, resolve_url
+from annotator.storage.team import log_changes
 
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
 TEXT = "Rebels shelled Aleppo."
@@ -74,3 +75,26 @@ def test_a_relation_to_a_repeated_span_goes_to_the_first(database_url: str, tmp_
     assert [(r.type, r.source, r.target) for r in found.relations] == [
         ("at", ids["ACTOR"], ids["PLACE"])
     ]
+
+
+def test_an_import_logs_its_changes_after_what_others_committed_meanwhile(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    # Other machines poll the edit log looking back 200 ids for late commits (ChangeFeed). An
+    # import that took its log ids batch by batch, minutes before its commit, fell behind the
+    # ids of edits committed meanwhile: its changes were never seen elsewhere.
+    mine = ProjectDatabase.open(postgres_url, tmp_path)
+    (before,) = mine.add_documents([(DocumentDraft("Another text."), "other")], T0)
+    engine = make_engine(resolve_url(postgres_url, tmp_path))
+    items = [
+        AnnotatedDraft(DocumentDraft(f"{TEXT} {i}"), f"in:{i}", (SpanRecord("a", "X", 0, 6),))
+        for i in range(3)
+    ]
+    with mine.annotation_writer(T0, "ana") as store:
+        store(items)
+        with engine.begin() as connection:  # another member's edit, committed meanwhile
+            (theirs,) = log_changes(connection, [before], None, T0)
+    engine.dispose()
+    mine_ids = [change.log_id for change in mine.changes_after(theirs) if change.own]
+    mine.close()
+    assert len(mine_ids) == 3
