@@ -18,7 +18,12 @@ from annotator.core.document import DocumentStatus
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
 from annotator.storage.annotators import AnnotatorCache
-from annotator.storage.fast_insert import insert_columns, insert_rows, insert_tuples
+from annotator.storage.fast_insert import (
+    insert_columns,
+    insert_returning,
+    insert_rows,
+    insert_tuples,
+)
 from annotator.storage.rows import chunks
 from annotator.storage.tables import documents, relations, spans
 
@@ -227,16 +232,13 @@ def _insert_documents(
     if connection.dialect.name != "sqlite":
         # The ids the insert returns: under READ COMMITTED a lookup by text afterwards could
         # find another writer's document with the same text, committed meanwhile.
-        result = connection.execute(_INSERT_DOCUMENTS, rows)
-        return {digest: DocumentId(row[0]) for digest, row in zip(hashes, result, strict=True)}
+        ids = insert_returning(connection, documents, rows)
+        return {digest: DocumentId(i) for digest, i in zip(hashes, ids, strict=True)}
     # One executemany, then the ids by text: SQLite's RETURNING in parameter order costs one
     # statement per document. Every text here is new to the project (and unique in ``items``),
     # and the write transaction (BEGIN IMMEDIATE) keeps every other writer out until it ends.
     insert_rows(connection, documents, rows)
     return _documents_by_hash(connection, hashes)
-
-
-_INSERT_DOCUMENTS = documents.insert().returning(documents.c.id, sort_by_parameter_order=True)
 
 
 def _insert_spans(

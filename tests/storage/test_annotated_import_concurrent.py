@@ -27,17 +27,18 @@ def test_spans_go_to_the_document_this_import_created(postgres_url: str, tmp_pat
     theirs = ProjectDatabase.open(postgres_url, tmp_path)
     theirs_ids: list[int] = []
 
-    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.lstrip().startswith("INSERT INTO documents") and not theirs_ids:
+    def after(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        # right after this import looked up which texts the project already has
+        if statement.startswith("SELECT content_hash, id FROM documents") and not theirs_ids:
             theirs_ids.extend(theirs.add_documents([(DocumentDraft(TEXT), "theirs")], T0))
 
-    event.listen(mine._engine, "before_cursor_execute", before)
+    event.listen(mine._engine, "after_cursor_execute", after)
     try:
         item = AnnotatedDraft(DocumentDraft(TEXT), "mine.jsonl:1", (SpanRecord("a", "X", 0, 6),))
         with mine.annotation_writer(T0, "ana") as store:
             (stored,) = store([item])
     finally:
-        event.remove(mine._engine, "before_cursor_execute", before)
+        event.remove(mine._engine, "after_cursor_execute", after)
     assert theirs_ids
     assert stored.created
     assert stored.document_id != theirs_ids[0]
