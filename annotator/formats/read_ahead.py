@@ -94,7 +94,7 @@ class _Received(Iterator[Item]):
             while True:
                 kind, payload = self._next()
                 if kind == "items":
-                    for item in payload:
+                    for item in pickle.loads(payload):
                         yield item if type(item) is Failure else _unpacked(item)
                 elif kind == "error":
                     raise payload
@@ -151,20 +151,37 @@ def _safe_to_fork() -> bool:
 def _produce(read: Callable[[], Iterator[Item]], batches: Queue[tuple[str, Any]]) -> None:
     """The worker: read, send batches, then ``done`` (or, after what was read, the error)."""
     batch: list[Failure | tuple[Any, ...]] = []
+    ending: tuple[str, Any] = ("done", None)
     try:
         for item in read():
             batch.append(item if type(item) is Failure else _packed(item))  # type: ignore[arg-type]
             if len(batch) >= _BATCH:
-                batches.put(("items", batch))
+                _send(batches, batch)
                 batch = []
-        ending: tuple[str, Any] = ("done", None)
     except BaseException as error:
         ending = ("error", _sendable(error))
-    if batch:
-        batches.put(("items", batch))
+    try:
+        if batch:
+            _send(batches, batch)
+    except BaseException as error:
+        if ending[0] == "done":
+            ending = ("error", _sendable(error))
     batches.put(ending)
     batches.close()
     batches.join_thread()
+
+
+def _send(batches: Queue[tuple[str, Any]], batch: list[Any]) -> None:
+    """Put a batch pickled here: the queue pickles in a feeder thread that only prints what
+    fails (the batch would be lost without a word); here that raises, and ends the reading."""
+    try:
+        data = pickle.dumps(batch, pickle.HIGHEST_PROTOCOL)
+    except Exception as error:
+        raise ReaderStoppedError(
+            f"an item read could not be sent to the importing process ({error}); "
+            "nothing was imported"
+        ) from None
+    batches.put(("items", data))
 
 
 _DRAFT_FIELDS = tuple(field.name for field in fields(DocumentDraft))

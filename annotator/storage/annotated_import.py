@@ -18,7 +18,12 @@ from annotator.core.document import DocumentStatus
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
 from annotator.storage.annotators import AnnotatorCache
-from annotator.storage.fast_insert import insert_columns, insert_rows, insert_tuples
+from annotator.storage.fast_insert import (
+    insert_columns,
+    insert_returning,
+    insert_rows,
+    insert_tuples,
+)
 from annotator.storage.rows import chunks
 from annotator.storage.tables import documents, relations, spans
 
@@ -90,6 +95,7 @@ def store_batch(
     ids_of = _AnnotatorIds(connection, annotators)
     span_rows: list[tuple[Any, ...]] = []
     span_keys: list[tuple[int, str]] = []  # (item index, key) of each row, for relations
+    repeats: list[tuple[int, str, int]] = []  # (item index, key, row) of spans already in a row
     need_ids = any(item.relations for item in items)
     ids_by_key: list[dict[str, int]] = [{} for _ in items]
     counts = [[0, 0, 0] for _ in items]  # added, skipped, relations
@@ -114,11 +120,14 @@ def store_batch(
             annotator_id = ids_of[annotator]
             extent = (label, start, end, annotator_id)
             if extent in seen:
-                if seen[extent] > 0:
-                    ids_by_key[index][key] = seen[extent]
+                found = seen[extent]
+                if found > 0:
+                    ids_by_key[index][key] = found
+                elif need_ids:  # added earlier in this batch: its id once the insert gives it
+                    repeats.append((index, key, -found - 1))
                 skipped += 1
                 continue
-            seen[extent] = -1  # no id until the insert gives one
+            seen[extent] = -len(span_rows) - 1  # the row's place until the insert gives an id
             if need_ids:
                 span_keys.append((index, key))
             add(
@@ -139,6 +148,8 @@ def store_batch(
     new_span_ids = _insert_spans(connection, span_rows, need_ids, now)
     for (index, key), span_id in zip(span_keys, new_span_ids, strict=False):
         ids_by_key[index][key] = span_id
+    for index, key, place in repeats:
+        ids_by_key[index][key] = new_span_ids[place]
     link_rows: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         if not item.relations:
@@ -217,10 +228,17 @@ def _insert_documents(
         }
         for item in items
     ]
+    hashes = [item.draft.content_hash for item in items]
+    if connection.dialect.name != "sqlite":
+        # The ids the insert returns: under READ COMMITTED a lookup by text afterwards could
+        # find another writer's document with the same text, committed meanwhile.
+        ids = insert_returning(connection, documents, rows)
+        return {digest: DocumentId(i) for digest, i in zip(hashes, ids, strict=True)}
     # One executemany, then the ids by text: SQLite's RETURNING in parameter order costs one
-    # statement per document. Every text here is new to the project (and unique in ``items``).
+    # statement per document. Every text here is new to the project (and unique in ``items``),
+    # and the write transaction (BEGIN IMMEDIATE) keeps every other writer out until it ends.
     insert_rows(connection, documents, rows)
-    return _documents_by_hash(connection, [item.draft.content_hash for item in items])
+    return _documents_by_hash(connection, hashes)
 
 
 def _insert_spans(

@@ -171,19 +171,21 @@ class ProjectDatabase:
         (labels the import added) becomes the schema of record in the same transaction."""
         with self._write() as connection:
             actor_id = self._annotators.id_for(connection, actor)
+            changed: set[DocumentId] = set()
 
             def write(items: Sequence[AnnotatedDraft]) -> list[StoredAnnotations]:
                 stored = store_batch(connection, items, self._annotators, now)
-                changed = {s.document_id for s in stored if s.spans_added or s.relations_added}
-                self._own_log_ids.update(
-                    team_queries.log_changes(connection, changed, actor_id, now)
-                )
+                changed.update(s.document_id for s in stored if s.spans_added or s.relations_added)
                 return stored
 
             yield write
             schema = publish()
             if schema is not None:
                 schema.revision = publish_schema(connection, schema.text, schema.expected)
+            # Logged last, just before the commit: on PostgreSQL log ids taken while the import
+            # ran would precede those of edits others commit meanwhile by more than the change
+            # feed looks back, and other machines would never see these changes.
+            self._own_log_ids.update(team_queries.log_changes(connection, changed, actor_id, now))
 
     def existing_hashes(self, hashes: Sequence[str]) -> set[str]:
         with self._read() as connection:

@@ -22,6 +22,7 @@ from annotator.storage.rows import chunks, span_from_row
 from annotator.storage.tables import PIECED_POSTGRESQL, PIECED_SQLITE, to_utc
 
 _OWNER = " AND annotator_id = (SELECT id FROM annotators WHERE name = {mark})"
+_UNNAMED = " AND annotator_id IS NULL"
 
 
 def _mark(connection: Connection) -> str:
@@ -39,8 +40,13 @@ def _rows(connection: Connection, sql: str, params: tuple[Any, ...]) -> list[Any
 def read_outline(connection: Connection, document_id: DocumentId, owner: str | None) -> SpanOutline:
     """The outline of a document's spans (only ``owner``'s when given)."""
     mark = _mark(connection)
-    owned = _OWNER.format(mark=mark) if owner is not None else ""
-    params: tuple[Any, ...] = (document_id, owner) if owner is not None else (document_id,)
+    params: tuple[Any, ...] = (document_id,)
+    owned = ""
+    if owner == "":
+        owned = _UNNAMED  # the unnamed layer: spans without an annotator row
+    elif owner is not None:
+        owned = _OWNER.format(mark=mark)
+        params = (document_id, owner)
     rows = _rows(
         connection,
         f"SELECT start_offset, end_offset, id, label FROM spans WHERE document_id = {mark}{owned}",

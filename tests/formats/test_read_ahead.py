@@ -6,6 +6,7 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
@@ -112,3 +113,24 @@ def test_closing_early_stops_the_worker(tmp_path: Path) -> None:
     worker = ahead._worker  # type: ignore[attr-defined]
     ahead.close()  # type: ignore[attr-defined]
     assert not worker.is_alive()
+
+
+def _some_unpicklable(count: int, bad: int) -> Iterator[AnnotatedDraft | Failure]:
+    for i in range(count):
+        metadata = MappingProxyType({"n": i}) if i == bad else {"n": i}  # a valid Mapping
+        yield AnnotatedDraft(DocumentDraft(f"text {i}", metadata=metadata), f"f:{i}", (), ())
+
+
+def test_an_item_that_cannot_be_sent_is_an_error_not_a_lost_batch(tmp_path: Path) -> None:
+    # multiprocessing's queue pickles in a feeder thread that only prints what fails to pickle:
+    # the batch holding it (64 items) vanished and the import committed without them
+    path = tmp_path / "in.jsonl"
+    path.write_text("{}\n", encoding="utf-8")
+    received: list[AnnotatedDraft | Failure] = []
+    with pytest.raises(ReaderStoppedError, match="mappingproxy"):
+        received.extend(
+            read_ahead(path, lambda: _some_unpicklable(200, 70), minimum=0, when_busy=True)
+        )
+    texts = [item.draft.text for item in received if isinstance(item, AnnotatedDraft)]
+    assert texts == [f"text {i}" for i in range(len(texts))]  # no gap before the error
+    assert len(texts) < 200

@@ -13,7 +13,7 @@ from annotator.core.document import DocumentDraft, DocumentStatus
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.storage.database import ProjectDatabase
 from annotator.storage.engine import WRITE, make_engine, resolve_url
-from annotator.storage.fast_insert import insert_rows
+from annotator.storage.fast_insert import insert_returning, insert_rows
 from annotator.storage.tables import annotators, relations, spans
 
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -195,3 +195,29 @@ def test_values_shared_by_every_row_are_stored_as_bound_ones(
     strip = {"id": 0}
     expected = repr(stored[0]._asdict() | strip)  # repr: NaN != NaN
     assert [repr(row._asdict() | strip) for row in stored[1:]] == [expected, expected]
+
+
+def test_insert_returning_stores_as_core_and_returns_ids_in_row_order(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    database = ProjectDatabase.open(postgres_url, tmp_path)
+    (document_id,) = database.add_documents([(DocumentDraft("Rebels shelled Aleppo."), "a")], T0)
+    database.close()
+    engine = make_engine(resolve_url(postgres_url, tmp_path))
+    try:
+        with engine.begin() as connection:
+            connection.execute(annotators.insert().values(name="ann", created_at=T0))
+            annotator_id = connection.execute(select(annotators.c.id)).scalar_one()
+            connection.execute(spans.insert(), _span_rows(document_id, annotator_id))
+            rows = _span_rows(document_id, annotator_id)[::-1]
+            returned = insert_returning(connection, spans, rows)
+            stored = connection.execute(select(spans).order_by(spans.c.id)).all()
+    finally:
+        engine.dispose()
+    by_id = {row.id: row for row in stored}
+    assert [by_id[i].label for i in returned] == ["PLACE", "EVENT", "ACTOR"]
+    by_core = {row.label: row for row in stored[:3]}
+    for span_id in returned:
+        driver_row = by_id[span_id]
+        core_row = by_core[driver_row.label]
+        assert dict(driver_row._mapping) | {"id": 0} == dict(core_row._mapping) | {"id": 0}

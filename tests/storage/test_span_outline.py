@@ -57,3 +57,33 @@ def test_outline_queries_use_the_covering_and_the_partial_index(tmp_path: Path) 
         "SEARCH spans USING COVERING INDEX ix_spans_document_extent (document_id=?)",
         "SEARCH spans USING INDEX ix_spans_document_pieced (document_id=?)",
     ]
+
+
+def test_the_unnamed_layer_outline_holds_the_spans_without_annotator(
+    database_url: str, tmp_path: Path
+) -> None:
+    # blind annotation under an empty name sees the spans with no annotator (only_layer(.., ""));
+    # annotator_id = (SELECT id ... name = '') is never true, so the outline was empty
+    database = ProjectDatabase.open(database_url, tmp_path)
+    (document_id,) = database.bulk_add(
+        [
+            DraftWithSpans(
+                DocumentDraft(TEXT),
+                "t:1",
+                (
+                    SpanDraft("ACTOR", 0, 6),
+                    SpanDraft("PLACE", 15, 21, annotator="ana"),
+                    SpanDraft("CLAIM", 0, 21, fragments=((0, 6), (15, 21))),
+                ),
+            )
+        ],
+        datetime(2026, 3, 1, tzinfo=UTC),
+    )
+    annotated = database.annotated(document_id)
+    found = database.outlined(document_id, "")
+    database.close()
+    assert annotated is not None
+    assert found is not None
+    unnamed = {int(span.id): span.label for span in annotated.spans if span.annotator == ""}
+    assert found[1].labels == unnamed
+    assert set(found[1].pieces) == {i for i, label in unnamed.items() if label == "CLAIM"}
