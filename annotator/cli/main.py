@@ -21,11 +21,17 @@ from annotator.core.errors import AnnotatorError, UserError
 from annotator.core.offsets import Unit
 from annotator.core.text import plural
 from annotator.services.annotation_import import import_annotations
-from annotator.services.exporting import ExportSelection, export_project, preview_losses
+from annotator.services.exporting import (
+    ExportSelection,
+    export_project,
+    losses_reported_by_export,
+    preview_losses,
+)
 from annotator.services.formats import (
     SPAN_LAYER_OPTION,
     ExportOptions,
     ImportOptions,
+    LossReport,
     OverlapPolicy,
     available_formats,
     format_info,
@@ -330,11 +336,10 @@ def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> 
             scheme=args.scheme,
             as_predictions=args.as_predictions,
         )
-        losses = preview_losses(project, args.format, selection, options)
-        if losses.format_lines():
-            print(f"{args.format} cannot carry everything in this project:", file=out)
-            for text in losses.format_lines():
-                print(f"  {text}", file=out)
+        reported_by_export = losses_reported_by_export(args.format)
+        if not reported_by_export:
+            preview = preview_losses(project, args.format, selection, options)
+            _print_losses(args.format, preview, out)
         line = ProgressLine("exporting")
         total = project.count_documents()
         try:
@@ -348,6 +353,8 @@ def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> 
             )
         finally:
             line.close()
+        if reported_by_export:  # the same lines, without a second pass over every document
+            _print_losses(args.format, report.losses, out)
     print(
         f"wrote {plural(report.documents, 'document')}, {plural(report.spans, 'span')}, "
         f"{plural(report.relations, 'relation')} "
@@ -357,6 +364,13 @@ def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> 
     for text in report.losses.left_out():
         print(f"  {text}", file=out)
     return EXIT_OK
+
+
+def _print_losses(format_name: str, losses: LossReport, out: TextIO) -> None:
+    if losses.format_lines():
+        print(f"{format_name} cannot carry everything in this project:", file=out)
+        for text in losses.format_lines():
+            print(f"  {text}", file=out)
 
 
 def _stats(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:

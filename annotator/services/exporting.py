@@ -82,6 +82,13 @@ def preview_losses(
     return report
 
 
+def losses_reported_by_export(format_name: str) -> bool:
+    """Whether the export's own report says exactly what :func:`preview_losses` would (the
+    format computes its losses while writing): a caller that only prints them, such as the
+    command line, can then skip the preview's separate pass over every document."""
+    return getattr(find_exporter(format_name), "losses", None) is not None
+
+
 def export_project(
     project: Project,
     format_name: str,

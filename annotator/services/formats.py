@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.formats.base import ExportOptions, ImportOptions, OverlapPolicy
+from annotator.formats.base import ExportOptions, ImportOptions, LossReport, OverlapPolicy
 from annotator.formats.layer_choice import LAYERED_FORMATS, SPAN_LAYER_OPTION
 from annotator.formats.registry import FORMATS, FormatInfo, format_info
 
@@ -16,6 +16,7 @@ __all__ = [
     "FormatDescription",
     "FormatInfo",
     "ImportOptions",
+    "LossReport",
     "OverlapPolicy",
     "available_formats",
     "format_info",

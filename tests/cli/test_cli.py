@@ -145,3 +145,37 @@ def test_output_cut_short_by_the_reader_is_not_an_internal_error() -> None:
     err = child.stderr.read()
     assert child.wait(timeout=120) == 0
     assert b"internal error" not in err
+
+
+@pytest.mark.parametrize(
+    ("format_name", "out"), [("conll", "out.conll"), ("huggingface", "out.jsonl")]
+)
+def test_export_prints_what_the_format_cannot_carry(
+    tmp_path: Path, format_name: str, out: str
+) -> None:
+    """The same lines as the export dialog's preview; formats that report them while writing
+    are printed from the export's own report, without a second pass over the documents."""
+    from annotator.core.edits import AddSpan
+    from annotator.services.exporting import ExportSelection, preview_losses
+    from annotator.services.formats import ExportOptions
+    from annotator.services.project import Project
+
+    assert run("init", "proj", cwd=tmp_path).returncode == 0
+    (tmp_path / "a.txt").write_text("Rebels shelled Aleppo on Monday, officials said.", "utf-8")
+    assert run("import", "proj", "a.txt", cwd=tmp_path).returncode == 0
+    with Project.open(tmp_path / "proj") as project:
+        (document,) = project.document_ids()
+        project.apply(AddSpan(document, "ACTOR", 0, 14, {}, "ana"))
+        project.apply(AddSpan(document, "LOCATION", 15, 21, {}, "ana"))
+        project.apply(AddSpan(document, "CLAIM", 7, 31, {}, "ana"))
+        expected = preview_losses(project, format_name, ExportSelection(), ExportOptions())
+    assert expected.format_lines()
+
+    exported = run("export", "proj", "--format", format_name, "--out", out, cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    printed = exported.stdout.splitlines()
+    start = printed.index(f"{format_name} cannot carry everything in this project:")
+    assert printed[start + 1 : start + 1 + len(expected.format_lines())] == [
+        f"  {line}" for line in expected.format_lines()
+    ]
+    assert (tmp_path / out).is_file()
