@@ -7,12 +7,11 @@ every record that failed with its file and line."""
 from __future__ import annotations
 
 import html
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import UserError
 from annotator.gui.errors import show_error
-from annotator.gui.tasks import Cancelled, Progress, Task
+from annotator.gui.task_runner import ProgressLook, TaskRunner
+from annotator.gui.tasks import Cancelled, Progress
 from annotator.services.annotation_import import (
     AnnotationImportReport,
     ImportCancelledError,
@@ -45,38 +45,24 @@ MAX_LISTED = 1000
 """Entries listed per group in the report (the rest are counted)."""
 
 
-class AnnotationImportRunner(QObject):
+class AnnotationImportRunner(TaskRunner):
     """Runs one annotation import at a time in a worker thread.
 
     ``finished`` carries the :class:`AnnotationImportReport` (``None`` when the import failed,
     was cancelled or refused); ``message`` a line for the status bar.
     """
 
-    finished = Signal(object)  # AnnotationImportReport | None
-    message = Signal(str)
+    failure_title = "Import failed"
+    cancelled_error = ImportCancelledError
+    last_report: AnnotationImportReport | None
 
     def __init__(self, parent_widget: QWidget) -> None:
         super().__init__(parent_widget)
-        self._parent_widget = parent_widget
-        self._task: Task | None = None
-        self._dialog: QProgressDialog | None = None
         self._request: AnnotationImportRequest | None = None
         self._project: Project | None = None
-        self._started = 0.0
-        self.show_report = True
-        """Tests may turn the report dialog off; the report is in ``finished`` either way."""
-        self.last_report: AnnotationImportReport | None = None
         self.gap_box: QMessageBox | None = None
         """The question shown when the schema lacks labels the file uses (while it is open)."""
         self.add_labels_button: QPushButton | None = None
-
-    @property
-    def running(self) -> bool:
-        return self._task is not None
-
-    @property
-    def progress_dialog(self) -> QProgressDialog | None:
-        return self._dialog
 
     def start(self, project: Project, request: AnnotationImportRequest) -> bool:
         if self._task is not None:
@@ -93,89 +79,53 @@ class AnnotationImportRunner(QObject):
                 cancelled=cancelled,
             )
 
-        name = request.path.name or str(request.path)
-        dialog = QProgressDialog(
-            f"Importing annotations from {name}…", "Cancel", 0, 0, self._parent_widget
-        )
-        dialog.setObjectName("annotationImportProgress")
-        dialog.setWindowTitle("Import annotations")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setMinimumWidth(460)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        task = Task(work)
-        task.progress.connect(self._progress)
-        task.done.connect(self._done)
-        dialog.canceled.connect(self.cancel)
-        self._task, self._dialog = task, dialog
         self._request, self._project = request, project
-        self._started = time.monotonic()
-        task.start()
+        look = ProgressLook(
+            "annotationImportProgress",
+            "Import annotations",
+            f"Importing annotations from {_name(request)}…",
+        )
+        self._launch(work, look)
         return True
 
-    def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            if self._dialog is not None:
-                self._dialog.setLabelText("Cancelling: nothing of this import will be kept…")
-
-    def wait(self, milliseconds: int = 60_000) -> bool:
-        return self._task.wait(milliseconds) if self._task is not None else True
-
-    def _progress(self, value: object) -> None:
-        if not isinstance(value, int) or self._dialog is None or self._request is None:
+    def _show_progress(self, dialog: QProgressDialog, value: object) -> None:
+        if not isinstance(value, int) or self._request is None:
             return
-        if self._task is not None and self._task.cancelled:
-            return
-        elapsed = max(time.monotonic() - self._started, 1e-6)
-        name = self._request.path.name or str(self._request.path)
-        self._dialog.setLabelText(
-            f"Importing annotations from {name}…\n{value:,} records read · "
-            f"{value / elapsed:,.0f} per second"
+        dialog.setLabelText(
+            f"Importing annotations from {_name(self._request)}…\n{value:,} records read · "
+            f"{self._per_second(value)}"
         )
 
-    def _done(self, report: object, error: object) -> None:
-        cancelled = self._task is not None and self._task.cancelled
-        self._task = None
-        self._close_progress()
+    def _cancelling_text(self) -> str:
+        return "Cancelling: nothing of this import will be kept…"
+
+    def _cancelled_message(self) -> str:
+        # the import is one transaction: a cancel (whatever it raised) rolled it back
+        return "Import cancelled: nothing was imported"
+
+    def _handle_error(self, error: BaseException) -> bool:
         request, project = self._request, self._project
-        if isinstance(error, ImportCancelledError) or (cancelled and error is not None):
-            # the import is one transaction: a cancel (whatever it raised) rolled it back
-            self.message.emit("Import cancelled: nothing was imported")
-            self.finished.emit(None)
-            return
-        if (
-            isinstance(error, UserError)
-            and error.code == SCHEMA_GAPS
-            and request is not None
-            and project is not None
-            and not request.add_labels
-        ):
+        if request is None or project is None:
+            return False
+        if isinstance(error, UserError) and error.code == SCHEMA_GAPS and not request.add_labels:
             self._ask_to_add_labels(project, request, error)
-            self.finished.emit(None)
-            return
-        if isinstance(error, ImportError | AttributeError) and request is not None:
+            return True
+        if isinstance(error, ImportError | AttributeError):
             show_error(
                 self._parent_widget,
-                "Import failed",
+                self.failure_title,
                 UserError(
                     f"the {request.format} importer cannot be loaded ({type(error).__name__}: "
                     f"{error}); choose another format",
                     code="ANN193",
                 ),
             )
-            self.finished.emit(None)
-            return
-        if isinstance(error, BaseException):
-            show_error(self._parent_widget, "Import failed", error)
-            self.finished.emit(None)
-            return
+            return True
+        return False
+
+    def _report_dialog(self, report: object) -> QDialog:
         assert isinstance(report, AnnotationImportReport)
-        self.last_report = report
-        if self.show_report:
-            AnnotationImportReportDialog(report, self._parent_widget).open()
-        self.finished.emit(report)
+        return AnnotationImportReportDialog(report, self._parent_widget)
 
     def _ask_to_add_labels(
         self, project: Project, request: AnnotationImportRequest, error: UserError
@@ -202,13 +152,6 @@ class AnnotationImportRunner(QObject):
 
     def _gap_box_closed(self) -> None:
         self.gap_box = self.add_labels_button = None
-
-    def _close_progress(self) -> None:
-        if self._dialog is not None:
-            self._dialog.reset()
-            self._dialog.hide()
-            self._dialog.deleteLater()
-            self._dialog = None
 
 
 class AnnotationImportReportDialog(QDialog):
@@ -270,6 +213,10 @@ class AnnotationImportReportDialog(QDialog):
         layout.addWidget(summary)
         layout.addWidget(self.tree, 1)
         layout.addWidget(buttons)
+
+
+def _name(request: AnnotationImportRequest) -> str:
+    return request.path.name or str(request.path)
 
 
 def _ids(ids: Sequence[int]) -> str:

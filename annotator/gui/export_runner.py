@@ -5,11 +5,10 @@ what the format left out."""
 from __future__ import annotations
 
 import html
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,9 +24,9 @@ from annotator.core.document import DocumentFilter, DocumentStatus
 from annotator.core.offsets import Unit
 from annotator.core.text import plural
 from annotator.gui.dialog_parts import muted_colour
-from annotator.gui.errors import show_error
 from annotator.gui.export_losses import losses_html
-from annotator.gui.tasks import Cancelled, Progress, Task
+from annotator.gui.task_runner import ProgressLook, TaskRunner
+from annotator.gui.tasks import Cancelled, Progress
 from annotator.services.exporting import (
     ExportCancelledError,
     ExportReport,
@@ -43,32 +42,18 @@ if TYPE_CHECKING:
 MAX_FILES_LISTED = 200
 
 
-class ExportRunner(QObject):
+class ExportRunner(TaskRunner):
     """Runs an export in a worker thread with a progress dialog; ``finished`` has the report
     (``None`` when it failed or was cancelled) and ``message`` a line for the status bar."""
 
-    finished = Signal(object)  # ExportReport | None
-    message = Signal(str)
+    failure_title = "Export failed"
+    cancelled_error = ExportCancelledError
+    last_report: ExportReport | None
 
     def __init__(self, parent_widget: QWidget) -> None:
         super().__init__(parent_widget)
-        self._parent_widget = parent_widget
-        self._task: Task | None = None
-        self._dialog: QProgressDialog | None = None
-        self._started = 0.0
         self._total = 0
         self._out = Path()
-        self.show_summary = True
-        """Tests may turn the summary dialog off; the report is in ``finished`` either way."""
-        self.last_report: ExportReport | None = None
-
-    @property
-    def running(self) -> bool:
-        return self._task is not None
-
-    @property
-    def progress_dialog(self) -> QProgressDialog | None:
-        return self._dialog
 
     def run(self, project: Project, request: ExportRequest) -> bool:
         return self.start(project, request.format, request.out, request.selection, request.options)
@@ -106,71 +91,29 @@ class ExportRunner(QObject):
         else:
             status = DocumentStatus.DONE if selection.done_only else None
             total = project.count_documents(DocumentFilter(status=status))
-        self._total, self._out, self._started = total, out, time.monotonic()
-        dialog = QProgressDialog(
-            f"Exporting to {out.name}…", "Cancel", 0, total, self._parent_widget
-        )
-        dialog.setObjectName("exportProgress")
-        dialog.setWindowTitle("Export")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setMinimumWidth(420)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setValue(0)
-        task = Task(work)
-        task.progress.connect(self._progress)
-        task.done.connect(self._done)
-        dialog.canceled.connect(self.cancel)
-        self._task, self._dialog = task, dialog
-        task.start()
+        self._total, self._out = total, out
+        look = ProgressLook("exportProgress", "Export", f"Exporting to {out.name}…", total, 420)
+        self._launch(work, look)
         return True
 
-    def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            if self._dialog is not None:
-                self._dialog.setLabelText(f"Cancelling the export to {self._out.name}…")
-
-    def wait(self, milliseconds: int = 60_000) -> bool:
-        return self._task.wait(milliseconds) if self._task is not None else True
-
-    def _progress(self, value: object) -> None:
-        if not isinstance(value, int) or self._dialog is None or self._task is None:
+    def _show_progress(self, dialog: QProgressDialog, value: object) -> None:
+        if not isinstance(value, int):
             return
-        if self._task.cancelled:
-            return
-        elapsed = max(time.monotonic() - self._started, 1e-6)
-        self._dialog.setValue(min(value, self._total))
-        self._dialog.setLabelText(
+        dialog.setValue(min(value, self._total))
+        dialog.setLabelText(
             f"Exporting to {self._out.name}…\n{value:,} of {plural(self._total, 'document')} · "
-            f"{value / elapsed:,.0f} per second"
+            f"{self._per_second(value)}"
         )
 
-    def _done(self, report: object, error: object) -> None:
-        cancelled = self._task is not None and self._task.cancelled
-        self._task = None
-        self._close()
-        if isinstance(error, ExportCancelledError) or (cancelled and error is not None):
-            self.message.emit(f"Export cancelled: nothing was written to {self._out}")
-            self.finished.emit(None)
-            return
-        if isinstance(error, BaseException):
-            show_error(self._parent_widget, "Export failed", error)
-            self.finished.emit(None)
-            return
-        assert isinstance(report, ExportReport)
-        self.last_report = report
-        if self.show_summary:
-            ExportSummaryDialog(report, self._parent_widget).open()
-        self.finished.emit(report)
+    def _cancelling_text(self) -> str:
+        return f"Cancelling the export to {self._out.name}…"
 
-    def _close(self) -> None:
-        if self._dialog is not None:
-            self._dialog.reset()
-            self._dialog.hide()
-            self._dialog.deleteLater()
-            self._dialog = None
+    def _cancelled_message(self) -> str:
+        return f"Export cancelled: nothing was written to {self._out}"
+
+    def _report_dialog(self, report: object) -> QDialog:
+        assert isinstance(report, ExportReport)
+        return ExportSummaryDialog(report, self._parent_widget)
 
 
 class ExportSummaryDialog(QDialog):

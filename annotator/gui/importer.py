@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from annotator.core.reports import ImportReport
 from annotator.core.text import plural
-from annotator.gui.errors import show_error
-from annotator.gui.tasks import Cancelled, Progress, Task
+from annotator.gui.task_runner import ProgressLook, TaskRunner
+from annotator.gui.tasks import Cancelled, Progress
 from annotator.services.importing import ImportProgress, import_paths
 from annotator.services.project import Project
 
@@ -28,23 +28,11 @@ MAX_LISTED = 1000
 """Entries listed per group in the report dialog (the rest are counted)."""
 
 
-class ImportRunner(QObject):
+class ImportRunner(TaskRunner):
     """Runs one import at a time; ``finished`` carries the report (also when cancelled)."""
 
-    finished = Signal(object)  # ImportReport | None
-
-    def __init__(self, parent_widget: QWidget) -> None:
-        super().__init__(parent_widget)
-        self._parent_widget = parent_widget
-        self._task: Task | None = None
-        self._dialog: QProgressDialog | None = None
-        self.show_report = True
-        """Tests turn the report dialog off; the report is in ``finished`` either way."""
-        self.last_report: ImportReport | None = None
-
-    @property
-    def running(self) -> bool:
-        return self._task is not None
+    failure_title = "Import failed"
+    last_report: ImportReport | None
 
     def start(self, project: Project, paths: Sequence[Path]) -> bool:
         if self._task is not None or not paths:
@@ -54,60 +42,23 @@ class ImportRunner(QObject):
         def work(progress: Progress, cancelled: Cancelled) -> ImportReport:
             return import_paths(project, chosen, progress=progress, cancelled=cancelled)
 
-        dialog = QProgressDialog(
-            f"Importing {_describe(chosen)}…", "Cancel", 0, 0, self._parent_widget
+        self._launch(
+            work, ProgressLook("importProgress", "Import", f"Importing {_describe(chosen)}…")
         )
-        dialog.setObjectName("importProgress")
-        dialog.setWindowTitle("Import")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setMinimumWidth(460)
-        task = Task(work)
-        task.progress.connect(self._progress)
-        task.done.connect(self._done)
-        dialog.canceled.connect(task.cancel)
-        self._task = task
-        self._dialog = dialog
-        task.start()
         return True
 
-    def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-
-    def wait(self, milliseconds: int = 60_000) -> bool:
-        return self._task.wait(milliseconds) if self._task is not None else True
-
-    def _progress(self, value: object) -> None:
-        if not isinstance(value, ImportProgress) or self._dialog is None:
+    def _show_progress(self, dialog: QProgressDialog, value: object) -> None:
+        if not isinstance(value, ImportProgress):
             return
         current = value.current if len(value.current) <= 60 else "…" + value.current[-59:]
-        self._dialog.setLabelText(
+        dialog.setLabelText(
             f"{value.done:,} read · {value.imported:,} imported · {value.skipped:,} skipped · "
             f"{value.failed:,} failed\n{value.rate:,.0f} per second\n{current}"
         )
 
-    def _done(self, report: object, error: object) -> None:
-        self._task = None
-        self._close_progress()
-        if isinstance(error, BaseException):
-            show_error(self._parent_widget, "Import failed", error)
-            self.finished.emit(None)
-            return
+    def _report_dialog(self, report: object) -> QDialog:
         assert isinstance(report, ImportReport)
-        self.last_report = report
-        if self.show_report:
-            ImportReportDialog(report, self._parent_widget).open()
-        self.finished.emit(report)
-
-    def _close_progress(self) -> None:
-        if self._dialog is not None:
-            self._dialog.reset()
-            self._dialog.hide()
-            self._dialog.deleteLater()
-            self._dialog = None
+        return ImportReportDialog(report, self._parent_widget)
 
 
 class ImportReportDialog(QDialog):
