@@ -80,8 +80,7 @@ class TaskRunner(QObject):
         dialog.setMinimumWidth(look.width)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
-        if look.maximum:
-            dialog.setValue(0)
+        dialog.setValue(0)  # starts the 300 ms; without it Qt shows a busy dialog after 4 s
         task = Task(work)
         task.progress.connect(self._progress)
         task.done.connect(self._done)
