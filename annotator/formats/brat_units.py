@@ -1,0 +1,89 @@
+"""The unit a brat file's offsets were counted in, found from its span texts, and conversion."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable
+
+from annotator.core.errors import OffsetError
+from annotator.core.offsets import OffsetConverter, Unit
+from annotator.formats.brat_common import Pieces, surface
+from annotator.formats.brat_parse import Entity
+
+CRLF = "CRLF"
+"""Pseudo-unit: code points counted on the .txt before CRLF became LF (a common tool bug)."""
+
+
+def describe_unit(unit: str) -> str:
+    if unit == CRLF:
+        return "code points of the text with CRLF line ends"
+    return Unit(unit).description
+
+
+class UnitResolver:
+    """Finds the unit of a document's offsets from its span texts, and converts them."""
+
+    def __init__(self, raw: str, text: str, declared: Unit | None) -> None:
+        self.text = text
+        self.converter = OffsetConverter(text)
+        self.declared = declared
+        crlf = raw != text and "\r" in raw
+        self.raw_converter = OffsetConverter(raw) if crlf else None
+        self._crs = [i for i, c in enumerate(raw) if c == "\r" and raw[i + 1 : i + 2] == "\n"]
+        units: list[str] = [u.value for u in ((declared,) if declared else tuple(Unit))]
+        self.units = [*units, *([CRLF] if crlf and declared is None else [])]
+
+    def document_unit(self, entities: Iterable[Entity]) -> str:
+        items = list(entities)
+        best, best_count = self.units[0], -1
+        for unit in self.units:
+            count = sum(1 for e in items if self.convert(e, unit) is not None)
+            if count == len(items):
+                return unit
+            if count > best_count:
+                best, best_count = unit, count
+        return best
+
+    def convert(self, entity: Entity, unit: str) -> Pieces | None:
+        try:
+            if unit == CRLF:
+                assert self.raw_converter is not None
+                for a, b in entity.pieces:
+                    self.raw_converter.to_codepoint(a, Unit.CODE_POINT)
+                    self.raw_converter.to_codepoint(b, Unit.CODE_POINT)
+                pieces = [(self._from_crlf(a), self._from_crlf(b)) for a, b in entity.pieces]
+            else:
+                pieces = self._to_code_points(entity.pieces, Unit(unit))
+        except OffsetError:
+            return None
+        if any(a >= b for a, b in pieces):
+            return None
+        if entity.surface is not None and entity.surface != surface(self.text, pieces):
+            return None
+        return pieces
+
+    def _to_code_points(self, pieces: Pieces, unit: Unit) -> Pieces:
+        to_codepoint = self.converter.to_codepoint
+        return [(to_codepoint(a, unit), to_codepoint(b, unit)) for a, b in pieces]
+
+    def convert_any(self, entity: Entity) -> Pieces | None:
+        for unit in self.units:
+            found = self.convert(entity, unit)
+            if found is not None:
+                return found
+        return None
+
+    def _from_crlf(self, offset: int) -> int:
+        return offset - bisect_left(self._crs, offset)
+
+    def explain(self, key: str, entity: Entity) -> str:
+        extents = ";".join(f"{a} {b}" for a, b in entity.pieces)
+        try:
+            pieces = self._to_code_points(entity.pieces, Unit.CODE_POINT)
+        except OffsetError as error:
+            return f"{key} {entity.label} {extents}: {error.message}; left out"
+        actual = surface(self.text, pieces)
+        return (
+            f"{key} {entity.label} {extents}: text {entity.surface!r} does not match the .txt "
+            f"({actual!r}) in code points, UTF-16 units or UTF-8 bytes; left out"
+        )

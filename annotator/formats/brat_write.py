@@ -1,0 +1,194 @@
+"""Writing brat: a .txt and an .ann per document, then annotation.conf and visual.conf."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+
+from annotator.core.annotation import AnnotatedDocument, Span
+from annotator.core.schema import AttributeType, AttributeValue, LabelSchema
+from annotator.formats.base import (
+    Capabilities,
+    ExportOptions,
+    Layout,
+    Loss,
+    LossReport,
+    MemberNames,
+    OutputSink,
+)
+from annotator.formats.brat_common import (
+    FORMAT_NAME,
+    FRAGMENT_BREAK,
+    NOTE_TYPE,
+    UNSAFE_VALUE,
+)
+from annotator.formats.brat_conf import Declared, annotation_conf, visual_conf
+
+
+class BratExporter:
+    name = FORMAT_NAME
+    layout = Layout.FOLDER
+    capabilities = Capabilities(
+        overlaps=True, relations=True, attributes=True, discontinuous=True, notes=True
+    )
+
+    def write(
+        self,
+        items: Iterator[AnnotatedDocument],
+        schema: LabelSchema,
+        sink: OutputSink,
+        options: ExportOptions,
+    ) -> LossReport:
+        report = LossReport()
+        declared = Declared()
+        names = MemberNames()
+        for item in items:
+            document = item.document
+            name = names.take(document.external_id or f"doc-{document.id}")
+            lines = ann_lines(item, schema, declared, report)
+            with sink.member_binary(f"{name}.txt") as raw:
+                raw.write(document.text.encode())
+            with sink.member_binary(f"{name}.ann") as raw:
+                raw.write("".join([line + "\n" for line in lines]).encode())
+        with sink.member("annotation.conf") as out:
+            out.write(annotation_conf(schema, declared))
+        with sink.member("visual.conf") as out:
+            out.write(visual_conf(schema, declared))
+        return report
+
+    def losses(
+        self,
+        items: Iterator[AnnotatedDocument],
+        schema: LabelSchema,
+        options: ExportOptions = ExportOptions(),
+    ) -> LossReport:
+        """Exactly what :meth:`write` would report, without writing."""
+        report = LossReport()
+        declared = Declared()
+        for item in items:
+            ann_lines(item, schema, declared, report)
+        return report
+
+
+def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` cut at line breaks and TABs (which the .ann text field cannot hold)."""
+    pieces: list[tuple[int, int]] = []
+    cursor = start
+    for match in FRAGMENT_BREAK.finditer(text, start, end):
+        if match.start() > cursor:
+            pieces.append((cursor, match.start()))
+        cursor = match.end()
+    if end > cursor:
+        pieces.append((cursor, end))
+    return pieces
+
+
+def _pieces(text: str, span: Span, breaks: Sequence[int]) -> list[tuple[int, int]]:
+    """:func:`fragments` of the span's pieces; ``breaks`` are where the text's line breaks and
+    TABs are (most pieces hold none, and need no search)."""
+    pieces: list[tuple[int, int]] = []
+    for a, b in span.pieces:
+        k = bisect_left(breaks, a)
+        if k < len(breaks) and breaks[k] < b:
+            pieces += fragments(text, a, b)
+        elif b > a:
+            pieces.append((a, b))
+    return pieces
+
+
+def ann_lines(
+    item: AnnotatedDocument, schema: LabelSchema, declared: Declared, report: LossReport
+) -> list[str]:
+    """The .ann lines of one document (and what annotation.conf must declare for them)."""
+    text = item.document.text
+    where = item.document.external_id or f"doc-{item.document.id}"
+    if "\r" in text:
+        report.add(
+            Loss.CHARACTERS,
+            text.count("\r"),
+            f"{where}: carriage returns (brat reads .txt with universal newlines, so offsets "
+            "after them shift)",
+        )
+    lines: list[str] = []
+    keys: dict[int, str] = {}
+    notes: list[tuple[str, str]] = []
+    attributes: list[str] = []
+    breaks = [match.start() for match in FRAGMENT_BREAK.finditer(text)]
+    for span in item.spans:
+        pieces = _pieces(text, span, breaks)
+        if not pieces:
+            report.add(Loss.CHARACTERS, 1, f"{where}: {span.label} span of only line breaks")
+            continue
+        key = f"T{len(keys) + 1}"
+        keys[span.id] = key
+        declared.labels[span.label] = None
+        extents = ";".join(f"{a} {b}" for a, b in pieces)
+        surface = " ".join(text[a:b] for a, b in pieces)
+        lines.append(f"{key}\t{span.label} {extents}\t{surface}")
+        if span.attributes:
+            _span_attributes(span, key, schema, declared, attributes, notes, report, where)
+        if span.comment:
+            notes.append((key, _one_line(span.comment, f"{where}: {key} comment", report)))
+    for n, relation in enumerate(item.relations, start=1):
+        source, target = keys.get(relation.source), keys.get(relation.target)
+        if source is None or target is None:
+            report.add(Loss.RELATIONS, 1, f"{where}: {relation.type} to a span left out")
+            continue
+        ends = declared.relations.setdefault(relation.type, (set(), set()))
+        ends[0].add(_label_of(item.spans, relation.source))
+        ends[1].add(_label_of(item.spans, relation.target))
+        lines.append(f"R{n}\t{relation.type} Arg1:{source} Arg2:{target}\t")
+        if relation.comment:
+            notes.append((f"R{n}", _one_line(relation.comment, f"{where}: R{n} comment", report)))
+    lines.extend(f"A{n}\t{body}" for n, body in enumerate(attributes, start=1))
+    lines.extend(f"#{n}\t{NOTE_TYPE} {key}\t{note}" for n, (key, note) in enumerate(notes, start=1))
+    return lines
+
+
+def _one_line(comment: str, where: str, report: LossReport) -> str:
+    """A comment for a ``#`` note, which ends at the line break: breaks become spaces."""
+    flat = " ".join(FRAGMENT_BREAK.split(comment))
+    if flat != comment:
+        report.add(Loss.CHARACTERS, 1, f"{where}: line breaks written as spaces")
+    return flat
+
+
+def _label_of(spans: Sequence[Span], span_id: int) -> str:
+    return next((s.label for s in spans if s.id == span_id), "")
+
+
+def _span_attributes(
+    span: Span,
+    key: str,
+    schema: LabelSchema,
+    declared: Declared,
+    attributes: list[str],
+    notes: list[tuple[str, str]],
+    report: LossReport,
+    where: str,
+) -> None:
+    label = schema.label(span.label)
+    for name, value in sorted(span.attributes.items()):
+        definition = label.attribute(name) if label is not None else None
+        kind = definition.type if definition is not None else _kind_of(value)
+        if kind is AttributeType.FLAG:
+            if value is True:
+                attributes.append(f"{name} {key}")
+                declared.flag(name, span.label)
+        elif kind is AttributeType.TEXT:
+            flat = " ".join(FRAGMENT_BREAK.split(str(value)))
+            if flat != value:
+                report.add(Loss.CHARACTERS, 1, f"{where}: line break in {span.label}.{name}")
+            notes.append((key, f"{name}: {flat}"))
+        else:
+            written = UNSAFE_VALUE.sub("_", str(value)) or "_"
+            attributes.append(f"{name} {key} {written}")
+            declared.value(name, span.label, written)
+
+
+def _kind_of(value: AttributeValue) -> AttributeType:
+    if isinstance(value, bool):
+        return AttributeType.FLAG
+    if isinstance(value, int):
+        return AttributeType.INTEGER
+    return AttributeType.TEXT
