@@ -25,14 +25,13 @@ from PySide6.QtGui import (
     QTextDocument,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QApplication, QMenu, QToolTip, QWidget
+from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 
 from annotator.core.annotation import Relation, Span
 from annotator.core.changes import ChangeSet
 from annotator.core.document import Document
 from annotator.core.offsets import OffsetConverter
 from annotator.core.schema import LabelSchema
-from annotator.core.snapping import word_at
 from annotator.core.span_outline import SpanOutline
 from annotator.gui.viewer.arcs import Arc, RelationArcs, band_height, label_font
 from annotator.gui.viewer.changes import apply_changes
@@ -54,6 +53,7 @@ from annotator.gui.viewer.keys import (
 )
 from annotator.gui.viewer.layout import SpacedLayout
 from annotator.gui.viewer.link_pick import LinkPick, paint_link
+from annotator.gui.viewer.mouse import ViewerMouse
 from annotator.gui.viewer.overlay import (
     OUTLINE_MARGIN,
     LaneMetrics,
@@ -145,9 +145,7 @@ class DocumentViewer(ReadOnlyText):
         self._anchor: int | None = None
         """The span that was selected when the user went on to select text: the span a
         fragment is added to (see :meth:`fragment_target`)."""
-        self._press: QPointF | None = None
-        self._dragged = False
-        self._double_clicked = False
+        self._mouse = ViewerMouse(self)
         self._wheel_delta = 0
         self._zoom = DEFAULT_ZOOM
         base = QFont(self.font())
@@ -268,6 +266,13 @@ class DocumentViewer(ReadOnlyText):
             if shape is not None and (shape.label, shape.start, shape.end) == (label, start, end):
                 return span_id
         return None
+
+    def has_spans(self) -> bool:
+        return bool(self._spans)
+
+    def document_text(self) -> str:
+        """The open document's text, as the viewer's offsets count it."""
+        return self._overlay.converter.text
 
     def shapes(self) -> list[SpanShape]:
         """Every span the viewer shows, in no particular order."""
@@ -396,6 +401,19 @@ class DocumentViewer(ReadOnlyText):
             return
         self._pick = None
         self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
+        self.viewport().update()
+
+    def link_candidate_at(self, point: QPointF) -> int | None:
+        """While linking: the span a click at a viewport point would choose as the target."""
+        assert self._pick is not None
+        return self._pick.candidate(self._spans_under(point))
+
+    def move_link_pointer(self, point: QPointF) -> None:
+        """While linking: the mouse moved to a viewport point; the line and pointer follow."""
+        assert self._pick is not None
+        shape = self._pick.move(point, self.link_candidate_at(point))
+        if self.viewport().cursor().shape() != shape:
+            self.viewport().setCursor(shape)
         self.viewport().update()
 
     def set_link_target(self, span_id: int | None, scroll: bool = True) -> None:
@@ -721,7 +739,7 @@ class DocumentViewer(ReadOnlyText):
             return None
         return self._overlay.to_cp(visible.block.position() + pos)
 
-    def _hit(self, point: QPointF) -> tuple[int | None, int | None]:
+    def hit(self, point: QPointF) -> tuple[int | None, int | None]:
         """``(character offset, span id of a bar)`` under a viewport point."""
         found = self._line_at(point)
         if found is None:
@@ -733,7 +751,7 @@ class DocumentViewer(ReadOnlyText):
         return None, self._overlay.bar_at(plan, point)
 
     def _spans_under(self, point: QPointF) -> list[int]:
-        offset, bar = self._hit(point)
+        offset, bar = self.hit(point)
         if bar is not None:
             return [bar]
         return self.spans_at(offset) if offset is not None else []
@@ -790,111 +808,19 @@ class DocumentViewer(ReadOnlyText):
             return True
         return super().viewportEvent(event)
 
-    # -- mouse ------------------------------------------------------------------------------
+    # -- mouse (see :mod:`.mouse`) ------------------------------------------------------------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if self._linking is not None:
-            if event.button() == Qt.MouseButton.LeftButton:
-                target = self._link_candidate_at(event.position())
-                if target is not None:
-                    self.linkTargetChosen.emit(target, event.globalPosition().toPoint())
-            elif event.button() == Qt.MouseButton.RightButton:
-                self.linkCancelled.emit()
-            event.accept()
-            return
-        self._press = None
-        self._dragged = False
-        self._double_clicked = False
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._press = event.position()
-            if not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                # a press inside the selection would start dragging the text out
-                self.clear_selection()
-        super().mousePressEvent(event)
-
-    def _link_candidate_at(self, point: QPointF) -> int | None:
-        assert self._pick is not None
-        return self._pick.candidate(self._spans_under(point))
-
-    def _link_move(self, event: QMouseEvent) -> None:
-        assert self._pick is not None
-        target = self._link_candidate_at(event.position())
-        shape = self._pick.move(event.position(), target)
-        if self.viewport().cursor().shape() != shape:
-            self.viewport().setCursor(shape)
-        self.viewport().update()
+        self._mouse.press(event, super().mousePressEvent)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._linking is not None:
-            self._link_move(event)
-            event.accept()
-            return
-        if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
-            moved = (event.position() - self._press).manhattanLength()
-            if moved >= QApplication.startDragDistance():
-                self._dragged = True
-        elif not event.buttons():
-            _, bar = self._hit(event.position()) if self._spans else (None, None)
-            on_label = bar is None and self.relation_label_at(event.position()) is not None
-            shape = (
-                Qt.CursorShape.PointingHandCursor if bar or on_label else Qt.CursorShape.IBeamCursor
-            )
-            if self.viewport().cursor().shape() != shape:
-                self.viewport().setCursor(shape)
-        super().mouseMoveEvent(event)
+        self._mouse.move(event, super().mouseMoveEvent)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self._linking is not None:
-            event.accept()
-            return
-        super().mouseReleaseEvent(event)
-        if (
-            event.button() == Qt.MouseButton.LeftButton
-            and self._press is not None
-            and not self._dragged
-            and not self._double_clicked
-            and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        ):
-            self._click(self._press)
-        self._press = None
-
-    def _click(self, point: QPointF) -> None:
-        """A click without a drag: select the relation whose label is there, or the span
-        there, cycling through overlaps."""
-        relation = self.relation_label_at(point)
-        if relation is not None:
-            self.select_relation(relation, scroll=False)
-            return
-        offset, bar = self._hit(point)
-        if bar is not None:
-            self.select_span(bar, scroll=False)
-            return
-        ids = self.spans_at(offset) if offset is not None else []
-        if not ids:
-            self.select_span(None)
-            self.select_relation(None)
-            return
-        current = self._overlay.selected
-        if current in ids:
-            self.select_span(ids[(ids.index(current) + 1) % len(ids)], scroll=False)
-        else:
-            self.select_span(ids[0], scroll=False)
+        self._mouse.release(event, super().mouseReleaseEvent)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        if self._linking is not None:
-            event.accept()
-            return
-        super().mouseDoubleClickEvent(event)
-        if event.button() != Qt.MouseButton.LeftButton:
-            return
-        self._double_clicked = True
-        found = self._line_at(event.position())
-        offset = self._char_at(found[0], event.position()) if found and found[1] else None
-        if offset is None:
-            return
-        start, end = word_at(self._overlay.converter.text, offset)
-        if start < end:
-            self.set_selection_offsets(start, end)
+        self._mouse.double_click(event, super().mouseDoubleClickEvent)
 
     def context_menu(self, point: QPoint) -> QMenu:
         """The menu at a viewport point (see :mod:`.context_menu`)."""
@@ -907,7 +833,7 @@ class DocumentViewer(ReadOnlyText):
 
     def offset_at(self, point: QPoint | QPointF) -> int | None:
         """The code point offset of the character under a viewport point, if any."""
-        return self._hit(QPointF(point))[0]
+        return self.hit(QPointF(point))[0]
 
     def is_discontinuous(self, span_id: int) -> bool:
         return span_id in self._spans.pieces
