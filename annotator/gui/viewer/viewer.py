@@ -44,13 +44,7 @@ from annotator.gui.viewer.colors import (
     theme_for,
 )
 from annotator.gui.viewer.context_menu import context_menu
-from annotator.gui.viewer.keys import (
-    LINK_KEYS,
-    is_plain_escape,
-    passes_through,
-    wheel_zoom,
-    zoom_step,
-)
+from annotator.gui.viewer.keyboard import ViewerKeyboard
 from annotator.gui.viewer.layout import SpacedLayout
 from annotator.gui.viewer.link_pick import LinkPick, paint_link
 from annotator.gui.viewer.mouse import ViewerMouse
@@ -146,7 +140,7 @@ class DocumentViewer(ReadOnlyText):
         """The span that was selected when the user went on to select text: the span a
         fragment is added to (see :meth:`fragment_target`)."""
         self._mouse = ViewerMouse(self)
-        self._wheel_delta = 0
+        self._keyboard = ViewerKeyboard(self)
         self._zoom = DEFAULT_ZOOM
         base = QFont(self.font())
         if base.pointSizeF() > 0:
@@ -851,76 +845,24 @@ class DocumentViewer(ReadOnlyText):
         menu.exec(event.globalPos())
         menu.deleteLater()
 
-    # -- keyboard ---------------------------------------------------------------------------
-
-    def _linking_key(self, event: QKeyEvent) -> bool:
-        return self._linking is not None and event.key() in LINK_KEYS
+    # -- keyboard (see :mod:`.keyboard`) -------------------------------------------------------
 
     def focusNextPrevChild(self, next: bool) -> bool:
-        if self._linking is not None:
-            self.linkCycle.emit(1 if next else -1)
-            return True
-        return super().focusNextPrevChild(next)
-
-    def _escape_clears(self, event: QKeyEvent) -> bool:
-        return is_plain_escape(event) and (
-            self.textCursor().hasSelection()
-            or self._overlay.selected is not None
-            or self._arcs.selected is not None
-        )
+        return self._keyboard.tab(next, super().focusNextPrevChild)
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            if (
-                zoom_step(event) is not None
-                or self._escape_clears(event)
-                or self._linking_key(event)
-            ):
-                event.accept()
-                return True
-            if passes_through(event):
-                event.ignore()
+            taken = self._keyboard.overrides_shortcut(event)
+            if taken is not None:
+                event.setAccepted(taken)
                 return True
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self._linking_key(event):
-            key = event.key()
-            if key == Qt.Key.Key_Escape:
-                self.linkCancelled.emit()
-            elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.linkConfirmed.emit()
-            else:
-                self.linkCycle.emit(-1 if key == Qt.Key.Key_Backtab else 1)
-            event.accept()
-            return
-        zoom = zoom_step(event)
-        if zoom is not None:
-            {1: self.zoom_in, -1: self.zoom_out, 0: self.reset_zoom}[zoom]()
-            event.accept()
-            return
-        if self._escape_clears(event):
-            if self.textCursor().hasSelection():
-                self.clear_selection()
-            elif self._overlay.selected is not None:
-                self.select_span(None)
-            else:
-                self.select_relation(None)
-            event.accept()
-            return
-        if passes_through(event):
-            event.ignore()
-            return
-        super().keyPressEvent(event)
+        self._keyboard.key_press(event, super().keyPressEvent)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            steps, self._wheel_delta = wheel_zoom(self._wheel_delta + event.angleDelta().y())
-            for _ in range(abs(steps)):
-                (self.zoom_in if steps > 0 else self.zoom_out)()
-            event.accept()
-            return
-        super().wheelEvent(event)
+        self._keyboard.wheel(event, super().wheelEvent)
 
 
 __all__ = ["ZOOM_LEVELS", "DocumentViewer"]
