@@ -14,19 +14,17 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QMessageBox,
     QProgressDialog,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from annotator.core.errors import UserError
 from annotator.gui.errors import show_error
+from annotator.gui.task_report import TaskReportDialog
 from annotator.gui.task_runner import ProgressLook, TaskRunner
 from annotator.gui.tasks import Cancelled, Progress
 from annotator.services.annotation_import import (
@@ -41,8 +39,6 @@ if TYPE_CHECKING:
 
 SCHEMA_GAPS = "ANN195"
 """The service's code for "the file uses labels the schema does not have"."""
-MAX_LISTED = 1000
-"""Entries listed per group in the report (the rest are counted)."""
 
 
 class AnnotationImportRunner(TaskRunner):
@@ -154,28 +150,23 @@ class AnnotationImportRunner(TaskRunner):
         self.gap_box = self.add_labels_button = None
 
 
-class AnnotationImportReportDialog(QDialog):
+class AnnotationImportReportDialog(TaskReportDialog):
     """Documents created and updated, spans and relations added, labels added to the schema,
     and each failed record with its file:line and reason."""
 
     def __init__(self, report: AnnotationImportReport, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("annotationImportReport")
-        self.setWindowTitle("Annotation import report")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(720, 440)
         summary = QLabel(html.escape(report.summary()[:1].upper() + report.summary()[1:]) + ".")
         summary.setObjectName("annotationImportSummary")
         summary.setWordWrap(True)
+        super().__init__(
+            parent,
+            name="annotationImportReport",
+            title="Annotation import report",
+            summary=summary,
+            headers=("What", "Details"),
+        )
         self.summary = summary
-        self.tree = QTreeWidget()
-        self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels(["What", "Details"])
-        self.tree.setUniformRowHeights(True)
-
-        def group(title: str, count: int, detail: str = "") -> QTreeWidgetItem:
-            return QTreeWidgetItem(self.tree, [f"{title} ({count:,})", detail])
-
+        group = self.group
         created = group("Documents created", len(report.created), _ids(report.created))
         updated = group("Documents updated", len(report.updated), _ids(report.updated))
         spans = group(
@@ -190,10 +181,8 @@ class AnnotationImportReportDialog(QDialog):
         for name in report.labels_added:
             QTreeWidgetItem(labels, [name, "now in project.toml and the palette"])
         failed = group("Failed", len(report.failures))
-        for failure in report.failures[:MAX_LISTED]:
-            QTreeWidgetItem(failed, [failure.where, f"{failure.reason} [{failure.code}]"])
-        if len(report.failures) > MAX_LISTED:
-            QTreeWidgetItem(failed, [f"… and {len(report.failures) - MAX_LISTED:,} more", ""])
+        rows = ((f.where, f"{f.reason} [{f.code}]") for f in report.failures)
+        self.list_in(failed, rows, len(report.failures))
         self.groups = {
             "created": created,
             "updated": updated,
@@ -202,17 +191,7 @@ class AnnotationImportReportDialog(QDialog):
             "labels": labels,
             "failed": failed,
         }
-        for item in (labels, failed):
-            item.setExpanded(item.childCount() <= 200)
-        self.tree.resizeColumnToContents(0)
-        if self.tree.columnWidth(0) > 420:
-            self.tree.setColumnWidth(0, 420)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(summary)
-        layout.addWidget(self.tree, 1)
-        layout.addWidget(buttons)
+        self.finish((labels, failed))
 
 
 def _name(request: AnnotationImportRequest) -> str:

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtWidgets import QDialog, QMessageBox, QProgressDialog, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from annotator.core.errors import UserError
+from annotator.gui.task_report import TaskReportDialog
 from annotator.gui.task_runner import ProgressLook, TaskRunner
 from annotator.gui.tasks import Cancelled, Progress
 
@@ -130,3 +138,21 @@ def test_a_failure_is_shown_and_the_runner_is_free_again(qtbot: QtBot) -> None:
     with qtbot.waitSignal(runner.finished, timeout=10_000) as blocker:
         runner.start(1)
     assert blocker.args == [1]
+
+
+def test_a_report_lists_a_thousand_entries_then_counts_the_rest(qtbot: QtBot) -> None:
+    parent, _ = make(qtbot)
+    dialog = TaskReportDialog(
+        parent, name="countReport", title="Count", summary=QLabel("Counted."), headers=("A", "B")
+    )
+    short = dialog.group("Short", 2)
+    dialog.list_in(short, [("a", "1"), ("b", "2")], 2)
+    long = dialog.group("Long", 1002, "detail")
+    dialog.list_in(long, ((str(n), "") for n in range(1002)), 1002)
+    dialog.finish((short, long))
+    assert [short.text(0), long.text(0), long.text(1)] == ["Short (2)", "Long (1,002)", "detail"]
+    assert long.childCount() == 1001
+    assert long.child(999).text(0) == "999"
+    assert long.child(1000).text(0) == "… and 2 more"
+    assert short.isExpanded()
+    assert not long.isExpanded()
