@@ -816,6 +816,8 @@ class DocumentViewer(ReadOnlyText):
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         self._mouse.double_click(event, super().mouseDoubleClickEvent)
 
+    # -- context menu (see :mod:`.context_menu`) -----------------------------------------------
+
     def context_menu(self, point: QPoint) -> QMenu:
         """The menu at a viewport point (see :mod:`.context_menu`)."""
         return context_menu(self, point)
