@@ -60,6 +60,7 @@ class NearDuplicateIndex(Generic[K]):
         self._pending: dict[int, int] = {}  # band key -> first row since the last merge
         self._collided: dict[int, list[int]] = {}  # band key -> further rows (rare)
         self._pending_rows = 0
+        self._disjoint = True  # whether the last ``_found`` saw no pending key
         self._offsets = np.arange(self.bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
         self._last: (
             tuple[bytes, npt.NDArray[np.uint32], npt.NDArray[np.uint32], list[int]] | None
@@ -98,7 +99,14 @@ class NearDuplicateIndex(Generic[K]):
         if self._pending_rows >= _COMPACT_AT:
             self._compact()
 
-    def _add_row(self, key: K, values: npt.NDArray[np.uint32], band_keys: list[int]) -> None:
+    def _add_row(
+        self,
+        key: K,
+        values: npt.NDArray[np.uint32],
+        band_keys: list[int],
+        disjoint: bool | None = None,
+    ) -> None:
+        """Add a row; ``disjoint``: whether none of ``band_keys`` is pending, if known."""
         row = self._count
         if row % _BLOCK_ROWS == 0:
             self._blocks.append(np.zeros((_BLOCK_ROWS, NUM_HASHES), dtype=np.uint32))
@@ -106,7 +114,9 @@ class NearDuplicateIndex(Generic[K]):
         self._keys.append(key)
         self._count += 1
         pending = self._pending
-        if pending.keys().isdisjoint(band_keys):  # the usual case, in C: no Python loop
+        if disjoint is None:
+            disjoint = pending.keys().isdisjoint(band_keys)
+        if disjoint:  # the usual case, in C: no Python loop
             pending.update(dict.fromkeys(band_keys, row))
         else:
             for band_key in band_keys:
@@ -156,7 +166,8 @@ class NearDuplicateIndex(Generic[K]):
         is in the sorted array at ``low``)."""
         found: list[int] = []
         pending = self._pending
-        if not pending.keys().isdisjoint(band_keys):  # one C-level test; usually no key is shared
+        self._disjoint = pending.keys().isdisjoint(band_keys)  # one C-level test, usually True
+        if not self._disjoint:
             for band_key in band_keys:
                 first = pending.get(band_key)
                 if first is not None:
@@ -229,6 +240,7 @@ class _NearBatch(Generic[K]):
         bands = index._sorted_bands
         self._low: npt.NDArray[np.intp] | None = None
         self._hit_rows: set[int] = set()
+        self._checked = -1
         if bands.size and count:
             flat = self._keys.ravel()
             self._low = bands.searchsorted(flat).reshape(count, index.bands)
@@ -243,6 +255,7 @@ class _NearBatch(Generic[K]):
         if row < 0 or not index._count:
             return None
         band_keys = self._lists[row]
+        self._checked = row  # the pending keys it was checked against stay so until its add
         if row in self._hit_rows:
             assert self._low is not None
             hits = self._hits[row].nonzero()[0]
@@ -255,7 +268,8 @@ class _NearBatch(Generic[K]):
         """``index.add`` of the signature at ``position`` (merging waits for ``close``)."""
         row = self._rows[position]
         if row >= 0:
-            self._index._add_row(key, self._values[row], self._lists[row])
+            disjoint = self._index._disjoint if self._checked == row else None
+            self._index._add_row(key, self._values[row], self._lists[row], disjoint)
 
     def close(self) -> None:
         """Merge the pending keys if enough have come."""
