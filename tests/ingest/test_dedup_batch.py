@@ -83,3 +83,14 @@ def test_screen_raises_on_a_signature_of_another_format_like_check() -> None:
     seen.add("a", "x", _signature(np.arange(NUM_HASHES)))
     with pytest.raises(ValueError, match="MinHash"):
         seen.screen([("b", "y", b"MH\x02" + bytes(513))])
+
+
+def test_screen_without_signatures_and_of_nothing() -> None:
+    seen = Deduplicator[str]()
+    answers = seen.screen([("a", "x", b""), ("b", "x", b""), ("c", "y", b"")])
+    assert answers[0] is None
+    assert answers[1] is not None
+    assert (answers[1].kind, answers[1].of) == ("exact", "a")
+    assert answers[2] is None
+    assert seen.screen([]) == []
+    assert len(seen) == 2
