@@ -68,8 +68,8 @@ def import_paths(
     keep = options.keep_duplicates if keep_duplicates is None else keep_duplicates
     report = ImportReport()
     seen: Deduplicator[DocumentId | str] = Deduplicator(options.near_duplicate_threshold)
-    for document_id, digest, signature in project.database.fingerprints():
-        seen.add(document_id, digest, signature)
+    for document_id, digest, signature in () if keep else project.database.fingerprints():
+        seen.add(document_id, digest, signature)  # nothing is checked when duplicates are kept
     pending: list[tuple[DocumentDraft, str]] = []
     signatures: list[bytes] = []
     queued = 0
@@ -110,8 +110,6 @@ def import_paths(
                 else:
                     duplicate = next(verdicts)
                     if duplicate is None:
-                        if keep:
-                            seen.add(item.origin, item.draft.content_hash, item.signature)
                         pending.append((item.draft, item.origin))
                         signatures.append(item.signature)
                         if len(pending) >= BATCH:
