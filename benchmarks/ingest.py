@@ -2,6 +2,7 @@
 
     python benchmarks/ingest.py                      # 10,000 HTML pages, 100,000 JSONL records
     python benchmarks/ingest.py --html 2000 --jsonl 20000 --workers 2
+    python benchmarks/ingest.py --project-only --jsonl 30000 --dir /tmp/bench  # import only
 
 Data is generated into a temporary folder (or ``--dir``). Each measurement runs in a fresh
 process so its peak memory is its own: ``main`` is the importing process, ``worker`` the
@@ -188,6 +189,11 @@ def main() -> None:
         "--dir", type=Path, help="where to generate and keep the data (default: a temp folder)"
     )
     parser.add_argument("--skip-html", action="store_true", help="measure JSONL only")
+    parser.add_argument(
+        "--project-only",
+        action="store_true",
+        help="measure only the JSONL import into a project (implies --skip-html)",
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--no-signatures", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--project", action="store_true", help=argparse.SUPPRESS)
@@ -210,16 +216,18 @@ def main() -> None:
             f"generated {args.html:,} pages and {args.jsonl:,} records ({size:,.0f} MB) "
             f"in {time.perf_counter() - start:.0f} s"
         )
-        for workers in sorted({1, args.workers}) if not args.skip_html else ():
+        pipeline_cases = not args.project_only
+        for workers in sorted({1, args.workers}) if pipeline_cases and not args.skip_html else ():
             report(f"HTML, {workers} worker(s)", run_child(folder / "html", workers, True))
-        for workers in sorted({1, args.workers}):
+        for workers in sorted({1, args.workers}) if pipeline_cases else ():
             report(
                 f"JSONL, {workers} worker(s)", run_child(folder / "articles.jsonl", workers, True)
             )
-        report(
-            f"JSONL, {args.workers} worker(s), no signatures",
-            run_child(folder / "articles.jsonl", args.workers, False),
-        )
+        if pipeline_cases:
+            report(
+                f"JSONL, {args.workers} worker(s), no signatures",
+                run_child(folder / "articles.jsonl", args.workers, False),
+            )
         report(
             f"JSONL into a project, {args.workers} w.",
             run_child(folder / "articles.jsonl", args.workers, True, project=True),

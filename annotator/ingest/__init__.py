@@ -12,7 +12,7 @@ from annotator.ingest.items import (
 from annotator.ingest.minhash import signature, similarity
 from annotator.ingest.normalize import normalize_text
 from annotator.ingest.options import IngestOptions
-from annotator.ingest.pipeline import iter_records
+from annotator.ingest.pipeline import iter_record_batches, iter_records
 
 __all__ = [
     "CleanedText",
@@ -25,6 +25,7 @@ __all__ = [
     "IngestedDocument",
     "NearDuplicateIndex",
     "clean_scraped_text",
+    "iter_record_batches",
     "iter_records",
     "normalize_text",
     "parse_date",

@@ -152,6 +152,8 @@ def _any(rules: tuple[_Rule, ...]) -> tuple[re.Pattern[str], int]:
 
 _ANY_LINE = _any(_LINES)
 _ANY_PROMPT = _any(_PROMPTS)
+JUNK_MAX_WORDS = _ANY_LINE[1]
+"""A segment with more words than this is never junk (no line rule allows more)."""
 
 
 def _matches(

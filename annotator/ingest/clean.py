@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from annotator.ingest.boilerplate import (
+    JUNK_MAX_WORDS,
     ends_sentence,
     is_promo_with_time,
     is_running_time,
@@ -35,26 +36,33 @@ class CleanedText:
     """What was dropped, as ``(reason, text)``; metadata lines are listed as ``header``."""
 
 
-def _drop_junk(segments: list[Segment]) -> None:
+def _drop_junk(segments: list[Segment]) -> list[int]:
+    """Mark junk segments; returns the word count of every segment."""
+    counts: list[int] = []
     for i, segment in enumerate(segments):
-        if segment.removed is not None:
-            continue
-        reason = junk_reason(segment.text)
+        text = segment.text
+        count = text.count(" ") + 1 if text else 0  # ``words``; segments are stripped
+        counts.append(count)
+        if segment.removed is not None or (count > JUNK_MAX_WORDS and len(text) > 200):
+            continue  # a long paragraph: every rule and both promo tests have lower caps
+        reason = junk_reason(text)
         if reason is not None:
             segment.removed = reason
-        elif is_promo_with_time(segment.text):
+        elif is_promo_with_time(text):
             segment.removed = "video promo"
-        elif is_running_time(segment.text):
+        elif is_running_time(text):
             segment.removed = "video promo"
             previous = next((j for j in range(i - 1, -1, -1) if segments[j].removed is None), None)
             if previous is not None and looks_like_promo_title(segments[previous].text):
                 segments[previous].removed = "video promo"
+    return counts
 
 
 def _drop_repeats(segments: list[Segment]) -> None:
-    counts = Counter(segment.text for segment in segments)
-    if len(counts) == len(segments):
+    texts = [segment.text for segment in segments]
+    if len(set(texts)) == len(texts):
         return
+    counts = Counter(texts)
     seen: set[str] = set()
     for segment in segments:
         key = segment.text
@@ -101,7 +109,7 @@ def clean_scraped_text(
     mid-sentence (no final punctuation, next starts in lower case) is rejoined with a space.
     """
     segments = split_segments(text)
-    _drop_junk(segments)
+    counts = _drop_junk(segments)
     _drop_repeats(segments)
     header = Header()
     if find_header:
@@ -112,7 +120,8 @@ def clean_scraped_text(
     glued = may_be_glued(text)
     body: list[Segment] = []
     for position, segment in enumerate(segments):
-        if segment.removed is None and (position in last or words(segment.text) <= 40):
+        # a segment's text is as counted until its own prompt sentences are dropped here
+        if segment.removed is None and (position in last or counts[position] <= 40):
             _drop_prompt_sentences(segment, removed)
         if segment.removed is None:
             if glued:

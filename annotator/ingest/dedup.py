@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from annotator.ingest.exact_index import ExactIndex
-from annotator.ingest.minhash import NUM_HASHES, decode
+from annotator.ingest.minhash import HEADER, NUM_HASHES, SIGNATURE_BYTES, decode
 
 K = TypeVar("K", bound=Hashable)
 
@@ -60,6 +60,7 @@ class NearDuplicateIndex(Generic[K]):
         self._pending: dict[int, int] = {}  # band key -> first row since the last merge
         self._collided: dict[int, list[int]] = {}  # band key -> further rows (rare)
         self._pending_rows = 0
+        self._disjoint = True  # whether the last ``_found`` saw no pending key
         self._offsets = np.arange(self.bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
         self._last: (
             tuple[bytes, npt.NDArray[np.uint32], npt.NDArray[np.uint32], list[int]] | None
@@ -94,6 +95,18 @@ class NearDuplicateIndex(Generic[K]):
         if not signature:
             return
         values, _, band_keys = self._decoded(signature)
+        self._add_row(key, values, band_keys)
+        if self._pending_rows >= _COMPACT_AT:
+            self._compact()
+
+    def _add_row(
+        self,
+        key: K,
+        values: npt.NDArray[np.uint32],
+        band_keys: list[int],
+        disjoint: bool | None = None,
+    ) -> None:
+        """Add a row; ``disjoint``: whether none of ``band_keys`` is pending, if known."""
         row = self._count
         if row % _BLOCK_ROWS == 0:
             self._blocks.append(np.zeros((_BLOCK_ROWS, NUM_HASHES), dtype=np.uint32))
@@ -101,7 +114,9 @@ class NearDuplicateIndex(Generic[K]):
         self._keys.append(key)
         self._count += 1
         pending = self._pending
-        if pending.keys().isdisjoint(band_keys):  # the usual case, in C: no Python loop
+        if disjoint is None:
+            disjoint = pending.keys().isdisjoint(band_keys)
+        if disjoint:  # the usual case, in C: no Python loop
             pending.update(dict.fromkeys(band_keys, row))
         else:
             for band_key in band_keys:
@@ -110,8 +125,6 @@ class NearDuplicateIndex(Generic[K]):
                 else:
                     pending[band_key] = row
         self._pending_rows += 1
-        if self._pending_rows >= _COMPACT_AT:
-            self._compact()
 
     def _compact(self) -> None:
         """Merge the pending band keys into the sorted arrays (no sort of the whole index)."""
@@ -134,31 +147,44 @@ class NearDuplicateIndex(Generic[K]):
     def _candidates(
         self, keys: npt.NDArray[np.uint32], band_keys: list[int]
     ) -> npt.NDArray[np.int64]:
+        bands = self._sorted_bands
+        if not bands.size:
+            return self._found(band_keys, None, None, None)
+        # One search; the end of a run only for the keys that are there (usually none).
+        low = bands.searchsorted(keys)
+        hits = (bands.take(low, mode="clip") == keys).nonzero()[0]
+        return self._found(band_keys, keys, low, hits)
+
+    def _found(
+        self,
+        band_keys: list[int],
+        keys: npt.NDArray[np.uint32] | None,
+        low: npt.NDArray[np.intp] | None,
+        hits: npt.NDArray[np.intp] | None,
+    ) -> npt.NDArray[np.int64]:
+        """Rows sharing a band key: pending ones, and sorted ones at ``hits`` (bands whose key
+        is in the sorted array at ``low``)."""
         found: list[int] = []
         pending = self._pending
-        if not pending.keys().isdisjoint(band_keys):  # one C-level test; usually no key is shared
+        self._disjoint = pending.keys().isdisjoint(band_keys)  # one C-level test, usually True
+        if not self._disjoint:
             for band_key in band_keys:
                 first = pending.get(band_key)
                 if first is not None:
                     found.append(first)
                     found.extend(self._collided.get(band_key, ()))
-        bands = self._sorted_bands
-        if bands.size:
-            # One search; the end of a run only for the keys that are there (usually none).
-            low = bands.searchsorted(keys)
-            hits = (bands.take(low, mode="clip") == keys).nonzero()[0]
+        if hits is not None and hits.size:
+            assert keys is not None
+            assert low is not None
+            bands = self._sorted_bands
             for start in hits.tolist():
                 high = int(bands.searchsorted(keys[start], side="right"))
                 found.extend(self._sorted_rows[low[start] : high].tolist())
         return np.unique(np.array(found, dtype=np.int64)) if found else _NO_ROWS
 
-    def query(self, signature: bytes) -> tuple[K, float] | None:
-        """The indexed key most similar to ``signature`` and its estimated similarity, if any
-        reaches the threshold."""
-        if not signature or not self._count:
-            return None
-        values, keys, band_keys = self._decoded(signature)
-        rows = self._candidates(keys, band_keys)
+    def _best(
+        self, values: npt.NDArray[np.uint32], rows: npt.NDArray[np.int64]
+    ) -> tuple[K, float] | None:
         if rows.size == 0:
             return None
         blocks = self._blocks
@@ -168,6 +194,87 @@ class NearDuplicateIndex(Generic[K]):
         if shares[best] < self.threshold:
             return None
         return self._keys[int(rows[best])], float(shares[best])
+
+    def query(self, signature: bytes) -> tuple[K, float] | None:
+        """The indexed key most similar to ``signature`` and its estimated similarity, if any
+        reaches the threshold."""
+        if not signature or not self._count:
+            return None
+        values, keys, band_keys = self._decoded(signature)
+        return self._best(values, self._candidates(keys, band_keys))
+
+    def batch(self, signatures: Sequence[bytes]) -> _NearBatch[K] | None:
+        """The array work of ``query`` and ``add`` for many signatures at once (see
+        ``_NearBatch``); None when one is not a valid signature (the one-by-one calls raise)."""
+        if any(
+            len(mark) != SIGNATURE_BYTES or not mark.startswith(HEADER)
+            for mark in signatures
+            if mark
+        ):
+            return None
+        return _NearBatch(self, signatures)
+
+
+class _NearBatch(Generic[K]):
+    """``query`` then ``add`` over a batch in order, with the same answers as one call at a
+    time: the signatures are decoded, their band keys made and looked up in the sorted arrays
+    all at once (the arrays do not change until ``close`` merges the pending keys; a document
+    of the same batch is still a pending key when a later one is checked)."""
+
+    def __init__(self, index: NearDuplicateIndex[K], signatures: Sequence[bytes]) -> None:
+        self._index = index
+        self._rows: list[int] = []  # batch row of every signature, -1 for an empty one
+        present = [mark for mark in signatures if mark]
+        row = 0
+        for mark in signatures:
+            self._rows.append(row if mark else -1)
+            row += bool(mark)
+        count = len(present)
+        words = np.frombuffer(b"".join(present), dtype="<u4").reshape(count, NUM_HASHES + 1)
+        self._values = words[:, 1:].astype(np.uint32)
+        products = self._values * _ROW_MULTIPLIERS  # uint64, wraps modulo 2**64 silently
+        sums = products.reshape(count, index.bands, index.rows).sum(axis=2, dtype=np.uint64)
+        sums += index._offsets
+        self._keys = (sums >> _HIGH).astype(np.uint32)
+        self._lists: list[list[int]] = self._keys.tolist()
+        bands = index._sorted_bands
+        self._low: npt.NDArray[np.intp] | None = None
+        self._hit_rows: set[int] = set()
+        self._checked = -1
+        if bands.size and count:
+            flat = self._keys.ravel()
+            self._low = bands.searchsorted(flat).reshape(count, index.bands)
+            hits = bands.take(self._low, mode="clip") == self._keys
+            self._hits = hits
+            self._hit_rows = set(hits.any(axis=1).nonzero()[0].tolist())
+
+    def query(self, position: int) -> tuple[K, float] | None:
+        """``index.query`` of the signature at ``position``."""
+        index = self._index
+        row = self._rows[position]
+        if row < 0 or not index._count:
+            return None
+        band_keys = self._lists[row]
+        self._checked = row  # the pending keys it was checked against stay so until its add
+        if row in self._hit_rows:
+            assert self._low is not None
+            hits = self._hits[row].nonzero()[0]
+            rows = index._found(band_keys, self._keys[row], self._low[row], hits)
+        else:
+            rows = index._found(band_keys, None, None, None)
+        return index._best(self._values[row], rows)
+
+    def add(self, position: int, key: K) -> None:
+        """``index.add`` of the signature at ``position`` (merging waits for ``close``)."""
+        row = self._rows[position]
+        if row >= 0:
+            disjoint = self._index._disjoint if self._checked == row else None
+            self._index._add_row(key, self._values[row], self._lists[row], disjoint)
+
+    def close(self) -> None:
+        """Merge the pending keys if enough have come."""
+        if self._index._pending_rows >= _COMPACT_AT:
+            self._index._compact()
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,3 +310,34 @@ class Deduplicator(Generic[K]):
         if near is not None:
             return Duplicate("near", near[0], near[1])
         return None
+
+    def screen(self, entries: Sequence[tuple[K, str, bytes]]) -> list[Duplicate[K] | None]:
+        """``check`` each ``(key, content_hash, signature)`` in order and ``add`` it when it is
+        not a duplicate: the same answers as those calls one at a time (a later entry can be a
+        duplicate of an earlier one), with the array work of the batch done once."""
+        near = self._near.batch([signature for _, _, signature in entries])
+        if near is None:  # an invalid signature: the one-by-one calls raise where they did
+            return [self._check_add(key, digest, mark) for key, digest, mark in entries]
+        exact = self._hashes.batch([content_hash for _, content_hash, _ in entries])
+        answers: list[Duplicate[K] | None] = []
+        for position, (key, _, _) in enumerate(entries):
+            same = exact.get(position)
+            if same is not None:
+                answers.append(Duplicate("exact", same, 1.0))
+                continue
+            found = near.query(position)
+            if found is not None:
+                answers.append(Duplicate("near", found[0], found[1]))
+                continue
+            answers.append(None)
+            exact.add(position, key)
+            near.add(position, key)
+        exact.close()
+        near.close()
+        return answers
+
+    def _check_add(self, key: K, content_hash: str, signature: bytes) -> Duplicate[K] | None:
+        duplicate = self.check(content_hash, signature)
+        if duplicate is None:
+            self.add(key, content_hash, signature)
+        return duplicate

@@ -9,7 +9,7 @@ false match. Any other hash text is kept in a plain dict.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -88,6 +88,69 @@ class ExactIndex(Generic[K]):
         places = np.searchsorted(self._prefixes, prefixes, side="right")
         self._prefixes = np.insert(self._prefixes, places, prefixes)
         self._rows = np.insert(self._rows, places, slots)
+
+    def batch(self, hashes: Sequence[str]) -> ExactBatch[K]:
+        """``get`` and ``add`` for many hashes, the sorted arrays searched once (``ExactBatch``)."""
+        return ExactBatch(self, hashes)
+
+
+class ExactBatch(Generic[K]):
+    """``get`` then ``add`` over a batch of hashes in order, with the same answers as one call
+    at a time: the digests' prefixes are searched in the sorted array together (it does not
+    change until ``close`` merges; the batch's own hashes are pending until then)."""
+
+    def __init__(self, index: ExactIndex[K], hashes: Sequence[str]) -> None:
+        self._index = index
+        index._missed = None  # what ``add`` reuses must come from a ``get`` of the index itself
+        self._hashes = hashes
+        self._digests = [_digest(content_hash) for content_hash in hashes]
+        prefixes = index._prefixes
+        self._places: list[int] = []
+        self._present: list[bool] = []
+        if prefixes.size:
+            wanted = np.array(
+                [int.from_bytes(d[:8], "big") if d else 0 for d in self._digests], np.uint64
+            )
+            places = prefixes.searchsorted(wanted)
+            self._places = places.tolist()
+            self._present = (prefixes.take(places, mode="clip") == wanted).tolist()
+
+    def get(self, position: int) -> K | None:
+        """``index.get`` of the hash at ``position``."""
+        index = self._index
+        content_hash = self._hashes[position]
+        slot = index._pending.get(content_hash)
+        if slot is not None:
+            return index._keys[slot]
+        digest = self._digests[position]
+        if digest is None:
+            return index._other.get(content_hash)
+        if not self._present or not self._present[position]:
+            return None
+        prefixes, place = index._prefixes, self._places[position]
+        prefix = prefixes[place]
+        while place < prefixes.size and prefixes[place] == prefix:
+            slot = int(index._rows[place])
+            if index._digests[slot * _DIGEST : (slot + 1) * _DIGEST] == digest:
+                return index._keys[slot]
+            place += 1
+        return None
+
+    def add(self, position: int, key: K) -> None:
+        """``index.add`` of the hash at ``position``, which ``get`` did not find."""
+        index = self._index
+        content_hash, digest = self._hashes[position], self._digests[position]
+        if digest is None:
+            index._other[content_hash] = key
+            return
+        index._pending[content_hash] = len(index._keys)
+        index._digests += digest
+        index._keys.append(key)
+
+    def close(self) -> None:
+        """Merge the pending hashes if enough have come."""
+        if len(self._index._pending) >= _MERGE_AT:
+            self._index._merge()
 
 
 def _digest(content_hash: str) -> bytes | None:

@@ -72,6 +72,23 @@ def iter_records(
     in parallel (HTML gains most); results keep the input order either way. Close the
     generator to stop early (a cancelled import): that shuts the worker pool down at once.
     """
+    batches = iter_record_batches(paths, options, workers=workers, skip=skip)
+    try:
+        for batch in batches:
+            yield from batch
+    finally:
+        batches.close()
+
+
+def iter_record_batches(
+    paths: Sequence[Path | str],
+    options: IngestOptions | None = None,
+    *,
+    workers: int = 1,
+    skip: Callable[[str], bool] | None = None,
+) -> Generator[list[IngestItem], None, None]:
+    """``iter_records`` in lists (a batch of units, or a failure alone), for a consumer that
+    does array work per batch; the same items in the same order."""
     options = options or IngestOptions()
     stream = batches(iter_units([Path(path) for path in paths], options, skip or _never))
     if workers <= 1:
@@ -93,12 +110,12 @@ def _chain(
 
 def _serial(
     stream: Iterable[Batch | IngestFailure], options: IngestOptions
-) -> Iterator[IngestItem]:
+) -> Iterator[list[IngestItem]]:
     for item in stream:
         if isinstance(item, IngestFailure):
-            yield item
+            yield [item]
         else:
-            yield from process_units(item, options)
+            yield process_units(item, options)
 
 
 @dataclass(slots=True)
@@ -168,7 +185,7 @@ class _Parallel:
         else:
             slot.future = pool.submit(process_packed, pack_units(slot.batch), self._options)
 
-    def run(self, stream: Iterable[Batch | IngestFailure]) -> Iterator[IngestItem]:
+    def run(self, stream: Iterable[Batch | IngestFailure]) -> Iterator[list[IngestItem]]:
         try:
             for item in stream:
                 if isinstance(item, IngestFailure):
@@ -178,9 +195,11 @@ class _Parallel:
                     self._submit(slot)
                     self._window.append(slot)
                 while len(self._window) >= 4 * self._workers or self._head_done():
-                    yield from self._pop()
+                    if ready := self._pop():
+                        yield ready
             while self._window:
-                yield from self._pop()
+                if ready := self._pop():
+                    yield ready
         finally:
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)

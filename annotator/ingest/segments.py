@@ -43,11 +43,20 @@ def split_segments(text: str) -> list[Segment]:
     before = Break.PARAGRAPH
     exotic = not text.isascii() and _EXOTIC_SPACE.search(text) is not None
     runs = exotic or _has_run(text)  # no line has a run when the whole text has none
+    if not runs:  # the usual case: a segment a line
+        for line in text.split("\n"):
+            stripped = line.strip()
+            if stripped:
+                segments.append(Segment(stripped, before))
+                before = Break.LINE
+            else:
+                before = Break.PARAGRAPH
+        return segments
     for line in text.split("\n"):
         if not line.strip():
             before = Break.PARAGRAPH
             continue
-        if not runs or (not exotic and not _has_run(line)):
+        if not exotic and not _has_run(line):
             segments.append(Segment(line.strip(), before))
             before = Break.LINE
             continue
@@ -80,11 +89,11 @@ def join_segments(segments: list[Segment]) -> str:
     for segment in segments:
         text = segment.text
         if parts:
-            mid_sentence = (
-                segment.before != Break.PARAGRAPH
+            mid_sentence = (  # the cheapest test first
+                text[:1].islower()
+                and segment.before != Break.PARAGRAPH
                 and not ends_sentence(previous)
                 and not previous.endswith((":", ";"))
-                and text[:1].islower()
             )
             if mid_sentence:
                 parts.append(" ")

@@ -20,7 +20,13 @@ from annotator.core.document import DocumentDraft
 from annotator.core.ids import DocumentId
 from annotator.core.reports import Failure, ImportReport, Skipped
 from annotator.core.team import Permission
-from annotator.ingest import Deduplicator, IngestFailure, IngestOptions, iter_records
+from annotator.ingest import (
+    Deduplicator,
+    Duplicate,
+    IngestFailure,
+    IngestOptions,
+    iter_record_batches,
+)
 from annotator.services.import_writer import BackgroundWriter
 
 if TYPE_CHECKING:
@@ -62,8 +68,8 @@ def import_paths(
     keep = options.keep_duplicates if keep_duplicates is None else keep_duplicates
     report = ImportReport()
     seen: Deduplicator[DocumentId | str] = Deduplicator(options.near_duplicate_threshold)
-    for document_id, digest, signature in project.database.fingerprints():
-        seen.add(document_id, digest, signature)
+    for document_id, digest, signature in () if keep else project.database.fingerprints():
+        seen.add(document_id, digest, signature)  # nothing is checked when duplicates are kept
     pending: list[tuple[DocumentDraft, str]] = []
     signatures: list[bytes] = []
     queued = 0
@@ -81,55 +87,60 @@ def import_paths(
             queued += len(pending)
             pending, signatures = [], []
 
-    items = iter_records(paths, options, workers=workers)
+    batches = iter_record_batches(paths, options, workers=workers)
+    done = 0
     try:
-        for done, item in enumerate(items, start=1):
-            if cancelled is not None and cancelled():
-                report.cancelled = True
-                break
-            if isinstance(item, IngestFailure):
-                report.failures.append(Failure(item.file, item.line, item.reason, item.code))
-            else:
-                duplicate = None if keep else seen.check(item.draft.content_hash, item.signature)
-                if duplicate is None:
-                    seen.add(item.origin, item.draft.content_hash, item.signature)
-                    pending.append((item.draft, item.origin))
-                    signatures.append(item.signature)
-                    if len(pending) >= BATCH:
-                        flush()
+        for batch in batches:
+            documents = [item for item in batch if not isinstance(item, IngestFailure)]
+            duplicates = (
+                [None] * len(documents)
+                if keep
+                else seen.screen(
+                    [(item.origin, item.draft.content_hash, item.signature) for item in documents]
+                )
+            )
+            verdicts = iter(duplicates)
+            for item in batch:
+                if cancelled is not None and cancelled():
+                    report.cancelled = True
+                    return report  # what was kept so far is stored by ``finally``
+                done += 1
+                if isinstance(item, IngestFailure):
+                    report.failures.append(Failure(item.file, item.line, item.reason, item.code))
                 else:
-                    of = (
-                        f"document {duplicate.of}"
-                        if isinstance(duplicate.of, int)
-                        else str(duplicate.of)
-                    )
-                    reason = (
-                        f"same text as {of}"
-                        if duplicate.kind == "exact"
-                        else f"near-duplicate of {of} (similarity {duplicate.similarity:.2f})"
-                    )
-                    report.skipped.append(
-                        Skipped(
+                    duplicate = next(verdicts)
+                    if duplicate is None:
+                        pending.append((item.draft, item.origin))
+                        signatures.append(item.signature)
+                        if len(pending) >= BATCH:
+                            flush()
+                    else:
+                        report.skipped.append(_skipped(item.origin, duplicate))
+                if progress is not None:
+                    progress(
+                        ImportProgress(
+                            done,
+                            queued + len(pending),
+                            len(report.skipped),
+                            len(report.failures),
+                            time.monotonic() - started,
                             item.origin,
-                            reason,
-                            duplicate.of if isinstance(duplicate.of, int) else None,
                         )
                     )
-            if progress is not None:
-                progress(
-                    ImportProgress(
-                        done,
-                        queued + len(pending),
-                        len(report.skipped),
-                        len(report.failures),
-                        time.monotonic() - started,
-                        item.origin,
-                    )
-                )
     finally:
-        items.close()  # stops the worker processes at once on cancel or error
+        batches.close()  # stops the worker processes at once on cancel or error
         try:
             flush()
         finally:
             writer.close()  # every submitted batch is stored (or its error raised) on return
     return report
+
+
+def _skipped(origin: str, duplicate: Duplicate[DocumentId | str]) -> Skipped:
+    of = f"document {duplicate.of}" if isinstance(duplicate.of, int) else str(duplicate.of)
+    reason = (
+        f"same text as {of}"
+        if duplicate.kind == "exact"
+        else f"near-duplicate of {of} (similarity {duplicate.similarity:.2f})"
+    )
+    return Skipped(origin, reason, duplicate.of if isinstance(duplicate.of, int) else None)

@@ -12,7 +12,7 @@ from annotator.core.document import DocumentDraft, DocumentStatus
 from annotator.core.errors import DocumentIdsError
 from annotator.core.ids import DocumentId
 from annotator.storage.engine import SQLITE_CACHE_KIB
-from annotator.storage.fast_insert import insert_rows
+from annotator.storage.fast_insert import insert_columns
 from annotator.storage.tables import document_signatures, document_sources, documents
 
 _INSERT = documents.insert().returning(documents.c.id, sort_by_parameter_order=True)
@@ -64,39 +64,74 @@ def insert_articles(
         connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
 
 
+def _columns(
+    drafts: Sequence[tuple[DocumentDraft, str]], now: datetime
+) -> tuple[list[str], list[Sequence[Any]]]:
+    """The values of ``_row`` column by column (no dict a row: a few microseconds an article)."""
+    texts = [draft.text for draft, _ in drafts]
+    count = len(drafts)
+    columns: dict[str, Sequence[Any]] = {
+        "external_id": [draft.external_id for draft, _ in drafts],
+        "title": [draft.title for draft, _ in drafts],
+        "source": [draft.source for draft, _ in drafts],
+        "url": [draft.url for draft, _ in drafts],
+        "published": [draft.published for draft, _ in drafts],
+        "text": texts,
+        "length": list(map(len, texts)),
+        "content_hash": [draft.content_hash for draft, _ in drafts],
+        "metadata": [dict(draft.metadata) for draft, _ in drafts],
+        "origin": [origin for _, origin in drafts],
+        "status": [DocumentStatus.NEW.value] * count,
+        "version": [1] * count,
+        "created_at": [now] * count,
+        "updated_at": [now] * count,
+        "comment": [None] * count,
+    }
+    return list(columns), list(columns.values())
+
+
 def _insert(
     connection: Connection,
     drafts: Sequence[tuple[DocumentDraft, str]],
     now: datetime,
     signatures: Sequence[bytes] | None,
 ) -> list[DocumentId]:
-    rows = [_row(draft, origin, now) for draft, origin in drafts]
     if connection.dialect.name == "sqlite":
-        ids = _insert_sqlite(connection, rows)
+        ids = _insert_sqlite(connection, drafts, now)
     else:
+        rows = [_row(draft, origin, now) for draft, origin in drafts]
         ids = [DocumentId(int(row[0])) for row in connection.execute(_INSERT, rows)]
-    sources = [
-        {
-            "document_id": document_id,
-            "name": draft.raw.name,
-            "media_type": draft.raw.media_type,
-            "content": draft.raw.content,
-        }
-        for document_id, (draft, _) in zip(ids, drafts, strict=True)
-        if draft.raw is not None
-    ]
-    insert_rows(connection, document_sources, sources)
+    raw = [(document_id, draft.raw) for document_id, (draft, _) in zip(ids, drafts, strict=True)]
+    sources = [(document_id, source) for document_id, source in raw if source is not None]
+    insert_columns(
+        connection,
+        document_sources,
+        ["document_id", "name", "media_type", "content"],
+        [
+            [document_id for document_id, _ in sources],
+            [source.name for _, source in sources],
+            [source.media_type for _, source in sources],
+            [source.content for _, source in sources],
+        ],
+    )
     if signatures is not None:
         marks = [
-            {"document_id": document_id, "signature": signature}
+            (document_id, signature)
             for document_id, signature in zip(ids, signatures, strict=True)
             if signature
         ]
-        insert_rows(connection, document_signatures, marks)
+        insert_columns(
+            connection,
+            document_signatures,
+            ["document_id", "signature"],
+            [[document_id for document_id, _ in marks], [signature for _, signature in marks]],
+        )
     return ids
 
 
-def _insert_sqlite(connection: Connection, rows: list[dict[str, Any]]) -> list[DocumentId]:
+def _insert_sqlite(
+    connection: Connection, drafts: Sequence[tuple[DocumentDraft, str]], now: datetime
+) -> list[DocumentId]:
     """The rows through the driver's ``executemany``; their ids follow the largest id before.
 
     SQLite gives a new row the largest rowid plus one (``documents.id`` is the rowid, without
@@ -105,12 +140,16 @@ def _insert_sqlite(connection: Connection, rows: list[dict[str, Any]]) -> list[D
     when the largest is 2**63 - 1, and then the slower statement that returns each id is used.
     """
     before = connection.exec_driver_sql("SELECT max(id) FROM documents").scalar() or 0
-    if before + len(rows) >= _MAX_ROWID:
+    count = len(drafts)
+    if before + count >= _MAX_ROWID:
+        rows = [_row(draft, origin, now) for draft, origin in drafts]
         return [DocumentId(int(row[0])) for row in connection.execute(_INSERT, rows)]
-    insert_rows(connection, documents, rows, literals=False)  # one SQL text for every batch
+    names, columns = _columns(drafts, now)
+    # every value bound: one SQL text for every batch
+    insert_columns(connection, documents, names, columns, literals=False)
     last = connection.exec_driver_sql("SELECT last_insert_rowid()").scalar()
-    if last != before + len(rows):
+    if last != before + count:
         raise DocumentIdsError(
-            f"new documents did not get consecutive ids ({before} + {len(rows)} != {last})"
+            f"new documents did not get consecutive ids ({before} + {count} != {last})"
         )
-    return [DocumentId(before + 1 + offset) for offset in range(len(rows))]
+    return [DocumentId(before + 1 + offset) for offset in range(count)]

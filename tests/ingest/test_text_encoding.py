@@ -121,3 +121,15 @@ def test_files_in_each_encoding_import(tmp_path: Path) -> None:
 )
 def test_parse_date(value: object, expected: date | None) -> None:
     assert parse_date(value) == expected
+
+
+def test_the_clean_ascii_fast_path_agrees_with_deleting_the_allowed_bytes() -> None:
+    from annotator.ingest.normalize import _PRINTABLE_ASCII, _clean_ascii
+
+    body = "A long enough article line.\tWith a tab.\n" * 40
+    for code in range(0x80):
+        for text in (body + chr(code) + body, chr(code) + body, body + chr(code)):
+            expected = not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+            assert _clean_ascii(text) is expected, code
+            assert len(text) >= 1024
+    assert not _clean_ascii(body + "é")

@@ -1,0 +1,96 @@
+"""Deduplicator.screen gives the answers of check+add one at a time, batch after batch."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+
+import numpy as np
+import pytest
+
+from annotator.ingest import Deduplicator
+from annotator.ingest.minhash import HEADER, NUM_HASHES
+
+Entry = tuple[str, str, bytes]
+
+
+def _signature(values: np.ndarray) -> bytes:
+    return HEADER + values.astype("<u4").tobytes()
+
+
+def _entries(rng: random.Random, count: int) -> list[Entry]:
+    """Fresh documents, exact copies, near copies (some bins changed) and documents without a
+    signature or with a hash that is not SHA-256, copies often close to their original."""
+    numbers = np.random.default_rng(rng.randrange(2**32))
+    made: list[Entry] = []
+    for number in range(count):
+        roll = rng.random()
+        if made and roll < 0.15:
+            _, digest, mark = made[max(0, len(made) - rng.randint(1, 80))]
+            made.append((f"k{number}", digest, mark))
+        elif made and roll < 0.4:
+            _, _, mark = made[max(0, len(made) - rng.randint(1, 80))]
+            values = (
+                np.frombuffer(mark[4:], "<u4").copy()
+                if mark
+                else numbers.integers(0, 2**32, NUM_HASHES)
+            )
+            changed = numbers.choice(NUM_HASHES, rng.randint(5, 70), replace=False)
+            values[changed] = numbers.integers(0, 2**32, changed.size)
+            digest = hashlib.sha256(f"near {number}".encode()).hexdigest()
+            made.append((f"k{number}", digest, _signature(values)))
+        elif roll < 0.45:
+            made.append((f"k{number}", f"other-{number % 7}", b""))
+        else:
+            digest = hashlib.sha256(f"doc {number}".encode()).hexdigest()
+            made.append((f"k{number}", digest, _signature(numbers.integers(0, 2**32, NUM_HASHES))))
+    return made
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_screen_answers_as_check_and_add_one_at_a_time(seed: int) -> None:
+    rng = random.Random(seed)
+    preload, entries = _entries(rng, 2500), _entries(rng, 4000)  # crosses merges of both indexes
+    one, many = Deduplicator[str](0.7), Deduplicator[str](0.7)
+    for key, digest, mark in preload:
+        one.add(key, digest, mark)
+        many.add(key, digest, mark)
+    expected = []
+    for key, digest, mark in entries:
+        duplicate = one.check(digest, mark)
+        if duplicate is None:
+            one.add(key, digest, mark)
+        expected.append(duplicate)
+    answers = []
+    start = 0
+    while start < len(entries):
+        size = rng.choice([1, 2, 17, 64, 200])
+        answers.extend(many.screen(entries[start : start + size]))
+        start += size
+    assert answers == expected
+    assert len(many) == len(one)  # the same documents were added
+    assert all(
+        seen.query(mark) == one_more.query(mark)
+        for seen, one_more in [(many._near, one._near)]
+        for _, _, mark in entries[-50:]
+    )
+    kinds = {answer.kind for answer in answers if answer is not None}
+    assert kinds == {"exact", "near"}
+
+
+def test_screen_raises_on_a_signature_of_another_format_like_check() -> None:
+    seen = Deduplicator[str]()
+    seen.add("a", "x", _signature(np.arange(NUM_HASHES)))
+    with pytest.raises(ValueError, match="MinHash"):
+        seen.screen([("b", "y", b"MH\x02" + bytes(513))])
+
+
+def test_screen_without_signatures_and_of_nothing() -> None:
+    seen = Deduplicator[str]()
+    answers = seen.screen([("a", "x", b""), ("b", "x", b""), ("c", "y", b"")])
+    assert answers[0] is None
+    assert answers[1] is not None
+    assert (answers[1].kind, answers[1].of) == ("exact", "a")
+    assert answers[2] is None
+    assert seen.screen([]) == []
+    assert len(seen) == 2
