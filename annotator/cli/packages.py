@@ -72,7 +72,10 @@ def parse_ids(text: str) -> list[DocumentId]:
 
 
 def run_package(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
-    with Project.open(args.dir, database_url=database_url, annotator=who(args)) as project:
+    acting = who(args)
+    if not acting and args.package_command == "export":
+        acting = args.package_annotator  # exporting one's own work: act as that annotator
+    with Project.open(args.dir, database_url=database_url, annotator=acting) as project:
         if args.package_command == "export":
             ids = parse_ids(args.documents) if args.documents else None
             where = DocumentFilter(status=DocumentStatus(args.status) if args.status else None)

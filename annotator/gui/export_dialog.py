@@ -117,7 +117,8 @@ class ExportDialog(QDialog):
         )
         self.annotator_box.addItem("Each document's curated layer if any, else all", "")
         self.annotator_box.addItem("All annotators", ALL)
-        self.annotator_box.addItem("Curated layer", CURATED)
+        if not project.blinded():  # blind annotation: one's own layer only
+            self.annotator_box.addItem("Curated layer", CURATED)
         for name in layer_choices(project)[2:]:
             self.annotator_box.addItem(name, name)
 
