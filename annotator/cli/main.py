@@ -154,7 +154,12 @@ def build_parser() -> tuple[
         help="refuse article files larger than this (default 64 MB)",
     )
     articles.add_argument(
-        "--workers", type=int, default=2, help="processes for parsing HTML (default 2)"
+        "--workers",
+        type=int,
+        default=2,
+        metavar="N",
+        help="worker processes that read, clean and sign articles of every kind "
+        "(default 2; 1 keeps everything in this process)",
     )
 
     export = commands.add_parser("export", help="export documents and annotations")
