@@ -168,6 +168,11 @@ def build_parser() -> tuple[
     export.add_argument("--out", type=Path, required=True, help="the file to write")
     export.add_argument("--done-only", action="store_true", help="only documents marked done")
     export.add_argument(
+        "--documents",
+        metavar="IDS",
+        help="only these documents, by id: e.g. 1,2,7-12 (the ids the window and queue show)",
+    )
+    export.add_argument(
         "--only-annotator", default="", metavar="NAME", help="only this annotator's annotations"
     )
     export.add_argument(
@@ -330,7 +335,10 @@ def _import_annotations(args: argparse.Namespace, database_url: str | None, out:
 
 def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
     selection = ExportSelection(
-        done_only=args.done_only, annotator=args.only_annotator, layer=args.layer
+        done_only=args.done_only,
+        annotator=args.only_annotator,
+        layer=args.layer,
+        document_ids=packages.parse_ids(args.documents) if args.documents else None,
     )
     with Project.open(args.dir, database_url=database_url, annotator=args.annotator) as project:
         info = format_info(args.format)

@@ -1,0 +1,37 @@
+"""``annotator export --documents 1,3-4``: an export limited to a selection of documents."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from annotator.app import parse_arguments
+from annotator.cli import main as cli
+from annotator.core.document import DocumentDraft
+from annotator.services.project import Project
+from annotator.services.project_files import init_project
+
+
+def export(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = cli.run(parse_arguments(["export", *argv]), None, out)
+    return code, out.getvalue()
+
+
+def test_export_only_the_documents_named(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    init_project(folder, name="Selection")
+    with Project.open(folder) as project:
+        drafts = [(DocumentDraft(f"Report number {n} from the front."), f"d{n}") for n in range(5)]
+        project.database.add_documents(drafts, project.now())
+    target = tmp_path / "some.jsonl"
+    code, printed = export(str(folder), "--out", str(target), "--documents", "1,3-4")
+    assert code == 0
+    assert "wrote 3 documents" in printed
+    texts = [json.loads(line)["text"] for line in target.read_text("utf-8").splitlines()]
+    assert texts == [f"Report number {n} from the front." for n in (0, 2, 3)]
+
+    bad = export(str(folder), "--out", str(tmp_path / "x.jsonl"), "--documents", "2-1")
+    assert bad[0] == cli.EXIT_USER_ERROR
+    assert not (tmp_path / "x.jsonl").exists()
