@@ -173,7 +173,10 @@ def build_parser() -> tuple[
         help="only these documents, by id: e.g. 1,2,7-12 (the ids the window and queue show)",
     )
     export.add_argument(
-        "--only-annotator", default="", metavar="NAME", help="only this annotator's annotations"
+        "--only-annotator",
+        default="",
+        metavar="NAME",
+        help="only this annotator's annotations (the same as --layer NAME)",
     )
     export.add_argument(
         "--layer",
@@ -336,8 +339,7 @@ def _import_annotations(args: argparse.Namespace, database_url: str | None, out:
 def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
     selection = ExportSelection(
         done_only=args.done_only,
-        annotator=args.only_annotator,
-        layer=args.layer,
+        layer=args.layer or args.only_annotator,  # checked like --layer: a typo is an error
         document_ids=packages.parse_ids(args.documents) if args.documents else None,
     )
     with Project.open(args.dir, database_url=database_url, annotator=args.annotator) as project:

@@ -9,6 +9,8 @@ from pathlib import Path
 from annotator.app import parse_arguments
 from annotator.cli import main as cli
 from annotator.core.document import DocumentDraft
+from annotator.core.edits import AddSpan
+from annotator.core.ids import DocumentId
 from annotator.services.project import Project
 from annotator.services.project_files import init_project
 
@@ -35,3 +37,20 @@ def test_export_only_the_documents_named(tmp_path: Path) -> None:
     bad = export(str(folder), "--out", str(tmp_path / "x.jsonl"), "--documents", "2-1")
     assert bad[0] == cli.EXIT_USER_ERROR
     assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_only_annotator_with_a_name_nobody_has_is_an_error_not_an_empty_export(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "proj"
+    init_project(folder, name="Layers")
+    with Project.open(folder, annotator="ana") as ana:
+        ana.database.add_documents([(DocumentDraft("Rebels shelled Aleppo."), "d1")], ana.now())
+        ana.apply(AddSpan(DocumentId(1), "ACTOR", 0, 6))
+    target = tmp_path / "x.jsonl"
+    code, _printed = export(str(folder), "--out", str(target), "--only-annotator", "anna")
+    assert code == cli.EXIT_USER_ERROR  # a typo: like --layer anna, ANN301 lists the layers
+    assert not target.exists()
+    code, printed = export(str(folder), "--out", str(target), "--only-annotator", "ana")
+    assert code == 0
+    assert "1 span" in printed
