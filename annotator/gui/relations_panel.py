@@ -131,7 +131,7 @@ class RelationsDock(QDockWidget):
         self.view = row_table(self.model, "relationTable")
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(SOURCE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(TYPE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TYPE, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TARGET, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COMMENT, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(COMMENT, 90)
@@ -141,7 +141,13 @@ class RelationsDock(QDockWidget):
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.view.clicked.connect(self._clicked)
+        # ResizeToContents misses rows inserted one by one (a relation just added read "LO…")
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.dataChanged):
+            signal.connect(self._fit_type)
         self.setWidget(self.view)
+
+    def _fit_type(self, *_args: object) -> None:
+        self.view.resizeColumnToContents(TYPE)
 
     def selected_relation_id(self) -> int | None:
         index = self.view.selectionModel().currentIndex()
