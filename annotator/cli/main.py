@@ -17,6 +17,7 @@ from annotator.cli.agreement import add_parser as add_agreement_parser
 from annotator.cli.agreement import run_agreement
 from annotator.cli.progress import ProgressLine
 from annotator.cli.team import add_team_commands, team_handlers
+from annotator.core.document import DocumentFilter, DocumentStatus
 from annotator.core.errors import AnnotatorError, UserError
 from annotator.core.offsets import Unit
 from annotator.core.text import plural
@@ -356,7 +357,7 @@ def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> 
             preview = preview_losses(project, args.format, selection, options)
             _print_losses(args.format, preview, out)
         line = ProgressLine("exporting")
-        total = project.count_documents()
+        total = export_total(project, selection)
         try:
             report = export_project(
                 project,
@@ -379,6 +380,14 @@ def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> 
     for text in report.losses.left_out():
         print(f"  {text}", file=out)
     return EXIT_OK
+
+
+def export_total(project: Project, selection: ExportSelection) -> int:
+    """How many documents the export's progress bar counts to."""
+    where = DocumentFilter(status=DocumentStatus.DONE if selection.done_only else None)
+    if selection.document_ids is None:
+        return project.count_documents(where)
+    return len(set(selection.document_ids) & set(project.document_ids(where)))
 
 
 def _print_losses(format_name: str, losses: LossReport, out: TextIO) -> None:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from annotator.app import parse_arguments
 from annotator.cli import main as cli
-from annotator.core.document import DocumentDraft
+from annotator.core.document import DocumentDraft, DocumentStatus
 from annotator.core.edits import AddSpan
 from annotator.core.ids import DocumentId
+from annotator.services.exporting import ExportSelection
 from annotator.services.project import Project
 from annotator.services.project_files import init_project
 
@@ -54,3 +55,19 @@ def test_only_annotator_with_a_name_nobody_has_is_an_error_not_an_empty_export(
     code, printed = export(str(folder), "--out", str(target), "--only-annotator", "ana")
     assert code == 0
     assert "1 span" in printed
+
+
+def test_the_progress_bar_counts_the_documents_the_export_writes(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    init_project(folder, name="Progress")
+    with Project.open(folder) as project:
+        drafts = [(DocumentDraft(f"Report number {n} from the front."), f"d{n}") for n in range(5)]
+        project.database.add_documents(drafts, project.now())
+        project.set_status(DocumentId(2), DocumentStatus.DONE)
+        project.set_status(DocumentId(5), DocumentStatus.DONE)
+        ids = [DocumentId(1), DocumentId(2), DocumentId(3)]
+        assert cli.export_total(project, ExportSelection()) == 5
+        assert cli.export_total(project, ExportSelection(done_only=True)) == 2
+        assert cli.export_total(project, ExportSelection(document_ids=ids)) == 3
+        both = ExportSelection(done_only=True, document_ids=ids)
+        assert cli.export_total(project, both) == 1
