@@ -62,8 +62,14 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     annotate.add_argument("dir", type=Path, help="the project folder")
     annotate.add_argument("query", help="the text (or regular expression) to find")
     annotate.add_argument("--label", required=True, help="the label to give the hits")
-    annotate.add_argument("--mode", choices=sorted(MODES), default="whole-word")
-    annotate.add_argument("--ignore-case", action="store_true")
+    annotate.add_argument(
+        "--mode",
+        choices=sorted(MODES),
+        default="whole-word",
+        help="whole-word (the default): the text as a whole word; exact: anywhere, inside "
+        "words too; ignore-case: anywhere, any case; regex: a Python regular expression",
+    )
+    annotate.add_argument("--ignore-case", action="store_true", help="ignore case, with any --mode")
     annotate.add_argument("--apply", action="store_true", help="label every hit")
     add_who_option(annotate)
 

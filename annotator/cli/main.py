@@ -17,6 +17,7 @@ from annotator.cli.agreement import add_parser as add_agreement_parser
 from annotator.cli.agreement import run_agreement
 from annotator.cli.progress import ProgressLine
 from annotator.cli.team import add_team_commands, team_handlers
+from annotator.core.document import DocumentFilter, DocumentStatus
 from annotator.core.errors import AnnotatorError, UserError
 from annotator.core.offsets import Unit
 from annotator.core.text import plural
@@ -154,7 +155,12 @@ def build_parser() -> tuple[
         help="refuse article files larger than this (default 64 MB)",
     )
     articles.add_argument(
-        "--workers", type=int, default=2, help="processes for parsing HTML (default 2)"
+        "--workers",
+        type=int,
+        default=2,
+        metavar="N",
+        help="worker processes that read, clean and sign articles of every kind "
+        "(default 2; 1 keeps everything in this process)",
     )
 
     export = commands.add_parser("export", help="export documents and annotations")
@@ -163,7 +169,15 @@ def build_parser() -> tuple[
     export.add_argument("--out", type=Path, required=True, help="the file to write")
     export.add_argument("--done-only", action="store_true", help="only documents marked done")
     export.add_argument(
-        "--only-annotator", default="", metavar="NAME", help="only this annotator's annotations"
+        "--documents",
+        metavar="IDS",
+        help="only these documents, by id: e.g. 1,2,7-12 (the ids the window and queue show)",
+    )
+    export.add_argument(
+        "--only-annotator",
+        default="",
+        metavar="NAME",
+        help="only this annotator's annotations (the same as --layer NAME)",
     )
     export.add_argument(
         "--layer",
@@ -325,7 +339,9 @@ def _import_annotations(args: argparse.Namespace, database_url: str | None, out:
 
 def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
     selection = ExportSelection(
-        done_only=args.done_only, annotator=args.only_annotator, layer=args.layer
+        done_only=args.done_only,
+        layer=args.layer or args.only_annotator,  # checked like --layer: a typo is an error
+        document_ids=packages.parse_ids(args.documents) if args.documents else None,
     )
     with Project.open(args.dir, database_url=database_url, annotator=args.annotator) as project:
         info = format_info(args.format)
@@ -341,7 +357,7 @@ def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> 
             preview = preview_losses(project, args.format, selection, options)
             _print_losses(args.format, preview, out)
         line = ProgressLine("exporting")
-        total = project.count_documents()
+        total = export_total(project, selection)
         try:
             report = export_project(
                 project,
@@ -364,6 +380,14 @@ def _export(args: argparse.Namespace, database_url: str | None, out: TextIO) -> 
     for text in report.losses.left_out():
         print(f"  {text}", file=out)
     return EXIT_OK
+
+
+def export_total(project: Project, selection: ExportSelection) -> int:
+    """How many documents the export's progress bar counts to."""
+    where = DocumentFilter(status=DocumentStatus.DONE if selection.done_only else None)
+    if selection.document_ids is None:
+        return project.count_documents(where)
+    return len(set(selection.document_ids) & set(project.document_ids(where)))
 
 
 def _print_losses(format_name: str, losses: LossReport, out: TextIO) -> None:

@@ -72,13 +72,17 @@ def parse_ids(text: str) -> list[DocumentId]:
 
 
 def run_package(args: argparse.Namespace, database_url: str | None, out: TextIO) -> int:
-    with Project.open(args.dir, database_url=database_url, annotator=who(args)) as project:
+    acting = who(args)
+    with Project.open(args.dir, database_url=database_url, annotator=acting) as project:
         if args.package_command == "export":
             ids = parse_ids(args.documents) if args.documents else None
             where = DocumentFilter(status=DocumentStatus(args.status) if args.status else None)
-            done = export_package(
-                project, args.package_annotator or args.annotator, ids, args.out, where
-            )
+            whose = args.package_annotator or args.annotator
+            if not acting and whose and project.blinded():
+                # blind: only bob sees bob's layer, so `--annotator bob` alone acts as bob
+                # (not earlier: a name joins the project, the first one as its manager)
+                project.set_annotator(whose)
+            done = export_package(project, whose, ids, args.out, where)
             print(
                 f"wrote {done.annotator}'s {plural(done.spans, 'span')} and "
                 f"{plural(done.relations, 'relation')} on "

@@ -11,6 +11,7 @@ cannot carry from this selection (:mod:`annotator.gui.export_losses`);
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.ids import DocumentId
+from annotator.core.text import plural
 from annotator.gui.dialog_parts import WrappedLabel, format_combo, note_label
 from annotator.gui.errors import message_of
 from annotator.gui.export_losses import LossPreview
@@ -65,7 +68,13 @@ class ExportDialog(QDialog):
 
     exportRequested = Signal(object)  # ExportRequest
 
-    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        parent: QWidget | None = None,
+        listed: Sequence[DocumentId] | None = None,
+    ) -> None:
+        """``listed``: the documents the window's list shows (its search and filters)."""
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export")
@@ -109,6 +118,16 @@ class ExportDialog(QDialog):
 
         # -- selection -------------------------------------------------------------------------
         self.done_only = QCheckBox("Only documents marked done")
+        self._listed = list(listed) if listed is not None else []
+        total = project.count_documents()
+        self.listed_only = QCheckBox(
+            f"Only the {plural(len(self._listed), 'document')} in the list (of {total:,})"
+        )
+        self.listed_only.setObjectName("exportListedOnly")
+        self.listed_only.setToolTip(
+            "The documents the Documents list shows: its search and filters"
+        )
+        self.listed_only.setVisible(listed is not None and len(self._listed) < total)
         self.annotator_box = QComboBox()
         self.annotator_box.setObjectName("exportLayer")
         self.annotator_box.setToolTip(
@@ -117,7 +136,8 @@ class ExportDialog(QDialog):
         )
         self.annotator_box.addItem("Each document's curated layer if any, else all", "")
         self.annotator_box.addItem("All annotators", ALL)
-        self.annotator_box.addItem("Curated layer", CURATED)
+        if not project.blinded():  # blind annotation: one's own layer only
+            self.annotator_box.addItem("Curated layer", CURATED)
         for name in layer_choices(project)[2:]:
             self.annotator_box.addItem(name, name)
 
@@ -141,6 +161,7 @@ class ExportDialog(QDialog):
         form.addRow("", self.target_hint)
         form.addRow("Layer", self.annotator_box)
         form.addRow("", self.done_only)
+        form.addRow("", self.listed_only)
         self._form = form
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -160,6 +181,7 @@ class ExportDialog(QDialog):
         self.options_group.changed.connect(self._schedule_preview)
         self.annotator_box.currentIndexChanged.connect(self._schedule_preview)
         self.done_only.toggled.connect(self._schedule_preview)
+        self.listed_only.toggled.connect(self._schedule_preview)
         self._format_changed()
         self.resize(640, 1)  # the layout's minimum height; then as tall as the rows need
         self._fit_height()
@@ -173,8 +195,11 @@ class ExportDialog(QDialog):
         return Path(self.path_edit.text().strip()).expanduser()
 
     def selection(self) -> ExportSelection:
+        limited = self.listed_only.isChecked() and not self.listed_only.isHidden()
         return ExportSelection(
-            done_only=self.done_only.isChecked(), layer=str(self.annotator_box.currentData())
+            done_only=self.done_only.isChecked(),
+            layer=str(self.annotator_box.currentData()),
+            document_ids=self._listed if limited else None,
         )
 
     def options(self) -> ExportOptions:

@@ -131,7 +131,7 @@ class RelationsDock(QDockWidget):
         self.view = row_table(self.model, "relationTable")
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(SOURCE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(TYPE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TYPE, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TARGET, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COMMENT, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(COMMENT, 90)
@@ -141,7 +141,28 @@ class RelationsDock(QDockWidget):
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.view.clicked.connect(self._clicked)
+        # ResizeToContents misses rows inserted one by one (a relation just added read "LO…"):
+        # the whole column is measured when a document opens, only the new rows on an edit
+        self.model.modelReset.connect(lambda: self.view.resizeColumnToContents(TYPE))
+        self.model.rowsInserted.connect(lambda _parent, first, last: self._widen(first, last))
+        self.model.dataChanged.connect(lambda top, bottom: self._widen(top.row(), bottom.row()))
         self.setWidget(self.view)
+
+    def _widen(self, first: int, last: int) -> None:
+        """Widen the Type column to fit rows ``first``..``last`` (never narrower)."""
+        if last - first > 200:
+            self.view.resizeColumnToContents(TYPE)
+            return
+        needed = max(
+            (
+                self.view.sizeHintForIndex(self.model.index(row, TYPE)).width() + 1
+                for row in range(first, last + 1)
+            ),
+            default=0,
+        )
+        header = self.view.horizontalHeader()
+        if needed > header.sectionSize(TYPE):
+            header.resizeSection(TYPE, needed)
 
     def selected_relation_id(self) -> int | None:
         index = self.view.selectionModel().currentIndex()

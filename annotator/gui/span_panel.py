@@ -8,6 +8,7 @@ from operator import itemgetter
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QObject,
     QSize,
@@ -31,6 +32,8 @@ TEXT, LABEL, ATTRIBUTES, COMMENT, BY = range(len(COLUMNS))
 SPAN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_TEXT = 80
 PAGE = 64
+MIN_TEXT_WIDTH = 160
+"""The Text column's floor: the other columns alone are wider than the dock's usual width."""
 """Spans read at once when a view asks for a row not loaded yet (the rows around it: about
 two screens of the list)."""
 _ID = itemgetter(2)
@@ -275,11 +278,11 @@ class SpanListDock(QDockWidget):
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(LABEL, 120)
         header.resizeSection(ATTRIBUTES, 130)
         header.resizeSection(COMMENT, 110)
         header.resizeSection(BY, 70)
+        self.view.viewport().installEventFilter(self)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.view.clicked.connect(self._clicked)
         self.setWidget(self.view)
@@ -291,6 +294,19 @@ class SpanListDock(QDockWidget):
         metrics = self.view.fontMetrics()
         widest = max((metrics.horizontalAdvance(name) for name in names), default=60)
         self.view.horizontalHeader().resizeSection(LABEL, min(widest + 34, 150))
+        self._fit_text()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.view.viewport():
+            self._fit_text()
+        return super().eventFilter(watched, event)
+
+    def _fit_text(self) -> None:
+        """Give the Text column the room the other columns leave, but never less than
+        :data:`MIN_TEXT_WIDTH` (a stretched column would shrink to nothing in a narrow dock)."""
+        header = self.view.horizontalHeader()
+        others = sum(header.sectionSize(i) for i in range(header.count()) if i != TEXT)
+        header.resizeSection(TEXT, max(MIN_TEXT_WIDTH, self.view.viewport().width() - others))
 
     def select_span(self, span_id: int | None) -> None:
         """Show which span is selected, without emitting ``spanActivated``."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from annotator.core.annotation import CURATION_ANNOTATOR, AnnotatedDocument
-from annotator.core.errors import UserError
+from annotator.core.errors import PermissionDeniedError, UserError
 from annotator.core.stamping import only_layer
 
 if TYPE_CHECKING:
@@ -22,8 +22,11 @@ def resolve_layer(project: Project, layer: str) -> str | None:
     """The annotator name whose annotations to keep, ``None`` for all, or
     :data:`PER_DOCUMENT` (``""``): decided for each document by :func:`document_layer`. For an
     annotator under blind annotation (who sees only their own work) the default is their own
-    layer."""
+    layer. Under blind annotation an unnamed user, or a layer that is not one's own, is refused
+    (the export would be silently empty)."""
     choice = layer.strip()
+    if project.blinded():
+        check_blind_choice(project, choice)
     if choice == ALL:
         return None
     if choice == CURATED:
@@ -40,6 +43,26 @@ def resolve_layer(project: Project, layer: str) -> str | None:
     if project.blinded():
         return project.annotator
     return PER_DOCUMENT
+
+
+def check_blind_choice(project: Project, choice: str) -> None:
+    """Refuse an export that blind annotation would leave empty: by someone without a name
+    (ANN381), or of a layer that is not the exporter's own (ANN382); "all" means all one sees."""
+    if not project.annotator:
+        raise PermissionDeniedError(
+            "the project is blind (annotators see only their own annotations) and you have "
+            "not named yourself: run with --annotator NAME before the command "
+            "(a curator or manager sees every layer)",
+            code="ANN381",
+        )
+    if choice in ("", ALL, project.annotator):
+        return
+    whose = "the curated layer" if choice == CURATED else f"{choice}'s layer"
+    raise PermissionDeniedError(
+        f"{project.annotator} may not export {whose}: the project is blind (annotators see "
+        "only their own annotations); a curator or manager may",
+        code="ANN382",
+    )
 
 
 def document_layer(item: AnnotatedDocument, layer: str | None) -> str | None:

@@ -26,7 +26,12 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.core.annotation import AnnotatedDocument, Relation, Span
 from annotator.core.document import DocumentDraft, DocumentFilter
-from annotator.core.errors import InputFileError, PackageError, SchemaError
+from annotator.core.errors import (
+    InputFileError,
+    PackageError,
+    PermissionDeniedError,
+    SchemaError,
+)
 from annotator.core.ids import DocumentId
 from annotator.core.packages import (
     DOCUMENTS,
@@ -96,6 +101,14 @@ def export_package(
     ``document_ids`` is ``None``) to the package ``path``; nothing is left behind on failure."""
     if not annotator:
         raise PackageError("name the annotator whose work goes into the package", code="ANN236")
+    if project.blinded() and annotator != project.annotator:
+        who = project.annotator or "an unnamed annotator"
+        raise PermissionDeniedError(
+            f"{who} may not export {annotator}'s layer: the project is blind (annotators see "
+            f"only their own annotations); run as {annotator}, a curator or a manager "
+            "(--annotator NAME before the command)",
+            code="ANN380",
+        )
     if not path.parent.is_dir():
         raise PackageError(f"{path}: folder {path.parent} does not exist", code="ANN238")
     wanted = set(document_ids) if document_ids is not None else None

@@ -289,8 +289,10 @@ class Project:
         if not identity.allows(permission):
             who = self.annotator or "an unnamed annotator"
             allowed = either([role.value for role in roles_allowed(permission)])
+            hint = "" if self.annotator else " (name yourself with --annotator NAME)"
             raise PermissionDeniedError(
-                f"{who} ({identity.role.value}) may not {permission.value}; only a {allowed} may",
+                f"{who} ({identity.role.value}) may not {permission.value}; "
+                f"only a {allowed} may{hint}",
                 code="ANN202",
             )
 

@@ -70,3 +70,36 @@ def test_export_merge_and_a_conflict_exit_1(tmp_path: Path) -> None:
     bad_ids = run("package", "export", "main", "--out", "x.zip", "--documents", "x", cwd=tmp_path)
     assert bad_ids.returncode == 1
     assert "[ANN239]" in bad_ids.stderr
+
+
+def test_the_readme_form_exports_the_named_annotators_own_work_in_a_blind_project(
+    tmp_path: Path,
+) -> None:
+    # `annotator package export corpus --annotator bob --out bob.zip`, no global --annotator:
+    # the command acts as bob, who sees his own layer, instead of as nobody (an empty package)
+    from annotator.services import team
+
+    assert run("init", "main", cwd=tmp_path).returncode == 0
+    (tmp_path / "a.txt").write_text("Rebels shelled Aleppo on Monday, officials said.", "utf-8")
+    assert run("--annotator", "ana", "import", "main", "a.txt", cwd=tmp_path).returncode == 0
+    with (
+        Project.open(tmp_path / "main", annotator="ana") as ana,
+        Project.open(tmp_path / "main", annotator="bob") as bob,
+    ):
+        first = ana.document_ids()[0]
+        ana.apply(AddSpan(first, "ACTOR", 0, 6))
+        bob.apply(AddSpan(first, "LOCATION", 15, 21))
+        team.set_blind(ana, True)
+
+    own = run("package", "export", "main", "--annotator", "bob", "--out", "bob.zip", cwd=tmp_path)
+    assert own.returncode == 0, own.stderr
+    assert "wrote bob's 1 span and 0 relations on 1 document to bob.zip" in own.stdout
+
+    other = run(
+        "--annotator", "cy", "package", "export", "main", "--annotator", "bob", "--out", "x.zip",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert other.returncode == 1
+    assert "cy may not export bob's layer" in other.stderr
+    assert "[ANN380]" in other.stderr
+    assert not (tmp_path / "x.zip").exists()

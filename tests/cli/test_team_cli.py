@@ -58,7 +58,14 @@ def test_a_manager_sets_up_the_team_and_annotators_see_their_queue(tmp_path: Pat
     )
     assert bad.returncode == 1
     assert "ANN219" in bad.stderr
+    # blind: the exporter names themselves (an unnamed one sees no layer: ANN381)
     exported = run(
-        "export", "proj", "--format", "jsonl", "--out", "o.jsonl", "--layer", "bob", cwd=tmp_path
-    )
+        "--annotator", "ana", "export", "proj", "--format", "jsonl", "--out", "o.jsonl",
+        "--layer", "bob", cwd=tmp_path,
+    )  # fmt: skip
     assert exported.returncode == 0, exported.stderr
+    nameless = run(
+        "export", "proj", "--format", "jsonl", "--out", "n.jsonl", "--layer", "bob", cwd=tmp_path
+    )
+    assert nameless.returncode == 1
+    assert "[ANN381]" in nameless.stderr

@@ -151,7 +151,7 @@ class Transfers(QObject):
         if self.exporter.running:
             window.status("An export is already running.")
             return None
-        dialog = ExportDialog(project, window)
+        dialog = ExportDialog(project, window, listed=window.documents.model.ids())
         dialog.exportRequested.connect(lambda request: self.exporter.run(project, request))
         dialog.open()
         return dialog
