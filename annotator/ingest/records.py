@@ -119,12 +119,14 @@ class _Found(NamedTuple):  # a tuple: made five times a record, cheaper than a d
     key: str
     """Top-level key consumed (kept out of metadata; the head of a dotted path)."""
     value: Any
+    path: str
+    """The field as the user would name it (dotted when nested), for messages."""
 
 
 def _lookup(record: Mapping[str, Any], path: str) -> _Found | None:
     """A field by exact name, else by dotted path into nested objects."""
     if path in record:
-        return _Found(path, record[path])
+        return _Found(path, record[path], path)
     head, _, rest = path.partition(".")
     value: Any = record.get(head)
     if not rest or value is None:
@@ -133,7 +135,7 @@ def _lookup(record: Mapping[str, Any], path: str) -> _Found | None:
         if not isinstance(value, Mapping) or part not in value:
             return None
         value = value[part]
-    return _Found(head, value)
+    return _Found(head, value, path)
 
 
 def _overrides(options: IngestOptions) -> dict[str, str | None]:
@@ -168,7 +170,7 @@ def resolve_fields(record: Mapping[str, Any], options: IngestOptions) -> dict[st
             continue
         for name in ranked[role]:
             if name not in used and not _empty(record[name]):
-                found[role] = _Found(name, record[name])
+                found[role] = _Found(name, record[name], name)
                 used.add(name)
                 break
     return found
@@ -178,13 +180,26 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def _as_text(value: Any, name: str) -> str:
+def _as_text(found: _Found) -> str:
+    value = found.value
     if isinstance(value, str):
         return value
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return "\n".join(value)
-    raise RefusedError(
-        f"field '{name}' holds {type(value).__name__}, not text", FailureCode.NO_TEXT
+    raise RefusedError(_not_text(found.path, value), FailureCode.NO_TEXT)
+
+
+def _not_text(path: str, value: Any) -> str:
+    """Why a field cannot be the text, naming the nested text fields to choose instead."""
+    if not isinstance(value, Mapping):
+        kind = {list: "a list", bool: "true/false", int: "a number", float: "a number"}
+        return f"field '{path}' holds {kind.get(type(value), type(value).__name__)}, not text"
+    inside = [f"{path}.{key}" for key, item in value.items() if isinstance(item, str) and item]
+    if not inside:
+        return f"field '{path}' holds an object with no text in it"
+    return (
+        f"field '{path}' holds an object, not text (text inside it: {', '.join(inside[:6])}; "
+        "set the text field option to one of these)"
     )
 
 
@@ -242,7 +257,7 @@ def record_to_draft(
         if published is None:
             metadata[found["date"].key] = record[found["date"].key]
     if "text" in found:
-        text = normalize_text(_as_text(found["text"].value, "text"), nbsp=options.nbsp)
+        text = normalize_text(_as_text(found["text"]), nbsp=options.nbsp)
         if options.clean:
             cleaned = clean_scraped_text(text, find_title=not title, find_header=True)
             text = cleaned.text
@@ -252,7 +267,7 @@ def record_to_draft(
             if cleaned.author:
                 metadata.setdefault("author", cleaned.author)
     elif "html" in found:
-        article = extract_article(_as_text(found["html"].value, "html"), url=url, nbsp=options.nbsp)
+        article = extract_article(_as_text(found["html"]), url=url, nbsp=options.nbsp)
         text = article.text
         title, url, source = title or article.title, url or article.url, source or article.source
         published = published or article.published

@@ -206,3 +206,23 @@ def test_concatenated_json_objects(tmp_path: Path) -> None:
     path.write_text('{"text": "one"}\n{"text": "two"} {"text": "three"}')
     documents, _ = run([path])
     assert [d.draft.text for d in documents] == ["one", "two", "three"]
+
+
+def test_a_text_field_holding_an_object_is_named_with_its_text_paths(tmp_path: Path) -> None:
+    path = tmp_path / "dump.jsonl"
+    record = {"title": "T", "body": {"content": "Body text.", "words": 2, "lead": "L"}}
+    path.write_text(json.dumps(record) + "\n")
+    _, failures = run([path])
+    assert [f.reason for f in failures] == [
+        "field 'body' holds an object, not text (text inside it: body.content, body.lead; "
+        "set the text field option to one of these)"
+    ]
+    (document,), failures = run([path], IngestOptions(text_field="body.content"))
+    assert (failures, document.draft.text) == ([], "Body text.")
+
+
+def test_an_overridden_dotted_text_field_is_named_in_full(tmp_path: Path) -> None:
+    path = tmp_path / "dump.jsonl"
+    path.write_text(json.dumps({"a": {"b": [1, 2]}}) + "\n")
+    _, failures = run([path], IngestOptions(text_field="a.b"))
+    assert [f.reason for f in failures] == ["field 'a.b' holds a list, not text"]
