@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import UserError
+from annotator.core.text import plural_word
 from annotator.gui.errors import show_error
 from annotator.gui.task_report import TaskReportDialog
 from annotator.gui.task_runner import ProgressLook, TaskRunner
@@ -172,7 +173,8 @@ class AnnotationImportReportDialog(TaskReportDialog):
         spans = group(
             "Spans added",
             report.spans,
-            f"{report.spans_already_there:,} were already there"
+            f"{report.spans_already_there:,} "
+            f"{plural_word(report.spans_already_there, 'was')} already there"
             if report.spans_already_there
             else "",
         )

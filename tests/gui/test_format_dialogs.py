@@ -549,3 +549,15 @@ def test_the_file_menu_has_both_dialogs(qtbot: QtBot, window: MainWindow) -> Non
     assert len(exports) == 1
     exports[0].reject()
     QApplication.processEvents()
+
+
+def test_import_report_counts_spans_already_there_in_the_right_number(qtbot: QtBot) -> None:
+    one = AnnotationImportReportDialog(
+        AnnotationImportReport(updated=[DocumentId(3)], spans_already_there=1)
+    )
+    qtbot.addWidget(one)
+    assert one.groups["spans"].text(1) == "1 was already there"
+    assert "(1 span was already there)" in one.summary.text()
+    two = AnnotationImportReportDialog(AnnotationImportReport(spans_already_there=2))
+    qtbot.addWidget(two)
+    assert two.groups["spans"].text(1) == "2 were already there"
