@@ -8,7 +8,8 @@ SPAN_LAYER_OPTION = "span_layer"
 LAYERED_FORMATS = ("xmi", "xmi-ne", "tsv3")
 """The formats whose import reads typed layers: a layer and a label feature can be chosen."""
 LAYER_MISSING = "ANN340"
-"""The failure code of a file that has no annotation of the chosen layer."""
+"""The failure code of an import whose files do not declare the chosen layer (a file that merely
+has no annotation of a declared layer is imported with no spans)."""
 
 
 def layer_matches(type_name: str, wanted: str) -> bool:

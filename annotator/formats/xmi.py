@@ -309,6 +309,12 @@ class XmiImporter:
                 return
         else:
             note = "no type system beside the XMI: annotations of unknown types were left out"
+        layer = options.extra.get(SPAN_LAYER_OPTION, "")
+        if layer:
+            missing = _undeclared_layer(layer, typesystem)
+            if missing:
+                yield Failure(str(path), None, missing, LAYER_MISSING)
+                return
         infos: dict[str, _TypeInfo | None] = {}
         for name, stem, reader in xmis:
             yield from self._one(
@@ -337,16 +343,6 @@ class XmiImporter:
             return
         wanted = options.label_feature or self.default_label_feature
         layer = options.extra.get(SPAN_LAYER_OPTION, "")
-        if layer and not any(layer_matches(a.type_name, layer) for a in found if not a.relation):
-            names = sorted({a.type_name for a in found if not a.relation} - {""})
-            yield Failure(
-                name,
-                None,
-                f"no annotations of the layer {layer!r}; the file has "
-                + (", ".join(names) if names else "none"),
-                LAYER_MISSING,
-            )
-            return
         records: list[SpanRecord] = []
         keys: dict[int, str] = {}
         relations: list[_Found] = []
@@ -399,6 +395,8 @@ class XmiImporter:
             kind = str(kind) if kind else _short(relation.type_name)
             links.append(RelationRecord(kind, source_key, target_key, options.annotator))
         notes = [note] if note and not records else []
+        if layer and not records:
+            notes.append(f"no annotations of the layer {layer!r}: imported with no spans")
         if empty:
             notes.append(f"{empty} zero-length annotation(s) left out")
         if other_layers:
@@ -410,6 +408,24 @@ class XmiImporter:
             tuple(links),
             note="\n".join(notes),
         )
+
+
+def _undeclared_layer(layer: str, typesystem: TypeSystem | None) -> str:
+    """Why the chosen layer cannot be read from any file of the import ("" when it can be):
+    files that merely have no annotation of a declared layer are imported with no spans."""
+    if typesystem is None:
+        return f"no type system ({TYPESYSTEM_NAME}) beside the XMI declares the layer {layer!r}"
+    layers = sorted(
+        t.name
+        for t in typesystem.get_types()
+        if typesystem.subsumes("uima.tcas.Annotation", t)
+        and not t.name.startswith(_SKIPPED_PREFIXES)
+    )
+    if any(layer_matches(name, layer) for name in layers):
+        return ""
+    return f"the type system declares no layer {layer!r}; its layers: " + (
+        ", ".join(layers) or "none"
+    )
 
 
 def _short(type_name: str) -> str:

@@ -13,7 +13,7 @@ from annotator.core.schema import LabelSchema
 from annotator.formats import registry
 from annotator.formats.base import ImportOptions
 from annotator.formats.layer_choice import LAYER_MISSING, SPAN_LAYER_OPTION
-from tests.formats.conftest import Export
+from tests.formats.conftest import Export, make_document
 
 TWO_LAYERS = (
     "#FORMAT=WebAnno TSV 3.3\n"
@@ -107,3 +107,30 @@ def test_xmi_label_from_a_chosen_feature(
     labels = [label for label, _, _ in spans(items)]
     assert labels.count("Span") == 4  # spans without a kind: the layer's name
     assert {"non-state armed group", "official"} <= set(labels)
+
+
+def test_xmi_documents_without_the_chosen_layer_come_with_no_spans(
+    export: Export, document: AnnotatedDocument, schema: LabelSchema
+) -> None:
+    bare = make_document("Nothing was annotated here.", [], doc_id=2, external_id="bare")
+    path, _ = export(registry.exporter("xmi-ne"), [document, bare], "ne.zip", schema)
+    items = read(path, "xmi", span_layer="NamedEntity", label_feature="value")
+    drafts = [item for item in items if isinstance(item, AnnotatedDraft)]
+    assert len(drafts) == len(items) == 2
+    assert [len(d.spans) for d in drafts] == [len(document.spans), 0]
+    assert drafts[1].draft.text == "Nothing was annotated here."
+    assert "no annotations of the layer 'NamedEntity'" in drafts[1].note
+
+
+def test_xmi_layer_the_type_system_lacks_fails_once_for_the_whole_import(
+    export: Export, document: AnnotatedDocument, schema: LabelSchema
+) -> None:
+    bare = make_document("Nothing was annotated here.", [], doc_id=2, external_id="bare")
+    path, _ = export(registry.exporter("xmi-ne"), [document, bare], "ne.zip", schema)
+    (failure,) = read(path, "xmi", span_layer="Span")
+    assert isinstance(failure, Failure)
+    assert (failure.where, failure.code) == (str(path), LAYER_MISSING)
+    assert failure.reason == (
+        "the type system declares no layer 'Span'; its layers: "
+        "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
+    )
