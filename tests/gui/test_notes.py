@@ -215,3 +215,77 @@ def test_comments_on_a_relation_and_on_the_document(qtbot: QtBot, tmp_path: Path
     answer(qtbot, "second look", done)
     window.commands.document_comment_action.trigger()
     assert stored(folder).document.comment == "second look"
+
+
+def double_click(qtbot: QtBot, window: MainWindow, offset: int) -> None:
+    """What a user's double click sends: press, release, double click, release."""
+    viewport, at = window.viewer.viewport(), point_at(window, offset)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=at)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=at)
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=at)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=at)
+
+
+def test_a_double_clicked_word_is_added_to_the_clicked_span_with_plus(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    window, folder = make(qtbot, tmp_path)
+    assert window.current is not None
+    text = window.current.text
+    place, day = between(text, "Brennick"), between(text, "Tuesday")
+    drag(qtbot, window, *place)
+    press(qtbot, window, "l")
+    span_id = window.viewer.selected_span_id()
+    assert span_id is not None
+    window.viewer.select_span(None)
+    qtbot.mouseClick(
+        window.viewer.viewport(), Qt.MouseButton.LeftButton, pos=point_at(window, place[0] + 2)
+    )
+    assert window.viewer.selected_span_id() == span_id
+    double_click(qtbot, window, day[0] + 2)  # the word selects like a drag over it would
+    assert window.viewer.selection_offsets() == day
+    assert window.viewer.fragment_target() == span_id
+    press(qtbot, window, "+")
+    assert pieces_in_db(folder) == [("LOCATION", (place, day))]
+
+
+def test_a_double_click_on_a_word_inside_another_span_selects_text_not_that_span(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    window, _ = make(qtbot, tmp_path)
+    assert window.current is not None
+    text = window.current.text
+    place, claim = between(text, "Brennick"), between(text, CLAIM)
+    for (start, end), key in ((place, "l"), (claim, "c")):
+        drag(qtbot, window, start, end)
+        press(qtbot, window, key)
+    qtbot.mouseClick(
+        window.viewer.viewport(), Qt.MouseButton.LeftButton, pos=point_at(window, place[0] + 2)
+    )
+    place_id = window.viewer.selected_span_id()
+    seven = between(text, "seven")
+    double_click(qtbot, window, seven[0] + 2)
+    assert window.viewer.selection_offsets() == seven
+    assert window.viewer.fragment_target() == place_id
+    day = between(text, "Tuesday")
+    qtbot.mouseClick(
+        window.viewer.viewport(), Qt.MouseButton.LeftButton, pos=point_at(window, day[0] + 2)
+    )
+    double_click(qtbot, window, seven[0] + 2)  # nothing was selected: nothing becomes the target
+    assert window.viewer.selection_offsets() == seven
+    assert window.viewer.fragment_target() is None
+
+
+def test_a_single_click_on_plain_text_still_deselects(qtbot: QtBot, tmp_path: Path) -> None:
+    window, _ = make(qtbot, tmp_path)
+    assert window.current is not None
+    place = between(window.current.text, "Brennick")
+    drag(qtbot, window, *place)
+    press(qtbot, window, "l")
+    assert window.viewer.selected_span_id() is not None
+    day = between(window.current.text, "Tuesday")
+    qtbot.mouseClick(
+        window.viewer.viewport(), Qt.MouseButton.LeftButton, pos=point_at(window, day[0] + 2)
+    )
+    assert window.viewer.selected_span_id() is None
+    assert window.viewer.fragment_target() is None

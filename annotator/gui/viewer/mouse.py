@@ -33,6 +33,9 @@ class ViewerMouse:
         """Where the left button went down, until it comes up."""
         self._dragged = False
         self._double_clicked = False
+        self._target_before: int | None = None
+        """The span a fragment would go to before this press: a double click selects a word
+        as a drag does, so the click it starts with must not change that span."""
 
     def press(self, event: QMouseEvent, base: Base) -> None:
         viewer = self._viewer
@@ -50,6 +53,7 @@ class ViewerMouse:
         self._double_clicked = False
         if event.button() == Qt.MouseButton.LeftButton:
             self._press = event.position()
+            self._target_before = viewer.fragment_target()
             if not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
                 # a press inside the selection would start dragging the text out
                 viewer.clear_selection()
@@ -127,7 +131,10 @@ class ViewerMouse:
             return
         start, end = word_at(viewer.document_text(), offset)
         if start < end:
-            viewer.set_selection_offsets(start, end)
+            before = self._target_before
+            if viewer.fragment_target() != before:
+                viewer.select_span(before, scroll=False)  # undo what the first click did
+            viewer.set_selection_offsets(start, end)  # the selected span becomes the target
 
 
 __all__ = ["ViewerMouse"]
