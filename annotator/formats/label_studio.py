@@ -26,6 +26,7 @@ from annotator.formats.base import (
     LossReport,
     OutputSink,
 )
+from annotator.formats.json_writing import offsets_unchanged, write_batched
 from annotator.formats.offset_check import parse_offset, resolve_spans
 from annotator.formats.spacy_jsonl import (
     JsonStream,
@@ -196,13 +197,17 @@ class LabelStudioExporter:
 
 def write_array(values: Iterator[Mapping[str, Any]], out: BinaryIO) -> None:
     """A JSON array written item by item, one per line (never held whole in memory)."""
-    out.write(b"[")
-    first = True
-    for value in values:
-        out.write(b"\n" if first else b",\n")
-        out.write(jsontext.dumps_bytes(value))
-        first = False
-    out.write(b"\n]\n")
+
+    def parts() -> Iterator[bytes]:
+        dumps = jsontext.dumps_bytes
+        separator = b"[\n"
+        for value in values:
+            yield separator
+            yield dumps(value)
+            separator = b",\n"
+        yield b"[\n]\n" if separator == b"[\n" else b"\n]\n"
+
+    write_batched(parts(), out)
 
 
 class _TaskWriter:
@@ -217,12 +222,36 @@ class _TaskWriter:
 
     def task(self, item: AnnotatedDocument) -> dict[str, Any]:
         document = item.document
-        conv = OffsetConverter(document.text)
-        region_ids = _region_ids(item.spans)
-        by_span = {s.id: (s, region_ids[i]) for i, s in enumerate(item.spans)}
+        text = document.text
+        conv = OffsetConverter(text)
+        spans = item.spans
+        unit = self.options.offset_unit
+        if offsets_unchanged(conv, spans, unit):
+            bounds = [(s.start, s.end) for s in spans]
+        else:
+            bounds = [
+                (conv.from_codepoint(s.start, unit), conv.from_codepoint(s.end, unit))
+                for s in spans
+            ]
+        region_ids = _region_ids(spans)
+        by_span = {s.id: (s, region) for s, region in zip(spans, region_ids, strict=True)}
         groups: dict[str, list[dict[str, Any]]] = {}
-        for span, region in zip(item.spans, region_ids, strict=True):
-            groups.setdefault(span.annotator, []).extend(self._span_results(span, region, conv))
+        for span, region, (start, end) in zip(spans, region_ids, bounds, strict=True):
+            results = groups.get(span.annotator)
+            if results is None:
+                results = groups[span.annotator] = []
+            surface = text[span.start : span.end]
+            results.append(
+                {
+                    "id": region,
+                    "from_name": LABELS_NAME,
+                    "to_name": TEXT_NAME,
+                    "type": "labels",
+                    "value": {"start": start, "end": end, "text": surface, "labels": [span.label]},
+                }
+            )
+            if span.attributes:
+                self._attribute_results(span, region, start, end, surface, results)
         for relation in item.relations:
             self._relation(relation, by_span, groups)
         key = "predictions" if self.options.as_predictions else "annotations"
@@ -239,19 +268,16 @@ class _TaskWriter:
         data = {"text": document.text, **document_meta(document)}
         return {"id": document.id, "data": data, key: entries}
 
-    def _span_results(self, span: Span, region: str, conv: OffsetConverter) -> list[dict[str, Any]]:
-        unit = self.options.offset_unit
-        start, end = conv.from_codepoint(span.start, unit), conv.from_codepoint(span.end, unit)
-        surface = conv.text[span.start : span.end]
-        results: list[dict[str, Any]] = [
-            {
-                "id": region,
-                "from_name": LABELS_NAME,
-                "to_name": TEXT_NAME,
-                "type": "labels",
-                "value": {"start": start, "end": end, "text": surface, "labels": [span.label]},
-            }
-        ]
+    def _attribute_results(
+        self,
+        span: Span,
+        region: str,
+        start: int,
+        end: int,
+        surface: str,
+        results: list[dict[str, Any]],
+    ) -> None:
+        """Add a result per attribute of the span that has a control (else report it lost)."""
         for name, value in span.attributes.items():
             control = self.controls.get((span.label, name))
             payload = _attribute_payload(control, value) if control else None
@@ -272,7 +298,6 @@ class _TaskWriter:
                     "value": value_out,
                 }
             )
-        return results
 
     def _relation(
         self,
