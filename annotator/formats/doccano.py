@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from annotator.formats.base import (
     OutputSink,
     count_overlapping,
 )
-from annotator.formats.json_writing import offsets_unchanged
+from annotator.formats.json_writing import unconverted_bounds
 from annotator.formats.offset_check import parse_offset
 from annotator.formats.spacy_jsonl import (
     RecordError,
@@ -40,6 +41,7 @@ RELATION = "relation"
 FORM_OPTION = "doccano_form"
 """``ExportOptions.extra`` key: ``"sequence"`` or ``"relation"``."""
 _UNITS = (Unit.UTF16, Unit.CODE_POINT)
+_SPAN_ID = attrgetter("id")
 _RESERVED = frozenset({"text", "label", "labels", "entities", "relations", "id"})
 
 
@@ -114,11 +116,10 @@ class DoccanoExporter:
 
 def to_record(item: AnnotatedDocument, form: str, unit: Unit) -> dict[str, Any]:
     text = item.document.text
-    conv = OffsetConverter(text)
     spans = item.spans
-    if offsets_unchanged(conv, spans, unit):
-        bounds = [(s.start, s.end) for s in spans]
-    else:
+    bounds = unconverted_bounds(text, spans, unit)
+    if bounds is None:
+        conv = OffsetConverter(text)
         bounds = [
             (conv.from_codepoint(s.start, unit), conv.from_codepoint(s.end, unit)) for s in spans
         ]
@@ -133,7 +134,7 @@ def to_record(item: AnnotatedDocument, form: str, unit: Unit) -> dict[str, Any]:
             {"id": id_, "label": s.label, "start_offset": start, "end_offset": end}
             for id_, s, (start, end) in zip(ids, spans, bounds, strict=True)
         ]
-        by_span = {s.id: id_ for s, id_ in zip(spans, ids, strict=True)}
+        by_span = dict(zip(map(_SPAN_ID, spans), ids, strict=True)) if item.relations else {}
         record["relations"] = [
             {
                 "id": r.id or n + 1,
@@ -150,7 +151,7 @@ def to_record(item: AnnotatedDocument, form: str, unit: Unit) -> dict[str, Any]:
 
 def _local_ids(spans: Sequence[Span]) -> list[int]:
     """Span ids when they are usable as entity ids (set and unique), else 1, 2, 3..."""
-    ids = [int(s.id) for s in spans]
+    ids = list(map(int, map(_SPAN_ID, spans)))
     if all(ids) and len(set(ids)) == len(ids):
         return ids
     return list(range(1, len(spans) + 1))

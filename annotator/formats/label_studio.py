@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import quoteattr
@@ -26,7 +27,7 @@ from annotator.formats.base import (
     LossReport,
     OutputSink,
 )
-from annotator.formats.json_writing import offsets_unchanged, write_batched
+from annotator.formats.json_writing import unconverted_bounds, write_batched
 from annotator.formats.offset_check import parse_offset, resolve_spans
 from annotator.formats.spacy_jsonl import (
     JsonStream,
@@ -223,18 +224,21 @@ class _TaskWriter:
     def task(self, item: AnnotatedDocument) -> dict[str, Any]:
         document = item.document
         text = document.text
-        conv = OffsetConverter(text)
         spans = item.spans
         unit = self.options.offset_unit
-        if offsets_unchanged(conv, spans, unit):
-            bounds = [(s.start, s.end) for s in spans]
-        else:
+        bounds = unconverted_bounds(text, spans, unit)
+        if bounds is None:
+            conv = OffsetConverter(text)
             bounds = [
                 (conv.from_codepoint(s.start, unit), conv.from_codepoint(s.end, unit))
                 for s in spans
             ]
         region_ids = _region_ids(spans)
-        by_span = {s.id: (s, region) for s, region in zip(spans, region_ids, strict=True)}
+        by_span = (
+            {s.id: (s, region) for s, region in zip(spans, region_ids, strict=True)}
+            if item.relations
+            else {}
+        )
         groups: dict[str, list[dict[str, Any]]] = {}
         for span, region, (start, end) in zip(spans, region_ids, bounds, strict=True):
             results = groups.get(span.annotator)
@@ -328,8 +332,11 @@ class _TaskWriter:
         )
 
 
+_SPAN_ID = attrgetter("id")
+
+
 def _region_ids(spans: Sequence[Span]) -> list[str]:
-    ids = [int(s.id) for s in spans]
+    ids = list(map(int, map(_SPAN_ID, spans)))
     if all(ids) and len(set(ids)) == len(ids):
         return [f"s{i}" for i in ids]
     return [f"s{n}" for n in range(1, len(spans) + 1)]
