@@ -21,7 +21,14 @@ from annotator.core.ids import DocumentId, RelationId, SpanId
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.schema import LabelSchema
 from annotator.formats import doccano, jsontext, label_studio, native_jsonl, spacy_jsonl
-from annotator.formats.base import ExportOptions, Loss, LossReport, count_overlapping
+from annotator.formats.base import (
+    Capabilities,
+    ExportOptions,
+    Loss,
+    LossReport,
+    count_overlapping,
+    shape_losses,
+)
 from tests.formats.conftest import Export, round_trip_schema
 
 T0 = datetime(2026, 3, 1, 12, 30, 15, 123456, tzinfo=UTC)
@@ -469,3 +476,34 @@ def test_the_data_exercises_what_it_claims() -> None:
     assert any(
         r.source not in {s.id for s in item.spans} for item in DOCUMENTS for r in item.relations
     )
+
+
+def _old_shape_losses(item: AnnotatedDocument, capabilities: Capabilities) -> LossReport:
+    report = LossReport()
+    where = item.document.external_id or f"doc-{item.document.id}"
+    if not capabilities.discontinuous:
+        pieced = [s for s in item.spans if s.fragments]
+        if pieced:
+            first = pieced[0]
+            shown = " … ".join(item.document.text[a:b] for a, b in first.fragments)
+            report.add(Loss.DISCONTINUOUS, len(pieced), f"{where}: {first.label} {shown!r}")
+    if not capabilities.notes:
+        commented = [s for s in item.spans if s.comment]
+        linked = [r for r in item.relations if r.comment]
+        example = commented[0].comment if commented else linked[0].comment if linked else ""
+        report.add(Loss.NOTES, len(commented) + len(linked), f"{where}: {example[:40]!r}")
+    if not capabilities.document_notes and item.document.comment:
+        report.add(Loss.NOTES, 1, f"{where}: the document's comment")
+    return report
+
+
+@pytest.mark.parametrize(
+    "capabilities",
+    [Capabilities(), Capabilities(discontinuous=True, notes=True, document_notes=True)],
+)
+def test_shape_losses_are_unchanged(capabilities: Capabilities) -> None:
+    found, expected = LossReport(), LossReport()
+    for item in DOCUMENTS:
+        shape_losses(item, capabilities, found)
+        expected.merge(_old_shape_losses(item, capabilities))
+    _same_report(found, expected)
