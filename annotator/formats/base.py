@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import attrgetter
 from pathlib import Path
 from typing import BinaryIO, Protocol, TextIO
 
@@ -235,20 +236,31 @@ def generic_losses(items: Iterable[AnnotatedDocument], capabilities: Capabilitie
 def shape_losses(item: AnnotatedDocument, capabilities: Capabilities, report: LossReport) -> None:
     """Add what a format loses of one document's discontinuous spans and comments: every
     format writes a discontinuous span at least as its hull, so only its gaps are lost."""
-    where = item.document.external_id or f"doc-{item.document.id}"
-    if not capabilities.discontinuous:
+    if not capabilities.discontinuous and any(map(_FRAGMENTS, item.spans)):
         pieced = [s for s in item.spans if s.fragments]
-        if pieced:
-            first = pieced[0]
-            shown = " … ".join(item.document.text[a:b] for a, b in first.fragments)
-            report.add(Loss.DISCONTINUOUS, len(pieced), f"{where}: {first.label} {shown!r}")
-    if not capabilities.notes:
+        first = pieced[0]
+        shown = " … ".join(item.document.text[a:b] for a, b in first.fragments)
+        where = _where(item)
+        report.add(Loss.DISCONTINUOUS, len(pieced), f"{where}: {first.label} {shown!r}")
+    if not capabilities.notes and (
+        any(map(_COMMENT, item.spans)) or any(map(_COMMENT, item.relations))
+    ):
         commented = [s for s in item.spans if s.comment]
         linked = [r for r in item.relations if r.comment]
-        example = commented[0].comment if commented else linked[0].comment if linked else ""
+        example = commented[0].comment if commented else linked[0].comment
+        where = _where(item)
         report.add(Loss.NOTES, len(commented) + len(linked), f"{where}: {example[:40]!r}")
     if not capabilities.document_notes and item.document.comment:
+        where = _where(item)
         report.add(Loss.NOTES, 1, f"{where}: the document's comment")
+
+
+def _where(item: AnnotatedDocument) -> str:
+    return item.document.external_id or f"doc-{item.document.id}"
+
+
+_FRAGMENTS = attrgetter("fragments")
+_COMMENT = attrgetter("comment")
 
 
 def watch_shape_losses(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from annotator.formats.base import (
     OutputSink,
     count_overlapping,
 )
+from annotator.formats.json_writing import unconverted_bounds
 from annotator.formats.offset_check import parse_offset
 from annotator.formats.spacy_jsonl import (
     RecordError,
@@ -39,6 +41,7 @@ RELATION = "relation"
 FORM_OPTION = "doccano_form"
 """``ExportOptions.extra`` key: ``"sequence"`` or ``"relation"``."""
 _UNITS = (Unit.UTF16, Unit.CODE_POINT)
+_SPAN_ID = attrgetter("id")
 _RESERVED = frozenset({"text", "label", "labels", "entities", "relations", "id"})
 
 
@@ -91,7 +94,7 @@ class DoccanoExporter:
 
         def records() -> Iterator[dict[str, Any]]:
             for item in items:
-                report.merge(_losses(item, form))
+                _add_losses(report, item, form)
                 yield to_record(item, form, unit)
 
         with sink.main_binary() as out:
@@ -107,31 +110,31 @@ class DoccanoExporter:
         form = export_form(schema, options or ExportOptions())
         report = LossReport()
         for item in items:
-            report.merge(_losses(item, form))
+            _add_losses(report, item, form)
         return report
 
 
 def to_record(item: AnnotatedDocument, form: str, unit: Unit) -> dict[str, Any]:
     text = item.document.text
-    conv = OffsetConverter(text)
+    spans = item.spans
+    bounds = unconverted_bounds(text, spans, unit)
+    if bounds is None:
+        conv = OffsetConverter(text)
+        bounds = [
+            (conv.from_codepoint(s.start, unit), conv.from_codepoint(s.end, unit)) for s in spans
+        ]
     record: dict[str, Any] = {"text": text}
     if form == SEQUENCE:
         record["label"] = [
-            [conv.from_codepoint(s.start, unit), conv.from_codepoint(s.end, unit), s.label]
-            for s in item.spans
+            [start, end, s.label] for s, (start, end) in zip(spans, bounds, strict=True)
         ]
     else:
-        ids = _local_ids(item.spans)
+        ids = _local_ids(spans)
         record["entities"] = [
-            {
-                "id": ids[i],
-                "label": s.label,
-                "start_offset": conv.from_codepoint(s.start, unit),
-                "end_offset": conv.from_codepoint(s.end, unit),
-            }
-            for i, s in enumerate(item.spans)
+            {"id": id_, "label": s.label, "start_offset": start, "end_offset": end}
+            for id_, s, (start, end) in zip(ids, spans, bounds, strict=True)
         ]
-        by_span = {s.id: ids[i] for i, s in enumerate(item.spans)}
+        by_span = dict(zip(map(_SPAN_ID, spans), ids, strict=True)) if item.relations else {}
         record["relations"] = [
             {
                 "id": r.id or n + 1,
@@ -148,14 +151,14 @@ def to_record(item: AnnotatedDocument, form: str, unit: Unit) -> dict[str, Any]:
 
 def _local_ids(spans: Sequence[Span]) -> list[int]:
     """Span ids when they are usable as entity ids (set and unique), else 1, 2, 3..."""
-    ids = [int(s.id) for s in spans]
+    ids = list(map(int, map(_SPAN_ID, spans)))
     if all(ids) and len(set(ids)) == len(ids):
         return ids
     return list(range(1, len(spans) + 1))
 
 
-def _losses(item: AnnotatedDocument, form: str) -> LossReport:
-    report = LossReport()
+def _add_losses(report: LossReport, item: AnnotatedDocument, form: str) -> None:
+    """Add what doccano cannot carry of one document to ``report``."""
     with_attributes = [s for s in item.spans if s.attributes]
     if with_attributes:
         first = with_attributes[0]
@@ -177,7 +180,6 @@ def _losses(item: AnnotatedDocument, form: str) -> LossReport:
             overlapping,
             "written, but doccano drops them unless the project allows overlapping spans",
         )
-    return report
 
 
 class DoccanoImporter:

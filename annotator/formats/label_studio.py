@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import quoteattr
@@ -26,6 +27,7 @@ from annotator.formats.base import (
     LossReport,
     OutputSink,
 )
+from annotator.formats.json_writing import unconverted_bounds, write_batched
 from annotator.formats.offset_check import parse_offset, resolve_spans
 from annotator.formats.spacy_jsonl import (
     JsonStream,
@@ -196,13 +198,17 @@ class LabelStudioExporter:
 
 def write_array(values: Iterator[Mapping[str, Any]], out: BinaryIO) -> None:
     """A JSON array written item by item, one per line (never held whole in memory)."""
-    out.write(b"[")
-    first = True
-    for value in values:
-        out.write(b"\n" if first else b",\n")
-        out.write(jsontext.dumps_bytes(value))
-        first = False
-    out.write(b"\n]\n")
+
+    def parts() -> Iterator[bytes]:
+        dumps = jsontext.dumps_bytes
+        separator = b"[\n"
+        for value in values:
+            yield separator
+            yield dumps(value)
+            separator = b",\n"
+        yield b"[\n]\n" if separator == b"[\n" else b"\n]\n"
+
+    write_batched(parts(), out)
 
 
 class _TaskWriter:
@@ -217,12 +223,39 @@ class _TaskWriter:
 
     def task(self, item: AnnotatedDocument) -> dict[str, Any]:
         document = item.document
-        conv = OffsetConverter(document.text)
-        region_ids = _region_ids(item.spans)
-        by_span = {s.id: (s, region_ids[i]) for i, s in enumerate(item.spans)}
+        text = document.text
+        spans = item.spans
+        unit = self.options.offset_unit
+        bounds = unconverted_bounds(text, spans, unit)
+        if bounds is None:
+            conv = OffsetConverter(text)
+            bounds = [
+                (conv.from_codepoint(s.start, unit), conv.from_codepoint(s.end, unit))
+                for s in spans
+            ]
+        region_ids = _region_ids(spans)
+        by_span = (
+            {s.id: (s, region) for s, region in zip(spans, region_ids, strict=True)}
+            if item.relations
+            else {}
+        )
         groups: dict[str, list[dict[str, Any]]] = {}
-        for span, region in zip(item.spans, region_ids, strict=True):
-            groups.setdefault(span.annotator, []).extend(self._span_results(span, region, conv))
+        for span, region, (start, end) in zip(spans, region_ids, bounds, strict=True):
+            results = groups.get(span.annotator)
+            if results is None:
+                results = groups[span.annotator] = []
+            surface = text[span.start : span.end]
+            results.append(
+                {
+                    "id": region,
+                    "from_name": LABELS_NAME,
+                    "to_name": TEXT_NAME,
+                    "type": "labels",
+                    "value": {"start": start, "end": end, "text": surface, "labels": [span.label]},
+                }
+            )
+            if span.attributes:
+                self._attribute_results(span, region, start, end, surface, results)
         for relation in item.relations:
             self._relation(relation, by_span, groups)
         key = "predictions" if self.options.as_predictions else "annotations"
@@ -239,19 +272,16 @@ class _TaskWriter:
         data = {"text": document.text, **document_meta(document)}
         return {"id": document.id, "data": data, key: entries}
 
-    def _span_results(self, span: Span, region: str, conv: OffsetConverter) -> list[dict[str, Any]]:
-        unit = self.options.offset_unit
-        start, end = conv.from_codepoint(span.start, unit), conv.from_codepoint(span.end, unit)
-        surface = conv.text[span.start : span.end]
-        results: list[dict[str, Any]] = [
-            {
-                "id": region,
-                "from_name": LABELS_NAME,
-                "to_name": TEXT_NAME,
-                "type": "labels",
-                "value": {"start": start, "end": end, "text": surface, "labels": [span.label]},
-            }
-        ]
+    def _attribute_results(
+        self,
+        span: Span,
+        region: str,
+        start: int,
+        end: int,
+        surface: str,
+        results: list[dict[str, Any]],
+    ) -> None:
+        """Add a result per attribute of the span that has a control (else report it lost)."""
         for name, value in span.attributes.items():
             control = self.controls.get((span.label, name))
             payload = _attribute_payload(control, value) if control else None
@@ -272,7 +302,6 @@ class _TaskWriter:
                     "value": value_out,
                 }
             )
-        return results
 
     def _relation(
         self,
@@ -303,8 +332,11 @@ class _TaskWriter:
         )
 
 
+_SPAN_ID = attrgetter("id")
+
+
 def _region_ids(spans: Sequence[Span]) -> list[str]:
-    ids = [int(s.id) for s in spans]
+    ids = list(map(int, map(_SPAN_ID, spans)))
     if all(ids) and len(set(ids)) == len(ids):
         return [f"s{i}" for i in ids]
     return [f"s{n}" for n in range(1, len(spans) + 1)]

@@ -30,6 +30,7 @@ from annotator.formats.base import (
     LossReport,
     OutputSink,
 )
+from annotator.formats.json_writing import write_batched
 
 FORMAT_NAME = "jsonl"
 FORMAT_VERSION = 1
@@ -53,7 +54,22 @@ def annotated_to_record(item: AnnotatedDocument) -> dict[str, Any]:
         "content_hash": document.content_hash,
         "metadata": dict(document.metadata),
         "text": text,
-        "spans": [_span_record(span, text) for span in item.spans],
+        "spans": [
+            {
+                "id": span.id,
+                "label": span.label,
+                "start": span.start,
+                "end": span.end,
+                "text": text[span.start : span.end],
+                "attributes": dict(attributes) if (attributes := span.attributes) else {},
+                "annotator": span.annotator,
+                "created_at": span.created_at,
+                "updated_at": span.updated_at,
+            }
+            if not (span.fragments or span.comment)
+            else _span_record(span, text)
+            for span in item.spans
+        ],
         "relations": [
             {
                 "id": relation.id,
@@ -72,6 +88,7 @@ def annotated_to_record(item: AnnotatedDocument) -> dict[str, Any]:
 
 
 def _span_record(span: Span, text: str) -> dict[str, Any]:
+    """A span's value (:func:`annotated_to_record` builds the usual ones inline, the same)."""
     record: dict[str, Any] = {
         "id": span.id,
         "label": span.label,
@@ -112,9 +129,14 @@ def _fragments(raw: Mapping[str, Any], start: int, end: int, length: int) -> Pie
 def write_jsonl(items: Iterator[AnnotatedDocument], out: BinaryIO) -> int:
     """Write one UTF-8 line per document; returns how many were written."""
     count = 0
-    for item in items:
-        out.write(jsontext.dumps_bytes(annotated_to_record(item), newline=True))
-        count += 1
+
+    def lines() -> Iterator[bytes]:
+        nonlocal count
+        for item in items:
+            yield jsontext.dumps_bytes(annotated_to_record(item), newline=True)
+            count += 1
+
+    write_batched(lines(), out)
     return count
 
 

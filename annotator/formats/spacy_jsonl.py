@@ -26,6 +26,7 @@ from annotator.formats.base import (
     LossReport,
     OutputSink,
 )
+from annotator.formats.json_writing import write_batched
 from annotator.formats.offset_check import parse_offset, resolve_spans
 
 FORMAT_NAME = "spacy-jsonl"
@@ -313,8 +314,8 @@ class StreamError(Exception):
 
 
 def write_json_lines(records: Iterator[Mapping[str, Any]], out: BinaryIO) -> None:
-    for record in records:
-        out.write(jsontext.dumps_bytes(record, newline=True))
+    dumps = jsontext.dumps_bytes
+    write_batched((dumps(record, newline=True) for record in records), out)
 
 
 def raw_span(raw: object, where: str) -> tuple[int, int, str, str | None]:
@@ -424,7 +425,7 @@ class SpacyJsonlExporter:
 
         def records() -> Iterator[dict[str, Any]]:
             for item in items:
-                report.merge(_jsonl_losses(item))
+                _add_jsonl_losses(report, item)
                 yield to_record(item)
 
         with sink.main_binary() as out:
@@ -439,7 +440,7 @@ class SpacyJsonlExporter:
     ) -> LossReport:
         report = LossReport()
         for item in items:
-            report.merge(_jsonl_losses(item))
+            _add_jsonl_losses(report, item)
         return report
 
 
@@ -455,8 +456,8 @@ def to_record(item: AnnotatedDocument) -> dict[str, Any]:
     }
 
 
-def _jsonl_losses(item: AnnotatedDocument) -> LossReport:
-    report = LossReport()
+def _add_jsonl_losses(report: LossReport, item: AnnotatedDocument) -> None:
+    """Add what spaCy JSONL cannot carry of one document to ``report``."""
     if item.relations:
         first = item.relations[0]
         report.add(
@@ -466,7 +467,6 @@ def _jsonl_losses(item: AnnotatedDocument) -> LossReport:
         if span.attributes:
             shown = ", ".join(f"{k}={v!r}" for k, v in span.attributes.items())
             report.add(Loss.ATTRIBUTES, len(span.attributes), f"{span.label}: {shown}")
-    return report
 
 
 class SpacyJsonlImporter:

@@ -153,7 +153,7 @@ def existing_ids(connection: Connection, ids: Sequence[DocumentId]) -> set[Docum
 
 def document_ids(connection: Connection, where: DocumentFilter) -> list[DocumentId]:
     query = _filtered(select(documents.c.id), where).order_by(documents.c.id)
-    return [DocumentId(i) for i in connection.execute(query).scalars()]
+    return list(connection.execute(query).scalars().all())  # ids: no per-row DocumentId call
 
 
 def count_documents(connection: Connection, where: DocumentFilter) -> int:
