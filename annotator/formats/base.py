@@ -20,6 +20,7 @@ from typing import BinaryIO, Protocol, TextIO
 from annotator.core.annotation import CURATION_ANNOTATOR, AnnotatedDocument
 from annotator.core.interchange import AnnotatedDraft
 from annotator.core.offsets import Unit
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.core.text import plural
@@ -169,6 +170,9 @@ class ImportOptions:
     annotator: str = ""
     """Who made the imported annotations when the file does not say."""
     extra: Mapping[str, str] = field(default_factory=dict)
+    plain: bool = False
+    """The reader may yield a :class:`PlainDraft` instead of an AnnotatedDraft for a document
+    whose spans are plain (the import service sets it; readers that ignore it are fine)."""
 
 
 class OutputSink(Protocol):
@@ -206,7 +210,7 @@ class Importer(Protocol):
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
-    ) -> Iterator[AnnotatedDraft | Failure]: ...
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]: ...
 
 
 def generic_losses(items: Iterable[AnnotatedDocument], capabilities: Capabilities) -> LossReport:

@@ -19,6 +19,7 @@ from annotator.core.errors import InputFileError
 from annotator.core.fragments import Pieces, normalised
 from annotator.core.ids import DocumentId, RelationId, SpanId
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats import jsontext
@@ -245,7 +246,7 @@ class NativeImporter:
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
-    ) -> Iterator[AnnotatedDraft | Failure]:
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
         name = str(path)
         for found in jsontext.json_lines(path):
             if isinstance(found, Failure):
@@ -262,7 +263,7 @@ class NativeImporter:
 
 def _line_to_draft(
     line: bytes | str, name: str, number: int, options: ImportOptions
-) -> AnnotatedDraft | Failure:
+) -> AnnotatedDraft | PlainDraft | Failure:
     """One line straight to an AnnotatedDraft, every offset checked against the text."""
     try:
         record = jsontext.loads(line)
@@ -284,7 +285,17 @@ def _line_to_draft(
             metadata=dict(record.get("metadata") or {}),
             external_id=str(record.get("external_id") or ""),
         )
-        spans = _spans(record.get("spans") or (), text, name, number, options.annotator)
+        found = record.get("spans") or ()
+        if options.plain and found and not record.get("relations"):
+            columns = _plain_spans(found, text, options.annotator)
+            if columns is not None:
+                status = DocumentStatus(record.get("status") or "new")
+                comment = str(record.get("comment") or "")
+                labels, starts, ends, annotator = columns
+                return PlainDraft(
+                    draft, f"{name}:{number}", labels, starts, ends, annotator, status, "", comment
+                )
+        spans = _spans(found, text, name, number, options.annotator)
         if isinstance(spans, Failure):
             return spans
         relations = []
@@ -364,6 +375,51 @@ def _spans(
 
 
 _record = tuple.__new__
+
+
+def _plain_spans(
+    found: Any, text: str, annotator: str
+) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], str] | None:
+    """The spans of one line as columns (labels, starts, ends, annotator) when every span is
+    plain and fits the text as :func:`_spans` checks it; else ``None`` (:func:`_spans` reads
+    them, and reports what does not fit)."""
+    if type(found) is not list:
+        return None
+    labels: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    length = len(text)
+    first = found[0]
+    who = first.get("annotator") if type(first) is dict else None
+    for raw in found:
+        if type(raw) is not dict:
+            return None
+        get = raw.get
+        start = get("start")
+        end = get("end")
+        label = get("label")
+        if (
+            type(start) is not int
+            or type(end) is not int
+            or type(label) is not str
+            or not 0 <= start < end <= length
+            or get("attributes")
+            or get("comment")
+            or get("fragments")
+            or get("annotator") != who
+        ):
+            return None
+        surface = get("text")
+        if surface is not None and surface != text[start:end]:
+            return None
+        labels.append(label)
+        starts.append(start)
+        ends.append(end)
+    if len(set(zip(labels, starts, ends, strict=True))) != len(labels):
+        return None
+    if who is not None and type(who) is not str:
+        return None
+    return tuple(labels), tuple(starts), tuple(ends), who or annotator
 
 
 EXPORTER = NativeExporter()

@@ -228,6 +228,7 @@ def _import(
 ) -> AnnotationImportReport:
     identity = project.refresh_identity()
     importer, schema = find_importer(format_name), project.schema
+    options = replace(options, plain=True)
     # the checks that need only the file and the schema run on the reading side
     reader = read_ahead(
         path, lambda: _as_plain(_checked(importer.read(path, schema, options), schema))
