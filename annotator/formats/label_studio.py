@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import quoteattr
@@ -14,6 +15,7 @@ from annotator.core.errors import OffsetError, SchemaError, UserError
 from annotator.core.ids import SpanId
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.core.offsets import OffsetConverter, Unit
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import AttributeDefinition, AttributeType, AttributeValue, LabelSchema
 from annotator.formats import jsontext
@@ -27,6 +29,7 @@ from annotator.formats.base import (
     OutputSink,
 )
 from annotator.formats.offset_check import parse_offset, resolve_spans
+from annotator.formats.plain_read import as_plain_draft, plain_columns
 from annotator.formats.spacy_jsonl import (
     JsonStream,
     RecordError,
@@ -347,7 +350,7 @@ class LabelStudioImporter:
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
-    ) -> Iterator[AnnotatedDraft | Failure]:
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
         handle = open_text(path)
         if isinstance(handle, Failure):
             yield handle
@@ -382,6 +385,12 @@ class _Region:
 
 
 _NO_ID = object()
+_UNITS = (Unit.CODE_POINT, Unit.UTF16)
+_TYPE = methodcaller("get", "type")
+_VALUE = methodcaller("get", "value")
+_TEXT = methodcaller("get", "text")
+_EXTENT = itemgetter("start", "end", "labels")
+_FIRST = itemgetter(0)
 _record = tuple.__new__
 """``_record(SpanRecord, fields)`` makes a SpanRecord without a Python call per span."""
 
@@ -400,7 +409,7 @@ class _TaskReader:
         self.text_key = options.extra.get(TEXT_KEY_OPTION, TEXT_NAME)
         self.controls = {control.name: control for control in attribute_controls(schema)}
 
-    def task(self, task: object, origin: str) -> AnnotatedDraft:
+    def task(self, task: object, origin: str) -> AnnotatedDraft | PlainDraft:
         if not isinstance(task, Mapping):
             raise RecordError("expected a task object")
         data = task.get("data", task)
@@ -409,6 +418,10 @@ class _TaskReader:
         text_key = self._text_key(data)
         text = data[text_key]
         entries = self._entries(task)
+        if self.options.plain and len(entries) == 1:
+            plain = self._plain(task, data, text_key, entries[0], origin)
+            if plain is not None:
+                return plain
         regions: list[_Region] = []
         relations: list[tuple[str, str, str, str]] = []
         notes: list[str] = []
@@ -421,7 +434,7 @@ class _TaskReader:
             [r.surface for r in regions],
             declared=self.options.offset_unit,
             default=Unit.CODE_POINT,
-            candidates=(Unit.CODE_POINT, Unit.UTF16),
+            candidates=_UNITS,
         )
         if resolved.note:
             notes.insert(0, resolved.note)
@@ -451,6 +464,42 @@ class _TaskReader:
         return AnnotatedDraft(
             draft, origin, tuple(spans), tuple(relation_records), status, "; ".join(notes)
         )
+
+    def _plain(
+        self,
+        task: Mapping[str, Any],
+        data: Mapping[str, Any],
+        text_key: str,
+        chosen: tuple[Mapping[str, Any], str],
+        origin: str,
+    ) -> PlainDraft | None:
+        """The task as a PlainDraft when its one entry holds only ``labels`` results of one
+        label each (no relations, no per-region attributes) that fit the text as they are (see
+        :mod:`annotator.formats.plain_read`), read column by column; else ``None``."""
+        entry, annotator = chosen
+        results = entry.get("result")
+        if type(results) is not list or not results or set(map(type, results)) != {dict}:
+            return None
+        if set(map(_TYPE, results)) != {"labels"}:
+            return None
+        values = list(map(_VALUE, results))
+        if set(map(type, values)) != {dict}:
+            return None
+        try:
+            starts, ends, names = zip(*map(_EXTENT, values), strict=True)
+        except KeyError:
+            return None
+        if set(map(type, names)) != {list} or set(map(len, names)) != {1}:
+            return None
+        units = (self.options.offset_unit,) if self.options.offset_unit else _UNITS
+        text = data[text_key]
+        labels = list(map(_FIRST, names))
+        columns = plain_columns(text, labels, starts, ends, list(map(_TEXT, values)), units)
+        if columns is None:
+            return None
+        meta = {k: v for k, v in data.items() if k != text_key}
+        draft, status = draft_from_meta(text, meta, foreign_id=task.get("id"))
+        return as_plain_draft(draft, origin, columns, annotator, status)
 
     def _text_key(self, data: Mapping[str, Any]) -> str:
         if isinstance(data.get(self.text_key), str):

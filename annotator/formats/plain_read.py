@@ -11,7 +11,7 @@ before, so both paths give the same spans.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from operator import lt
+from operator import eq, lt
 from typing import Any
 
 from annotator.core.document import DocumentDraft, DocumentStatus
@@ -19,6 +19,7 @@ from annotator.core.offsets import Unit
 from annotator.core.plain_draft import PlainDraft
 
 _ASTRAL = "\U00010000"
+_SURFACE_TYPES = {str, type(None)}
 
 
 def code_points_in(text: str, units: Sequence[Unit]) -> bool:
@@ -60,11 +61,14 @@ def plain_columns(
         or not code_points_in(text, units)
     ):
         return None
-    if surfaces is not None and any(x is not None for x in surfaces):
-        if set(map(type, surfaces)) - {str, type(None)}:
+    if surfaces is not None and surfaces.count(None) != len(surfaces):
+        if not set(map(type, surfaces)) <= _SURFACE_TYPES:
             return None
-        given = [(a, b, x) for a, b, x in zip(starts, ends, surfaces, strict=True) if x is not None]
-        if any(text[a:b] != x for a, b, x in given):
+        cut = map(text.__getitem__, map(slice, starts, ends))
+        if None in surfaces:  # some spans give their text, some do not
+            if any(x is not None and x != y for x, y in zip(surfaces, cut, strict=True)):
+                return None
+        elif not all(map(eq, surfaces, cut)):
             return None
     extents = dict.fromkeys(zip(labels, starts, ends, strict=True))
     if len(extents) != len(labels):

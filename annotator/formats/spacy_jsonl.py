@@ -510,7 +510,7 @@ def _from_record(
     raw = record.get("spans", record.get("entities", []))
     if not isinstance(raw, list):
         raise RecordError("'spans' must be a list")
-    if options.plain and raw and all(type(item) is dict for item in raw):
+    if options.plain and raw and set(map(type, raw)) == {dict}:
         # the usual spans column by column (see annotator.formats.plain_read)
         try:
             starts, ends, labels = zip(*map(_SPAN, raw), strict=True)
