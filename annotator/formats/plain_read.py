@@ -24,7 +24,7 @@ _SURFACE_TYPES = {str, type(None)}
 
 def code_points_in(text: str, units: Sequence[Unit]) -> bool:
     """Whether an offset in any of ``units`` is a code point index in ``text``."""
-    if text.isascii():
+    if text.isascii() or all(unit is Unit.CODE_POINT for unit in units):
         return True
     if Unit.UTF8 in units:
         return False
@@ -45,10 +45,11 @@ def plain_columns(
     once: bool = False,
 ) -> Columns | None:
     """The spans as (labels, starts, ends) when they are non-empty, with integer offsets and
-    non-empty text labels, and fit ``text`` in every one of ``units`` (the declared unit, or
-    those the reader would detect among) as they are, surfaces (None: not given) matching;
-    ``None`` otherwise. ``once``: a span repeated with the same label and extent is kept once
-    (else such spans are not plain)."""
+    non-empty text labels, and fit ``text`` as they are in every one of ``units`` (the
+    declared unit, or those the reader would detect among, its default first; only the first
+    when every span has a surface), surfaces (None: not given) matching; ``None``
+    otherwise. ``once``: a span repeated with the same label and extent is kept once (else
+    such spans are not plain)."""
     if (
         not starts
         or set(map(type, starts)) != {int}
@@ -58,18 +59,24 @@ def plain_columns(
         or min(starts) < 0
         or max(ends) > len(text)
         or not all(map(lt, starts, ends))
-        or not code_points_in(text, units)
     ):
         return None
-    if surfaces is not None and surfaces.count(None) != len(surfaces):
+    given = surfaces is not None and surfaces.count(None) != len(surfaces)
+    if given:
+        assert surfaces is not None
         if not set(map(type, surfaces)) <= _SURFACE_TYPES:
             return None
         cut = map(text.__getitem__, map(slice, starts, ends))
         if None in surfaces:  # some spans give their text, some do not
             if any(x is not None and x != y for x, y in zip(surfaces, cut, strict=True)):
                 return None
+            given = False
         elif not all(map(eq, surfaces, cut)):
             return None
+    # Every span reading its own text in the first unit settles the unit (the others are
+    # not tried); else each unit the reader might pick must read the offsets as they are.
+    if not code_points_in(text, units[:1] if given else units):
+        return None
     extents = dict.fromkeys(zip(labels, starts, ends, strict=True))
     if len(extents) != len(labels):
         if not once:
