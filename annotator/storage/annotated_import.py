@@ -240,28 +240,26 @@ def _store_plain(
     total = sum(sizes)
     if total:
         flat = chain.from_iterable
-        insert_columns(
-            connection,
-            spans,
-            [*_SPAN_COLUMNS, "created_at", "updated_at", "version"],
-            [
-                list(flat(map(repeat, ids, sizes))),
-                list(flat(labels)),
-                list(flat(starts)),
-                list(flat(ends)),
-                [_NO_ATTRIBUTES] * total,
-                list(flat(map(repeat, annotator_ids, sizes))),
-                [None] * total,
-                [None] * total,
-                [now] * total,
-                [now] * total,
-                [1] * total,
-            ],
-        )
+        layers = set(annotator_ids)
+        names = ["document_id", "label", "start_offset", "end_offset"]
+        columns: list[Sequence[Any]] = [
+            list(flat(map(repeat, ids, sizes))),
+            list(flat(labels)),
+            list(flat(starts)),
+            list(flat(ends)),
+        ]
+        constants = dict(_PLAIN_SPAN, created_at=now, updated_at=now)
+        if len(layers) == 1:
+            constants["annotator_id"] = layers.pop()
+        else:
+            names.append("annotator_id")
+            columns.append(list(flat(map(repeat, annotator_ids, sizes))))
+        insert_columns(connection, spans, names, columns, constants=constants)
     return items, counts
 
 
-_NO_ATTRIBUTES: dict[str, Any] = {}
+_PLAIN_SPAN: dict[str, Any] = {"attributes": {}, "fragments": None, "comment": None, "version": 1}
+"""The columns every plain span has the same value in (besides its import's time)."""
 
 
 def _first_of_each_text(
