@@ -28,15 +28,14 @@ from annotator.formats.base import (
     LossReport,
     OutputSink,
 )
+from annotator.formats.json_array_lines import array_values
 from annotator.formats.offset_check import parse_offset, resolve_spans
 from annotator.formats.plain_read import as_plain_draft, plain_columns
 from annotator.formats.spacy_jsonl import (
-    JsonStream,
     RecordError,
     document_meta,
     draft_from_meta,
     failure_from,
-    open_text,
 )
 
 FORMAT_NAME = "label-studio"
@@ -351,26 +350,21 @@ class LabelStudioImporter:
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
     ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
-        handle = open_text(path)
-        if isinstance(handle, Failure):
-            yield handle
-            return
         reader = _TaskReader(schema, options)
-        with handle:
-            try:
-                for found in JsonStream(handle).records(path):
-                    if isinstance(found, Failure):
-                        yield found
-                        continue
-                    line, task = found
-                    try:
-                        yield reader.task(task, f"{path}:{line}")
-                    except RecordError as error:
-                        yield failure_from(path, line, error)
-                    except OffsetError as error:
-                        yield Failure(str(path), line, error.message, "ANN132")
-            except UnicodeDecodeError as error:
-                yield Failure(str(path), None, f"not UTF-8 text (byte {error.start})", "ANN136")
+        try:
+            for found in array_values(path):
+                if isinstance(found, Failure):
+                    yield found
+                    continue
+                line, task = found
+                try:
+                    yield reader.task(task, f"{path}:{line}")
+                except RecordError as error:
+                    yield failure_from(path, line, error)
+                except OffsetError as error:
+                    yield Failure(str(path), line, error.message, "ANN132")
+        except UnicodeDecodeError as error:
+            yield Failure(str(path), None, f"not UTF-8 text (byte {error.start})", "ANN136")
 
 
 @dataclass(slots=True)

@@ -180,7 +180,12 @@ class JsonStream:
 
     _CHUNK = 1 << 16
 
-    def __init__(self, handle: TextIO, initial: str = "", *, first_line: int = 1) -> None:
+    def __init__(
+        self, handle: TextIO, initial: str = "", *, first_line: int = 1, inside: str = ""
+    ) -> None:
+        """``inside``: where a reader that read the start of the file stopped, ``"item"``
+        (an array's next item is due) or ``"after"`` (an array's ``,`` or ``]`` is due)."""
+        self.inside = inside
         self.handle = handle
         self.buf = initial
         self.pos = 0
@@ -199,6 +204,8 @@ class JsonStream:
             yield Failure(str(path), error.line, f"not valid JSON ({error.reason})", "ANN131")
 
     def values(self) -> Iterator[tuple[int, object]]:
+        if self.inside:
+            yield from self._items(after=self.inside == "after")
         while True:
             char = self._skip_space()
             if char is None:
@@ -212,21 +219,28 @@ class JsonStream:
             if char == "]":
                 self.pos += 1
                 continue
-            while True:
+            yield from self._items()
+
+    def _items(self, *, after: bool = False) -> Iterator[tuple[int, object]]:
+        """An array's items up to its ``]``; ``after``: starting after an item."""
+        char = self._skip_space()
+        while True:
+            if not after:
                 if char is None:
                     raise StreamError(self._line(), "the array is not closed")
                 line = self._line()
                 yield line, self._value()
                 char = self._skip_space()
-                if char == ",":
-                    self.pos += 1
-                    char = self._skip_space()
-                elif char == "]":
-                    self.pos += 1
-                    break
-                else:
-                    found = "end of file" if char is None else repr(char)
-                    raise StreamError(self._line(), f"expected ',' or ']', found {found}")
+            after = False
+            if char == ",":
+                self.pos += 1
+                char = self._skip_space()
+            elif char == "]":
+                self.pos += 1
+                return
+            else:
+                found = "end of file" if char is None else repr(char)
+                raise StreamError(self._line(), f"expected ',' or ']', found {found}")
 
     def _whole_line(self) -> object | None:
         """The value when it fills the rest of its line (a comma after it allowed), as our
