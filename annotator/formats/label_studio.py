@@ -472,23 +472,22 @@ class _TaskReader:
         :mod:`annotator.formats.plain_read`), read column by column; else ``None``."""
         entry, annotator = chosen
         results = entry.get("result")
-        if type(results) is not list or not results or set(map(type, results)) != {dict}:
+        if type(results) is not list or not results:
             return None
-        if set(map(_TYPE, results)) != {"labels"}:
-            return None
-        values = list(map(_VALUE, results))
-        if set(map(type, values)) != {dict}:
-            return None
-        try:
+        try:  # a result or value that is not an object fails one of these
+            if set(map(_TYPE, results)) != {"labels"}:
+                return None
+            values = list(map(_VALUE, results))
             starts, ends, names = zip(*map(_EXTENT, values), strict=True)
-        except KeyError:
+            surfaces = list(map(_TEXT, values))
+        except (AttributeError, KeyError, TypeError):
             return None
         if set(map(type, names)) != {list} or set(map(len, names)) != {1}:
             return None
         units = (self.options.offset_unit,) if self.options.offset_unit else _UNITS
         text = data[text_key]
         labels = list(map(_FIRST, names))
-        columns = plain_columns(text, labels, starts, ends, list(map(_TEXT, values)), units)
+        columns = plain_columns(text, labels, starts, ends, surfaces, units)
         if columns is None:
             return None
         meta = {k: v for k, v in data.items() if k != text_key}

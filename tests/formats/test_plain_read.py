@@ -228,10 +228,15 @@ def test_label_studio_usual_tasks_are_plain_and_the_rest_read_as_before(tmp_path
         ),
         task(TEXT, region(TEXT, "Rebels", ["ACTOR"], "a"), region(TEXT, "Rebels", ["ACTOR"], "b")),
     ]
+    tasks += [task(TEXT, ["x"]), task(TEXT, {"id": "a", "type": "labels", "value": None})]  # type: ignore[arg-type]
     path.write_text(json.dumps(tasks, ensure_ascii=False), "utf-8")
     plain = _compare("label-studio", path)
-    assert _kinds(plain) == ["PlainDraft"] + ["AnnotatedDraft"] * 4 + [
+    assert _kinds(plain) == [
         "PlainDraft",
+        *["AnnotatedDraft"] * 4,
+        "PlainDraft",
+        "Failure",
+        "AnnotatedDraft",
         "Failure",
         "AnnotatedDraft",
     ]
