@@ -2,8 +2,10 @@
 
 Exporters stream documents into an :class:`OutputSink` (the service makes it atomic: nothing is
 left behind when an export fails or is cancelled) and return a :class:`LossReport` of what the
-format could not carry. Importers read a path and yield :class:`AnnotatedDraft` values or
-:class:`Failure` values (file, line, reason) and go on after a bad record.
+format could not carry. Importers read a path and yield :class:`AnnotatedDraft` values (or,
+asked with ``ImportOptions.plain``, :class:`PlainDraft` values for documents whose spans are
+only labels and extents) or :class:`Failure` values (file, line, reason) and go on after a bad
+record.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ Parsing (JSON, offsets checks, content hashes) and storing (SQL) each take about
 import; on a machine with two cores they can overlap. :func:`read_ahead` runs an importer's
 ``read`` in a forked worker and yields exactly what it yields, in the same order: drafts and
 failures travel in batches through a bounded queue (memory stays flat), spans as plain tuples
-(a pickled named tuple is rebuilt through a Python call per span). An exception the reader
-raises is raised here; closing the iterator (a cancel, a refused import) stops the worker.
+(a pickled named tuple is rebuilt through a Python call per span), a PlainDraft's spans as its
+three columns. An exception the reader raises is raised here; closing the iterator (a cancel, a
+refused import) stops the worker.
 
 The worker is forked, so nothing is re-imported and the reader needs no pickling. A process
 that may have threads at work (the GUI: Qt's threads, or an import off the main thread) is
