@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
@@ -19,6 +20,7 @@ from annotator.core.errors import InputFileError
 from annotator.core.fragments import Pieces, normalised
 from annotator.core.ids import DocumentId, RelationId, SpanId
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
+from annotator.core.offsets import Unit
 from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
@@ -31,6 +33,7 @@ from annotator.formats.base import (
     LossReport,
     OutputSink,
 )
+from annotator.formats.plain_read import plain_columns
 
 FORMAT_NAME = "jsonl"
 FORMAT_VERSION = 1
@@ -315,7 +318,7 @@ def _line_to_draft(
                     )
                 relations.append(relation)
         status = DocumentStatus(record.get("status") or "new")
-    except (KeyError, TypeError, ValueError) as error:
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
         return Failure(name, number, f"malformed record ({error!r})", "ANN131")
     comment = str(record.get("comment") or "")
     return AnnotatedDraft(
@@ -382,44 +385,34 @@ def _plain_spans(
 ) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], str] | None:
     """The spans of one line as columns (labels, starts, ends, annotator) when every span is
     plain and fits the text as :func:`_spans` checks it; else ``None`` (:func:`_spans` reads
-    them, and reports what does not fit)."""
+    them, and reports what does not fit). Every step is a C loop over the spans."""
     if type(found) is not list:
         return None
-    labels: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    length = len(text)
-    first = found[0]
-    who = first.get("annotator") if type(first) is dict else None
-    for raw in found:
-        if type(raw) is not dict:
+    try:  # a span that is not an object, or lacks one of these, fails here
+        starts, ends, labels = zip(*map(_EXTENT, found), strict=True)
+        if any(map(_ATTRIBUTES, found)) or any(map(_COMMENT, found)):
             return None
-        get = raw.get
-        start = get("start")
-        end = get("end")
-        label = get("label")
-        if (
-            type(start) is not int
-            or type(end) is not int
-            or type(label) is not str
-            or not 0 <= start < end <= length
-            or get("attributes")
-            or get("comment")
-            or get("fragments")
-            or get("annotator") != who
-        ):
+        if any(map(_FRAGMENTS, found)):
             return None
-        surface = get("text")
-        if surface is not None and surface != text[start:end]:
-            return None
-        labels.append(label)
-        starts.append(start)
-        ends.append(end)
-    if len(set(zip(labels, starts, ends, strict=True))) != len(labels):
+        layers = set(map(_ANNOTATOR, found))
+    except (KeyError, TypeError, AttributeError, ValueError):
         return None
-    if who is not None and type(who) is not str:
+    who = layers.pop()
+    if layers or (who is not None and type(who) is not str):
         return None
-    return tuple(labels), tuple(starts), tuple(ends), who or annotator
+    columns = plain_columns(text, labels, starts, ends, list(map(_TEXT, found)), _UNITS)
+    if columns is None:
+        return None
+    return (*columns, who or annotator)
+
+
+_UNITS = (Unit.CODE_POINT,)
+_EXTENT = itemgetter("start", "end", "label")
+_ATTRIBUTES = methodcaller("get", "attributes")
+_COMMENT = methodcaller("get", "comment")
+_FRAGMENTS = methodcaller("get", "fragments")
+_ANNOTATOR = methodcaller("get", "annotator")
+_TEXT = methodcaller("get", "text")
 
 
 EXPORTER = NativeExporter()

@@ -95,9 +95,18 @@ def test_jsonl_usual_lines_are_plain_and_the_rest_read_as_before(tmp_path: Path)
             },
             {"text": EMOJI, "spans": [_span(EMOJI, "Aleppo", "LOC", text="Aleppo")]},
             {"text": TEXT, "spans": []},
+            {"text": TEXT, "spans": [[0, 6, "ACTOR"]]},
+            {"text": TEXT, "spans": [{"label": 5, "start": 0, "end": 6}]},
+            {"text": TEXT, "spans": [{"label": "", "start": 0, "end": 6}]},
+            {"text": TEXT, "spans": [_span(TEXT, "Aleppo", "L", comment=0, attributes=[])]},
+            {"text": TEXT, "spans": [_span(TEXT, "Aleppo", "L", attributes=[1])]},
+            {"text": TEXT, "spans": [_span(TEXT, "Aleppo", "L", text=5)]},
+            {"text": TEXT, "spans": [_span(TEXT, "Aleppo", "L", annotator=7)]},
+            {"text": TEXT, "spans": [{"start": 0, "end": 6}]},
         ],
     )
     plain = _compare("jsonl", path)
+    assert _kinds(plain)[16] == "PlainDraft"  # falsy comment and attributes: plain
     assert _kinds(plain)[:2] == ["PlainDraft", "PlainDraft"]
     assert _kinds(plain)[2:5] == ["AnnotatedDraft", "Failure", "Failure"]
     assert _kinds(plain)[7] == "PlainDraft"  # one named annotator for every span
