@@ -2,8 +2,10 @@
 
 Exporters stream documents into an :class:`OutputSink` (the service makes it atomic: nothing is
 left behind when an export fails or is cancelled) and return a :class:`LossReport` of what the
-format could not carry. Importers read a path and yield :class:`AnnotatedDraft` values or
-:class:`Failure` values (file, line, reason) and go on after a bad record.
+format could not carry. Importers read a path and yield :class:`AnnotatedDraft` values (or,
+asked with ``ImportOptions.plain``, :class:`PlainDraft` values for documents whose spans are
+only labels and extents) or :class:`Failure` values (file, line, reason) and go on after a bad
+record.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import BinaryIO, Protocol, TextIO
 from annotator.core.annotation import CURATION_ANNOTATOR, AnnotatedDocument
 from annotator.core.interchange import AnnotatedDraft
 from annotator.core.offsets import Unit
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.core.text import plural
@@ -170,6 +173,9 @@ class ImportOptions:
     annotator: str = ""
     """Who made the imported annotations when the file does not say."""
     extra: Mapping[str, str] = field(default_factory=dict)
+    plain: bool = False
+    """The reader may yield a :class:`PlainDraft` instead of an AnnotatedDraft for a document
+    whose spans are plain (the import service sets it; readers that ignore it are fine)."""
 
 
 class OutputSink(Protocol):
@@ -207,7 +213,7 @@ class Importer(Protocol):
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
-    ) -> Iterator[AnnotatedDraft | Failure]: ...
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]: ...
 
 
 def generic_losses(items: Iterable[AnnotatedDocument], capabilities: Capabilities) -> LossReport:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from operator import attrgetter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ from annotator.core.annotation import AnnotatedDocument, Span
 from annotator.core.errors import UserError
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.core.offsets import OffsetConverter, Unit
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats.base import (
@@ -25,6 +26,7 @@ from annotator.formats.base import (
 )
 from annotator.formats.json_writing import unconverted_bounds
 from annotator.formats.offset_check import parse_offset
+from annotator.formats.plain_read import as_plain_draft, plain_columns
 from annotator.formats.spacy_jsonl import (
     RecordError,
     document_meta,
@@ -197,7 +199,7 @@ class DoccanoImporter:
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
-    ) -> Iterator[AnnotatedDraft | Failure]:
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
         yield from read_json_records(
             path, lambda record, origin: from_record(record, origin, options)
         )
@@ -208,12 +210,16 @@ _record = tuple.__new__
 """``_record(SpanRecord, fields)`` makes a SpanRecord without a Python call per span."""
 
 
-def from_record(record: object, origin: str, options: ImportOptions) -> AnnotatedDraft:
+def from_record(record: object, origin: str, options: ImportOptions) -> AnnotatedDraft | PlainDraft:
     if not isinstance(record, Mapping):
         raise RecordError("expected a JSON object")
     text = record.get("text")
     if not isinstance(text, str):
         raise RecordError("no 'text' string (doccano needs one per example)")
+    if options.plain and type(record) is dict:
+        plain = _plain(record, text, origin, options)
+        if plain is not None:
+            return plain
     keys: list[str] = []
     found: list[tuple[int, int, str, str | None]] = []
     relations: list[tuple[str, str, str]] = []
@@ -267,6 +273,38 @@ def from_record(record: object, origin: str, options: ImportOptions) -> Annotate
         for kind, source, target in relations
     )
     return AnnotatedDraft(draft, origin, tuple(records), relation_records, status, note)
+
+
+_ENTITY = itemgetter("start_offset", "end_offset", "label")
+_TRIPLE = itemgetter(0, 1, 2)
+
+
+def _plain(
+    record: dict[str, Any], text: str, origin: str, options: ImportOptions
+) -> PlainDraft | None:
+    """The example as a PlainDraft when its spans are all usual ones (see
+    :mod:`annotator.formats.plain_read`), read column by column; else ``None``."""
+    relations = record.get("relations")
+    if relations is not None and relations != []:
+        return None
+    pick: Callable[[Any], tuple[Any, ...]] = _ENTITY
+    if "entities" in record:
+        raw = record["entities"]
+    else:
+        raw, pick = record.get("label", record.get("labels", [])), _TRIPLE
+    if type(raw) is not list or not raw:
+        return None
+    try:
+        starts, ends, labels = zip(*map(pick, raw), strict=True)
+    except (KeyError, TypeError, IndexError, ValueError):
+        return None
+    units = (options.offset_unit,) if options.offset_unit else _UNITS
+    columns = plain_columns(text, labels, starts, ends, None, units, once=True)
+    if columns is None:
+        return None
+    meta = {k: v for k, v in record.items() if k not in _RESERVED}
+    draft, status = draft_from_meta(text, meta, foreign_id=record.get("id"))
+    return as_plain_draft(draft, origin, columns, options.annotator, status)
 
 
 def _relations(raw: object, keys: set[str]) -> list[tuple[str, str, str]]:

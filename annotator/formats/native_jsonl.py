@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
@@ -19,6 +20,8 @@ from annotator.core.errors import InputFileError
 from annotator.core.fragments import Pieces, normalised
 from annotator.core.ids import DocumentId, RelationId, SpanId
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
+from annotator.core.offsets import Unit
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats import jsontext
@@ -31,6 +34,7 @@ from annotator.formats.base import (
     OutputSink,
 )
 from annotator.formats.json_writing import write_batched
+from annotator.formats.plain_read import plain_columns
 
 FORMAT_NAME = "jsonl"
 FORMAT_VERSION = 1
@@ -267,7 +271,7 @@ class NativeImporter:
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
-    ) -> Iterator[AnnotatedDraft | Failure]:
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
         name = str(path)
         for found in jsontext.json_lines(path):
             if isinstance(found, Failure):
@@ -284,7 +288,7 @@ class NativeImporter:
 
 def _line_to_draft(
     line: bytes | str, name: str, number: int, options: ImportOptions
-) -> AnnotatedDraft | Failure:
+) -> AnnotatedDraft | PlainDraft | Failure:
     """One line straight to an AnnotatedDraft, every offset checked against the text."""
     try:
         record = jsontext.loads(line)
@@ -306,7 +310,17 @@ def _line_to_draft(
             metadata=dict(record.get("metadata") or {}),
             external_id=str(record.get("external_id") or ""),
         )
-        spans = _spans(record.get("spans") or (), text, name, number, options.annotator)
+        found = record.get("spans") or ()
+        if options.plain and found and not record.get("relations"):
+            columns = _plain_spans(found, text, options.annotator)
+            if columns is not None:
+                status = DocumentStatus(record.get("status") or "new")
+                comment = str(record.get("comment") or "")
+                labels, starts, ends, annotator = columns
+                return PlainDraft(
+                    draft, f"{name}:{number}", labels, starts, ends, annotator, status, "", comment
+                )
+        spans = _spans(found, text, name, number, options.annotator)
         if isinstance(spans, Failure):
             return spans
         relations = []
@@ -326,7 +340,7 @@ def _line_to_draft(
                     )
                 relations.append(relation)
         status = DocumentStatus(record.get("status") or "new")
-    except (KeyError, TypeError, ValueError) as error:
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
         return Failure(name, number, f"malformed record ({error!r})", "ANN131")
     comment = str(record.get("comment") or "")
     return AnnotatedDraft(
@@ -386,6 +400,41 @@ def _spans(
 
 
 _record = tuple.__new__
+
+
+def _plain_spans(
+    found: Any, text: str, annotator: str
+) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], str] | None:
+    """The spans of one line as columns (labels, starts, ends, annotator) when every span is
+    plain and fits the text as :func:`_spans` checks it; else ``None`` (:func:`_spans` reads
+    them, and reports what does not fit). Every step is a C loop over the spans."""
+    if type(found) is not list:
+        return None
+    try:  # a span that is not an object, or lacks one of these, fails here
+        starts, ends, labels = zip(*map(_EXTENT, found), strict=True)
+        if any(map(_ATTRIBUTES, found)) or any(map(_COMMENT, found)):
+            return None
+        if any(map(_FRAGMENTS, found)):
+            return None
+        layers = set(map(_ANNOTATOR, found))
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return None
+    who = layers.pop()
+    if layers or (who is not None and type(who) is not str):
+        return None
+    columns = plain_columns(text, labels, starts, ends, list(map(_TEXT, found)), _UNITS)
+    if columns is None:
+        return None
+    return (*columns, who or annotator)
+
+
+_UNITS = (Unit.CODE_POINT,)
+_EXTENT = itemgetter("start", "end", "label")
+_ATTRIBUTES = methodcaller("get", "attributes")
+_COMMENT = methodcaller("get", "comment")
+_FRAGMENTS = methodcaller("get", "fragments")
+_ANNOTATOR = methodcaller("get", "annotator")
+_TEXT = methodcaller("get", "text")
 
 
 EXPORTER = NativeExporter()

@@ -26,6 +26,7 @@ from annotator.core.errors import AnnotatorError, ConnectionLostError, DatabaseE
 from annotator.core.guarded_store import GuardedStore
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.schema import LabelSchema
 from annotator.core.span_outline import SpanOutline
 from annotator.core.statistics import ProjectStatistics
@@ -164,7 +165,7 @@ class ProjectDatabase:
         now: datetime,
         actor: str = "",
         publish: Callable[[], Publication | None] = lambda: None,
-    ) -> Iterator[Callable[[Sequence[AnnotatedDraft]], list[StoredAnnotations]]]:
+    ) -> Iterator[Callable[[Sequence[AnnotatedDraft | PlainDraft]], list[StoredAnnotations]]]:
         """One transaction for a whole annotation import: batches are written as they come
         (memory stays flat) and committed together, or rolled back together on any error;
         the edit log names ``actor``. What ``publish`` returns once the batches are written
@@ -173,7 +174,7 @@ class ProjectDatabase:
             actor_id = self._annotators.id_for(connection, actor)
             changed: set[DocumentId] = set()
 
-            def write(items: Sequence[AnnotatedDraft]) -> list[StoredAnnotations]:
+            def write(items: Sequence[AnnotatedDraft | PlainDraft]) -> list[StoredAnnotations]:
                 stored = store_batch(connection, items, self._annotators, now)
                 changed.update(s.document_id for s in stored if s.spans_added or s.relations_added)
                 return stored
