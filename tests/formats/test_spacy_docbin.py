@@ -18,7 +18,7 @@ from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats import registry
 from annotator.formats.base import ExportOptions, ImportOptions, Loss, OverlapPolicy
-from annotator.formats.spacy_docbin import EXPORTER, IMPORTER, USER_DATA_KEY, add_doc
+from annotator.formats.spacy_docbin import EXPORTER, IMPORTER, USER_DATA_KEY
 from tests.formats.conftest import (
     ROUND_TRIP_TEXT,
     Export,
@@ -248,7 +248,7 @@ def test_without_spacy_the_user_is_told_how_to_install_it(
 def test_msgpack_extensions_are_looked_up_once_and_restored() -> None:
     from srsly.msgpack import msgpack_decoders, msgpack_encoders
 
-    from annotator.formats.spacy_docbin import cached_msgpack_extensions
+    from annotator.formats.spacy_support import cached_msgpack_extensions
 
     before = (msgpack_encoders.get_all(), msgpack_decoders.get_all())
     with cached_msgpack_extensions():
@@ -323,49 +323,80 @@ def test_an_empty_export_is_one_empty_shard(export: Export, schema: LabelSchema)
     assert imported(path, schema) == []
 
 
-def test_add_doc_builds_the_docbin_docbin_add_builds() -> None:
-    nlp = spacy.blank("en")
-    texts = [ROUND_TRIP_TEXT, "", "  Don't  GO!\n\n\tU.S. 🏛 £5", "Ünïcödé café, naïve."]
-    ours = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
-    theirs = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
-    for text in texts:
-        doc = nlp.make_doc(text)
-        if text:
-            doc.ents = [doc.char_span(0, len(doc[0].text), label="ACTOR")]
-            doc.spans["sc"] = [doc.char_span(0, len(doc[0].text), label="CLAIM")]
-        doc.user_data["annotator"] = {"text": text}
-        add_doc(ours, doc)
-        theirs.add(doc)
-    assert ours.to_bytes() == theirs.to_bytes()
-    morphology = nlp.make_doc("She runs")
-    morphology[1].set_morph("Number=Sing")
-    add_doc(ours, morphology)  # goes through DocBin.add
-    theirs.add(morphology)
-    assert ours.to_bytes() == theirs.to_bytes()
+TRICKY_TEXTS = [
+    ROUND_TRIP_TEXT,
+    "",
+    " ",
+    "x",
+    "  Don't  GO!\n\n\tU.S. 🏛 £5 ",
+    "Ünïcödé café, naïve.",
+    'He said: "(well)..." -- and left!!  ',
+    "e-mail: a.b@c.org, https://x.y/z?q=1 :-) 10km 5.5% $3",
+]
 
 
-def test_tokenized_adder_builds_the_docbin_docbin_add_builds() -> None:
-    from annotator.formats.spacy_docbin import TokenizedAdder
+def test_expand_finds_the_tokens_char_span_finds() -> None:
+    from spacy.attrs import IDX, LENGTH, SPACY
+
+    from annotator.formats.spacy_project import Tokens
 
     nlp = spacy.blank("en")
-    texts = [ROUND_TRIP_TEXT, "", "  Don't  GO!\n\n\tU.S. 🏛 £5", "Ünïcödé café, naïve.", "x"]
-    ours = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
-    theirs = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
-    adder = TokenizedAdder(ours)
-    for text in texts:
+    for text in TRICKY_TEXTS:
         doc = nlp.make_doc(text)
-        ents = []
-        if len(doc) > 2:
-            ents = [doc[0:2], doc[len(doc) - 1 : len(doc)]]
-            ents[0].label_, ents[1].label_ = "ACTOR", "LOCATION"
-            doc.spans["sc"] = [doc.char_span(0, len(doc[0].text), label="CLAIM"), *ents]
-        user_data = {"annotator": {"text": text}}
-        import srsly
+        array = doc.to_array([IDX, LENGTH, SPACY])
+        tokens = Tokens(array[:, 0].tolist(), array[:, 1].tolist(), array[:, 2].tolist())
+        for start in range(len(text) + 1):
+            for end in range(start, len(text) + 1):
+                theirs = doc.char_span(start, end, label="X", alignment_mode="expand")
+                ours = tokens.expand(start, end, "X")
+                if theirs is None or len(theirs) == 0:
+                    assert ours is None, (text, start, end)
+                    continue
+                assert ours is not None, (text, start, end)
+                assert (ours.start, ours.end, ours.start_char, ours.end_char) == (
+                    theirs.start,
+                    theirs.end,
+                    theirs.start_char,
+                    theirs.end_char,
+                ), (text, start, end)
 
-        adder.add(
-            doc, ents, {s.label_ for s in doc.spans.get("sc", [])}, srsly.msgpack_dumps(user_data)
-        )
-        doc.ents = ents
-        doc.user_data.update(user_data)
-        theirs.add(doc)
-    assert ours.to_bytes() == theirs.to_bytes()
+
+def test_shard_builder_builds_the_docbin_docbin_add_builds() -> None:
+    """The shard equals, byte for byte, spaCy's own ``doc.ents``, ``doc.spans`` and
+    ``DocBin.add`` for the same documents (both compressed by :func:`docbin_compression`)."""
+    import srsly
+    from spacy.attrs import IDX, LENGTH, SPACY
+    from spacy.tokens import Span
+
+    from annotator.formats.base import OverlapPolicy
+    from annotator.formats.spacy_project import SpanExtent, Tokens, project_spans
+    from annotator.formats.spacy_shard import (
+        DOCBIN_ATTRS,
+        ShardBuilder,
+        ShardSettings,
+        docbin_compression,
+    )
+
+    nlp = spacy.blank("en")
+    for policy in (OverlapPolicy.PRIORITY, OverlapPolicy.DROP):
+        settings = ShardSettings(("ACTOR", "LOCATION", "CLAIM"), policy)
+        ours = ShardBuilder(nlp, settings)
+        theirs = DocBin(attrs=list(DOCBIN_ATTRS), store_user_data=True)
+        for n, text in enumerate(TRICKY_TEXTS):
+            spans = [(0, 2, "ACTOR"), (1, len(text), "CLAIM"), (len(text) - 1, len(text), "")]
+            spans += [(3, 9, "LOCATION"), (4, 4, "ACTOR"), (0, len(text), "OTHER")]
+            spans = [(a, b, label) for a, b, label in spans if 0 <= a <= b <= len(text)]
+            user_data = {USER_DATA_KEY: {"n": n, "text": text}}
+            ours.add(text, spans, srsly.msgpack_dumps(user_data))
+            doc = nlp.make_doc(text)
+            array = doc.to_array([IDX, LENGTH, SPACY])
+            tokens = Tokens(array[:, 0].tolist(), array[:, 1].tolist(), array[:, 2].tolist())
+            extents = [SpanExtent(*span) for span in spans]
+            projection = project_spans(tokens, text, extents, settings.priority, policy)
+            doc.spans["sc"] = [Span(doc, s.start, s.end, s.label) for s in projection.group]
+            doc.ents = [Span(doc, s.start, s.end, s.label) for s in projection.ents]
+            doc.user_data.update(user_data)
+            theirs.add(doc)
+        with docbin_compression():
+            expected = theirs.to_bytes()
+        assert ours.to_bytes() == expected
