@@ -98,42 +98,61 @@ def project_spans(
     placed: list[SpanExtent] = []
     expand = tokens.expand
     for span in spans:
-        start, end, label = span
-        widened = expand(start, end, label)
-        if widened is None:
-            out.report.add(
-                Loss.UNALIGNED, 1, f"{label} {text[start:end]!r} covers no token (user data only)"
-            )
-            continue
-        if widened.start_char != start or widened.end_char != end:
-            shown = text[widened.start_char : widened.end_char]
-            out.report.add(Loss.UNALIGNED, 1, f"{label} {text[start:end]!r} widened to {shown!r}")
-        placed.append(span)
-        out.group.append(widened)
-    kept = _choose_ents(out.group, placed, priority, policy)
+        widened = expand(*span)
+        if widened is None or widened.start_char != span.start or widened.end_char != span.end:
+            report_unaligned(out.report, text, span, widened)
+        if widened is not None:
+            placed.append(span)
+            out.group.append(widened)
+    kept = choose_ents(out.group, placed, priority, policy)
     out.ents = sorted((out.group[i] for i in sorted(kept)), key=lambda s: s.start)
     if len(kept) < len(placed):
-        left_out = [i for i in range(len(placed)) if i not in kept]
-        span, widened = placed[left_out[0]], out.group[left_out[0]]
-        rival = next(
-            (
-                placed[i]
-                for i in sorted(kept)
-                if out.group[i].start < widened.end and widened.start < out.group[i].end
-            ),
-            None,
-        )
-        against = f" overlaps {rival.label} {rival.start}-{rival.end}" if rival else ""
-        out.report.add(
-            Loss.OVERLAPS,
-            len(left_out),
-            f"{span.label} {span.start}-{span.end}{against}: not in doc.ents, kept in "
-            f"doc.spans[{SPAN_GROUP!r}]",
-        )
+        report_left_out(out.report, out.group, placed, kept)
     return out
 
 
-def _choose_ents(
+def report_unaligned(
+    report: LossReport, text: str, span: SpanExtent, widened: TokenSpan | None
+) -> None:
+    """Report ``span``, which ``widened`` does not cover exactly (None: it covers no token)."""
+    start, end, label = span
+    if widened is None:
+        report.add(
+            Loss.UNALIGNED, 1, f"{label} {text[start:end]!r} covers no token (user data only)"
+        )
+        return
+    shown = text[widened.start_char : widened.end_char]
+    report.add(Loss.UNALIGNED, 1, f"{label} {text[start:end]!r} widened to {shown!r}")
+
+
+def report_left_out(
+    report: LossReport,
+    group: Sequence[TokenSpan],
+    placed: Sequence[SpanExtent],
+    kept: set[int],
+) -> None:
+    """Report the spans of one document's ``group`` that are not ``kept`` in ``doc.ents``,
+    with the first of them and a span that it overlaps as the example."""
+    left_out = [i for i in range(len(placed)) if i not in kept]
+    span, widened = placed[left_out[0]], group[left_out[0]]
+    rival = next(
+        (
+            placed[i]
+            for i in sorted(kept)
+            if group[i].start < widened.end and widened.start < group[i].end
+        ),
+        None,
+    )
+    against = f" overlaps {rival.label} {rival.start}-{rival.end}" if rival else ""
+    report.add(
+        Loss.OVERLAPS,
+        len(left_out),
+        f"{span.label} {span.start}-{span.end}{against}: not in doc.ents, kept in "
+        f"doc.spans[{SPAN_GROUP!r}]",
+    )
+
+
+def choose_ents(
     group: Sequence[TokenSpan],
     placed: Sequence[SpanExtent],
     priority: Sequence[str],

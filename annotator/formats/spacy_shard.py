@@ -16,7 +16,13 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from annotator.formats.base import LossReport, OverlapPolicy
-from annotator.formats.spacy_project import SPAN_GROUP, SpanExtent, Tokens, project_spans
+from annotator.formats.spacy_project import (
+    SpanExtent,
+    TokenSpan,
+    choose_ents,
+    report_left_out,
+    report_unaligned,
+)
 from annotator.formats.spacy_support import require_spacy
 
 if TYPE_CHECKING:
@@ -84,15 +90,17 @@ class ShardBuilder:
     for each document of a shard, with the same ``DocBin`` in the end, several times faster.
 
     A document is only tokenized (``nlp.make_doc``) and read once (``Doc.to_array``); no Span
-    is made. The span group is serialized as ``SpanGroup.to_bytes`` does, the entity columns are
-    filled for the whole shard the way ``doc.ents`` sets them (the first token ``B``, the
-    others ``I``, every other token ``O``), and the strings are the distinct ORTH, NORM and
-    entity type values of the shard plus ``""`` (the empty tags, lemmas, dependencies,
-    morphology, KB ids and ids) and the span labels, each looked up once.
+    is made. When the shard is written, its spans are placed on the tokens with numpy for the
+    whole shard at once (as :func:`~annotator.formats.spacy_project.project_spans` places them;
+    a document whose spans overlap on tokens chooses its ``doc.ents`` in Python), each span
+    group is serialized as ``SpanGroup.to_bytes`` does, the entity columns are filled the way
+    ``doc.ents`` sets them (the first token ``B``, the others ``I``, every other token ``O``),
+    and the strings are the distinct ORTH, NORM and entity type values of the shard plus ``""``
+    (the empty tags, lemmas, dependencies, morphology, KB ids and ids) and the span labels, each
+    looked up once.
     """
 
     def __init__(self, nlp: Language, settings: ShardSettings) -> None:
-        import srsly  # type: ignore[import-untyped]
         from spacy.attrs import IDX, LENGTH, NORM, ORTH, SPACY  # type: ignore[import-not-found]
         from spacy.tokens import DocBin
 
@@ -102,92 +110,259 @@ class ShardBuilder:
         self._make_doc = nlp.make_doc
         self._strings = nlp.vocab.strings
         self._read = [ORTH, SPACY, NORM, IDX, LENGTH]
-        self._pack = srsly.msgpack.Packer(use_bin_type=True).pack
-        self._label_ids: dict[str, int] = {}
         self._arrays: list[Any] = []
-        self._ents: list[tuple[int, int, int]] = []
-        """Entities by shard token offsets: start, end, label id."""
-        self._tokens = 0
+        self._texts: list[str] = []
+        self._spans: list[tuple[int, int, str]] = []
+        self._span_counts: list[int] = []
 
     def add(self, text: str, spans: Sequence[tuple[int, int, str]], packed: bytes) -> None:
         """Add one document: its text, its spans' extents and labels and its packed user data
         (``srsly.msgpack_dumps(doc.user_data)``)."""
         doc = self._make_doc(text)
-        array = doc.to_array(self._read)
-        self._arrays.append(array)
-        tokens = Tokens(array[:, 3].tolist(), array[:, 4].tolist(), array[:, 1].tolist())
-        settings = self._settings
-        extents = list(map(SpanExtent._make, spans))
-        projection = project_spans(tokens, text, extents, settings.priority, settings.policy)
-        self.report.merge(projection.report)
-        label_id = self._label_id
-        offset = self._tokens
-        for ent in projection.ents:
-            label = label_id(ent.label)
-            if label:  # doc.ents leaves out a span without a label
-                self._ents.append((offset + ent.start, offset + ent.end, label))
-        self._tokens += len(array)
-        pack, span_bytes = self._pack, _SPAN_STRUCT.pack
-        group = {
-            "name": SPAN_GROUP,
-            "attrs": {},
-            "spans": [
-                span_bytes(0, 0, label_id(s.label), s.start, s.end, s.start_char, s.end_char)
-                for s in projection.group
-            ],
-        }
+        self._arrays.append(doc.to_array(self._read))
+        self._texts.append(text)
+        self._spans.extend(spans)
+        self._span_counts.append(len(spans))
         docbin = self.docbin
-        docbin.span_groups.append(pack({pack(group): [SPAN_GROUP]}))
         docbin.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
         docbin.cats.append(doc.cats)
         docbin.user_data.append(packed)
 
-    def _label_id(self, label: str) -> int:
-        found = self._label_ids.get(label)
-        if found is None:
-            found = self._label_ids[label] = self._strings.add(label)
-        return found
-
     def to_bytes(self) -> bytes:
-        """The shard: ``DocBin.to_bytes`` once the token arrays and strings are in."""
+        """The shard: ``DocBin.to_bytes`` once the token arrays, span groups and strings are
+        in."""
         import numpy
 
         docbin = self.docbin
-        count = self._tokens
         if self._arrays:
             read = numpy.concatenate(self._arrays)
         else:
             read = numpy.zeros((0, len(self._read)), dtype=numpy.uint64)
-        iob = numpy.full(count, 2, dtype=numpy.uint64)
-        types = numpy.zeros(count, dtype=numpy.uint64)
-        for start, end, label in self._ents:
-            iob[start] = 3
-            iob[start + 1 : end] = 1
-            types[start:end] = label
+        placed = _ShardSpans(self, read)
+        iob, types = placed.entity_columns(len(read))
         by_name = {"ORTH": read[:, 0], "ENT_IOB": iob, "ENT_TYPE": types}
         tokens = numpy.stack([by_name[name] for name in DOCBIN_ATTRS], axis=1)
         spaces = numpy.asarray(read[:, 1:2], dtype=bool)
-        bounds = numpy.cumsum([0] + [len(a) for a in self._arrays]).tolist()
+        bounds = placed.token_bounds.tolist()
         docbin.tokens = [tokens[a:b] for a, b in pairwise(bounds)]
         docbin.spaces = [spaces[a:b] for a, b in pairwise(bounds)]
-        if count:
-            docbin.strings.update(self._distinct_strings(read[:, 0], read[:, 2], types))
+        docbin.span_groups = placed.span_groups()
         strings = self._strings
-        docbin.strings.update(strings[key] for key in self._label_ids.values())
+        if len(read):
+            docbin.strings.add("")
+            columns = (read[:, 0], read[:, 2], types)
+            docbin.strings.update(strings[key] for key in _distinct(columns) if key)
+        docbin.strings.update(placed.labels())
         with docbin_compression():
             data: bytes = docbin.to_bytes()
         return data
 
-    def _distinct_strings(self, *columns: Any) -> Iterator[str]:
+
+def _distinct(columns: Sequence[Any]) -> list[int]:
+    import numpy
+
+    values = numpy.sort(numpy.concatenate(columns))
+    distinct: list[int] = values[numpy.concatenate(([True], values[1:] != values[:-1]))].tolist()
+    return distinct
+
+
+_GROUP_HEAD = b"\x83\xa4name\xa2sc\xa5attrs\x80\xa5spans"
+"""``msgpack({"name": "sc", "attrs": {}, "spans": ...})`` up to the list of spans."""
+_GROUP_KEY = b"\x91\xa2sc"
+"""``msgpack(["sc"])``: the names a serialized group is stored under."""
+
+
+def _msgpack_array_head(count: int) -> bytes:
+    if count < 16:
+        return bytes((0x90 | count,))
+    if count < 1 << 16:
+        return b"\xdc" + count.to_bytes(2, "big")
+    return b"\xdd" + count.to_bytes(4, "big")
+
+
+def _msgpack_bin_head(size: int) -> bytes:
+    if size < 1 << 8:
+        return b"\xc4" + size.to_bytes(1, "big")
+    if size < 1 << 16:
+        return b"\xc5" + size.to_bytes(2, "big")
+    return b"\xc6" + size.to_bytes(4, "big")
+
+
+class _ShardSpans:
+    """A shard's spans placed on its tokens (global token and character positions: documents
+    one after another), and the documents' ``doc.ents`` among them."""
+
+    def __init__(self, builder: ShardBuilder, read: Any) -> None:
         import numpy
 
-        values = numpy.sort(numpy.concatenate(columns))
-        distinct = values[numpy.concatenate(([True], values[1:] != values[:-1]))]
-        strings = self._strings
-        yield ""
-        for key in distinct.tolist():
-            if key:
-                yield strings[key]
+        self._builder = builder
+        settings = builder._settings
+        counts = numpy.asarray(builder._span_counts, dtype=numpy.int64)
+        documents = len(counts)
+        token_counts = [len(array) for array in builder._arrays]
+        self.token_bounds = numpy.cumsum([0, *token_counts], dtype=numpy.int64)
+        char_bounds = numpy.cumsum([0, *map(len, builder._texts)], dtype=numpy.int64)
+        spans = builder._spans
+        self.document = numpy.repeat(numpy.arange(documents, dtype=numpy.int64), counts)
+        self.labels_of = [label for _, _, label in spans]
+        label_ids = {label: builder._strings.add(label) for label in set(self.labels_of)}
+        self.label_id = numpy.asarray(
+            [label_ids[label] for label in self.labels_of], dtype=numpy.uint64
+        )
+        start = numpy.asarray([span[0] for span in spans], dtype=numpy.int64)
+        end = numpy.asarray([span[1] for span in spans], dtype=numpy.int64)
+        idx = read[:, 3].astype(numpy.int64)
+        length = read[:, 4].astype(numpy.int64)
+        extent_end = idx + length + read[:, 1].astype(numpy.int64)
+        global_idx = idx + numpy.repeat(char_bounds[:-1], token_counts)
+        base = char_bounds[self.document]
+        low = self.token_bounds[self.document]
+        high = self.token_bounds[self.document + 1]
+        last_token = max(len(read) - 1, 0)
+
+        def token_at(char: Any) -> tuple[Any, Any]:
+            """spaCy's ``token_by_char`` for each span's document: the token, and whether
+            there is one."""
+            found = numpy.searchsorted(global_idx, base + char, side="right") - 1
+            inside = (found >= low) & (found < high)
+            found = numpy.clip(found, 0, last_token)
+            if len(read):
+                inside &= char < extent_end[found]
+            return found, inside
+
+        first, first_ok = token_at(start)
+        last, last_ok = token_at(end - 1)
+        ok = first_ok & last_ok
+        if len(read):
+            first += ok & (start == idx[first] + length[first])
+        last += 1
+        ok &= last > first
+        first = numpy.where(ok, first, 0)
+        last = numpy.where(ok, last, 1)
+        if len(read):
+            start_char, end_char = idx[first], idx[last - 1] + length[last - 1]
+        else:
+            start_char = end_char = numpy.zeros(len(spans), dtype=numpy.int64)
+        self.placed = ok
+        self.first, self.last = first - low, last - low
+        self.start_char, self.end_char = start_char, end_char
+        self.kept = ok.copy()
+        unaligned = ~ok | (start_char != start) | (end_char != end)
+        self._choose(settings, unaligned, first, last, start, end)
+
+    def _choose(
+        self, settings: ShardSettings, unaligned: Any, first: Any, last: Any, start: Any, end: Any
+    ) -> None:
+        """Report the spans not on token boundaries, and choose the ents of the documents
+        whose placed spans overlap (every placed span of the others is an ent), in document
+        order as :func:`project_spans` reports them."""
+        import numpy
+
+        report = self._builder.report
+        texts = self._builder._texts
+        spans = self._builder._spans
+        placed = numpy.flatnonzero(self.placed)
+        order = placed[numpy.lexsort((last[placed], first[placed]))]
+        reach = numpy.maximum.accumulate(last[order])
+        overlapping = numpy.zeros(len(self.placed), dtype=bool)
+        overlapping[order[1:]] = first[order[1:]] < reach[:-1]
+        clashing = numpy.unique(self.document[overlapping]).tolist()
+        flagged = numpy.flatnonzero(unaligned).tolist()
+        position = 0
+        for document in sorted(set(clashing) | set(self.document[flagged].tolist())):
+            while position < len(flagged) and self.document[flagged[position]] == document:
+                i = flagged[position]
+                position += 1
+                widened = self._token_span(i) if self.placed[i] else None
+                report_unaligned(report, texts[document], SpanExtent(*spans[i]), widened)
+            if document in clashing:
+                self._choose_document(settings, document)
+
+    def _token_span(self, i: int) -> TokenSpan:
+        return TokenSpan(
+            self.labels_of[i],
+            int(self.first[i]),
+            int(self.last[i]),
+            int(self.start_char[i]),
+            int(self.end_char[i]),
+        )
+
+    def _choose_document(self, settings: ShardSettings, document: int) -> None:
+        import numpy
+
+        members = numpy.flatnonzero((self.document == document) & self.placed).tolist()
+        group = [self._token_span(i) for i in members]
+        extents = [SpanExtent(*self._builder._spans[i]) for i in members]
+        kept = choose_ents(group, extents, settings.priority, settings.policy)
+        for position, i in enumerate(members):
+            self.kept[i] = position in kept
+        if len(kept) < len(members):
+            report_left_out(self._builder.report, group, extents, kept)
+
+    def entity_columns(self, tokens: int) -> tuple[Any, Any]:
+        """The ENT_IOB and ENT_TYPE columns of the shard's tokens."""
+        import numpy
+
+        iob = numpy.full(tokens, 2, dtype=numpy.uint64)
+        types = numpy.zeros(tokens, dtype=numpy.uint64)
+        ents = numpy.flatnonzero(self.kept & (self.label_id != 0))  # unlabeled: not in doc.ents
+        low = self.token_bounds[self.document[ents]]
+        first, last = self.first[ents] + low, self.last[ents] + low
+        widths = last - first
+        inside = numpy.arange(int(widths.sum())) - numpy.repeat(
+            numpy.cumsum(widths) - widths, widths
+        )
+        covered = numpy.repeat(first, widths) + inside
+        iob[covered] = 1
+        iob[first] = 3
+        types[covered] = numpy.repeat(self.label_id[ents], widths)
+        return iob, types
+
+    def span_groups(self) -> list[bytes]:
+        """Each document's ``doc.spans.to_bytes()``: one group, ``"sc"``, of its placed
+        spans in order (``SpanGroup.to_bytes`` packs each as :data:`_SPAN_STRUCT` does)."""
+        import numpy
+
+        placed = numpy.flatnonzero(self.placed)
+        records = numpy.zeros(
+            len(placed),
+            dtype=numpy.dtype(
+                [
+                    ("head", "V2"),
+                    ("id", ">u8"),
+                    ("kb_id", ">u8"),
+                    ("label", ">u8"),
+                    ("start", ">i4"),
+                    ("end", ">i4"),
+                    ("start_char", ">i4"),
+                    ("end_char", ">i4"),
+                ]
+            ),
+        )
+        records["head"] = numpy.void(_msgpack_bin_head(_SPAN_STRUCT.size))
+        records["label"] = self.label_id[placed]
+        records["start"] = self.first[placed]
+        records["end"] = self.last[placed]
+        records["start_char"] = self.start_char[placed]
+        records["end_char"] = self.end_char[placed]
+        data = records.tobytes()
+        size = records.dtype.itemsize
+        counts = numpy.bincount(self.document[placed], minlength=len(self._builder._arrays))
+        groups = []
+        offset = 0
+        for count in counts.tolist():
+            group = b"".join(
+                (_GROUP_HEAD, _msgpack_array_head(count), data[offset : offset + count * size])
+            )
+            offset += count * size
+            groups.append(b"".join((b"\x81", _msgpack_bin_head(len(group)), group, _GROUP_KEY)))
+        return groups
+
+    def labels(self) -> set[str]:
+        """The labels of the placed spans (the span groups' strings)."""
+        import numpy
+
+        return {self.labels_of[i] for i in numpy.flatnonzero(self.placed).tolist()}
 
 
 def build_shard(settings: ShardSettings, batch: Sequence[ShardPayload]) -> tuple[bytes, LossReport]:

@@ -333,6 +333,7 @@ TRICKY_TEXTS = [
     'He said: "(well)..." -- and left!!  ',
     "e-mail: a.b@c.org, https://x.y/z?q=1 :-) 10km 5.5% $3",
 ]
+MANY_WORDS = " ".join(["word"] * 2_000)
 
 
 def test_expand_finds_the_tokens_char_span_finds() -> None:
@@ -368,7 +369,7 @@ def test_shard_builder_builds_the_docbin_docbin_add_builds() -> None:
     from spacy.attrs import IDX, LENGTH, SPACY
     from spacy.tokens import Span
 
-    from annotator.formats.base import OverlapPolicy
+    from annotator.formats.base import LossReport, OverlapPolicy
     from annotator.formats.spacy_project import SpanExtent, Tokens, project_spans
     from annotator.formats.spacy_shard import (
         DOCBIN_ATTRS,
@@ -382,10 +383,14 @@ def test_shard_builder_builds_the_docbin_docbin_add_builds() -> None:
         settings = ShardSettings(("ACTOR", "LOCATION", "CLAIM"), policy)
         ours = ShardBuilder(nlp, settings)
         theirs = DocBin(attrs=list(DOCBIN_ATTRS), store_user_data=True)
-        for n, text in enumerate(TRICKY_TEXTS):
+        report = LossReport()
+        for n, text in enumerate([*TRICKY_TEXTS, MANY_WORDS, "", MANY_WORDS]):
             spans = [(0, 2, "ACTOR"), (1, len(text), "CLAIM"), (len(text) - 1, len(text), "")]
             spans += [(3, 9, "LOCATION"), (4, 4, "ACTOR"), (0, len(text), "OTHER")]
             spans = [(a, b, label) for a, b, label in spans if 0 <= a <= b <= len(text)]
+            if text == MANY_WORDS:  # more than 15 spans, groups of more than 255 bytes
+                starts = [0] + [i + 1 for i, c in enumerate(text) if c == " "]
+                spans = [(a, a + 4, ("ACTOR", "CLAIM")[a % 2]) for a in starts[: 40 + n]]
             user_data = {USER_DATA_KEY: {"n": n, "text": text}}
             ours.add(text, spans, srsly.msgpack_dumps(user_data))
             doc = nlp.make_doc(text)
@@ -393,6 +398,7 @@ def test_shard_builder_builds_the_docbin_docbin_add_builds() -> None:
             tokens = Tokens(array[:, 0].tolist(), array[:, 1].tolist(), array[:, 2].tolist())
             extents = [SpanExtent(*span) for span in spans]
             projection = project_spans(tokens, text, extents, settings.priority, policy)
+            report.merge(projection.report)
             doc.spans["sc"] = [Span(doc, s.start, s.end, s.label) for s in projection.group]
             doc.ents = [Span(doc, s.start, s.end, s.label) for s in projection.ents]
             doc.user_data.update(user_data)
@@ -400,3 +406,6 @@ def test_shard_builder_builds_the_docbin_docbin_add_builds() -> None:
         with docbin_compression():
             expected = theirs.to_bytes()
         assert ours.to_bytes() == expected
+        assert ours.report == report
+        assert report.counts[Loss.UNALIGNED]
+        assert report.counts[Loss.OVERLAPS]
