@@ -6,9 +6,9 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
-from itertools import count
+from itertools import count, pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from annotator.core.document import DocumentDraft
 from annotator.core.errors import OffsetError
@@ -22,13 +22,14 @@ from annotator.formats.spacy_jsonl import draft_from_meta
 from annotator.formats.spacy_support import (
     FORMAT_NAME,
     USER_DATA_KEY,
+    MsgpackExtensions,
     cached_msgpack_extensions,
     msgpack_extensions,
     require_spacy,
 )
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, DocBin
     from spacy.tokens import Span as SpacySpan
 
 
@@ -81,8 +82,20 @@ class DocBinImporter:
             yield Failure(path, None, f"not a spaCy DocBin file ({error})", "ANN131")
             return
         del data
-        docs = docbin.get_docs(Vocab())
         extensions = msgpack_extensions()
+        ours = _all_ours(docbin, extensions)
+        if ours is not None:
+            for number, (text, user_data) in enumerate(ours, 1):
+                origin = f"{path}#{number}"
+                try:
+                    draft: AnnotatedDraft | Failure = _from_user_data(
+                        text, user_data, origin, options
+                    )
+                except (OffsetError, KeyError, TypeError, ValueError) as error:
+                    draft = _failure(path, number, error)
+                yield draft
+            return
+        docs = docbin.get_docs(Vocab())
         for number in count(1):
             with cached_msgpack_extensions(extensions):  # not across the yield: only in spaCy
                 doc = next(docs, None)
@@ -90,27 +103,84 @@ class DocBinImporter:
                 return
             origin = f"{path}#{number}"
             try:
-                ours = doc.user_data.get(USER_DATA_KEY)
-                if isinstance(ours, Mapping) and ours.get("format") == "annotator":
-                    yield _from_user_data(doc.text, ours, origin, options)
+                ours_data = doc.user_data.get(USER_DATA_KEY)
+                if _is_ours(ours_data):
+                    yield _from_user_data(doc.text, ours_data, origin, options)
                 else:
                     yield _from_doc(doc, origin, options)
             except (OffsetError, KeyError, TypeError, ValueError) as error:
-                reason = error.message if isinstance(error, OffsetError) else repr(error)
-                yield Failure(path, None, f"document {number}: {reason}", "ANN132")
+                yield _failure(path, number, error)
+
+
+def _failure(path: str, number: int, error: Exception) -> Failure:
+    reason = error.message if isinstance(error, OffsetError) else repr(error)
+    return Failure(path, None, f"document {number}: {reason}", "ANN132")
+
+
+def _is_ours(user_data: object) -> TypeGuard[Mapping[str, Any]]:
+    return isinstance(user_data, Mapping) and user_data.get("format") == "annotator"
+
+
+def _all_ours(
+    docbin: DocBin, extensions: MsgpackExtensions
+) -> list[tuple[str, Mapping[str, Any]]] | None:
+    """Each document's text and our user data, when every document of ``docbin`` was written
+    by us; else None (the documents are then made by ``DocBin.get_docs``).
+
+    The text is what ``Doc.text`` joins: each token's ORTH string and a space where it has one,
+    looked up in the file's own strings, for the whole file at once; nothing else of a ``Doc``
+    is needed, as the user data holds the rest.
+    """
+    import numpy
+    import srsly  # type: ignore[import-untyped]
+    from spacy.attrs import ORTH  # type: ignore[import-not-found]
+    from spacy.strings import get_string_id
+
+    if ORTH not in docbin.attrs or any(f.get("has_unknown_spaces") for f in docbin.flags):
+        return None
+    try:
+        with cached_msgpack_extensions(extensions):
+            loaded = [srsly.msgpack_loads(packed, use_list=False) for packed in docbin.user_data]
+    except Exception:  # whatever get_docs would make of it
+        return None
+    ours = [data.get(USER_DATA_KEY) if isinstance(data, Mapping) else None for data in loaded]
+    if len(ours) != len(docbin.tokens) or not all(map(_is_ours, ours)):
+        return None
+    if not ours:
+        return []
+    strings = sorted(docbin.strings)
+    keys = numpy.fromiter(map(get_string_id, strings), dtype=numpy.uint64, count=len(strings))
+    order = numpy.argsort(keys)
+    keys = keys[order]
+    words = numpy.asarray(strings, dtype=object)[order]
+    pieces = numpy.concatenate((words, words + " "))  # each string, then with its space
+    column = docbin.attrs.index(ORTH)
+    orths = numpy.concatenate([tokens[:, column] for tokens in docbin.tokens])
+    spaces = numpy.concatenate([spaces[:, 0] for spaces in docbin.spaces])
+    found = numpy.minimum(numpy.searchsorted(keys, orths), max(len(keys) - 1, 0))
+    if len(orths) and (not len(keys) or not (keys[found] == orths).all()):
+        return None
+    pieces = pieces[found + len(keys) * spaces] if len(orths) else orths
+    bounds = numpy.cumsum([0, *map(len, docbin.tokens)]).tolist()
+    texts = ["".join(pieces[a:b].tolist()) for a, b in pairwise(bounds)]
+    return list(zip(texts, ours, strict=True))  # type: ignore[arg-type]
 
 
 def _from_user_data(
     text: str, ours: Mapping[str, Any], origin: str, options: ImportOptions
 ) -> AnnotatedDraft:
-    conv = OffsetConverter(text)
+    conv: OffsetConverter | None = None
     spans = []
     for i, raw in enumerate(ours.get("spans") or ()):
         start = parse_offset(raw["start"], f"spans[{i}].start")
         end = parse_offset(raw["end"], f"spans[{i}].end")
-        checked = check_span(
-            conv, start, end, surface=raw.get("text"), unit=Unit.CODE_POINT, candidates=()
-        )
+        surface = raw.get("text")
+        if not (0 <= start < end <= len(text) and surface == text[start:end]):
+            conv = conv or OffsetConverter(text)  # check_span says what is wrong, if anything
+            checked = check_span(
+                conv, start, end, surface=surface, unit=Unit.CODE_POINT, candidates=()
+            )
+            start, end = checked.start, checked.end
         attributes: dict[str, AttributeValue] = {
             str(k): v for k, v in (raw.get("attributes") or {}).items()
         }
@@ -118,8 +188,8 @@ def _from_user_data(
             SpanRecord(
                 str(raw["key"]),
                 str(raw["label"]),
-                checked.start,
-                checked.end,
+                start,
+                end,
                 attributes,
                 str(raw.get("annotator") or options.annotator),
             )

@@ -409,3 +409,32 @@ def test_shard_builder_builds_the_docbin_docbin_add_builds() -> None:
         assert ours.report == report
         assert report.counts[Loss.UNALIGNED]
         assert report.counts[Loss.OVERLAPS]
+
+
+def test_our_documents_read_the_same_with_and_without_spacy_docs(
+    export: Export, schema: LabelSchema, tmp_path: Path
+) -> None:
+    """A file of ours is read without making Docs (texts from the tokens' strings); with one
+    document from elsewhere in it, every document goes through ``DocBin.get_docs``: the drafts
+    of ours are the same either way."""
+    items = [round_trip_document(1, "afp-1")]
+    items += [
+        renumbered(make_document(text, [("ACTOR", 0, 1, {"kind": "state"})]), n)
+        for n, text in enumerate(TRICKY_TEXTS, 2)
+        if text.strip()
+    ]
+    items.append(renumbered(make_document("", []), 99))
+    path, _ = export(EXPORTER, items, "ours", schema)
+    fast = imported(path, schema)
+    assert [d.draft.text for d in fast if isinstance(d, AnnotatedDraft)] == [
+        i.document.text for i in items
+    ]
+    nlp = spacy.blank("en")
+    docs = [*read_docs(path), nlp("Rebels shelled Aleppo.")]
+    mixed = tmp_path / "mixed.spacy"
+    DocBin(docs=docs, store_user_data=True).to_disk(mixed)
+    slow = imported(mixed, schema)
+    assert len(slow) == len(items) + 1
+    assert [replace(d, origin="") for d in slow[:-1] if isinstance(d, AnnotatedDraft)] == [
+        replace(d, origin="") for d in fast if isinstance(d, AnnotatedDraft)
+    ]
