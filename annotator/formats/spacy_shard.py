@@ -4,8 +4,11 @@ arrays ``DocBin.add`` would store, filled for the whole shard at once, written b
 
 from __future__ import annotations
 
+import multiprocessing
 import struct
+import sys
 import threading
+import types
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -377,5 +380,34 @@ def build_shard(settings: ShardSettings, batch: Sequence[ShardPayload]) -> tuple
 @lru_cache(maxsize=1)
 def pipeline() -> Language:
     """``spacy.blank("en")``, once per process: the rule-based tokenizer only, no model."""
-    nlp: Language = require_spacy().blank("en")
+    in_worker = multiprocessing.parent_process() is not None and "spacy" not in sys.modules
+    spacy = import_spacy_without_cli() if in_worker else require_spacy()
+    nlp: Language = spacy.blank("en")
     return nlp
+
+
+def import_spacy_without_cli() -> Any:
+    """``import spacy`` without its command line, for a shard worker process.
+
+    ``spacy/__init__.py`` imports ``spacy.cli.info.info`` (a function of ``spacy info``), which
+    loads every command and their libraries (typer, weasel, requests, httpx): about a third of
+    spaCy's import time, paid by each worker, which never runs a command. Nothing else outside
+    ``spacy.cli`` imports it; stand-ins are in ``sys.modules`` only during the import, so a
+    later ``import spacy.cli`` gets the real one.
+    """
+    cli = types.ModuleType("spacy.cli")
+    cli.__path__ = []
+    info = types.ModuleType("spacy.cli.info")
+    info.info = _no_cli  # type: ignore[attr-defined]
+    stand_ins = {"spacy.cli": cli, "spacy.cli.info": info}
+    sys.modules.update(stand_ins)
+    try:
+        return require_spacy()
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+
+
+def _no_cli(*_args: object, **_kwargs: object) -> None:
+    raise RuntimeError("spaCy's command line is not loaded in an export worker")

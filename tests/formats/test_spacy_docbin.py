@@ -438,3 +438,23 @@ def test_our_documents_read_the_same_with_and_without_spacy_docs(
     assert [replace(d, origin="") for d in slow[:-1] if isinstance(d, AnnotatedDraft)] == [
         replace(d, origin="") for d in fast if isinstance(d, AnnotatedDraft)
     ]
+
+
+def test_a_worker_imports_spacy_without_its_command_line() -> None:
+    import subprocess
+
+    script = (
+        "import sys\n"
+        "from annotator.formats.spacy_shard import import_spacy_without_cli\n"
+        "spacy = import_spacy_without_cli()\n"
+        "assert not any(name.startswith(('typer', 'weasel', 'httpx')) for name in sys.modules)\n"
+        "assert [t.text for t in spacy.blank('en')(\"Don't go!\")] == ['Do', \"n't\", 'go', '!']\n"
+        "assert 'spacy.cli' not in sys.modules\n"
+        "import spacy.cli\n"
+        "assert spacy.cli.info.__module__ == 'spacy.cli.info'\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
