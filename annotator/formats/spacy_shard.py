@@ -117,6 +117,7 @@ class ShardBuilder:
         self._texts: list[str] = []
         self._spans: list[tuple[int, int, str]] = []
         self._span_counts: list[int] = []
+        self._token_counts: list[int] = []
 
     def add(self, text: str, spans: Sequence[tuple[int, int, str]], packed: bytes) -> None:
         """Add one document: its text, its spans' extents and labels and its packed user data
@@ -134,11 +135,21 @@ class ShardBuilder:
     def to_bytes(self) -> bytes:
         """The shard: ``DocBin.to_bytes`` once the token arrays, span groups and strings are
         in."""
+        self._fill()
+        with docbin_compression():
+            data: bytes = self.docbin.to_bytes()
+        return data
+
+    def _fill(self) -> None:
+        """Put the token arrays, span groups and strings in the DocBin (what is made on the way
+        is gone before ``DocBin.to_bytes`` copies the arrays)."""
         import numpy
 
         docbin = self.docbin
+        self._token_counts = [len(array) for array in self._arrays]
         if self._arrays:
             read = numpy.concatenate(self._arrays)
+            self._arrays.clear()  # one copy of the arrays at a time
         else:
             read = numpy.zeros((0, len(self._read)), dtype=numpy.uint64)
         placed = _ShardSpans(self, read)
@@ -156,16 +167,17 @@ class ShardBuilder:
             columns = (read[:, 0], read[:, 2], types)
             docbin.strings.update(strings[key] for key in _distinct(columns) if key)
         docbin.strings.update(placed.labels())
-        with docbin_compression():
-            data: bytes = docbin.to_bytes()
-        return data
 
 
-def _distinct(columns: Sequence[Any]) -> list[int]:
+def _distinct(columns: Sequence[Any]) -> set[int]:
+    """The distinct values of the columns (sorted a column at a time: less memory than one
+    sort of them all)."""
     import numpy
 
-    values = numpy.sort(numpy.concatenate(columns))
-    distinct: list[int] = values[numpy.concatenate(([True], values[1:] != values[:-1]))].tolist()
+    distinct: set[int] = set()
+    for column in columns:
+        values = numpy.sort(column)
+        distinct.update(values[numpy.concatenate(([True], values[1:] != values[:-1]))].tolist())
     return distinct
 
 
@@ -202,7 +214,7 @@ class _ShardSpans:
         settings = builder._settings
         counts = numpy.asarray(builder._span_counts, dtype=numpy.int64)
         documents = len(counts)
-        token_counts = [len(array) for array in builder._arrays]
+        token_counts = builder._token_counts
         self.token_bounds = numpy.cumsum([0, *token_counts], dtype=numpy.int64)
         char_bounds = numpy.cumsum([0, *map(len, builder._texts)], dtype=numpy.int64)
         spans = builder._spans
@@ -350,7 +362,8 @@ class _ShardSpans:
         records["end_char"] = self.end_char[placed]
         data = records.tobytes()
         size = records.dtype.itemsize
-        counts = numpy.bincount(self.document[placed], minlength=len(self._builder._arrays))
+        documents = len(self._builder._token_counts)
+        counts = numpy.bincount(self.document[placed], minlength=documents)
         groups = []
         offset = 0
         for count in counts.tolist():
