@@ -6,7 +6,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
-from itertools import count, pairwise
+from itertools import count, islice, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -83,20 +83,20 @@ class DocBinImporter:
             return
         del data
         extensions = msgpack_extensions()
-        ours = _all_ours(docbin, extensions)
-        if ours is not None:
-            for number, (text, user_data) in enumerate(ours, 1):
-                origin = f"{path}#{number}"
-                try:
-                    draft: AnnotatedDraft | Failure = _from_user_data(
-                        text, user_data, origin, options
-                    )
-                except (OffsetError, KeyError, TypeError, ValueError) as error:
-                    draft = _failure(path, number, error)
-                yield draft
+        done = 0
+        for number, (text, user_data) in enumerate(_ours(docbin, extensions), 1):
+            try:
+                draft: AnnotatedDraft | Failure = _from_user_data(
+                    text, user_data, f"{path}#{number}", options
+                )
+            except (OffsetError, KeyError, TypeError, ValueError) as error:
+                draft = _failure(path, number, error)
+            yield draft
+            done = number
+        if done == len(docbin):
             return
-        docs = docbin.get_docs(Vocab())
-        for number in count(1):
+        docs = islice(docbin.get_docs(Vocab()), done, None)  # the first one not ours, and on
+        for number in count(done + 1):
             with cached_msgpack_extensions(extensions):  # not across the yield: only in spaCy
                 doc = next(docs, None)
             if doc is None:
@@ -121,33 +121,43 @@ def _is_ours(user_data: object) -> TypeGuard[Mapping[str, Any]]:
     return isinstance(user_data, Mapping) and user_data.get("format") == "annotator"
 
 
-def _all_ours(
-    docbin: DocBin, extensions: MsgpackExtensions
-) -> list[tuple[str, Mapping[str, Any]]] | None:
-    """Each document's text and our user data, when every document of ``docbin`` was written
-    by us; else None (the documents are then made by ``DocBin.get_docs``).
+def _ours(docbin: DocBin, extensions: MsgpackExtensions) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Each document's text and our user data, from the first document on, for as long as the
+    documents are ours; the rest are made by ``DocBin.get_docs``.
 
     The text is what ``Doc.text`` joins: each token's ORTH string and a space where it has one,
-    looked up in the file's own strings, for the whole file at once; nothing else of a ``Doc``
-    is needed, as the user data holds the rest.
+    looked up in the file's own strings for the whole file at once; nothing else of a ``Doc``
+    is needed, as the user data holds the rest. A file with unknown spaces, or a token whose
+    string is not in the file, goes to ``get_docs`` from its first document.
     """
-    import numpy
     import srsly  # type: ignore[import-untyped]
+
+    texts = _texts(docbin)
+    if texts is None:
+        return
+    for i, text in enumerate(texts):
+        packed = docbin.user_data[i] if i < len(docbin.user_data) else None
+        try:
+            with cached_msgpack_extensions(extensions):
+                data = srsly.msgpack_loads(packed, use_list=False)  # as get_docs loads it
+        except Exception:  # whatever get_docs makes of it
+            return
+        ours = data.get(USER_DATA_KEY) if isinstance(data, Mapping) else None
+        if not _is_ours(ours):
+            return
+        yield text, ours
+
+
+def _texts(docbin: DocBin) -> Iterator[str] | None:
+    """The documents' texts from their tokens (see :func:`_ours`), or None."""
+    import numpy
     from spacy.attrs import ORTH  # type: ignore[import-not-found]
     from spacy.strings import get_string_id
 
     if ORTH not in docbin.attrs or any(f.get("has_unknown_spaces") for f in docbin.flags):
         return None
-    try:
-        with cached_msgpack_extensions(extensions):
-            loaded = [srsly.msgpack_loads(packed, use_list=False) for packed in docbin.user_data]
-    except Exception:  # whatever get_docs would make of it
-        return None
-    ours = [data.get(USER_DATA_KEY) if isinstance(data, Mapping) else None for data in loaded]
-    if len(ours) != len(docbin.tokens) or not all(map(_is_ours, ours)):
-        return None
-    if not ours:
-        return []
+    if not len(docbin):
+        return iter(())
     strings = sorted(docbin.strings)
     keys = numpy.fromiter(map(get_string_id, strings), dtype=numpy.uint64, count=len(strings))
     order = numpy.argsort(keys)
@@ -162,8 +172,7 @@ def _all_ours(
         return None
     pieces = pieces[found + len(keys) * spaces] if len(orths) else orths
     bounds = numpy.cumsum([0, *map(len, docbin.tokens)]).tolist()
-    texts = ["".join(pieces[a:b].tolist()) for a, b in pairwise(bounds)]
-    return list(zip(texts, ours, strict=True))  # type: ignore[arg-type]
+    return ("".join(pieces[a:b].tolist()) for a, b in pairwise(bounds))
 
 
 def _from_user_data(
