@@ -263,11 +263,9 @@ class _ShardSpans:
         self.start_char, self.end_char = start_char, end_char
         self.kept = ok.copy()
         unaligned = ~ok | (start_char != start) | (end_char != end)
-        self._choose(settings, unaligned, first, last, start, end)
+        self._choose(settings, unaligned, first, last)
 
-    def _choose(
-        self, settings: ShardSettings, unaligned: Any, first: Any, last: Any, start: Any, end: Any
-    ) -> None:
+    def _choose(self, settings: ShardSettings, unaligned: Any, first: Any, last: Any) -> None:
         """Report the spans not on token boundaries, and choose the ents of the documents
         whose placed spans overlap (every placed span of the others is an ent), in document
         order as :func:`project_spans` reports them."""
@@ -281,10 +279,10 @@ class _ShardSpans:
         reach = numpy.maximum.accumulate(last[order])
         overlapping = numpy.zeros(len(self.placed), dtype=bool)
         overlapping[order[1:]] = first[order[1:]] < reach[:-1]
-        clashing = numpy.unique(self.document[overlapping]).tolist()
+        clashing = set(self.document[overlapping].tolist())
         flagged = numpy.flatnonzero(unaligned).tolist()
         position = 0
-        for document in sorted(set(clashing) | set(self.document[flagged].tolist())):
+        for document in sorted(clashing | set(self.document[flagged].tolist())):
             while position < len(flagged) and self.document[flagged[position]] == document:
                 i = flagged[position]
                 position += 1
