@@ -32,7 +32,6 @@ from annotator.formats.spacy_shard import (
     ShardPayload,
     ShardSettings,
     build_shard,
-    pipeline,
 )
 from annotator.formats.spacy_support import (
     FORMAT_NAME,
@@ -168,10 +167,10 @@ class DocBinExporter:
         schema: LabelSchema,
         options: ExportOptions | None = None,
     ) -> LossReport:
-        require_spacy()
+        spacy = require_spacy()
         from spacy.attrs import IDX, LENGTH, SPACY  # type: ignore[import-not-found]
 
-        make_doc = pipeline().make_doc
+        make_doc = spacy.blank("en").make_doc  # its own pipeline: a vocabulary only grows
         options = options or ExportOptions()
         priority = options.label_priority or schema.label_names
         report = LossReport()
