@@ -281,36 +281,35 @@ class _ShardSpans:
         overlapping[order[1:]] = first[order[1:]] < reach[:-1]
         clashing = set(self.document[overlapping].tolist())
         flagged = numpy.flatnonzero(unaligned).tolist()
+        if not clashing and not flagged:
+            return
+        # plain lists from here: a document at a time in Python
+        documents = self.document.tolist()
+        is_placed = self.placed.tolist()
+        columns = (self.first.tolist(), self.last.tolist())
+        chars = (self.start_char.tolist(), self.end_char.tolist())
+        labels = self.labels_of
+
+        def token_span(i: int) -> TokenSpan:
+            return TokenSpan(labels[i], columns[0][i], columns[1][i], chars[0][i], chars[1][i])
+
+        bounds = numpy.cumsum([0, *self._builder._span_counts]).tolist()
         position = 0
-        for document in sorted(clashing | set(self.document[flagged].tolist())):
-            while position < len(flagged) and self.document[flagged[position]] == document:
+        for document in sorted(clashing | {documents[i] for i in flagged}):
+            while position < len(flagged) and documents[flagged[position]] == document:
                 i = flagged[position]
                 position += 1
-                widened = self._token_span(i) if self.placed[i] else None
+                widened = token_span(i) if is_placed[i] else None
                 report_unaligned(report, texts[document], SpanExtent(*spans[i]), widened)
-            if document in clashing:
-                self._choose_document(settings, document)
-
-    def _token_span(self, i: int) -> TokenSpan:
-        return TokenSpan(
-            self.labels_of[i],
-            int(self.first[i]),
-            int(self.last[i]),
-            int(self.start_char[i]),
-            int(self.end_char[i]),
-        )
-
-    def _choose_document(self, settings: ShardSettings, document: int) -> None:
-        import numpy
-
-        members = numpy.flatnonzero((self.document == document) & self.placed).tolist()
-        group = [self._token_span(i) for i in members]
-        extents = [SpanExtent(*self._builder._spans[i]) for i in members]
-        kept = choose_ents(group, extents, settings.priority, settings.policy)
-        for position, i in enumerate(members):
-            self.kept[i] = position in kept
-        if len(kept) < len(members):
-            report_left_out(self._builder.report, group, extents, kept)
+            if document not in clashing:
+                continue
+            members = [i for i in range(bounds[document], bounds[document + 1]) if is_placed[i]]
+            group = [token_span(i) for i in members]
+            extents = [SpanExtent(*spans[i]) for i in members]
+            kept = choose_ents(group, extents, settings.priority, settings.policy)
+            self.kept[[i for n, i in enumerate(members) if n not in kept]] = False
+            if len(kept) < len(members):
+                report_left_out(report, group, extents, kept)
 
     def entity_columns(self, tokens: int) -> tuple[Any, Any]:
         """The ENT_IOB and ENT_TYPE columns of the shard's tokens."""
