@@ -46,6 +46,7 @@ from annotator.formats.base import (
     OutputSink,
     read_text_file,
 )
+from annotator.formats.conll_read import CHUNK, read_docstart_file
 from annotator.formats.tokenize_support import (
     LineNumbers,
     TaggedDocument,
@@ -176,9 +177,25 @@ class ConllImporter:
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
     ) -> Iterator[AnnotatedDraft | Failure]:
+        name = str(path)
         yield from read_text_file(
-            path, lambda handle: read_conll(handle, str(path), options), encoding="utf-8-sig"
+            path, lambda handle: read_file(handle, name, options), encoding="utf-8-sig"
         )
+
+
+def read_file(
+    handle: TextIO, name: str, options: ImportOptions = ImportOptions(), chunk: int = CHUNK
+) -> Iterator[AnnotatedDraft | Failure]:
+    """What :func:`read_conll` yields for the lines of ``handle``; a file that starts with
+    ``-DOCSTART-`` is read ``chunk`` characters at a time (:mod:`conll_read`)."""
+    return read_docstart_file(
+        handle,
+        name,
+        lambda lines: read_conll(lines, name, options),
+        lambda lines, first: read_region(lines, first, name, options),
+        options.annotator,
+        chunk,
+    )
 
 
 def read_conll(
@@ -208,6 +225,17 @@ def read_conll(
                 state.document = _Document(first)
             state.sentence += chunk
             state.numbers += range(first, number + 1)
+    yield from state.end(name, options)
+
+
+def read_region(
+    lines: list[str], first: int, name: str, options: ImportOptions
+) -> Iterator[AnnotatedDraft | Failure]:
+    """What :func:`read_conll` yields for the lines of one ``-DOCSTART-`` document of a file
+    that starts with ``-DOCSTART-`` (the document's own line first, numbered ``first``)."""
+    state = _Reading(docstart_mode=True)
+    for number, line in enumerate(lines, start=first):
+        yield from state.line(line, number, name, options)
     yield from state.end(name, options)
 
 
