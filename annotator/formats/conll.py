@@ -53,17 +53,18 @@ from annotator.formats.tokenize_support import (
     TokenSentence,
     check_scheme,
     draft_from_tokens,
+    label_ranks,
     layer_count,
     parse_tag,
     tag_document,
 )
 from annotator.formats.workers import (
     BATCH_DOCUMENTS,
-    Packed,
+    LightPacked,
     batched,
+    light_packer,
     ordered_map,
-    packer,
-    unpack,
+    unpack_light,
     worker_count,
 )
 
@@ -94,7 +95,7 @@ class ConllExporter:
         two_columns = options.extra.get("columns", "4") == "2"
         render = partial(render_documents, schema, options, two_columns)
         workers = worker_count(options.extra)
-        batches = batched(map(packer(workers), items), BATCH_DOCUMENTS)
+        batches = batched(map(light_packer(workers), items), BATCH_DOCUMENTS)
         with sink.main_text() as out:
             for text, batch_report in ordered_map(render, batches, workers, BATCH_DOCUMENTS):
                 out.write(text)
@@ -115,14 +116,14 @@ class ConllExporter:
 
 
 def render_documents(
-    schema: LabelSchema, options: ExportOptions, two_columns: bool, batch: list[Packed]
+    schema: LabelSchema, options: ExportOptions, two_columns: bool, batch: list[LightPacked]
 ) -> tuple[str, LossReport]:
     """The lines of a batch of documents and what they could not carry (in a worker)."""
     report = LossReport()
     out = io.StringIO()
+    ranks = label_ranks(schema, options)
     for packed in batch:
-        tagged = tag_document(unpack(packed), schema, options)
-        report.merge(tagged.report)
+        tagged = tag_document(unpack_light(packed), schema, options, report=report, ranks=ranks)
         write_document(out, tagged, two_columns=two_columns)
     return out.getvalue(), report
 

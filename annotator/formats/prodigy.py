@@ -54,11 +54,11 @@ from annotator.formats.tokenize import align_words, scan, split_scanned, word_in
 from annotator.formats.tokenize_support import UNITS, document_key, find_unit
 from annotator.formats.workers import (
     BATCH_DOCUMENTS,
-    Packed,
+    LightPacked,
     batched,
+    light_packer,
     ordered_map,
-    packer,
-    unpack,
+    unpack_light,
     worker_count,
 )
 
@@ -83,7 +83,7 @@ class ProdigyExporter:
         (:mod:`annotator.formats.workers`), while this process reads the next documents."""
         report = LossReport()
         workers = worker_count(options.extra)
-        batches = batched(map(packer(workers), items), BATCH_DOCUMENTS)
+        batches = batched(map(light_packer(workers), items), BATCH_DOCUMENTS)
         with sink.main_binary() as out:
             work = partial(render_tasks, options)
             for lines, batch_report in ordered_map(work, batches, workers, BATCH_DOCUMENTS):
@@ -104,11 +104,11 @@ class ProdigyExporter:
         return report
 
 
-def render_tasks(options: ExportOptions, batch: list[Packed]) -> tuple[bytes, LossReport]:
+def render_tasks(options: ExportOptions, batch: list[LightPacked]) -> tuple[bytes, LossReport]:
     """The JSON lines of a batch of documents and what they could not carry (in a worker)."""
     report = LossReport()
     lines = [
-        jsontext.dumps_bytes(to_record(unpack(packed), options, report), newline=True)
+        jsontext.dumps_bytes(to_record(unpack_light(packed), options, report), newline=True)
         for packed in batch
     ]
     return b"".join(lines), report
