@@ -162,18 +162,23 @@ def render_sentences(
 
 
 def _encode(tagged: TaggedBatch, ids: _TagIds) -> bytes:
-    encode = jsontext.dumps_bytes
-    lines: list[bytes] = []
+    """The JSON lines of tagged documents, encoded in one call: a record is an object of
+    strings and lists only, so ``},{"id":`` occurs in the encoded list only between two
+    records (a ``"`` inside a string is escaped) and becomes the line break."""
+    records: list[dict[str, Any]] = []
     for key, done in tagged:
         words = done.words
-        numbers = list(map(ids.__getitem__, done.layers[0])) if words else []
-        lines.extend(
-            encode({"id": f"{key}#{n}", "tokens": words[a:b], "ner_tags": numbers[a:b]})
+        if not words:
+            continue
+        numbers = list(map(ids.__getitem__, done.layers[0]))
+        records.extend(
+            {"id": f"{key}#{n}", "tokens": words[a:b], "ner_tags": numbers[a:b]}
             for n, (a, b) in enumerate(done.groups)
         )
-    if lines:
-        lines.append(b"")
-    return b"\n".join(lines)
+    if not records:
+        return b""
+    encoded = jsontext.dumps_bytes(records)
+    return encoded[1:-1].replace(b'},{"id":', b'}\n{"id":') + b"\n"
 
 
 class _TagIds(dict[str, int]):
@@ -288,7 +293,7 @@ def _parse(
         if set(map(type, raw_tags)) <= {int, str}
         else None
     )
-    if tags is None or any(isinstance(tag, str) for tag in tags):
+    if tags is None or str in set(map(type, tags)):  # a str says what is wrong
         for n, raw in enumerate(raw_tags):
             problem = _tag(raw, parsed_tags.names)
             if isinstance(problem, str):
