@@ -263,7 +263,7 @@ class _Task:
 
     def span(self, raw: object, what: str) -> str | Failure:
         """Add (or find) a span; returns its key."""
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("label"), str):
+        if not isinstance(raw, dict | Mapping) or not isinstance(raw.get("label"), str):
             return self.fail(f"{what}: expected an object with a 'label'")
         extent = self._extent(raw, what)
         if isinstance(extent, Failure):
@@ -296,6 +296,13 @@ class _Task:
         if not (isinstance(start, int) and isinstance(end, int)):
             return self._from_tokens(raw, what)
         surface = raw.get("text") if isinstance(raw.get("text"), str) else None
+        text = self.text
+        if (
+            self.units[0] is Unit.CODE_POINT
+            and 0 <= start < end <= len(text)
+            and (surface is None or text[start:end] == surface)
+        ):
+            return start, end  # what find_unit finds first, without converting
         found = find_unit(self.converter, [(start, end)], surface, self.units)
         if found is None:
             shown = self.text[start:end] if 0 <= start < end <= len(self.text) else "outside"
