@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, groupby, repeat
-from operator import add, itemgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import TextIO
 
@@ -130,27 +130,32 @@ def render_documents(
 
 def write_document(out: TextIO, tagged: TaggedDocument, *, two_columns: bool = False) -> None:
     out.write(DOCSTART + "\n\n")
-    if not tagged.words:
+    words = tagged.words
+    if not words:
         return
     layers = tagged.layers
     tags = layers[0] if len(layers) == 1 else list(map(" ".join, zip(*layers, strict=True)))
     suffixes = _TWO_COLUMNS if two_columns else _FOUR_COLUMNS
-    lines = list(map(add, tagged.words, map(suffixes.__getitem__, tags)))
+    # words and their line ends interleaved, joined once: no string made per line
+    parts = words + words
+    parts[::2] = words
+    parts[1::2] = map(suffixes.__getitem__, tags)
     for first, _ in tagged.groups[1:]:
-        lines[first - 1] += "\n"  # a blank line ends the sentence before
-    out.write("\n".join(lines))
-    out.write("\n\n")
+        parts[2 * first - 1] += "\n"  # a blank line ends the sentence before
+    parts[-1] += "\n"
+    out.write("".join(parts))
 
 
 class _Suffixes(dict[str, str]):
-    """What follows the token on a line with these tags (made once per tag combination)."""
+    """What follows the token on a line with these tags, line break included (made once per
+    tag combination)."""
 
     def __init__(self, before: str) -> None:
         super().__init__()
         self.before = before
 
     def __missing__(self, tags: str) -> str:
-        made = self[tags] = self.before + tags
+        made = self[tags] = self.before + tags + "\n"
         return made
 
 
