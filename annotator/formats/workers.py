@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import fields
-from itertools import islice
-from operator import attrgetter
+from itertools import islice, repeat, starmap
+from operator import add, attrgetter
 from typing import Any, TypeVar
 
 from annotator.core.annotation import AnnotatedDocument, Relation, Span
@@ -51,8 +51,11 @@ at once must not interleave their swaps (the second would restore the first one'
 _document_fields = attrgetter(*(f.name for f in fields(Document)))
 _span_fields = attrgetter(*(f.name for f in fields(Span)))
 _relation_fields = attrgetter(*(f.name for f in fields(Relation)))
-_light_span_fields = attrgetter("id", "label", "start", "end", "attributes")
-_light_relation_fields = attrgetter("id", "type", "source", "target")
+_light_span_fields = attrgetter("id", "document_id", "label", "start", "end", "attributes")
+_light_relation_fields = attrgetter("id", "document_id", "type", "source", "target")
+_SPAN_DEFAULTS = ("", None, None, 1, (), "")
+"""A span's annotator, times, version, fragments and comment when :func:`pack_light` left them."""
+_RELATION_DEFAULTS = ("", None, None, 1, "")
 _new_document = fast_constructor(Document)
 _new_span = fast_constructor(Span)
 _new_relation = fast_constructor(Relation)
@@ -101,8 +104,8 @@ def light_packer(workers: int) -> Callable[[AnnotatedDocument], LightPacked]:
 
 def pack_light(item: AnnotatedDocument) -> LightPacked:
     """The document and what a token format reads of its spans (id, label, offsets,
-    attributes) and relations (id, type, ends): about a third of :func:`pack`'s pickle, none
-    of its datetimes (:func:`unpack_light` restores the rest as the fields' defaults)."""
+    attributes) and relations (id, type, ends): none of :func:`pack`'s datetimes, a quarter
+    less to pack and unpickle (:func:`unpack_light` restores the rest as the defaults)."""
     return (
         _document_fields(item.document),
         list(map(_light_span_fields, item.spans)),
@@ -115,19 +118,11 @@ def unpack_light(packed: LightPacked) -> AnnotatedDocument:
     the others (annotator, times, version, fragments, comment) are their defaults."""
     if isinstance(packed, AnnotatedDocument):
         return packed
-    fields, spans, relations = packed
-    document = fields[0]
-    new_span, new_relation = _new_span, _new_relation
+    document, spans, relations = packed
     return AnnotatedDocument(
-        _new_document(*fields),
-        tuple(
-            new_span(i, document, label, start, end, attributes, "", None, None, 1, (), "")
-            for i, label, start, end, attributes in spans
-        ),
-        tuple(
-            new_relation(i, document, kind, source, target, "", None, None, 1, "")
-            for i, kind, source, target in relations
-        ),
+        _new_document(*document),
+        tuple(starmap(_new_span, map(add, spans, repeat(_SPAN_DEFAULTS)))),
+        tuple(starmap(_new_relation, map(add, relations, repeat(_RELATION_DEFAULTS)))),
     )
 
 
