@@ -21,6 +21,7 @@ from annotator.core.ids import DocumentId
 from annotator.core.reports import Failure, ImportReport, Skipped
 from annotator.core.team import Permission
 from annotator.ingest import Deduplicator, IngestFailure, IngestOptions, iter_records
+from annotator.services.import_races import taken_as_skipped
 from annotator.services.import_writer import BackgroundWriter
 
 if TYPE_CHECKING:
@@ -70,7 +71,11 @@ def import_paths(
     started = time.monotonic()
 
     def store(batch: tuple[list[tuple[DocumentDraft, str]], list[bytes]]) -> list[DocumentId]:
-        return project.database.add_documents(batch[0], project.now(), batch[1])
+        claimed = project.database.claim_documents(
+            batch[0], project.now(), batch[1], project.annotator, keep_duplicates=keep
+        )
+        report.skipped.extend(taken_as_skipped(claimed.taken))  # committed by others meanwhile
+        return claimed.ids
 
     writer = BackgroundWriter(store, stored=report.imported)
 

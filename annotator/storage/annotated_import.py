@@ -18,6 +18,7 @@ from annotator.core.document import DocumentStatus
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
 from annotator.storage.annotators import AnnotatorCache
+from annotator.storage.document_claims import lock_documents
 from annotator.storage.fast_insert import (
     insert_columns,
     insert_returning,
@@ -83,6 +84,7 @@ def store_batch(
     relations each go in with one executemany. Spans already present with the same label,
     extent and annotator are not added twice (each annotator has their own layer: two may mark
     the same words); relations already present are not either."""
+    lock_documents(connection)  # another importer's new texts are committed or wait for ours
     known = _documents_by_hash(connection, [item.draft.content_hash for item in items])
     new_items = [item for item in items if item.draft.content_hash not in known]
     new_ids = _insert_documents(connection, _first_of_each_text(new_items), now)
