@@ -223,6 +223,10 @@ class ProjectDatabase:
         with self._read() as connection:
             return document_queries.document_ids(connection, where)
 
+    def ids_among(self, where: DocumentFilter, ids: Iterable[DocumentId]) -> list[DocumentId]:
+        with self._read() as connection:
+            return document_queries.ids_among(connection, where, ids)
+
     def count_documents(self, where: DocumentFilter = DocumentFilter()) -> int:
         with self._read() as connection:
             return document_queries.count_documents(connection, where)
