@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from annotator.core.document import DocumentStatus
 from annotator.core.team import Role
 from annotator.gui.document_list import TITLE
 from annotator.gui.main_window import MainWindow
@@ -81,3 +82,25 @@ def test_the_list_adds_only_new_documents_its_filter_shows(
     window.team.poll()
     assert list(model.ids()) == new_ids[:1]
     assert model.index(0, TITLE).data() == "Flooding closes Basra port"
+
+
+def test_a_document_newly_matching_the_filter_is_inserted_in_id_order(
+    qtbot: QtBot, window: MainWindow, folder: Path
+) -> None:
+    with Project.open(folder, annotator="tester") as manager:
+        team.add_member(manager, "bob", Role.MANAGER)
+    with Project.open(folder, annotator="bob") as bob:
+        first, _, third = bob.document_ids()[:3]
+        bob.set_status(third, DocumentStatus.DONE)
+        box = window.documents.status_filter
+        box.setCurrentIndex(box.findData(DocumentStatus.DONE.value))
+        model = window.documents.model
+        assert list(model.ids()) == [third]
+        assert model.summary(0) is not None
+        bob.set_status(first, DocumentStatus.DONE)  # elsewhere: this list learns by polling
+    inserted: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _parent, start, end: inserted.append((start, end)))
+    window.team.poll()
+    assert list(model.ids()) == [first, third]
+    assert inserted == [(0, 0)]
+    assert [model.summary(row).id for row in range(2)] == [first, third]  # type: ignore[union-attr]
