@@ -95,3 +95,34 @@ def test_an_annotation_import_logs_the_documents_it_creates_without_spans(
     assert [c.document_id for c in other.changes_after(start)] == [stored.document_id]
     importer.close()
     other.close()
+
+
+def test_an_edit_committed_after_a_later_import_batch_still_reaches_the_feed(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    # An edit takes its log id, then an import batch logs 200 new documents and commits first:
+    # the feed must still find the edit once it commits, 200 ids behind the newest.
+    from annotator.services import team
+    from annotator.services.project import Project
+    from annotator.services.project_files import init_project
+
+    folder = tmp_path / "proj"
+    init_project(folder, name="Team")
+    watcher = Project.open(folder, database_url=postgres_url, annotator="cy")
+    importer = ProjectDatabase.open(postgres_url, tmp_path)
+    [edited] = importer.add_documents([(DocumentDraft(TEXT), "x")], T0)
+    feed = team.ChangeFeed(watcher)
+    engine = make_engine(resolve_url(postgres_url, tmp_path))
+    with engine.connect() as editor:
+        with editor.begin():
+            editor.exec_driver_sql(
+                "INSERT INTO edit_log (document_id, annotator_id, at) VALUES (%s, NULL, %s)",
+                (edited, T0),
+            )
+            drafts = [(DocumentDraft(f"Article number {i}."), f"n:{i}") for i in range(200)]
+            new_ids = importer.claim_documents(drafts, T0, None, "ana").ids
+            assert {c.document_id for c in feed.poll()} == set(new_ids)
+        assert [c.document_id for c in feed.poll()] == [edited]
+    engine.dispose()
+    importer.close()
+    watcher.close()
