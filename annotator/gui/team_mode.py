@@ -183,6 +183,7 @@ class TeamMode(QObject):
         if added:
             who = ", ".join(sorted({c.annotator or "someone" for c in changes}))
             window.status(f"{added:,} new document{'s' if added != 1 else ''} from {who}")
+            window.showing.show_header()  # "3 of 8" becomes "3 of 13"
         opened = window.current
         if opened is not None and opened.id in ids:
             names = sorted(

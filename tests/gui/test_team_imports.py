@@ -66,6 +66,7 @@ def test_documents_imported_elsewhere_are_added_without_a_reload(
     assert titles == [article["title"] for article in NEW]
     assert view.currentIndex().row() == 0  # the selection stays where it was
     assert "2 new documents from bob" in window.statusBar().currentMessage()
+    assert f"1&nbsp;of&nbsp;{len(before) + len(NEW)}" in window.header.meta.text()
     window.team.poll()  # nothing new: nothing added twice
     assert len(model.ids()) == len(before) + len(NEW)
 
