@@ -126,3 +126,29 @@ def test_an_edit_committed_after_a_later_import_batch_still_reaches_the_feed(
     engine.dispose()
     importer.close()
     watcher.close()
+
+
+def test_a_package_merge_waits_for_an_adder_and_finds_its_document(
+    database_url: str, tmp_path: Path
+) -> None:
+    mine = ProjectDatabase.open(database_url, tmp_path)
+    engine = make_engine(resolve_url(database_url, tmp_path))
+    found: list[int | None] = []
+
+    def merge() -> None:
+        with mine.layer_writer(T0) as writer:
+            found.append(writer.document_by_hash(DocumentDraft(TEXT).content_hash))
+
+    with engine.connect() as plain:
+        connection = plain.execution_options(**WRITE)
+        with connection.begin():
+            lock_documents(connection)
+            [their_id] = insert_articles(connection, [(DocumentDraft(TEXT), "theirs")], T0)
+            worker = threading.Thread(target=merge)
+            worker.start()
+            worker.join(0.5)
+            assert worker.is_alive()
+        worker.join(10)
+    assert found == [their_id]
+    engine.dispose()
+    mine.close()
