@@ -19,6 +19,7 @@ from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
 from annotator.core.plain_draft import PlainDraft
 from annotator.storage.annotators import AnnotatorCache
+from annotator.storage.document_claims import lock_documents
 from annotator.storage.fast_insert import (
     insert_columns,
     insert_returning,
@@ -86,6 +87,7 @@ def store_batch(
     the same words); relations already present are not either. A :class:`PlainDraft` that
     makes a document of its own goes in column by column; one that adds to a document is
     compared as an AnnotatedDraft."""
+    lock_documents(connection)  # another importer's new texts are committed or wait for ours
     known = _documents_by_hash(connection, [item.draft.content_hash for item in batch])
     new_items = [item for item in batch if item.draft.content_hash not in known]
     new_ids = _insert_documents(connection, _first_of_each_text(new_items), now)
