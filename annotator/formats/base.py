@@ -2,8 +2,10 @@
 
 Exporters stream documents into an :class:`OutputSink` (the service makes it atomic: nothing is
 left behind when an export fails or is cancelled) and return a :class:`LossReport` of what the
-format could not carry. Importers read a path and yield :class:`AnnotatedDraft` values or
-:class:`Failure` values (file, line, reason) and go on after a bad record.
+format could not carry. Importers read a path and yield :class:`AnnotatedDraft` values (or,
+asked with ``ImportOptions.plain``, :class:`PlainDraft` values for documents whose spans are
+only labels and extents) or :class:`Failure` values (file, line, reason) and go on after a bad
+record.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import attrgetter
 from pathlib import Path
 from typing import BinaryIO, Protocol, TextIO
 
 from annotator.core.annotation import CURATION_ANNOTATOR, AnnotatedDocument
 from annotator.core.interchange import AnnotatedDraft
 from annotator.core.offsets import Unit
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.core.text import plural
@@ -169,6 +173,9 @@ class ImportOptions:
     annotator: str = ""
     """Who made the imported annotations when the file does not say."""
     extra: Mapping[str, str] = field(default_factory=dict)
+    plain: bool = False
+    """The reader may yield a :class:`PlainDraft` instead of an AnnotatedDraft for a document
+    whose spans are plain (the import service sets it; readers that ignore it are fine)."""
 
 
 class OutputSink(Protocol):
@@ -206,7 +213,7 @@ class Importer(Protocol):
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
-    ) -> Iterator[AnnotatedDraft | Failure]: ...
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]: ...
 
 
 def generic_losses(items: Iterable[AnnotatedDocument], capabilities: Capabilities) -> LossReport:
@@ -235,20 +242,31 @@ def generic_losses(items: Iterable[AnnotatedDocument], capabilities: Capabilitie
 def shape_losses(item: AnnotatedDocument, capabilities: Capabilities, report: LossReport) -> None:
     """Add what a format loses of one document's discontinuous spans and comments: every
     format writes a discontinuous span at least as its hull, so only its gaps are lost."""
-    where = item.document.external_id or f"doc-{item.document.id}"
-    if not capabilities.discontinuous:
+    if not capabilities.discontinuous and any(map(_FRAGMENTS, item.spans)):
         pieced = [s for s in item.spans if s.fragments]
-        if pieced:
-            first = pieced[0]
-            shown = " … ".join(item.document.text[a:b] for a, b in first.fragments)
-            report.add(Loss.DISCONTINUOUS, len(pieced), f"{where}: {first.label} {shown!r}")
-    if not capabilities.notes:
+        first = pieced[0]
+        shown = " … ".join(item.document.text[a:b] for a, b in first.fragments)
+        where = _where(item)
+        report.add(Loss.DISCONTINUOUS, len(pieced), f"{where}: {first.label} {shown!r}")
+    if not capabilities.notes and (
+        any(map(_COMMENT, item.spans)) or any(map(_COMMENT, item.relations))
+    ):
         commented = [s for s in item.spans if s.comment]
         linked = [r for r in item.relations if r.comment]
-        example = commented[0].comment if commented else linked[0].comment if linked else ""
+        example = commented[0].comment if commented else linked[0].comment
+        where = _where(item)
         report.add(Loss.NOTES, len(commented) + len(linked), f"{where}: {example[:40]!r}")
     if not capabilities.document_notes and item.document.comment:
+        where = _where(item)
         report.add(Loss.NOTES, 1, f"{where}: the document's comment")
+
+
+def _where(item: AnnotatedDocument) -> str:
+    return item.document.external_id or f"doc-{item.document.id}"
+
+
+_FRAGMENTS = attrgetter("fragments")
+_COMMENT = attrgetter("comment")
 
 
 def watch_shape_losses(

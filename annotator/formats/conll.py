@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, groupby, repeat
-from operator import add, itemgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import TextIO
 
@@ -46,23 +46,25 @@ from annotator.formats.base import (
     OutputSink,
     read_text_file,
 )
+from annotator.formats.conll_read import CHUNK, read_docstart_file
 from annotator.formats.tokenize_support import (
     LineNumbers,
     TaggedDocument,
     TokenSentence,
     check_scheme,
     draft_from_tokens,
+    label_ranks,
     layer_count,
     parse_tag,
     tag_document,
 )
 from annotator.formats.workers import (
     BATCH_DOCUMENTS,
-    Packed,
+    LightPacked,
     batched,
+    light_packer,
     ordered_map,
-    packer,
-    unpack,
+    unpack_light,
     worker_count,
 )
 
@@ -93,7 +95,7 @@ class ConllExporter:
         two_columns = options.extra.get("columns", "4") == "2"
         render = partial(render_documents, schema, options, two_columns)
         workers = worker_count(options.extra)
-        batches = batched(map(packer(workers), items), BATCH_DOCUMENTS)
+        batches = batched(map(light_packer(workers), items), BATCH_DOCUMENTS)
         with sink.main_text() as out:
             for text, batch_report in ordered_map(render, batches, workers, BATCH_DOCUMENTS):
                 out.write(text)
@@ -114,41 +116,46 @@ class ConllExporter:
 
 
 def render_documents(
-    schema: LabelSchema, options: ExportOptions, two_columns: bool, batch: list[Packed]
+    schema: LabelSchema, options: ExportOptions, two_columns: bool, batch: list[LightPacked]
 ) -> tuple[str, LossReport]:
     """The lines of a batch of documents and what they could not carry (in a worker)."""
     report = LossReport()
     out = io.StringIO()
+    ranks = label_ranks(schema, options)
     for packed in batch:
-        tagged = tag_document(unpack(packed), schema, options)
-        report.merge(tagged.report)
+        tagged = tag_document(unpack_light(packed), schema, options, report=report, ranks=ranks)
         write_document(out, tagged, two_columns=two_columns)
     return out.getvalue(), report
 
 
 def write_document(out: TextIO, tagged: TaggedDocument, *, two_columns: bool = False) -> None:
     out.write(DOCSTART + "\n\n")
-    if not tagged.words:
+    words = tagged.words
+    if not words:
         return
     layers = tagged.layers
     tags = layers[0] if len(layers) == 1 else list(map(" ".join, zip(*layers, strict=True)))
     suffixes = _TWO_COLUMNS if two_columns else _FOUR_COLUMNS
-    lines = list(map(add, tagged.words, map(suffixes.__getitem__, tags)))
+    # words and their line ends interleaved, joined once: no string made per line
+    parts = words + words
+    parts[::2] = words
+    parts[1::2] = map(suffixes.__getitem__, tags)
     for first, _ in tagged.groups[1:]:
-        lines[first - 1] += "\n"  # a blank line ends the sentence before
-    out.write("\n".join(lines))
-    out.write("\n\n")
+        parts[2 * first - 1] += "\n"  # a blank line ends the sentence before
+    parts[-1] += "\n"
+    out.write("".join(parts))
 
 
 class _Suffixes(dict[str, str]):
-    """What follows the token on a line with these tags (made once per tag combination)."""
+    """What follows the token on a line with these tags, line break included (made once per
+    tag combination)."""
 
     def __init__(self, before: str) -> None:
         super().__init__()
         self.before = before
 
     def __missing__(self, tags: str) -> str:
-        made = self[tags] = self.before + tags
+        made = self[tags] = self.before + tags + "\n"
         return made
 
 
@@ -176,9 +183,25 @@ class ConllImporter:
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
     ) -> Iterator[AnnotatedDraft | Failure]:
+        name = str(path)
         yield from read_text_file(
-            path, lambda handle: read_conll(handle, str(path), options), encoding="utf-8-sig"
+            path, lambda handle: read_file(handle, name, options), encoding="utf-8-sig"
         )
+
+
+def read_file(
+    handle: TextIO, name: str, options: ImportOptions = ImportOptions(), chunk: int = CHUNK
+) -> Iterator[AnnotatedDraft | Failure]:
+    """What :func:`read_conll` yields for the lines of ``handle``; a file that starts with
+    ``-DOCSTART-`` is read ``chunk`` characters at a time (:mod:`conll_read`)."""
+    return read_docstart_file(
+        handle,
+        name,
+        lambda lines: read_conll(lines, name, options),
+        lambda lines, first: read_region(lines, first, name, options),
+        options.annotator,
+        chunk,
+    )
 
 
 def read_conll(
@@ -208,6 +231,17 @@ def read_conll(
                 state.document = _Document(first)
             state.sentence += chunk
             state.numbers += range(first, number + 1)
+    yield from state.end(name, options)
+
+
+def read_region(
+    lines: list[str], first: int, name: str, options: ImportOptions
+) -> Iterator[AnnotatedDraft | Failure]:
+    """What :func:`read_conll` yields for the lines of one ``-DOCSTART-`` document of a file
+    that starts with ``-DOCSTART-`` (the document's own line first, numbered ``first``)."""
+    state = _Reading(docstart_mode=True)
+    for number, line in enumerate(lines, start=first):
+        yield from state.line(line, number, name, options)
     yield from state.end(name, options)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from annotator.core.annotation import AnnotatedDocument, Span
 from annotator.core.errors import UserError
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.core.offsets import OffsetConverter, Unit
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats.base import (
@@ -22,7 +24,9 @@ from annotator.formats.base import (
     OutputSink,
     count_overlapping,
 )
+from annotator.formats.json_writing import unconverted_bounds
 from annotator.formats.offset_check import parse_offset
+from annotator.formats.plain_read import as_plain_draft, plain_columns
 from annotator.formats.spacy_jsonl import (
     RecordError,
     document_meta,
@@ -39,6 +43,7 @@ RELATION = "relation"
 FORM_OPTION = "doccano_form"
 """``ExportOptions.extra`` key: ``"sequence"`` or ``"relation"``."""
 _UNITS = (Unit.UTF16, Unit.CODE_POINT)
+_SPAN_ID = attrgetter("id")
 _RESERVED = frozenset({"text", "label", "labels", "entities", "relations", "id"})
 
 
@@ -91,7 +96,7 @@ class DoccanoExporter:
 
         def records() -> Iterator[dict[str, Any]]:
             for item in items:
-                report.merge(_losses(item, form))
+                _add_losses(report, item, form)
                 yield to_record(item, form, unit)
 
         with sink.main_binary() as out:
@@ -107,31 +112,31 @@ class DoccanoExporter:
         form = export_form(schema, options or ExportOptions())
         report = LossReport()
         for item in items:
-            report.merge(_losses(item, form))
+            _add_losses(report, item, form)
         return report
 
 
 def to_record(item: AnnotatedDocument, form: str, unit: Unit) -> dict[str, Any]:
     text = item.document.text
-    conv = OffsetConverter(text)
+    spans = item.spans
+    bounds = unconverted_bounds(text, spans, unit)
+    if bounds is None:
+        conv = OffsetConverter(text)
+        bounds = [
+            (conv.from_codepoint(s.start, unit), conv.from_codepoint(s.end, unit)) for s in spans
+        ]
     record: dict[str, Any] = {"text": text}
     if form == SEQUENCE:
         record["label"] = [
-            [conv.from_codepoint(s.start, unit), conv.from_codepoint(s.end, unit), s.label]
-            for s in item.spans
+            [start, end, s.label] for s, (start, end) in zip(spans, bounds, strict=True)
         ]
     else:
-        ids = _local_ids(item.spans)
+        ids = _local_ids(spans)
         record["entities"] = [
-            {
-                "id": ids[i],
-                "label": s.label,
-                "start_offset": conv.from_codepoint(s.start, unit),
-                "end_offset": conv.from_codepoint(s.end, unit),
-            }
-            for i, s in enumerate(item.spans)
+            {"id": id_, "label": s.label, "start_offset": start, "end_offset": end}
+            for id_, s, (start, end) in zip(ids, spans, bounds, strict=True)
         ]
-        by_span = {s.id: ids[i] for i, s in enumerate(item.spans)}
+        by_span = dict(zip(map(_SPAN_ID, spans), ids, strict=True)) if item.relations else {}
         record["relations"] = [
             {
                 "id": r.id or n + 1,
@@ -148,14 +153,14 @@ def to_record(item: AnnotatedDocument, form: str, unit: Unit) -> dict[str, Any]:
 
 def _local_ids(spans: Sequence[Span]) -> list[int]:
     """Span ids when they are usable as entity ids (set and unique), else 1, 2, 3..."""
-    ids = [int(s.id) for s in spans]
+    ids = list(map(int, map(_SPAN_ID, spans)))
     if all(ids) and len(set(ids)) == len(ids):
         return ids
     return list(range(1, len(spans) + 1))
 
 
-def _losses(item: AnnotatedDocument, form: str) -> LossReport:
-    report = LossReport()
+def _add_losses(report: LossReport, item: AnnotatedDocument, form: str) -> None:
+    """Add what doccano cannot carry of one document to ``report``."""
     with_attributes = [s for s in item.spans if s.attributes]
     if with_attributes:
         first = with_attributes[0]
@@ -177,7 +182,6 @@ def _losses(item: AnnotatedDocument, form: str) -> LossReport:
             overlapping,
             "written, but doccano drops them unless the project allows overlapping spans",
         )
-    return report
 
 
 class DoccanoImporter:
@@ -195,7 +199,7 @@ class DoccanoImporter:
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
-    ) -> Iterator[AnnotatedDraft | Failure]:
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
         yield from read_json_records(
             path, lambda record, origin: from_record(record, origin, options)
         )
@@ -206,12 +210,16 @@ _record = tuple.__new__
 """``_record(SpanRecord, fields)`` makes a SpanRecord without a Python call per span."""
 
 
-def from_record(record: object, origin: str, options: ImportOptions) -> AnnotatedDraft:
+def from_record(record: object, origin: str, options: ImportOptions) -> AnnotatedDraft | PlainDraft:
     if not isinstance(record, Mapping):
         raise RecordError("expected a JSON object")
     text = record.get("text")
     if not isinstance(text, str):
         raise RecordError("no 'text' string (doccano needs one per example)")
+    if options.plain and type(record) is dict:
+        plain = _plain(record, text, origin, options)
+        if plain is not None:
+            return plain
     keys: list[str] = []
     found: list[tuple[int, int, str, str | None]] = []
     relations: list[tuple[str, str, str]] = []
@@ -265,6 +273,38 @@ def from_record(record: object, origin: str, options: ImportOptions) -> Annotate
         for kind, source, target in relations
     )
     return AnnotatedDraft(draft, origin, tuple(records), relation_records, status, note)
+
+
+_ENTITY = itemgetter("start_offset", "end_offset", "label")
+_TRIPLE = itemgetter(0, 1, 2)
+
+
+def _plain(
+    record: dict[str, Any], text: str, origin: str, options: ImportOptions
+) -> PlainDraft | None:
+    """The example as a PlainDraft when its spans are all usual ones (see
+    :mod:`annotator.formats.plain_read`), read column by column; else ``None``."""
+    relations = record.get("relations")
+    if relations is not None and relations != []:
+        return None
+    pick: Callable[[Any], tuple[Any, ...]] = _ENTITY
+    if "entities" in record:
+        raw = record["entities"]
+    else:
+        raw, pick = record.get("label", record.get("labels", [])), _TRIPLE
+    if type(raw) is not list or not raw:
+        return None
+    try:
+        starts, ends, labels = zip(*map(pick, raw), strict=True)
+    except (KeyError, TypeError, IndexError, ValueError):
+        return None
+    units = (options.offset_unit,) if options.offset_unit else _UNITS
+    columns = plain_columns(text, labels, starts, ends, None, units, once=True)
+    if columns is None:
+        return None
+    meta = {k: v for k, v in record.items() if k not in _RESERVED}
+    draft, status = draft_from_meta(text, meta, foreign_id=record.get("id"))
+    return as_plain_draft(draft, origin, columns, options.annotator, status)
 
 
 def _relations(raw: object, keys: set[str]) -> list[tuple[str, str, str]]:

@@ -54,17 +54,18 @@ from annotator.formats.tokenize_support import (
     check_scheme,
     document_key,
     draft_from_tokens,
+    label_ranks,
     parse_tag,
     tag_document,
     tag_names,
 )
 from annotator.formats.workers import (
     BATCH_DOCUMENTS,
-    Packed,
+    LightPacked,
     batched,
+    light_packer,
     ordered_map,
-    packer,
-    unpack,
+    unpack_light,
     worker_count,
 )
 
@@ -109,7 +110,7 @@ class HuggingFaceExporter:
         ids = _TagIds(names, scheme)
         report = LossReport()
         workers = worker_count(options.extra)
-        batches = batched(map(packer(workers), items), BATCH_DOCUMENTS)
+        batches = batched(map(light_packer(workers), items), BATCH_DOCUMENTS)
         work = partial(render_sentences, schema, options)
         with sink.main_binary() as out:
             for lines, tagged, batch_report in ordered_map(work, batches, workers, BATCH_DOCUMENTS):
@@ -141,16 +142,16 @@ TaggedBatch = list[tuple[str, TaggedDocument]]
 
 
 def render_sentences(
-    schema: LabelSchema, options: ExportOptions, batch: list[Packed]
+    schema: LabelSchema, options: ExportOptions, batch: list[LightPacked]
 ) -> tuple[bytes, TaggedBatch | None, LossReport]:
     """The JSON lines of a batch of documents, or (with a label the schema lacks) their tagged
     words, and what they could not carry (in a worker)."""
     report = LossReport()
     tagged: TaggedBatch = []
+    ranks = label_ranks(schema, options)
     for packed in batch:
-        item = unpack(packed)
-        done = tag_document(item, schema, options, layers=1)
-        report.merge(done.report)
+        item = unpack_light(packed)
+        done = tag_document(item, schema, options, layers=1, report=report, ranks=ranks)
         tagged.append((document_key(item.document), done))
     scheme = check_scheme(options)
     names = tag_names(schema.label_names, scheme)
@@ -161,18 +162,23 @@ def render_sentences(
 
 
 def _encode(tagged: TaggedBatch, ids: _TagIds) -> bytes:
-    encode = jsontext.dumps_bytes
-    lines: list[bytes] = []
+    """The JSON lines of tagged documents, encoded in one call: a record is an object of
+    strings and lists only, so ``},{"id":`` occurs in the encoded list only between two
+    records (a ``"`` inside a string is escaped) and becomes the line break."""
+    records: list[dict[str, Any]] = []
     for key, done in tagged:
         words = done.words
-        numbers = list(map(ids.__getitem__, done.layers[0])) if words else []
-        lines.extend(
-            encode({"id": f"{key}#{n}", "tokens": words[a:b], "ner_tags": numbers[a:b]})
+        if not words:
+            continue
+        numbers = list(map(ids.__getitem__, done.layers[0]))
+        records.extend(
+            {"id": f"{key}#{n}", "tokens": words[a:b], "ner_tags": numbers[a:b]}
             for n, (a, b) in enumerate(done.groups)
         )
-    if lines:
-        lines.append(b"")
-    return b"\n".join(lines)
+    if not records:
+        return b""
+    encoded = jsontext.dumps_bytes(records)
+    return encoded[1:-1].replace(b'},{"id":', b'}\n{"id":') + b"\n"
 
 
 class _TagIds(dict[str, int]):
@@ -287,7 +293,7 @@ def _parse(
         if set(map(type, raw_tags)) <= {int, str}
         else None
     )
-    if tags is None or any(isinstance(tag, str) for tag in tags):
+    if tags is None or str in set(map(type, tags)):  # a str says what is wrong
         for n, raw in enumerate(raw_tags):
             problem = _tag(raw, parsed_tags.names)
             if isinstance(problem, str):

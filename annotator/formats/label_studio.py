@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter, methodcaller
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import quoteattr
@@ -14,6 +15,7 @@ from annotator.core.errors import OffsetError, SchemaError, UserError
 from annotator.core.ids import SpanId
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.core.offsets import OffsetConverter, Unit
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import AttributeDefinition, AttributeType, AttributeValue, LabelSchema
 from annotator.formats import jsontext
@@ -26,14 +28,15 @@ from annotator.formats.base import (
     LossReport,
     OutputSink,
 )
+from annotator.formats.json_array_lines import array_values
+from annotator.formats.json_writing import unconverted_bounds, write_batched
 from annotator.formats.offset_check import parse_offset, resolve_spans
+from annotator.formats.plain_read import as_plain_draft, plain_columns
 from annotator.formats.spacy_jsonl import (
-    JsonStream,
     RecordError,
     document_meta,
     draft_from_meta,
     failure_from,
-    open_text,
 )
 
 FORMAT_NAME = "label-studio"
@@ -196,13 +199,17 @@ class LabelStudioExporter:
 
 def write_array(values: Iterator[Mapping[str, Any]], out: BinaryIO) -> None:
     """A JSON array written item by item, one per line (never held whole in memory)."""
-    out.write(b"[")
-    first = True
-    for value in values:
-        out.write(b"\n" if first else b",\n")
-        out.write(jsontext.dumps_bytes(value))
-        first = False
-    out.write(b"\n]\n")
+
+    def parts() -> Iterator[bytes]:
+        dumps = jsontext.dumps_bytes
+        separator = b"[\n"
+        for value in values:
+            yield separator
+            yield dumps(value)
+            separator = b",\n"
+        yield b"[\n]\n" if separator == b"[\n" else b"\n]\n"
+
+    write_batched(parts(), out)
 
 
 class _TaskWriter:
@@ -217,12 +224,39 @@ class _TaskWriter:
 
     def task(self, item: AnnotatedDocument) -> dict[str, Any]:
         document = item.document
-        conv = OffsetConverter(document.text)
-        region_ids = _region_ids(item.spans)
-        by_span = {s.id: (s, region_ids[i]) for i, s in enumerate(item.spans)}
+        text = document.text
+        spans = item.spans
+        unit = self.options.offset_unit
+        bounds = unconverted_bounds(text, spans, unit)
+        if bounds is None:
+            conv = OffsetConverter(text)
+            bounds = [
+                (conv.from_codepoint(s.start, unit), conv.from_codepoint(s.end, unit))
+                for s in spans
+            ]
+        region_ids = _region_ids(spans)
+        by_span = (
+            {s.id: (s, region) for s, region in zip(spans, region_ids, strict=True)}
+            if item.relations
+            else {}
+        )
         groups: dict[str, list[dict[str, Any]]] = {}
-        for span, region in zip(item.spans, region_ids, strict=True):
-            groups.setdefault(span.annotator, []).extend(self._span_results(span, region, conv))
+        for span, region, (start, end) in zip(spans, region_ids, bounds, strict=True):
+            results = groups.get(span.annotator)
+            if results is None:
+                results = groups[span.annotator] = []
+            surface = text[span.start : span.end]
+            results.append(
+                {
+                    "id": region,
+                    "from_name": LABELS_NAME,
+                    "to_name": TEXT_NAME,
+                    "type": "labels",
+                    "value": {"start": start, "end": end, "text": surface, "labels": [span.label]},
+                }
+            )
+            if span.attributes:
+                self._attribute_results(span, region, start, end, surface, results)
         for relation in item.relations:
             self._relation(relation, by_span, groups)
         key = "predictions" if self.options.as_predictions else "annotations"
@@ -239,19 +273,16 @@ class _TaskWriter:
         data = {"text": document.text, **document_meta(document)}
         return {"id": document.id, "data": data, key: entries}
 
-    def _span_results(self, span: Span, region: str, conv: OffsetConverter) -> list[dict[str, Any]]:
-        unit = self.options.offset_unit
-        start, end = conv.from_codepoint(span.start, unit), conv.from_codepoint(span.end, unit)
-        surface = conv.text[span.start : span.end]
-        results: list[dict[str, Any]] = [
-            {
-                "id": region,
-                "from_name": LABELS_NAME,
-                "to_name": TEXT_NAME,
-                "type": "labels",
-                "value": {"start": start, "end": end, "text": surface, "labels": [span.label]},
-            }
-        ]
+    def _attribute_results(
+        self,
+        span: Span,
+        region: str,
+        start: int,
+        end: int,
+        surface: str,
+        results: list[dict[str, Any]],
+    ) -> None:
+        """Add a result per attribute of the span that has a control (else report it lost)."""
         for name, value in span.attributes.items():
             control = self.controls.get((span.label, name))
             payload = _attribute_payload(control, value) if control else None
@@ -272,7 +303,6 @@ class _TaskWriter:
                     "value": value_out,
                 }
             )
-        return results
 
     def _relation(
         self,
@@ -303,8 +333,11 @@ class _TaskWriter:
         )
 
 
+_SPAN_ID = attrgetter("id")
+
+
 def _region_ids(spans: Sequence[Span]) -> list[str]:
-    ids = [int(s.id) for s in spans]
+    ids = list(map(int, map(_SPAN_ID, spans)))
     if all(ids) and len(set(ids)) == len(ids):
         return [f"s{i}" for i in ids]
     return [f"s{n}" for n in range(1, len(spans) + 1)]
@@ -347,27 +380,22 @@ class LabelStudioImporter:
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
-    ) -> Iterator[AnnotatedDraft | Failure]:
-        handle = open_text(path)
-        if isinstance(handle, Failure):
-            yield handle
-            return
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
         reader = _TaskReader(schema, options)
-        with handle:
-            try:
-                for found in JsonStream(handle).records(path):
-                    if isinstance(found, Failure):
-                        yield found
-                        continue
-                    line, task = found
-                    try:
-                        yield reader.task(task, f"{path}:{line}")
-                    except RecordError as error:
-                        yield failure_from(path, line, error)
-                    except OffsetError as error:
-                        yield Failure(str(path), line, error.message, "ANN132")
-            except UnicodeDecodeError as error:
-                yield Failure(str(path), None, f"not UTF-8 text (byte {error.start})", "ANN136")
+        try:
+            for found in array_values(path):
+                if isinstance(found, Failure):
+                    yield found
+                    continue
+                line, task = found
+                try:
+                    yield reader.task(task, f"{path}:{line}")
+                except RecordError as error:
+                    yield failure_from(path, line, error)
+                except OffsetError as error:
+                    yield Failure(str(path), line, error.message, "ANN132")
+        except UnicodeDecodeError as error:
+            yield Failure(str(path), None, f"not UTF-8 text (byte {error.start})", "ANN136")
 
 
 @dataclass(slots=True)
@@ -382,6 +410,12 @@ class _Region:
 
 
 _NO_ID = object()
+_UNITS = (Unit.CODE_POINT, Unit.UTF16)
+_TYPE = methodcaller("get", "type")
+_VALUE = methodcaller("get", "value")
+_TEXT = methodcaller("get", "text")
+_EXTENT = itemgetter("start", "end", "labels")
+_FIRST = itemgetter(0)
 _record = tuple.__new__
 """``_record(SpanRecord, fields)`` makes a SpanRecord without a Python call per span."""
 
@@ -400,7 +434,7 @@ class _TaskReader:
         self.text_key = options.extra.get(TEXT_KEY_OPTION, TEXT_NAME)
         self.controls = {control.name: control for control in attribute_controls(schema)}
 
-    def task(self, task: object, origin: str) -> AnnotatedDraft:
+    def task(self, task: object, origin: str) -> AnnotatedDraft | PlainDraft:
         if not isinstance(task, Mapping):
             raise RecordError("expected a task object")
         data = task.get("data", task)
@@ -409,6 +443,10 @@ class _TaskReader:
         text_key = self._text_key(data)
         text = data[text_key]
         entries = self._entries(task)
+        if self.options.plain and len(entries) == 1:
+            plain = self._plain(task, data, text_key, entries[0], origin)
+            if plain is not None:
+                return plain
         regions: list[_Region] = []
         relations: list[tuple[str, str, str, str]] = []
         notes: list[str] = []
@@ -421,7 +459,7 @@ class _TaskReader:
             [r.surface for r in regions],
             declared=self.options.offset_unit,
             default=Unit.CODE_POINT,
-            candidates=(Unit.CODE_POINT, Unit.UTF16),
+            candidates=_UNITS,
         )
         if resolved.note:
             notes.insert(0, resolved.note)
@@ -451,6 +489,41 @@ class _TaskReader:
         return AnnotatedDraft(
             draft, origin, tuple(spans), tuple(relation_records), status, "; ".join(notes)
         )
+
+    def _plain(
+        self,
+        task: Mapping[str, Any],
+        data: Mapping[str, Any],
+        text_key: str,
+        chosen: tuple[Mapping[str, Any], str],
+        origin: str,
+    ) -> PlainDraft | None:
+        """The task as a PlainDraft when its one entry holds only ``labels`` results of one
+        label each (no relations, no per-region attributes) that fit the text as they are (see
+        :mod:`annotator.formats.plain_read`), read column by column; else ``None``."""
+        entry, annotator = chosen
+        results = entry.get("result")
+        if type(results) is not list or not results:
+            return None
+        try:  # a result or value that is not an object fails one of these
+            if set(map(_TYPE, results)) != {"labels"}:
+                return None
+            values = list(map(_VALUE, results))
+            starts, ends, names = zip(*map(_EXTENT, values), strict=True)
+            surfaces = list(map(_TEXT, values))
+        except (AttributeError, KeyError, TypeError):
+            return None
+        if set(map(type, names)) != {list} or set(map(len, names)) != {1}:
+            return None
+        units = (self.options.offset_unit,) if self.options.offset_unit else _UNITS
+        text = data[text_key]
+        labels = list(map(_FIRST, names))
+        columns = plain_columns(text, labels, starts, ends, surfaces, units)
+        if columns is None:
+            return None
+        meta = {k: v for k, v in data.items() if k != text_key}
+        draft, status = draft_from_meta(text, meta, foreign_id=task.get("id"))
+        return as_plain_draft(draft, origin, columns, annotator, status)
 
     def _text_key(self, data: Mapping[str, Any]) -> str:
         if isinstance(data.get(self.text_key), str):

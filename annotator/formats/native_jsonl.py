@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
@@ -19,6 +20,8 @@ from annotator.core.errors import InputFileError
 from annotator.core.fragments import Pieces, normalised
 from annotator.core.ids import DocumentId, RelationId, SpanId
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
+from annotator.core.offsets import Unit
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats import jsontext
@@ -30,6 +33,8 @@ from annotator.formats.base import (
     LossReport,
     OutputSink,
 )
+from annotator.formats.json_writing import write_batched
+from annotator.formats.plain_read import plain_columns
 
 FORMAT_NAME = "jsonl"
 FORMAT_VERSION = 1
@@ -53,7 +58,22 @@ def annotated_to_record(item: AnnotatedDocument) -> dict[str, Any]:
         "content_hash": document.content_hash,
         "metadata": dict(document.metadata),
         "text": text,
-        "spans": [_span_record(span, text) for span in item.spans],
+        "spans": [
+            {
+                "id": span.id,
+                "label": span.label,
+                "start": span.start,
+                "end": span.end,
+                "text": text[span.start : span.end],
+                "attributes": dict(attributes) if (attributes := span.attributes) else {},
+                "annotator": span.annotator,
+                "created_at": span.created_at,
+                "updated_at": span.updated_at,
+            }
+            if not (span.fragments or span.comment)
+            else _span_record(span, text)
+            for span in item.spans
+        ],
         "relations": [
             {
                 "id": relation.id,
@@ -72,6 +92,7 @@ def annotated_to_record(item: AnnotatedDocument) -> dict[str, Any]:
 
 
 def _span_record(span: Span, text: str) -> dict[str, Any]:
+    """A span's value (:func:`annotated_to_record` builds the usual ones inline, the same)."""
     record: dict[str, Any] = {
         "id": span.id,
         "label": span.label,
@@ -112,9 +133,14 @@ def _fragments(raw: Mapping[str, Any], start: int, end: int, length: int) -> Pie
 def write_jsonl(items: Iterator[AnnotatedDocument], out: BinaryIO) -> int:
     """Write one UTF-8 line per document; returns how many were written."""
     count = 0
-    for item in items:
-        out.write(jsontext.dumps_bytes(annotated_to_record(item), newline=True))
-        count += 1
+
+    def lines() -> Iterator[bytes]:
+        nonlocal count
+        for item in items:
+            yield jsontext.dumps_bytes(annotated_to_record(item), newline=True)
+            count += 1
+
+    write_batched(lines(), out)
     return count
 
 
@@ -245,7 +271,7 @@ class NativeImporter:
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
-    ) -> Iterator[AnnotatedDraft | Failure]:
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
         name = str(path)
         for found in jsontext.json_lines(path):
             if isinstance(found, Failure):
@@ -262,7 +288,7 @@ class NativeImporter:
 
 def _line_to_draft(
     line: bytes | str, name: str, number: int, options: ImportOptions
-) -> AnnotatedDraft | Failure:
+) -> AnnotatedDraft | PlainDraft | Failure:
     """One line straight to an AnnotatedDraft, every offset checked against the text."""
     try:
         record = jsontext.loads(line)
@@ -284,7 +310,17 @@ def _line_to_draft(
             metadata=dict(record.get("metadata") or {}),
             external_id=str(record.get("external_id") or ""),
         )
-        spans = _spans(record.get("spans") or (), text, name, number, options.annotator)
+        found = record.get("spans") or ()
+        if options.plain and found and not record.get("relations"):
+            columns = _plain_spans(found, text, options.annotator)
+            if columns is not None:
+                status = DocumentStatus(record.get("status") or "new")
+                comment = str(record.get("comment") or "")
+                labels, starts, ends, annotator = columns
+                return PlainDraft(
+                    draft, f"{name}:{number}", labels, starts, ends, annotator, status, "", comment
+                )
+        spans = _spans(found, text, name, number, options.annotator)
         if isinstance(spans, Failure):
             return spans
         relations = []
@@ -304,7 +340,7 @@ def _line_to_draft(
                     )
                 relations.append(relation)
         status = DocumentStatus(record.get("status") or "new")
-    except (KeyError, TypeError, ValueError) as error:
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
         return Failure(name, number, f"malformed record ({error!r})", "ANN131")
     comment = str(record.get("comment") or "")
     return AnnotatedDraft(
@@ -364,6 +400,41 @@ def _spans(
 
 
 _record = tuple.__new__
+
+
+def _plain_spans(
+    found: Any, text: str, annotator: str
+) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], str] | None:
+    """The spans of one line as columns (labels, starts, ends, annotator) when every span is
+    plain and fits the text as :func:`_spans` checks it; else ``None`` (:func:`_spans` reads
+    them, and reports what does not fit). Every step is a C loop over the spans."""
+    if type(found) is not list:
+        return None
+    try:  # a span that is not an object, or lacks one of these, fails here
+        starts, ends, labels = zip(*map(_EXTENT, found), strict=True)
+        if any(map(_ATTRIBUTES, found)) or any(map(_COMMENT, found)):
+            return None
+        if any(map(_FRAGMENTS, found)):
+            return None
+        layers = set(map(_ANNOTATOR, found))
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return None
+    who = layers.pop()
+    if layers or (who is not None and type(who) is not str):
+        return None
+    columns = plain_columns(text, labels, starts, ends, list(map(_TEXT, found)), _UNITS)
+    if columns is None:
+        return None
+    return (*columns, who or annotator)
+
+
+_UNITS = (Unit.CODE_POINT,)
+_EXTENT = itemgetter("start", "end", "label")
+_ATTRIBUTES = methodcaller("get", "attributes")
+_COMMENT = methodcaller("get", "comment")
+_FRAGMENTS = methodcaller("get", "fragments")
+_ANNOTATOR = methodcaller("get", "annotator")
+_TEXT = methodcaller("get", "text")
 
 
 EXPORTER = NativeExporter()

@@ -54,11 +54,11 @@ from annotator.formats.tokenize import align_words, scan, split_scanned, word_in
 from annotator.formats.tokenize_support import UNITS, document_key, find_unit
 from annotator.formats.workers import (
     BATCH_DOCUMENTS,
-    Packed,
+    LightPacked,
     batched,
+    light_packer,
     ordered_map,
-    packer,
-    unpack,
+    unpack_light,
     worker_count,
 )
 
@@ -83,7 +83,7 @@ class ProdigyExporter:
         (:mod:`annotator.formats.workers`), while this process reads the next documents."""
         report = LossReport()
         workers = worker_count(options.extra)
-        batches = batched(map(packer(workers), items), BATCH_DOCUMENTS)
+        batches = batched(map(light_packer(workers), items), BATCH_DOCUMENTS)
         with sink.main_binary() as out:
             work = partial(render_tasks, options)
             for lines, batch_report in ordered_map(work, batches, workers, BATCH_DOCUMENTS):
@@ -104,11 +104,11 @@ class ProdigyExporter:
         return report
 
 
-def render_tasks(options: ExportOptions, batch: list[Packed]) -> tuple[bytes, LossReport]:
+def render_tasks(options: ExportOptions, batch: list[LightPacked]) -> tuple[bytes, LossReport]:
     """The JSON lines of a batch of documents and what they could not carry (in a worker)."""
     report = LossReport()
     lines = [
-        jsontext.dumps_bytes(to_record(unpack(packed), options, report), newline=True)
+        jsontext.dumps_bytes(to_record(unpack_light(packed), options, report), newline=True)
         for packed in batch
     ]
     return b"".join(lines), report
@@ -263,7 +263,7 @@ class _Task:
 
     def span(self, raw: object, what: str) -> str | Failure:
         """Add (or find) a span; returns its key."""
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("label"), str):
+        if not isinstance(raw, dict | Mapping) or not isinstance(raw.get("label"), str):
             return self.fail(f"{what}: expected an object with a 'label'")
         extent = self._extent(raw, what)
         if isinstance(extent, Failure):
@@ -296,6 +296,13 @@ class _Task:
         if not (isinstance(start, int) and isinstance(end, int)):
             return self._from_tokens(raw, what)
         surface = raw.get("text") if isinstance(raw.get("text"), str) else None
+        text = self.text
+        if (
+            self.units[0] is Unit.CODE_POINT
+            and 0 <= start < end <= len(text)
+            and (surface is None or text[start:end] == surface)
+        ):
+            return start, end  # what find_unit finds first, without converting
         found = find_unit(self.converter, [(start, end)], surface, self.units)
         if found is None:
             shown = self.text[start:end] if 0 <= start < end <= len(self.text) else "outside"

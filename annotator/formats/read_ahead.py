@@ -4,8 +4,9 @@ Parsing (JSON, offsets checks, content hashes) and storing (SQL) each take about
 import; on a machine with two cores they can overlap. :func:`read_ahead` runs an importer's
 ``read`` in a forked worker and yields exactly what it yields, in the same order: drafts and
 failures travel in batches through a bounded queue (memory stays flat), spans as plain tuples
-(a pickled named tuple is rebuilt through a Python call per span). An exception the reader
-raises is raised here; closing the iterator (a cancel, a refused import) stops the worker.
+(a pickled named tuple is rebuilt through a Python call per span), a PlainDraft's spans as its
+three columns. An exception the reader raises is raised here; closing the iterator (a cancel, a
+refused import) stops the worker.
 
 The worker is forked, so nothing is re-imported and the reader needs no pickling. A process
 that may have threads at work (the GUI: Qt's threads, or an import off the main thread) is
@@ -33,9 +34,10 @@ from annotator.core.document import DocumentDraft
 from annotator.core.errors import ReaderStoppedError
 from annotator.core.frozen import fast_constructor
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 
-Item = AnnotatedDraft | Failure
+Item = AnnotatedDraft | PlainDraft | Failure
 
 WORTH_A_WORKER = 4 << 20
 """Files smaller than this (4 MB, about 500 documents of native JSONL) are read in-process:
@@ -186,32 +188,43 @@ def _send(batches: Queue[tuple[str, Any]], batch: list[Any]) -> None:
 
 _DRAFT_FIELDS = tuple(field.name for field in fields(DocumentDraft))
 _new_item = fast_constructor(AnnotatedDraft)
+_new_plain = fast_constructor(PlainDraft)
 
 
-def _packed(item: AnnotatedDraft) -> tuple[Any, ...]:
-    """The item as plain tuples (pickled and rebuilt several times faster than dataclasses),
-    spans' attributes as dicts (a default ``MappingProxyType`` does not pickle)."""
+def _packed(item: AnnotatedDraft | PlainDraft) -> tuple[Any, ...]:
+    """The item as plain tuples (pickled and rebuilt several times faster than dataclasses):
+    a PlainDraft's span columns, an AnnotatedDraft's spans as tuples, their attributes as dicts
+    (a default ``MappingProxyType`` does not pickle)."""
     draft = item.draft
+    values = tuple(getattr(draft, name) for name in _DRAFT_FIELDS)
+    if type(item) is PlainDraft:
+        plain = item
+        return (
+            values,
+            plain.origin,
+            plain.labels,
+            plain.starts,
+            plain.ends,
+            plain.annotator,
+            plain.status,
+            plain.note,
+            plain.comment,
+        )
+    assert type(item) is AnnotatedDraft
     spans = tuple(
         tuple(span) if type(span.attributes) is dict else (*span[:4], dict(span[4]), *span[5:])
         for span in item.spans
     )
-    return (
-        tuple(getattr(draft, name) for name in _DRAFT_FIELDS),
-        item.origin,
-        spans,
-        item.relations,
-        item.status,
-        item.note,
-        item.comment,
-    )
+    return (values, item.origin, spans, item.relations, item.status, item.note, item.comment)
 
 
-def _unpacked(packed: tuple[Any, ...]) -> AnnotatedDraft:
-    values, origin, spans, relations, status, note, comment = packed
+def _unpacked(packed: tuple[Any, ...]) -> AnnotatedDraft | PlainDraft:
     draft = object.__new__(DocumentDraft)
-    for name, value in zip(_DRAFT_FIELDS, values, strict=True):
+    for name, value in zip(_DRAFT_FIELDS, packed[0], strict=True):
         object.__setattr__(draft, name, value)  # as pickle restores it: the hash is sent too
+    if len(packed) == 9:
+        return _new_plain(draft, *packed[1:])
+    _, origin, spans, relations, status, note, comment = packed
     records = tuple(map(_as_record, spans))
     return _new_item(draft, origin, records, relations, status, note, comment)
 

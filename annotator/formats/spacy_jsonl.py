@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
@@ -14,6 +15,7 @@ from annotator.core.document import Document, DocumentDraft, DocumentStatus
 from annotator.core.errors import OffsetError
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
 from annotator.core.offsets import OffsetConverter, Unit
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats import jsontext
@@ -26,7 +28,9 @@ from annotator.formats.base import (
     LossReport,
     OutputSink,
 )
+from annotator.formats.json_writing import write_batched
 from annotator.formats.offset_check import parse_offset, resolve_spans
+from annotator.formats.plain_read import as_plain_draft, plain_columns
 
 FORMAT_NAME = "spacy-jsonl"
 
@@ -177,7 +181,12 @@ class JsonStream:
 
     _CHUNK = 1 << 16
 
-    def __init__(self, handle: TextIO, initial: str = "", *, first_line: int = 1) -> None:
+    def __init__(
+        self, handle: TextIO, initial: str = "", *, first_line: int = 1, inside: str = ""
+    ) -> None:
+        """``inside``: where a reader that read the start of the file stopped, ``"item"``
+        (an array's next item is due) or ``"after"`` (an array's ``,`` or ``]`` is due)."""
+        self.inside = inside
         self.handle = handle
         self.buf = initial
         self.pos = 0
@@ -196,6 +205,8 @@ class JsonStream:
             yield Failure(str(path), error.line, f"not valid JSON ({error.reason})", "ANN131")
 
     def values(self) -> Iterator[tuple[int, object]]:
+        if self.inside:
+            yield from self._items(after=self.inside == "after")
         while True:
             char = self._skip_space()
             if char is None:
@@ -209,21 +220,28 @@ class JsonStream:
             if char == "]":
                 self.pos += 1
                 continue
-            while True:
+            yield from self._items()
+
+    def _items(self, *, after: bool = False) -> Iterator[tuple[int, object]]:
+        """An array's items up to its ``]``; ``after``: starting after an item."""
+        char = self._skip_space()
+        while True:
+            if not after:
                 if char is None:
                     raise StreamError(self._line(), "the array is not closed")
                 line = self._line()
                 yield line, self._value()
                 char = self._skip_space()
-                if char == ",":
-                    self.pos += 1
-                    char = self._skip_space()
-                elif char == "]":
-                    self.pos += 1
-                    break
-                else:
-                    found = "end of file" if char is None else repr(char)
-                    raise StreamError(self._line(), f"expected ',' or ']', found {found}")
+            after = False
+            if char == ",":
+                self.pos += 1
+                char = self._skip_space()
+            elif char == "]":
+                self.pos += 1
+                return
+            else:
+                found = "end of file" if char is None else repr(char)
+                raise StreamError(self._line(), f"expected ',' or ']', found {found}")
 
     def _whole_line(self) -> object | None:
         """The value when it fills the rest of its line (a comma after it allowed), as our
@@ -313,8 +331,8 @@ class StreamError(Exception):
 
 
 def write_json_lines(records: Iterator[Mapping[str, Any]], out: BinaryIO) -> None:
-    for record in records:
-        out.write(jsontext.dumps_bytes(record, newline=True))
+    dumps = jsontext.dumps_bytes
+    write_batched((dumps(record, newline=True) for record in records), out)
 
 
 def raw_span(raw: object, where: str) -> tuple[int, int, str, str | None]:
@@ -378,8 +396,8 @@ def resolve_raw_spans(
 
 
 def read_json_records(
-    path: Path, convert: Callable[[object, str], AnnotatedDraft]
-) -> Iterator[AnnotatedDraft | Failure]:
+    path: Path, convert: Callable[[object, str], AnnotatedDraft | PlainDraft]
+) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
     """Each JSON record of ``path`` through ``convert(record, "file:line")``; a record it refuses
     (RecordError, OffsetError) becomes a Failure with its line and reading goes on."""
     for found in iter_json_records(path):
@@ -424,7 +442,7 @@ class SpacyJsonlExporter:
 
         def records() -> Iterator[dict[str, Any]]:
             for item in items:
-                report.merge(_jsonl_losses(item))
+                _add_jsonl_losses(report, item)
                 yield to_record(item)
 
         with sink.main_binary() as out:
@@ -439,7 +457,7 @@ class SpacyJsonlExporter:
     ) -> LossReport:
         report = LossReport()
         for item in items:
-            report.merge(_jsonl_losses(item))
+            _add_jsonl_losses(report, item)
         return report
 
 
@@ -455,8 +473,8 @@ def to_record(item: AnnotatedDocument) -> dict[str, Any]:
     }
 
 
-def _jsonl_losses(item: AnnotatedDocument) -> LossReport:
-    report = LossReport()
+def _add_jsonl_losses(report: LossReport, item: AnnotatedDocument) -> None:
+    """Add what spaCy JSONL cannot carry of one document to ``report``."""
     if item.relations:
         first = item.relations[0]
         report.add(
@@ -466,7 +484,6 @@ def _jsonl_losses(item: AnnotatedDocument) -> LossReport:
         if span.attributes:
             shown = ", ".join(f"{k}={v!r}" for k, v in span.attributes.items())
             report.add(Loss.ATTRIBUTES, len(span.attributes), f"{span.label}: {shown}")
-    return report
 
 
 class SpacyJsonlImporter:
@@ -481,7 +498,7 @@ class SpacyJsonlImporter:
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
-    ) -> Iterator[AnnotatedDraft | Failure]:
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
         yield from read_json_records(
             path, lambda record, origin: _from_record(record, origin, options)
         )
@@ -491,7 +508,14 @@ _record = tuple.__new__
 """``_record(SpanRecord, fields)`` makes a SpanRecord without a Python call per span."""
 
 
-def _from_record(record: object, origin: str, options: ImportOptions) -> AnnotatedDraft:
+_UNITS = (Unit.CODE_POINT, Unit.UTF16, Unit.UTF8)
+_SPAN = itemgetter("start", "end", "label")
+_SURFACE = methodcaller("get", "text")
+
+
+def _from_record(
+    record: object, origin: str, options: ImportOptions
+) -> AnnotatedDraft | PlainDraft:
     if not isinstance(record, Mapping):
         raise RecordError("expected a JSON object")
     text = record.get("text")
@@ -500,6 +524,18 @@ def _from_record(record: object, origin: str, options: ImportOptions) -> Annotat
     raw = record.get("spans", record.get("entities", []))
     if not isinstance(raw, list):
         raise RecordError("'spans' must be a list")
+    if options.plain and raw and set(map(type, raw)) == {dict}:
+        # the usual spans column by column (see annotator.formats.plain_read)
+        try:
+            starts, ends, labels = zip(*map(_SPAN, raw), strict=True)
+        except KeyError:
+            starts = ()
+        units = (options.offset_unit,) if options.offset_unit else _UNITS
+        surfaces = list(map(_SURFACE, raw))
+        columns = starts and plain_columns(text, labels, starts, ends, surfaces, units)
+        if columns:
+            draft, status = draft_from_meta(text, _meta(record))
+            return as_plain_draft(draft, origin, columns, options.annotator, status)
     found: list[tuple[int, int, str, str | None]] = []
     add = found.append
     for i, item in enumerate(raw):
@@ -513,17 +549,21 @@ def _from_record(record: object, origin: str, options: ImportOptions) -> Annotat
     spans, note = resolve_raw_spans(
         text, found, options, Unit.CODE_POINT, (Unit.CODE_POINT, Unit.UTF16, Unit.UTF8)
     )
-    meta = record.get("meta")
-    extra = {k: v for k, v in record.items() if k not in ("text", "spans", "entities", "meta")}
-    if isinstance(meta, Mapping):
-        extra = {**extra, **meta}
-    draft, status = draft_from_meta(text, extra)
+    draft, status = draft_from_meta(text, _meta(record))
     annotator = options.annotator
     records = tuple(
         _record(SpanRecord, (str(i), label, start, end, {}, annotator, "", ()))
         for i, ((start, end), (_, _, label, _)) in enumerate(zip(spans, found, strict=True))
     )
     return AnnotatedDraft(draft, origin, records, (), status, note)
+
+
+def _meta(record: Mapping[str, Any]) -> dict[str, Any]:
+    meta = record.get("meta")
+    extra = {k: v for k, v in record.items() if k not in ("text", "spans", "entities", "meta")}
+    if isinstance(meta, Mapping):
+        extra = {**extra, **meta}
+    return extra
 
 
 EXPORTER = SpacyJsonlExporter()

@@ -213,6 +213,9 @@ def scan(text: str) -> tuple[list[str], list[int], list[int], list[bool]]:
         return [], [], [], []
     pieces = text.split(" ")
     odd = list(compress(count(), map(not_, map(str.isalnum, pieces))))
+    simple = _split_simple(pieces, odd)
+    if simple is not None:
+        return simple
     last = len(pieces) - 1
     texts: list[str] = []
     ws: list[bool] = []
@@ -257,6 +260,35 @@ def scan(text: str) -> tuple[list[str], list[int], list[int], list[bool]]:
     ws += repeat(True, last - done)
     if done <= last:
         ws.append(False)
+    lengths = list(map(len, texts))
+    starts = list(accumulate(map(add, lengths, ws), initial=0))
+    del starts[-1]
+    return texts, starts, list(map(add, starts, lengths)), ws
+
+
+def _split_simple(
+    pieces: list[str], odd: list[int]
+) -> tuple[list[str], list[int], list[int], list[bool]] | None:
+    """:func:`scan`'s result when every piece that is not a word is a word and one of
+    ``.,;:!?)`` (not an abbreviation in :data:`ABBREVIATIONS`) between two words, the usual
+    news sentence: each such piece is its word (no space after it) and its mark. Else None."""
+    keep, tails = _KEEP_PERIOD, _SIMPLE_TAIL
+    texts = pieces.copy()
+    ws = [True] * (len(pieces) + len(odd))
+    ws[-1] = False
+    after = len(pieces) + 1
+    k = len(odd)
+    for i in reversed(odd):
+        if i == after - 1:
+            return None  # two pieces in a row that are not words
+        piece = texts[i]
+        head = piece[:-1]
+        if not (piece[-1:] in tails and head.isalnum()) or head in keep:
+            return None
+        texts[i : i + 1] = (head, piece[-1])
+        k -= 1
+        ws[i + k] = False
+        after = i
     lengths = list(map(len, texts))
     starts = list(accumulate(map(add, lengths, ws), initial=0))
     del starts[-1]

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress, count
-from operator import add
+from operator import add, attrgetter, lt
 from typing import overload
 
 from annotator.core.annotation import AnnotatedDocument
 from annotator.core.document import Document, DocumentDraft
 from annotator.core.errors import OffsetError, UserError
+from annotator.core.frozen import fast_constructor
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.schema import LabelSchema
@@ -46,6 +47,9 @@ class Candidate:
     label: str
     rank: int
     span_id: int = 0
+
+
+_new_candidate = fast_constructor(Candidate)
 
 
 @dataclass(slots=True)
@@ -101,11 +105,15 @@ def tag_document(
     options: ExportOptions,
     *,
     layers: int | None = None,
+    report: LossReport | None = None,
+    ranks: Mapping[str, int] | None = None,
 ) -> TaggedDocument:
-    """Tokens, sentences and tags of one document, with what could not be carried."""
+    """Tokens, sentences and tags of one document, with what could not be carried (in
+    ``report`` when given, a batch's, else the result's own). ``ranks`` is
+    :func:`label_ranks` of the schema and options, when the caller made it already."""
     scheme = check_scheme(options)
     layers = layer_count(options) if layers is None else layers
-    out = TaggedDocument()
+    out = TaggedDocument() if report is None else TaggedDocument(report=report)
     text = item.document.text
     scanned = scan(text)
     if options.extra.get("tokens", "expand") == "split":
@@ -116,29 +124,35 @@ def tag_document(
         texts = list(map(texts.__getitem__, index))
         starts = list(map(starts.__getitem__, index))
         ends = list(map(ends.__getitem__, index))
-    candidates = _candidates(item, starts, ends, _ranks(schema, options), out.report)
+    ranks = label_ranks(schema, options) if ranks is None else ranks
+    candidates = _candidates(item, starts, ends, ranks, out.report)
     placed, dropped = resolve(candidates, options.overlap_policy, layers)
     if dropped:
         example = ", ".join(
             f"{c.label} {' '.join(texts[c.first : c.last + 1])!r}" for c in dropped[:2]
         )
         out.report.add(Loss.OVERLAPS, len(dropped), f"document {item.document.id}: {example}")
-    out.report.add(Loss.RELATIONS, len(item.relations))
+    if item.relations:
+        out.report.add(Loss.RELATIONS, len(item.relations))
     attributed = [s for s in item.spans if s.attributes]
-    out.report.add(
-        Loss.ATTRIBUTES,
-        sum(len(s.attributes) for s in attributed),
-        f"{attributed[0].label} {dict(attributed[0].attributes)}" if attributed else "",
-    )
+    if attributed:
+        out.report.add(
+            Loss.ATTRIBUTES,
+            sum(len(s.attributes) for s in attributed),
+            f"{attributed[0].label} {dict(attributed[0].attributes)}",
+        )
     out.words = texts
     out.groups = sentence_groups(
-        sentence_breaks(text, texts, starts, ends), len(texts), [c for p in placed for c in p]
+        sentence_breaks(text, texts, starts, ends),
+        len(texts),
+        placed[0] if len(placed) == 1 else [c for p in placed for c in p],
     )
     out.layers = [encode(layer, 0, len(texts), scheme) for layer in placed]
     return out
 
 
-def _ranks(schema: LabelSchema, options: ExportOptions) -> dict[str, int]:
+def label_ranks(schema: LabelSchema, options: ExportOptions) -> dict[str, int]:
+    """Each label's priority for OverlapPolicy.PRIORITY (0 first)."""
     order = list(options.label_priority) or list(schema.label_names)
     return {label: rank for rank, label in enumerate(order)}
 
@@ -147,13 +161,16 @@ def _candidates(
     item: AnnotatedDocument,
     starts: Sequence[int],
     ends: Sequence[int],
-    ranks: dict[str, int],
+    ranks: Mapping[str, int],
     report: LossReport,
 ) -> list[Candidate]:
     out: list[Candidate] = []
     text = item.document.text
-    alignments = align_words(((s.start, s.end) for s in item.spans), starts, ends)
-    for span, alignment in zip(item.spans, alignments, strict=True):
+    spans = item.spans
+    alignments = align_words(map(_start_end, spans), starts, ends)
+    unranked = len(ranks)
+    new = _new_candidate
+    for span, alignment in zip(spans, alignments, strict=True):
         if alignment is None:
             where = f"document {item.document.id}: {span.label} {text[span.start : span.end]!r}"
             report.add(Loss.UNALIGNED, 1, f"{where} (whitespace only, left out)")
@@ -163,9 +180,14 @@ def _candidates(
             where = f"document {item.document.id}: {span.label} {text[span.start : span.end]!r}"
             wide = text[starts[first] : ends[last]]
             report.add(Loss.UNALIGNED, 1, f"{where} widened to {wide!r}")
-        rank = ranks.get(span.label, len(ranks))
-        out.append(Candidate(first, last, span.label, rank, span.id))
+        out.append(new(first, last, span.label, ranks.get(span.label, unranked), span.id))
     return out
+
+
+_start_end = attrgetter("start", "end")
+_first = attrgetter("first")
+_last = attrgetter("last")
+_first_last = attrgetter("first", "last")
 
 
 def resolve(
@@ -181,6 +203,9 @@ def resolve(
 
 
 def _by_priority(candidates: Sequence[Candidate]) -> tuple[list[list[Candidate]], list[Candidate]]:
+    by_first = sorted(candidates, key=_first_last)
+    if all(map(lt, map(_last, by_first), map(_first, by_first[1:]))):
+        return [by_first], []  # no overlap: every span is kept
     order = sorted(candidates, key=lambda c: (c.rank, c.first, c.first - c.last))
     firsts: list[int] = []
     kept: list[Candidate] = []
@@ -425,6 +450,17 @@ def draft_from_tokens(
     layer_total = max((len(s.layers) for s in sentences), default=0)
     for layer in range(layer_total):
         tag_lists = [s.layers[layer] if layer < len(s.layers) else [] for s in sentences]
+        clean = _clean_iob2(tag_lists)
+        if clean is not None:  # what detect_scheme and decode would find, found faster
+            for k, spans in clean:
+                starts, ends = _token_offsets(sentences[k].tokens, cursors[k])
+                records.extend(
+                    SpanRecord(
+                        f"T{len(records) + 1}", label, starts[first], ends[last], {}, annotator
+                    )
+                    for first, last, label in spans
+                )
+            continue
         scheme = detect_scheme(tag_lists)
         for k, tags in enumerate(tag_lists):
             if tags.count(_OUTSIDE) == len(tags):
@@ -444,6 +480,34 @@ def draft_from_tokens(
     records.sort(key=lambda r: (r.start, -r.end))
     draft = DocumentDraft(text="".join(pieces), external_id=external_id)
     return AnnotatedDraft(draft, origin, tuple(records), note="\n".join(notes))
+
+
+def _clean_iob2(
+    tag_lists: Sequence[Sequence[tuple[str, str]]],
+) -> list[tuple[int, list[tuple[int, int, str]]]] | None:
+    """The spans of each sentence that has some, when the tags are IOB2 with nothing to
+    repair (only ``B-`` and ``I-``, every ``I-`` right after a tag of its span); else None.
+
+    Only the tags other than ``O`` are visited: most of a news article is outside spans.
+    """
+    out: list[tuple[int, list[tuple[int, int, str]]]] = []
+    outside = _OUTSIDE
+    for k, tags in enumerate(tag_lists):
+        if tags.count(outside) == len(tags):
+            continue
+        spans: list[tuple[int, int, str]] = []
+        previous = -2
+        for n in compress(count(), map(outside.__ne__, tags)):
+            prefix, label = tags[n]
+            if prefix == "B":
+                spans.append((n, n, label))
+            elif prefix == "I" and previous == n - 1 and spans[-1][2] == label:
+                spans[-1] = (spans[-1][0], n, label)
+            else:
+                return None
+            previous = n
+        out.append((k, spans))
+    return out
 
 
 def _token_offsets(tokens: Sequence[str], cursor: int) -> tuple[list[int], list[int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
@@ -36,6 +37,7 @@ from annotator.core.team import AssignmentState
 from annotator.gui.model_base import NO_PARENT, READ_ONLY_ROW, ModelIndex
 from annotator.services.project import Project
 from annotator.services.team import queue
+from annotator.services.team_feed import new_in_list
 
 PAGE = 200
 """Rows fetched per query when the view asks for one that is not cached."""
@@ -110,6 +112,33 @@ class DocumentListModel(QAbstractTableModel):
         for row in cached:
             self._pages[row // PAGE][row % PAGE] = fresh.get(self._ids[row])
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def add_new(self, document_ids: Iterable[DocumentId]) -> int:
+        """Insert rows for those of these documents the filter matches and the list lacks
+        (documents others imported); cached pages from the first new row on are dropped.
+        Returns how many rows were added."""
+        if self._project is None:
+            return 0
+        changed = set(document_ids)
+        shown = {i for i in changed if self.row_of(i) is not None}
+        fresh = new_in_list(self._project, self._filter, changed, shown)
+        if not fresh:
+            return 0
+        first = bisect_left(self._ids, fresh[0])
+        for number in [n for n in self._pages if n >= first // PAGE]:
+            del self._pages[number]
+        self._row_of = None
+        if first == len(self._ids):  # the usual case: newer than every row, one insertion
+            self.beginInsertRows(NO_PARENT, first, first + len(fresh) - 1)
+            self._ids += fresh
+            self.endInsertRows()
+            return len(fresh)
+        for document_id in fresh:
+            row = bisect_left(self._ids, document_id)
+            self.beginInsertRows(NO_PARENT, row, row)
+            self._ids.insert(row, document_id)
+            self.endInsertRows()
+        return len(fresh)
 
     # -- lookups --------------------------------------------------------------------------------
 

@@ -178,7 +178,12 @@ class TeamMode(QObject):
             self.last_editor[change.document_id] = change.annotator
         ids = {change.document_id for change in changes}
         window.documents.model.refresh(ids)
+        added = window.documents.model.add_new(ids)  # imported elsewhere: new rows, no reload
         window.update_progress()
+        if added:
+            who = ", ".join(sorted({c.annotator or "someone" for c in changes}))
+            window.status(f"{added:,} new document{'s' if added != 1 else ''} from {who}")
+            window.showing.show_header()  # "3 of 8" becomes "3 of 13"
         opened = window.current
         if opened is not None and opened.id in ids:
             names = sorted(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from operator import attrgetter
+from operator import attrgetter, lt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from annotator.core.fragments import as_fragments, normalised
 from annotator.core.gc_pause import gc_paused
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
+from annotator.core.plain_draft import PlainDraft, as_plain
 from annotator.core.reports import Failure
 from annotator.core.schema import (
     AttributeDefinition,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from annotator.services.project import Project
 
 BATCH = 500
+Item = AnnotatedDraft | PlainDraft | Failure
 _LABEL = attrgetter("label")
 """A SpanRecord's label (``map`` runs it in C)."""
 _ATTRIBUTES = attrgetter("attributes")
@@ -117,8 +119,14 @@ class _GapFinder:
         self.relation_types: dict[str, tuple[set[str], set[str]]] = {}
         self.attributes: dict[tuple[str, str], AttributeValue] = {}
 
-    def check(self, item: AnnotatedDraft) -> bool:
+    def check(self, item: AnnotatedDraft | PlainDraft) -> bool:
         """Record the gaps of one item; True when it has none."""
+        if type(item) is PlainDraft:
+            if self._known.issuperset(item.labels):
+                return True
+            unknown = [label for label in item.labels if label not in self._known]
+            self.labels.update(unknown)
+            return not unknown
         spans = item.spans
         if (
             not item.relations
@@ -220,7 +228,11 @@ def _import(
 ) -> AnnotationImportReport:
     identity = project.refresh_identity()
     importer, schema = find_importer(format_name), project.schema
-    reader = read_ahead(path, lambda: importer.read(path, schema, options))
+    options = replace(options, plain=True)
+    # the checks that need only the file and the schema run on the reading side
+    reader = read_ahead(
+        path, lambda: _as_plain(_checked(importer.read(path, schema, options), schema))
+    )
     try:
         return _store(project, path, identity, reader, add_labels, progress, cancelled)
     finally:
@@ -233,14 +245,14 @@ def _store(
     project: Project,
     path: Path,
     identity: Identity,
-    reader: Iterator[AnnotatedDraft | Failure],
+    reader: Iterator[Item],
     add_labels: bool,
     progress: Callable[[int], None] | None,
     cancelled: Callable[[], bool] | None,
 ) -> AnnotationImportReport:
     report = AnnotationImportReport()
     finder = _GapFinder(project.schema)
-    pending: list[AnnotatedDraft] = []
+    pending: list[AnnotatedDraft | PlainDraft] = []
     added: list[Publication | None] = [None]  # the extended schema, for a team's record
     with project.database.annotation_writer(
         project.now(), project.annotator, lambda: added[0]
@@ -256,7 +268,7 @@ def _store(
                 report.relations += stored.relations_added
             pending.clear()
 
-        for done, item in enumerate(_checked(reader, project.schema), start=1):
+        for done, item in enumerate(reader, start=1):
             if cancelled is not None and cancelled():
                 raise ImportCancelledError(f"import of {path} cancelled; nothing was imported")
             if isinstance(item, Failure):
@@ -298,7 +310,7 @@ def _store(
     return report
 
 
-def _check_new_document(identity: Identity, item: AnnotatedDraft) -> None:
+def _check_new_document(identity: Identity, item: AnnotatedDraft | PlainDraft) -> None:
     """Refuse a text the project lacks when ``identity`` may not add documents (the whole
     import is rolled back: it lands whole or not at all)."""
     if not identity.allows(Permission.ADD_DOCUMENTS):
@@ -310,9 +322,12 @@ def _check_new_document(identity: Identity, item: AnnotatedDraft) -> None:
         )
 
 
-def _check_layers(identity: Identity, item: AnnotatedDraft) -> None:
+def _check_layers(identity: Identity, item: AnnotatedDraft | PlainDraft) -> None:
     """Refuse an item with annotations in a layer ``identity`` may not change."""
-    owners = set(map(_ANNOTATOR, item.spans))
+    if type(item) is PlainDraft:
+        owners = {item.annotator} if item.labels else set()
+    else:
+        owners = set(map(_ANNOTATOR, item.spans))
     if item.relations:
         owners.update(r.annotator for r in item.relations)
     for owner in sorted(owners):
@@ -325,15 +340,23 @@ def _check_layers(identity: Identity, item: AnnotatedDraft) -> None:
             )
 
 
-def _checked(
-    items: Iterator[AnnotatedDraft | Failure], schema: LabelSchema
-) -> Iterator[AnnotatedDraft | Failure]:
+def _checked(items: Iterator[Item], schema: LabelSchema) -> Iterator[Item]:
     """Drop (and report) spans outside their text, and attribute values the schema refuses."""
     for item in items:
         if isinstance(item, Failure):
             yield item
             continue
         text_length = len(item.draft.text)
+        if type(item) is PlainDraft:
+            if not item.starts or (
+                min(item.starts) >= 0
+                and max(item.ends) <= text_length
+                and all(map(lt, item.starts, item.ends))
+            ):
+                yield item
+                continue
+            item = item.annotated()
+        assert isinstance(item, AnnotatedDraft)
         for _, _, start, end, attributes, _, _, fragments in item.spans:
             if not 0 <= start < end <= text_length or fragments or attributes:
                 break
@@ -389,6 +412,15 @@ def _checked(
                     )
             kept.append(span)
         yield replace(item, spans=tuple(kept)) if changed else item
+
+
+def _as_plain(items: Iterator[Item]) -> Iterator[Item]:
+    """Each AnnotatedDraft that can be a PlainDraft as one (the cheaper to send and store)."""
+    for item in items:
+        if type(item) is AnnotatedDraft:
+            yield as_plain(item) or item
+        else:
+            yield item
 
 
 def _refused_attributes(label: Label, attributes: Mapping[str, AttributeValue]) -> dict[str, str]:

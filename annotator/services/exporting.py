@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from annotator.core.annotation import AnnotatedDocument
 from annotator.core.document import DocumentFilter, DocumentStatus
 from annotator.core.errors import UserError
+from annotator.core.gc_pause import gc_paused
 from annotator.core.ids import DocumentId
 from annotator.formats.base import (
     ExportOptions,
@@ -74,10 +75,11 @@ def preview_losses(
     shape = LossReport()
     selected = selected_documents(project, selection, shape)
     items = watch_shape_losses(selected, exporter.capabilities, shape)
-    if check is not None:
-        report: LossReport = check(items, project.schema, options)
-    else:
-        report = generic_losses(items, exporter.capabilities)
+    with gc_paused():
+        if check is not None:
+            report: LossReport = check(items, project.schema, options)
+        else:
+            report = generic_losses(items, exporter.capabilities)
     report.merge(shape)
     return report
 
@@ -120,8 +122,9 @@ def export_project(
 
     sink = AtomicSink(out, exporter.layout)
     try:
-        watched = watch_shape_losses(items(), exporter.capabilities, shape)
-        losses = exporter.write(watched, project.schema, sink, options)
+        with gc_paused():  # millions of short-lived, acyclic values (see core/gc_pause.py)
+            watched = watch_shape_losses(items(), exporter.capabilities, shape)
+            losses = exporter.write(watched, project.schema, sink, options)
         losses.merge(shape)
         stop_if_cancelled()  # worker processes may lay out the last batches after the reading
         sink.commit()

@@ -27,6 +27,7 @@ from annotator.ingest import (
     IngestOptions,
     iter_record_batches,
 )
+from annotator.services.import_races import taken_as_skipped
 from annotator.services.import_writer import BackgroundWriter
 
 if TYPE_CHECKING:
@@ -76,7 +77,11 @@ def import_paths(
     started = time.monotonic()
 
     def store(batch: tuple[list[tuple[DocumentDraft, str]], list[bytes]]) -> list[DocumentId]:
-        return project.database.add_documents(batch[0], project.now(), batch[1])
+        claimed = project.database.claim_documents(
+            batch[0], project.now(), batch[1], project.annotator, keep_duplicates=keep
+        )
+        report.skipped.extend(taken_as_skipped(claimed.taken))  # committed by others meanwhile
+        return claimed.ids
 
     writer = BackgroundWriter(store, stored=report.imported)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from annotator.core.annotation import CURATION_ANNOTATOR, AnnotatedDocument
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 
 ALL = "all"
 CURATED = "curated"
+_ANNOTATOR_OF = attrgetter("annotator")
 PER_DOCUMENT = ""
 """The default choice: each document's curated layer when it has one, else all its layers."""
 
@@ -70,7 +72,7 @@ def document_layer(item: AnnotatedDocument, layer: str | None) -> str | None:
     layer when the document has curated spans, else ``None`` (all)."""
     if layer != PER_DOCUMENT:
         return layer
-    curated = any(span.annotator == CURATION_ANNOTATOR for span in item.spans)
+    curated = CURATION_ANNOTATOR in map(_ANNOTATOR_OF, item.spans)
     return CURATION_ANNOTATOR if curated else None
 
 

@@ -148,9 +148,11 @@ class ChangeFeed:
     On PostgreSQL, log ids come from a sequence and transactions commit in any order: a
     transaction holding id 41 may commit after one holding 42 was seen. So each poll looks back
     ``lookback`` ids and skips those already seen; a late commit is found on the next poll.
+    An article import logs a batch of new documents in one statement (200 ids at once), so
+    the look back spans several batches, not just a few edits.
     """
 
-    def __init__(self, project: Project, lookback: int = 200) -> None:
+    def __init__(self, project: Project, lookback: int = 1000) -> None:
         self._project = project
         self._lookback = lookback
         self.last_id = project.last_change_id()

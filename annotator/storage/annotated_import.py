@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import repeat
+from itertools import chain, repeat
 from operator import attrgetter
 from typing import Any
 
@@ -17,7 +17,9 @@ from sqlalchemy.engine import Connection
 from annotator.core.document import DocumentStatus
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
+from annotator.core.plain_draft import PlainDraft
 from annotator.storage.annotators import AnnotatorCache
+from annotator.storage.document_claims import lock_documents
 from annotator.storage.fast_insert import (
     insert_columns,
     insert_returning,
@@ -75,34 +77,40 @@ class _AnnotatorIds(dict[str, int | None]):
 
 def store_batch(
     connection: Connection,
-    items: Sequence[AnnotatedDraft],
+    batch: Sequence[AnnotatedDraft | PlainDraft],
     annotators: AnnotatorCache,
     now: datetime,
 ) -> list[StoredAnnotations]:
     """Store a batch with a handful of statements whatever its size: documents, spans and
     relations each go in with one executemany. Spans already present with the same label,
     extent and annotator are not added twice (each annotator has their own layer: two may mark
-    the same words); relations already present are not either."""
-    known = _documents_by_hash(connection, [item.draft.content_hash for item in items])
-    new_items = [item for item in items if item.draft.content_hash not in known]
+    the same words); relations already present are not either. A :class:`PlainDraft` that
+    makes a document of its own goes in column by column; one that adds to a document is
+    compared as an AnnotatedDraft."""
+    lock_documents(connection)  # another importer's new texts are committed or wait for ours
+    known = _documents_by_hash(connection, [item.draft.content_hash for item in batch])
+    new_items = [item for item in batch if item.draft.content_hash not in known]
     new_ids = _insert_documents(connection, _first_of_each_text(new_items), now)
     known.update(new_ids)
     created = set(new_ids.values())
-    existing = sorted({known[item.draft.content_hash] for item in items} - created)
+    uses = Counter(known[item.draft.content_hash] for item in batch)
+    ids_of = _AnnotatorIds(connection, annotators)
+    items, plain_counts = _store_plain(connection, batch, known, created, uses, ids_of, now)
+    existing = sorted({known[item.draft.content_hash] for item in batch} - created)
     present = _present_spans(connection, existing)
     present_links = _present_relations(connection, existing)
 
-    ids_of = _AnnotatorIds(connection, annotators)
     span_rows: list[tuple[Any, ...]] = []
     span_keys: list[tuple[int, str]] = []  # (item index, key) of each row, for relations
     repeats: list[tuple[int, str, int]] = []  # (item index, key, row) of spans already in a row
-    need_ids = any(item.relations for item in items)
-    ids_by_key: list[dict[str, int]] = [{} for _ in items]
-    counts = [[0, 0, 0] for _ in items]  # added, skipped, relations
-    uses = Counter(known[item.draft.content_hash] for item in items)
+    need_ids = any(item.relations for item in items if item is not None)
+    ids_by_key: list[dict[str, int]] = [{} for _ in batch]
+    counts = [[count, 0, 0] for count in plain_counts]  # added, skipped, relations
     fresh: list[SpanRecord] = []  # spans of the usual items, stored column by column
     fresh_documents: list[int] = []
     for index, item in enumerate(items):
+        if item is None:
+            continue  # stored by _store_plain
         document_id = known[item.draft.content_hash]
         if document_id in created and uses[document_id] == 1 and not need_ids:
             # The usual item: a new document of its own, nothing to compare with but itself.
@@ -152,7 +160,7 @@ def store_batch(
         ids_by_key[index][key] = new_span_ids[place]
     link_rows: list[dict[str, Any]] = []
     for index, item in enumerate(items):
-        if not item.relations:
+        if item is None or not item.relations:
             continue
         document_id = known[item.draft.content_hash]
         links = present_links.setdefault(document_id, set())
@@ -181,11 +189,11 @@ def store_batch(
             )
     if link_rows:
         insert_rows(connection, relations, link_rows)
-    _comment_documents(connection, [(known[i.draft.content_hash], i.comment) for i in items])
+    _comment_documents(connection, [(known[i.draft.content_hash], i.comment) for i in batch])
     results = []
     first_use: set[DocumentId] = set()
-    for index, item in enumerate(items):
-        document_id = known[item.draft.content_hash]
+    for index, stored in enumerate(batch):
+        document_id = known[stored.draft.content_hash]
         was_created = document_id in created and document_id not in first_use
         first_use.add(document_id)
         added, skipped, linked = counts[index]
@@ -193,7 +201,72 @@ def store_batch(
     return results
 
 
-def _first_of_each_text(items: Sequence[AnnotatedDraft]) -> list[AnnotatedDraft]:
+def _store_plain(
+    connection: Connection,
+    batch: Sequence[AnnotatedDraft | PlainDraft],
+    known: dict[str, DocumentId],
+    created: set[DocumentId],
+    uses: Counter[DocumentId],
+    ids_of: _AnnotatorIds,
+    now: datetime,
+) -> tuple[list[AnnotatedDraft | None], list[int]]:
+    """Insert the spans of each PlainDraft that is the only item of a new document, column by
+    column. Returns the batch with those items as ``None`` (the other PlainDrafts as
+    AnnotatedDrafts), and how many spans each item added here."""
+    items: list[AnnotatedDraft | None] = []
+    counts: list[int] = []
+    ids: list[DocumentId] = []
+    sizes: list[int] = []
+    annotator_ids: list[int | None] = []
+    labels: list[tuple[str, ...]] = []
+    starts: list[tuple[int, ...]] = []
+    ends: list[tuple[int, ...]] = []
+    for item in batch:
+        if type(item) is not PlainDraft:
+            items.append(item)  # type: ignore[arg-type]
+            counts.append(0)
+            continue
+        document_id = known[item.draft.content_hash]
+        if document_id not in created or uses[document_id] != 1:
+            items.append(item.annotated())
+            counts.append(0)
+            continue
+        items.append(None)
+        counts.append(len(item.labels))
+        ids.append(document_id)
+        sizes.append(len(item.labels))
+        annotator_ids.append(ids_of[item.annotator])
+        labels.append(item.labels)
+        starts.append(item.starts)
+        ends.append(item.ends)
+    total = sum(sizes)
+    if total:
+        flat = chain.from_iterable
+        layers = set(annotator_ids)
+        names = ["document_id", "label", "start_offset", "end_offset"]
+        columns: list[Sequence[Any]] = [
+            list(flat(map(repeat, ids, sizes))),
+            list(flat(labels)),
+            list(flat(starts)),
+            list(flat(ends)),
+        ]
+        constants = dict(_PLAIN_SPAN, created_at=now, updated_at=now)
+        if len(layers) == 1:
+            constants["annotator_id"] = layers.pop()
+        else:
+            names.append("annotator_id")
+            columns.append(list(flat(map(repeat, annotator_ids, sizes))))
+        insert_columns(connection, spans, names, columns, constants=constants)
+    return items, counts
+
+
+_PLAIN_SPAN: dict[str, Any] = {"attributes": {}, "fragments": None, "comment": None, "version": 1}
+"""The columns every plain span has the same value in (besides its import's time)."""
+
+
+def _first_of_each_text(
+    items: Sequence[AnnotatedDraft | PlainDraft],
+) -> list[AnnotatedDraft | PlainDraft]:
     seen: set[str] = set()
     unique = []
     for item in items:
@@ -204,7 +277,7 @@ def _first_of_each_text(items: Sequence[AnnotatedDraft]) -> list[AnnotatedDraft]
 
 
 def _insert_documents(
-    connection: Connection, items: Sequence[AnnotatedDraft], now: datetime
+    connection: Connection, items: Sequence[AnnotatedDraft | PlainDraft], now: datetime
 ) -> dict[str, DocumentId]:
     if not items:
         return {}
@@ -234,11 +307,28 @@ def _insert_documents(
         # find another writer's document with the same text, committed meanwhile.
         ids = insert_returning(connection, documents, rows)
         return {digest: DocumentId(i) for digest, i in zip(hashes, ids, strict=True)}
-    # One executemany, then the ids by text: SQLite's RETURNING in parameter order costs one
-    # statement per document. Every text here is new to the project (and unique in ``items``),
-    # and the write transaction (BEGIN IMMEDIATE) keeps every other writer out until it ends.
+    # One executemany, then the ids: SQLite's RETURNING in parameter order costs one statement
+    # per document. Every text here is new to the project (and unique in ``items``), and the
+    # write transaction (BEGIN IMMEDIATE) keeps every other writer out until it ends.
     insert_rows(connection, documents, rows)
-    return _documents_by_hash(connection, hashes)
+    new_ids = _sqlite_new_ids(connection, len(rows))
+    if new_ids is None:
+        return _documents_by_hash(connection, hashes)
+    return {digest: DocumentId(i) for digest, i in zip(hashes, new_ids, strict=True)}
+
+
+def _sqlite_new_ids(connection: Connection, count: int) -> range | None:
+    """The ids of the ``count`` documents just inserted, in order: SQLite gives each new row
+    the largest id so far plus one, so they are the ``count`` ids up to the last inserted.
+    ``None`` when that does not hold (an id at 2**63 - 1 makes SQLite pick ids at random)."""
+    last, largest, rows = connection.exec_driver_sql(
+        "SELECT last_insert_rowid(), (SELECT max(id) FROM documents), "
+        "(SELECT count(*) FROM documents WHERE id > last_insert_rowid() - ?)",
+        (count,),
+    ).one()
+    if last != largest or rows != count:
+        return None
+    return range(last - count + 1, last + 1)
 
 
 def _insert_spans(

@@ -26,6 +26,7 @@ from annotator.core.errors import AnnotatorError, ConnectionLostError, DatabaseE
 from annotator.core.guarded_store import GuardedStore
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.schema import LabelSchema
 from annotator.core.span_outline import SpanOutline
 from annotator.core.statistics import ProjectStatistics
@@ -36,9 +37,9 @@ from annotator.storage import team as team_queries
 from annotator.storage.annotated_import import StoredAnnotations, store_batch
 from annotator.storage.annotation_store import SqlAnnotationStore
 from annotator.storage.annotators import AnnotatorCache
-from annotator.storage.article_insert import insert_articles
 from annotator.storage.bulk import DraftWithSpans, insert_all
 from annotator.storage.bulk_read import AnnotationReader
+from annotator.storage.document_claims import ClaimedBatch, claim_and_insert
 from annotator.storage.engine import WRITE, display_url, make_engine, resolve_url
 from annotator.storage.layers import LayerWriter
 from annotator.storage.migrate import current_revision, upgrade
@@ -145,8 +146,26 @@ class ProjectDatabase:
         signatures: Sequence[bytes] | None = None,
     ) -> list[DocumentId]:
         """Insert drafts with their origin keys (and signatures) in one transaction."""
+        return self.claim_documents(drafts, now, signatures, keep_duplicates=True).ids
+
+    def claim_documents(
+        self,
+        drafts: Sequence[tuple[DocumentDraft, str]],
+        now: datetime,
+        signatures: Sequence[bytes] | None = None,
+        actor: str = "",
+        *,
+        keep_duplicates: bool = False,
+    ) -> ClaimedBatch:
+        """Insert the drafts whose text is not in the project yet (checked under a lock in
+        the same transaction), logged for the other windows' change feeds."""
         with self._write() as connection:
-            return insert_articles(connection, drafts, now, signatures)
+            actor_id = self._annotators.id_for(connection, actor)
+            claimed = claim_and_insert(
+                connection, drafts, now, signatures, actor_id, keep_duplicates=keep_duplicates
+            )
+            self._own_log_ids.update(claimed.log_ids)
+            return claimed
 
     def fingerprints(self) -> list[tuple[DocumentId, str, bytes]]:
         """(id, content hash, MinHash signature) of every document, to check new ones against."""
@@ -164,7 +183,7 @@ class ProjectDatabase:
         now: datetime,
         actor: str = "",
         publish: Callable[[], Publication | None] = lambda: None,
-    ) -> Iterator[Callable[[Sequence[AnnotatedDraft]], list[StoredAnnotations]]]:
+    ) -> Iterator[Callable[[Sequence[AnnotatedDraft | PlainDraft]], list[StoredAnnotations]]]:
         """One transaction for a whole annotation import: batches are written as they come
         (memory stays flat) and committed together, or rolled back together on any error;
         the edit log names ``actor``. What ``publish`` returns once the batches are written
@@ -173,9 +192,11 @@ class ProjectDatabase:
             actor_id = self._annotators.id_for(connection, actor)
             changed: set[DocumentId] = set()
 
-            def write(items: Sequence[AnnotatedDraft]) -> list[StoredAnnotations]:
+            def write(items: Sequence[AnnotatedDraft | PlainDraft]) -> list[StoredAnnotations]:
                 stored = store_batch(connection, items, self._annotators, now)
-                changed.update(s.document_id for s in stored if s.spans_added or s.relations_added)
+                changed.update(
+                    s.document_id for s in stored if s.created or s.spans_added or s.relations_added
+                )
                 return stored
 
             yield write
@@ -202,6 +223,10 @@ class ProjectDatabase:
     def document_ids(self, where: DocumentFilter = DocumentFilter()) -> list[DocumentId]:
         with self._read() as connection:
             return document_queries.document_ids(connection, where)
+
+    def ids_among(self, where: DocumentFilter, ids: Iterable[DocumentId]) -> list[DocumentId]:
+        with self._read() as connection:
+            return document_queries.ids_among(connection, where, ids)
 
     def count_documents(self, where: DocumentFilter = DocumentFilter()) -> int:
         with self._read() as connection:

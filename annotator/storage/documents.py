@@ -153,7 +153,18 @@ def existing_ids(connection: Connection, ids: Sequence[DocumentId]) -> set[Docum
 
 def document_ids(connection: Connection, where: DocumentFilter) -> list[DocumentId]:
     query = _filtered(select(documents.c.id), where).order_by(documents.c.id)
-    return [DocumentId(i) for i in connection.execute(query).scalars()]
+    return list(connection.execute(query).scalars().all())  # ids: no per-row DocumentId call
+
+
+def ids_among(
+    connection: Connection, where: DocumentFilter, ids: Iterable[DocumentId]
+) -> list[DocumentId]:
+    """Those of ``ids`` that match ``where``, by id (new documents a list may show)."""
+    found: list[DocumentId] = []
+    for batch in chunks(sorted(set(ids))):
+        query = _filtered(select(documents.c.id), where).where(documents.c.id.in_(batch))
+        found += [DocumentId(i) for i in connection.execute(query).scalars()]
+    return sorted(found)
 
 
 def count_documents(connection: Connection, where: DocumentFilter) -> int:

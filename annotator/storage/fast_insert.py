@@ -65,9 +65,11 @@ def insert_columns(
     columns: list[Sequence[Any]],
     *,
     literals: bool = True,
+    constants: Mapping[str, Any] | None = None,
 ) -> None:
     """Insert ``len(columns[0])`` rows given column by column (``columns[i]`` holds the values of
-    ``names[i]``, Python values as Core would take them).
+    ``names[i]``, Python values as Core would take them); ``constants`` gives further columns
+    one value for every row (converted once, never scanned).
 
     ``literals=False`` for a caller that inserts batch after batch with values that differ
     between batches (a time per batch): with literals every batch is a new SQL text, and the
@@ -79,7 +81,11 @@ def insert_columns(
     mark = "?" if sqlite else "%s"
     places: list[str] = []
     bound: list[Sequence[Any]] = []
-    for name, column in zip(names, columns, strict=True):
+    count = len(columns[0])
+    fixed = dict(constants or {})
+    given: list[tuple[str, Sequence[Any]]] = list(zip(names, columns, strict=True))
+    given += [(name, [value]) for name, value in fixed.items()]
+    for name, column in given:
         kind = table.c[name].type
         values = _converted(kind, column, connection)
         literal = _literal(values) if sqlite and literals else None
@@ -87,11 +93,11 @@ def insert_columns(
             places.append(literal)
             continue
         places.append(mark if sqlite or not isinstance(kind, JSON) else f"CAST({mark} AS JSONB)")
-        bound.append(values)
+        bound.append(list(values) * count if name in fixed else values)
     quote = connection.dialect.identifier_preparer.quote
-    head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) VALUES "
+    every = ", ".join(quote(name) for name in [*names, *fixed])
+    head = f"INSERT INTO {quote(table.name)} ({every}) VALUES "
     row = f"({', '.join(places)})"
-    count = len(columns[0])
     if not sqlite or not bound:
         parameters = list(zip(*bound, strict=True)) if bound else [()] * count
         connection.exec_driver_sql(head + row, parameters)

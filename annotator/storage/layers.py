@@ -13,6 +13,7 @@ from annotator.core.annotation import Relation, Span
 from annotator.core.document import DocumentDraft, DocumentStatus
 from annotator.core.ids import DocumentId, SpanId
 from annotator.storage.annotators import AnnotatorCache
+from annotator.storage.document_claims import lock_documents
 from annotator.storage.documents import insert_documents, mark_started
 from annotator.storage.rows import chunks, fragments_value, relation_from_row, span_from_row
 from annotator.storage.statements import SPAN_ROWS
@@ -30,6 +31,7 @@ class LayerWriter:
 
     def document_by_hash(self, content_hash: str) -> DocumentId | None:
         """The first document with this text, locked until the transaction ends (PostgreSQL)."""
+        lock_documents(self._connection)  # a text another merge or import is adding waits
         query = (
             select(documents.c.id)
             .where(documents.c.content_hash == content_hash)

@@ -18,7 +18,7 @@ from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats import registry
 from annotator.formats.base import ExportOptions, ImportOptions, Loss, OverlapPolicy
-from annotator.formats.spacy_docbin import EXPORTER, IMPORTER, USER_DATA_KEY, add_doc
+from annotator.formats.spacy_docbin import EXPORTER, IMPORTER, USER_DATA_KEY
 from tests.formats.conftest import (
     ROUND_TRIP_TEXT,
     Export,
@@ -248,7 +248,7 @@ def test_without_spacy_the_user_is_told_how_to_install_it(
 def test_msgpack_extensions_are_looked_up_once_and_restored() -> None:
     from srsly.msgpack import msgpack_decoders, msgpack_encoders
 
-    from annotator.formats.spacy_docbin import cached_msgpack_extensions
+    from annotator.formats.spacy_support import cached_msgpack_extensions
 
     before = (msgpack_encoders.get_all(), msgpack_decoders.get_all())
     with cached_msgpack_extensions():
@@ -323,49 +323,190 @@ def test_an_empty_export_is_one_empty_shard(export: Export, schema: LabelSchema)
     assert imported(path, schema) == []
 
 
-def test_add_doc_builds_the_docbin_docbin_add_builds() -> None:
-    nlp = spacy.blank("en")
-    texts = [ROUND_TRIP_TEXT, "", "  Don't  GO!\n\n\tU.S. 🏛 £5", "Ünïcödé café, naïve."]
-    ours = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
-    theirs = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
-    for text in texts:
-        doc = nlp.make_doc(text)
-        if text:
-            doc.ents = [doc.char_span(0, len(doc[0].text), label="ACTOR")]
-            doc.spans["sc"] = [doc.char_span(0, len(doc[0].text), label="CLAIM")]
-        doc.user_data["annotator"] = {"text": text}
-        add_doc(ours, doc)
-        theirs.add(doc)
-    assert ours.to_bytes() == theirs.to_bytes()
-    morphology = nlp.make_doc("She runs")
-    morphology[1].set_morph("Number=Sing")
-    add_doc(ours, morphology)  # goes through DocBin.add
-    theirs.add(morphology)
-    assert ours.to_bytes() == theirs.to_bytes()
+TRICKY_TEXTS = [
+    ROUND_TRIP_TEXT,
+    "",
+    " ",
+    "x",
+    "  Don't  GO!\n\n\tU.S. 🏛 £5 ",
+    "Ünïcödé café, naïve.",
+    'He said: "(well)..." -- and left!!  ',
+    "e-mail: a.b@c.org, https://x.y/z?q=1 :-) 10km 5.5% $3",
+]
+MANY_WORDS = " ".join(["word"] * 2_000)
 
 
-def test_tokenized_adder_builds_the_docbin_docbin_add_builds() -> None:
-    from annotator.formats.spacy_docbin import TokenizedAdder
+def test_expand_finds_the_tokens_char_span_finds() -> None:
+    from spacy.attrs import IDX, LENGTH, SPACY
+
+    from annotator.formats.spacy_project import Tokens
 
     nlp = spacy.blank("en")
-    texts = [ROUND_TRIP_TEXT, "", "  Don't  GO!\n\n\tU.S. 🏛 £5", "Ünïcödé café, naïve.", "x"]
-    ours = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
-    theirs = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
-    adder = TokenizedAdder(ours)
-    for text in texts:
+    for text in TRICKY_TEXTS:
         doc = nlp.make_doc(text)
-        ents = []
-        if len(doc) > 2:
-            ents = [doc[0:2], doc[len(doc) - 1 : len(doc)]]
-            ents[0].label_, ents[1].label_ = "ACTOR", "LOCATION"
-            doc.spans["sc"] = [doc.char_span(0, len(doc[0].text), label="CLAIM"), *ents]
-        user_data = {"annotator": {"text": text}}
-        import srsly
+        array = doc.to_array([IDX, LENGTH, SPACY])
+        tokens = Tokens(array[:, 0].tolist(), array[:, 1].tolist(), array[:, 2].tolist())
+        for start in range(len(text) + 1):
+            for end in range(start, len(text) + 1):
+                theirs = doc.char_span(start, end, label="X", alignment_mode="expand")
+                ours = tokens.expand(start, end, "X")
+                if theirs is None or len(theirs) == 0:
+                    assert ours is None, (text, start, end)
+                    continue
+                assert ours is not None, (text, start, end)
+                assert (ours.start, ours.end, ours.start_char, ours.end_char) == (
+                    theirs.start,
+                    theirs.end,
+                    theirs.start_char,
+                    theirs.end_char,
+                ), (text, start, end)
 
-        adder.add(
-            doc, ents, {s.label_ for s in doc.spans.get("sc", [])}, srsly.msgpack_dumps(user_data)
-        )
-        doc.ents = ents
-        doc.user_data.update(user_data)
-        theirs.add(doc)
-    assert ours.to_bytes() == theirs.to_bytes()
+
+def test_shard_builder_builds_the_docbin_docbin_add_builds() -> None:
+    """The shard equals, byte for byte, spaCy's own ``doc.ents``, ``doc.spans`` and
+    ``DocBin.add`` for the same documents (both compressed by :func:`docbin_compression`)."""
+    import srsly
+    from spacy.attrs import IDX, LENGTH, SPACY
+    from spacy.tokens import Span
+
+    from annotator.formats.base import LossReport, OverlapPolicy
+    from annotator.formats.spacy_project import SpanExtent, Tokens, project_spans
+    from annotator.formats.spacy_shard import (
+        DOCBIN_ATTRS,
+        ShardBuilder,
+        ShardSettings,
+        docbin_compression,
+    )
+
+    nlp = spacy.blank("en")
+    for policy in (OverlapPolicy.PRIORITY, OverlapPolicy.DROP):
+        settings = ShardSettings(("ACTOR", "LOCATION", "CLAIM"), policy)
+        ours = ShardBuilder(nlp, settings)
+        theirs = DocBin(attrs=list(DOCBIN_ATTRS), store_user_data=True)
+        report = LossReport()
+        for n, text in enumerate([*TRICKY_TEXTS, MANY_WORDS, "", MANY_WORDS]):
+            spans = [(0, 2, "ACTOR"), (1, len(text), "CLAIM"), (len(text) - 1, len(text), "")]
+            spans += [(3, 9, "LOCATION"), (4, 4, "ACTOR"), (0, len(text), "OTHER")]
+            spans = [(a, b, label) for a, b, label in spans if 0 <= a <= b <= len(text)]
+            if text == MANY_WORDS:  # more than 15 spans, groups of more than 255 bytes
+                starts = [0] + [i + 1 for i, c in enumerate(text) if c == " "]
+                spans = [(a, a + 4, ("ACTOR", "CLAIM")[a % 2]) for a in starts[: 40 + n]]
+            user_data = {USER_DATA_KEY: {"n": n, "text": text}}
+            ours.add(text, spans, srsly.msgpack_dumps(user_data))
+            doc = nlp.make_doc(text)
+            array = doc.to_array([IDX, LENGTH, SPACY])
+            tokens = Tokens(array[:, 0].tolist(), array[:, 1].tolist(), array[:, 2].tolist())
+            extents = [SpanExtent(*span) for span in spans]
+            projection = project_spans(tokens, text, extents, settings.priority, policy)
+            report.merge(projection.report)
+            doc.spans["sc"] = [Span(doc, s.start, s.end, s.label) for s in projection.group]
+            doc.ents = [Span(doc, s.start, s.end, s.label) for s in projection.ents]
+            doc.user_data.update(user_data)
+            theirs.add(doc)
+        with docbin_compression():
+            expected = theirs.to_bytes()
+        assert ours.to_bytes() == expected
+        assert ours.report == report
+        assert report.counts[Loss.UNALIGNED]
+        assert report.counts[Loss.OVERLAPS]
+
+
+def test_our_documents_read_the_same_with_and_without_spacy_docs(
+    export: Export, schema: LabelSchema, tmp_path: Path
+) -> None:
+    """A file of ours is read without making Docs (texts from the tokens' strings); from a
+    document from elsewhere on, the documents go through ``DocBin.get_docs``: the drafts of
+    ours are the same either way."""
+    items = [round_trip_document(1, "afp-1")]
+    items += [
+        renumbered(make_document(text, [("ACTOR", 0, 1, {"kind": "state"})]), n)
+        for n, text in enumerate(TRICKY_TEXTS, 2)
+        if text.strip()
+    ]
+    items.append(renumbered(make_document("", []), 99))
+    path, _ = export(EXPORTER, items, "ours", schema)
+    fast = imported(path, schema)
+    assert [d.draft.text for d in fast if isinstance(d, AnnotatedDraft)] == [
+        i.document.text for i in items
+    ]
+    ours = read_docs(path)
+    foreign = spacy.blank("en")("Rebels shelled Aleppo.")
+    expected = [replace(d, origin="") for d in fast]
+    for at in (0, 3):  # all through get_docs; through it from the fourth document on
+        mixed = tmp_path / f"mixed-{at}.spacy"
+        DocBin(docs=[*ours[:at], foreign, *ours[at:]], store_user_data=True).to_disk(mixed)
+        drafts = [replace(d, origin="") for d in imported(mixed, schema)]
+        assert isinstance(drafts[at], AnnotatedDraft)
+        assert drafts[at].draft.text == "Rebels shelled Aleppo."
+        assert drafts[:at] + drafts[at + 1 :] == expected
+
+
+def test_a_worker_imports_spacy_without_its_command_line() -> None:
+    import subprocess
+
+    script = (
+        "import sys\n"
+        "from annotator.formats.spacy_shard import import_spacy_without_cli\n"
+        "spacy = import_spacy_without_cli()\n"
+        "assert not any(name.startswith(('typer', 'weasel', 'httpx')) for name in sys.modules)\n"
+        "assert [t.text for t in spacy.blank('en')(\"Don't go!\")] == ['Do', \"n't\", 'go', '!']\n"
+        "assert 'spacy.cli' not in sys.modules\n"
+        "import spacy.cli\n"
+        "assert spacy.cli.info.__module__ == 'spacy.cli.info'\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_shard_builder_on_random_documents_builds_what_spacy_builds() -> None:
+    """Random texts and spans (overlapping, unaligned, empty, in whitespace), many documents in
+    one shard: the same bytes and report as spaCy's own Docs and ``DocBin.add``."""
+    import random
+
+    import srsly
+    from spacy.attrs import IDX, LENGTH, SPACY
+    from spacy.tokens import Span
+
+    from annotator.formats.base import LossReport, OverlapPolicy
+    from annotator.formats.spacy_project import SpanExtent, Tokens, project_spans
+    from annotator.formats.spacy_shard import (
+        DOCBIN_ATTRS,
+        ShardBuilder,
+        ShardSettings,
+        docbin_compression,
+    )
+
+    rng = random.Random(5)
+    pieces = ["ab", "Cd", " ", "  ", "\n", ".", ",", "'s", "n't", "U.S.", "🏛", "-", "(", ")", "x"]
+    nlp = spacy.blank("en")
+    for policy in (OverlapPolicy.PRIORITY, OverlapPolicy.DROP):
+        settings = ShardSettings(("B", "A"), policy)
+        ours = ShardBuilder(nlp, settings)
+        theirs = DocBin(attrs=list(DOCBIN_ATTRS), store_user_data=True)
+        report = LossReport()
+        for n in range(80):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+            spans = []
+            for _ in range(rng.randint(0, 25)):
+                start = rng.randint(0, len(text))
+                end = rng.randint(start, min(len(text), start + 12))
+                spans.append((start, end, rng.choice(["A", "B", "C", ""])))
+            packed = srsly.msgpack_dumps({USER_DATA_KEY: {"n": n}})
+            ours.add(text, spans, packed)
+            doc = nlp.make_doc(text)
+            array = doc.to_array([IDX, LENGTH, SPACY])
+            tokens = Tokens(array[:, 0].tolist(), array[:, 1].tolist(), array[:, 2].tolist())
+            extents = [SpanExtent(*span) for span in spans]
+            projection = project_spans(tokens, text, extents, settings.priority, policy)
+            report.merge(projection.report)
+            doc.spans["sc"] = [Span(doc, s.start, s.end, s.label) for s in projection.group]
+            doc.ents = [Span(doc, s.start, s.end, s.label) for s in projection.ents]
+            doc.user_data[USER_DATA_KEY] = {"n": n}
+            theirs.add(doc)
+        with docbin_compression():
+            expected = theirs.to_bytes()
+        assert ours.to_bytes() == expected
+        assert ours.report == report

@@ -28,7 +28,9 @@ from annotator.formats.workers import (
     batched,
     ordered_map,
     pack,
+    pack_light,
     unpack,
+    unpack_light,
     worker_count,
 )
 from annotator.services.sinks import AtomicSink
@@ -85,6 +87,22 @@ def test_worker_count_is_an_option() -> None:
 def test_a_packed_document_unpacks_equal_field_for_field() -> None:
     item = round_trip_document(7, "afp-7")
     assert unpack(pickle.loads(pickle.dumps(pack(item)))) == item
+
+
+def test_a_light_packed_document_keeps_what_token_formats_read() -> None:
+    item = round_trip_document(7, "afp-7")
+    light = pickle.dumps(pack_light(item))
+    assert len(light) < len(pickle.dumps(pack(item)))
+    back = unpack_light(pickle.loads(light))
+    assert back.document == item.document
+    read = [(s.id, s.document_id, s.label, s.start, s.end, s.attributes) for s in item.spans]
+    assert [
+        (s.id, s.document_id, s.label, s.start, s.end, s.attributes) for s in back.spans
+    ] == read
+    kept = [(r.id, r.document_id, r.type, r.source, r.target) for r in item.relations]
+    assert [(r.id, r.document_id, r.type, r.source, r.target) for r in back.relations] == kept
+    assert item.relations
+    assert any(s.attributes for s in item.spans)
 
 
 @pytest.mark.parametrize("exporter", [CONLL, PRODIGY, HUGGINGFACE], ids=lambda e: e.name)

@@ -1,0 +1,190 @@
+"""Where an export's spans land on spaCy's tokens: ``doc.spans["sc"]`` and a non-overlapping
+``doc.ents``, worked out from the tokens' offsets without spaCy's Span objects."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from annotator.formats.base import Loss, LossReport, OverlapPolicy
+
+SPAN_GROUP = "sc"
+
+
+class SpanExtent(NamedTuple):
+    """What the projection needs of a span (a worker process gets only this)."""
+
+    start: int
+    end: int
+    label: str
+
+
+class TokenSpan(NamedTuple):
+    """A span widened to whole tokens, as ``doc.char_span(..., alignment_mode="expand")``
+    makes it: token range ``start:end`` and its characters ``start_char:end_char``."""
+
+    label: str
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """A document's tokens as offsets: where each starts, its length and whether a space
+    follows it (``doc.to_array([IDX, LENGTH, SPACY])``)."""
+
+    starts: Sequence[int]
+    lengths: Sequence[int]
+    spaces: Sequence[int]
+
+    def at(self, char: int) -> int:
+        """The token whose text or trailing space holds ``char``, or -1 (spaCy's
+        ``token_by_char``)."""
+        i = bisect_right(self.starts, char) - 1
+        if i < 0 or char >= self.starts[i] + self.lengths[i] + self.spaces[i]:
+            return -1
+        return i
+
+    def expand(self, start: int, end: int, label: str) -> TokenSpan | None:
+        """``doc.char_span(start, end, label, alignment_mode="expand")``: every token the
+        characters touch, or None when there is none (an empty span, or one in the whitespace
+        between tokens)."""
+        first = self.at(start)
+        last = self.at(end - 1)
+        if first < 0 or last < 0:
+            return None
+        if start == self.starts[first] + self.lengths[first]:
+            first += 1  # the span starts in the whitespace after a token
+        last += 1
+        if last <= first:
+            return None
+        end_char = self.starts[last - 1] + self.lengths[last - 1]
+        return TokenSpan(label, first, last, self.starts[first], end_char)
+
+
+@dataclass(slots=True)
+class Projection:
+    """How one document's spans land on spaCy tokens."""
+
+    group: list[TokenSpan] = field(default_factory=list)
+    """Every span covering a token, widened to token boundaries: ``doc.spans["sc"]``."""
+    ents: list[TokenSpan] = field(default_factory=list)
+    """A non-overlapping subset, by token: ``doc.ents``."""
+    report: LossReport = field(default_factory=LossReport)
+
+
+def project_spans(
+    tokens: Tokens,
+    text: str,
+    spans: Sequence[SpanExtent],
+    priority: Sequence[str],
+    policy: OverlapPolicy,
+) -> Projection:
+    """Place ``spans`` on ``tokens`` and choose ``doc.ents``.
+
+    A span not on token boundaries is widened (``alignment_mode="expand"``) and reported as
+    :attr:`Loss.UNALIGNED`; one that covers no token at all (only whitespace between tokens)
+    stays out of both and is reported the same way. ``doc.ents`` cannot overlap: with
+    :attr:`OverlapPolicy.DROP` every span that overlaps another (on tokens) is left out, with
+    any other policy the span whose label comes first in ``priority`` (unknown labels last)
+    wins, then the earlier, then the longer one. Spans left out of ``doc.ents`` are reported as
+    :attr:`Loss.OVERLAPS`; all of them stay in ``doc.spans["sc"]`` and, exact, in the user data.
+    """
+    out = Projection()
+    placed: list[SpanExtent] = []
+    expand = tokens.expand
+    for span in spans:
+        widened = expand(*span)
+        if widened is None or widened.start_char != span.start or widened.end_char != span.end:
+            report_unaligned(out.report, text, span, widened)
+        if widened is not None:
+            placed.append(span)
+            out.group.append(widened)
+    kept = choose_ents(out.group, placed, priority, policy)
+    out.ents = sorted((out.group[i] for i in sorted(kept)), key=lambda s: s.start)
+    if len(kept) < len(placed):
+        report_left_out(out.report, out.group, placed, kept)
+    return out
+
+
+def report_unaligned(
+    report: LossReport, text: str, span: SpanExtent, widened: TokenSpan | None
+) -> None:
+    """Report ``span``, which ``widened`` does not cover exactly (None: it covers no token)."""
+    start, end, label = span
+    if widened is None:
+        report.add(
+            Loss.UNALIGNED, 1, f"{label} {text[start:end]!r} covers no token (user data only)"
+        )
+        return
+    shown = text[widened.start_char : widened.end_char]
+    report.add(Loss.UNALIGNED, 1, f"{label} {text[start:end]!r} widened to {shown!r}")
+
+
+def report_left_out(
+    report: LossReport,
+    group: Sequence[TokenSpan],
+    placed: Sequence[SpanExtent],
+    kept: set[int],
+) -> None:
+    """Report the spans of one document's ``group`` that are not ``kept`` in ``doc.ents``,
+    with the first of them and a span that it overlaps as the example."""
+    left_out = [i for i in range(len(placed)) if i not in kept]
+    span, widened = placed[left_out[0]], group[left_out[0]]
+    rival = next(
+        (
+            placed[i]
+            for i in sorted(kept)
+            if group[i].start < widened.end and widened.start < group[i].end
+        ),
+        None,
+    )
+    against = f" overlaps {rival.label} {rival.start}-{rival.end}" if rival else ""
+    report.add(
+        Loss.OVERLAPS,
+        len(left_out),
+        f"{span.label} {span.start}-{span.end}{against}: not in doc.ents, kept in "
+        f"doc.spans[{SPAN_GROUP!r}]",
+    )
+
+
+def choose_ents(
+    group: Sequence[TokenSpan],
+    placed: Sequence[SpanExtent],
+    priority: Sequence[str],
+    policy: OverlapPolicy,
+) -> set[int]:
+    """Positions in ``group`` of the spans that go into ``doc.ents``."""
+    if policy is OverlapPolicy.DROP:
+        order = sorted(range(len(group)), key=lambda i: (group[i].start, group[i].end))
+        clashing: set[int] = set()
+        furthest, owner = -1, -1
+        for i in order:
+            widened = group[i]
+            if widened.start < furthest and owner >= 0:
+                clashing.add(i)
+                clashing.add(owner)
+            if widened.end > furthest:
+                furthest, owner = widened.end, i
+        return set(range(len(group))) - clashing
+    rank = {label: i for i, label in enumerate(priority)}
+    order = sorted(
+        range(len(group)),
+        key=lambda i: (
+            rank.get(placed[i].label, len(rank)),
+            group[i].start,
+            group[i].start - group[i].end,
+        ),
+    )
+    taken: set[int] = set()
+    kept: set[int] = set()
+    for i in order:
+        tokens = range(group[i].start, group[i].end)
+        if taken.isdisjoint(tokens):
+            taken.update(tokens)
+            kept.add(i)
+    return kept

@@ -1,0 +1,81 @@
+"""What the spaCy DocBin export, its shard workers and its import share: spaCy's presence and
+srsly's msgpack extension lookups answered once."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from annotator.core.errors import UserError
+
+FORMAT_NAME = "spacy"
+USER_DATA_KEY = "annotator"
+"""``doc.user_data[USER_DATA_KEY]`` holds what spaCy's fields cannot."""
+USER_DATA_VERSION = 1
+MISSING_SPACY_CODE = "ANN198"
+
+
+def require_spacy() -> Any:
+    """Import spaCy, or tell the user how to install it."""
+    try:
+        import spacy
+    except ImportError:
+        raise UserError(
+            "the spaCy format needs spaCy, which is not installed: pip install 'annotator[spacy]'",
+            code=MISSING_SPACY_CODE,
+        ) from None
+    return spacy
+
+
+def check_spacy_installed() -> None:
+    """:func:`require_spacy`'s error without importing spaCy (which takes a second): an export
+    imports it in its worker processes only."""
+    loaded: object = sys.modules.get("spacy", False)
+    if loaded is None or (loaded is False and importlib.util.find_spec("spacy") is None):
+        require_spacy()
+
+
+MsgpackExtensions = tuple[dict[str, Any], dict[str, Any]]
+"""What srsly's msgpack encoder and decoder registries hold (see :func:`msgpack_extensions`)."""
+
+
+def msgpack_extensions() -> MsgpackExtensions:
+    """srsly's msgpack encoders and decoders, looked up now (the slow lookup, once)."""
+    from srsly.msgpack import msgpack_decoders, msgpack_encoders  # type: ignore[import-untyped]
+
+    return dict(msgpack_encoders.get_all()), dict(msgpack_decoders.get_all())
+
+
+@contextmanager
+def cached_msgpack_extensions(found: MsgpackExtensions | None = None) -> Iterator[None]:
+    """Answer srsly's msgpack extension registry lookups from ``found`` (looked up now when not
+    given) for the duration.
+
+    spaCy packs and unpacks every document's user data and span groups with srsly, which asks
+    its ``msgpack_encoders``/``msgpack_decoders`` registries for every extension on every call,
+    and each such call scans the entry points of every installed package and catalogue's whole
+    registry (about 0.4 ms, twice per document each way: most of the DocBin export and import
+    time). Nothing registers a msgpack extension while we read or write, so the answer is the
+    same; the registries are restored on exit.
+    """
+    from srsly.msgpack import msgpack_decoders, msgpack_encoders
+
+    found = found or msgpack_extensions()
+    saved: list[tuple[Any, Any]] = []
+    try:
+        for registry, entries in zip((msgpack_encoders, msgpack_decoders), found, strict=True):
+            saved.append((registry, registry.__dict__.get("get_all", _ABSENT)))
+            registry.get_all = lambda entries=entries: dict(entries)
+        yield
+    finally:
+        for registry, before in reversed(saved):
+            if before is _ABSENT:
+                del registry.get_all
+            else:
+                registry.get_all = before
+
+
+_ABSENT = object()
