@@ -44,6 +44,13 @@ def loads(text: str | bytes) -> Any:
     return json.loads(text if isinstance(text, str) else text.decode("utf-8"))
 
 
+def syntax_error(message: str, line: int | None, column: int) -> str:
+    """A failure reason for invalid JSON that says where: ``json``'s messages end in "at" when
+    they expect the place after them ("Invalid control character at")."""
+    where = f"line {line}, column {column}" if line is not None else f"column {column}"
+    return f"not valid JSON ({message.removesuffix(' at')} at {where})"
+
+
 def json_lines(path: Path) -> Iterator[tuple[int, bytes] | Failure]:
     """The non-blank lines of a file as bytes, numbered from 1 as a text-mode reading would
     number them (``\r\n``, ``\r`` and ``\n`` each end a line), for :func:`loads`. Reading in

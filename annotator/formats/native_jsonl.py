@@ -206,7 +206,8 @@ def read_jsonl(lines: TextIO, *, name: str) -> Iterator[AnnotatedDocument | Inpu
         try:
             record = jsontext.loads(line)
         except jsontext.JSONDecodeError as error:
-            yield InputFileError(f"{where}: not valid JSON ({error.msg})", code="ANN131")
+            reason = jsontext.syntax_error(error.msg, None, error.colno)
+            yield InputFileError(f"{where}: {reason}", code="ANN131")
             continue
         if not isinstance(record, Mapping):
             yield InputFileError(f"{where}: expected a JSON object", code="ANN131")
@@ -293,7 +294,9 @@ def _line_to_draft(
     try:
         record = jsontext.loads(line)
     except jsontext.JSONDecodeError as error:
-        return Failure(name, number, f"not valid JSON ({error.msg})", "ANN131")
+        return Failure(
+            name, number, jsontext.syntax_error(error.msg, number, error.colno), "ANN131"
+        )
     if not isinstance(record, dict):
         return Failure(name, number, "expected a JSON object", "ANN131")
     try:

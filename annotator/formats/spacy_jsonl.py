@@ -161,7 +161,9 @@ def _records(handle: TextIO, path: Path) -> Iterator[tuple[int, object] | Failur
                 stream = JsonStream(handle, line, first_line=number)
                 yield from stream.records(path)
                 return
-            yield Failure(str(path), number, f"not valid JSON ({error.msg})", "ANN131")
+            column = error.colno + len(line) - len(line.lstrip())
+            reason = jsontext.syntax_error(error.msg, number, column)
+            yield Failure(str(path), number, reason, "ANN131")
             break
         yield number, first
         break
@@ -172,7 +174,8 @@ def _records(handle: TextIO, path: Path) -> Iterator[tuple[int, object] | Failur
         try:
             yield number, jsontext.loads(line)
         except jsontext.JSONDecodeError as error:
-            yield Failure(str(path), number, f"not valid JSON ({error.msg})", "ANN131")
+            reason = jsontext.syntax_error(error.msg, number, error.colno)
+            yield Failure(str(path), number, reason, "ANN131")
 
 
 class JsonStream:
@@ -192,6 +195,8 @@ class JsonStream:
         self.pos = 0
         self.base_line = first_line
         """Line number of ``buf[0]``."""
+        self.base_column = 0
+        """Characters before ``buf[0]`` on its line (``initial`` starts a line)."""
         self._mark, self._mark_line = 0, first_line
         """Newlines are counted once: ``buf[_mark]`` is on line ``_mark_line``."""
         self.eof = False
@@ -202,7 +207,12 @@ class JsonStream:
         try:
             yield from self.values()
         except StreamError as error:
-            yield Failure(str(path), error.line, f"not valid JSON ({error.reason})", "ANN131")
+            reason = (
+                jsontext.syntax_error(error.reason, error.line, error.column)
+                if error.column
+                else f"not valid JSON ({error.reason} at line {error.line})"
+            )
+            yield Failure(str(path), error.line, reason, "ANN131")
 
     def values(self) -> Iterator[tuple[int, object]]:
         if self.inside:
@@ -283,6 +293,8 @@ class JsonStream:
             self.eof = True
             return False
         self.base_line += self.buf.count("\n", 0, self.pos)
+        newline = self.buf.rfind("\n", 0, self.pos)
+        self.base_column = self.pos - newline - 1 if newline >= 0 else self.base_column + self.pos
         self.buf = self.buf[self.pos :] + chunk
         self.pos = 0
         self._mark, self._mark_line = 0, self.base_line
@@ -312,7 +324,9 @@ class JsonStream:
                 if incomplete and self._fill(len(self.buf) - self.pos):
                     continue
                 line = self.base_line + self.buf.count("\n", 0, error.pos)
-                raise StreamError(line, error.msg) from None
+                newline = self.buf.rfind("\n", 0, error.pos)
+                column = error.pos - newline if newline >= 0 else self.base_column + error.pos + 1
+                raise StreamError(line, error.msg, column) from None
             if end >= len(self.buf) and self._fill():
                 continue  # a number cut at the buffer's end: decode it again whole
             self.pos = end
@@ -328,6 +342,8 @@ _WHOLE_LINE_LIMIT = 1 << 22
 class StreamError(Exception):
     line: int
     reason: str
+    column: int = 0
+    """Where on the line (from 1) a syntax error is; 0 when it is not one or not known."""
 
 
 def write_json_lines(records: Iterator[Mapping[str, Any]], out: BinaryIO) -> None:

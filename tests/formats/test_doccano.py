@@ -273,3 +273,35 @@ def test_medkit_misreads_utf16_offsets_after_the_emoji(
     texts = {e.text for e in doc.anns.get_entities()}
     assert "2 civilians " in texts
     assert "Rebels" in texts
+
+
+def test_a_broken_line_is_reported_with_its_line_and_column(
+    tmp_path: Path, schema: LabelSchema
+) -> None:
+    path = tmp_path / "broken.jsonl"
+    good = json.dumps({"text": "Aleppo", "label": [[0, 6, "LOCATION"]]})
+    path.write_text(good + "\n" + '{"text": "tab\there", "label": []}\n' + good + "\n")
+    failures = [r for r in read(path, schema) if isinstance(r, Failure)]
+    assert [(f.line, f.reason) for f in failures] == [
+        (2, "not valid JSON (Invalid control character at line 2, column 14)")
+    ]
+    first = tmp_path / "first.jsonl"
+    first.write_text('  {"text": "x", "label": [[0, 1, "A"]],}\n' + good + "\n")
+    (failure,) = [r for r in read(first, schema) if isinstance(r, Failure)]
+    assert failure.reason == (
+        "not valid JSON (Expecting property name enclosed in double quotes at line 1, column 40)"
+    )
+
+
+def test_a_syntax_error_in_a_json_array_says_line_and_column(
+    tmp_path: Path, schema: LabelSchema
+) -> None:
+    path = tmp_path / "export.json"
+    item = json.dumps({"text": "Aleppo", "label": [[0, 6, "LOCATION"]]}, indent=2)
+    path.write_text("[\n" + item + ',\n  {"text": "a", "label": [1 2]}\n]\n')
+    (failure,) = [r for r in read(path, schema) if isinstance(r, Failure)]
+    line = 2 + item.count("\n") + 1
+    assert (failure.line, failure.reason) == (
+        line,
+        f"not valid JSON (Expecting ',' delimiter at line {line}, column 29)",
+    )
