@@ -15,6 +15,7 @@ from annotator.core.schema import LabelSchema
 from annotator.formats.base import ImportOptions
 from annotator.formats.brat_common import FORMAT_NAME, Pieces
 from annotator.formats.brat_files import Pair, decode, document_files
+from annotator.formats.brat_locate import locate
 from annotator.formats.brat_parse import Entity, Parsed, parse_line
 from annotator.formats.brat_references import resolve_later
 from annotator.formats.brat_units import UnitResolver, describe_unit
@@ -22,6 +23,7 @@ from annotator.formats.brat_units import UnitResolver, describe_unit
 
 class BratImporter:
     name = FORMAT_NAME
+    locate = staticmethod(locate)
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions

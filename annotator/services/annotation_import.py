@@ -84,28 +84,54 @@ class AnnotationImportReport:
         return text + (" (cancelled)" if self.cancelled else "")
 
 
+Locate = Callable[[str, str, str], str]
+"""``(origin, kind, name) -> place``: where in an item's file a ``label``, ``relation`` type or
+``attribute`` (``LABEL.name``) is first used (``file:line``); importers may offer one."""
+
+
+def _as_is(origin: str, _kind: str, _name: str) -> str:
+    return origin
+
+
 @dataclass(frozen=True, slots=True)
 class SchemaGaps:
     labels: Counter[str]
     relation_types: dict[str, tuple[set[str], set[str]]]
     attributes: dict[tuple[str, str], AttributeValue]
+    first: dict[tuple[str, str], str] = field(default_factory=dict)
+    """``(kind, name)`` -> the origin of the first item that uses it."""
 
     @property
     def empty(self) -> bool:
         return not (self.labels or self.relation_types or self.attributes)
 
-    def describe(self) -> str:
+    def describe(self, locate: Locate = _as_is) -> str:
+        """What is missing, each with where it is first used."""
+
+        def at(kind: str, name: str) -> str:
+            origin = self.first.get((kind, name))
+            return f"first at {locate(origin, kind, name)}" if origin else ""
+
         parts = []
         if self.labels:
-            parts.append(
-                "labels " + ", ".join(f"{name} ({count})" for name, count in self.labels.items())
+            labels = (
+                f"{name} ({', '.join(filter(None, (plural(count, 'span'), at('label', name))))})"
+                for name, count in self.labels.items()
             )
+            parts.append("labels " + ", ".join(labels))
         if self.relation_types:
-            parts.append("relation types " + ", ".join(sorted(self.relation_types)))
-        if self.attributes:
-            parts.append(
-                "attributes " + ", ".join(f"{label}.{name}" for label, name in self.attributes)
+            types = (
+                f"{name} ({at('relation', name)})" if at("relation", name) else name
+                for name in sorted(self.relation_types)
             )
+            parts.append("relation types " + ", ".join(types))
+        if self.attributes:
+            names = (f"{label}.{name}" for label, name in self.attributes)
+            attributes = (
+                f"{name} ({at('attribute', name)})" if at("attribute", name) else name
+                for name in names
+            )
+            parts.append("attributes " + ", ".join(attributes))
         return "; ".join(parts)
 
 
@@ -118,6 +144,7 @@ class _GapFinder:
         self.labels: Counter[str] = Counter()
         self.relation_types: dict[str, tuple[set[str], set[str]]] = {}
         self.attributes: dict[tuple[str, str], AttributeValue] = {}
+        self.first: dict[tuple[str, str], str] = {}
 
     def check(self, item: AnnotatedDraft | PlainDraft) -> bool:
         """Record the gaps of one item; True when it has none."""
@@ -126,6 +153,8 @@ class _GapFinder:
                 return True
             unknown = [label for label in item.labels if label not in self._known]
             self.labels.update(unknown)
+            for name in unknown:
+                self.first.setdefault(("label", name), item.origin)
             return not unknown
         spans = item.spans
         if (
@@ -142,10 +171,12 @@ class _GapFinder:
             label = schema.label(span.label)
             if label is None:
                 self.labels[span.label] += 1
+                self.first.setdefault(("label", span.label), item.origin)
                 clean = False
             for name, value in span.attributes.items():
                 if label is None or label.attribute(name) is None:
                     self.attributes.setdefault((span.label, name), value)
+                    self.first.setdefault(("attribute", f"{span.label}.{name}"), item.origin)
                     clean = False
         for relation in item.relations:
             allowed = schema.relation_type(relation.type)
@@ -155,11 +186,12 @@ class _GapFinder:
                 ends = self.relation_types.setdefault(relation.type, (set(), set()))
                 ends[0].add(source)
                 ends[1].add(target)
+                self.first.setdefault(("relation", relation.type), item.origin)
                 clean = False
         return clean
 
     def gaps(self) -> SchemaGaps:
-        return SchemaGaps(self.labels, self.relation_types, self.attributes)
+        return SchemaGaps(self.labels, self.relation_types, self.attributes, self.first)
 
 
 def extend_schema(schema: LabelSchema, gaps: SchemaGaps) -> LabelSchema:
@@ -234,7 +266,8 @@ def _import(
         path, lambda: _as_plain(_checked(importer.read(path, schema, options), schema))
     )
     try:
-        return _store(project, path, identity, reader, add_labels, progress, cancelled)
+        locate = getattr(importer, "locate", _as_is)
+        return _store(project, path, identity, reader, add_labels, progress, cancelled, locate)
     finally:
         close = getattr(reader, "close", None)
         if close is not None:
@@ -249,6 +282,7 @@ def _store(
     add_labels: bool,
     progress: Callable[[int], None] | None,
     cancelled: Callable[[], bool] | None,
+    locate: Locate = _as_is,
 ) -> AnnotationImportReport:
     report = AnnotationImportReport()
     finder = _GapFinder(project.schema)
@@ -286,7 +320,8 @@ def _store(
         gaps = finder.gaps()
         if not gaps.empty and not add_labels:
             raise UserError(
-                f"{path} uses what the project's schema does not have: {gaps.describe()}. "
+                f"{path} uses what the project's schema does not have: "
+                f"{gaps.describe(locate)}. "
                 "Nothing was imported: add them to project.toml, or import with --add-labels.",
                 code="ANN195",
             )

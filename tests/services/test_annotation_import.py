@@ -85,8 +85,12 @@ def test_missing_labels_are_an_error_or_added(tmp_path: Path) -> None:
     path.write_text(json.dumps(record) + "\n{not json\n", encoding="utf-8")
     project = Project.create(tmp_path / "p")
     try:
-        with pytest.raises(UserError, match=r"labels POLICE \(1\); relation types SAID_BY") as err:
+        with pytest.raises(UserError) as err:
             import_annotations(project, "jsonl", path)
+        assert (
+            f"labels POLICE (1 span, first at {path}:1); relation types SAID_BY (first at "
+            f"{path}:1); attributes POLICE.armed (first at {path}:1)"
+        ) in str(err.value)
         assert "--add-labels" in str(err.value)
         assert project.count_documents() == 0
         report = import_annotations(project, "jsonl", path, add_labels=True)
@@ -134,3 +138,24 @@ def test_a_cancelled_import_keeps_nothing(source: Project, tmp_path: Path) -> No
         with pytest.raises(ImportCancelledError, match="nothing was imported"):
             import_annotations(target, "jsonl", out, cancelled=lambda: True)
         assert target.count_documents() == 0
+
+
+def test_a_missing_label_is_named_with_the_file_and_line_that_uses_it(tmp_path: Path) -> None:
+    folder = tmp_path / "bb"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Rebels shelled Aleppo", encoding="utf-8")
+    (folder / "a.ann").write_text("T1\tACTOR 0 6\tRebels\n", encoding="utf-8")
+    (folder / "b.txt").write_text("Rebels shelled Aleppo", encoding="utf-8")
+    ann = "T1\tACTOR 0 6\tRebels\nR1\tHIT Arg1:T1 Arg2:T2\nT2\tLOCATON 15 21\tAleppo\n"
+    (folder / "b.ann").write_text(ann, encoding="utf-8")
+    project = Project.create(tmp_path / "p")
+    try:
+        with pytest.raises(UserError) as err:
+            import_annotations(project, "brat", folder)
+        assert err.value.message.startswith(
+            f"{folder} uses what the project's schema does not have: "
+            f"labels LOCATON (1 span, first at {folder / 'b.ann'}:3); "
+            f"relation types HIT (first at {folder / 'b.ann'}:2)."
+        )
+    finally:
+        project.close()
