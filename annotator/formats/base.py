@@ -47,12 +47,38 @@ class OverlapPolicy(StrEnum):
 
 class Loss(StrEnum):
     OVERLAPS = "overlapping spans"
+    """Spans that overlap at least one other span of their document (both of a pair count, as
+    :func:`count_overlapping` counts them), whatever the format then does with them; a format
+    that leaves some out also reports them as :attr:`DROPPED`."""
+    DROPPED = "spans left out"
+    """Spans not written at all (an overlap policy, no token to put them on)."""
     RELATIONS = "relations"
     ATTRIBUTES = "attributes"
     UNALIGNED = "spans not aligned to tokens"
     DISCONTINUOUS = "discontinuous spans, written as their hull (first to last piece)"
     NOTES = "comments on spans, relations or documents"
     CHARACTERS = "characters the format cannot hold"
+
+    def counted(self, count: int) -> str:
+        """``"1 overlapping span"``, ``"2 overlapping spans"``."""
+        return f"{count:,} {self.value if count != 1 else _SINGULAR[self]}"
+
+
+_SINGULAR = {
+    Loss.OVERLAPS: "overlapping span",
+    Loss.DROPPED: "span left out",
+    Loss.RELATIONS: "relation",
+    Loss.ATTRIBUTES: "attribute",
+    Loss.UNALIGNED: "span not aligned to tokens",
+    Loss.DISCONTINUOUS: "discontinuous span, written as its hull (first to last piece)",
+    Loss.NOTES: "comment on a span, relation or document",
+    Loss.CHARACTERS: "character the format cannot hold",
+}
+
+
+def describe_attributes(label: str, attributes: Mapping[str, object]) -> str:
+    """How loss examples show a span's attributes: ``CASUALTY_FIGURE count=7, outcome='killed'``."""
+    return f"{label} " + ", ".join(f"{name}={value!r}" for name, value in attributes.items())
 
 
 @dataclass(slots=True)
@@ -61,6 +87,8 @@ class LossReport:
 
     counts: Counter[Loss] = field(default_factory=Counter)
     examples: dict[Loss, list[str]] = field(default_factory=dict)
+    notes: dict[Loss, str] = field(default_factory=dict)
+    """What the format does with a kind of loss, said once (not an example)."""
     spans_left_out: Counter[str] = field(default_factory=Counter)
     """Spans a layer choice kept out of the export, by layer (annotator name)."""
     relations_left_out: Counter[str] = field(default_factory=Counter)
@@ -72,10 +100,12 @@ class LossReport:
         if relations:
             self.relations_left_out[layer] += relations
 
-    def add(self, loss: Loss, count: int = 1, example: str = "") -> None:
+    def add(self, loss: Loss, count: int = 1, example: str = "", note: str = "") -> None:
         if count <= 0:
             return
         self.counts[loss] += count
+        if note:
+            self.notes.setdefault(loss, note)
         if example:
             shown = self.examples.setdefault(loss, [])
             if len(shown) < 3:
@@ -87,6 +117,8 @@ class LossReport:
         for loss, shown in other.examples.items():
             mine = self.examples.setdefault(loss, [])
             mine.extend(shown[: 3 - len(mine)])
+        for loss, note in other.notes.items():
+            self.notes.setdefault(loss, note)
         self.spans_left_out.update(other.spans_left_out)
         self.relations_left_out.update(other.relations_left_out)
 
@@ -120,10 +152,10 @@ class LossReport:
         out = []
         for loss, count in sorted(self.counts.items(), key=lambda item: item[0].value):
             if count:
-                detail = (
-                    f" (e.g. {'; '.join(self.examples[loss])})" if loss in self.examples else ""
-                )
-                out.append(f"{count} {loss.value}{detail}")
+                note = f": {self.notes[loss]}" if loss in self.notes else ""
+                shown = list(dict.fromkeys(self.examples.get(loss, ())))
+                detail = f" (e.g. {'; '.join(shown)})" if shown else ""
+                out.append(f"{loss.counted(count)}{note}{detail}")
         return out
 
 
@@ -230,7 +262,7 @@ def generic_losses(items: Iterable[AnnotatedDocument], capabilities: Capabilitie
             report.add(
                 Loss.ATTRIBUTES,
                 sum(len(s.attributes) for s in with_attributes),
-                f"{with_attributes[0].label} {dict(with_attributes[0].attributes)}"
+                describe_attributes(with_attributes[0].label, with_attributes[0].attributes)
                 if with_attributes
                 else "",
             )
@@ -290,6 +322,19 @@ def count_overlapping(item: AnnotatedDocument) -> int:
         if span.end > furthest_end:
             furthest_end, furthest_id = span.end, span.id
     return len(overlapping)
+
+
+def overlap_example(item: AnnotatedDocument) -> str:
+    """The first two overlapping spans of a document, for a loss report ("" when none)."""
+    furthest = None
+    text = item.document.text
+    for span in item.spans:
+        if furthest is not None and span.start < furthest.end:
+            shown = (f"{s.label} {text[s.start : s.end]!r}" for s in (furthest, span))
+            return f"{_where(item)}: " + " overlaps ".join(shown)
+        if furthest is None or span.end > furthest.end:
+            furthest = span
+    return ""
 
 
 def read_text_lines(handle: TextIO) -> Iterator[tuple[int, str]]:

@@ -23,6 +23,8 @@ from annotator.formats.base import (
     LossReport,
     OutputSink,
     count_overlapping,
+    describe_attributes,
+    overlap_example,
 )
 from annotator.formats.json_writing import unconverted_bounds
 from annotator.formats.offset_check import parse_offset
@@ -167,7 +169,7 @@ def _add_losses(report: LossReport, item: AnnotatedDocument, form: str) -> None:
         report.add(
             Loss.ATTRIBUTES,
             sum(len(s.attributes) for s in with_attributes),
-            f"{first.label} {dict(first.attributes)}",
+            describe_attributes(first.label, first.attributes),
         )
     if form == SEQUENCE and item.relations:
         report.add(
@@ -180,7 +182,8 @@ def _add_losses(report: LossReport, item: AnnotatedDocument, form: str) -> None:
         report.add(
             Loss.OVERLAPS,
             overlapping,
-            "written, but doccano drops them unless the project allows overlapping spans",
+            overlap_example(item),
+            note="written, but doccano drops them unless the project allows overlapping spans",
         )
 
 

@@ -27,6 +27,7 @@ from annotator.formats.base import (
     Loss,
     LossReport,
     OutputSink,
+    describe_attributes,
 )
 from annotator.formats.json_writing import write_batched
 from annotator.formats.offset_check import parse_offset, resolve_spans
@@ -498,8 +499,8 @@ def _add_jsonl_losses(report: LossReport, item: AnnotatedDocument) -> None:
         )
     for span in item.spans:
         if span.attributes:
-            shown = ", ".join(f"{k}={v!r}" for k, v in span.attributes.items())
-            report.add(Loss.ATTRIBUTES, len(span.attributes), f"{span.label}: {shown}")
+            shown = describe_attributes(span.label, span.attributes)
+            report.add(Loss.ATTRIBUTES, len(span.attributes), shown)
 
 
 class SpacyJsonlImporter:

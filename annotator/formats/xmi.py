@@ -51,6 +51,7 @@ from annotator.formats.base import (
     LossReport,
     MemberNames,
     OutputSink,
+    describe_attributes,
 )
 from annotator.formats.layer_choice import LAYER_MISSING, SPAN_LAYER_OPTION, layer_matches
 from annotator.formats.safe_xml import XML_CHARACTERS, read_checked
@@ -192,7 +193,9 @@ class XmiExporter:
             for span in spans:
                 value = _xml_safe(span.label, report, f"{where}: {span.label}")
                 xmi.add(NAMED_ENTITY, span.start, span.end, (("value", value),))
-                report.add(Loss.ATTRIBUTES, len(span.attributes), f"{where}: {span.label}")
+                if span.attributes:
+                    shown = describe_attributes(span.label, span.attributes)
+                    report.add(Loss.ATTRIBUTES, len(span.attributes), f"{where}: {shown}")
             report.add(Loss.RELATIONS, len(item.relations), f"{where}: relations")
             return xmi.finish()
         made: dict[int, tuple[int, int, int]] = {}

@@ -125,17 +125,19 @@ def losses_html(report: object, title: str, muted: str = "#6a737d", intro: str =
     and a few examples, shortened, in the ``muted`` colour."""
     counts = getattr(report, "counts", {})
     examples = getattr(report, "examples", {})
+    notes = getattr(report, "notes", {})
     rows = []
     for loss, count in sorted(counts.items(), key=lambda item: str(item[0].value)):
         if not count:
             continue
+        note = f": {html.escape(notes[loss])}" if loss in notes else ""
         shown = [_shorten(e) for e in dict.fromkeys(examples.get(loss, []))]
         detail = (
             f"<br><span style='color: {muted}'>e.g. {html.escape('; '.join(shown))}</span>"
             if shown
             else ""
         )
-        rows.append(f"<li><b>{count:,} {html.escape(str(loss.value))}</b>{detail}</li>")
+        rows.append(f"<li><b>{html.escape(loss.counted(count))}</b>{note}{detail}</li>")
     left_out = getattr(report, "left_out", None)
     if left_out is not None:  # annotations a layer choice kept out, by layer
         rows.extend(f"<li><b>{html.escape(line)}</b></li>" for line in left_out())

@@ -27,6 +27,8 @@ from annotator.formats.base import (
     Loss,
     LossReport,
     count_overlapping,
+    describe_attributes,
+    overlap_example,
     shape_losses,
 )
 from tests.formats.conftest import Export, round_trip_schema
@@ -244,7 +246,7 @@ def _old_doccano_losses(item: AnnotatedDocument, form: str) -> LossReport:
         report.add(
             Loss.ATTRIBUTES,
             sum(len(s.attributes) for s in with_attributes),
-            f"{first.label} {dict(first.attributes)}",
+            describe_attributes(first.label, first.attributes),
         )
     if form == doccano.SEQUENCE and item.relations:
         report.add(
@@ -257,7 +259,8 @@ def _old_doccano_losses(item: AnnotatedDocument, form: str) -> LossReport:
         report.add(
             Loss.OVERLAPS,
             overlapping,
-            "written, but doccano drops them unless the project allows overlapping spans",
+            overlap_example(item),
+            note="written, but doccano drops them unless the project allows overlapping spans",
         )
     return report
 
@@ -283,8 +286,8 @@ def _old_spacy_losses(item: AnnotatedDocument) -> LossReport:
         )
     for span in item.spans:
         if span.attributes:
-            shown = ", ".join(f"{k}={v!r}" for k, v in span.attributes.items())
-            report.add(Loss.ATTRIBUTES, len(span.attributes), f"{span.label}: {shown}")
+            shown = describe_attributes(span.label, span.attributes)
+            report.add(Loss.ATTRIBUTES, len(span.attributes), shown)
     return report
 
 
