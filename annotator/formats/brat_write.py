@@ -117,7 +117,7 @@ def ann_lines(
     for span in item.spans:
         pieces = _pieces(text, span, breaks)
         if not pieces:
-            report.add(Loss.CHARACTERS, 1, f"{where}: {span.label} span of only line breaks")
+            report.add(Loss.DROPPED, 1, f"{where}: {span.label} span of only line breaks")
             continue
         key = f"T{len(keys) + 1}"
         keys[span.id] = key

@@ -279,10 +279,12 @@ def tsv_lines(item: AnnotatedDocument, schema: LabelSchema, report: LossReport) 
     if token_starts:
         for span in spans:
             if not placement.place(span):
-                report.add(Loss.UNALIGNED, 1, f"{where}: {span.label} {span.start}-{span.end}")
+                shown = f"{where}: {span.label} {span.start}-{span.end} (not on token boundaries)"
+                report.add(Loss.DROPPED, 1, shown)
     else:
         for span in spans:
-            report.add(Loss.UNALIGNED, 1, f"{where}: {span.label} {span.start}-{span.end}")
+            shown = f"{where}: {span.label} {span.start}-{span.end} (the text has no tokens)"
+            report.add(Loss.DROPPED, 1, shown)
     sentence_firsts = [first for first, _ in sentences]
 
     def unit_id(unit: Unit) -> str:

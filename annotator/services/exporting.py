@@ -20,6 +20,7 @@ from annotator.core.ids import DocumentId
 from annotator.formats.base import (
     ExportOptions,
     Layout,
+    Loss,
     LossReport,
     generic_losses,
     watch_shape_losses,
@@ -54,7 +55,9 @@ class ExportReport:
     format: str
     documents: int
     spans: int
+    """Spans written: those selected less those the format left out (``Loss.DROPPED``)."""
     relations: int
+    """Relations written: those selected less those the format could not carry."""
     losses: LossReport = field(default_factory=LossReport)
     files: tuple[Path, ...] = ()
 
@@ -135,8 +138,8 @@ def export_project(
         out,
         format_name,
         counts["documents"],
-        counts["spans"],
-        counts["relations"],
+        max(0, counts["spans"] - losses.counts[Loss.DROPPED]),
+        max(0, counts["relations"] - losses.counts[Loss.RELATIONS]),
         losses,
         tuple(sink.written),
     )

@@ -188,7 +188,7 @@ def test_a_span_that_would_come_back_elsewhere_is_left_out_and_reported() -> Non
     text, report = written(document([(20, 21), (14, 20)], ["X", "Y"], text=TEXT + " "))
     assert "X" not in text.split("\n\n\n", 1)[1]
     assert "1-3\t14-20\tcccccc\tY\t" in text
-    assert report.counts[Loss.UNALIGNED] == 1
+    assert report.counts[Loss.DROPPED] == 1
 
 
 SUB_TOKEN_RELATION = (
