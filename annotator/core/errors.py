@@ -132,3 +132,10 @@ class ExportWorkersError(UserError):
     """An export's worker-process option is not a positive number."""
 
     code = "ANN335"
+
+
+class OutputShapeError(UserError):
+    """The output path names a single file where the format writes a folder (or .zip) of files,
+    such as ``train.spacy`` for the spaCy export's shards; nothing was written."""
+
+    code = "ANN390"

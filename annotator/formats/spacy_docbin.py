@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from annotator.core.annotation import AnnotatedDocument, Span
-from annotator.core.errors import UserError
+from annotator.core.errors import OutputShapeError, UserError
 from annotator.core.schema import LabelSchema
 from annotator.formats.base import (
     Capabilities,
@@ -123,6 +124,18 @@ class DocBinExporter:
     name = FORMAT_NAME
     layout = Layout.FOLDER
     capabilities = Capabilities(overlaps=True, relations=True, attributes=True, token_based=True)
+
+    def check_output(self, out: Path) -> None:
+        """Refuse ``train.spacy``: the export is shards, and one DocBin for a whole project
+        would hold every document's token arrays in memory until it is written (about 50 kB a
+        document: 500 MB for 10,000)."""
+        if out.suffix.lower() == ".spacy":
+            raise OutputShapeError(
+                f"{out}: the spaCy export writes a folder of .spacy files of "
+                f"{SHARD_DOCUMENTS:,} documents each (part-0001.spacy, ...), not one .spacy file; "
+                f"give a folder such as {out.with_suffix('')} (or a .zip) and pass that folder "
+                "to spacy train --paths.train"
+            )
 
     def write(
         self,

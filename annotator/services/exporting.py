@@ -106,6 +106,9 @@ def export_project(
 ) -> ExportReport:
     """Write the selection to ``out``; nothing is left behind if this fails or is cancelled."""
     exporter = find_exporter(format_name)
+    check_output = getattr(exporter, "check_output", None)
+    if check_output is not None:
+        check_output(out)  # a path the format cannot write to is refused before anything is
     counts = {"documents": 0, "spans": 0, "relations": 0}
     shape = LossReport()
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from annotator.core.edits import AddRelation, AddSpan
+from annotator.core.errors import OutputShapeError
 from annotator.formats.base import Loss
 from annotator.services.exporting import export_project
 from annotator.services.importing import import_paths
@@ -53,5 +56,19 @@ def test_spans_a_format_leaves_out_are_not_counted_as_written(
         report = export_project(project, "brat", tmp_path / "b")
         assert report.losses.counts[Loss.DROPPED] == 1
         assert (report.spans, report.relations) == (5, 2)
+    finally:
+        project.close()
+
+
+def test_a_spacy_export_to_a_single_spacy_file_is_refused_with_a_folder_suggested(
+    tmp_path: Path, database_url: str
+) -> None:
+    project = project_with_relations(tmp_path, database_url)
+    try:
+        with pytest.raises(OutputShapeError) as refused:
+            export_project(project, "spacy", tmp_path / "train.spacy")
+        assert refused.value.code == "ANN390"
+        assert f"give a folder such as {tmp_path / 'train'}" in refused.value.message
+        assert not (tmp_path / "train.spacy").exists()
     finally:
         project.close()
