@@ -179,6 +179,9 @@ class _Document:
 
 class ConllImporter:
     name = FORMAT_NAME
+    rebuilds_text = True
+    """The text is the tokens joined by spaces: an import matches it to the project's texts
+    ignoring whitespace (:mod:`annotator.services.token_texts`)."""
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions

@@ -201,6 +201,9 @@ class _TagIds(dict[str, int]):
 
 class HuggingFaceImporter:
     name = FORMAT_NAME
+    rebuilds_text = True
+    """The text is the tokens joined by spaces: an import matches it to the project's texts
+    ignoring whitespace (:mod:`annotator.services.token_texts`)."""
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions

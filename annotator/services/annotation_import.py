@@ -38,6 +38,7 @@ from annotator.formats.read_ahead import read_ahead
 from annotator.formats.registry import importer as find_importer
 from annotator.services.project_files import write_project_config
 from annotator.services.shared_schema import publication
+from annotator.services.token_texts import TokenTextMatcher
 from annotator.storage.schema_record import Publication
 
 if TYPE_CHECKING:
@@ -65,6 +66,8 @@ class AnnotationImportReport:
     failures: list[Failure] = field(default_factory=list)
     labels_added: list[str] = field(default_factory=list)
     cancelled: bool = False
+    notes: list[str] = field(default_factory=list)
+    """What the user should know about how documents were matched."""
 
     @property
     def ok(self) -> bool:
@@ -81,6 +84,7 @@ class AnnotationImportReport:
         if self.labels_added:
             text += f"; labels added to the schema: {', '.join(self.labels_added)}"
         text += f"; {plural(len(self.failures), 'record')} failed"
+        text += "".join(f"; {note}" for note in self.notes)
         return text + (" (cancelled)" if self.cancelled else "")
 
 
@@ -267,7 +271,13 @@ def _import(
     )
     try:
         locate = getattr(importer, "locate", _as_is)
-        return _store(project, path, identity, reader, add_labels, progress, cancelled, locate)
+        matcher = _matcher(project) if getattr(importer, "rebuilds_text", False) else None
+        report = _store(
+            project, path, identity, reader, add_labels, progress, cancelled, locate, matcher
+        )
+        if matcher is not None:
+            report.notes.extend(_matching_notes(format_name, matcher, len(report.created)))
+        return report
     finally:
         close = getattr(reader, "close", None)
         if close is not None:
@@ -283,6 +293,7 @@ def _store(
     progress: Callable[[int], None] | None,
     cancelled: Callable[[], bool] | None,
     locate: Locate = _as_is,
+    matcher: TokenTextMatcher | None = None,
 ) -> AnnotationImportReport:
     report = AnnotationImportReport()
     finder = _GapFinder(project.schema)
@@ -308,6 +319,8 @@ def _store(
             if isinstance(item, Failure):
                 report.failures.append(item)
                 continue
+            if matcher is not None:
+                item = matcher.match(item)
             _check_layers(identity, item)
             if not finder.check(item) and not add_labels:
                 continue  # keep reading to list every gap, store nothing more
@@ -343,6 +356,35 @@ def _store(
             project.schema_revision = added[0].revision
         report.labels_added = list(gaps.labels)
     return report
+
+
+def _matcher(project: Project) -> TokenTextMatcher:
+    """A matcher of rebuilt texts to the project's, its index built before the import writes."""
+    database = project.database
+
+    def text_of(document_id: DocumentId) -> str | None:
+        document = database.document(document_id)
+        return document.text if document is not None else None
+
+    matcher = TokenTextMatcher(database.iter_texts, text_of)
+    matcher.prepare()
+    return matcher
+
+
+def _matching_notes(format_name: str, matcher: TokenTextMatcher, created: int) -> list[str]:
+    """Why documents of a format that keeps tokens, not text, were matched or created."""
+    notes = []
+    if matcher.matched:
+        notes.append(
+            f"{plural(matcher.matched, 'document')} matched to the project's by text, ignoring "
+            f"whitespace ({format_name} keeps tokens, not the text)"
+        )
+    if created:
+        notes.append(
+            f"{plural(created, 'document')} created: {format_name} keeps tokens, not the text, "
+            "and no document of the project has that text, even ignoring whitespace"
+        )
+    return notes
 
 
 def _check_new_document(identity: Identity, item: AnnotatedDraft | PlainDraft) -> None:

@@ -51,7 +51,7 @@ from annotator.storage.schema_record import schema_revision as read_schema_revis
 from annotator.storage.shared_documents import shared_document_ids
 from annotator.storage.span_outline import read_outline, read_spans
 from annotator.storage.statistics import project_statistics
-from annotator.storage.texts import LabelledText, texts_after
+from annotator.storage.texts import LabelledText, plain_texts_after, texts_after
 
 __all__ = ["ProjectDatabase"]
 
@@ -505,6 +505,17 @@ class ProjectDatabase:
                 return
             yield from found
             after = found[-1].document_id
+
+    def iter_texts(self, batch: int = 500) -> Iterator[tuple[DocumentId, str]]:
+        """Every document's id and text, by id, ``batch`` documents per short read."""
+        after: DocumentId | None = None
+        while True:
+            with self._read() as connection:
+                found = plain_texts_after(connection, after, batch)
+            if not found:
+                return
+            yield from found
+            after = found[-1][0]
 
     def annotation_slice(
         self, labels: Collection[str], relation_types: Collection[str]

@@ -1,4 +1,5 @@
-"""Streaming document texts with the ranges of one label's spans (annotate-all searches)."""
+"""Streaming document texts: with the ranges of one label's spans (annotate-all searches), or
+alone (matching a text rebuilt from tokens)."""
 
 from __future__ import annotations
 
@@ -50,3 +51,13 @@ def texts_after(
         LabelledText(DocumentId(i), title or "", text, tuple(sorted(ranges.get(i, ()))))
         for i, title, text in rows
     ]
+
+
+def plain_texts_after(
+    connection: Connection, after: DocumentId | None, limit: int
+) -> list[tuple[DocumentId, str]]:
+    """The next ``limit`` documents' ids and texts by id after ``after``."""
+    query = select(documents.c.id, documents.c.text).order_by(documents.c.id)
+    if after is not None:
+        query = query.where(documents.c.id > after)
+    return [(DocumentId(i), text) for i, text in connection.execute(query.limit(limit))]

@@ -1,0 +1,57 @@
+"""CoNLL and Hugging Face exports imported back into their project update its documents: the
+text rebuilt from tokens is matched to the stored one ignoring whitespace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.core.edits import AddSpan
+from annotator.services.annotation_import import import_annotations
+from annotator.services.exporting import export_project
+from annotator.services.importing import import_paths
+from annotator.services.project import Project
+
+TEXT = "Rebels shelled Aleppo, on Tuesday.\n\nThe ministry said 12 civilians died."
+OTHER = "Nothing in this one was ever exported."
+
+
+@pytest.mark.parametrize(("format_name", "out"), [("conll", "x.conll"), ("huggingface", "x.jsonl")])
+def test_an_export_imported_back_updates_the_same_documents(
+    tmp_path: Path, database_url: str, format_name: str, out: str
+) -> None:
+    project = Project.create(tmp_path / "p", database_url=database_url)
+    try:
+        (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+        (tmp_path / "b.txt").write_text(OTHER, encoding="utf-8")
+        [doc, other] = import_paths(project, [tmp_path / "a.txt", tmp_path / "b.txt"]).imported
+        project.apply(AddSpan(doc, "ACTOR", 0, 6, {}, "ana"))
+        project.apply(AddSpan(doc, "LOCATION", 15, 21, {}, "ana"))
+        exported = export_project(project, format_name, tmp_path / out)
+        assert exported.spans == 2
+        report = import_annotations(project, format_name, tmp_path / out)
+        assert (report.created, sorted(report.updated)) == ([], sorted([doc, other]))
+        assert report.spans == 2  # in the importing annotator's layer: CoNLL names nobody
+        extents = sorted((s.label, s.start, s.end, s.annotator) for s in project.spans(doc))
+        assert extents == [
+            ("ACTOR", 0, 6, ""),
+            ("ACTOR", 0, 6, "ana"),
+            ("LOCATION", 15, 21, ""),
+            ("LOCATION", 15, 21, "ana"),
+        ]
+        assert project.count_documents() == 2
+        assert "matched to the project's by text, ignoring whitespace" in report.summary()
+
+        elsewhere = Project.create(tmp_path / "q")
+        try:
+            report = import_annotations(elsewhere, format_name, tmp_path / out)
+        finally:
+            elsewhere.close()
+        assert (len(report.created), report.spans) == (2, 2)
+        assert "created: " in report.summary()
+        assert "no document of the project has that text, even ignoring whitespace" in (
+            report.summary()
+        )
+    finally:
+        project.close()
