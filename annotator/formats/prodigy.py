@@ -137,7 +137,7 @@ def _prepare(
     for span, alignment in zip(item.spans, alignments, strict=True):
         if alignment is None:
             where = f"document {document.id}: {span.label} {text[span.start : span.end]!r}"
-            report.add(Loss.UNALIGNED, 1, f"{where} (whitespace only, left out)")
+            report.add(Loss.DROPPED, 1, f"{where} (whitespace only)")
             continue
         first, last, widened = alignment
         if widened:

@@ -18,7 +18,15 @@ from annotator.core.frozen import fast_constructor
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.schema import LabelSchema
-from annotator.formats.base import ExportOptions, Loss, LossReport, OverlapPolicy
+from annotator.formats.base import (
+    ExportOptions,
+    Loss,
+    LossReport,
+    OverlapPolicy,
+    count_overlapping,
+    describe_attributes,
+    overlap_example,
+)
 from annotator.formats.tokenize import (
     align_words,
     scan,
@@ -127,11 +135,18 @@ def tag_document(
     ranks = label_ranks(schema, options) if ranks is None else ranks
     candidates = _candidates(item, starts, ends, ranks, out.report)
     placed, dropped = resolve(candidates, options.overlap_policy, layers)
+    policy = options.overlap_policy
+    if policy is not OverlapPolicy.COLUMNS:
+        overlapping = count_overlapping(item) if len(item.spans) > 1 else 0
+        if overlapping:
+            out.report.add(
+                Loss.OVERLAPS, overlapping, overlap_example(item), note=_OVERLAP_NOTES[policy]
+            )
     if dropped:
         example = ", ".join(
             f"{c.label} {' '.join(texts[c.first : c.last + 1])!r}" for c in dropped[:2]
         )
-        out.report.add(Loss.OVERLAPS, len(dropped), f"document {item.document.id}: {example}")
+        out.report.add(Loss.DROPPED, len(dropped), f"document {item.document.id}: {example}")
     if item.relations:
         out.report.add(Loss.RELATIONS, len(item.relations))
     attributed = [s for s in item.spans if s.attributes]
@@ -139,7 +154,7 @@ def tag_document(
         out.report.add(
             Loss.ATTRIBUTES,
             sum(len(s.attributes) for s in attributed),
-            f"{attributed[0].label} {dict(attributed[0].attributes)}",
+            describe_attributes(attributed[0].label, attributed[0].attributes),
         )
     out.words = texts
     out.groups = sentence_groups(
@@ -149,6 +164,13 @@ def tag_document(
     )
     out.layers = [encode(layer, 0, len(texts), scheme) for layer in placed]
     return out
+
+
+_OVERLAP_NOTES = {
+    OverlapPolicy.PRIORITY: "one tag per token, so the priority policy keeps the span whose "
+    "label comes first",
+    OverlapPolicy.DROP: "one tag per token, so the drop policy leaves them all out",
+}
 
 
 def label_ranks(schema: LabelSchema, options: ExportOptions) -> dict[str, int]:
@@ -173,7 +195,7 @@ def _candidates(
     for span, alignment in zip(spans, alignments, strict=True):
         if alignment is None:
             where = f"document {item.document.id}: {span.label} {text[span.start : span.end]!r}"
-            report.add(Loss.UNALIGNED, 1, f"{where} (whitespace only, left out)")
+            report.add(Loss.DROPPED, 1, f"{where} (whitespace only)")
             continue
         first, last, widened = alignment
         if widened:

@@ -42,7 +42,12 @@ def test_export_writes_sentences_labels_and_features(
     export: Export, document: AnnotatedDocument, schema: LabelSchema
 ) -> None:
     path, losses = export(EXPORTER, [document], "train.jsonl", schema)
-    assert losses.counts == {Loss.OVERLAPS: 1, Loss.RELATIONS: 2, Loss.ATTRIBUTES: 7}
+    assert losses.counts == {
+        Loss.OVERLAPS: 3,
+        Loss.DROPPED: 1,
+        Loss.RELATIONS: 2,
+        Loss.ATTRIBUTES: 7,
+    }
     names = json.loads((path.parent / "train.labels.json").read_text(encoding="utf-8"))
     assert names == [
         "O", "B-ACTOR", "I-ACTOR", "B-LOCATION", "I-LOCATION", "B-CLAIM", "I-CLAIM",

@@ -67,3 +67,14 @@ def test_doccano_says_its_overlap_note_once_with_real_examples() -> None:
         "overlapping spans (e.g. doc-1: CASUALTY_FIGURE 'seven people' overlaps ACTOR 'people'; "
         "doc-2: CASUALTY_FIGURE 'seven people' overlaps ACTOR 'people')"
     )
+
+
+def test_conll_and_doccano_count_the_same_overlapping_spans() -> None:
+    schema, items = round_trip_schema(), [overlapping(1)]
+    conll = registry.exporter("conll").losses(iter(items), schema, ExportOptions())  # type: ignore[attr-defined]
+    doccano = registry.exporter("doccano").losses(iter(items), schema, ExportOptions())  # type: ignore[attr-defined]
+    assert conll.counts[Loss.OVERLAPS] == doccano.counts[Loss.OVERLAPS] == 2
+    assert conll.counts[Loss.DROPPED] == 1  # the priority policy keeps one of the pair
+    assert "2 overlapping spans: one tag per token, so the priority policy keeps" in (
+        " ".join(conll.format_lines())
+    )

@@ -72,3 +72,16 @@ def test_a_spacy_export_to_a_single_spacy_file_is_refused_with_a_folder_suggeste
         assert not (tmp_path / "train.spacy").exists()
     finally:
         project.close()
+
+
+def test_conll_counts_the_span_its_overlap_policy_dropped(
+    tmp_path: Path, database_url: str
+) -> None:
+    project = project_with_relations(tmp_path, database_url)
+    try:
+        report = export_project(project, "conll", tmp_path / "x.conll")
+        dropped = report.losses.counts[Loss.DROPPED]
+        assert dropped >= 1  # the claim and the LOCATION inside it share tokens
+        assert (report.spans, report.relations) == (6 - dropped, 0)
+    finally:
+        project.close()
