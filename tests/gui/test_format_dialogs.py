@@ -477,8 +477,8 @@ def test_schema_gaps_are_refused_then_added_on_retry(
     box = runner.gap_box
     assert box is not None
     assert box.isVisible()
-    assert "CASUALTY_FIGURE (1)" in box.informativeText()
-    assert "LOCATION (2)" in box.informativeText()
+    assert f"CASUALTY_FIGURE (1 span, first at {source}:1)" in box.informativeText()
+    assert f"LOCATION (2 spans, first at {source}:" in box.informativeText()
     assert "--add-labels" not in box.informativeText()
     assert spans_of(other) == []  # nothing was imported
     assert runner.add_labels_button is not None
