@@ -10,7 +10,6 @@ whitespace), so the import updates the document instead of creating a near copy.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
@@ -26,12 +25,21 @@ def squeezed(text: str) -> str:
     return "".join(text.split())
 
 
-def _key(text: str) -> bytes:
-    return hashlib.blake2b(squeezed(text).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+_ASCII_SPACE = (" ", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+"""The ASCII characters ``str.split()`` splits on."""
+
+
+def squeezed_length(text: str) -> int:
+    """``len(squeezed(text))``, counted in C for ASCII text (no copy)."""
+    if text.isascii():
+        return len(text) - sum(map(text.count, _ASCII_SPACE))
+    return len(squeezed(text))
 
 
 class TokenTextMatcher:
-    """Finds, for a rebuilt text, the one stored text equal to it but for whitespace."""
+    """Finds, for a rebuilt text, the one stored text equal to it but for whitespace: stored
+    texts are indexed by the length they have without whitespace (one pass, no copies), and
+    the few of the same length are read and compared when a rebuilt text comes."""
 
     def __init__(
         self,
@@ -40,29 +48,38 @@ class TokenTextMatcher:
     ) -> None:
         self._texts = texts
         self._text_of = text_of
-        self._index: dict[bytes, DocumentId | None] | None = None
-        """Squeezed-text key -> the document (None: several documents share it)."""
+        self._index: dict[int, list[DocumentId]] | None = None
         self.matched = 0
         self.unmatched = 0
 
     def prepare(self) -> None:
-        """Read every stored text now (before a write transaction starts), keeping their keys."""
+        """Read every stored text now (before a write transaction starts), keeping lengths."""
         self._built()
 
-    def _built(self) -> dict[bytes, DocumentId | None]:
+    def _built(self) -> dict[int, list[DocumentId]]:
         if self._index is None:
-            index: dict[bytes, DocumentId | None] = {}
+            index: dict[int, list[DocumentId]] = {}
             for document_id, text in self._texts():
-                key = _key(text)
-                index[key] = None if key in index else document_id
+                index.setdefault(squeezed_length(text), []).append(document_id)
             self._index = index
         return self._index
 
+    def _stored(self, text: str) -> str | None:
+        """The one stored text equal to ``text`` but for whitespace (None: none, or several)."""
+        wanted = squeezed(text)
+        found = None
+        for document_id in self._built().get(len(wanted), ()):
+            stored = self._text_of(document_id)
+            if stored is not None and squeezed(stored) == wanted:
+                if found is not None:
+                    return None
+                found = stored
+        return found
+
     def match(self, item: Item) -> Item:
         """``item`` on the stored text it matches (offsets moved), else ``item`` unchanged."""
-        document_id = self._built().get(_key(item.draft.text))
-        stored = self._text_of(document_id) if document_id is not None else None
-        if stored is None or squeezed(stored) != squeezed(item.draft.text):
+        stored = self._stored(item.draft.text)
+        if stored is None:
             self.unmatched += 1
             return item
         self.matched += 1

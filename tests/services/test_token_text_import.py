@@ -7,11 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.document import DocumentDraft
 from annotator.core.edits import AddSpan
+from annotator.core.ids import DocumentId
+from annotator.core.interchange import AnnotatedDraft
+from annotator.core.plain_draft import PlainDraft
 from annotator.services.annotation_import import import_annotations
 from annotator.services.exporting import export_project
 from annotator.services.importing import import_paths
 from annotator.services.project import Project
+from annotator.services.token_texts import TokenTextMatcher
 
 TEXT = "Rebels shelled Aleppo, on Tuesday.\n\nThe ministry said 12 civilians died."
 OTHER = "Nothing in this one was ever exported."
@@ -55,3 +60,14 @@ def test_an_export_imported_back_updates_the_same_documents(
         )
     finally:
         project.close()
+
+
+def test_a_text_two_documents_share_but_for_whitespace_matches_neither() -> None:
+    stored = {DocumentId(1): "Aleppo, today.", DocumentId(2): "Aleppo,\ntoday.", DocumentId(3): "x"}
+    matcher = TokenTextMatcher(lambda: stored.items(), stored.get)
+    draft = AnnotatedDraft(DocumentDraft("Aleppo , today ."), "f:1")
+    assert matcher.match(draft) is draft
+    assert (matcher.matched, matcher.unmatched) == (0, 1)
+    plain = PlainDraft(DocumentDraft("x"), "f:2", ("A",), (0,), (1,), "")
+    assert matcher.match(plain) is plain
+    assert matcher.matched == 1
