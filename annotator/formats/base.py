@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol, TextIO
 
 from annotator.core.annotation import CURATION_ANNOTATOR, AnnotatedDocument
+from annotator.core.document import Document
 from annotator.core.interchange import AnnotatedDraft
 from annotator.core.offsets import Unit
 from annotator.core.plain_draft import PlainDraft
@@ -294,7 +295,12 @@ def shape_losses(item: AnnotatedDocument, capabilities: Capabilities, report: Lo
 
 
 def _where(item: AnnotatedDocument) -> str:
-    return item.document.external_id or f"doc-{item.document.id}"
+    return document_place(item.document)
+
+
+def document_place(document: Document) -> str:
+    """How loss examples name a document: its external id, else ``doc-<id>``."""
+    return document.external_id or f"doc-{document.id}"
 
 
 _FRAGMENTS = attrgetter("fragments")

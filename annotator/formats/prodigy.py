@@ -48,6 +48,7 @@ from annotator.formats.base import (
     Loss,
     LossReport,
     OutputSink,
+    document_place,
     read_text_file,
 )
 from annotator.formats.tokenize import align_words, scan, split_scanned, word_indices
@@ -136,12 +137,12 @@ def _prepare(
     alignments = align_words(((s.start, s.end) for s in item.spans), word_starts, word_ends)
     for span, alignment in zip(item.spans, alignments, strict=True):
         if alignment is None:
-            where = f"document {document.id}: {span.label} {text[span.start : span.end]!r}"
+            where = f"{document_place(document)}: {span.label} {text[span.start : span.end]!r}"
             report.add(Loss.DROPPED, 1, f"{where} (whitespace only)")
             continue
         first, last, widened = alignment
         if widened:
-            where = f"document {document.id}: {span.label} {text[span.start : span.end]!r}"
+            where = f"{document_place(document)}: {span.label} {text[span.start : span.end]!r}"
             report.add(Loss.UNALIGNED, 1, f"{where} widened to whole tokens")
         if index is not None:
             first, last = index[first], index[last]
@@ -150,7 +151,7 @@ def _prepare(
     for relation in item.relations:
         head, child = spans.get(relation.source), spans.get(relation.target)
         if head is None or child is None:
-            report.add(Loss.RELATIONS, 1, f"document {document.id}: {relation.type}")
+            report.add(Loss.RELATIONS, 1, f"{document_place(document)}: {relation.type}")
             continue
         relations.append(
             {

@@ -25,6 +25,7 @@ from annotator.formats.base import (
     OverlapPolicy,
     count_overlapping,
     describe_attributes,
+    document_place,
     overlap_example,
 )
 from annotator.formats.tokenize import (
@@ -146,7 +147,7 @@ def tag_document(
         example = ", ".join(
             f"{c.label} {' '.join(texts[c.first : c.last + 1])!r}" for c in dropped[:2]
         )
-        out.report.add(Loss.DROPPED, len(dropped), f"document {item.document.id}: {example}")
+        out.report.add(Loss.DROPPED, len(dropped), f"{document_place(item.document)}: {example}")
     if item.relations:
         out.report.add(Loss.RELATIONS, len(item.relations))
     attributed = [s for s in item.spans if s.attributes]
@@ -194,12 +195,12 @@ def _candidates(
     new = _new_candidate
     for span, alignment in zip(spans, alignments, strict=True):
         if alignment is None:
-            where = f"document {item.document.id}: {span.label} {text[span.start : span.end]!r}"
+            where = f"{document_place(item.document)}: {span.label} {text[span.start : span.end]!r}"
             report.add(Loss.DROPPED, 1, f"{where} (whitespace only)")
             continue
         first, last, widened = alignment
         if widened:
-            where = f"document {item.document.id}: {span.label} {text[span.start : span.end]!r}"
+            where = f"{document_place(item.document)}: {span.label} {text[span.start : span.end]!r}"
             wide = text[starts[first] : ends[last]]
             report.add(Loss.UNALIGNED, 1, f"{where} widened to {wide!r}")
         out.append(new(first, last, span.label, ranks.get(span.label, unranked), span.id))
