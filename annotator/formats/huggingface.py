@@ -282,7 +282,7 @@ def _parse(
     try:
         record = jsontext.loads(line)
     except jsontext.JSONDecodeError as error:
-        return fail(f"not valid JSON ({error.msg})")
+        return fail(jsontext.syntax_error(error.msg, number, error.colno))
     if not isinstance(record, dict):
         return fail("expected a JSON object")
     tokens, raw_tags = record.get("tokens"), record.get("ner_tags")

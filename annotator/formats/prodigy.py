@@ -225,7 +225,8 @@ def read_lines(
         try:
             record = jsontext.loads(line)
         except jsontext.JSONDecodeError as error:
-            yield Failure(name, number, f"not valid JSON ({error.msg})", "ANN131")
+            reason = jsontext.syntax_error(error.msg, number, error.colno)
+            yield Failure(name, number, reason, "ANN131")
             continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             yield Failure(name, number, "expected a JSON object with a 'text' string", "ANN131")

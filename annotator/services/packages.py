@@ -259,7 +259,8 @@ def open_package(
                             record = json.loads(line)
                         except json.JSONDecodeError as error:
                             raise PackageError(
-                                f"{where}: not valid JSON ({error.msg})", code="ANN235"
+                                f"{where}: not valid JSON ({error.msg} at column {error.colno})",
+                                code="ANN235",
                             ) from None
                         if not isinstance(record, dict):
                             raise PackageError(f"{where}: expected a JSON object", code="ANN235")

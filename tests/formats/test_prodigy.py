@@ -212,3 +212,12 @@ def test_a_line_is_the_json_of_the_task(
         to_record(item, options, expected) for item in (document, odd)
     ]
     assert losses == expected
+
+
+def test_a_broken_line_says_its_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "a", "spans": [1 2]}\n', encoding="utf-8")
+    (failure,) = [
+        r for r in IMPORTER.read(path, LabelSchema(), ImportOptions()) if isinstance(r, Failure)
+    ]
+    assert failure.reason == "not valid JSON (Expecting ',' delimiter at line 1, column 27)"
