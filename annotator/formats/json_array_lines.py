@@ -42,15 +42,17 @@ def array_values(path: Path) -> Iterator[tuple[int, object] | Failure]:
             if number == 1 and raw.startswith(_BOM):
                 raw = raw[len(_BOM) :]
             line = raw.strip(_SPACE)
-            if not line:
+            if b"\r" in raw and raw.count(b"\r") > raw.endswith(b"\r\n"):
+                pass  # a lone CR ends a line for the text reader: the stream counts lines
+            elif not line:
                 continue
-            if state == "start" and line == b"[":
+            elif state == "start" and line == b"[":
                 state = "item"
                 continue
-            if line == b"]" and (state == "after" or (state == "item" and not read)):
+            elif line == b"]" and (state == "after" or (state == "item" and not read)):
                 state = "end"
                 continue
-            if state == "item" and line[:1] == b"{":
+            elif state == "item" and line[:1] == b"{":
                 comma = line[-1:] == b","
                 body = line[:-1].rstrip(_SPACE) if comma else line
                 value = _item(body) if body[-1:] == b"}" else None
@@ -62,7 +64,8 @@ def array_values(path: Path) -> Iterator[tuple[int, object] | Failure]:
             # anything else: the stream reads on from this line
             rest = io.TextIOWrapper(handle, encoding="utf-8")
             inside = state if state in ("item", "after") else ""
-            stream = JsonStream(rest, raw.decode("utf-8"), first_line=number, inside=inside)
+            text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read as text
+            stream = JsonStream(rest, text, first_line=number, inside=inside)
             yield from stream.records(path)
             return
         if state in ("item", "after"):  # the array is not closed: the stream says so

@@ -32,6 +32,10 @@ CASES = [
     '[\n{"a": 1},\n"text",\n{"b": 2}\n]\n',
     "",
     "\n\n",
+    '[\r{"a": 1},\r{"b": 2}\r]\r',  # old Mac line breaks: lines as the text reader counts them
+    '[\r\r\n{"a": 1}\n]\n',
+    '[\n{"a": 1},\r{"b": 2}\n{"c": 3}\n]\n',
+    '[\n{"a": 1},\n{"b": 2}\r\r,x\n]\n',
 ]
 
 
