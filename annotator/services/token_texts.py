@@ -85,26 +85,28 @@ class TokenTextMatcher:
         self.matched += 1
         if stored == item.draft.text:
             return item
-        move = _mover(item.draft.text, stored)
+        move, move_end = _mover(item.draft.text, stored)
         draft = replace(item.draft, text=stored)
         if isinstance(item, PlainDraft):
             starts = tuple(move(s) for s in item.starts)
-            ends = tuple(move(e - 1) + 1 for e in item.ends)
+            ends = tuple(move_end(e) for e in item.ends)
             return replace(item, draft=draft, starts=starts, ends=ends)
         spans = tuple(
             span._replace(
                 start=move(span.start),
-                end=move(span.end - 1) + 1,
-                fragments=tuple((move(a), move(b - 1) + 1) for a, b in span.fragments),
+                end=move_end(span.end),
+                fragments=tuple((move(a), move_end(b)) for a, b in span.fragments),
             )
             for span in item.spans
         )
         return replace(item, draft=draft, spans=spans)
 
 
-def _mover(rebuilt: str, stored: str) -> Callable[[int], int]:
+def _mover(rebuilt: str, stored: str) -> tuple[Callable[[int], int], Callable[[int], int]]:
     """Offset of a non-whitespace character of ``rebuilt`` -> the same character in ``stored``
-    (the n-th non-whitespace character of one is the n-th of the other)."""
+    (the n-th non-whitespace character of one is the n-th of the other), for a start; and an
+    end offset -> the end just after the same last non-whitespace character before it (a
+    token may end in whitespace, "Anna ": its end stays on "a", not on the next token)."""
     targets = [i for i, char in enumerate(stored) if not char.isspace()]
     rank: dict[int, int] = {}
     n = 0
@@ -120,4 +122,11 @@ def _mover(rebuilt: str, stored: str) -> Callable[[int], int]:
             return targets[min(following)] if following else len(stored)
         return targets[found]
 
-    return move
+    def move_end(offset: int) -> int:
+        found = rank.get(offset - 1)
+        if found is None:  # after whitespace: after the last character before it that is not
+            before = [r for i, r in rank.items() if i < offset]
+            return targets[max(before)] + 1 if before else 0
+        return targets[found] + 1
+
+    return move, move_end
