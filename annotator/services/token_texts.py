@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from itertools import chain
 
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft
@@ -82,24 +83,39 @@ class TokenTextMatcher:
         if stored is None:
             self.unmatched += 1
             return item
-        self.matched += 1
         if stored == item.draft.text:
+            self.matched += 1
             return item
-        move, move_end = _mover(item.draft.text, stored)
-        draft = replace(item.draft, text=stored)
-        if isinstance(item, PlainDraft):
-            starts = tuple(move(s) for s in item.starts)
-            ends = tuple(move_end(e) for e in item.ends)
-            return replace(item, draft=draft, starts=starts, ends=ends)
-        spans = tuple(
-            span._replace(
-                start=move(span.start),
-                end=move_end(span.end),
-                fragments=tuple((move(a), move_end(b)) for a, b in span.fragments),
-            )
-            for span in item.spans
+        moved = _moved(item, stored)
+        if moved is None:
+            self.unmatched += 1
+            return item
+        self.matched += 1
+        return moved
+
+
+def _moved(item: Item, stored: str) -> Item | None:
+    """``item`` on ``stored``, or None when a span holds only whitespace (no place there)."""
+    move, move_end = _mover(item.draft.text, stored)
+    draft = replace(item.draft, text=stored)
+    if isinstance(item, PlainDraft):
+        starts = tuple(move(s) for s in item.starts)
+        ends = tuple(move_end(e) for e in item.ends)
+        if not all(map(int.__lt__, starts, ends)):
+            return None
+        return replace(item, draft=draft, starts=starts, ends=ends)
+    spans = tuple(
+        span._replace(
+            start=move(span.start),
+            end=move_end(span.end),
+            fragments=tuple((move(a), move_end(b)) for a, b in span.fragments),
         )
-        return replace(item, draft=draft, spans=spans)
+        for span in item.spans
+    )
+    extents = chain.from_iterable(((s.start, s.end), *s.fragments) for s in spans)
+    if any(start >= end for start, end in extents):
+        return None
+    return replace(item, draft=draft, spans=spans)
 
 
 def _mover(rebuilt: str, stored: str) -> tuple[Callable[[int], int], Callable[[int], int]]:

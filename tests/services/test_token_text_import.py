@@ -86,3 +86,16 @@ def test_a_token_that_ends_in_whitespace_keeps_its_span_on_its_own_characters() 
     moved = matcher.match(plain)
     assert isinstance(moved, PlainDraft)
     assert (moved.starts, moved.ends) == ((0, 9), (4, 12))
+
+
+def test_a_span_on_whitespace_alone_leaves_its_document_unmatched() -> None:
+    """A span over a whitespace token has no place on the stored text: the document is not
+    moved onto it (it was stored ending before it started)."""
+    stored = {DocumentId(1): "Anna met Bob."}
+    matcher = TokenTextMatcher(lambda: stored.items(), stored.get)
+    plain = PlainDraft(DocumentDraft("Anna met Bob   ."), "f:1", ("PER", "X"), (0, 13), (4, 14), "")
+    assert matcher.match(plain) is plain
+    record = SpanRecord("0", "X", 13, 14)
+    annotated = AnnotatedDraft(DocumentDraft("Anna met Bob   ."), "f:2", (record,))
+    assert matcher.match(annotated) is annotated
+    assert (matcher.matched, matcher.unmatched) == (0, 2)
