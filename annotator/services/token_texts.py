@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from itertools import chain
 
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft
@@ -82,29 +83,46 @@ class TokenTextMatcher:
         if stored is None:
             self.unmatched += 1
             return item
-        self.matched += 1
         if stored == item.draft.text:
+            self.matched += 1
             return item
-        move = _mover(item.draft.text, stored)
-        draft = replace(item.draft, text=stored)
-        if isinstance(item, PlainDraft):
-            starts = tuple(move(s) for s in item.starts)
-            ends = tuple(move(e - 1) + 1 for e in item.ends)
-            return replace(item, draft=draft, starts=starts, ends=ends)
-        spans = tuple(
-            span._replace(
-                start=move(span.start),
-                end=move(span.end - 1) + 1,
-                fragments=tuple((move(a), move(b - 1) + 1) for a, b in span.fragments),
-            )
-            for span in item.spans
+        moved = _moved(item, stored)
+        if moved is None:
+            self.unmatched += 1
+            return item
+        self.matched += 1
+        return moved
+
+
+def _moved(item: Item, stored: str) -> Item | None:
+    """``item`` on ``stored``, or None when a span holds only whitespace (no place there)."""
+    move, move_end = _mover(item.draft.text, stored)
+    draft = replace(item.draft, text=stored)
+    if isinstance(item, PlainDraft):
+        starts = tuple(move(s) for s in item.starts)
+        ends = tuple(move_end(e) for e in item.ends)
+        if not all(map(int.__lt__, starts, ends)):
+            return None
+        return replace(item, draft=draft, starts=starts, ends=ends)
+    spans = tuple(
+        span._replace(
+            start=move(span.start),
+            end=move_end(span.end),
+            fragments=tuple((move(a), move_end(b)) for a, b in span.fragments),
         )
-        return replace(item, draft=draft, spans=spans)
+        for span in item.spans
+    )
+    extents = chain.from_iterable(((s.start, s.end), *s.fragments) for s in spans)
+    if any(start >= end for start, end in extents):
+        return None
+    return replace(item, draft=draft, spans=spans)
 
 
-def _mover(rebuilt: str, stored: str) -> Callable[[int], int]:
+def _mover(rebuilt: str, stored: str) -> tuple[Callable[[int], int], Callable[[int], int]]:
     """Offset of a non-whitespace character of ``rebuilt`` -> the same character in ``stored``
-    (the n-th non-whitespace character of one is the n-th of the other)."""
+    (the n-th non-whitespace character of one is the n-th of the other), for a start; and an
+    end offset -> the end just after the same last non-whitespace character before it (a
+    token may end in whitespace, "Anna ": its end stays on "a", not on the next token)."""
     targets = [i for i, char in enumerate(stored) if not char.isspace()]
     rank: dict[int, int] = {}
     n = 0
@@ -120,4 +138,11 @@ def _mover(rebuilt: str, stored: str) -> Callable[[int], int]:
             return targets[min(following)] if following else len(stored)
         return targets[found]
 
-    return move
+    def move_end(offset: int) -> int:
+        found = rank.get(offset - 1)
+        if found is None:  # after whitespace: after the last character before it that is not
+            before = [r for i, r in rank.items() if i < offset]
+            return targets[max(before)] + 1 if before else 0
+        return targets[found] + 1
+
+    return move, move_end

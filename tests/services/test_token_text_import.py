@@ -10,7 +10,7 @@ import pytest
 from annotator.core.document import DocumentDraft
 from annotator.core.edits import AddSpan
 from annotator.core.ids import DocumentId
-from annotator.core.interchange import AnnotatedDraft
+from annotator.core.interchange import AnnotatedDraft, SpanRecord
 from annotator.core.plain_draft import PlainDraft
 from annotator.services.annotation_import import import_annotations
 from annotator.services.exporting import export_project
@@ -71,3 +71,31 @@ def test_a_text_two_documents_share_but_for_whitespace_matches_neither() -> None
     plain = PlainDraft(DocumentDraft("x"), "f:2", ("A",), (0,), (1,), "")
     assert matcher.match(plain) is plain
     assert matcher.matched == 1
+
+
+def test_a_token_that_ends_in_whitespace_keeps_its_span_on_its_own_characters() -> None:
+    """A Hugging Face token may hold whitespace ("Anna "): the span's end, on that whitespace,
+    moves back onto the token's last character, not onto the next token's first."""
+    stored = {DocumentId(1): "Anna met Bob."}
+    matcher = TokenTextMatcher(lambda: stored.items(), stored.get)
+    record = SpanRecord("0", "PER", 0, 5, {}, "", "", ((0, 5),))
+    annotated = matcher.match(AnnotatedDraft(DocumentDraft("Anna  met Bob ."), "f:1", (record,)))
+    assert isinstance(annotated, AnnotatedDraft)
+    assert [(s.start, s.end, s.fragments) for s in annotated.spans] == [(0, 4, ((0, 4),))]
+    plain = PlainDraft(DocumentDraft("Anna met  Bob ."), "f:2", ("PER", "X"), (0, 9), (4, 14), "")
+    moved = matcher.match(plain)
+    assert isinstance(moved, PlainDraft)
+    assert (moved.starts, moved.ends) == ((0, 9), (4, 12))
+
+
+def test_a_span_on_whitespace_alone_leaves_its_document_unmatched() -> None:
+    """A span over a whitespace token has no place on the stored text: the document is not
+    moved onto it (it was stored ending before it started)."""
+    stored = {DocumentId(1): "Anna met Bob."}
+    matcher = TokenTextMatcher(lambda: stored.items(), stored.get)
+    plain = PlainDraft(DocumentDraft("Anna met Bob   ."), "f:1", ("PER", "X"), (0, 13), (4, 14), "")
+    assert matcher.match(plain) is plain
+    record = SpanRecord("0", "X", 13, 14)
+    annotated = AnnotatedDraft(DocumentDraft("Anna met Bob   ."), "f:2", (record,))
+    assert matcher.match(annotated) is annotated
+    assert (matcher.matched, matcher.unmatched) == (0, 2)
