@@ -19,7 +19,7 @@ from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
 from annotator.core.plain_draft import PlainDraft
 from annotator.storage.annotators import AnnotatorCache
-from annotator.storage.document_claims import lock_documents
+from annotator.storage.document_claims import documents_by_hash, lock_documents
 from annotator.storage.fast_insert import (
     insert_columns,
     insert_returning,
@@ -88,7 +88,7 @@ def store_batch(
     makes a document of its own goes in column by column; one that adds to a document is
     compared as an AnnotatedDraft."""
     lock_documents(connection)  # another importer's new texts are committed or wait for ours
-    known = _documents_by_hash(connection, [item.draft.content_hash for item in batch])
+    known = documents_by_hash(connection, [item.draft.content_hash for item in batch])
     new_items = [item for item in batch if item.draft.content_hash not in known]
     new_ids = _insert_documents(connection, _first_of_each_text(new_items), now)
     known.update(new_ids)
@@ -313,7 +313,7 @@ def _insert_documents(
     insert_rows(connection, documents, rows)
     new_ids = _sqlite_new_ids(connection, len(rows))
     if new_ids is None:
-        return _documents_by_hash(connection, hashes)
+        return documents_by_hash(connection, hashes)
     return {digest: DocumentId(i) for digest, i in zip(hashes, new_ids, strict=True)}
 
 
@@ -401,21 +401,6 @@ def _comment_documents(connection: Connection, comments: Sequence[tuple[Document
             .values(comment=bindparam("comment")),
             rows,
         )
-
-
-def _documents_by_hash(connection: Connection, hashes: Sequence[str]) -> dict[str, DocumentId]:
-    """The first document holding each text, by content hash (driver SQL: Core compiles an
-    ``IN`` of 500 parameters more slowly than SQLite runs it)."""
-    found: dict[str, DocumentId] = {}
-    mark = "?" if connection.dialect.name == "sqlite" else "%s"
-    for batch in chunks(sorted(set(hashes))):
-        sql = (
-            "SELECT content_hash, id FROM documents "
-            f"WHERE content_hash IN ({', '.join([mark] * len(batch))}) ORDER BY id"
-        )
-        for digest, document_id in connection.exec_driver_sql(sql, tuple(batch)):
-            found.setdefault(digest, DocumentId(document_id))
-    return found
 
 
 def _present_spans(
