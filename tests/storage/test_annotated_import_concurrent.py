@@ -29,7 +29,7 @@ def test_spans_go_to_the_document_this_import_created(postgres_url: str, tmp_pat
 
     def after(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         # right after this import looked up which texts the project already has
-        if statement.startswith("SELECT content_hash, id FROM documents") and not theirs_ids:
+        if statement.startswith("SELECT content_hash, min(id) FROM documents") and not theirs_ids:
             theirs_ids.extend(theirs.add_documents([(DocumentDraft(TEXT), "theirs")], T0))
 
     event.listen(mine._engine, "after_cursor_execute", after)
