@@ -167,3 +167,17 @@ def test_the_package_file_dialogs_open_where_the_last_package_was(
     QTimer.singleShot(0, look_and_cancel)
     window.commands.merge_packages_action.trigger()
     assert seen == [str(elsewhere)]
+
+
+def test_closing_the_window_during_a_merge_ends_it_first(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = make_project(tmp_path / "proj")
+    with Project.open(folder) as project:
+        project.apply(AddSpan(DOC, "ACTOR", 0, 8, {}, "tester"))
+        export_package(project, "tester", None, tmp_path / "tester.zip")
+    window = make_window(qtbot, tmp_path / "config", make_project(tmp_path / "other"))
+    runner = merge_into(window, [tmp_path / "tester.zip"])
+    assert runner is not None
+    assert runner.running
+    window.close()
+    assert runner.wait(0)  # its worker thread had ended before the window closed
+    assert not window.isVisible()
