@@ -254,7 +254,10 @@ class AgreementDialog(QDialog):
     def _stopped(self, text: str) -> None:
         """The measurement was cancelled or failed: say so (unless the choice changed)."""
         if not self._closed and self.runner.key == self._key():
-            self.status.setText(text)
+            earlier = self._report is not None and self._shown_key != self._key()
+            self.status.setText(
+                f"{text} The numbers shown are for the earlier choice." if earlier else text
+            )
 
     def _done(self, report: object) -> None:
         if self._closed:

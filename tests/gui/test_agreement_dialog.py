@@ -246,7 +246,7 @@ def test_a_long_measurement_shows_progress_and_cancel_stops_it(
 ) -> None:
     folder = tmp_path / "big"
     text = TEXTS[0]
-    layers = [span(text, who, "ACTOR", "Rebels") for who in ("ann", "bob")]
+    layers = [span(text, who, "ACTOR", "Rebels") for who in ("ann", "bob", "cat")]
     with Project.create(folder) as project:
         project.database.bulk_add(
             [DraftWithSpans(DocumentDraft(f"{text} ({n})"), f"t:{n}", layers) for n in range(1500)],
@@ -269,5 +269,15 @@ def test_a_long_measurement_shows_progress_and_cancel_stops_it(
     qtbot.waitUntil(dialog.ready, timeout=30_000)
     assert dialog.report is not None
     assert dialog.report.project.documents == 1500
+    # a new choice cancelled: the numbers on screen are said to be the earlier choice's
+    with qtbot.waitSignal(dialog.runner.finished, timeout=30_000):
+        dialog.annotators.item(2).setCheckState(Qt.CheckState.Unchecked)
+        progress = dialog.runner.progress_dialog
+        assert progress is not None
+        qtbot.mouseClick(progress.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    assert dialog.status.text() == (
+        "Cancelled: press Compute to measure again. The numbers shown are for the earlier choice."
+    )
+    assert not dialog.ready()
     dialog.close()
     qtbot.waitUntil(lambda: not window.findChildren(AgreementDialog))
