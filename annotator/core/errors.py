@@ -115,6 +115,12 @@ class PackageError(UserError):
     code = "ANN230"
 
 
+class PackageCancelledError(PackageError):
+    """A package export stopped on Cancel; the unfinished file was removed."""
+
+    code = "ANN360"
+
+
 class CurationError(UserError):
     """A curation step cannot be done: unknown document, or a unit that no longer applies."""
 

@@ -228,6 +228,8 @@ class MergeReport:
     unchanged: list[DocumentId] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    """Stopped on Cancel: the documents listed were merged, the rest of the packages not."""
 
     @property
     def ok(self) -> bool:
@@ -238,10 +240,11 @@ class MergeReport:
         return self.added + self.updated
 
     def summary(self) -> str:
+        stopped = "cancelled after " if self.cancelled else ""
         return (
-            f"{plural(len(self.added), 'document')} added, {len(self.updated):,} updated, "
-            f"{len(self.unchanged):,} unchanged, {plural(len(self.conflicts), 'conflict')}, "
-            f"{plural(len(self.errors), 'error')}"
+            f"{stopped}{plural(len(self.added), 'document')} added, {len(self.updated):,} "
+            f"updated, {len(self.unchanged):,} unchanged, "
+            f"{plural(len(self.conflicts), 'conflict')}, {plural(len(self.errors), 'error')}"
         )
 
     def lines(self) -> list[str]:

@@ -77,6 +77,22 @@ _SINGULAR = {
 }
 
 
+UNALIGNED_NOTE = "widened to whole tokens when written"
+"""What every token format says of :attr:`Loss.UNALIGNED` (the one sentence, said once)."""
+
+
+def widened_example(label: str, covered: str, widened: str) -> str:
+    """A :attr:`Loss.UNALIGNED` example, alike in every format: ``LOCATION 'Alep' widened to
+    'Aleppo'`` (callers put the document's place first)."""
+    return f"{label} {covered!r} widened to {widened!r}"
+
+
+def no_token_example(label: str, covered: str) -> str:
+    """A :attr:`Loss.DROPPED` example for a span no token can carry (whitespace between
+    tokens, or past them), alike in every format."""
+    return f"{label} {covered!r} is on no token"
+
+
 def describe_attributes(label: str, attributes: Mapping[str, object]) -> str:
     """How loss examples show a span's attributes: ``CASUALTY_FIGURE count=7, outcome='killed'``."""
     return f"{label} " + ", ".join(f"{name}={value!r}" for name, value in attributes.items())
@@ -105,8 +121,8 @@ class LossReport:
         if count <= 0:
             return
         self.counts[loss] += count
-        if note:
-            self.notes.setdefault(loss, note)
+        if note or loss is Loss.UNALIGNED:
+            self.notes.setdefault(loss, note or UNALIGNED_NOTE)
         if example:
             shown = self.examples.setdefault(loss, [])
             if len(shown) < 3:

@@ -49,7 +49,9 @@ from annotator.formats.base import (
     LossReport,
     OutputSink,
     document_place,
+    no_token_example,
     read_text_file,
+    widened_example,
 )
 from annotator.formats.tokenize import align_words, scan, split_scanned, word_indices
 from annotator.formats.tokenize_support import UNITS, document_key, find_unit
@@ -137,13 +139,14 @@ def _prepare(
     alignments = align_words(((s.start, s.end) for s in item.spans), word_starts, word_ends)
     for span, alignment in zip(item.spans, alignments, strict=True):
         if alignment is None:
-            where = f"{document_place(document)}: {span.label} {text[span.start : span.end]!r}"
-            report.add(Loss.DROPPED, 1, f"{where} (whitespace only)")
+            shown = no_token_example(span.label, text[span.start : span.end])
+            report.add(Loss.DROPPED, 1, f"{document_place(document)}: {shown}")
             continue
         first, last, widened = alignment
         if widened:
-            where = f"{document_place(document)}: {span.label} {text[span.start : span.end]!r}"
-            report.add(Loss.UNALIGNED, 1, f"{where} widened to whole tokens")
+            covered, wide = text[span.start : span.end], text[word_starts[first] : word_ends[last]]
+            shown = widened_example(span.label, covered, wide)
+            report.add(Loss.UNALIGNED, 1, f"{document_place(document)}: {shown}")
         if index is not None:
             first, last = index[first], index[last]
         spans[span.id] = _span(span, starts[first], ends[last], first, last, text)

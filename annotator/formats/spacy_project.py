@@ -8,7 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from annotator.formats.base import Loss, LossReport, OverlapPolicy
+from annotator.formats.base import (
+    Loss,
+    LossReport,
+    OverlapPolicy,
+    no_token_example,
+    widened_example,
+)
 
 SPAN_GROUP = "sc"
 
@@ -88,7 +94,7 @@ def project_spans(
 
     A span not on token boundaries is widened (``alignment_mode="expand"``) and reported as
     :attr:`Loss.UNALIGNED`; one that covers no token at all (only whitespace between tokens)
-    stays out of both and is reported the same way. ``doc.ents`` cannot overlap: with
+    stays out of both and is reported as :attr:`Loss.DROPPED`. ``doc.ents`` cannot overlap: with
     :attr:`OverlapPolicy.DROP` every span that overlaps another (on tokens) is left out, with
     any other policy the span whose label comes first in ``priority`` (unknown labels last)
     wins, then the earlier, then the longer one. Spans left out of ``doc.ents`` are reported as
@@ -117,12 +123,11 @@ def report_unaligned(
     """Report ``span``, which ``widened`` does not cover exactly (None: it covers no token)."""
     start, end, label = span
     if widened is None:
-        report.add(
-            Loss.UNALIGNED, 1, f"{label} {text[start:end]!r} covers no token (user data only)"
-        )
+        shown = no_token_example(label, text[start:end])
+        report.add(Loss.DROPPED, 1, f"{shown} (kept in user data)")
         return
     shown = text[widened.start_char : widened.end_char]
-    report.add(Loss.UNALIGNED, 1, f"{label} {text[start:end]!r} widened to {shown!r}")
+    report.add(Loss.UNALIGNED, 1, widened_example(label, text[start:end], shown))
 
 
 def report_left_out(

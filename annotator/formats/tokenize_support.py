@@ -26,7 +26,9 @@ from annotator.formats.base import (
     count_overlapping,
     describe_attributes,
     document_place,
+    no_token_example,
     overlap_example,
+    widened_example,
 )
 from annotator.formats.tokenize import (
     align_words,
@@ -195,14 +197,14 @@ def _candidates(
     new = _new_candidate
     for span, alignment in zip(spans, alignments, strict=True):
         if alignment is None:
-            where = f"{document_place(item.document)}: {span.label} {text[span.start : span.end]!r}"
-            report.add(Loss.DROPPED, 1, f"{where} (whitespace only)")
+            shown = no_token_example(span.label, text[span.start : span.end])
+            report.add(Loss.DROPPED, 1, f"{document_place(item.document)}: {shown}")
             continue
         first, last, widened = alignment
         if widened:
-            where = f"{document_place(item.document)}: {span.label} {text[span.start : span.end]!r}"
-            wide = text[starts[first] : ends[last]]
-            report.add(Loss.UNALIGNED, 1, f"{where} widened to {wide!r}")
+            covered, wide = text[span.start : span.end], text[starts[first] : ends[last]]
+            shown = widened_example(span.label, covered, wide)
+            report.add(Loss.UNALIGNED, 1, f"{document_place(item.document)}: {shown}")
         out.append(new(first, last, span.label, ranks.get(span.label, unranked), span.id))
     return out
 

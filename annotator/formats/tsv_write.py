@@ -38,6 +38,7 @@ from annotator.formats.base import (
     LossReport,
     MemberNames,
     OutputSink,
+    no_token_example,
 )
 from annotator.formats.tsv_escape import escape_text, escape_value
 from annotator.formats.tsv_layout import (
@@ -279,12 +280,12 @@ def tsv_lines(item: AnnotatedDocument, schema: LabelSchema, report: LossReport) 
     if token_starts:
         for span in spans:
             if not placement.place(span):
-                shown = f"{where}: {span.label} {span.start}-{span.end} (not on token boundaries)"
-                report.add(Loss.DROPPED, 1, shown)
+                shown = no_token_example(span.label, text[span.start : span.end])
+                report.add(Loss.DROPPED, 1, f"{where}: {shown}")
     else:
         for span in spans:
-            shown = f"{where}: {span.label} {span.start}-{span.end} (the text has no tokens)"
-            report.add(Loss.DROPPED, 1, shown)
+            shown = no_token_example(span.label, text[span.start : span.end])
+            report.add(Loss.DROPPED, 1, f"{where}: {shown}")
     sentence_firsts = [first for first, _ in sentences]
 
     def unit_id(unit: Unit) -> str:

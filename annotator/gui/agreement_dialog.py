@@ -4,7 +4,6 @@ document (double-click opens the document in the window)."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -30,15 +29,10 @@ from annotator.core.agreement import MEASURES, AgreementReport
 from annotator.core.text import plural
 from annotator.gui.agreement_charts import BarChart, HeatMap
 from annotator.gui.agreement_models import DocumentsModel, SummaryModel, shown
-from annotator.gui.background import BackgroundCall
+from annotator.gui.agreement_runner import AgreementRunner
 from annotator.gui.dialog_parts import note_label
 from annotator.gui.errors import message_of
-from annotator.services.agreement import (
-    AgreementCancelledError,
-    AgreementRequest,
-    agreement_choices,
-    measure,
-)
+from annotator.services.agreement import AgreementRequest, agreement_choices
 from annotator.services.project import Project
 
 ALL_LABELS_COLOUR = QColor("#7F7F7F")
@@ -72,8 +66,9 @@ def _checked(widget: QListWidget) -> list[str]:
 
 class AgreementDialog(QDialog):
     """Not modal: the window stays usable, and a double-click on a document row emits
-    ``documentActivated(id)``. Computing runs in a background thread; ``ready()`` says whether
-    what is shown belongs to the current choice of annotators and labels."""
+    ``documentActivated(id)``. Computing runs through the task runner (progress, Cancel);
+    ``ready()`` says whether what is shown belongs to the current choice of annotators and
+    labels."""
 
     documentActivated = Signal(int)
     computed = Signal()
@@ -85,14 +80,13 @@ class AgreementDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._project = project
         self._closed = False
-        self._stop = threading.Event()
-        """Set when the dialog closes: a computation still running stops at the next document."""
         self._report: AgreementReport | None = None
         self._shown_key: tuple[object, ...] | None = None
         self._started = 0.0
         self._colours = {label.name: QColor(label.color) for label in project.schema.labels}
-        self._call = BackgroundCall(self)
-        self._call.done.connect(self._done)
+        self.runner = AgreementRunner(self)
+        self.runner.finished.connect(self._done)
+        self.runner.message.connect(self._stopped)
 
         try:
             annotators, labels = agreement_choices(project)
@@ -235,7 +229,7 @@ class AgreementDialog(QDialog):
         if self._startup_error:
             self.status.setText(f"Cannot measure agreement: {self._startup_error}")
             return
-        if self._call.running:
+        if self.runner.running:
             return  # _done starts the next one
         key = self._key()
         annotators, labels = key
@@ -246,31 +240,35 @@ class AgreementDialog(QDialog):
         self._started = time.perf_counter()
         self.status.setText("Computing…")
         self.compute_button.setEnabled(False)
-        stop = self._stop
-        self._call.run(key, lambda: measure(project, request, cancelled=stop.is_set))
+        self.runner.start(project, request, key)
 
     def _choice_changed(self) -> None:
         self.compute()
 
     def mark_stale(self) -> None:
         """Annotations changed since the numbers were computed."""
-        if self._report is not None and not self._call.running:
+        if self._report is not None and not self.runner.running:
             self._shown_key = None
             self.status.setText("Annotations changed since: press Compute to measure again.")
 
-    def _done(self, key: object, report: object, error: object) -> None:
+    def _stopped(self, text: str) -> None:
+        """The measurement was cancelled or failed: say so (unless the choice changed)."""
+        if not self._closed and self.runner.key == self._key():
+            earlier = self._report is not None and self._shown_key != self._key()
+            self.status.setText(
+                f"{text} The numbers shown are for the earlier choice." if earlier else text
+            )
+
+    def _done(self, report: object) -> None:
         if self._closed:
             return
         self.compute_button.setEnabled(True)
+        key = self.runner.key
         if key != self._key():
             self.compute()  # the choice changed meanwhile
             return
-        if isinstance(error, AgreementCancelledError):
-            return
-        if isinstance(error, BaseException):
-            self.status.setText(f"Cannot measure agreement: {message_of(error)}")
-            return
-        assert isinstance(report, AgreementReport)
+        if not isinstance(report, AgreementReport):
+            return  # cancelled or failed: _stopped said so
         self._report = report
         self._shown_key = key
         elapsed = time.perf_counter() - self._started
@@ -349,6 +347,8 @@ class AgreementDialog(QDialog):
             self.documentActivated.emit(document_id)
 
     def done(self, result: int) -> None:
+        """Closing stops a measurement still running (at the next document) and waits for it."""
         self._closed = True
-        self._stop.set()
+        self.runner.cancel()
+        self.runner.wait()
         super().done(result)

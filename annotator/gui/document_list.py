@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from annotator.core.document import DocumentFilter, DocumentStatus, DocumentSummary
 from annotator.core.ids import DocumentId
 from annotator.core.team import AssignmentState
+from annotator.gui.column_fit import ColumnFit
 from annotator.gui.model_base import NO_PARENT, READ_ONLY_ROW, ModelIndex
 from annotator.services.project import Project
 from annotator.services.team import queue
@@ -306,6 +307,7 @@ class DocumentListDock(QDockWidget):
             (SPANS, "Spans"),
         ):  # + cell padding (style sheet) and margins
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 22)
+        self.column_fit = ColumnFit(self.view, TITLE)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)

@@ -372,7 +372,9 @@ class ExportDialog(QDialog):
         self.losses_group.schedule(
             (name, selection, options),
             self._title(),
-            lambda: preview_losses(project, name, selection, options),
+            lambda cancelled: preview_losses(
+                project, name, selection, options, cancelled=cancelled
+            ),
         )
 
     def preview_ready(self) -> bool:

@@ -1,5 +1,6 @@
-"""What an export format cannot carry from a selection, computed in the background and shown
-before anything is written (the export dialog), and listed again after (the summary)."""
+"""What an export format cannot carry from a selection, computed in a worker thread (a
+:class:`~annotator.gui.tasks.Task`, cancelled once stale) and shown before anything is written
+(the export dialog), and listed again after (the summary)."""
 
 from __future__ import annotations
 
@@ -9,23 +10,26 @@ from collections.abc import Callable, Hashable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from annotator.gui.background import BackgroundCall
 from annotator.gui.dialog_parts import muted_colour
 from annotator.gui.errors import message_of
+from annotator.gui.tasks import Cancelled, Progress, Task
 
 PREVIEW_DELAY_MS = 150
 """Options changed in quick succession start one loss preview, not one per change."""
 EXAMPLE_LIMIT = 90
 """Characters of each example of a loss shown (the service's examples quote the text)."""
 
-Work = Callable[[], object]
-"""Computes the loss report (a LossReport) of the settings a preview was asked for."""
+Work = Callable[[Cancelled], object]
+"""Computes the loss report (a LossReport) of the settings a preview was asked for; it may
+stop (raising) once ``cancelled()`` turns true."""
 
 
 class LossPreview(QGroupBox):
     """The loss report of the latest settings asked for with :meth:`schedule`: one preview
-    runs at a time, and a stale answer starts the preview of the newest settings instead.
-    ``updated`` is emitted whenever what is shown changed (ready or not)."""
+    runs at a time; when the settings change it is cancelled and, once it stopped, the preview
+    of the newest settings starts. It shows in the dialog, not in a progress dialog, so the
+    settings stay editable. ``updated`` is emitted whenever what is shown changed (ready or
+    not)."""
 
     updated = Signal()
 
@@ -47,8 +51,8 @@ class LossPreview(QGroupBox):
         scroll.viewport().setAutoFillBackground(False)
         self.label.setAutoFillBackground(False)
         QVBoxLayout(self).addWidget(scroll)
-        self._call = BackgroundCall(self)
-        self._call.done.connect(self._done)
+        self._task: Task | None = None
+        self._running_key: Hashable | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PREVIEW_DELAY_MS)
@@ -58,10 +62,14 @@ class LossPreview(QGroupBox):
         self._shown_key: Hashable | None = None
         """The settings the losses on screen were computed for."""
         self._stopped = False
+        self._then: Callable[[], None] | None = None
+        """What runs once a preview still running when :meth:`stop` was called has ended."""
 
     def schedule(self, key: Hashable, title: str, work: Work) -> None:
         """Show the losses of these settings soon (at once when they are shown already)."""
         self._wanted = (key, title, work)
+        if self._task is not None and self._running_key != key:
+            self._task.cancel()  # stale: _done starts the newest once it stopped
         self.show()
         if key != self._shown_key:
             self.label.setText(f"<i>Checking what {html.escape(title)} cannot carry…</i>")
@@ -87,23 +95,38 @@ class LossPreview(QGroupBox):
         """No more previews; ``then`` runs once no preview thread can still answer."""
         self._stopped = True
         self._timer.stop()
-        if self._call.running:
-            self._call.done.connect(then)
+        if self._task is not None:
+            self._task.cancel()
+            self._then = then  # _done calls it
         else:
             then()
 
     def _start(self) -> None:
-        if self._call.running or self._wanted is None or self._stopped:
+        if self._task is not None or self._wanted is None or self._stopped:
             return  # _done starts the next one
         key, _title, work = self._wanted
-        if key != self._shown_key:
-            self._call.run(key, work)
+        if key == self._shown_key:
+            return
 
-    def _done(self, key: object, report: object, error: object) -> None:
-        if self._stopped or self._wanted is None:
+        def run(_progress: Progress, cancelled: Cancelled) -> object:
+            return work(cancelled)
+
+        task = Task(run)
+        task.done.connect(self._done)
+        self._task, self._running_key = task, key
+        task.start()
+
+    def _done(self, report: object, error: object) -> None:
+        cancelled = self._task is not None and self._task.cancelled
+        key, self._task, self._running_key = self._running_key, None, None
+        if self._stopped:
+            if self._then is not None:
+                self._then()
+            return
+        if self._wanted is None:
             return
         wanted, title, _work = self._wanted
-        if key != wanted:
+        if key != wanted or cancelled:
             self._start()  # the settings changed meanwhile
             return
         self._shown_key = wanted

@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -15,20 +13,16 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QWidget,
 )
 
 from annotator.core.annotation import CURATION_ANNOTATOR
 from annotator.core.document import DocumentFilter, DocumentStatus
-from annotator.core.errors import AnnotatorError
 from annotator.core.packages import MergeReport
-from annotator.core.text import plural
 from annotator.gui.dialog_parts import note_label
-from annotator.gui.errors import show_error
-from annotator.gui.tasks import Cancelled, Progress, Task
-from annotator.services.packages import PackageExport, export_package, merge_packages
+from annotator.gui.package_runners import MergeRunner, PackageExportRunner, export_summary
+from annotator.services.packages import PackageExport
 from annotator.services.project import Project
 
 if TYPE_CHECKING:
@@ -53,6 +47,8 @@ class ExportPackageDialog(QDialog):
         self._project = project
         self._folder = folder or project.folder.parent
         self.result_export: PackageExport | None = None
+        self.runner = PackageExportRunner(self, parent)
+        self.runner.finished.connect(self._exported)
         self.annotator = QComboBox()
         self.annotator.setEditable(True)
         names = [
@@ -112,19 +108,19 @@ class ExportPackageDialog(QDialog):
             self.path.setText(name)
 
     def export(self) -> None:
-        status = self.scope.currentData()
-        try:
-            self.result_export = export_package(
-                self._project,
-                self.annotator.currentText().strip(),
-                None,
-                Path(self.path.text()).expanduser(),
-                DocumentFilter(status=status),
-            )
-        except AnnotatorError as error:
-            show_error(self, "Cannot export the package", error)
-            return
-        self.accept()
+        """Write the package in a worker thread; the dialog closes once it is written (on an
+        error or Cancel it stays open)."""
+        self.runner.start(
+            self._project,
+            self.annotator.currentText().strip(),
+            Path(self.path.text()).expanduser(),
+            DocumentFilter(status=self.scope.currentData()),
+        )
+
+    def _exported(self, report: object) -> None:
+        if isinstance(report, PackageExport):
+            self.result_export = report
+            self.accept()
 
 
 def choose_export_package(window: MainWindow) -> ExportPackageDialog | None:
@@ -135,36 +131,19 @@ def choose_export_package(window: MainWindow) -> ExportPackageDialog | None:
     dialog = ExportPackageDialog(
         project, window.annotator, window, folder=window.settings.package_folder
     )
+    dialog.runner.message.connect(window.status)
     dialog.accepted.connect(lambda: _exported(window, dialog.result_export))
     dialog.open()
     return dialog
 
 
-def export_summary(done: PackageExport) -> str:
-    return (
-        f"Exported {done.annotator}'s {plural(done.spans, 'span')} and "
-        f"{plural(done.relations, 'relation')} on {plural(done.documents, 'document')}"
-    )
-
-
-def _exported(window: MainWindow, done: PackageExport | None) -> QMessageBox | None:
-    """The status bar line and a short report naming the file; remembers its folder."""
+def _exported(window: MainWindow, done: PackageExport | None) -> None:
+    """The status bar line (the runner shows the report naming the file); remembers its
+    folder."""
     if done is None:
-        return None
+        return
     window.settings.package_folder = done.path.parent
     window.status(f"{export_summary(done)} to {done.path}")
-    box = QMessageBox(
-        QMessageBox.Icon.Information,
-        "Package exported",
-        f"{export_summary(done)}.\n\nFile: {done.path}\n\nAnnotate it in another copy of "
-        "annotator, then merge it back with File › Merge Packages…",
-        QMessageBox.StandardButton.Ok,
-        window,
-    )
-    box.setObjectName("exportPackageReport")
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.open()
-    return box
 
 
 def choose_merge_packages(window: MainWindow) -> MergeRunner | None:
@@ -182,78 +161,23 @@ def choose_merge_packages(window: MainWindow) -> MergeRunner | None:
 
 
 def merge_into(window: MainWindow, paths: list[Path]) -> MergeRunner | None:
-    """Merge the packages in a worker thread (progress in the status bar), then refresh what
+    """Merge the packages in a worker thread (progress dialog, Cancel), then refresh what
     changed and show the report; ``None`` when no project is open or a merge is running."""
     project = window.project
     if project is None:
         return None
-    if window.findChild(MergeRunner) is not None:
+    runner = window.findChild(MergeRunner)
+    if runner is None:
+        runner = MergeRunner(window)
+        runner.finished.connect(lambda report: _merged(window, report))
+    if not runner.start(project, paths):
         window.status("Packages are being merged already.")
         return None
-    runner = MergeRunner(window)
-    runner.start(project, paths)
     return runner
 
 
-class MergeRunner(QObject):
-    """One merge in a worker thread; ``finished`` carries the report (``None`` on failure)."""
-
-    finished = Signal(object)  # MergeReport | None
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._window = window
-        self._task: Task | None = None
-        self.report: MergeReport | None = None
-        self.box: QMessageBox | None = None
-
-    def start(self, project: Project, paths: list[Path]) -> None:
-        def work(progress: Progress, _cancelled: Cancelled) -> MergeReport:
-            return merge_packages(project, paths, progress=progress)
-
-        task = Task(work)
-        task.progress.connect(
-            lambda done: self._window.status(f"Merging packages: {done:,} documents…")
-        )
-        task.done.connect(self._done)
-        self._task = task
-        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
-        task.start()
-
-    def _done(self, report: object, error: object) -> None:
-        QApplication.restoreOverrideCursor()
-        self._task = None
-        window = self._window
-        if isinstance(error, BaseException):
-            show_error(window, "Cannot merge the packages", error)
-            self.finished.emit(None)
-            self.deleteLater()
-            return
-        assert isinstance(report, MergeReport)
-        self.report = report
-        window.documents.model.reload()
-        current = window.current
-        if current is not None and current.id in report.changed:
-            window.reload_document()
-        window.update_progress()
-        window.status(f"Merged packages: {report.summary()}")
-        box = QMessageBox(
-            QMessageBox.Icon.Information if report.ok else QMessageBox.Icon.Warning,
-            "Packages merged",
-            report.summary()
-            + (
-                ""
-                if report.ok
-                else "\n\nConflicting documents kept the project's version; see the details."
-            ),
-            QMessageBox.StandardButton.Ok,
-            window,
-        )
-        box.setObjectName("mergeReport")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        if report.lines():
-            box.setDetailedText("\n\n".join(report.lines()))
-        box.open()
-        self.box = box
-        self.finished.emit(report)
-        self.deleteLater()
+def _merged(window: MainWindow, report: object) -> None:
+    if not isinstance(report, MergeReport):
+        return
+    window.showing.show_list_changed(reload_if_open=report.changed)
+    window.status(f"Merged packages: {report.summary()}")

@@ -54,7 +54,8 @@ class TaskReportDialog(QDialog):
         for n, (where, what) in enumerate(rows):
             if n == MAX_LISTED:
                 break
-            QTreeWidgetItem(group, [where, what])
+            item = QTreeWidgetItem(group, [where, what])
+            item.setToolTip(1, what)  # long reasons are elided in the column
         if total > MAX_LISTED:
             QTreeWidgetItem(group, [f"… and {total - MAX_LISTED:,} more", ""])
 

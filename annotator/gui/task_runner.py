@@ -109,9 +109,10 @@ class TaskRunner(QObject):
         """Deal with an error of the work in a way of the subclass's own; False: not handled."""
         return False
 
-    def _report_dialog(self, report: object) -> QDialog:
-        """The dialog that shows the report at the end."""
-        raise NotImplementedError
+    def _report_dialog(self, report: object) -> QDialog | None:  # noqa: ARG002
+        """The dialog that shows the report at the end (``None``: the window that started the
+        task shows it, from ``finished``)."""
+        return None
 
     # -- the end --------------------------------------------------------------------------------
 
@@ -137,8 +138,9 @@ class TaskRunner(QObject):
             self.finished.emit(None)
         else:
             self.last_report = report
-            if self.show_report:
-                self._report_dialog(report).open()
+            shown = self._report_dialog(report) if self.show_report else None
+            if shown is not None:
+                shown.open()
             self.finished.emit(report)
 
     def _close_progress(self) -> None:

@@ -7,7 +7,7 @@ the same report for what was written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,12 +71,18 @@ def preview_losses(
     format_name: str,
     selection: ExportSelection = ExportSelection(),
     options: ExportOptions = ExportOptions(),
+    *,
+    cancelled: Callable[[], bool] | None = None,
 ) -> LossReport:
-    """What this format, with these options, cannot carry from the selected documents."""
+    """What this format, with these options, cannot carry from the selected documents
+    (:class:`ExportCancelledError` when ``cancelled()`` turns true: a preview no longer
+    wanted)."""
     exporter = find_exporter(format_name)
     check = getattr(exporter, "losses", None)
     shape = LossReport()
-    selected = selected_documents(project, selection, shape)
+    selected: Iterable[AnnotatedDocument] = selected_documents(project, selection, shape)
+    if cancelled is not None:
+        selected = _until_cancelled(selected, cancelled)
     items = watch_shape_losses(selected, exporter.capabilities, shape)
     with gc_paused():
         if check is not None:
@@ -85,6 +91,15 @@ def preview_losses(
             report = generic_losses(items, exporter.capabilities)
     report.merge(shape)
     return report
+
+
+def _until_cancelled(
+    items: Iterable[AnnotatedDocument], cancelled: Callable[[], bool]
+) -> Iterator[AnnotatedDocument]:
+    for item in items:
+        if cancelled():
+            raise ExportCancelledError("loss preview cancelled")
+        yield item
 
 
 def losses_reported_by_export(format_name: str) -> bool:

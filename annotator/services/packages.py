@@ -28,6 +28,7 @@ from annotator.core.annotation import AnnotatedDocument, Relation, Span
 from annotator.core.document import DocumentDraft, DocumentFilter
 from annotator.core.errors import (
     InputFileError,
+    PackageCancelledError,
     PackageError,
     PermissionDeniedError,
     SchemaError,
@@ -96,9 +97,13 @@ def export_package(
     document_ids: Sequence[DocumentId] | None,
     path: Path,
     where: DocumentFilter = DocumentFilter(),
+    *,
+    progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> PackageExport:
     """Write ``annotator``'s layer of the documents (all matching ``where`` when
-    ``document_ids`` is ``None``) to the package ``path``; nothing is left behind on failure."""
+    ``document_ids`` is ``None``) to the package ``path``; nothing is left behind on failure
+    or Cancel (``progress(documents written)`` after each batch)."""
     if not annotator:
         raise PackageError("name the annotator whose work goes into the package", code="ANN236")
     if project.blinded() and annotator != project.annotator:
@@ -125,6 +130,7 @@ def export_package(
             with zf.open(DOCUMENTS, "w") as member:
                 out = io.TextIOWrapper(member, encoding="utf-8", newline="\n")
                 for batch in _batches(project, where, wanted, annotator):
+                    _stop_if_cancelled(cancelled, path)
                     bases = project.database.meta_values(
                         [base_key(annotator, i.document.content_hash) for i in batch]
                     )
@@ -144,6 +150,8 @@ def export_package(
                         counts[0] += len(item.spans)
                         counts[1] += len(item.relations)
                         out.write(jsontext.dumps(_record(item)) + "\n")
+                    if progress is not None:
+                        progress(len(entries))
                 out.flush()
                 out.detach()
             if not entries:
@@ -158,6 +166,7 @@ def export_package(
                 tuple(entries),
             )
             zf.writestr(MANIFEST, json.dumps(manifest.to_json(), ensure_ascii=False, indent=1))
+        _stop_if_cancelled(cancelled, path)
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
@@ -166,6 +175,11 @@ def export_package(
         {base_key(annotator, e.content_hash): e.layer for e in entries}
     )
     return PackageExport(path, annotator, len(entries), counts[0], counts[1])
+
+
+def _stop_if_cancelled(cancelled: Callable[[], bool] | None, path: Path) -> None:
+    if cancelled is not None and cancelled():
+        raise PackageCancelledError(f"export of {path.name} cancelled; nothing was written")
 
 
 def _batches(
@@ -298,9 +312,11 @@ def merge_packages(
     paths: Sequence[Path],
     *,
     progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> MergeReport:
     """Merge packages one after the other; one transaction per document. A package that cannot
-    be read, or uses what the schema lacks, is reported and skipped; the others go on."""
+    be read, or uses what the schema lacks, is reported and skipped; the others go on. On
+    Cancel it stops between documents: those merged so far stay merged and are reported."""
     require_merge(project)
     report = MergeReport()
     done = 0
@@ -309,6 +325,9 @@ def merge_packages(
             with open_package(path) as (manifest, documents):
                 _check_schema(project, path, documents)
                 for item in documents():
+                    if cancelled is not None and cancelled():
+                        report.cancelled = True
+                        return report
                     _merge_document(project, path, manifest, item, report)
                     done += 1
                     if progress is not None:

@@ -35,7 +35,7 @@ def test_one_of_a_kind_reads_singular() -> None:
         "1 comment on a span, relation or document",
         "1 overlapping span",
         "1 relation",
-        "2 spans not aligned to tokens",
+        "2 spans not aligned to tokens: widened to whole tokens when written",
     ]
 
 
@@ -78,3 +78,29 @@ def test_conll_and_doccano_count_the_same_overlapping_spans() -> None:
     assert "2 overlapping spans: one tag per token, so the priority policy keeps" in (
         " ".join(conll.format_lines())
     )
+
+
+def test_every_token_format_says_alike_what_is_off_the_tokens() -> None:
+    """A span ending inside a token is widened (one kind, one sentence, one example form) and
+    a span on whitespace between tokens is left out, said alike by CoNLL, Hugging Face,
+    Prodigy and spaCy."""
+    schema = round_trip_schema()
+    item = make_document("Aleppo rebels fled.", [("LOCATION", 0, 4, {}), ("ACTOR", 6, 7, {})])
+    widened = (
+        "1 span not aligned to tokens: widened to whole tokens when written "
+        "(e.g. doc-1: LOCATION 'Alep' widened to 'Aleppo')"
+    )
+    for name, options in (
+        ("conll", ExportOptions()),
+        ("huggingface", ExportOptions()),
+        ("prodigy", ExportOptions(extra={"tokens": "expand"})),
+        ("spacy", ExportOptions()),
+    ):
+        report = registry.exporter(name).losses(iter([item]), schema, options)  # type: ignore[attr-defined]
+        lines = report.format_lines()
+        assert report.counts[Loss.UNALIGNED] == 1, name
+        assert report.counts[Loss.DROPPED] == 1, name
+        unaligned = next(x for x in lines if "aligned" in x)
+        assert unaligned.replace("doc-1: ", "") == widened.replace("doc-1: ", ""), name
+        (dropped,) = report.examples[Loss.DROPPED]
+        assert "ACTOR ' ' is on no token" in dropped, name

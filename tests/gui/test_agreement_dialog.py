@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QHelpEvent
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtWidgets import QApplication, QPushButton, QToolTip
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -239,3 +239,45 @@ def test_a_blind_annotator_sees_neither_others_counts_nor_agreement(
     assert "Cannot measure agreement" in dialog.status.text()
     assert dialog.report is None
     dialog.close()
+
+
+def test_a_long_measurement_shows_progress_and_cancel_stops_it(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    folder = tmp_path / "big"
+    text = TEXTS[0]
+    layers = [span(text, who, "ACTOR", "Rebels") for who in ("ann", "bob", "cat")]
+    with Project.create(folder) as project:
+        project.database.bulk_add(
+            [DraftWithSpans(DocumentDraft(f"{text} ({n})"), f"t:{n}", layers) for n in range(1500)],
+            datetime.now(UTC),
+        )
+    window = make_window(qtbot, tmp_path / "config", folder)
+    dialog = window.show_agreement()
+    assert dialog is not None
+    assert dialog.runner.running
+    progress = dialog.runner.progress_dialog
+    assert progress is not None
+    assert progress.objectName() == "agreementProgress"
+    with qtbot.waitSignal(dialog.runner.finished, timeout=30_000) as finished:
+        qtbot.mouseClick(progress.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    assert finished.args == [None]
+    assert dialog.status.text() == "Cancelled: press Compute to measure again."
+    assert dialog.report is None
+    assert dialog.compute_button.isEnabled()
+    qtbot.mouseClick(dialog.compute_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.ready, timeout=30_000)
+    assert dialog.report is not None
+    assert dialog.report.project.documents == 1500
+    # a new choice cancelled: the numbers on screen are said to be the earlier choice's
+    with qtbot.waitSignal(dialog.runner.finished, timeout=30_000):
+        dialog.annotators.item(2).setCheckState(Qt.CheckState.Unchecked)
+        progress = dialog.runner.progress_dialog
+        assert progress is not None
+        qtbot.mouseClick(progress.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    assert dialog.status.text() == (
+        "Cancelled: press Compute to measure again. The numbers shown are for the earlier choice."
+    )
+    assert not dialog.ready()
+    dialog.close()
+    qtbot.waitUntil(lambda: not window.findChildren(AgreementDialog))

@@ -6,11 +6,19 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMessageBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+)
 from pytestqt.qtbot import QtBot
 
 from annotator.core.edits import AddSpan, RemoveSpan
 from annotator.core.ids import DocumentId
+from annotator.gui.package_runners import MergeReportDialog
 from annotator.gui.packages_dialog import ExportPackageDialog, merge_into
 from annotator.services.packages import export_package, merge_packages
 from annotator.services.project import Project
@@ -33,7 +41,9 @@ def test_export_from_the_menu_and_merge_with_a_report(qtbot: QtBot, tmp_path: Pa
     assert dialog.annotator.currentText() == "tester"
     dialog.path.setText(str(tmp_path / "tester.zip"))
     ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
-    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.runner.finished, timeout=60_000):
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
     assert (tmp_path / "tester.zip").exists()
     summary = "Exported tester's 1 span and 0 relations on 4 documents"
     assert summary in window.statusBar().currentMessage()
@@ -62,11 +72,73 @@ def test_export_from_the_menu_and_merge_with_a_report(qtbot: QtBot, tmp_path: Pa
     assert report is not None
     assert len(report.conflicts) == 1
     assert report.updated == [DocumentId(3)]
-    box = window.findChild(QMessageBox, "mergeReport")
-    assert isinstance(box, QMessageBox)
-    assert "1 conflict," in box.text()
-    assert "back.zip: document 1" in box.detailedText()
-    box.close()
+    shown = window.findChild(MergeReportDialog, "mergeReport")
+    assert isinstance(shown, MergeReportDialog)
+    summary = shown.findChild(QLabel, "mergeSummary")
+    assert "1 conflict," in summary.text()
+    assert "kept the project's version" in summary.text()
+    groups = {
+        shown.tree.topLevelItem(i).text(0): shown.tree.topLevelItem(i)
+        for i in range(shown.tree.topLevelItemCount())
+    }
+    assert list(groups) == [
+        "Added (0)",
+        "Updated (1)",
+        "Unchanged (2)",
+        "Conflicts (1)",
+        "Errors (0)",
+    ]
+    assert groups["Updated (1)"].child(0).text(1) == "3"
+    conflict = groups["Conflicts (1)"].child(0)
+    assert conflict.text(0) == "back.zip: document 1"
+    assert "kept the project's" in conflict.text(1)
+    assert "Merged packages: 0 documents added, 1 updated" in window.statusBar().currentMessage()
+    shown.close()
+
+
+def test_an_export_cancelled_from_its_progress_writes_nothing_and_keeps_the_dialog(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = make_window(qtbot, tmp_path / "config", make_project(tmp_path / "proj"))
+    window.commands.export_package_action.trigger()
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, ExportPackageDialog)
+    dialog.path.setText(str(tmp_path / "tester.zip"))
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    with qtbot.waitSignal(dialog.runner.finished, timeout=60_000) as finished:
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        progress = dialog.runner.progress_dialog
+        assert progress is not None
+        cancel = progress.findChild(QPushButton)
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert finished.args == [None]
+    assert list(tmp_path.glob("*.zip*")) == []
+    assert dialog.isVisible()
+    assert window.statusBar().currentMessage() == (
+        f"Package export cancelled: nothing was written to {tmp_path / 'tester.zip'}"
+    )
+    assert window.findChild(QMessageBox, "exportPackageReport") is None
+    dialog.reject()
+
+
+def test_an_export_error_shows_over_the_dialog_which_stays_open(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = make_window(qtbot, tmp_path / "config", make_project(tmp_path / "proj"))
+    window.commands.export_package_action.trigger()
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, ExportPackageDialog)
+    dialog.path.setText(str(tmp_path / "nowhere" / "tester.zip"))
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    with qtbot.waitSignal(dialog.runner.finished, timeout=60_000) as finished:
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert finished.args == [None]
+    error = dialog.findChild(QMessageBox)
+    assert isinstance(error, QMessageBox)
+    assert "does not exist" in error.text()
+    assert dialog.isVisible()
+    error.close()
+    dialog.reject()
 
 
 def test_the_package_file_dialogs_open_where_the_last_package_was(
@@ -95,3 +167,17 @@ def test_the_package_file_dialogs_open_where_the_last_package_was(
     QTimer.singleShot(0, look_and_cancel)
     window.commands.merge_packages_action.trigger()
     assert seen == [str(elsewhere)]
+
+
+def test_closing_the_window_during_a_merge_ends_it_first(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = make_project(tmp_path / "proj")
+    with Project.open(folder) as project:
+        project.apply(AddSpan(DOC, "ACTOR", 0, 8, {}, "tester"))
+        export_package(project, "tester", None, tmp_path / "tester.zip")
+    window = make_window(qtbot, tmp_path / "config", make_project(tmp_path / "other"))
+    runner = merge_into(window, [tmp_path / "tester.zip"])
+    assert runner is not None
+    assert runner.running
+    window.close()
+    assert runner.wait(0)  # its worker thread had ended before the window closed
+    assert not window.isVisible()

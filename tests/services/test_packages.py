@@ -11,7 +11,7 @@ import pytest
 
 from annotator.core.document import DocumentFilter, DocumentStatus
 from annotator.core.edits import AddRelation, AddSpan, RemoveSpan
-from annotator.core.errors import PackageError
+from annotator.core.errors import PackageCancelledError, PackageError
 from annotator.core.ids import DocumentId
 from annotator.core.packages import layer_fingerprint
 from annotator.core.schema import LabelSchema
@@ -227,3 +227,32 @@ def test_merging_spans_into_a_new_document_marks_it_in_progress(
         assert fresh.document(by_hash(fresh, TEXTS[0])).status is DocumentStatus.IN_PROGRESS
         # bob has nothing on the second document: merging it changed nothing there
         assert fresh.document(by_hash(fresh, TEXTS[1])).status is DocumentStatus.NEW
+
+
+def test_a_cancelled_export_leaves_no_file_and_no_base(main: Project, tmp_path: Path) -> None:
+    with pytest.raises(PackageCancelledError) as caught:
+        export_package(main, "ana", None, tmp_path / "x.zip", cancelled=lambda: True)
+    assert caught.value.code == "ANN360"
+    assert list(tmp_path.glob("*.zip*")) == []
+    counted: list[int] = []
+    done = export_package(main, "ana", None, tmp_path / "ana.zip", progress=counted.append)
+    assert counted == [2]
+    assert done.documents == 2
+
+
+def test_a_cancelled_merge_keeps_and_reports_the_documents_merged_so_far(
+    main: Project, local: Project, tmp_path: Path
+) -> None:
+    out = export_package(main, "ana", None, tmp_path / "ana.zip")
+    merged: list[int] = []
+    report = merge_packages(
+        local, [out.path], progress=merged.append, cancelled=lambda: bool(merged)
+    )
+    assert report.cancelled
+    assert merged == [1]
+    assert len(report.added) == 1
+    assert local.count_documents() == 1
+    assert report.summary().startswith("cancelled after 1 document added")
+    rest = merge_packages(local, [out.path])
+    assert not rest.cancelled
+    assert (len(rest.added), len(rest.unchanged)) == (1, 1)

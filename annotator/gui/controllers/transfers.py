@@ -19,6 +19,7 @@ from annotator.gui.errors import show_error
 from annotator.gui.export_dialog import ExportDialog
 from annotator.gui.export_runner import ExportRunner
 from annotator.gui.importer import ImportRunner
+from annotator.gui.task_runner import TaskRunner
 from annotator.services.annotation_import import AnnotationImportReport
 from annotator.services.exporting import ExportReport
 
@@ -178,8 +179,15 @@ class Transfers(QObject):
                 return False
             self.importer.cancel()
             self.importer.wait()
-        for runner in (self.annotation_importer, self.exporter):
-            if runner.running:  # one transaction / an atomic export: cancelling loses nothing
+        # The other runners stop at Cancel, and their threads end before the window goes: an
+        # annotation import (one transaction), an export or a package export (written whole or
+        # not at all) leave nothing; a package merge keeps the documents merged so far.
+        for runner in (
+            self.annotation_importer,
+            self.exporter,
+            *self._window.findChildren(TaskRunner),
+        ):
+            if runner.running:
                 runner.cancel()
                 runner.wait()
         return True

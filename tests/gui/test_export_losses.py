@@ -1,0 +1,90 @@
+"""The export dialog's loss preview: one worker task at a time, a stale one cancelled."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from pytestqt.qtbot import QtBot
+
+from annotator.formats.base import Loss, LossReport
+from annotator.gui.export_losses import LossPreview
+from annotator.gui.tasks import Cancelled
+
+
+class StoppedError(Exception):
+    pass
+
+
+def slow(seen: list[str], name: str, started: threading.Event) -> Callable[[Cancelled], object]:
+    """Work that runs until it is cancelled."""
+
+    def work(cancelled: Cancelled) -> object:
+        seen.append(f"{name} started")
+        started.set()
+        while not cancelled():
+            threading.Event().wait(0.005)
+        seen.append(f"{name} cancelled")
+        raise StoppedError
+
+    return work
+
+
+def quick(seen: list[str], name: str, relations: int) -> Callable[[Cancelled], object]:
+    def work(_cancelled: Cancelled) -> object:
+        seen.append(f"{name} done")
+        report = LossReport()
+        report.add(Loss.RELATIONS, relations)
+        return report
+
+    return work
+
+
+def make(qtbot: QtBot) -> LossPreview:
+    preview = LossPreview()
+    qtbot.addWidget(preview)
+    preview.show()
+    return preview
+
+
+def test_new_settings_cancel_the_stale_preview_and_show_their_own(qtbot: QtBot) -> None:
+    preview = make(qtbot)
+    seen: list[str] = []
+    started = threading.Event()
+    preview.schedule("a", "A", slow(seen, "a", started))
+    qtbot.waitUntil(started.is_set, timeout=5_000)
+    assert "Checking what A cannot carry" in preview.text()
+    preview.schedule("b", "B", quick(seen, "b", 2))
+    qtbot.waitUntil(preview.ready, timeout=5_000)
+    assert seen == ["a started", "a cancelled", "b done"]
+    assert "2 relations" in preview.text()
+    assert preview.title() == "What B cannot carry"
+
+
+def test_going_back_to_the_running_settings_does_not_show_a_cancelled_answer(
+    qtbot: QtBot,
+) -> None:
+    preview = make(qtbot)
+    seen: list[str] = []
+    started = threading.Event()
+    preview.schedule("a", "A", slow(seen, "a", started))
+    qtbot.waitUntil(started.is_set, timeout=5_000)
+    preview.schedule("b", "B", quick(seen, "b", 2))
+    preview.schedule("a", "A", quick(seen, "a again", 1))
+    qtbot.waitUntil(preview.ready, timeout=5_000)
+    assert seen == ["a started", "a cancelled", "a again done"]
+    assert "1 relation" in preview.text()
+    assert "Could not" not in preview.text()
+
+
+def test_stopping_waits_for_the_running_preview(qtbot: QtBot) -> None:
+    preview = make(qtbot)
+    seen: list[str] = []
+    started = threading.Event()
+    preview.schedule("a", "A", slow(seen, "a", started))
+    qtbot.waitUntil(started.is_set, timeout=5_000)
+    stopped: list[bool] = []
+    preview.stop(lambda: stopped.append(True))
+    assert not stopped
+    qtbot.waitUntil(lambda: bool(stopped), timeout=5_000)
+    assert seen == ["a started", "a cancelled"]
