@@ -11,6 +11,7 @@ or a .zip, a shard at a time.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, nullcontext
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ from annotator.formats.spacy_support import (
     check_spacy_installed,
     require_spacy,
 )
+from annotator.formats.worker_server import WorkerServer, starting_at
 from annotator.formats.workers import batched, ordered_map, worker_count
 
 __all__ = ["DOCBIN_ATTRS", "SPAN_GROUP", "USER_DATA_KEY", "DocBinExporter", "DocBinImporter"]
@@ -49,6 +51,8 @@ SHARD_DOCUMENTS = 1000
 """Documents per ``.spacy`` file of an export: a DocBin holds its documents' token arrays until
 it is written (about 50 kB per 3,000-character document), so a shard is a few tens of MB."""
 SHARD_NAME = "part-{:04d}.spacy"
+WORKER_MODULE = "annotator.formats.spacy_worker"
+"""What the export's worker server imports once for all its shard workers."""
 
 
 def shard_documents(options: ExportOptions) -> int:
@@ -164,12 +168,17 @@ class DocBinExporter:
                 out.write(data)
 
         pack = srsly.msgpack.Packer(use_bin_type=True).pack  # srsly.msgpack_dumps, reused
-        payloads = (shard_payload(item, pack) for item in items)
+        payloads: Iterator[ShardPayload] = (shard_payload(item, pack) for item in items)
         build = partial(build_shard, settings)
+        server = WorkerServer(WORKER_MODULE) if workers > 1 else None
+        if server is not None:  # the server loads spaCy while the rest is read
+            payloads = starting_at(payloads, max(1, shard_size // 4), server)
         batches = batched(payloads, shard_size)
-        for data, shard_report in ordered_map(build, batches, workers, shard_size):
-            flush(data)
-            report.merge(shard_report)
+        shards_built = ordered_map(build, batches, workers, shard_size, server=server)
+        with server or nullcontext(), closing(shards_built):
+            for data, shard_report in shards_built:
+                flush(data)
+                report.merge(shard_report)
         if not shards:
             flush(build_shard(settings, [])[0])
         return report

@@ -387,6 +387,16 @@ def build_shard(settings: ShardSettings, batch: Sequence[ShardPayload]) -> tuple
     return builder.to_bytes(), builder.report
 
 
+def load_for_workers() -> None:
+    """What every shard worker needs before its first document, loaded in the export's worker
+    server (see :mod:`annotator.formats.spacy_worker`): spaCy without its command line, the
+    blank pipeline and zlib-ng."""
+    if "spacy" not in sys.modules:
+        import_spacy_without_cli()
+    pipeline()
+    fast_compress()
+
+
 @lru_cache(maxsize=1)
 def pipeline() -> Language:
     """``spacy.blank("en")``, once per process: the rule-based tokenizer only, no model."""
