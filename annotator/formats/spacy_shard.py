@@ -4,6 +4,7 @@ arrays ``DocBin.add`` would store, filled for the whole shard at once, written b
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import struct
 import sys
@@ -18,6 +19,7 @@ from itertools import pairwise
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from annotator.core.gc_pause import gc_paused
 from annotator.formats.base import LossReport, OverlapPolicy
 from annotator.formats.spacy_project import (
     SpanExtent,
@@ -388,21 +390,25 @@ class _ShardSpans:
 
 def build_shard(settings: ShardSettings, batch: Sequence[ShardPayload]) -> tuple[bytes, LossReport]:
     """One ``.spacy`` shard of ``batch`` and what it could not carry; runs in a worker
-    process."""
-    builder = ShardBuilder(pipeline(), settings)
-    for text, spans, packed in batch:
-        builder.add(text, spans, packed)
-    return builder.to_bytes(), builder.report
+    process. Cyclic collection waits meanwhile (see :mod:`annotator.core.gc_pause`: a shard
+    makes no cycles, only a million numbers and lists)."""
+    with gc_paused():
+        builder = ShardBuilder(pipeline(), settings)
+        for text, spans, packed in batch:
+            builder.add(text, spans, packed)
+        return builder.to_bytes(), builder.report
 
 
 def load_for_workers() -> None:
     """What every shard worker needs before its first document, loaded in the export's worker
     server (see :mod:`annotator.formats.spacy_worker`): spaCy without its command line, the
-    blank pipeline and zlib-ng."""
+    blank pipeline and zlib-ng. What they made is then out of the cyclic collector's sight
+    (``gc.freeze``): a worker's collections do not walk it, nor copy its memory pages."""
     if "spacy" not in sys.modules:
         import_spacy_without_cli()
     pipeline()
     fast_compress()
+    gc.freeze()
 
 
 @lru_cache(maxsize=1)
