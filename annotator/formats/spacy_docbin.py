@@ -174,7 +174,7 @@ class DocBinExporter:
         if server is not None:  # the server loads spaCy while the rest is read
             payloads = starting_at(payloads, max(1, shard_size // 4), server)
         batches = batched(payloads, shard_size)
-        shards_built = ordered_map(build, batches, workers, shard_size, server=server)
+        shards_built = ordered_map(build, batches, workers, shard_size, ahead=2, server=server)
         with server or nullcontext(), closing(shards_built):
             for data, shard_report in shards_built:
                 flush(data)
