@@ -133,3 +133,41 @@ def test_a_cancelled_spacy_export_leaves_no_file_and_no_process(
     assert server_processes() == []
     assert multiprocessing.active_children() == []
     assert list(target.parent.iterdir()) == []
+
+
+def test_a_process_without_spacy_exports_through_the_server_and_never_imports_it(
+    tmp_path: Path,
+) -> None:
+    """Even two documents go to a worker when spaCy is not loaded here (the server imports it
+    while this process reads), and an empty export's one shard too."""
+    pytest.importorskip("spacy")
+    import subprocess
+
+    script = f"""
+import sys
+from pathlib import Path
+from annotator.formats.base import ExportOptions
+from annotator.formats.spacy_docbin import EXPORTER
+from annotator.services.sinks import AtomicSink
+from tests.formats.conftest import round_trip_document, round_trip_schema
+for name, items in (("two", [round_trip_document(n, f"afp-{{n}}") for n in (1, 2)]), ("none", [])):
+    sink = AtomicSink(Path({str(tmp_path)!r}) / name, EXPORTER.layout)
+    EXPORTER.write(iter(items), round_trip_schema(), sink, ExportOptions(extra={{"workers": "2"}}))
+    sink.commit()
+assert "spacy" not in sys.modules, "imported here"
+"""
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    import spacy
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("en")
+    two = list(DocBin().from_disk(tmp_path / "two" / "part-0001.spacy").get_docs(nlp.vocab))
+    assert [doc.user_data["annotator"]["document"]["external_id"] for doc in two] == [
+        "afp-1",
+        "afp-2",
+    ]
+    assert len(DocBin().from_disk(tmp_path / "none" / "part-0001.spacy")) == 0
