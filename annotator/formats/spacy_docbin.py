@@ -192,8 +192,9 @@ class DocBinExporter:
                     flush(data)
                     report.merge(shard_report)
             if not shards:  # one empty shard, built by a worker if the server is up
-                for data, _ in ordered_map(build, [[]], workers, server=server):
-                    flush(data)
+                with closing(ordered_map(build, [[]], workers, server=server)) as empty:
+                    for data, _ in empty:
+                        flush(data)
         return report
 
     def losses(

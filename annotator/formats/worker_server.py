@@ -15,8 +15,11 @@ two exports at once share the server, and the last to end stops it.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import sys
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from multiprocessing import forkserver
 from multiprocessing.context import BaseContext
 from typing import TypeVar
@@ -36,7 +39,8 @@ class _ServerUsers:
         with self._lock:
             if self._count == 0:
                 forkserver.set_forkserver_preload([preload])
-            forkserver.ensure_running()  # returns at once: the server imports on its own
+            with _this_sys_path():
+                forkserver.ensure_running()  # returns at once: the server imports on its own
             self._count += 1
 
     def leave(self) -> None:
@@ -49,6 +53,27 @@ class _ServerUsers:
 
 
 _USERS = _ServerUsers()
+
+
+@contextmanager
+def _this_sys_path() -> Iterator[None]:
+    """A server started meanwhile finds modules where this process does.
+
+    ``multiprocessing`` passes this process's ``sys.path`` to the server, but Python 3.11
+    ignores it there: the server would import ``annotator`` from wherever its own path finds
+    one (another checkout, or none when a script put its folder first), and the workers forked
+    from it would run that code. ``PYTHONPATH`` is read by the new interpreter; it is restored
+    at once.
+    """
+    saved = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(path for path in sys.path if path)
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = saved
 
 
 class WorkerServer:
@@ -78,7 +103,9 @@ class WorkerServer:
         return multiprocessing.get_context("forkserver")
 
     def close(self) -> None:
-        """Stop the server unless another export still uses it (its workers must have ended)."""
+        """Stop the server unless another export still uses it. Its workers must have ended
+        (close the :func:`~annotator.formats.workers.ordered_map` first): a worker holds the
+        server's end of the pipe that tells it to stop."""
         if self._started:
             self._started = False
             _USERS.leave()

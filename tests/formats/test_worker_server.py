@@ -171,3 +171,23 @@ assert "spacy" not in sys.modules, "imported here"
         "afp-2",
     ]
     assert len(DocBin().from_disk(tmp_path / "none" / "part-0001.spacy")) == 0
+
+
+def probe_loaded(batch: list[int]) -> bool:
+    return "server_path_probe" in sys.modules
+
+
+def test_the_server_finds_modules_on_this_processs_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder put on ``sys.path`` at run time (as a script's own folder is) is the server's
+    too, so that it loads the code this process runs."""
+    (tmp_path / "server_path_probe.py").write_text("LOADED = True\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = os.environ.get("PYTHONPATH")
+    with WorkerServer("server_path_probe") as server:
+        server.start()
+        loaded = list(ordered_map(probe_loaded, [[1], [2]], 2, server=server))
+    assert loaded == [True, True]
+    assert os.environ.get("PYTHONPATH") == before
+    assert "server_path_probe" not in sys.modules
