@@ -43,7 +43,7 @@ from annotator.formats.spacy_support import (
     check_spacy_installed,
     require_spacy,
 )
-from annotator.formats.worker_server import WorkerServer, starting_at
+from annotator.formats.worker_server import WorkerServer, server_available, starting_at
 from annotator.formats.workers import batched, ordered_map, worker_count
 
 __all__ = ["DOCBIN_ATTRS", "SPAN_GROUP", "USER_DATA_KEY", "DocBinExporter", "DocBinImporter"]
@@ -162,7 +162,7 @@ class DocBinExporter:
         check_spacy_installed()
         shard_size = shard_documents(options)
         workers = worker_count(options.extra)
-        server = WorkerServer(WORKER_MODULE) if workers > 1 else None
+        server = WorkerServer(WORKER_MODULE) if workers > 1 and server_available() else None
         report = LossReport()
         shards = 0
 

@@ -117,6 +117,11 @@ class WorkerServer:
         self.close()
 
 
+def server_available() -> bool:
+    """Whether this platform has fork servers (not Windows: the workers are then spawned)."""
+    return "forkserver" in multiprocessing.get_all_start_methods()
+
+
 def starting_at(items: Iterable[T], count: int, server: WorkerServer) -> Iterator[T]:
     """``items``, starting ``server`` when the ``count``-th is pulled (an export that big
     needs workers: their start-up overlaps the reading of the rest)."""
