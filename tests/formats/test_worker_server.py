@@ -6,7 +6,9 @@ import multiprocessing
 import os
 import sys
 import threading
+import uuid
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -20,12 +22,19 @@ from annotator.formats.workers import batched, ordered_map
 from annotator.services.sinks import AtomicSink
 from tests.formats.conftest import round_trip_document
 
-PRELOAD = "wave"
-"""A standard module nothing here imports: a worker has it only if the server loaded it."""
+
+def pid_preloaded_and_sum(module: str, batch: list[int]) -> tuple[int, bool, int]:
+    return os.getpid(), module in sys.modules, sum(batch)
 
 
-def pid_preloaded_and_sum(batch: list[int]) -> tuple[int, bool, int]:
-    return os.getpid(), PRELOAD in sys.modules, sum(batch)
+@pytest.fixture
+def preload(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A module nothing imports, on ``sys.path`` only at run time (as a script's own folder
+    is): a worker has it only if the server loaded it, from where this process finds it."""
+    name = f"server_probe_{uuid.uuid4().hex}"
+    (tmp_path / f"{name}.py").write_text("LOADED = True\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return name
 
 
 def server_processes() -> list[int]:
@@ -50,40 +59,48 @@ def _linux_only() -> None:
         pytest.skip("reads /proc to find the server process")
 
 
-def test_workers_start_with_the_servers_modules_and_the_server_ends_with_the_map() -> None:
-    assert PRELOAD not in sys.modules
-    with WorkerServer(PRELOAD) as server:
-        results = list(ordered_map(pid_preloaded_and_sum, batched(range(30), 4), 2, server=server))
+def test_workers_start_with_the_servers_modules_and_the_server_ends_with_the_map(
+    preload: str,
+) -> None:
+    work = partial(pid_preloaded_and_sum, preload)
+    before = os.environ.get("PYTHONPATH")
+    with WorkerServer(preload) as server:
+        results = list(ordered_map(work, batched(range(30), 4), 2, server=server))
         assert server_processes()
     assert [total for _, _, total in results] == [sum(b) for b in batched(range(30), 4)]
     assert all(preloaded for _, preloaded, _ in results)
     assert os.getpid() not in {pid for pid, _, _ in results}
     assert server_processes() == []
     assert multiprocessing.active_children() == []
-    assert PRELOAD not in sys.modules
+    assert preload not in sys.modules
+    assert os.environ.get("PYTHONPATH") == before
 
 
-def test_once_the_server_is_started_even_one_short_batch_goes_to_a_worker() -> None:
-    with WorkerServer(PRELOAD) as server:
-        assert list(ordered_map(pid_preloaded_and_sum, [[1, 2]], 2, server=server)) == [
+def test_once_the_server_is_started_even_one_short_batch_goes_to_a_worker(
+    preload: str,
+) -> None:
+    work = partial(pid_preloaded_and_sum, preload)
+    with WorkerServer(preload) as server:
+        assert list(ordered_map(work, [[1, 2]], 2, server=server)) == [
             (os.getpid(), False, 3)
         ]  # a small export never starts the server
         assert not server.started
         numbers = starting_at(range(5), 3, server)
         [(pid, preloaded, total)] = ordered_map(
-            pid_preloaded_and_sum, batched(numbers, 10), 2, full=10, server=server
+            work, batched(numbers, 10), 2, full=10, server=server
         )
     assert (preloaded, total) == (True, 10)
     assert pid != os.getpid()
     assert server_processes() == []
 
 
-def test_exports_from_two_threads_share_the_server_and_the_last_stops_it() -> None:
+def test_exports_from_two_threads_share_the_server_and_the_last_stops_it(preload: str) -> None:
     results: dict[int, list[int]] = {}
+    work = partial(pid_preloaded_and_sum, preload)
 
     def run(number: int) -> None:
-        with WorkerServer(PRELOAD) as server:
-            done = ordered_map(pid_preloaded_and_sum, batched(range(24), 3), 2, server=server)
+        with WorkerServer(preload) as server:
+            done = ordered_map(work, batched(range(24), 3), 2, server=server)
             results[number] = [total for _, _, total in done]
 
     threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
@@ -171,23 +188,3 @@ assert "spacy" not in sys.modules, "imported here"
         "afp-2",
     ]
     assert len(DocBin().from_disk(tmp_path / "none" / "part-0001.spacy")) == 0
-
-
-def probe_loaded(batch: list[int]) -> bool:
-    return "server_path_probe" in sys.modules
-
-
-def test_the_server_finds_modules_on_this_processs_path(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A folder put on ``sys.path`` at run time (as a script's own folder is) is the server's
-    too, so that it loads the code this process runs."""
-    (tmp_path / "server_path_probe.py").write_text("LOADED = True\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    before = os.environ.get("PYTHONPATH")
-    with WorkerServer("server_path_probe") as server:
-        server.start()
-        loaded = list(ordered_map(probe_loaded, [[1], [2]], 2, server=server))
-    assert loaded == [True, True]
-    assert os.environ.get("PYTHONPATH") == before
-    assert "server_path_probe" not in sys.modules
