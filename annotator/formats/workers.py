@@ -4,9 +4,10 @@ A token format spends most of an export tokenizing and laying out documents, one
 independently, while the main process reads the database; with one worker process per core the
 two overlap and the work is shared. Results come back in the order the batches went out, so the
 file is the same as one written in a single process. Workers are started with ``spawn`` (the
-window may run the export beside Qt threads, which ``fork`` must not copy), only when there is
-more than one batch or a full one: a small export stays in the calling process and pays no
-start-up.
+window may run the export beside Qt threads, which ``fork`` must not copy), or forked from a
+server process that loaded their libraries once (:mod:`annotator.formats.worker_server`), only
+when there is more than one batch or a full one (or the server is up): a small export stays in
+the calling process and pays no start-up.
 """
 
 from __future__ import annotations
