@@ -10,7 +10,9 @@ or a .zip, a shard at a time.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, nullcontext
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,7 @@ from annotator.formats.spacy_support import (
     check_spacy_installed,
     require_spacy,
 )
+from annotator.formats.worker_server import WorkerServer, server_available, starting_at
 from annotator.formats.workers import batched, ordered_map, worker_count
 
 __all__ = ["DOCBIN_ATTRS", "SPAN_GROUP", "USER_DATA_KEY", "DocBinExporter", "DocBinImporter"]
@@ -49,6 +52,8 @@ SHARD_DOCUMENTS = 1000
 """Documents per ``.spacy`` file of an export: a DocBin holds its documents' token arrays until
 it is written (about 50 kB per 3,000-character document), so a shard is a few tens of MB."""
 SHARD_NAME = "part-{:04d}.spacy"
+WORKER_MODULE = "annotator.formats.spacy_worker"
+"""What the export's worker server imports once for all its shard workers."""
 
 
 def shard_documents(options: ExportOptions) -> int:
@@ -145,15 +150,19 @@ class DocBinExporter:
         options: ExportOptions,
     ) -> LossReport:
         """Shards are built in worker processes (:mod:`annotator.formats.workers`), one per
-        core, while this process reads the documents and packs their user data."""
-        check_spacy_installed()
-        import srsly  # type: ignore[import-untyped]
+        core, while this process reads the documents and packs their user data.
 
+        The workers are forked from a server that loads spaCy once
+        (:mod:`annotator.formats.worker_server`). When spaCy is not loaded here, even one
+        document would make this process import it, so the server starts at once and loads it
+        while this process reads. When it is (the window's loss preview loaded it), a small
+        export is built here at no start-up cost, and the server starts only once the export
+        reaches a quarter of a shard.
+        """
+        check_spacy_installed()
         shard_size = shard_documents(options)
         workers = worker_count(options.extra)
-        settings = ShardSettings(
-            tuple(options.label_priority or schema.label_names), options.overlap_policy
-        )
+        server = WorkerServer(WORKER_MODULE) if workers > 1 and server_available() else None
         report = LossReport()
         shards = 0
 
@@ -163,15 +172,29 @@ class DocBinExporter:
             with sink.member_binary(SHARD_NAME.format(shards)) as out:
                 out.write(data)
 
-        pack = srsly.msgpack.Packer(use_bin_type=True).pack  # srsly.msgpack_dumps, reused
-        payloads = (shard_payload(item, pack) for item in items)
-        build = partial(build_shard, settings)
-        batches = batched(payloads, shard_size)
-        for data, shard_report in ordered_map(build, batches, workers, shard_size):
-            flush(data)
-            report.merge(shard_report)
-        if not shards:
-            flush(build_shard(settings, [])[0])
+        with server or nullcontext():
+            if server is not None and "spacy" not in sys.modules:
+                server.start()
+            import srsly  # type: ignore[import-untyped]
+
+            settings = ShardSettings(
+                tuple(options.label_priority or schema.label_names), options.overlap_policy
+            )
+            pack = srsly.msgpack.Packer(use_bin_type=True).pack  # srsly.msgpack_dumps, reused
+            payloads: Iterator[ShardPayload] = (shard_payload(item, pack) for item in items)
+            if server is not None:
+                payloads = starting_at(payloads, max(1, shard_size // 4), server)
+            build = partial(build_shard, settings)
+            batches = batched(payloads, shard_size)
+            built = ordered_map(build, batches, workers, shard_size, ahead=2, server=server)
+            with closing(built):
+                for data, shard_report in built:
+                    flush(data)
+                    report.merge(shard_report)
+            if not shards:  # one empty shard, built by a worker if the server is up
+                with closing(ordered_map(build, [[]], workers, server=server)) as empty:
+                    for data, _ in empty:
+                        flush(data)
         return report
 
     def losses(

@@ -4,9 +4,10 @@ A token format spends most of an export tokenizing and laying out documents, one
 independently, while the main process reads the database; with one worker process per core the
 two overlap and the work is shared. Results come back in the order the batches went out, so the
 file is the same as one written in a single process. Workers are started with ``spawn`` (the
-window may run the export beside Qt threads, which ``fork`` must not copy), only when there is
-more than one batch or a full one: a small export stays in the calling process and pays no
-start-up.
+window may run the export beside Qt threads, which ``fork`` must not copy), or forked from a
+server process that loaded their libraries once (:mod:`annotator.formats.worker_server`), only
+when there is more than one batch or a full one (or the server is up): a small export stays in
+the calling process and pays no start-up.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ import sys
 import threading
 import types
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import fields
 from itertools import islice, repeat, starmap
+from multiprocessing.context import BaseContext
 from operator import add, attrgetter
 from typing import Any, TypeVar
 
@@ -29,6 +31,7 @@ from annotator.core.annotation import AnnotatedDocument, Relation, Span
 from annotator.core.document import Document
 from annotator.core.errors import ExportWorkersError
 from annotator.core.frozen import fast_constructor
+from annotator.formats.worker_server import WorkerServer
 
 B = TypeVar("B", bound=Sized)
 T = TypeVar("T")
@@ -164,8 +167,13 @@ def _without_main_module() -> Iterator[None]:
 
 
 def ordered_map(
-    work: Callable[[B], R], batches: Iterable[B], workers: int, full: int = 0, ahead: int = 1
-) -> Iterator[R]:
+    work: Callable[[B], R],
+    batches: Iterable[B],
+    workers: int,
+    full: int = 0,
+    ahead: int = 1,
+    server: WorkerServer | None = None,
+) -> Generator[R, None, None]:
     """``work(batch)`` for each batch, in order; in ``workers`` processes when there are two
     batches or more (``work`` and the batches must then pickle), else here.
 
@@ -173,6 +181,11 @@ def ordered_map(
     workers start while the next is read). At most ``workers + ahead`` batches are out at once,
     so memory stays flat. If the caller stops early (an error, a cancel), batches not started
     are dropped and the workers end.
+
+    With a ``server`` (see :mod:`annotator.formats.worker_server`) the workers are forked from
+    it, and every batch goes to them once it has started (it is started for the first batch
+    sent otherwise); batches read while the server is still loading wait here (up to
+    ``workers + ahead``) instead of stopping the reading.
     """
     iterator = iter(batches)
     first = next(iterator, None)
@@ -184,17 +197,33 @@ def ordered_map(
             yield work(batch)
         return
     second = None
-    if not 0 < full <= len(first):
+    if not (server is not None and server.started) and not 0 < full <= len(first):
         second = next(iterator, None)
         if second is None:
             yield work(first)
             return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    context: BaseContext
+    if server is None:
+        context = multiprocessing.get_context("spawn")
+    else:
+        server.start()
+        context = server.context()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     pending: deque[Future[R]] = deque()
+    waiting: deque[B] = deque()
+    starter = _FirstWorker(pool) if server is not None else None
 
-    def submit(batch: B) -> None:
-        with _without_main_module():  # a submit starts a worker while there are fewer
-            pending.append(pool.submit(work, batch))
+    def submit(batch: B | None) -> None:
+        """Send ``batch`` (``None``: the last sent) with those waiting for the server."""
+        if batch is not None:
+            waiting.append(batch)
+            if starter is not None and len(waiting) < workers + ahead and not starter.done():
+                return  # the server is loading: read on meanwhile
+        if starter is not None:
+            starter.wait()
+        while waiting:
+            with _without_main_module():  # a submit starts a worker while there are fewer
+                pending.append(pool.submit(work, waiting.popleft()))
 
     try:
         submit(first)
@@ -204,7 +233,44 @@ def ordered_map(
             while len(pending) >= workers + ahead:
                 yield pending.popleft().result()
             submit(batch)
+        submit(None)
         while pending:
             yield pending.popleft().result()
     finally:
+        if starter is not None:
+            starter.join()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _started() -> None:
+    """A first worker's first task: nothing (its start is the point)."""
+
+
+class _FirstWorker:
+    """Starts the pool's first worker in a thread: a fork server answers only once it has
+    loaded its modules, and meanwhile this process goes on reading."""
+
+    def __init__(self, pool: ProcessPoolExecutor) -> None:
+        self._pool = pool
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._start, name="export-worker-start")
+        self._thread.start()
+
+    def _start(self) -> None:
+        try:
+            with _without_main_module():
+                self._pool.submit(_started)
+        except BaseException as error:  # raised again by wait()
+            self._error = error
+
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def wait(self) -> None:
+        """Wait for the worker; raise what starting it raised."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def join(self) -> None:
+        self._thread.join()

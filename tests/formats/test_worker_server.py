@@ -1,0 +1,190 @@
+"""Workers forked from a server that loaded their modules once; no process outlives an export."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+import uuid
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from annotator.core.annotation import AnnotatedDocument
+from annotator.core.schema import LabelSchema
+from annotator.formats.base import ExportOptions
+from annotator.formats.spacy_docbin import EXPORTER as SPACY
+from annotator.formats.worker_server import WorkerServer, starting_at
+from annotator.formats.workers import batched, ordered_map
+from annotator.services.sinks import AtomicSink
+from tests.formats.conftest import round_trip_document
+
+
+def pid_preloaded_and_sum(module: str, batch: list[int]) -> tuple[int, bool, int]:
+    return os.getpid(), module in sys.modules, sum(batch)
+
+
+@pytest.fixture
+def preload(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A module nothing imports, on ``sys.path`` only at run time (as a script's own folder
+    is): a worker has it only if the server loaded it, from where this process finds it."""
+    name = f"server_probe_{uuid.uuid4().hex}"
+    (tmp_path / f"{name}.py").write_text("LOADED = True\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return name
+
+
+def server_processes() -> list[int]:
+    """This process's children that are a multiprocessing fork server."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdecimal():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue  # ended meanwhile
+        if parent == os.getpid() and b"multiprocessing.forkserver" in command:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _linux_only() -> None:
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("reads /proc to find the server process")
+
+
+def test_workers_start_with_the_servers_modules_and_the_server_ends_with_the_map(
+    preload: str,
+) -> None:
+    work = partial(pid_preloaded_and_sum, preload)
+    before = os.environ.get("PYTHONPATH")
+    with WorkerServer(preload) as server:
+        results = list(ordered_map(work, batched(range(30), 4), 2, server=server))
+        assert server_processes()
+    assert [total for _, _, total in results] == [sum(b) for b in batched(range(30), 4)]
+    assert all(preloaded for _, preloaded, _ in results)
+    assert os.getpid() not in {pid for pid, _, _ in results}
+    assert server_processes() == []
+    assert multiprocessing.active_children() == []
+    assert preload not in sys.modules
+    assert os.environ.get("PYTHONPATH") == before
+
+
+def test_once_the_server_is_started_even_one_short_batch_goes_to_a_worker(
+    preload: str,
+) -> None:
+    work = partial(pid_preloaded_and_sum, preload)
+    with WorkerServer(preload) as server:
+        assert list(ordered_map(work, [[1, 2]], 2, server=server)) == [
+            (os.getpid(), False, 3)
+        ]  # a small export never starts the server
+        assert not server.started
+        numbers = starting_at(range(5), 3, server)
+        [(pid, preloaded, total)] = ordered_map(
+            work, batched(numbers, 10), 2, full=10, server=server
+        )
+    assert (preloaded, total) == (True, 10)
+    assert pid != os.getpid()
+    assert server_processes() == []
+
+
+def test_exports_from_two_threads_share_the_server_and_the_last_stops_it(preload: str) -> None:
+    results: dict[int, list[int]] = {}
+    work = partial(pid_preloaded_and_sum, preload)
+
+    def run(number: int) -> None:
+        with WorkerServer(preload) as server:
+            done = ordered_map(work, batched(range(24), 3), 2, server=server)
+            results[number] = [total for _, _, total in done]
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    expected = [sum(b) for b in batched(range(24), 3)]
+    assert results == {0: expected, 1: expected}
+    assert server_processes() == []
+
+
+class StopError(Exception):
+    """What a cancel raises from the documents being read (ExportCancelledError in the app)."""
+
+
+def write_or_abort(
+    items: Iterator[AnnotatedDocument], schema: LabelSchema, target: Path, options: ExportOptions
+) -> None:
+    """As services.exporting.export_project writes: the sink is aborted on any error."""
+    sink = AtomicSink(target, SPACY.layout)
+    try:
+        SPACY.write(items, schema, sink, options)
+        sink.commit()
+    except BaseException:
+        sink.abort()
+        raise
+
+
+def test_a_cancelled_spacy_export_leaves_no_file_and_no_process(
+    tmp_path: Path, schema: LabelSchema
+) -> None:
+    pytest.importorskip("spacy")
+    items = [round_trip_document(n, f"afp-{n}") for n in range(1, 12)]
+
+    def read() -> Iterator[AnnotatedDocument]:
+        for number, item in enumerate(items):
+            if number == 7:  # three shards are out, the fourth is being read
+                raise StopError
+            yield item
+
+    target = tmp_path / "out" / "export"
+    target.parent.mkdir()
+    options = ExportOptions(extra={"workers": "2", "shard_documents": "2"})
+    with pytest.raises(StopError):
+        write_or_abort(read(), schema, target, options)
+    assert server_processes() == []
+    assert multiprocessing.active_children() == []
+    assert list(target.parent.iterdir()) == []
+
+
+def test_a_process_without_spacy_exports_through_the_server_and_never_imports_it(
+    tmp_path: Path,
+) -> None:
+    """Even two documents go to a worker when spaCy is not loaded here (the server imports it
+    while this process reads), and an empty export's one shard too."""
+    pytest.importorskip("spacy")
+    import subprocess
+
+    script = f"""
+import sys
+from pathlib import Path
+from annotator.formats.base import ExportOptions
+from annotator.formats.spacy_docbin import EXPORTER
+from annotator.services.sinks import AtomicSink
+from tests.formats.conftest import round_trip_document, round_trip_schema
+for name, items in (("two", [round_trip_document(n, f"afp-{{n}}") for n in (1, 2)]), ("none", [])):
+    sink = AtomicSink(Path({str(tmp_path)!r}) / name, EXPORTER.layout)
+    EXPORTER.write(iter(items), round_trip_schema(), sink, ExportOptions(extra={{"workers": "2"}}))
+    sink.commit()
+assert "spacy" not in sys.modules, "imported here"
+"""
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    import spacy
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("en")
+    two = list(DocBin().from_disk(tmp_path / "two" / "part-0001.spacy").get_docs(nlp.vocab))
+    assert [doc.user_data["annotator"]["document"]["external_id"] for doc in two] == [
+        "afp-1",
+        "afp-2",
+    ]
+    assert len(DocBin().from_disk(tmp_path / "none" / "part-0001.spacy")) == 0
