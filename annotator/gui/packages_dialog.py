@@ -122,6 +122,14 @@ class ExportPackageDialog(QDialog):
             self.result_export = report
             self.accept()
 
+    def reject(self) -> None:
+        """Cancel (or Escape, or closing the dialog) while the package is being written stops
+        that export too: its file is removed, as with the progress dialog's Cancel."""
+        if self.runner.running:
+            self.runner.cancel()
+            self.runner.wait()
+        super().reject()
+
 
 def choose_export_package(window: MainWindow) -> ExportPackageDialog | None:
     project = window.project
