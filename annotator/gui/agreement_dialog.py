@@ -252,8 +252,9 @@ class AgreementDialog(QDialog):
             self.status.setText("Annotations changed since: press Compute to measure again.")
 
     def _stopped(self, text: str) -> None:
-        """The measurement was cancelled or failed: say so (unless the choice changed)."""
-        if not self._closed and self.runner.key == self._key():
+        """The measurement was cancelled, or failed: say so (a failure of an earlier choice is
+        not said: the current choice is measured next)."""
+        if not self._closed and (self.runner.key == self._key() or self.runner.was_cancelled):
             earlier = self._report is not None and self._shown_key != self._key()
             self.status.setText(
                 f"{text} The numbers shown are for the earlier choice." if earlier else text
@@ -264,8 +265,8 @@ class AgreementDialog(QDialog):
             return
         self.compute_button.setEnabled(True)
         key = self.runner.key
-        if key != self._key():
-            self.compute()  # the choice changed meanwhile
+        if key != self._key() and not self.runner.was_cancelled:
+            self.compute()  # the choice changed meanwhile (after Cancel: Compute measures it)
             return
         if not isinstance(report, AgreementReport):
             return  # cancelled or failed: _stopped said so
