@@ -29,7 +29,7 @@ from annotator.core.agreement import MEASURES, AgreementReport
 from annotator.core.text import plural
 from annotator.gui.agreement_charts import BarChart, HeatMap
 from annotator.gui.agreement_models import DocumentsModel, SummaryModel, shown
-from annotator.gui.agreement_runner import AgreementRunner
+from annotator.gui.agreement_runner import CANCELLED, AgreementRunner
 from annotator.gui.dialog_parts import note_label
 from annotator.gui.errors import message_of
 from annotator.services.agreement import AgreementRequest, agreement_choices
@@ -265,8 +265,11 @@ class AgreementDialog(QDialog):
             return
         self.compute_button.setEnabled(True)
         key = self.runner.key
-        if key != self._key() and not self.runner.was_cancelled:
-            self.compute()  # the choice changed meanwhile (after Cancel: Compute measures it)
+        if key != self._key():
+            if not self.runner.was_cancelled:
+                self.compute()  # the choice changed meanwhile
+            elif isinstance(report, AgreementReport):  # done before Cancel reached it: stale
+                self._stopped(CANCELLED)
             return
         if not isinstance(report, AgreementReport):
             return  # cancelled or failed: _stopped said so
