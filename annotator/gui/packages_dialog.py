@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -43,6 +44,7 @@ class ExportPackageDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("exportPackageDialog")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # with its runner, once closed
         self.setWindowTitle("Export Annotator Package")
         self._project = project
         self._folder = folder or project.folder.parent

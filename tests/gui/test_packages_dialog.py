@@ -212,7 +212,20 @@ def test_closing_the_export_dialog_while_its_export_runs_cancels_it(
         qtbot.mouseClick(buttons.button(QDialogButtonBox.StandardButton.Cancel), left)
         assert not dialog.runner.running or dialog.runner.wait(0)
     assert finished.args == [None]
-    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: not window.findChildren(ExportPackageDialog))
     assert list(tmp_path.glob("*.zip*")) == []
     assert "nothing was written" in window.statusBar().currentMessage()
     assert window.findChild(QMessageBox, "exportPackageReport") is None
+
+
+def test_the_export_dialog_is_deleted_once_closed(qtbot: QtBot, tmp_path: Path) -> None:
+    """Each use of File › Export Annotator Package… does not leave a hidden dialog (with its
+    runner and the project) behind in the window."""
+    window = make_window(qtbot, tmp_path / "config", make_project(tmp_path / "proj"))
+    for _ in range(2):
+        window.commands.export_package_action.trigger()
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ExportPackageDialog)
+        cancel = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel)
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.findChildren(ExportPackageDialog))
