@@ -136,6 +136,7 @@ class LossPreview(QGroupBox):
             return
         self._shown_key = wanted
         if isinstance(error, BaseException):
+            self.setTitle(f"What {title} cannot carry")
             self.label.setText(
                 f"Could not check what {html.escape(title)} cannot carry: "
                 f"{html.escape(message_of(error))}"

@@ -109,3 +109,19 @@ def test_going_back_to_the_shown_settings_shows_their_losses_again(qtbot: QtBot)
     assert "Checking" not in preview.text()
     assert preview.text() == shown_a
     assert preview.title() == "What A cannot carry"
+
+
+def test_a_failed_preview_does_not_keep_the_earlier_formats_title(qtbot: QtBot) -> None:
+    preview = make(qtbot)
+    seen: list[str] = []
+    preview.schedule("b", "B", quick(seen, "b", 2))
+    qtbot.waitUntil(preview.ready, timeout=5_000)
+    assert preview.title() == "What B cannot carry"
+
+    def failing(_cancelled: Cancelled) -> object:
+        raise StoppedError("no tokens here")
+
+    preview.schedule("a", "A", failing)
+    qtbot.waitUntil(preview.ready, timeout=5_000)
+    assert preview.text().startswith("Could not check what A cannot carry")
+    assert preview.title() == "What A cannot carry"  # failed before: "What B cannot carry"
