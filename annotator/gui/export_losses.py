@@ -74,6 +74,7 @@ class LossPreview(QGroupBox):
             self._task.cancel()  # stale: _done starts the newest once it stopped
         self.show()
         if key != self._shown_key:
+            self.setTitle(f"What {title} cannot carry")
             self.label.setText(f"<i>Checking what {html.escape(title)} cannot carry…</i>")
         else:  # back to the settings shown, after "Checking" others
             self.label.setText(self._shown_text[0])

@@ -102,6 +102,7 @@ def test_going_back_to_the_shown_settings_shows_their_losses_again(qtbot: QtBot)
     preview.schedule("b", "B", slow(seen, "b", started))
     qtbot.waitUntil(started.is_set, timeout=5_000)
     assert "Checking what B cannot carry" in preview.text()
+    assert preview.title() == "What B cannot carry"
     preview.schedule("a", "A", quick(seen, "a again", 1))
     qtbot.waitUntil(lambda: "b cancelled" in seen, timeout=5_000)
     qtbot.wait(PREVIEW_DELAY_MS + 100)
