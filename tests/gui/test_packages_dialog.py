@@ -43,7 +43,7 @@ def test_export_from_the_menu_and_merge_with_a_report(qtbot: QtBot, tmp_path: Pa
     ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
     with qtbot.waitSignal(dialog.runner.finished, timeout=60_000):
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: not window.findChildren(ExportPackageDialog))  # closed, deleted
     assert (tmp_path / "tester.zip").exists()
     summary = "Exported tester's 1 span and 0 relations on 4 documents"
     assert summary in window.statusBar().currentMessage()
