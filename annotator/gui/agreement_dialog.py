@@ -36,6 +36,7 @@ from annotator.services.agreement import AgreementRequest, agreement_choices
 from annotator.services.project import Project
 
 ALL_LABELS_COLOUR = QColor("#7F7F7F")
+STALE = "Annotations changed since: press Compute to measure again."
 
 
 def _check_list(name: str, items: list[str]) -> QListWidget:
@@ -83,6 +84,8 @@ class AgreementDialog(QDialog):
         self._report: AgreementReport | None = None
         self._shown_key: tuple[object, ...] | None = None
         self._started = 0.0
+        self._changed_meanwhile = False
+        """Annotations changed while the running measurement read them."""
         self._colours = {label.name: QColor(label.color) for label in project.schema.labels}
         self.runner = AgreementRunner(self)
         self.runner.finished.connect(self._done)
@@ -240,16 +243,20 @@ class AgreementDialog(QDialog):
         self._started = time.perf_counter()
         self.status.setText("Computing…")
         self.compute_button.setEnabled(False)
+        self._changed_meanwhile = False
         self.runner.start(project, request, key)
 
     def _choice_changed(self) -> None:
         self.compute()
 
     def mark_stale(self) -> None:
-        """Annotations changed since the numbers were computed."""
-        if self._report is not None and not self.runner.running:
+        """Annotations changed since the numbers were computed (or while they are: they may
+        miss the change, so they are stale once shown)."""
+        if self.runner.running:
+            self._changed_meanwhile = True
+        elif self._report is not None:
             self._shown_key = None
-            self.status.setText("Annotations changed since: press Compute to measure again.")
+            self.status.setText(STALE)
 
     def _stopped(self, text: str) -> None:
         """The measurement was cancelled, or failed: say so (a failure of an earlier choice is
@@ -290,6 +297,9 @@ class AgreementDialog(QDialog):
         self.documents.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self._show_matrix()
         self._show_bars()
+        if self._changed_meanwhile:
+            self._shown_key = None
+            self.status.setText(STALE)
         self.computed.emit()
 
     def ready(self) -> bool:
