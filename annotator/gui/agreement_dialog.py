@@ -29,13 +29,14 @@ from annotator.core.agreement import MEASURES, AgreementReport
 from annotator.core.text import plural
 from annotator.gui.agreement_charts import BarChart, HeatMap
 from annotator.gui.agreement_models import DocumentsModel, SummaryModel, shown
-from annotator.gui.agreement_runner import AgreementRunner
+from annotator.gui.agreement_runner import CANCELLED, AgreementRunner
 from annotator.gui.dialog_parts import note_label
 from annotator.gui.errors import message_of
 from annotator.services.agreement import AgreementRequest, agreement_choices
 from annotator.services.project import Project
 
 ALL_LABELS_COLOUR = QColor("#7F7F7F")
+STALE = "Annotations changed since: press Compute to measure again."
 
 
 def _check_list(name: str, items: list[str]) -> QListWidget:
@@ -83,6 +84,8 @@ class AgreementDialog(QDialog):
         self._report: AgreementReport | None = None
         self._shown_key: tuple[object, ...] | None = None
         self._started = 0.0
+        self._changed_meanwhile = False
+        """Annotations changed while the running measurement read them."""
         self._colours = {label.name: QColor(label.color) for label in project.schema.labels}
         self.runner = AgreementRunner(self)
         self.runner.finished.connect(self._done)
@@ -240,20 +243,25 @@ class AgreementDialog(QDialog):
         self._started = time.perf_counter()
         self.status.setText("Computing…")
         self.compute_button.setEnabled(False)
+        self._changed_meanwhile = False
         self.runner.start(project, request, key)
 
     def _choice_changed(self) -> None:
         self.compute()
 
     def mark_stale(self) -> None:
-        """Annotations changed since the numbers were computed."""
-        if self._report is not None and not self.runner.running:
+        """Annotations changed since the numbers were computed (or while they are: they may
+        miss the change, so they are stale once shown)."""
+        if self.runner.running:
+            self._changed_meanwhile = True
+        elif self._report is not None:
             self._shown_key = None
-            self.status.setText("Annotations changed since: press Compute to measure again.")
+            self.status.setText(STALE)
 
     def _stopped(self, text: str) -> None:
-        """The measurement was cancelled or failed: say so (unless the choice changed)."""
-        if not self._closed and self.runner.key == self._key():
+        """The measurement was cancelled, or failed: say so (a failure of an earlier choice is
+        not said: the current choice is measured next)."""
+        if not self._closed and (self.runner.key == self._key() or self.runner.was_cancelled):
             earlier = self._report is not None and self._shown_key != self._key()
             self.status.setText(
                 f"{text} The numbers shown are for the earlier choice." if earlier else text
@@ -265,7 +273,10 @@ class AgreementDialog(QDialog):
         self.compute_button.setEnabled(True)
         key = self.runner.key
         if key != self._key():
-            self.compute()  # the choice changed meanwhile
+            if not self.runner.was_cancelled:
+                self.compute()  # the choice changed meanwhile
+            elif isinstance(report, AgreementReport):  # done before Cancel reached it: stale
+                self._stopped(CANCELLED)
             return
         if not isinstance(report, AgreementReport):
             return  # cancelled or failed: _stopped said so
@@ -286,6 +297,9 @@ class AgreementDialog(QDialog):
         self.documents.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self._show_matrix()
         self._show_bars()
+        if self._changed_meanwhile:
+            self._shown_key = None
+            self.status.setText(STALE)
         self.computed.emit()
 
     def ready(self) -> bool:

@@ -13,6 +13,8 @@ from annotator.gui.tasks import Cancelled, Progress
 from annotator.services.agreement import AgreementCancelledError, AgreementRequest, measure
 from annotator.services.project import Project
 
+CANCELLED = "Cancelled: press Compute to measure again."
+
 
 class AgreementRunner(TaskRunner):
     """One measurement at a time; ``finished`` carries the :class:`AgreementReport` (``None``
@@ -61,7 +63,7 @@ class AgreementRunner(TaskRunner):
         return "Cancelling the measurement…"
 
     def _cancelled_message(self) -> str:
-        return "Cancelled: press Compute to measure again."
+        return CANCELLED
 
     def _handle_error(self, error: BaseException) -> bool:
         self.message.emit(f"Cannot measure agreement: {message_of(error)}")

@@ -15,7 +15,8 @@ class ColumnFit(QObject):
     leave; when the others' own widths would leave it less than :data:`STRETCH_SHARE` of the
     width (a narrow dock, or the vertical scroll bar appearing as rows arrive), they shrink in
     proportion (their text is elided) instead of the table overflowing and scrolling sideways.
-    A column the user resizes keeps that width as its own."""
+    A column the user resizes keeps that width as its own; once the mouse lets go of its edge
+    the columns fit again (the title gave way while dragging)."""
 
     def __init__(self, view: QTableView, stretch: int) -> None:
         super().__init__(view)
@@ -31,6 +32,9 @@ class ColumnFit(QObject):
         header.sectionResized.connect(self._resized)
         self._viewport = view.viewport()
         self._viewport.installEventFilter(self)
+        self._header_viewport = header.viewport()
+        self._header_viewport.installEventFilter(self)
+        self._dragged = False
 
     def own_width(self, column: int) -> int:
         """The width ``column`` has when there is room for it."""
@@ -39,6 +43,13 @@ class ColumnFit(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and watched is self._viewport:
             self.fit()
+        elif (
+            event.type() == QEvent.Type.MouseButtonRelease
+            and watched is self._header_viewport
+            and self._dragged
+        ):
+            self._dragged = False
+            QTimer.singleShot(0, self.fit)  # after the header ends the drag
         return False
 
     def fit(self) -> None:
@@ -63,3 +74,4 @@ class ColumnFit(QObject):
             QTimer.singleShot(0, self.fit)
         elif QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
             self._own[column] = new  # the user dragged its edge (Qt also reports its own)
+            self._dragged = True

@@ -61,6 +61,8 @@ class LossPreview(QGroupBox):
         """The settings (a key), the format's title and the work of the newest request."""
         self._shown_key: Hashable | None = None
         """The settings the losses on screen were computed for."""
+        self._shown_text = ("", self.title())
+        """Their text and title: shown again when the settings go back to them."""
         self._stopped = False
         self._then: Callable[[], None] | None = None
         """What runs once a preview still running when :meth:`stop` was called has ended."""
@@ -72,7 +74,11 @@ class LossPreview(QGroupBox):
             self._task.cancel()  # stale: _done starts the newest once it stopped
         self.show()
         if key != self._shown_key:
+            self.setTitle(f"What {title} cannot carry")
             self.label.setText(f"<i>Checking what {html.escape(title)} cannot carry…</i>")
+        else:  # back to the settings shown, after "Checking" others
+            self.label.setText(self._shown_text[0])
+            self.setTitle(self._shown_text[1])
         self._timer.start()
         self.updated.emit()
 
@@ -131,6 +137,7 @@ class LossPreview(QGroupBox):
             return
         self._shown_key = wanted
         if isinstance(error, BaseException):
+            self.setTitle(f"What {title} cannot carry")
             self.label.setText(
                 f"Could not check what {html.escape(title)} cannot carry: "
                 f"{html.escape(message_of(error))}"
@@ -140,6 +147,7 @@ class LossPreview(QGroupBox):
             left_out = getattr(report, "left_out", None)
             layers = " and what the layer choice leaves out" if left_out and left_out() else ""
             self.setTitle(f"What {title} cannot carry{layers}")
+        self._shown_text = (self.label.text(), self.title())
         self.updated.emit()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -43,6 +44,7 @@ class ExportPackageDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("exportPackageDialog")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # with its runner, once closed
         self.setWindowTitle("Export Annotator Package")
         self._project = project
         self._folder = folder or project.folder.parent
@@ -121,6 +123,14 @@ class ExportPackageDialog(QDialog):
         if isinstance(report, PackageExport):
             self.result_export = report
             self.accept()
+
+    def reject(self) -> None:
+        """Cancel (or Escape, or closing the dialog) while the package is being written stops
+        that export too: its file is removed, as with the progress dialog's Cancel."""
+        if self.runner.running:
+            self.runner.cancel()
+            self.runner.wait()
+        super().reject()
 
 
 def choose_export_package(window: MainWindow) -> ExportPackageDialog | None:

@@ -49,6 +49,8 @@ class TaskRunner(QObject):
         self.show_report = True
         """Tests may turn the report dialog off; the report is in ``finished`` either way."""
         self.last_report: object = None
+        self.was_cancelled = False
+        """Whether the last task to end had been asked to stop (Cancel), whatever it returned."""
 
     @property
     def running(self) -> bool:
@@ -124,6 +126,7 @@ class TaskRunner(QObject):
     def _done(self, report: object, error: object) -> None:
         cancelled = self._task is not None and self._task.cancelled
         self._task = None
+        self.was_cancelled = cancelled
         self._close_progress()
         stopped = self._cancelled_message()
         if stopped is not None and (

@@ -168,6 +168,10 @@ def export_package(
             zf.writestr(MANIFEST, json.dumps(manifest.to_json(), ensure_ascii=False, indent=1))
         _stop_if_cancelled(cancelled, path)
         os.replace(temp, path)
+    except OSError as error:  # a full disk, or a target that cannot be replaced (a folder)
+        temp.unlink(missing_ok=True)
+        reason = error.strerror or str(error)
+        raise PackageError(f"{path}: cannot write ({reason})", code="ANN238") from None
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

@@ -15,6 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from annotator.core.agreement import AgreementReport
 from annotator.core.document import DocumentDraft
+from annotator.core.edits import AddSpan
+from annotator.core.ids import DocumentId
 from annotator.gui.agreement_charts import scale_colour
 from annotator.gui.agreement_dialog import AgreementDialog
 from annotator.gui.agreement_models import VALUE_ROLE
@@ -279,5 +281,67 @@ def test_a_long_measurement_shows_progress_and_cancel_stops_it(
         "Cancelled: press Compute to measure again. The numbers shown are for the earlier choice."
     )
     assert not dialog.ready()
+    dialog.close()
+    qtbot.waitUntil(lambda: not window.findChildren(AgreementDialog))
+
+
+def test_cancel_after_the_choice_changed_mid_measurement_stops_for_good(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A choice changed while a measurement runs waits for it to end; Cancel then stops, it
+    does not start the new choice's measurement behind the user's back (before: a second
+    progress dialog, a second Cancel needed)."""
+    folder = tmp_path / "big"
+    text = TEXTS[0]
+    layers = [span(text, who, "ACTOR", "Rebels") for who in ("ann", "bob", "cat")]
+    with Project.create(folder) as project:
+        project.database.bulk_add(
+            [DraftWithSpans(DocumentDraft(f"{text} ({n})"), f"t:{n}", layers) for n in range(1500)],
+            datetime.now(UTC),
+        )
+    window = make_window(qtbot, tmp_path / "config", folder)
+    dialog = window.show_agreement()
+    assert dialog is not None
+    assert dialog.runner.running
+    dialog.annotators.item(2).setCheckState(Qt.CheckState.Unchecked)  # within the 300 ms
+    progress = dialog.runner.progress_dialog
+    assert progress is not None
+    with qtbot.waitSignal(dialog.runner.finished, timeout=30_000) as finished:
+        qtbot.mouseClick(progress.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    assert finished.args == [None]
+    qtbot.wait(50)
+    assert not dialog.runner.running
+    assert dialog.status.text() == "Cancelled: press Compute to measure again."
+    assert not dialog.ready()
+    assert dialog.compute_button.isEnabled()
+    dialog.close()
+    qtbot.waitUntil(lambda: not window.findChildren(AgreementDialog))
+
+
+def test_numbers_measured_while_annotations_changed_are_not_shown_as_current(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The window stays usable during a long measurement (its progress dialog blocks only the
+    agreement dialog): an edit made meanwhile may or may not be in the numbers, so they are
+    shown as stale, not as the current choice's (before: ready, as if nothing had changed)."""
+    folder = tmp_path / "big"
+    text = TEXTS[0]
+    layers = [span(text, who, "ACTOR", "Rebels") for who in ("ann", "bob", "cat")]
+    with Project.create(folder) as project:
+        project.database.bulk_add(
+            [DraftWithSpans(DocumentDraft(f"{text} ({n})"), f"t:{n}", layers) for n in range(1500)],
+            datetime.now(UTC),
+        )
+    window = make_window(qtbot, tmp_path / "config", folder, annotator="bob")
+    dialog = window.show_agreement()
+    assert dialog is not None
+    assert dialog.runner.running
+    with qtbot.waitSignal(dialog.runner.finished, timeout=60_000) as finished:
+        start = text.index("Aleppo")
+        assert window.bridge.apply(AddSpan(DocumentId(1), "LOCATION", start, start + 6, {}, "bob"))
+    assert isinstance(finished.args[0], AgreementReport)
+    assert dialog.report is not None
+    assert not dialog.ready()
+    assert dialog.status.text() == "Annotations changed since: press Compute to measure again."
     dialog.close()
     qtbot.waitUntil(lambda: not window.findChildren(AgreementDialog))

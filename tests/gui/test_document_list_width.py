@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from annotator.core.team import Role
@@ -109,3 +110,33 @@ def test_a_wide_list_keeps_its_columns_and_a_column_shown_again_makes_room(
     qtbot.waitUntil(lambda: fits(window) and header.sectionSize(STATUS) == shrunk[1])
     assert [header.sectionSize(c) for c in (DATE, STATUS, SPANS)] == shrunk
     assert [fit.own_width(c) for c in (DATE, STATUS, SPANS)] == natural
+
+
+def drag_edge(qtbot: QtBot, window: MainWindow, column: int, by: int) -> None:
+    """Drag the right edge of ``column``'s header ``by`` pixels, as a user does."""
+    header = window.documents.view.horizontalHeader()
+    viewport = header.viewport()
+    edge = header.sectionViewportPosition(column) + header.sectionSize(column) - 1
+    y = header.height() // 2
+    left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QTest.mousePress(viewport, left, none, QPoint(edge, y))
+    for step in range(1, 5):
+        QTest.mouseMove(viewport, QPoint(edge + by * step // 4, y))
+        qtbot.wait(10)
+    QTest.mouseRelease(viewport, left, none, QPoint(edge + by, y))
+
+
+def test_a_column_dragged_wider_still_leaves_the_title_its_share(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    window, _folder = open_narrow(qtbot, tmp_path, 1300)
+    view = window.documents.view
+    header = view.horizontalHeader()
+    window.resizeDocks([window.documents], [420], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: 380 < view.viewport().width() < 440)
+    assert_fits(window)
+    before = header.sectionSize(STATUS)
+    drag_edge(qtbot, window, STATUS, 80)
+    qtbot.waitUntil(lambda: fits(window))  # failed: the title squeezed to 25 pixels
+    assert header.sectionSize(STATUS) > before
+    assert window.documents.column_fit.own_width(STATUS) == before + 80

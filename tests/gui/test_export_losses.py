@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pytestqt.qtbot import QtBot
 
 from annotator.formats.base import Loss, LossReport
-from annotator.gui.export_losses import LossPreview
+from annotator.gui.export_losses import PREVIEW_DELAY_MS, LossPreview
 from annotator.gui.tasks import Cancelled
 
 
@@ -88,3 +88,41 @@ def test_stopping_waits_for_the_running_preview(qtbot: QtBot) -> None:
     assert not stopped
     qtbot.waitUntil(lambda: bool(stopped), timeout=5_000)
     assert seen == ["a started", "a cancelled"]
+
+
+def test_going_back_to_the_shown_settings_shows_their_losses_again(qtbot: QtBot) -> None:
+    """A shown, B asked for (the label says B is being checked), then A again before B's
+    answer: the label shows A's losses, not "Checking B" for good."""
+    preview = make(qtbot)
+    seen: list[str] = []
+    preview.schedule("a", "A", quick(seen, "a", 1))
+    qtbot.waitUntil(preview.ready, timeout=5_000)
+    shown_a = preview.text()
+    started = threading.Event()
+    preview.schedule("b", "B", slow(seen, "b", started))
+    qtbot.waitUntil(started.is_set, timeout=5_000)
+    assert "Checking what B cannot carry" in preview.text()
+    assert preview.title() == "What B cannot carry"
+    preview.schedule("a", "A", quick(seen, "a again", 1))
+    qtbot.waitUntil(lambda: "b cancelled" in seen, timeout=5_000)
+    qtbot.wait(PREVIEW_DELAY_MS + 100)
+    assert preview.ready()
+    assert "Checking" not in preview.text()
+    assert preview.text() == shown_a
+    assert preview.title() == "What A cannot carry"
+
+
+def test_a_failed_preview_does_not_keep_the_earlier_formats_title(qtbot: QtBot) -> None:
+    preview = make(qtbot)
+    seen: list[str] = []
+    preview.schedule("b", "B", quick(seen, "b", 2))
+    qtbot.waitUntil(preview.ready, timeout=5_000)
+    assert preview.title() == "What B cannot carry"
+
+    def failing(_cancelled: Cancelled) -> object:
+        raise StoppedError("no tokens here")
+
+    preview.schedule("a", "A", failing)
+    qtbot.waitUntil(preview.ready, timeout=5_000)
+    assert preview.text().startswith("Could not check what A cannot carry")
+    assert preview.title() == "What A cannot carry"  # failed before: "What B cannot carry"

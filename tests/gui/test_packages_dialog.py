@@ -43,7 +43,7 @@ def test_export_from_the_menu_and_merge_with_a_report(qtbot: QtBot, tmp_path: Pa
     ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
     with qtbot.waitSignal(dialog.runner.finished, timeout=60_000):
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: not window.findChildren(ExportPackageDialog))  # closed, deleted
     assert (tmp_path / "tester.zip").exists()
     summary = "Exported tester's 1 span and 0 relations on 4 documents"
     assert summary in window.statusBar().currentMessage()
@@ -181,3 +181,51 @@ def test_closing_the_window_during_a_merge_ends_it_first(qtbot: QtBot, tmp_path:
     window.close()
     assert runner.wait(0)  # its worker thread had ended before the window closed
     assert not window.isVisible()
+
+
+def many_articles(count: int) -> list[dict[str, str]]:
+    return [
+        {
+            "title": f"Report {n}",
+            "text": f"Dispatch {n}: " + " ".join(str(n * 7919 + k * 104729) for k in range(12)),
+        }
+        for n in range(count)
+    ]
+
+
+def test_closing_the_export_dialog_while_its_export_runs_cancels_it(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Cancel on the export dialog itself (before the progress dialog shows) stops the export:
+    before, the dialog went away but the package was written and reported all the same."""
+    folder = make_project(tmp_path / "proj", many_articles(1_500))
+    window = make_window(qtbot, tmp_path / "config", folder)
+    window.commands.export_package_action.trigger()
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, ExportPackageDialog)
+    dialog.path.setText(str(tmp_path / "tester.zip"))
+    buttons = dialog.findChild(QDialogButtonBox)
+    left = Qt.MouseButton.LeftButton
+    with qtbot.waitSignal(dialog.runner.finished, timeout=60_000) as finished:
+        qtbot.mouseClick(buttons.button(QDialogButtonBox.StandardButton.Ok), left)
+        assert dialog.runner.running
+        qtbot.mouseClick(buttons.button(QDialogButtonBox.StandardButton.Cancel), left)
+        assert not dialog.runner.running or dialog.runner.wait(0)
+    assert finished.args == [None]
+    qtbot.waitUntil(lambda: not window.findChildren(ExportPackageDialog))
+    assert list(tmp_path.glob("*.zip*")) == []
+    assert "nothing was written" in window.statusBar().currentMessage()
+    assert window.findChild(QMessageBox, "exportPackageReport") is None
+
+
+def test_the_export_dialog_is_deleted_once_closed(qtbot: QtBot, tmp_path: Path) -> None:
+    """Each use of File › Export Annotator Package… does not leave a hidden dialog (with its
+    runner and the project) behind in the window."""
+    window = make_window(qtbot, tmp_path / "config", make_project(tmp_path / "proj"))
+    for _ in range(2):
+        window.commands.export_package_action.trigger()
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ExportPackageDialog)
+        cancel = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel)
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.findChildren(ExportPackageDialog))

@@ -256,3 +256,18 @@ def test_a_cancelled_merge_keeps_and_reports_the_documents_merged_so_far(
     rest = merge_packages(local, [out.path])
     assert not rest.cancelled
     assert (len(rest.added), len(rest.unchanged)) == (1, 1)
+
+
+def test_a_target_that_cannot_be_replaced_is_a_package_error_and_leaves_nothing(
+    main: Project, tmp_path: Path
+) -> None:
+    """The file is written under a temporary name, then put in place: when that fails (here
+    the target is a folder) the error names the package (ANN238), not the temporary file, and
+    the temporary file is gone."""
+    (tmp_path / "taken.zip").mkdir()
+    with pytest.raises(PackageError) as caught:
+        export_package(main, "ana", None, tmp_path / "taken.zip")
+    assert caught.value.code == "ANN238"
+    assert ".part" not in str(caught.value)
+    assert str(tmp_path / "taken.zip") in str(caught.value)
+    assert [p.name for p in tmp_path.iterdir() if "taken" in p.name] == ["taken.zip"]
