@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
@@ -149,10 +148,9 @@ class _Parallel:
     a ``spawn`` process pool; at most ``4 * workers`` batches are in flight and results come back in
     input order, so memory stays flat whatever the size of the import. A worker that dies (a
     parser crash) is replaced: its batch is retried once unit by unit, and the unit that kills a
-    worker again is reported as a failure. A new pool must answer a no-op task first (while the
-    first one starts, batches are processed here instead of waiting; a replacement is waited
-    for); when workers cannot start at all, everything is processed in this process, with a
-    logged warning. Small imports (a single batch) never start a pool.
+    worker again is reported as a failure. A new pool must answer a no-op task first; when workers
+    cannot start at all, everything is processed in this process, with a logged warning. Small
+    imports (a single batch) never start a pool.
 
     Worker processes are started with ``spawn``, which imports the main module again: a program
     that imports with ``workers > 1`` must guard its entry point with ``if __name__ == "__main__"``.
@@ -163,57 +161,25 @@ class _Parallel:
         self._workers = workers
         self._window: deque[_Slot] = deque()
         self._pool: ProcessPoolExecutor | None = None
-        self._starting: Future[bool] | None = None  # the new pool's first task, until answered
-        self._started = 0.0
-        self._replaced = False  # whether a pool broke (its replacement is waited for)
         self._inline = False
 
     def _executor(self) -> ProcessPoolExecutor | None:
-        """The pool once it has answered its first task; None while it is starting (the caller
-        works in this process meanwhile instead of waiting) and when workers cannot start."""
-        if self._inline:
-            return None
-        if self._pool is None:
+        """The pool, started and checked on first use; None when workers cannot start."""
+        if self._pool is None and not self._inline:
             context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
-            self._started = time.monotonic()
+            pool = ProcessPoolExecutor(self._workers, mp_context=context)
             try:
-                self._starting = self._pool.submit(_ping)
-            except OSError as exc:
-                self._cannot_start(exc)
+                # a spawn pool starts a process per task while none is idle: one task each, so
+                # every worker starts now, not when the first has answered
+                pings = [pool.submit(_ping) for _ in range(self._workers)]
+                pings[0].result(timeout=START_TIMEOUT)
+            except (BrokenProcessPool, TimeoutError, OSError) as exc:
+                pool.shutdown(wait=False, cancel_futures=True)
+                LOGGER.warning("ingest workers cannot start (%s): importing in-process", exc)
+                self._inline = True
                 return None
-        starting = self._starting
-        if starting is not None:
-            if self._replaced:  # after a crash, units that may crash again go to workers only
-                wait([starting], timeout=START_TIMEOUT - (time.monotonic() - self._started))
-            if not starting.done():
-                if time.monotonic() - self._started < START_TIMEOUT:
-                    return None
-                self._cannot_start(TimeoutError("no answer"))
-                return None
-            if (error := starting.exception()) is not None:
-                self._cannot_start(error)
-                return None
-            self._starting = None
+            self._pool = pool
         return self._pool
-
-    def _cannot_start(self, error: BaseException) -> None:
-        assert self._pool is not None
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        self._pool, self._starting = None, None
-        LOGGER.warning("ingest workers cannot start (%s): importing in-process", error)
-        self._inline = True
-
-    def _close(self) -> None:
-        """Shut the pool down; one still starting gets the rest of its time to answer first,
-        as it had before any work was given to it."""
-        if self._pool is None:
-            return
-        if self._starting is not None:
-            left = START_TIMEOUT - (time.monotonic() - self._started)
-            wait([self._starting], timeout=max(0.0, left))
-        answered = self._starting is None or self._starting.done()
-        self._pool.shutdown(wait=answered, cancel_futures=True)
 
     def _submit(self, slot: _Slot) -> None:
         pool = self._executor()
@@ -238,7 +204,8 @@ class _Parallel:
                 if ready := self._pop():
                     yield ready
         finally:
-            self._close()
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _head_done(self) -> bool:
         if not self._window:
@@ -273,7 +240,7 @@ class _Parallel:
         """Replace a broken pool; retry the head batch unit by unit, resubmit the others."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool, self._starting, self._replaced = None, None, True
+            self._pool = None
         head = self._window.popleft()
         if head.attempts >= 2:
             self._window.appendleft(_Slot(ready=_crashed(head.batch)))

@@ -106,11 +106,12 @@ class _FakePool:
 
     def __init__(self, workers: int, mp_context: object = None) -> None:
         self.workers = workers
-        self.batches = 0
+        self.pings = 0
         _FakePool.pools.append(self)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
         future: Future[Any] = Future()
+        self.pings += fn is pipeline._ping
         if fn is pipeline._ping and self.start_seconds:
             threading.Timer(self.start_seconds, future.set_result, (True,)).start()
         elif fn is pipeline._ping and self.start_fails:
@@ -118,7 +119,6 @@ class _FakePool:
         elif fn is not pipeline._ping and any("poison" in unit[0] for unit in args[0]):
             future.set_exception(BrokenProcessPool("a worker died"))
         else:
-            self.batches += fn is not pipeline._ping
             future.set_result(fn(*args))
         return future
 
@@ -159,24 +159,7 @@ def test_workers_that_cannot_start_fall_back_to_this_process(
     assert "cannot start" in caplog.text
 
 
-def test_batches_are_processed_here_while_the_pool_starts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    (tmp_path / "a.jsonl").write_text(
-        "".join(json.dumps({"text": f"Article {n}."}) + "\n" for n in range(40 * BATCH_RECORDS))
-    )
-    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", _FakePool)
-    monkeypatch.setattr(_FakePool, "start_seconds", 0.3)
-    monkeypatch.setattr(_FakePool, "pools", [])
-    items = list(iter_records([tmp_path], workers=2))
-    assert [item.line for item in items] == list(range(1, 40 * BATCH_RECORDS + 1))
-    assert not any(isinstance(item, IngestFailure) for item in items)
-    assert len(_FakePool.pools) == 1
-    assert _FakePool.pools[0].batches < 40  # the first batches did not wait for the workers
-    assert "cannot start" not in caplog.text
-
-
-def test_a_replacement_pool_is_waited_for_so_a_crashing_unit_never_runs_here(
+def test_every_worker_starts_at_once_and_a_slow_replacement_is_waited_for(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     names = _texts(tmp_path)
@@ -193,3 +176,5 @@ def test_a_replacement_pool_is_waited_for_so_a_crashing_unit_never_runs_here(
     assert [Path(item.origin).name for item in items] == names
     failures = [item for item in items if isinstance(item, IngestFailure)]
     assert [Path(f.origin).name for f in failures] == ["07-poison.txt"]
+    # a spawn pool starts a process per task while none is idle: every worker starts at once
+    assert [pool.pings for pool in _FakePool.pools] == [2, 2, 2]  # the poison broke two
