@@ -32,15 +32,7 @@ def pack_units(units: Sequence[Unit]) -> list[PackedUnit]:
     return [
         (unit.origin, unit.kind, unit.path, unit.data)
         if isinstance(unit, FileUnit)
-        else (
-            unit.origin,
-            unit.file,
-            unit.line,
-            unit.raw,
-            unit.encoding,
-            unit.media_type,
-            unit.fields,
-        )
+        else tuple(unit)
         for unit in units
     ]
 
