@@ -240,6 +240,8 @@ def log_changes(
     statement per thousand documents (an import changes ten thousand): driver SQL, since
     Core's executemany with RETURNING binds every row's timestamp and annotator anew."""
     ordered = sorted(ids)
+    if not ordered:
+        return []
     if len(ordered) == 1:
         row = {"document_id": ordered[0], "annotator_id": annotator_id, "at": now}
         return [int(connection.execute(_LOG, row).scalar_one())]

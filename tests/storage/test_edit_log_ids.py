@@ -45,6 +45,7 @@ def test_the_returned_ids_are_the_rows_written(
                 "INSERT INTO edit_log (id, document_id, annotator_id, at) "
                 f"VALUES ({first_id}, {documents[0]}, NULL, '2026-03-01 12:00:00.000000')"
             )
+        assert log_changes(connection, [], None, T0) == []
         log_changes(connection, documents[:3], None, T0)
         written = log_changes(connection, reversed(documents[3:]), None, T0)
         rows = dict(connection.exec_driver_sql("SELECT id, document_id FROM edit_log").fetchall())
