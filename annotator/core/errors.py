@@ -78,6 +78,12 @@ class DocumentIdsError(DatabaseError):
     code = "ANN325"
 
 
+class EditLogIdsError(DatabaseError):
+    """Edit log rows did not get the consecutive ids expected; the transaction is not stored."""
+
+    code = "ANN350"
+
+
 class FragmentError(EditError):
     """A fragment cannot be added to or removed from a span (overlap, not a piece, last one)."""
 

@@ -18,9 +18,25 @@ _COMPACT_AT = 4096
 _BLOCK_ROWS = 4096
 _HIGH = np.uint64(32)
 _NO_ROWS: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+_FILTER_BYTES = 1 << 24
+_FILTER_BYTE = np.uint32(8)  # a key's byte in the filter: its top 24 bits
+_FILTER_BIT = np.uint32(5)  # and its bit in that byte: the next 3
 _ROW_MULTIPLIERS = (
     np.random.default_rng(0x5EED).integers(1, 1 << 62, NUM_HASHES, dtype=np.uint64) * 2 + 1
 ).astype(np.uint64)
+
+
+def _merged(
+    old: npt.NDArray[np.uint32],
+    new: npt.NDArray[np.uint32],
+    places: npt.NDArray[np.intp],
+    kept: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.uint32]:
+    """``old`` with ``new`` at ``places`` of the result (``kept``: the other places)."""
+    merged = np.empty(kept.size, dtype=np.uint32)
+    merged[places] = new
+    merged[kept] = old
+    return merged
 
 
 def bands_for(threshold: float) -> tuple[int, int]:
@@ -43,8 +59,9 @@ class NearDuplicateIndex(Generic[K]):
     ``_BLOCK_ROWS`` so growing never copies them) and a 32-bit key and row per band in sorted
     numpy arrays (merged with the pending keys every ``_COMPACT_AT`` additions, never sorted
     whole again). A 100,000-document project needs about 80 MB, at most about 110 MB while
-    the band arrays are merged. Band keys are 32 bits: two bands that share one by chance
-    only make a candidate that the full signature then rejects.
+    the band arrays are merged; batch checks add a 16 MB filter of the keys. Band keys are 32
+    bits: two bands that share one by chance only make a candidate that the full signature
+    then rejects.
     """
 
     def __init__(self, threshold: float = 0.7) -> None:
@@ -65,6 +82,8 @@ class NearDuplicateIndex(Generic[K]):
         self._last: (
             tuple[bytes, npt.NDArray[np.uint32], npt.NDArray[np.uint32], list[int]] | None
         ) = None
+        self._filter: npt.NDArray[np.uint8] | None = None  # see ``_maybe_indexed``
+        self._filtered = 0  # rows whose band keys are set in the filter
 
     def __len__(self) -> int:
         return self._count
@@ -75,6 +94,47 @@ class NearDuplicateIndex(Generic[K]):
         keys += self._offsets
         high: npt.NDArray[np.uint32] = (keys >> _HIGH).astype(np.uint32)
         return high
+
+    def _band_key_rows(self, values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+        """``_band_keys`` of every row of ``values`` (signatures by rows), at once."""
+        count = len(values)
+        products = values * _ROW_MULTIPLIERS  # uint64, wraps modulo 2**64 silently
+        sums = products.reshape(count, self.bands, self.rows).sum(axis=2, dtype=np.uint64)
+        sums += self._offsets
+        keys: npt.NDArray[np.uint32] = (sums >> _HIGH).astype(np.uint32)
+        return keys
+
+    def _maybe_indexed(self, keys: npt.NDArray[np.uint32]) -> npt.NDArray[np.intp]:
+        """The places in ``keys`` of those that may be indexed (sorted or pending): every
+        indexed key is, and about 1 - exp(-keys indexed / 2**27) of the others, about 2% at
+        100,000 documents. One bit of the filter stands for 32 consecutive key values."""
+        bits = self._filter_bits()
+        marked = bits[keys >> _FILTER_BYTE] >> ((keys >> _FILTER_BIT) & 7).astype(np.uint8)
+        return np.flatnonzero(marked & 1)
+
+    def _filter_bits(self) -> npt.NDArray[np.uint8]:
+        """The filter (16 MB, made on first use), with the keys of every row added since the
+        last call set: rows added one by one are caught up here, a block at a time."""
+        if self._filter is None:
+            self._filter = np.zeros(_FILTER_BYTES, dtype=np.uint8)
+        done = self._filtered
+        while done < self._count:
+            at = done % _BLOCK_ROWS
+            take = min(self._count - done, _BLOCK_ROWS - at)
+            keys = self._band_key_rows(self._blocks[done // _BLOCK_ROWS][at : at + take]).ravel()
+            bits = np.left_shift(1, (keys >> _FILTER_BIT) & 7).astype(np.uint8)
+            np.bitwise_or.at(self._filter, keys >> _FILTER_BYTE, bits)
+            done += take
+        self._filtered = done
+        return self._filter
+
+    def _indexed(self, band_key: int) -> bool:
+        """Whether ``band_key`` is a key of an indexed row (sorted or pending)."""
+        if band_key in self._pending:
+            return True
+        bands = self._sorted_bands
+        place = int(bands.searchsorted(np.uint32(band_key)))  # a Python int would copy bands
+        return place < bands.size and int(bands[place]) == band_key
 
     def _decoded(
         self, signature: bytes
@@ -126,6 +186,29 @@ class NearDuplicateIndex(Generic[K]):
                     pending[band_key] = row
         self._pending_rows += 1
 
+    def _add_fresh(
+        self, keys: Sequence[K], values: npt.NDArray[np.uint32], band_keys: Sequence[list[int]]
+    ) -> None:
+        """``_add_row`` for rows none of whose band keys is pending or shared with another of
+        them (so no collision to record): their minima copied a block at a time."""
+        count = len(keys)
+        row = first = self._count
+        done = 0
+        while done < count:
+            if row % _BLOCK_ROWS == 0:
+                self._blocks.append(np.zeros((_BLOCK_ROWS, NUM_HASHES), dtype=np.uint32))
+            at = row % _BLOCK_ROWS
+            take = min(count - done, _BLOCK_ROWS - at)
+            self._blocks[-1][at : at + take] = values[done : done + take]
+            done += take
+            row += take
+        pending = self._pending
+        for offset, band in enumerate(band_keys):
+            pending.update(dict.fromkeys(band, first + offset))
+        self._keys.extend(keys)
+        self._count += count
+        self._pending_rows += count
+
     def _compact(self) -> None:
         """Merge the pending band keys into the sorted arrays (no sort of the whole index)."""
         pending, collided = self._pending, self._collided
@@ -138,11 +221,15 @@ class NearDuplicateIndex(Generic[K]):
         pending.clear()
         collided.clear()
         self._pending_rows = 0
-        order = np.argsort(keys, kind="stable")
-        keys, rows = keys[order], rows[order]
+        # by key, then row (the order of a key's rows never matters: candidates are a set)
+        pairs = np.sort(keys.astype(np.uint64) << _HIGH | rows)
+        keys, rows = (pairs >> _HIGH).astype(np.uint32), pairs.astype(np.uint32)
         places = np.searchsorted(self._sorted_bands, keys, side="right")
-        self._sorted_bands = np.insert(self._sorted_bands, places, keys)
-        self._sorted_rows = np.insert(self._sorted_rows, places, rows)
+        places += np.arange(places.size)  # where each new pair lands in the merged arrays
+        old = np.ones(self._sorted_bands.size + places.size, dtype=bool)
+        old[places] = False
+        self._sorted_bands = _merged(self._sorted_bands, keys, places, old)
+        self._sorted_rows = _merged(self._sorted_rows, rows, places, old)
 
     def _candidates(
         self, keys: npt.NDArray[np.uint32], band_keys: list[int]
@@ -217,9 +304,12 @@ class NearDuplicateIndex(Generic[K]):
 
 class _NearBatch(Generic[K]):
     """``query`` then ``add`` over a batch in order, with the same answers as one call at a
-    time: the signatures are decoded, their band keys made and looked up in the sorted arrays
-    all at once (the arrays do not change until ``close`` merges the pending keys; a document
-    of the same batch is still a pending key when a later one is checked)."""
+    time. The signatures are decoded and their band keys made all at once; ``fresh`` tells,
+    for the whole batch, which signatures share no band key with anything indexed or earlier
+    in the batch (the index's filter rules out almost every key without a search), and only
+    the others are queried one by one, against the index as it is then (the sorted arrays do
+    not change until ``close`` merges the pending keys; a document of the same batch is still
+    a pending key when a later one is checked)."""
 
     def __init__(self, index: NearDuplicateIndex[K], signatures: Sequence[bytes]) -> None:
         self._index = index
@@ -232,21 +322,41 @@ class _NearBatch(Generic[K]):
         count = len(present)
         words = np.frombuffer(b"".join(present), dtype="<u4").reshape(count, NUM_HASHES + 1)
         self._values = words[:, 1:].astype(np.uint32)
-        products = self._values * _ROW_MULTIPLIERS  # uint64, wraps modulo 2**64 silently
-        sums = products.reshape(count, index.bands, index.rows).sum(axis=2, dtype=np.uint64)
-        sums += index._offsets
-        self._keys = (sums >> _HIGH).astype(np.uint32)
+        self._keys = index._band_key_rows(self._values)
         self._lists: list[list[int]] = self._keys.tolist()
-        bands = index._sorted_bands
-        self._low: npt.NDArray[np.intp] | None = None
-        self._hit_rows: set[int] = set()
         self._checked = -1
-        if bands.size and count:
+
+    def fresh(self) -> list[bool]:
+        """For each position: whether its signature can have no candidate, whatever is added
+        before it in this batch: none of its band keys is in the sorted arrays, pending, or a
+        key of an earlier signature of the batch (one with a key twice counts as not fresh).
+        An empty signature is fresh: it is never a near-duplicate nor indexed."""
+        index = self._index
+        count, bands = len(self._lists), index.bands
+        clear = [True] * count
+        if count:
             flat = self._keys.ravel()
-            self._low = bands.searchsorted(flat).reshape(count, index.bands)
-            hits = bands.take(self._low, mode="clip") == self._keys
-            self._hits = hits
-            self._hit_rows = set(hits.any(axis=1).nonzero()[0].tolist())
+            for place in index._maybe_indexed(flat).tolist():
+                if index._indexed(int(flat[place])):
+                    clear[place // bands] = False
+            ordered = np.sort(flat)
+            shared = ordered[1:][ordered[1:] == ordered[:-1]]
+            for key in set(shared.tolist()):
+                for place in np.flatnonzero(flat == key)[1:].tolist():
+                    clear[place // bands] = False  # a later signature with the same key
+        return [row < 0 or clear[row] for row in self._rows]
+
+    def add_fresh(self, start: int, end: int, keys: Sequence[K]) -> None:
+        """``add`` of each position from ``start`` to ``end`` (``keys`` in order), all of them
+        ``fresh`` and none a duplicate."""
+        rows = self._rows[start:end]
+        if min(rows) < 0:  # some without a signature: they are not indexed
+            keys = [key for key, row in zip(keys, rows, strict=True) if row >= 0]
+            rows = [row for row in rows if row >= 0]
+            if not rows:
+                return
+        first, last = rows[0], rows[-1] + 1  # consecutive: the batch rows of the signatures
+        self._index._add_fresh(keys, self._values[first:last], self._lists[first:last])
 
     def query(self, position: int) -> tuple[K, float] | None:
         """``index.query`` of the signature at ``position``."""
@@ -254,14 +364,8 @@ class _NearBatch(Generic[K]):
         row = self._rows[position]
         if row < 0 or not index._count:
             return None
-        band_keys = self._lists[row]
         self._checked = row  # the pending keys it was checked against stay so until its add
-        if row in self._hit_rows:
-            assert self._low is not None
-            hits = self._hits[row].nonzero()[0]
-            rows = index._found(band_keys, self._keys[row], self._low[row], hits)
-        else:
-            rows = index._found(band_keys, None, None, None)
+        rows = index._candidates(self._keys[row], self._lists[row])
         return index._best(self._values[row], rows)
 
     def add(self, position: int, key: K) -> None:
@@ -319,19 +423,31 @@ class Deduplicator(Generic[K]):
         if near is None:  # an invalid signature: the one-by-one calls raise where they did
             return [self._check_add(key, digest, mark) for key, digest, mark in entries]
         exact = self._hashes.batch([content_hash for _, content_hash, _ in entries])
+        fresh = [a and b for a, b in zip(exact.fresh(), near.fresh(), strict=True)]
         answers: list[Duplicate[K] | None] = []
-        for position, (key, _, _) in enumerate(entries):
+        position, count = 0, len(entries)
+        while position < count:
+            if fresh[position]:  # a run of entries that cannot be duplicates: added together
+                end = position + 1
+                while end < count and fresh[end]:
+                    end += 1
+                keys = [key for key, _, _ in entries[position:end]]
+                exact.add_fresh(position, end, keys)
+                near.add_fresh(position, end, keys)
+                answers.extend([None] * (end - position))
+                position = end
+                continue
+            key = entries[position][0]
             same = exact.get(position)
             if same is not None:
                 answers.append(Duplicate("exact", same, 1.0))
-                continue
-            found = near.query(position)
-            if found is not None:
+            elif (found := near.query(position)) is not None:
                 answers.append(Duplicate("near", found[0], found[1]))
-                continue
-            answers.append(None)
-            exact.add(position, key)
-            near.add(position, key)
+            else:
+                answers.append(None)
+                exact.add(position, key)
+                near.add(position, key)
+            position += 1
         exact.close()
         near.close()
         return answers

@@ -147,6 +147,33 @@ class ExactBatch(Generic[K]):
         index._digests += digest
         index._keys.append(key)
 
+    def fresh(self) -> list[bool]:
+        """For each position: whether its hash is a SHA-256 digest whose first 8 bytes are not
+        in the sorted array and which is neither pending nor earlier in this batch (so ``get``
+        answers None however the batch goes)."""
+        pending = self._index._pending
+        present = self._present or [False] * len(self._hashes)
+        seen: set[str] = set()
+        result: list[bool] = []
+        for content_hash, digest, there in zip(self._hashes, self._digests, present, strict=True):
+            result.append(
+                digest is not None
+                and not there
+                and content_hash not in pending
+                and content_hash not in seen
+            )
+            seen.add(content_hash)
+        return result
+
+    def add_fresh(self, start: int, end: int, keys: Sequence[K]) -> None:
+        """``add`` of each position from ``start`` to ``end`` (``keys`` in order), all ``fresh``."""
+        index = self._index
+        slot = len(index._keys)
+        added = range(slot, slot + end - start)
+        index._pending.update(zip(self._hashes[start:end], added, strict=True))
+        index._digests += b"".join(self._digests[start:end])  # type: ignore[arg-type]
+        index._keys.extend(keys)
+
     def close(self) -> None:
         """Merge the pending hashes if enough have come."""
         if len(self._index._pending) >= _MERGE_AT:

@@ -169,7 +169,10 @@ class _Parallel:
             context = multiprocessing.get_context("spawn")
             pool = ProcessPoolExecutor(self._workers, mp_context=context)
             try:
-                pool.submit(_ping).result(timeout=START_TIMEOUT)
+                # a spawn pool starts a process per task while none is idle: one task each, so
+                # every worker starts now, not when the first has answered
+                pings = [pool.submit(_ping) for _ in range(self._workers)]
+                pings[0].result(timeout=START_TIMEOUT)
             except (BrokenProcessPool, TimeoutError, OSError) as exc:
                 pool.shutdown(wait=False, cancel_futures=True)
                 LOGGER.warning("ingest workers cannot start (%s): importing in-process", exc)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from annotator.core.document import DocumentDraft, RawSource
@@ -18,6 +18,13 @@ document and the raw bytes of a record are the main process's own unit: they are
 """
 
 _DRAFT_FIELDS = ("text", "title", "source", "url", "published", "metadata", "external_id")
+_Setter = Callable[[object, Any], None]
+_DRAFT_SETTERS: tuple[_Setter, ...] = tuple(
+    vars(DocumentDraft)[name].__set__ for name in (*_DRAFT_FIELDS, "raw", "content_hash")
+)
+"""The slots' own setters: a frozen dataclass refuses ``setattr``, and ``object.__setattr__``
+looks the name up each time (twice the cost; a draft is rebuilt for every article)."""
+_FIELD_SETTERS, (_SET_RAW, _SET_HASH) = _DRAFT_SETTERS[:-2], _DRAFT_SETTERS[-2:]
 
 
 def pack_units(units: Sequence[Unit]) -> list[PackedUnit]:
@@ -25,15 +32,7 @@ def pack_units(units: Sequence[Unit]) -> list[PackedUnit]:
     return [
         (unit.origin, unit.kind, unit.path, unit.data)
         if isinstance(unit, FileUnit)
-        else (
-            unit.origin,
-            unit.file,
-            unit.line,
-            unit.raw,
-            unit.encoding,
-            unit.media_type,
-            unit.fields,
-        )
+        else tuple(unit)
         for unit in units
     ]
 
@@ -71,10 +70,10 @@ def process_packed(units: Sequence[PackedUnit], options: IngestOptions) -> list[
 def _draft(packed: PackedItem, raw: RawSource | None) -> DocumentDraft:
     """The draft as the worker made it, without hashing its text again."""
     draft = object.__new__(DocumentDraft)
-    for name, value in zip(_DRAFT_FIELDS, packed, strict=False):
-        object.__setattr__(draft, name, value)
-    object.__setattr__(draft, "raw", raw)
-    object.__setattr__(draft, "content_hash", packed[8])
+    for setter, value in zip(_FIELD_SETTERS, packed, strict=False):
+        setter(draft, value)
+    _SET_RAW(draft, raw)
+    _SET_HASH(draft, packed[8])
     return draft
 
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from annotator.core.document import DocumentDraft
 from annotator.ingest.files import FileKind, file_to_draft
@@ -35,9 +35,10 @@ class FileUnit:
     data: bytes | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RecordUnit:
-    """One JSONL line, JSON array element or CSV row with its raw bytes."""
+class RecordUnit(NamedTuple):
+    """One JSONL line, JSON array element or CSV row with its raw bytes (a named tuple: one is
+    made per record in the main process and again in a worker, three times faster than a
+    frozen dataclass; packed for a worker as the plain tuple)."""
 
     origin: str
     file: str

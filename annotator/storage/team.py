@@ -11,6 +11,7 @@ from sqlalchemy import and_, bindparam, false, func, select, text
 from sqlalchemy.engine import Connection
 
 from annotator.core.annotation import CURATION_ANNOTATOR
+from annotator.core.errors import EditLogIdsError
 from annotator.core.ids import DocumentId
 from annotator.core.team import AssignmentState, Identity, Member, QueueItem, Role
 from annotator.storage.annotators import AnnotatorCache
@@ -39,6 +40,7 @@ _IDENTITY = select(
     _ROLE_OF.scalar_subquery().label("role"),
 )
 _LOG = edit_log.insert().returning(edit_log.c.id)
+_MAX_ROWID = 2**63 - 1
 
 
 def identity(connection: Connection, name: str) -> Identity:
@@ -238,6 +240,8 @@ def log_changes(
     statement per thousand documents (an import changes ten thousand): driver SQL, since
     Core's executemany with RETURNING binds every row's timestamp and annotator anew."""
     ordered = sorted(ids)
+    if not ordered:
+        return []
     if len(ordered) == 1:
         row = {"document_id": ordered[0], "annotator_id": annotator_id, "at": now}
         return [int(connection.execute(_LOG, row).scalar_one())]
@@ -252,15 +256,28 @@ def log_changes(
             )
             written += [int(row_id) for (row_id,) in result]
         return written
+    # The ids follow the largest before (the rowid rule; the write transaction keeps other
+    # writers out), as for new documents: no RETURNING row to fetch, one GIL round trip each.
+    before = connection.exec_driver_sql("SELECT max(id) FROM edit_log").scalar() or 0
+    consecutive = before + len(ordered) < _MAX_ROWID
+    returning = "" if consecutive else " RETURNING id"
     for batch in chunks(ordered, 333):  # 999 parameters, the least a SQLite build allows
         values = ", ".join(["(?, ?, ?)"] * len(batch))
         parameters = tuple(chain.from_iterable((d, annotator_id, at) for d in batch))
         result = connection.exec_driver_sql(
-            f"INSERT INTO edit_log (document_id, annotator_id, at) VALUES {values} RETURNING id",
+            f"INSERT INTO edit_log (document_id, annotator_id, at) VALUES {values}{returning}",
             parameters,
         )
-        written += [int(row_id) for (row_id,) in result]
-    return written
+        if not consecutive:
+            written += [int(row_id) for (row_id,) in result]
+    if not consecutive:
+        return written
+    last = connection.exec_driver_sql("SELECT last_insert_rowid()").scalar()
+    if last != before + len(ordered):
+        raise EditLogIdsError(
+            f"edit log rows did not get consecutive ids ({before} + {len(ordered)} != {last})"
+        )
+    return list(range(before + 1, before + 1 + len(ordered)))
 
 
 def last_change(connection: Connection) -> int:

@@ -18,13 +18,14 @@ def _signature(values: np.ndarray) -> bytes:
     return HEADER + values.astype("<u4").tobytes()
 
 
-def _entries(rng: random.Random, count: int) -> list[Entry]:
+def _entries(rng: random.Random, count: int, copies: float = 1.0) -> list[Entry]:
     """Fresh documents, exact copies, near copies (some bins changed) and documents without a
-    signature or with a hash that is not SHA-256, copies often close to their original."""
+    signature or with a hash that is not SHA-256, copies often close to their original;
+    ``copies`` scales how many are not fresh (1.0: 45%)."""
     numbers = np.random.default_rng(rng.randrange(2**32))
     made: list[Entry] = []
     for number in range(count):
-        roll = rng.random()
+        roll = rng.random() / copies
         if made and roll < 0.15:
             _, digest, mark = made[max(0, len(made) - rng.randint(1, 80))]
             made.append((f"k{number}", digest, mark))
@@ -47,10 +48,12 @@ def _entries(rng: random.Random, count: int) -> list[Entry]:
     return made
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_screen_answers_as_check_and_add_one_at_a_time(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "copies"), [(1, 1.0), (2, 1.0), (3, 0.05), (4, 0.01)])
+def test_screen_answers_as_check_and_add_one_at_a_time(seed: int, copies: float) -> None:
+    """Mostly copies, and mostly fresh documents (whose runs are added together)."""
     rng = random.Random(seed)
-    preload, entries = _entries(rng, 2500), _entries(rng, 4000)  # crosses merges of both indexes
+    # crosses merges of both indexes and the signature blocks
+    preload, entries = _entries(rng, 2500, copies), _entries(rng, 6000, copies)
     one, many = Deduplicator[str](0.7), Deduplicator[str](0.7)
     for key, digest, mark in preload:
         one.add(key, digest, mark)
@@ -76,6 +79,22 @@ def test_screen_answers_as_check_and_add_one_at_a_time(seed: int) -> None:
     )
     kinds = {answer.kind for answer in answers if answer is not None}
     assert kinds == {"exact", "near"}
+
+
+def test_documents_added_one_by_one_between_batches_are_found() -> None:
+    """Rows added with ``add`` after a batch are caught up by the next batch's key filter."""
+    numbers = np.random.default_rng(9)
+    marks = [_signature(numbers.integers(0, 2**32, NUM_HASHES)) for _ in range(300)]
+    seen = Deduplicator[str]()
+    assert seen.screen([(f"a{n}", f"h{n}", marks[n]) for n in range(100)]) == [None] * 100
+    for n in range(100, 200):
+        seen.add(f"a{n}", f"h{n}", marks[n])
+    near = np.frombuffer(marks[150][4:], "<u4").copy()
+    near[:10] += 1  # 118 of 128 minima kept
+    answers = seen.screen([("b", "x", marks[250]), ("c", "y", _signature(near))])
+    assert answers[0] is None
+    assert answers[1] is not None
+    assert (answers[1].kind, answers[1].of) == ("near", "a150")
 
 
 def test_screen_raises_on_a_signature_of_another_format_like_check() -> None:

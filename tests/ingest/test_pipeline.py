@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -99,12 +100,21 @@ class _FakePool:
 
     start_fails = False
 
+    start_seconds = 0.0
+    """How long a new pool takes to answer its first task."""
+    pools: ClassVar[list[_FakePool]] = []
+
     def __init__(self, workers: int, mp_context: object = None) -> None:
         self.workers = workers
+        self.pings = 0
+        _FakePool.pools.append(self)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
         future: Future[Any] = Future()
-        if fn is pipeline._ping and self.start_fails:
+        self.pings += fn is pipeline._ping
+        if fn is pipeline._ping and self.start_seconds:
+            threading.Timer(self.start_seconds, future.set_result, (True,)).start()
+        elif fn is pipeline._ping and self.start_fails:
             future.set_exception(BrokenProcessPool("cannot start"))
         elif fn is not pipeline._ping and any("poison" in unit[0] for unit in args[0]):
             future.set_exception(BrokenProcessPool("a worker died"))
@@ -147,3 +157,24 @@ def test_workers_that_cannot_start_fall_back_to_this_process(
     assert [Path(item.origin).name for item in items] == names
     assert not any(isinstance(item, IngestFailure) for item in items)
     assert "cannot start" in caplog.text
+
+
+def test_every_worker_starts_at_once_and_a_slow_replacement_is_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = _texts(tmp_path)
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", _FakePool)
+    monkeypatch.setattr(_FakePool, "pools", [])
+    original = _FakePool.__init__
+
+    def slow_replacement(pool: _FakePool, workers: int, mp_context: object = None) -> None:
+        original(pool, workers, mp_context)
+        pool.start_seconds = 0.2 if len(_FakePool.pools) > 1 else 0.0
+
+    monkeypatch.setattr(_FakePool, "__init__", slow_replacement)
+    items = list(iter_records([tmp_path], workers=2))
+    assert [Path(item.origin).name for item in items] == names
+    failures = [item for item in items if isinstance(item, IngestFailure)]
+    assert [Path(f.origin).name for f in failures] == ["07-poison.txt"]
+    # a spawn pool starts a process per task while none is idle: every worker starts at once
+    assert [pool.pings for pool in _FakePool.pools] == [2, 2, 2]  # the poison broke two
