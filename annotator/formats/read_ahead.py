@@ -27,6 +27,7 @@ from collections.abc import Callable, Generator, Iterator
 from dataclasses import fields
 from functools import partial
 from multiprocessing.queues import Queue
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -186,9 +187,10 @@ def _send(batches: Queue[tuple[str, Any]], batch: list[Any]) -> None:
     batches.put(("items", data))
 
 
-_DRAFT_FIELDS = tuple(field.name for field in fields(DocumentDraft))
+_DRAFT_VALUES = attrgetter(*(field.name for field in fields(DocumentDraft)))
 _new_item = fast_constructor(AnnotatedDraft)
 _new_plain = fast_constructor(PlainDraft)
+_new_draft = fast_constructor(DocumentDraft, restoring=True)
 
 
 def _packed(item: AnnotatedDraft | PlainDraft) -> tuple[Any, ...]:
@@ -196,7 +198,7 @@ def _packed(item: AnnotatedDraft | PlainDraft) -> tuple[Any, ...]:
     a PlainDraft's span columns, an AnnotatedDraft's spans as tuples, their attributes as dicts
     (a default ``MappingProxyType`` does not pickle)."""
     draft = item.draft
-    values = tuple(getattr(draft, name) for name in _DRAFT_FIELDS)
+    values = _DRAFT_VALUES(draft)
     if type(item) is PlainDraft:
         plain = item
         return (
@@ -219,9 +221,7 @@ def _packed(item: AnnotatedDraft | PlainDraft) -> tuple[Any, ...]:
 
 
 def _unpacked(packed: tuple[Any, ...]) -> AnnotatedDraft | PlainDraft:
-    draft = object.__new__(DocumentDraft)
-    for name, value in zip(_DRAFT_FIELDS, packed[0], strict=True):
-        object.__setattr__(draft, name, value)  # as pickle restores it: the hash is sent too
+    draft = _new_draft(*packed[0])  # as pickle restores it: the hash is sent too
     if len(packed) == 9:
         return _new_plain(draft, *packed[1:])
     _, origin, spans, relations, status, note, comment = packed

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
-from itertools import chain
 from typing import Any
 
 import orjson
@@ -104,7 +103,13 @@ def insert_columns(
         return
     # Many rows a statement: one step of the driver per hundreds of rows instead of per row.
     per = max(1, min(_ROWS_A_STATEMENT, _SQLITE_PARAMETERS // len(bound)))
-    flat = tuple(chain.from_iterable(zip(*bound, strict=True)))
+    # the parameters row after row, interleaved by slice assignment (no tuple per row)
+    interleaved: list[Any] = [None] * (count * len(bound))
+    for place, values in enumerate(bound):
+        if len(values) != count:
+            raise ValueError(f"{len(values)} values for {count} rows")
+        interleaved[place :: len(bound)] = values
+    flat = tuple(interleaved)
     width = per * len(bound)
     whole = count // per * per * len(bound)
     if whole:
@@ -121,17 +126,35 @@ def insert_returning(
     connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]
 ) -> list[int]:
     """PostgreSQL (psycopg 3): :func:`insert_rows` returning the new ids in the order of
-    ``rows``, through the driver's ``executemany(..., returning=True)`` (one short statement
-    psycopg prepares once; Core's ``RETURNING`` in row order binds every value in Python again,
-    and a statement of many rows makes psycopg parse every placeholder: both cost five times
-    as much)."""
+    ``rows`` (see :func:`insert_columns_returning`)."""
     if not rows:
         return []
     names = list(rows[0])
+    columns: list[Sequence[Any]] = [[row[name] for row in rows] for name in names]
+    return insert_columns_returning(connection, table, names, columns)
+
+
+def insert_columns_returning(
+    connection: Connection,
+    table: Table,
+    names: Sequence[str],
+    columns: list[Sequence[Any]],
+    constants: Mapping[str, Any] | None = None,
+) -> list[int]:
+    """PostgreSQL (psycopg 3): :func:`insert_columns` returning the new ids in row order,
+    through the driver's ``executemany(..., returning=True)`` (one short statement psycopg
+    prepares once; Core's ``RETURNING`` in row order binds every value in Python again, and a
+    statement of many rows makes psycopg parse every placeholder: both cost five times as
+    much). ``constants`` are bound in every row."""
+    if not columns or not columns[0]:
+        return []
+    count = len(columns[0])
+    fixed = dict(constants or {})
+    names = [*names, *fixed]
+    columns = [*columns, *([value] * count for value in fixed.values())]
     kinds = [table.c[name].type for name in names]
     bound = [
-        _converted(kind, [row[name] for row in rows], connection)
-        for name, kind in zip(names, kinds, strict=True)
+        _converted(kind, column, connection) for kind, column in zip(kinds, columns, strict=True)
     ]
     places = ", ".join("CAST(%s AS JSONB)" if isinstance(k, JSON) else "%s" for k in kinds)
     quote = connection.dialect.identifier_preparer.quote
