@@ -115,6 +115,36 @@ def test_jsonl_usual_lines_are_plain_and_the_rest_read_as_before(tmp_path: Path)
     assert _kinds(plain)[11] == "PlainDraft"  # code points whatever the characters
 
 
+def test_jsonl_spans_of_mixed_shapes_read_the_same_both_ways(tmp_path: Path) -> None:
+    """Lines whose spans do not all have the same keys, repeat a start, or give a surface of
+    another length take the span-by-span checks; the result is the same either way."""
+    rebels, aleppo = _span(TEXT, "Rebels", "A"), _span(TEXT, "Aleppo", "L")
+    path = _lines(
+        tmp_path / "m.jsonl",
+        [
+            {"text": TEXT, "spans": [{**rebels, "text": "Rebels"}, aleppo]},
+            {"text": TEXT, "spans": [{**rebels, "annotator": "ann"}, aleppo]},  # two layers
+            {"text": TEXT, "spans": [{**rebels, "attributes": {}}, {**aleppo, "id": 2}]},
+            {"text": TEXT, "spans": [rebels, {**rebels, "label": "B"}]},
+            {"text": TEXT, "spans": [rebels, {**rebels, "end": 5}]},
+            {"text": TEXT, "spans": [rebels, dict(rebels)]},
+            {"text": TEXT, "spans": [{**rebels, "text": "Rebel"}]},
+            {"text": TEXT, "spans": [{**rebels, "text": "rebels"}]},
+            {"text": TEXT, "spans": [{**rebels, "fragments": []}, aleppo]},
+            {"text": TEXT, "spans": [rebels, "Aleppo"]},
+            {"text": TEXT, "spans": [rebels, 7]},
+            {"text": TEXT, "spans": [{**rebels, "text": None}, {**aleppo, "text": "Aleppo"}]},
+            {"text": TEXT, "spans": [{**rebels, "attributes": {"k": 1}}, aleppo]},
+        ],
+    )
+    plain = _compare("jsonl", path)
+    assert _kinds(plain)[:5] == ["PlainDraft", "AnnotatedDraft", *["PlainDraft"] * 3]
+    assert _kinds(plain)[5:8] == ["AnnotatedDraft", "Failure", "Failure"]
+    assert _kinds(plain)[8] == "PlainDraft"
+    assert _kinds(plain)[11] == "PlainDraft"
+    assert _kinds(plain)[12] == "AnnotatedDraft"
+
+
 def test_doccano_usual_examples_are_plain_and_the_rest_read_as_before(tmp_path: Path) -> None:
     def entity(text: str, part: str, label: str, **extra: Any) -> dict[str, Any]:
         start = text.index(part)
