@@ -83,10 +83,15 @@ class _Received(Iterator[Item]):
         self._batches: Queue[tuple[str, Any]] = context.Queue(_QUEUED)
         self._worker = context.Process(target=_produce, args=(read, self._batches), daemon=True)
         self._worker.start()
+        self._left = 0  # items of the batch at hand not yet given out
         self._items = self._received()
 
     def __next__(self) -> Item:
         return next(self._items)
+
+    def would_wait(self) -> bool:
+        """Whether the next item is not read yet: the caller may as well do its work now."""
+        return not self._left and self._batches.empty()
 
     def close(self) -> None:
         self._items.close()
@@ -97,7 +102,10 @@ class _Received(Iterator[Item]):
             while True:
                 kind, payload = self._next()
                 if kind == "items":
-                    for item in pickle.loads(payload):
+                    items = pickle.loads(payload)
+                    self._left = len(items)
+                    for item in items:
+                        self._left -= 1
                         yield item if type(item) is Failure else _unpacked(item)
                 elif kind == "error":
                     raise payload

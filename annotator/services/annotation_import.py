@@ -45,6 +45,9 @@ if TYPE_CHECKING:
     from annotator.services.project import Project
 
 BATCH = 500
+SOONER = 64
+"""Documents stored at once when the reading worker has nothing ready (so that the main
+process works while it waits, and has little left when the worker ends), else BATCH."""
 Item = AnnotatedDraft | PlainDraft | Failure
 _LABEL = attrgetter("label")
 """A SpanRecord's label (``map`` runs it in C)."""
@@ -313,6 +316,7 @@ def _store(
                 report.relations += stored.relations_added
             pending.clear()
 
+        would_wait: Callable[[], bool] = getattr(reader, "would_wait", lambda: False)
         for done, item in enumerate(reader, start=1):
             if cancelled is not None and cancelled():
                 raise ImportCancelledError(f"import of {path} cancelled; nothing was imported")
@@ -328,7 +332,7 @@ def _store(
                 pending.append(item)
             if progress is not None:
                 progress(done)
-            if len(pending) >= BATCH:
+            if len(pending) >= BATCH or (len(pending) >= SOONER and would_wait()):
                 flush()
         gaps = finder.gaps()
         if not gaps.empty and not add_labels:

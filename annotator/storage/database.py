@@ -191,22 +191,32 @@ class ProjectDatabase:
         with self._write() as connection:
             actor_id = self._annotators.id_for(connection, actor)
             changed: set[DocumentId] = set()
+            # On PostgreSQL the changes are logged last, just before the commit: log ids taken
+            # while the import ran would precede those of edits others commit meanwhile by more
+            # than the change feed looks back, and other machines would never see these
+            # changes. SQLite's write lock keeps every other writer out until the commit, so
+            # there each batch's changes are logged with it, not all while the import ends.
+            as_it_goes = connection.dialect.name == "sqlite"
+            log_ids: list[int] = []
 
             def write(items: Sequence[AnnotatedDraft | PlainDraft]) -> list[StoredAnnotations]:
                 stored = store_batch(connection, items, self._annotators, now)
-                changed.update(
+                touched = {
                     s.document_id for s in stored if s.created or s.spans_added or s.relations_added
-                )
+                }
+                if as_it_goes:
+                    touched -= changed
+                    log_ids.extend(team_queries.log_changes(connection, touched, actor_id, now))
+                changed.update(touched)
                 return stored
 
             yield write
             schema = publish()
             if schema is not None:
                 schema.revision = publish_schema(connection, schema.text, schema.expected)
-            # Logged last, just before the commit: on PostgreSQL log ids taken while the import
-            # ran would precede those of edits others commit meanwhile by more than the change
-            # feed looks back, and other machines would never see these changes.
-            self._own_log_ids.update(team_queries.log_changes(connection, changed, actor_id, now))
+            if not as_it_goes:
+                log_ids = team_queries.log_changes(connection, changed, actor_id, now)
+            self._own_log_ids.update(log_ids)
 
     def existing_hashes(self, hashes: Sequence[str]) -> set[str]:
         with self._read() as connection:
