@@ -3,7 +3,8 @@
 Parsing (JSON, offsets checks, content hashes) and storing (SQL) each take about half of an
 import; on a machine with two cores they can overlap. :func:`read_ahead` runs an importer's
 ``read`` in a forked worker and yields exactly what it yields, in the same order: drafts and
-failures travel in batches through a bounded queue (memory stays flat), spans as plain tuples
+failures travel in batches through a pipe (the worker waits while it is full, so memory stays
+flat), spans as plain tuples
 (a pickled named tuple is rebuilt through a Python call per span), a PlainDraft's spans as its
 three columns. An exception the reader raises is raised here; closing the iterator (a cancel, a
 refused import) stops the worker.
@@ -17,16 +18,17 @@ in-process as before.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import multiprocessing
 import os
 import pickle
-import queue
 import sys
 import threading
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import fields
 from functools import partial
-from multiprocessing.queues import Queue
+from multiprocessing.connection import Connection
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -44,8 +46,6 @@ WORTH_A_WORKER = 4 << 20
 """Files smaller than this (4 MB, about 500 documents of native JSONL) are read in-process:
 starting and feeding a worker costs more than it saves on them."""
 _BATCH = 64
-_QUEUED = 16
-"""Batches read ahead at most: the worker waits when the storing side falls behind."""
 _as_record = partial(tuple.__new__, SpanRecord)
 
 
@@ -80,9 +80,11 @@ class _Received(Iterator[Item]):
 
     def __init__(self, read: Callable[[], Iterator[Item]]) -> None:
         context = multiprocessing.get_context("fork")
-        self._batches: Queue[tuple[str, Any]] = context.Queue(_QUEUED)
-        self._worker = context.Process(target=_produce, args=(read, self._batches), daemon=True)
+        self._pipe, sending = context.Pipe(duplex=False)
+        _widen(sending)
+        self._worker = context.Process(target=_produce, args=(read, sending), daemon=True)
         self._worker.start()
+        sending.close()  # the worker's is the only sending end: its exit ends the pipe
         self._left = 0  # items of the batch at hand not yet given out
         self._items = self._received()
 
@@ -91,7 +93,7 @@ class _Received(Iterator[Item]):
 
     def would_wait(self) -> bool:
         """Whether the next item is not read yet: the caller may as well do its work now."""
-        return not self._left and self._batches.empty()
+        return not self._left and not self._pipe.poll()
 
     def close(self) -> None:
         self._items.close()
@@ -102,9 +104,8 @@ class _Received(Iterator[Item]):
             while True:
                 kind, payload = self._next()
                 if kind == "items":
-                    items = pickle.loads(payload)
-                    self._left = len(items)
-                    for item in items:
+                    self._left = len(payload)
+                    for item in payload:
                         self._left -= 1
                         yield item if type(item) is Failure else _unpacked(item)
                 elif kind == "error":
@@ -118,19 +119,32 @@ class _Received(Iterator[Item]):
         if self._worker.is_alive():
             self._worker.terminate()
         self._worker.join()
-        self._batches.close()
+        self._pipe.close()
 
     def _next(self) -> tuple[str, Any]:
-        while True:
-            try:
-                return self._batches.get(timeout=0.5)
-            except queue.Empty:
-                if not self._worker.is_alive() and self._batches.empty():
-                    code = self._worker.exitcode
-                    raise ReaderStoppedError(
-                        f"the process reading the file stopped (exit code {code}); "
-                        "nothing was imported"
-                    ) from None
+        while not self._pipe.poll(0.5) and self._worker.is_alive():
+            pass
+        try:
+            message: tuple[str, Any] = pickle.loads(self._pipe.recv_bytes())
+        except (EOFError, OSError):
+            self._worker.join()
+            code = self._worker.exitcode
+            raise ReaderStoppedError(
+                f"the process reading the file stopped (exit code {code}); nothing was imported"
+            ) from None
+        return message
+
+
+def _widen(pipe: Connection) -> None:
+    """A pipe of 1 MB (Linux), not 64 KB: a batch of articles (~220 KB) goes through in one
+    write and one read instead of a dozen of each, and the worker can read ahead a few."""
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if set_size is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(pipe.fileno(), set_size, _PIPE_BYTES)
+
+
+_PIPE_BYTES = 1 << 20
 
 
 def _worth_a_worker(path: Path, minimum: int) -> bool:
@@ -159,40 +173,40 @@ def _safe_to_fork() -> bool:
     )
 
 
-def _produce(read: Callable[[], Iterator[Item]], batches: Queue[tuple[str, Any]]) -> None:
-    """The worker: read, send batches, then ``done`` (or, after what was read, the error)."""
+def _produce(read: Callable[[], Iterator[Item]], sending: Connection) -> None:
+    """The worker: read, send batches, then ``done`` (or, after what was read, the error).
+    A send waits while the pipe is full: the storing side has fallen behind."""
     batch: list[Failure | tuple[Any, ...]] = []
     ending: tuple[str, Any] = ("done", None)
     try:
         for item in read():
             batch.append(item if type(item) is Failure else _packed(item))  # type: ignore[arg-type]
             if len(batch) >= _BATCH:
-                _send(batches, batch)
+                _send(sending, batch)
                 batch = []
     except BaseException as error:
         ending = ("error", _sendable(error))
     try:
         if batch:
-            _send(batches, batch)
+            _send(sending, batch)
     except BaseException as error:
         if ending[0] == "done":
             ending = ("error", _sendable(error))
-    batches.put(ending)
-    batches.close()
-    batches.join_thread()
+    with contextlib.suppress(OSError):  # the importing side stopped: nobody to tell
+        sending.send_bytes(pickle.dumps(ending, pickle.HIGHEST_PROTOCOL))
+    sending.close()
 
 
-def _send(batches: Queue[tuple[str, Any]], batch: list[Any]) -> None:
-    """Put a batch pickled here: the queue pickles in a feeder thread that only prints what
-    fails (the batch would be lost without a word); here that raises, and ends the reading."""
+def _send(sending: Connection, batch: list[Any]) -> None:
+    """Send a batch; one that cannot be pickled ends the reading with an error saying so."""
     try:
-        data = pickle.dumps(batch, pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(("items", batch), pickle.HIGHEST_PROTOCOL)
     except Exception as error:
         raise ReaderStoppedError(
             f"an item read could not be sent to the importing process ({error}); "
             "nothing was imported"
         ) from None
-    batches.put(("items", data))
+    sending.send_bytes(data)
 
 
 _DRAFT_VALUES = attrgetter(*(field.name for field in fields(DocumentDraft)))
