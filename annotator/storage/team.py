@@ -252,14 +252,21 @@ def log_changes(
             )
             written += [int(row_id) for (row_id,) in result]
         return written
-    for batch in chunks(ordered, 333):  # 999 parameters, the least a SQLite build allows
-        values = ", ".join(["(?, ?, ?)"] * len(batch))
-        parameters = tuple(chain.from_iterable((d, annotator_id, at) for d in batch))
-        result = connection.exec_driver_sql(
-            f"INSERT INTO edit_log (document_id, annotator_id, at) VALUES {values} RETURNING id",
-            parameters,
-        )
-        written += [int(row_id) for (row_id,) in result]
+    # The driver's cursor: its rows are tuples of ints, not Rows to convert (a third of the
+    # cost of logging an import's ten thousand documents).
+    cursor = connection.connection.cursor()
+    try:
+        for batch in chunks(ordered, 333):  # 999 parameters, the least a SQLite build allows
+            values = ", ".join(["(?, ?, ?)"] * len(batch))
+            parameters = tuple(chain.from_iterable((d, annotator_id, at) for d in batch))
+            cursor.execute(
+                f"INSERT INTO edit_log (document_id, annotator_id, at) VALUES {values} "
+                "RETURNING id",
+                parameters,
+            )
+            written += [row_id for (row_id,) in cursor.fetchall()]
+    finally:
+        cursor.close()
     return written
 
 
