@@ -18,6 +18,7 @@ from annotator.core.annotation import AnnotatedDocument, Relation, Span
 from annotator.core.document import Document, DocumentDraft, DocumentStatus, content_hash
 from annotator.core.errors import InputFileError
 from annotator.core.fragments import Pieces, normalised
+from annotator.core.frozen import fast_constructor
 from annotator.core.ids import DocumentId, RelationId, SpanId
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.core.offsets import Unit
@@ -317,11 +318,20 @@ def _line_to_draft(
         if options.plain and found and not record.get("relations"):
             columns = _plain_spans(found, text, options.annotator)
             if columns is not None:
-                status = DocumentStatus(record.get("status") or "new")
-                comment = str(record.get("comment") or "")
+                given = record.get("status") or "new"
+                status = (type(given) is str and _STATUS_OF.get(given)) or DocumentStatus(given)
+                comment = record.get("comment") or ""
                 labels, starts, ends, annotator = columns
-                return PlainDraft(
-                    draft, f"{name}:{number}", labels, starts, ends, annotator, status, "", comment
+                return _new_plain(
+                    draft,
+                    f"{name}:{number}",
+                    labels,
+                    starts,
+                    ends,
+                    annotator,
+                    status,
+                    "",
+                    comment if type(comment) is str else str(comment),
                 )
         spans = _spans(found, text, name, number, options.annotator)
         if isinstance(spans, Failure):
@@ -460,6 +470,8 @@ _GETTERS = {
     for attributes in (False, True)
     for who in (False, True)
 }
+_STATUS_OF = {status.value: status for status in DocumentStatus}
+_new_plain = fast_constructor(PlainDraft)
 _UNITS = (Unit.CODE_POINT,)
 _EXTENT = itemgetter("start", "end", "label")
 _ATTRIBUTES = methodcaller("get", "attributes")

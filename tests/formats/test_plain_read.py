@@ -135,9 +135,13 @@ def test_jsonl_spans_of_mixed_shapes_read_the_same_both_ways(tmp_path: Path) -> 
             {"text": TEXT, "spans": [rebels, 7]},
             {"text": TEXT, "spans": [{**rebels, "text": None}, {**aleppo, "text": "Aleppo"}]},
             {"text": TEXT, "spans": [{**rebels, "attributes": {"k": 1}}, aleppo]},
+            {"text": TEXT, "spans": [rebels], "status": "done", "comment": 5},
+            {"text": TEXT, "spans": [rebels], "status": [1]},
+            {"text": TEXT, "spans": [rebels], "status": "bogus"},
         ],
     )
     plain = _compare("jsonl", path)
+    assert _kinds(plain)[13:] == ["PlainDraft", "Failure", "Failure"]
     assert _kinds(plain)[:5] == ["PlainDraft", "AnnotatedDraft", *["PlainDraft"] * 3]
     assert _kinds(plain)[5:8] == ["AnnotatedDraft", "Failure", "Failure"]
     assert _kinds(plain)[8] == "PlainDraft"
