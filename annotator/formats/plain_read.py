@@ -15,6 +15,7 @@ from operator import lt, sub
 from typing import Any
 
 from annotator.core.document import DocumentDraft, DocumentStatus
+from annotator.core.frozen import fast_constructor
 from annotator.core.offsets import Unit
 from annotator.core.plain_draft import PlainDraft
 
@@ -98,4 +99,8 @@ def as_plain_draft(
     note: str = "",
 ) -> PlainDraft:
     labels, starts, ends = columns
-    return PlainDraft(draft, origin, labels, starts, ends, annotator, status, note)
+    return _new_plain(draft, origin, labels, starts, ends, annotator, status, note, "")
+
+
+_new_plain = fast_constructor(PlainDraft)
+"""``PlainDraft(...)`` with every field given, without the frozen dataclass's setattr."""
