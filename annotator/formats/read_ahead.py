@@ -100,6 +100,7 @@ class _Received(Iterator[Item]):
         self._stop()
 
     def _received(self) -> Generator[Item, None, None]:
+        ended = False
         try:
             while True:
                 kind, payload = self._next()
@@ -111,9 +112,13 @@ class _Received(Iterator[Item]):
                 elif kind == "error":
                     raise payload
                 else:
+                    ended = True
                     return
         finally:
-            self._stop()
+            # A worker that sent everything is exiting by itself: close() joins it, once the
+            # caller has stored the last items (meanwhile the other core tears it down).
+            if not ended:
+                self._stop()
 
     def _stop(self) -> None:
         if self._worker.is_alive():

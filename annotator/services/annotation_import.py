@@ -200,6 +200,11 @@ class _GapFinder:
     def gaps(self) -> SchemaGaps:
         return SchemaGaps(self.labels, self.relation_types, self.attributes, self.first)
 
+    @property
+    def empty(self) -> bool:
+        """No gap found so far (``gaps().empty`` without building them)."""
+        return not (self.labels or self.relation_types or self.attributes)
+
 
 def extend_schema(schema: LabelSchema, gaps: SchemaGaps) -> LabelSchema:
     """The schema with the missing labels, attributes and relation ends added."""
@@ -328,7 +333,7 @@ def _store(
             _check_layers(identity, item)
             if not finder.check(item) and not add_labels:
                 continue  # keep reading to list every gap, store nothing more
-            if finder.gaps().empty or add_labels:
+            if add_labels or finder.empty:
                 pending.append(item)
             if progress is not None:
                 progress(done)

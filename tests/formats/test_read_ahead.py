@@ -155,3 +155,6 @@ def test_the_reader_tells_when_the_next_item_is_not_read_yet(tmp_path: Path) -> 
     assert rest[-1].origin.endswith(":63")
     assert ahead.would_wait()  # type: ignore[attr-defined]  # the worker is still reading
     assert len(list(ahead)) == 66
+    worker = ahead._worker  # type: ignore[attr-defined]
+    ahead.close()  # type: ignore[attr-defined]
+    assert worker.exitcode == 0  # it ended by itself after sending everything, and was joined
