@@ -14,6 +14,7 @@ from annotator.core.annotation import CURATION_ANNOTATOR
 from annotator.core.ids import DocumentId
 from annotator.core.team import AssignmentState, Identity, Member, QueueItem, Role
 from annotator.storage.annotators import AnnotatorCache
+from annotator.storage.fast_insert import driver_cursor
 from annotator.storage.rows import chunks
 from annotator.storage.tables import (
     annotators,
@@ -254,8 +255,7 @@ def log_changes(
         return written
     # The driver's cursor: its rows are tuples of ints, not Rows to convert (a third of the
     # cost of logging an import's ten thousand documents).
-    cursor = connection.connection.cursor()
-    try:
+    with driver_cursor(connection) as cursor:
         for batch in chunks(ordered, 333):  # 999 parameters, the least a SQLite build allows
             values = ", ".join(["(?, ?, ?)"] * len(batch))
             parameters = tuple(chain.from_iterable((d, annotator_id, at) for d in batch))
@@ -265,8 +265,6 @@ def log_changes(
                 parameters,
             )
             written += [row_id for (row_id,) in cursor.fetchall()]
-    finally:
-        cursor.close()
     return written
 
 
