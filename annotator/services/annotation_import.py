@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from annotator.services.project import Project
 
 BATCH = 500
-SOONER = 64
+SOONER = 128
 """Documents stored at once when the reading worker has nothing ready (so that the main
 process works while it waits, and has little left when the worker ends), else BATCH."""
 Item = AnnotatedDraft | PlainDraft | Failure
