@@ -19,7 +19,6 @@ in-process as before.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import multiprocessing
 import os
 import pickle
@@ -86,6 +85,7 @@ class _Received(Iterator[Item]):
         self._worker.start()
         sending.close()  # the worker's is the only sending end: its exit ends the pipe
         self._left = 0  # items of the batch at hand not yet given out
+        self._ended = False  # the worker sent everything: it is exiting by itself
         self._items = self._received()
 
     def __next__(self) -> Item:
@@ -100,7 +100,6 @@ class _Received(Iterator[Item]):
         self._stop()
 
     def _received(self) -> Generator[Item, None, None]:
-        ended = False
         try:
             while True:
                 kind, payload = self._next()
@@ -112,15 +111,17 @@ class _Received(Iterator[Item]):
                 elif kind == "error":
                     raise payload
                 else:
-                    ended = True
+                    self._ended = True
                     return
         finally:
             # A worker that sent everything is exiting by itself: close() joins it, once the
             # caller has stored the last items (meanwhile the other core tears it down).
-            if not ended:
+            if not self._ended:
                 self._stop()
 
     def _stop(self) -> None:
+        if self._ended:
+            self._worker.join(_EXITING)
         if self._worker.is_alive():
             self._worker.terminate()
         self._worker.join()
@@ -143,6 +144,8 @@ class _Received(Iterator[Item]):
 def _widen(pipe: Connection) -> None:
     """A pipe of 1 MB (Linux), not 64 KB: a batch of articles (~220 KB) goes through in one
     write and one read instead of a dozen of each, and the worker can read ahead a few."""
+    import fcntl  # here: the module exists only on Unix, and only Linux forks a worker
+
     set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
     if set_size is not None:
         with contextlib.suppress(OSError):
@@ -150,6 +153,8 @@ def _widen(pipe: Connection) -> None:
 
 
 _PIPE_BYTES = 1 << 20
+_EXITING = 5.0
+"""Seconds a worker that sent everything gets to exit before it is stopped."""
 
 
 def _worth_a_worker(path: Path, minimum: int) -> bool:
