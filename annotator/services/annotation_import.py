@@ -322,6 +322,7 @@ def _store(
             pending.clear()
 
         would_wait: Callable[[], bool] = getattr(reader, "would_wait", lambda: False)
+        may_edit: set[str] = set()  # layers _check_layers let through
         for done, item in enumerate(reader, start=1):
             if cancelled is not None and cancelled():
                 raise ImportCancelledError(f"import of {path} cancelled; nothing was imported")
@@ -330,7 +331,10 @@ def _store(
                 continue
             if matcher is not None:
                 item = matcher.match(item)
-            _check_layers(identity, item)
+            if type(item) is not PlainDraft or item.annotator not in may_edit:
+                _check_layers(identity, item)
+                if type(item) is PlainDraft and item.labels:
+                    may_edit.add(item.annotator)  # one check per layer, not per document
             if not finder.check(item) and not add_labels:
                 continue  # keep reading to list every gap, store nothing more
             if add_labels or finder.empty:
