@@ -41,6 +41,7 @@ from annotator.storage.bulk import DraftWithSpans, insert_all
 from annotator.storage.bulk_read import AnnotationReader
 from annotator.storage.document_claims import ClaimedBatch, claim_and_insert
 from annotator.storage.engine import WRITE, display_url, make_engine, resolve_url
+from annotator.storage.import_log import ImportLog
 from annotator.storage.layers import LayerWriter
 from annotator.storage.migrate import current_revision, upgrade
 from annotator.storage.rewrite import AnnotationSlice, load_slice, write_changes
@@ -190,33 +191,18 @@ class ProjectDatabase:
         (labels the import added) becomes the schema of record in the same transaction."""
         with self._write() as connection:
             actor_id = self._annotators.id_for(connection, actor)
-            changed: set[DocumentId] = set()
-            # On PostgreSQL the changes are logged last, just before the commit: log ids taken
-            # while the import ran would precede those of edits others commit meanwhile by more
-            # than the change feed looks back, and other machines would never see these
-            # changes. SQLite's write lock keeps every other writer out until the commit, so
-            # there each batch's changes are logged with it, not all while the import ends.
-            as_it_goes = connection.dialect.name == "sqlite"
-            log_ids: list[int] = []
+            log = ImportLog(connection, actor_id, now)
 
             def write(items: Sequence[AnnotatedDraft | PlainDraft]) -> list[StoredAnnotations]:
                 stored = store_batch(connection, items, self._annotators, now)
-                touched = {
-                    s.document_id for s in stored if s.created or s.spans_added or s.relations_added
-                }
-                if as_it_goes:
-                    touched -= changed
-                    log_ids.extend(team_queries.log_changes(connection, touched, actor_id, now))
-                changed.update(touched)
+                log.batch(stored)
                 return stored
 
             yield write
             schema = publish()
             if schema is not None:
                 schema.revision = publish_schema(connection, schema.text, schema.expected)
-            if not as_it_goes:
-                log_ids = team_queries.log_changes(connection, changed, actor_id, now)
-            self._own_log_ids.update(log_ids)
+            self._own_log_ids.update(log.finish())
 
     def existing_hashes(self, hashes: Sequence[str]) -> set[str]:
         with self._read() as connection:
