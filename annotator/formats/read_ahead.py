@@ -4,10 +4,10 @@ Parsing (JSON, offsets checks, content hashes) and storing (SQL) each take about
 import; on a machine with two cores they can overlap. :func:`read_ahead` runs an importer's
 ``read`` in a forked worker and yields exactly what it yields, in the same order: drafts and
 failures travel in batches through a pipe (the worker waits while it is full, so memory stays
-flat), spans as plain tuples
-(a pickled named tuple is rebuilt through a Python call per span), a PlainDraft's spans as its
-three columns. An exception the reader raises is raised here; closing the iterator (a cancel, a
-refused import) stops the worker.
+flat), spans as plain tuples (a pickled named tuple is rebuilt through a Python call per span),
+a PlainDraft's spans as its three columns. An exception the reader raises is raised here;
+closing the iterator (a cancel, a refused import) stops the worker. ``would_wait()`` tells the
+caller when the next item is not read yet, so that it can do its own work meanwhile.
 
 The worker is forked, so nothing is re-imported and the reader needs no pickling. A process
 that may have threads at work (the GUI: Qt's threads, or an import off the main thread) is
