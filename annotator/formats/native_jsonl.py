@@ -8,7 +8,7 @@ being the hull); spans, relations and the document carry a ``comment`` when they
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from operator import itemgetter, methodcaller
 from pathlib import Path
@@ -18,6 +18,7 @@ from annotator.core.annotation import AnnotatedDocument, Relation, Span
 from annotator.core.document import Document, DocumentDraft, DocumentStatus, content_hash
 from annotator.core.errors import InputFileError
 from annotator.core.fragments import Pieces, normalised
+from annotator.core.frozen import fast_constructor
 from annotator.core.ids import DocumentId, RelationId, SpanId
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.core.offsets import Unit
@@ -317,11 +318,20 @@ def _line_to_draft(
         if options.plain and found and not record.get("relations"):
             columns = _plain_spans(found, text, options.annotator)
             if columns is not None:
-                status = DocumentStatus(record.get("status") or "new")
-                comment = str(record.get("comment") or "")
+                given = record.get("status") or "new"
+                status = (type(given) is str and _STATUS_OF.get(given)) or DocumentStatus(given)
+                comment = record.get("comment") or ""
                 labels, starts, ends, annotator = columns
-                return PlainDraft(
-                    draft, f"{name}:{number}", labels, starts, ends, annotator, status, "", comment
+                return _new_plain(
+                    draft,
+                    f"{name}:{number}",
+                    labels,
+                    starts,
+                    ends,
+                    annotator,
+                    status,
+                    "",
+                    comment if type(comment) is str else str(comment),
                 )
         spans = _spans(found, text, name, number, options.annotator)
         if isinstance(spans, Failure):
@@ -413,24 +423,55 @@ def _plain_spans(
     them, and reports what does not fit). Every step is a C loop over the spans."""
     if type(found) is not list:
         return None
+    surfaces: Sequence[Any] | None
     try:  # a span that is not an object, or lacks one of these, fails here
-        starts, ends, labels = zip(*map(_EXTENT, found), strict=True)
-        if any(map(_ATTRIBUTES, found)) or any(map(_COMMENT, found)):
-            return None
-        if any(map(_FRAGMENTS, found)):
-            return None
-        layers = set(map(_ANNOTATOR, found))
+        keys = frozenset().union(*found)
+        if set(map(len, found)) == {len(keys)} and _OPTIONAL.isdisjoint(keys):
+            # The usual line: every span has the same keys, none of them a note or pieces.
+            # One tuple per span holds every value looked at, transposed into columns.
+            present = (_TEXT_KEY in keys, _ATTRIBUTES_KEY in keys, _ANNOTATOR_KEY in keys)
+            starts, ends, labels, *rest = zip(*map(_GETTERS[present], found), strict=True)
+            surfaces = rest.pop(0) if present[0] else None
+            if present[1] and any(rest.pop(0)):
+                return None
+            layers = set(rest.pop(0)) if present[2] else {None}
+        else:
+            starts, ends, labels = zip(*map(_EXTENT, found), strict=True)
+            if any(map(_ATTRIBUTES, found)) or any(map(_COMMENT, found)):
+                return None
+            if any(map(_FRAGMENTS, found)):
+                return None
+            layers = set(map(_ANNOTATOR, found))
+            surfaces = list(map(_TEXT, found))
     except (KeyError, TypeError, AttributeError, ValueError):
         return None
     who = layers.pop()
     if layers or (who is not None and type(who) is not str):
         return None
-    columns = plain_columns(text, labels, starts, ends, list(map(_TEXT, found)), _UNITS)
+    columns = plain_columns(text, labels, starts, ends, surfaces, _UNITS)
     if columns is None:
         return None
     return (*columns, who or annotator)
 
 
+_TEXT_KEY, _ATTRIBUTES_KEY, _ANNOTATOR_KEY = "text", "attributes", "annotator"
+_OPTIONAL = frozenset(("comment", "fragments"))
+"""Keys whose presence sends a line to the span-by-span checks (``""`` is still plain)."""
+_GETTERS = {
+    (text, attributes, who): itemgetter(
+        *(
+            ("start", "end", "label")
+            + ((_TEXT_KEY,) if text else ())
+            + ((_ATTRIBUTES_KEY,) if attributes else ())
+            + ((_ANNOTATOR_KEY,) if who else ())
+        )
+    )
+    for text in (False, True)
+    for attributes in (False, True)
+    for who in (False, True)
+}
+_STATUS_OF = {status.value: status for status in DocumentStatus}
+_new_plain = fast_constructor(PlainDraft)
 _UNITS = (Unit.CODE_POINT,)
 _EXTENT = itemgetter("start", "end", "label")
 _ATTRIBUTES = methodcaller("get", "attributes")

@@ -11,10 +11,11 @@ before, so both paths give the same spans.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from operator import eq, lt
+from operator import lt, sub
 from typing import Any
 
 from annotator.core.document import DocumentDraft, DocumentStatus
+from annotator.core.frozen import fast_constructor
 from annotator.core.offsets import Unit
 from annotator.core.plain_draft import PlainDraft
 
@@ -66,17 +67,21 @@ def plain_columns(
         assert surfaces is not None
         if not set(map(type, surfaces)) <= _SURFACE_TYPES:
             return None
-        cut = map(text.__getitem__, map(slice, starts, ends))
         if None in surfaces:  # some spans give their text, some do not
+            cut = map(text.__getitem__, map(slice, starts, ends))
             if any(x is not None and x != y for x, y in zip(surfaces, cut, strict=True)):
                 return None
             given = False
-        elif not all(map(eq, surfaces, cut)):
+        elif list(map(len, surfaces)) != list(map(sub, ends, starts)) or not all(
+            map(text.startswith, surfaces, starts)
+        ):  # each surface as long as its extent and at its start: the text there, no slices
             return None
     # Every span reading its own text in the first unit settles the unit (the others are
     # not tried); else each unit the reader might pick must read the offsets as they are.
     if not code_points_in(text, units[:1] if given else units):
         return None
+    if len(set(starts)) == len(starts):  # the usual spans: no two start together
+        return tuple(labels), tuple(starts), tuple(ends)
     extents = dict.fromkeys(zip(labels, starts, ends, strict=True))
     if len(extents) != len(labels):
         if not once:
@@ -94,4 +99,8 @@ def as_plain_draft(
     note: str = "",
 ) -> PlainDraft:
     labels, starts, ends = columns
-    return PlainDraft(draft, origin, labels, starts, ends, annotator, status, note)
+    return _new_plain(draft, origin, labels, starts, ends, annotator, status, note, "")
+
+
+_new_plain = fast_constructor(PlainDraft)
+"""``PlainDraft(...)`` with every field given, without the frozen dataclass's setattr."""

@@ -3,10 +3,11 @@
 Parsing (JSON, offsets checks, content hashes) and storing (SQL) each take about half of an
 import; on a machine with two cores they can overlap. :func:`read_ahead` runs an importer's
 ``read`` in a forked worker and yields exactly what it yields, in the same order: drafts and
-failures travel in batches through a bounded queue (memory stays flat), spans as plain tuples
-(a pickled named tuple is rebuilt through a Python call per span), a PlainDraft's spans as its
-three columns. An exception the reader raises is raised here; closing the iterator (a cancel, a
-refused import) stops the worker.
+failures travel in batches through a pipe (the worker waits while it is full, so memory stays
+flat), spans as plain tuples (a pickled named tuple is rebuilt through a Python call per span),
+a PlainDraft's spans as its three columns. An exception the reader raises is raised here;
+closing the iterator (a cancel, a refused import) stops the worker. ``would_wait()`` tells the
+caller when the next item is not read yet, so that it can do its own work meanwhile.
 
 The worker is forked, so nothing is re-imported and the reader needs no pickling. A process
 that may have threads at work (the GUI: Qt's threads, or an import off the main thread) is
@@ -17,16 +18,17 @@ in-process as before.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
-import queue
 import sys
 import threading
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import fields
 from functools import partial
-from multiprocessing.queues import Queue
+from multiprocessing.connection import Connection
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +45,6 @@ WORTH_A_WORKER = 4 << 20
 """Files smaller than this (4 MB, about 500 documents of native JSONL) are read in-process:
 starting and feeding a worker costs more than it saves on them."""
 _BATCH = 64
-_QUEUED = 16
-"""Batches read ahead at most: the worker waits when the storing side falls behind."""
 _as_record = partial(tuple.__new__, SpanRecord)
 
 
@@ -79,13 +79,21 @@ class _Received(Iterator[Item]):
 
     def __init__(self, read: Callable[[], Iterator[Item]]) -> None:
         context = multiprocessing.get_context("fork")
-        self._batches: Queue[tuple[str, Any]] = context.Queue(_QUEUED)
-        self._worker = context.Process(target=_produce, args=(read, self._batches), daemon=True)
+        self._pipe, sending = context.Pipe(duplex=False)
+        _widen(sending)
+        self._worker = context.Process(target=_produce, args=(read, sending), daemon=True)
         self._worker.start()
+        sending.close()  # the worker's is the only sending end: its exit ends the pipe
+        self._left = 0  # items of the batch at hand not yet given out
+        self._ended = False  # the worker sent everything: it is exiting by itself
         self._items = self._received()
 
     def __next__(self) -> Item:
         return next(self._items)
+
+    def would_wait(self) -> bool:
+        """Whether the next item is not read yet: the caller may as well do its work now."""
+        return not self._left and not self._pipe.poll()
 
     def close(self) -> None:
         self._items.close()
@@ -96,32 +104,57 @@ class _Received(Iterator[Item]):
             while True:
                 kind, payload = self._next()
                 if kind == "items":
-                    for item in pickle.loads(payload):
+                    self._left = len(payload)
+                    for item in payload:
+                        self._left -= 1
                         yield item if type(item) is Failure else _unpacked(item)
                 elif kind == "error":
                     raise payload
                 else:
+                    self._ended = True
                     return
         finally:
-            self._stop()
+            # A worker that sent everything is exiting by itself: close() joins it, once the
+            # caller has stored the last items (meanwhile the other core tears it down).
+            if not self._ended:
+                self._stop()
 
     def _stop(self) -> None:
+        if self._ended:
+            self._worker.join(_EXITING)
         if self._worker.is_alive():
             self._worker.terminate()
         self._worker.join()
-        self._batches.close()
+        self._pipe.close()
 
     def _next(self) -> tuple[str, Any]:
-        while True:
-            try:
-                return self._batches.get(timeout=0.5)
-            except queue.Empty:
-                if not self._worker.is_alive() and self._batches.empty():
-                    code = self._worker.exitcode
-                    raise ReaderStoppedError(
-                        f"the process reading the file stopped (exit code {code}); "
-                        "nothing was imported"
-                    ) from None
+        while not self._pipe.poll(0.5) and self._worker.is_alive():
+            pass
+        try:
+            message: tuple[str, Any] = pickle.loads(self._pipe.recv_bytes())
+        except (EOFError, OSError):
+            self._worker.join()
+            code = self._worker.exitcode
+            raise ReaderStoppedError(
+                f"the process reading the file stopped (exit code {code}); nothing was imported"
+            ) from None
+        return message
+
+
+def _widen(pipe: Connection) -> None:
+    """A pipe of 1 MB (Linux), not 64 KB: a batch of articles (~220 KB) goes through in one
+    write and one read instead of a dozen of each, and the worker can read ahead a few."""
+    import fcntl  # here: the module exists only on Unix, and only Linux forks a worker
+
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if set_size is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(pipe.fileno(), set_size, _PIPE_BYTES)
+
+
+_PIPE_BYTES = 1 << 20
+_EXITING = 5.0
+"""Seconds a worker that sent everything gets to exit before it is stopped."""
 
 
 def _worth_a_worker(path: Path, minimum: int) -> bool:
@@ -150,45 +183,46 @@ def _safe_to_fork() -> bool:
     )
 
 
-def _produce(read: Callable[[], Iterator[Item]], batches: Queue[tuple[str, Any]]) -> None:
-    """The worker: read, send batches, then ``done`` (or, after what was read, the error)."""
+def _produce(read: Callable[[], Iterator[Item]], sending: Connection) -> None:
+    """The worker: read, send batches, then ``done`` (or, after what was read, the error).
+    A send waits while the pipe is full: the storing side has fallen behind."""
     batch: list[Failure | tuple[Any, ...]] = []
     ending: tuple[str, Any] = ("done", None)
     try:
         for item in read():
             batch.append(item if type(item) is Failure else _packed(item))  # type: ignore[arg-type]
             if len(batch) >= _BATCH:
-                _send(batches, batch)
+                _send(sending, batch)
                 batch = []
     except BaseException as error:
         ending = ("error", _sendable(error))
     try:
         if batch:
-            _send(batches, batch)
+            _send(sending, batch)
     except BaseException as error:
         if ending[0] == "done":
             ending = ("error", _sendable(error))
-    batches.put(ending)
-    batches.close()
-    batches.join_thread()
+    with contextlib.suppress(OSError):  # the importing side stopped: nobody to tell
+        sending.send_bytes(pickle.dumps(ending, pickle.HIGHEST_PROTOCOL))
+    sending.close()
 
 
-def _send(batches: Queue[tuple[str, Any]], batch: list[Any]) -> None:
-    """Put a batch pickled here: the queue pickles in a feeder thread that only prints what
-    fails (the batch would be lost without a word); here that raises, and ends the reading."""
+def _send(sending: Connection, batch: list[Any]) -> None:
+    """Send a batch; one that cannot be pickled ends the reading with an error saying so."""
     try:
-        data = pickle.dumps(batch, pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(("items", batch), pickle.HIGHEST_PROTOCOL)
     except Exception as error:
         raise ReaderStoppedError(
             f"an item read could not be sent to the importing process ({error}); "
             "nothing was imported"
         ) from None
-    batches.put(("items", data))
+    sending.send_bytes(data)
 
 
-_DRAFT_FIELDS = tuple(field.name for field in fields(DocumentDraft))
+_DRAFT_VALUES = attrgetter(*(field.name for field in fields(DocumentDraft)))
 _new_item = fast_constructor(AnnotatedDraft)
 _new_plain = fast_constructor(PlainDraft)
+_new_draft = fast_constructor(DocumentDraft, restoring=True)
 
 
 def _packed(item: AnnotatedDraft | PlainDraft) -> tuple[Any, ...]:
@@ -196,7 +230,7 @@ def _packed(item: AnnotatedDraft | PlainDraft) -> tuple[Any, ...]:
     a PlainDraft's span columns, an AnnotatedDraft's spans as tuples, their attributes as dicts
     (a default ``MappingProxyType`` does not pickle)."""
     draft = item.draft
-    values = tuple(getattr(draft, name) for name in _DRAFT_FIELDS)
+    values = _DRAFT_VALUES(draft)
     if type(item) is PlainDraft:
         plain = item
         return (
@@ -219,9 +253,7 @@ def _packed(item: AnnotatedDraft | PlainDraft) -> tuple[Any, ...]:
 
 
 def _unpacked(packed: tuple[Any, ...]) -> AnnotatedDraft | PlainDraft:
-    draft = object.__new__(DocumentDraft)
-    for name, value in zip(_DRAFT_FIELDS, packed[0], strict=True):
-        object.__setattr__(draft, name, value)  # as pickle restores it: the hash is sent too
+    draft = _new_draft(*packed[0])  # as pickle restores it: the hash is sent too
     if len(packed) == 9:
         return _new_plain(draft, *packed[1:])
     _, origin, spans, relations, status, note, comment = packed

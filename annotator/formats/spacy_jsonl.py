@@ -101,7 +101,7 @@ def draft_from_meta(
         elif key == "published" and isinstance(value, str) and _is_date(value):
             fields["published"] = date.fromisoformat(value)
         elif key == "status" and value in _STATUSES:
-            status = DocumentStatus(value)
+            status = _STATUSES[value]
         elif key == "document_id":
             continue  # our id in the project the file came from: meaningless here
         else:
@@ -111,7 +111,7 @@ def draft_from_meta(
     return DocumentDraft(text=text, metadata=metadata, **fields), status
 
 
-_STATUSES = frozenset(status.value for status in DocumentStatus)
+_STATUSES = {status.value: status for status in DocumentStatus}
 
 
 def _is_date(value: str) -> bool:

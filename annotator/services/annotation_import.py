@@ -45,6 +45,9 @@ if TYPE_CHECKING:
     from annotator.services.project import Project
 
 BATCH = 500
+SOONER = 128
+"""Documents stored at once when the reading worker has nothing ready (so that the main
+process works while it waits, and has little left when the worker ends), else BATCH."""
 Item = AnnotatedDraft | PlainDraft | Failure
 _LABEL = attrgetter("label")
 """A SpanRecord's label (``map`` runs it in C)."""
@@ -197,6 +200,11 @@ class _GapFinder:
     def gaps(self) -> SchemaGaps:
         return SchemaGaps(self.labels, self.relation_types, self.attributes, self.first)
 
+    @property
+    def empty(self) -> bool:
+        """No gap found so far (``gaps().empty`` without building them)."""
+        return not (self.labels or self.relation_types or self.attributes)
+
 
 def extend_schema(schema: LabelSchema, gaps: SchemaGaps) -> LabelSchema:
     """The schema with the missing labels, attributes and relation ends added."""
@@ -313,6 +321,8 @@ def _store(
                 report.relations += stored.relations_added
             pending.clear()
 
+        would_wait: Callable[[], bool] = getattr(reader, "would_wait", lambda: False)
+        may_edit: set[str] = set()  # layers _check_layers let through
         for done, item in enumerate(reader, start=1):
             if cancelled is not None and cancelled():
                 raise ImportCancelledError(f"import of {path} cancelled; nothing was imported")
@@ -321,14 +331,17 @@ def _store(
                 continue
             if matcher is not None:
                 item = matcher.match(item)
-            _check_layers(identity, item)
+            if type(item) is not PlainDraft or item.annotator not in may_edit:
+                _check_layers(identity, item)
+                if type(item) is PlainDraft and item.labels:
+                    may_edit.add(item.annotator)  # one check per layer, not per document
             if not finder.check(item) and not add_labels:
                 continue  # keep reading to list every gap, store nothing more
-            if finder.gaps().empty or add_labels:
+            if add_labels or finder.empty:
                 pending.append(item)
             if progress is not None:
                 progress(done)
-            if len(pending) >= BATCH:
+            if len(pending) >= BATCH or (len(pending) >= SOONER and would_wait()):
                 flush()
         gaps = finder.gaps()
         if not gaps.empty and not add_labels:

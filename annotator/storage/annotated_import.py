@@ -22,7 +22,7 @@ from annotator.storage.annotators import AnnotatorCache
 from annotator.storage.document_claims import documents_by_hash, lock_documents
 from annotator.storage.fast_insert import (
     insert_columns,
-    insert_returning,
+    insert_columns_returning,
     insert_rows,
     insert_tuples,
 )
@@ -281,40 +281,53 @@ def _insert_documents(
 ) -> dict[str, DocumentId]:
     if not items:
         return {}
-    rows = [
-        {
-            "external_id": item.draft.external_id,
-            "title": item.draft.title,
-            "source": item.draft.source,
-            "url": item.draft.url,
-            "published": item.draft.published,
-            "text": item.draft.text,
-            "length": len(item.draft.text),
-            "content_hash": item.draft.content_hash,
-            "metadata": dict(item.draft.metadata),
-            "origin": item.origin,
-            "status": (item.status or DocumentStatus.NEW).value,
-            "version": 1,
-            "created_at": now,
-            "updated_at": now,
-            "comment": item.comment or None,
-        }
-        for item in items
+    drafts = list(map(_DRAFT, items))
+    hashes = list(map(_HASH, drafts))
+    # Column by column (each a C loop over the batch): a dict per document cost as much as
+    # its insert.
+    names = list(_DRAFT_COLUMNS)
+    columns: list[Sequence[Any]] = [list(map(get, drafts)) for get in _DRAFT_COLUMNS.values()]
+    names += ["metadata", "length", "content_hash", "origin", "status", "comment"]
+    columns += [
+        [data if type(data) is dict else dict(data) for data in map(_METADATA, drafts)],
+        list(map(len, map(_TEXT, drafts))),
+        hashes,
+        list(map(_ORIGIN, items)),
+        list(map(_STATUS_VALUE.__getitem__, map(_STATUS, items))),
+        [comment or None for comment in map(_COMMENT, items)],
     ]
-    hashes = [item.draft.content_hash for item in items]
+    stamps = {"version": 1, "created_at": now, "updated_at": now}
     if connection.dialect.name != "sqlite":
         # The ids the insert returns: under READ COMMITTED a lookup by text afterwards could
         # find another writer's document with the same text, committed meanwhile.
-        ids = insert_returning(connection, documents, rows)
+        ids = insert_columns_returning(connection, documents, names, columns, stamps)
         return {digest: DocumentId(i) for digest, i in zip(hashes, ids, strict=True)}
     # One executemany, then the ids: SQLite's RETURNING in parameter order costs one statement
     # per document. Every text here is new to the project (and unique in ``items``), and the
     # write transaction (BEGIN IMMEDIATE) keeps every other writer out until it ends.
-    insert_rows(connection, documents, rows)
-    new_ids = _sqlite_new_ids(connection, len(rows))
+    insert_columns(connection, documents, names, columns, constants=stamps)
+    new_ids = _sqlite_new_ids(connection, len(drafts))
     if new_ids is None:
         return documents_by_hash(connection, hashes)
     return {digest: DocumentId(i) for digest, i in zip(hashes, new_ids, strict=True)}
+
+
+_DRAFT = attrgetter("draft")
+_HASH = attrgetter("content_hash")
+_TEXT = attrgetter("text")
+_ORIGIN = attrgetter("origin")
+_STATUS = attrgetter("status")
+_COMMENT = attrgetter("comment")
+_METADATA = attrgetter("metadata")
+_DRAFT_COLUMNS = {
+    name: attrgetter(name)
+    for name in ("external_id", "title", "source", "url", "published", "text")
+}
+"""The documents columns a DocumentDraft holds as they are stored."""
+_STATUS_VALUE: dict[DocumentStatus | None, str] = {
+    None: DocumentStatus.NEW.value,
+    **{status: status.value for status in DocumentStatus},
+}
 
 
 def _sqlite_new_ids(connection: Connection, count: int) -> range | None:

@@ -26,6 +26,7 @@ from annotator.storage.annotated_import import StoredAnnotations, store_batch
 from annotator.storage.annotation_store import SqlAnnotationStore
 from annotator.storage.bulk_read import AnnotationReader
 from annotator.storage.connection import DatabaseConnection
+from annotator.storage.import_log import ImportLog
 from annotator.storage.layers import LayerWriter
 from annotator.storage.rewrite import AnnotationSlice, load_slice, write_changes
 from annotator.storage.rows import chunks
@@ -50,23 +51,18 @@ class AnnotationAccess(DatabaseConnection):
         (labels the import added) becomes the schema of record in the same transaction."""
         with self._write() as connection:
             actor_id = self._annotators.id_for(connection, actor)
-            changed: set[DocumentId] = set()
+            log = ImportLog(connection, actor_id, now)
 
             def write(items: Sequence[AnnotatedDraft | PlainDraft]) -> list[StoredAnnotations]:
                 stored = store_batch(connection, items, self._annotators, now)
-                changed.update(
-                    s.document_id for s in stored if s.created or s.spans_added or s.relations_added
-                )
+                log.batch(stored)
                 return stored
 
             yield write
             schema = publish()
             if schema is not None:
                 schema.revision = publish_schema(connection, schema.text, schema.expected)
-            # Logged last, just before the commit: on PostgreSQL log ids taken while the import
-            # ran would precede those of edits others commit meanwhile by more than the change
-            # feed looks back, and other machines would never see these changes.
-            self._own_log_ids.update(team_queries.log_changes(connection, changed, actor_id, now))
+            self._own_log_ids.update(log.finish())
 
     def annotated(self, document_id: DocumentId) -> AnnotatedDocument | None:
         def work() -> AnnotatedDocument | None:

@@ -15,6 +15,7 @@ from annotator.core.errors import EditLogIdsError
 from annotator.core.ids import DocumentId
 from annotator.core.team import AssignmentState, Identity, Member, QueueItem, Role
 from annotator.storage.annotators import AnnotatorCache
+from annotator.storage.fast_insert import driver_cursor
 from annotator.storage.rows import chunks
 from annotator.storage.tables import (
     annotators,
@@ -258,21 +259,23 @@ def log_changes(
         return written
     # The ids follow the largest before (the rowid rule; the write transaction keeps other
     # writers out), as for new documents: no RETURNING row to fetch, one GIL round trip each.
-    before = connection.exec_driver_sql("SELECT max(id) FROM edit_log").scalar() or 0
-    consecutive = before + len(ordered) < _MAX_ROWID
-    returning = "" if consecutive else " RETURNING id"
-    for batch in chunks(ordered, 333):  # 999 parameters, the least a SQLite build allows
-        values = ", ".join(["(?, ?, ?)"] * len(batch))
-        parameters = tuple(chain.from_iterable((d, annotator_id, at) for d in batch))
-        result = connection.exec_driver_sql(
-            f"INSERT INTO edit_log (document_id, annotator_id, at) VALUES {values}{returning}",
-            parameters,
-        )
+    # The driver's cursor: no Core work per statement, no Rows to convert.
+    with driver_cursor(connection) as cursor:
+        before = cursor.execute("SELECT max(id) FROM edit_log").fetchone()[0] or 0
+        consecutive = before + len(ordered) < _MAX_ROWID
+        returning = "" if consecutive else " RETURNING id"
+        for batch in chunks(ordered, 333):  # 999 parameters, the least a SQLite build allows
+            values = ", ".join(["(?, ?, ?)"] * len(batch))
+            parameters = tuple(chain.from_iterable((d, annotator_id, at) for d in batch))
+            cursor.execute(
+                f"INSERT INTO edit_log (document_id, annotator_id, at) VALUES {values}{returning}",
+                parameters,
+            )
+            if not consecutive:
+                written += [row_id for (row_id,) in cursor.fetchall()]
         if not consecutive:
-            written += [int(row_id) for (row_id,) in result]
-    if not consecutive:
-        return written
-    last = connection.exec_driver_sql("SELECT last_insert_rowid()").scalar()
+            return written
+        last = cursor.execute("SELECT last_insert_rowid()").fetchone()[0]
     if last != before + len(ordered):
         raise EditLogIdsError(
             f"edit log rows did not get consecutive ids ({before} + {len(ordered)} != {last})"

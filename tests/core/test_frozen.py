@@ -36,3 +36,14 @@ def test_values_equal_those_of_the_dataclass_constructor() -> None:
 def test_classes_it_cannot_build_are_refused() -> None:
     with pytest.raises(TypeError, match="DocumentDraft"):
         fast_constructor(DocumentDraft)  # has a field outside __init__ and __post_init__
+
+
+def test_restoring_builds_a_class_with_derived_fields_as_given() -> None:
+    reference = DocumentDraft("Rebels shelled Aleppo.", title="t", metadata={"k": 1})
+    values = [getattr(reference, field.name) for field in dataclasses.fields(DocumentDraft)]
+    made = fast_constructor(DocumentDraft, restoring=True)(*values)
+    assert type(made) is DocumentDraft
+    assert made == reference
+    assert made.content_hash == reference.content_hash
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.title = "other"  # type: ignore[misc]

@@ -115,6 +115,40 @@ def test_jsonl_usual_lines_are_plain_and_the_rest_read_as_before(tmp_path: Path)
     assert _kinds(plain)[11] == "PlainDraft"  # code points whatever the characters
 
 
+def test_jsonl_spans_of_mixed_shapes_read_the_same_both_ways(tmp_path: Path) -> None:
+    """Lines whose spans do not all have the same keys, repeat a start, or give a surface of
+    another length take the span-by-span checks; the result is the same either way."""
+    rebels, aleppo = _span(TEXT, "Rebels", "A"), _span(TEXT, "Aleppo", "L")
+    path = _lines(
+        tmp_path / "m.jsonl",
+        [
+            {"text": TEXT, "spans": [{**rebels, "text": "Rebels"}, aleppo]},
+            {"text": TEXT, "spans": [{**rebels, "annotator": "ann"}, aleppo]},  # two layers
+            {"text": TEXT, "spans": [{**rebels, "attributes": {}}, {**aleppo, "id": 2}]},
+            {"text": TEXT, "spans": [rebels, {**rebels, "label": "B"}]},
+            {"text": TEXT, "spans": [rebels, {**rebels, "end": 5}]},
+            {"text": TEXT, "spans": [rebels, dict(rebels)]},
+            {"text": TEXT, "spans": [{**rebels, "text": "Rebel"}]},
+            {"text": TEXT, "spans": [{**rebels, "text": "rebels"}]},
+            {"text": TEXT, "spans": [{**rebels, "fragments": []}, aleppo]},
+            {"text": TEXT, "spans": [rebels, "Aleppo"]},
+            {"text": TEXT, "spans": [rebels, 7]},
+            {"text": TEXT, "spans": [{**rebels, "text": None}, {**aleppo, "text": "Aleppo"}]},
+            {"text": TEXT, "spans": [{**rebels, "attributes": {"k": 1}}, aleppo]},
+            {"text": TEXT, "spans": [rebels], "status": "done", "comment": 5},
+            {"text": TEXT, "spans": [rebels], "status": [1]},
+            {"text": TEXT, "spans": [rebels], "status": "bogus"},
+        ],
+    )
+    plain = _compare("jsonl", path)
+    assert _kinds(plain)[13:] == ["PlainDraft", "Failure", "Failure"]
+    assert _kinds(plain)[:5] == ["PlainDraft", "AnnotatedDraft", *["PlainDraft"] * 3]
+    assert _kinds(plain)[5:8] == ["AnnotatedDraft", "Failure", "Failure"]
+    assert _kinds(plain)[8] == "PlainDraft"
+    assert _kinds(plain)[11] == "PlainDraft"
+    assert _kinds(plain)[12] == "AnnotatedDraft"
+
+
 def test_doccano_usual_examples_are_plain_and_the_rest_read_as_before(tmp_path: Path) -> None:
     def entity(text: str, part: str, label: str, **extra: Any) -> dict[str, Any]:
         start = text.index(part)
@@ -238,9 +272,21 @@ def test_label_studio_usual_tasks_are_plain_and_the_rest_read_as_before(tmp_path
         task(TEXT, region(TEXT, "Rebels", ["ACTOR"], "a"), region(TEXT, "Rebels", ["ACTOR"], "b")),
     ]
     tasks += [task(TEXT, ["x"]), task(TEXT, {"id": "a", "type": "labels", "value": None})]  # type: ignore[arg-type]
+    untold = region(TEXT, "Aleppo", ["LOC"], "b")
+    del untold["value"]["text"]
+    typeless = region(TEXT, "Aleppo", ["LOC"], "b")
+    del typeless["type"]
+    valueless = region(TEXT, "Aleppo", ["LOC"], "b")
+    del valueless["value"]
+    tasks += [
+        task(TEXT, region(TEXT, "Rebels", ["ACTOR"], "a"), untold),  # a value without its text
+        task(TEXT, region(TEXT, "Rebels", ["ACTOR"], "a"), typeless),
+        task(TEXT, region(TEXT, "Rebels", ["ACTOR"], "a"), valueless),
+        task(TEXT, region(TEXT, "Rebels", ["ACTOR"], "a"), {**untold, "value": [1]}),
+    ]
     path.write_text(json.dumps(tasks, ensure_ascii=False), "utf-8")
     plain = _compare("label-studio", path)
-    assert _kinds(plain) == [
+    assert _kinds(plain)[:10] == [
         "PlainDraft",
         *["AnnotatedDraft"] * 4,
         "PlainDraft",
@@ -249,6 +295,7 @@ def test_label_studio_usual_tasks_are_plain_and_the_rest_read_as_before(tmp_path
         "Failure",
         "AnnotatedDraft",
     ]
+    assert _kinds(plain)[10] == "PlainDraft"
 
 
 def test_as_plain_takes_only_plain_items() -> None:

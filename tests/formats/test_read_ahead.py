@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import MappingProxyType
@@ -134,3 +135,26 @@ def test_an_item_that_cannot_be_sent_is_an_error_not_a_lost_batch(tmp_path: Path
     texts = [item.draft.text for item in received if isinstance(item, AnnotatedDraft)]
     assert texts == [f"text {i}" for i in range(len(texts))]  # no gap before the error
     assert len(texts) < 200
+
+
+def _batch_then_pause(path: Path) -> Iterator[AnnotatedDraft | Failure]:
+    for i in range(130):
+        if i == 64:
+            time.sleep(0.5)  # the first batch is sent; the next is slow to read
+        yield AnnotatedDraft(DocumentDraft(f"text {i}"), f"{path}:{i}", ())
+
+
+def test_the_reader_tells_when_the_next_item_is_not_read_yet(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text("{}\n", encoding="utf-8")
+    ahead = read_ahead(path, lambda: _batch_then_pause(path), minimum=0, when_busy=True)
+    first = next(ahead)
+    assert first.origin.endswith(":0")
+    assert not ahead.would_wait()  # type: ignore[attr-defined]  # 63 items at hand
+    rest = [next(ahead) for _ in range(63)]
+    assert rest[-1].origin.endswith(":63")
+    assert ahead.would_wait()  # type: ignore[attr-defined]  # the worker is still reading
+    assert len(list(ahead)) == 66
+    worker = ahead._worker  # type: ignore[attr-defined]
+    ahead.close()  # type: ignore[attr-defined]
+    assert worker.exitcode == 0  # it ended by itself after sending everything, and was joined

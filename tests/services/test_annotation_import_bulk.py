@@ -81,3 +81,36 @@ def test_a_cancel_or_a_refused_label_keeps_nothing(
         with pytest.raises(UserError, match="SAID_BY"):
             import_annotations(project, "jsonl", big_file)
         assert project.count_documents() == 0
+
+
+def test_a_document_changed_by_two_batches_is_logged_once(
+    tmp_path: Path, database_url: str
+) -> None:
+    lines = [_line(i) for i in range(650)]
+    again = json.loads(lines[3])
+    again["spans"] = [{"label": "CLAIM", "start": 0, "end": 6}]  # a new span on that text
+    lines[600] = json.dumps(again)
+    path = tmp_path / "twice.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with Project.create(tmp_path / "p", database_url=database_url) as project:
+        before = project.last_change_id()
+        report = import_annotations(project, "jsonl", path, add_labels=True)
+        assert len(report.created) == 649
+        assert report.updated == [report.created[3]]
+        assert project.last_change_id() - before == 649  # one row per changed document
+        seen = []
+
+        def cancelled() -> bool:
+            seen.append(1)
+            return len(seen) > 550  # after a batch was stored and logged
+
+        with pytest.raises(ImportCancelledError):
+            import_annotations(project, "jsonl", big_file_copy(path, tmp_path), cancelled=cancelled)
+        assert project.last_change_id() - before == 649  # nothing of the cancelled import
+
+
+def big_file_copy(path: Path, folder: Path) -> Path:
+    """The same lines with other texts (so that the import creates documents again)."""
+    copy = folder / "other.jsonl"
+    copy.write_text(path.read_text(encoding="utf-8").replace("Report ", "Rapport "), "utf-8")
+    return copy

@@ -207,3 +207,21 @@ def test_nobody_works_as_the_curated_layer(opened: dict[str, Project], database_
     with pytest.raises(TeamError):
         opened["bob"].set_annotator(CURATION_ANNOTATOR)
     assert opened["bob"].annotator == "bob"
+
+
+def test_every_document_of_an_import_has_its_layer_checked(
+    opened: dict[str, Project], tmp_path: Path
+) -> None:
+    """Documents in a layer already let through are not checked again; one in another layer
+    further on still refuses the whole import."""
+    bob = opened["bob"]
+    own = {"text": TEXT, "spans": [{"label": "LOCATION", "start": 15, "end": 21}]}
+    also_own = {"text": TEXT, "spans": [{"label": "LOCATION", "start": 47, "end": 53}]}
+    anas = {"text": TEXT, "spans": [{"label": "ACTOR", "start": 0, "end": 6, "annotator": "ana"}]}
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in (own, also_own, anas)), "utf-8")
+    with pytest.raises(PermissionDeniedError) as refused:
+        import_annotations(bob, "jsonl", path)
+    assert refused.value.code == "ANN201"
+    assert "ana" in refused.value.message
+    assert layers(bob) == []

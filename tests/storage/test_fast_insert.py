@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from annotator.core.document import DocumentDraft, DocumentStatus
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
@@ -221,3 +223,15 @@ def test_insert_returning_stores_as_core_and_returns_ids_in_row_order(
         driver_row = by_id[span_id]
         core_row = by_core[driver_row.label]
         assert dict(driver_row._mapping) | {"id": 0} == dict(core_row._mapping) | {"id": 0}
+
+
+def test_a_driver_error_is_raised_as_core_raises_it(database_url: str, tmp_path: Path) -> None:
+    ProjectDatabase.open(database_url, tmp_path).close()
+    engine = make_engine(resolve_url(database_url, tmp_path))
+    try:
+        with engine.connect() as plain:
+            connection = plain.execution_options(**WRITE)
+            with pytest.raises(IntegrityError, match=r"(?i)foreign key"), connection.begin():
+                insert_rows(connection, spans, _span_rows(999_999, None))  # no such document
+    finally:
+        engine.dispose()
