@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 
 import pytest
 
 from annotator.core.annotation import AnnotatedDocument
+from annotator.core.errors import ExportWorkerStoppedError
 from annotator.core.schema import LabelSchema
 from annotator.formats.base import ExportOptions
 from annotator.formats.spacy_docbin import EXPORTER as SPACY
@@ -188,3 +191,23 @@ assert "spacy" not in sys.modules, "imported here"
         "afp-2",
     ]
     assert len(DocBin().from_disk(tmp_path / "none" / "part-0001.spacy")) == 0
+
+
+def sum_or_die(batch: list[int]) -> int:
+    """A worker that is killed (as by the out-of-memory killer) on the batch holding 13."""
+    if 13 in batch:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return sum(batch)
+
+
+@pytest.mark.parametrize("served", [False, True], ids=["spawned", "server"])
+def test_a_killed_worker_is_a_clear_error_and_leaves_no_process(preload: str, served: bool) -> None:
+    """Before, the pool's BrokenProcessPool reached the user as an internal error."""
+    server = WorkerServer(preload) if served else None
+    with (
+        server or nullcontext(),
+        pytest.raises(ExportWorkerStoppedError, match="worker process stopped"),
+    ):
+        list(ordered_map(sum_or_die, batched(range(40), 4), 2, server=server))
+    assert server_processes() == []
+    assert multiprocessing.active_children() == []
