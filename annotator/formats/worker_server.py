@@ -18,11 +18,11 @@ import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from multiprocessing import forkserver
+from multiprocessing import forkserver, util
 from multiprocessing.context import BaseContext
-from typing import TypeVar
+from typing import TypeVar, cast
 
 T = TypeVar("T")
 
@@ -39,8 +39,8 @@ class _ServerUsers:
         with self._lock:
             if self._count == 0:
                 forkserver.set_forkserver_preload([preload])
-            with _this_sys_path():
-                forkserver.ensure_running()  # returns at once: the server imports on its own
+            with _this_sys_path():  # returns at once: the server imports on its own
+                forkserver.ensure_running()
             self._count += 1
 
     def leave(self) -> None:
@@ -57,23 +57,32 @@ _USERS = _ServerUsers()
 
 @contextmanager
 def _this_sys_path() -> Iterator[None]:
-    """A server started meanwhile finds modules where this process does.
+    """A server this thread starts meanwhile finds modules where this process does.
 
     ``multiprocessing`` passes this process's ``sys.path`` to the server, but Python 3.11
     ignores it there: the server would import ``annotator`` from wherever its own path finds
     one (another checkout, or none when a script put its folder first), and the workers forked
-    from it would run that code. ``PYTHONPATH`` is read by the new interpreter; it is restored
-    at once.
+    from it would run that code. So the server alone is started with ``PYTHONPATH`` set to
+    this process's path. Setting it in ``os.environ`` for the moment instead would hand it to
+    any process another thread starts meanwhile (an import's reading worker, another export's
+    workers, the window's own), and change the environment under threads reading it.
     """
-    saved = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(path for path in sys.path if path)
+    spawn_here = cast(Callable[[str, list[str], Sequence[int]], int], util.spawnv_passfds)
+    starter = threading.get_ident()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
+
+    def spawn(path: str, args: list[str], passfds: Sequence[int]) -> int:
+        if threading.get_ident() != starter:  # another thread's process: as it was
+            return spawn_here(path, args, passfds)
+        for fd in passfds:  # what spawnv_passfds keeps open in the server, and only those
+            os.set_inheritable(fd, True)
+        return os.posix_spawn(path, args, env)
+
+    setattr(util, "spawnv_passfds", spawn)  # noqa: B010 (typeshed's path is bytes)
     try:
         yield
     finally:
-        if saved is None:
-            del os.environ["PYTHONPATH"]
-        else:
-            os.environ["PYTHONPATH"] = saved
+        setattr(util, "spawnv_passfds", spawn_here)  # noqa: B010
 
 
 class WorkerServer:

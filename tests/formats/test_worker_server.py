@@ -211,3 +211,34 @@ def test_a_killed_worker_is_a_clear_error_and_leaves_no_process(preload: str, se
         list(ordered_map(sum_or_die, batched(range(40), 4), 2, server=server))
     assert server_processes() == []
     assert multiprocessing.active_children() == []
+
+
+def test_starting_the_server_leaves_the_environment_of_other_threads_alone(
+    preload: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window exports in a thread while others start processes (an import's reading
+    worker, another export's pool): a process started meanwhile must not inherit a
+    ``PYTHONPATH`` set for the server. Before, each start set it process-wide for a moment."""
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    seen: list[str] = []
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            if "PYTHONPATH" in os.environ:
+                seen.append(os.environ.get("PYTHONPATH", ""))
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # the other thread runs often enough to see a brief change
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        for _ in range(5):
+            with WorkerServer(preload) as server:
+                server.start()
+    finally:
+        done.set()
+        watcher.join()
+        sys.setswitchinterval(interval)
+    assert seen == []
+    assert server_processes() == []
