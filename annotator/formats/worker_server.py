@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -47,12 +48,27 @@ class _ServerUsers:
         with self._lock:
             self._count -= 1
             if self._count == 0:
-                stop = getattr(forkserver._forkserver, "_stop", None)
-                if stop is not None:  # waits for the server to end (its workers have ended)
-                    stop()
+                _stop_server()
 
 
 _USERS = _ServerUsers()
+
+
+def _stop_server() -> None:
+    """Stop the server, which no export uses (their workers have ended), and wait for it.
+
+    It is ended at once rather than asked to stop: asked, it would first finish importing
+    what it preloads, and an export cancelled (or the window closed) right after it started
+    the server would wait 1.3-2 s for spaCy's import.
+    """
+    server = forkserver._forkserver
+    stop = getattr(server, "_stop", None)
+    if stop is None:
+        return
+    pid = getattr(server, "_forkserver_pid", None)
+    if pid is not None:  # this process's child until stop() waits for it: not another's pid
+        os.kill(pid, signal.SIGTERM)
+    stop()
 
 
 @contextmanager

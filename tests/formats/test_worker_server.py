@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import nullcontext
@@ -241,4 +242,21 @@ def test_starting_the_server_leaves_the_environment_of_other_threads_alone(
         watcher.join()
         sys.setswitchinterval(interval)
     assert seen == []
+    assert server_processes() == []
+
+
+def test_an_export_cancelled_while_the_server_loads_does_not_wait_for_the_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cancel (or Ctrl-C, or the window closing) right after the export started the server
+    waited for it to finish importing spaCy, 1.3-2 s, before the export could end."""
+    name = f"slow_probe_{uuid.uuid4().hex}"
+    (tmp_path / f"{name}.py").write_text("import time\ntime.sleep(20)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    server = WorkerServer(name)
+    server.start()
+    time.sleep(0.2)  # the server is importing
+    began = time.monotonic()
+    server.close()
+    assert time.monotonic() - began < 5
     assert server_processes() == []
