@@ -90,9 +90,14 @@ def _this_sys_path() -> Iterator[None]:
     def spawn(path: str, args: list[str], passfds: Sequence[int]) -> int:
         if threading.get_ident() != starter:  # another thread's process: as it was
             return spawn_here(path, args, passfds)
-        for fd in passfds:  # what spawnv_passfds keeps open in the server, and only those
-            os.set_inheritable(fd, True)
-        return os.posix_spawn(path, args, env)
+        inheritable = {fd: os.get_inheritable(fd) for fd in passfds}
+        try:
+            for fd in passfds:  # what spawnv_passfds keeps open in the server
+                os.set_inheritable(fd, True)
+            return os.posix_spawn(path, args, env)
+        finally:
+            for fd, flag in inheritable.items():
+                os.set_inheritable(fd, flag)
 
     setattr(util, "spawnv_passfds", spawn)  # noqa: B010 (typeshed's path is bytes)
     try:
