@@ -44,6 +44,13 @@ class _ServerUsers:
                 forkserver.ensure_running()
             self._count += 1
 
+    def end_if_alone(self) -> None:
+        """End the server now if one export alone uses it (see :meth:`WorkerServer.abandon`)."""
+        with self._lock:
+            pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+            if self._count == 1 and pid is not None:
+                os.kill(pid, signal.SIGTERM)  # this process's child until stop() waits for it
+
     def leave(self) -> None:
         with self._lock:
             self._count -= 1
@@ -131,6 +138,13 @@ class WorkerServer:
     def context(self) -> BaseContext:
         """The context whose processes are forked from the server."""
         return multiprocessing.get_context("forkserver")
+
+    def abandon(self) -> None:
+        """This export stops before its first worker started: the server is ended at once
+        (:meth:`close` waits for it) unless another export uses it, instead of loading on
+        while the export waits to end."""
+        if self._started:
+            _USERS.end_if_alone()
 
     def close(self) -> None:
         """Stop the server unless another export still uses it. Its workers must have ended

@@ -241,6 +241,8 @@ def ordered_map(
         raise _stopped(error) from error
     finally:
         if starter is not None:
+            if server is not None and not starter.done():
+                server.abandon()  # a cancel while the server loads: its start ends at once
             starter.join()
         pool.shutdown(wait=True, cancel_futures=True)
 

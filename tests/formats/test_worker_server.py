@@ -260,3 +260,27 @@ def test_an_export_cancelled_while_the_server_loads_does_not_wait_for_the_load(
     server.close()
     assert time.monotonic() - began < 5
     assert server_processes() == []
+
+
+def test_an_export_stopped_while_its_first_batch_waits_for_the_server_does_not_wait_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first batch is read and waits for the loading server when a cancel comes: before,
+    the map's end waited for the server to load (its first worker's start held the pool)."""
+    name = f"slow_probe_{uuid.uuid4().hex}"
+    (tmp_path / f"{name}.py").write_text("import time\ntime.sleep(20)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def read() -> Iterator[list[int]]:
+        yield [1, 2]
+        time.sleep(0.3)  # the first worker is being started meanwhile
+        raise StopError
+
+    began = time.monotonic()
+    with WorkerServer(name) as server:
+        server.start()  # as the spaCy export does when this process has not loaded spaCy
+        with pytest.raises(StopError):
+            list(ordered_map(sum, read(), 2, server=server))
+    assert time.monotonic() - began < 5
+    assert server_processes() == []
+    assert multiprocessing.active_children() == []
