@@ -151,3 +151,10 @@ class OutputShapeError(UserError):
     such as ``train.spacy`` for the spaCy export's shards; nothing was written."""
 
     code = "ANN390"
+
+
+class ExportWorkerStoppedError(UserError):
+    """A worker process of an export stopped without finishing its batch (killed, out of
+    memory); nothing was written."""
+
+    code = "ANN395"

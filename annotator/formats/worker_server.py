@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from multiprocessing import forkserver
+from multiprocessing import forkserver, util
 from multiprocessing.context import BaseContext
-from typing import TypeVar
+from typing import TypeVar, cast
 
 T = TypeVar("T")
 
@@ -39,41 +40,77 @@ class _ServerUsers:
         with self._lock:
             if self._count == 0:
                 forkserver.set_forkserver_preload([preload])
-            with _this_sys_path():
-                forkserver.ensure_running()  # returns at once: the server imports on its own
+            with _this_sys_path():  # returns at once: the server imports on its own
+                forkserver.ensure_running()
             self._count += 1
+
+    def end_if_alone(self) -> None:
+        """End the server now if one export alone uses it (see :meth:`WorkerServer.abandon`)."""
+        with self._lock:
+            pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+            if self._count == 1 and pid is not None:
+                os.kill(pid, signal.SIGTERM)  # this process's child until stop() waits for it
 
     def leave(self) -> None:
         with self._lock:
             self._count -= 1
             if self._count == 0:
-                stop = getattr(forkserver._forkserver, "_stop", None)
-                if stop is not None:  # waits for the server to end (its workers have ended)
-                    stop()
+                _stop_server()
 
 
 _USERS = _ServerUsers()
 
 
+def _stop_server() -> None:
+    """Stop the server, which no export uses (their workers have ended), and wait for it.
+
+    It is ended at once rather than asked to stop: asked, it would first finish importing
+    what it preloads, and an export cancelled (or the window closed) right after it started
+    the server would wait 1.3-2 s for spaCy's import.
+    """
+    server = forkserver._forkserver
+    stop = getattr(server, "_stop", None)
+    if stop is None:
+        return
+    pid = getattr(server, "_forkserver_pid", None)
+    if pid is not None:  # this process's child until stop() waits for it: not another's pid
+        os.kill(pid, signal.SIGTERM)
+    stop()
+
+
 @contextmanager
 def _this_sys_path() -> Iterator[None]:
-    """A server started meanwhile finds modules where this process does.
+    """A server this thread starts meanwhile finds modules where this process does.
 
     ``multiprocessing`` passes this process's ``sys.path`` to the server, but Python 3.11
     ignores it there: the server would import ``annotator`` from wherever its own path finds
     one (another checkout, or none when a script put its folder first), and the workers forked
-    from it would run that code. ``PYTHONPATH`` is read by the new interpreter; it is restored
-    at once.
+    from it would run that code. So the server alone is started with ``PYTHONPATH`` set to
+    this process's path. Setting it in ``os.environ`` for the moment instead would hand it to
+    any process another thread starts meanwhile (an import's reading worker, another export's
+    workers, the window's own), and change the environment under threads reading it.
     """
-    saved = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(path for path in sys.path if path)
+    spawn_here = cast(Callable[[str, list[str], Sequence[int]], int], util.spawnv_passfds)
+    starter = threading.get_ident()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
+
+    def spawn(path: str, args: list[str], passfds: Sequence[int]) -> int:
+        if threading.get_ident() != starter:  # another thread's process: as it was
+            return spawn_here(path, args, passfds)
+        inheritable = {fd: os.get_inheritable(fd) for fd in passfds}
+        try:
+            for fd in passfds:  # what spawnv_passfds keeps open in the server
+                os.set_inheritable(fd, True)
+            return os.posix_spawn(path, args, env)
+        finally:
+            for fd, flag in inheritable.items():
+                os.set_inheritable(fd, flag)
+
+    setattr(util, "spawnv_passfds", spawn)  # noqa: B010 (typeshed's path is bytes)
     try:
         yield
     finally:
-        if saved is None:
-            del os.environ["PYTHONPATH"]
-        else:
-            os.environ["PYTHONPATH"] = saved
+        setattr(util, "spawnv_passfds", spawn_here)  # noqa: B010
 
 
 class WorkerServer:
@@ -101,6 +138,13 @@ class WorkerServer:
     def context(self) -> BaseContext:
         """The context whose processes are forked from the server."""
         return multiprocessing.get_context("forkserver")
+
+    def abandon(self) -> None:
+        """This export stops before its first worker started: the server is ended at once
+        (:meth:`close` waits for it) unless another export uses it, instead of loading on
+        while the export waits to end."""
+        if self._started:
+            _USERS.end_if_alone()
 
     def close(self) -> None:
         """Stop the server unless another export still uses it. Its workers must have ended

@@ -20,6 +20,7 @@ import types
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import fields
 from itertools import islice, repeat, starmap
@@ -29,7 +30,7 @@ from typing import Any, TypeVar
 
 from annotator.core.annotation import AnnotatedDocument, Relation, Span
 from annotator.core.document import Document
-from annotator.core.errors import ExportWorkersError
+from annotator.core.errors import ExportWorkersError, ExportWorkerStoppedError
 from annotator.core.frozen import fast_constructor
 from annotator.formats.worker_server import WorkerServer
 
@@ -236,10 +237,23 @@ def ordered_map(
         submit(None)
         while pending:
             yield pending.popleft().result()
+    except BrokenProcessPool as error:
+        raise _stopped(error) from error
     finally:
         if starter is not None:
+            if server is not None and not starter.done():
+                server.abandon()  # a cancel while the server loads: its start ends at once
             starter.join()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stopped(error: BaseException) -> ExportWorkerStoppedError:
+    """What a worker that ended abruptly (killed, out of memory) or a worker server that did
+    before forking it (the worker's start then reads the end of its pipe) means to the user."""
+    return ExportWorkerStoppedError(
+        "an export worker process stopped before finishing its documents (killed, or out of "
+        f"memory?); nothing was written ({type(error).__name__}: {error})"
+    )
 
 
 def _started() -> None:
@@ -269,6 +283,8 @@ class _FirstWorker:
     def wait(self) -> None:
         """Wait for the worker; raise what starting it raised."""
         self._thread.join()
+        if isinstance(self._error, EOFError | OSError):  # the server ended before answering
+            raise _stopped(self._error) from self._error
         if self._error is not None:
             raise self._error
 

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 
 import pytest
 
 from annotator.core.annotation import AnnotatedDocument
+from annotator.core.errors import ExportWorkerStoppedError
 from annotator.core.schema import LabelSchema
 from annotator.formats.base import ExportOptions
 from annotator.formats.spacy_docbin import EXPORTER as SPACY
@@ -188,3 +192,95 @@ assert "spacy" not in sys.modules, "imported here"
         "afp-2",
     ]
     assert len(DocBin().from_disk(tmp_path / "none" / "part-0001.spacy")) == 0
+
+
+def sum_or_die(batch: list[int]) -> int:
+    """A worker that is killed (as by the out-of-memory killer) on the batch holding 13."""
+    if 13 in batch:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return sum(batch)
+
+
+@pytest.mark.parametrize("served", [False, True], ids=["spawned", "server"])
+def test_a_killed_worker_is_a_clear_error_and_leaves_no_process(preload: str, served: bool) -> None:
+    """Before, the pool's BrokenProcessPool reached the user as an internal error."""
+    server = WorkerServer(preload) if served else None
+    with (
+        server or nullcontext(),
+        pytest.raises(ExportWorkerStoppedError, match="worker process stopped"),
+    ):
+        list(ordered_map(sum_or_die, batched(range(40), 4), 2, server=server))
+    assert server_processes() == []
+    assert multiprocessing.active_children() == []
+
+
+def test_starting_the_server_leaves_the_environment_of_other_threads_alone(
+    preload: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window exports in a thread while others start processes (an import's reading
+    worker, another export's pool): a process started meanwhile must not inherit a
+    ``PYTHONPATH`` set for the server. Before, each start set it process-wide for a moment."""
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    seen: list[str] = []
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            if "PYTHONPATH" in os.environ:
+                seen.append(os.environ.get("PYTHONPATH", ""))
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # the other thread runs often enough to see a brief change
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        for _ in range(5):
+            with WorkerServer(preload) as server:
+                server.start()
+    finally:
+        done.set()
+        watcher.join()
+        sys.setswitchinterval(interval)
+    assert seen == []
+    assert server_processes() == []
+
+
+def test_an_export_cancelled_while_the_server_loads_does_not_wait_for_the_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cancel (or Ctrl-C, or the window closing) right after the export started the server
+    waited for it to finish importing spaCy, 1.3-2 s, before the export could end."""
+    name = f"slow_probe_{uuid.uuid4().hex}"
+    (tmp_path / f"{name}.py").write_text("import time\ntime.sleep(20)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    server = WorkerServer(name)
+    server.start()
+    time.sleep(0.2)  # the server is importing
+    began = time.monotonic()
+    server.close()
+    assert time.monotonic() - began < 5
+    assert server_processes() == []
+
+
+def test_an_export_stopped_while_its_first_batch_waits_for_the_server_does_not_wait_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first batch is read and waits for the loading server when a cancel comes: before,
+    the map's end waited for the server to load (its first worker's start held the pool)."""
+    name = f"slow_probe_{uuid.uuid4().hex}"
+    (tmp_path / f"{name}.py").write_text("import time\ntime.sleep(20)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def read() -> Iterator[list[int]]:
+        yield [1, 2]
+        time.sleep(0.3)  # the first worker is being started meanwhile
+        raise StopError
+
+    began = time.monotonic()
+    with WorkerServer(name) as server:
+        server.start()  # as the spaCy export does when this process has not loaded spaCy
+        with pytest.raises(StopError):
+            list(ordered_map(sum, read(), 2, server=server))
+    assert time.monotonic() - began < 5
+    assert server_processes() == []
+    assert multiprocessing.active_children() == []
