@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from annotator.core.agreement import AgreementReport
-from annotator.core.text import plural
 from annotator.gui.errors import message_of
 from annotator.gui.task_runner import ProgressLook, TaskRunner
 from annotator.gui.tasks import Cancelled, Progress
@@ -53,11 +52,7 @@ class AgreementRunner(TaskRunner):
         if total != self._total:
             self._total = total
             dialog.setMaximum(total)
-        dialog.setValue(min(done, total))
-        dialog.setLabelText(
-            f"Measuring agreement…\n{done:,} of {plural(total, 'document')} · "
-            f"{self._per_second(done)}"
-        )
+        self._show_count(dialog, "Measuring agreement…", done, total)
 
     def _cancelling_text(self) -> str:
         return "Cancelling the measurement…"

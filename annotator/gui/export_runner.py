@@ -99,11 +99,7 @@ class ExportRunner(TaskRunner):
     def _show_progress(self, dialog: QProgressDialog, value: object) -> None:
         if not isinstance(value, int):
             return
-        dialog.setValue(min(value, self._total))
-        dialog.setLabelText(
-            f"Exporting to {self._out.name}…\n{value:,} of {plural(self._total, 'document')} · "
-            f"{self._per_second(value)}"
-        )
+        self._show_count(dialog, f"Exporting to {self._out.name}…", value, self._total)
 
     def _cancelling_text(self) -> str:
         return f"Cancelling the export to {self._out.name}…"

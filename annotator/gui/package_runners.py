@@ -64,11 +64,7 @@ class PackageExportRunner(TaskRunner):
     def _show_progress(self, dialog: QProgressDialog, value: object) -> None:
         if not isinstance(value, int):
             return
-        dialog.setValue(min(value, self._total))
-        dialog.setLabelText(
-            f"Writing {self._path.name}…\n{value:,} of {plural(self._total, 'document')} · "
-            f"{self._per_second(value)}"
-        )
+        self._show_count(dialog, f"Writing {self._path.name}…", value, self._total)
 
     def _cancelling_text(self) -> str:
         return f"Cancelling: {self._path.name} will not be written…"

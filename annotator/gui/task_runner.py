@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QProgressDialog, QWidget
 
+from annotator.core.text import plural
 from annotator.gui.errors import show_error
 from annotator.gui.tasks import Task, Work
 
@@ -95,6 +96,13 @@ class TaskRunner(QObject):
         """``count`` since the start as a rate: "1,234 per second"."""
         elapsed = max(time.monotonic() - self._started, 1e-6)
         return f"{count / elapsed:,.0f} per second"
+
+    def _show_count(self, dialog: QProgressDialog, heading: str, done: int, total: int) -> None:
+        """Show ``done`` of ``total`` documents under ``heading``, with the rate so far."""
+        dialog.setValue(min(done, total))
+        dialog.setLabelText(
+            f"{heading}\n{done:,} of {plural(total, 'document')} · {self._per_second(done)}"
+        )
 
     def _show_progress(self, dialog: QProgressDialog, value: object) -> None:
         """Show a progress value of the work in the dialog."""
