@@ -24,6 +24,7 @@ from annotator.formats.spacy_docbin import EXPORTER as SPACY
 from annotator.formats.worker_server import WorkerServer, starting_at
 from annotator.formats.workers import batched, ordered_map
 from annotator.services.sinks import AtomicSink
+from tests.forkservers import server_processes
 from tests.formats.conftest import round_trip_document
 
 
@@ -39,22 +40,6 @@ def preload(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     (tmp_path / f"{name}.py").write_text("LOADED = True\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     return name
-
-
-def server_processes() -> list[int]:
-    """This process's children that are a multiprocessing fork server."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdecimal():
-            continue
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            command = (entry / "cmdline").read_bytes()
-        except (OSError, IndexError, ValueError):
-            continue  # ended meanwhile
-        if parent == os.getpid() and b"multiprocessing.forkserver" in command:
-            found.append(int(entry.name))
-    return found
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@ process, and neither a finished nor a cancelled export leaves a process or a par
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -18,28 +17,13 @@ from annotator.gui import export_runner
 from annotator.gui.main_window import MainWindow
 from annotator.services.exporting import ExportReport, ExportSelection, export_project
 from annotator.services.formats import ExportOptions
+from tests.forkservers import server_processes
 from tests.gui.workspace import ARTICLES, make_project, make_window
 
 spacy = pytest.importorskip("spacy")
 
 SHARDED = ExportOptions(offset_unit=Unit.CODE_POINT, extra={"workers": "2", "shard_documents": "1"})
 """One document a shard, two workers: the server starts with the first document."""
-
-
-def server_processes() -> list[int]:
-    """This process's children that are a multiprocessing fork server."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdecimal():
-            continue
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            command = (entry / "cmdline").read_bytes()
-        except (OSError, IndexError, ValueError):
-            continue
-        if parent == os.getpid() and b"multiprocessing.forkserver" in command:
-            found.append(int(entry.name))
-    return found
 
 
 @pytest.fixture
