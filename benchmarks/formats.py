@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from machine import reference
 from synthetic import make_project
 
 from annotator.formats.registry import FORMATS, format_info
@@ -112,6 +113,7 @@ def main() -> None:
             result["peak_mb"] += resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(json.dumps(result))
         return
+    print(reference(), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         started = time.perf_counter()
@@ -151,6 +153,7 @@ def main() -> None:
                         f"{imported['peak_mb']:>8.0f}"
                     )
             print(line, flush=True)
+    print(reference())
 
 
 if __name__ == "__main__":

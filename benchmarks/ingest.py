@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import reference
+
 VOCABULARY = (
     "the council said on monday that it would spend more money on roads schools and "
     "hospitals after residents complained about delays officials expect the plan to cost "
@@ -202,6 +204,7 @@ def main() -> None:
         figures = measure(args.measure, args.workers, not args.no_signatures, args.project)
         print(json.dumps(figures))
         return
+    print(reference(), flush=True)
     with tempfile.TemporaryDirectory(prefix="ingest-bench-") as temporary:
         folder = args.dir or Path(temporary)
         start = time.perf_counter()
@@ -232,6 +235,7 @@ def main() -> None:
             f"JSONL into a project, {args.workers} w.",
             run_child(folder / "articles.jsonl", args.workers, True, project=True),
         )
+    print(reference())
 
 
 if __name__ == "__main__":
