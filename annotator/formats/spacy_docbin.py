@@ -26,6 +26,7 @@ from annotator.formats.base import (
     Layout,
     LossReport,
     OutputSink,
+    document_place,
 )
 from annotator.formats.spacy_jsonl import document_meta
 from annotator.formats.spacy_project import SPAN_GROUP, SpanExtent, Tokens, project_spans
@@ -111,7 +112,12 @@ def shard_payload(item: AnnotatedDocument, pack: Callable[[Any], bytes]) -> Shar
     """``item`` as a shard worker gets it (``pack`` is ``srsly.msgpack_dumps`` or a srsly
     ``Packer``'s ``pack``)."""
     spans = tuple((s.start, s.end, s.label) for s in item.spans)
-    return item.document.text, spans, pack({USER_DATA_KEY: user_data(item)})
+    return (
+        item.document.text,
+        spans,
+        pack({USER_DATA_KEY: user_data(item)}),
+        document_place(item.document),
+    )
 
 
 class DocBinExporter:
@@ -215,7 +221,14 @@ class DocBinExporter:
             array = make_doc(text).to_array([IDX, LENGTH, SPACY])
             tokens = Tokens(array[:, 0].tolist(), array[:, 1].tolist(), array[:, 2].tolist())
             extents = [SpanExtent(s.start, s.end, s.label) for s in item.spans]
-            projection = project_spans(tokens, text, extents, priority, options.overlap_policy)
+            projection = project_spans(
+                tokens,
+                text,
+                extents,
+                priority,
+                options.overlap_policy,
+                document_place(item.document),
+            )
             report.merge(projection.report)
         return report
 

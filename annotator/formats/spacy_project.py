@@ -89,8 +89,10 @@ def project_spans(
     spans: Sequence[SpanExtent],
     priority: Sequence[str],
     policy: OverlapPolicy,
+    place: str = "",
 ) -> Projection:
-    """Place ``spans`` on ``tokens`` and choose ``doc.ents``.
+    """Place ``spans`` on ``tokens`` and choose ``doc.ents``; loss examples start with
+    ``place``, the document's name (:func:`~annotator.formats.base.document_place`).
 
     A span not on token boundaries is widened (``alignment_mode="expand"``) and reported as
     :attr:`Loss.UNALIGNED`; one that covers no token at all (only whitespace between tokens)
@@ -106,28 +108,32 @@ def project_spans(
     for span in spans:
         widened = expand(*span)
         if widened is None or widened.start_char != span.start or widened.end_char != span.end:
-            report_unaligned(out.report, text, span, widened)
+            report_unaligned(out.report, text, span, widened, place)
         if widened is not None:
             placed.append(span)
             out.group.append(widened)
     kept = choose_ents(out.group, placed, priority, policy)
     out.ents = sorted((out.group[i] for i in sorted(kept)), key=lambda s: s.start)
     if len(kept) < len(placed):
-        report_left_out(out.report, out.group, placed, kept)
+        report_left_out(out.report, out.group, placed, kept, place)
     return out
 
 
+def _placed(place: str, example: str) -> str:
+    return f"{place}: {example}" if place else example
+
+
 def report_unaligned(
-    report: LossReport, text: str, span: SpanExtent, widened: TokenSpan | None
+    report: LossReport, text: str, span: SpanExtent, widened: TokenSpan | None, place: str = ""
 ) -> None:
     """Report ``span``, which ``widened`` does not cover exactly (None: it covers no token)."""
     start, end, label = span
     if widened is None:
         shown = no_token_example(label, text[start:end])
-        report.add(Loss.DROPPED, 1, f"{shown} (kept in user data)")
+        report.add(Loss.DROPPED, 1, _placed(place, f"{shown} (kept in user data)"))
         return
     shown = text[widened.start_char : widened.end_char]
-    report.add(Loss.UNALIGNED, 1, widened_example(label, text[start:end], shown))
+    report.add(Loss.UNALIGNED, 1, _placed(place, widened_example(label, text[start:end], shown)))
 
 
 def report_left_out(
@@ -135,6 +141,7 @@ def report_left_out(
     group: Sequence[TokenSpan],
     placed: Sequence[SpanExtent],
     kept: set[int],
+    place: str = "",
 ) -> None:
     """Report the spans of one document's ``group`` that are not ``kept`` in ``doc.ents``,
     with the first of them and a span that it overlaps as the example."""
@@ -152,8 +159,11 @@ def report_left_out(
     report.add(
         Loss.OVERLAPS,
         len(left_out),
-        f"{span.label} {span.start}-{span.end}{against}: not in doc.ents, kept in "
-        f"doc.spans[{SPAN_GROUP!r}]",
+        _placed(
+            place,
+            f"{span.label} {span.start}-{span.end}{against}: not in doc.ents, kept in "
+            f"doc.spans[{SPAN_GROUP!r}]",
+        ),
     )
 
 

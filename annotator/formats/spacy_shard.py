@@ -37,7 +37,7 @@ DOCBIN_ATTRS = ("ORTH", "ENT_IOB", "ENT_TYPE")
 """Token attributes stored (spaCy adds SPACY): the text and the entities, nothing a blank
 pipeline leaves empty, which keeps the file and the memory small."""
 
-ShardPayload = tuple[str, tuple[tuple[int, int, str], ...], bytes]
+ShardPayload = tuple[str, tuple[tuple[int, int, str], ...], bytes, str]
 """What a shard worker gets of a document: its text, its spans' extents and labels, and its
 packed user data (``srsly.msgpack_dumps(doc.user_data)``)."""
 
@@ -128,15 +128,19 @@ class ShardBuilder:
         self._spans: list[tuple[int, int, str]] = []
         self._span_counts: list[int] = []
         self._token_counts: list[int] = []
+        self._places: list[str] = []
 
-    def add(self, text: str, spans: Sequence[tuple[int, int, str]], packed: bytes) -> None:
-        """Add one document: its text, its spans' extents and labels and its packed user data
-        (``srsly.msgpack_dumps(doc.user_data)``)."""
+    def add(
+        self, text: str, spans: Sequence[tuple[int, int, str]], packed: bytes, place: str = ""
+    ) -> None:
+        """Add one document: its text, its spans' extents and labels, its packed user data
+        (``srsly.msgpack_dumps(doc.user_data)``) and its name for loss examples."""
         doc = self._make_doc(text)
         self._arrays.append(doc.to_array(self._read))
         self._texts.append(text)
         self._spans.extend(spans)
         self._span_counts.append(len(spans))
+        self._places.append(place)
         docbin = self.docbin
         docbin.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
         docbin.cats.append(doc.cats)
@@ -283,6 +287,7 @@ class _ShardSpans:
 
         report = self._builder.report
         texts = self._builder._texts
+        places = self._builder._places
         spans = self._builder._spans
         placed = numpy.flatnonzero(self.placed)
         order = placed[numpy.lexsort((last[placed], first[placed]))]
@@ -310,7 +315,9 @@ class _ShardSpans:
                 i = flagged[position]
                 position += 1
                 widened = token_span(i) if is_placed[i] else None
-                report_unaligned(report, texts[document], SpanExtent(*spans[i]), widened)
+                report_unaligned(
+                    report, texts[document], SpanExtent(*spans[i]), widened, places[document]
+                )
             if document not in clashing:
                 continue
             members = [i for i in range(bounds[document], bounds[document + 1]) if is_placed[i]]
@@ -319,7 +326,7 @@ class _ShardSpans:
             kept = choose_ents(group, extents, settings.priority, settings.policy)
             self.kept[[i for n, i in enumerate(members) if n not in kept]] = False
             if len(kept) < len(members):
-                report_left_out(report, group, extents, kept)
+                report_left_out(report, group, extents, kept, places[document])
 
     def entity_columns(self, tokens: int) -> tuple[Any, Any]:
         """The ENT_IOB and ENT_TYPE columns of the shard's tokens."""
@@ -394,8 +401,8 @@ def build_shard(settings: ShardSettings, batch: Sequence[ShardPayload]) -> tuple
     makes no cycles, only a million numbers and lists)."""
     with gc_paused():
         builder = ShardBuilder(pipeline(), settings)
-        for text, spans, packed in batch:
-            builder.add(text, spans, packed)
+        for text, spans, packed, place in batch:
+            builder.add(text, spans, packed, place)
         return builder.to_bytes(), builder.report
 
 

@@ -79,6 +79,7 @@ def test_spacy_reads_the_file(
     assert len(ours["relations"]) == 2
     assert ours["document"]["title"] == "Document 1"
     assert losses.counts == {Loss.OVERLAPS: 1}
+    assert losses.examples[Loss.OVERLAPS][0].startswith("doc-1: ")  # the document, first
     assert "CLAIM 57-91" in losses.examples[Loss.OVERLAPS][0]
 
 
@@ -151,9 +152,9 @@ def test_unaligned_spans_are_widened_and_reported(export: Export, schema: LabelS
     item = make_document(text, [("LOCATION", 15, 19, {}), ("ACTOR", 6, 7, {})])
     path, losses = export(EXPORTER, [item], "u.spacy", schema)
     assert losses.counts[Loss.UNALIGNED] == 1
-    assert losses.examples[Loss.UNALIGNED] == ["LOCATION 'Alep' widened to 'Aleppo'"]
+    assert losses.examples[Loss.UNALIGNED] == ["doc-1: LOCATION 'Alep' widened to 'Aleppo'"]
     assert losses.counts[Loss.DROPPED] == 1
-    assert losses.examples[Loss.DROPPED] == ["ACTOR ' ' is on no token (kept in user data)"]
+    assert losses.examples[Loss.DROPPED] == ["doc-1: ACTOR ' ' is on no token (kept in user data)"]
     (doc,) = read_docs(path)
     assert [(s.text, s.label_) for s in doc.spans["sc"]] == [("Aleppo", "LOCATION")]
     (draft,) = imported(path, schema)
