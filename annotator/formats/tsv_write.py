@@ -140,6 +140,16 @@ def _cell_value(value: AttributeValue | None) -> str:
     return escape_value(str(value))
 
 
+def _left_out_example(span: Span, text: str, starts: list[int], ends: list[int]) -> str:
+    """Why ``span`` cannot be written: it is on no token, or it covers some but reaches into
+    the whitespace before the first token or after the last (TSV would read it back shorter)."""
+    covered = text[span.start : span.end]
+    first = bisect_right(ends, span.start)  # the first token ending after the span's start
+    if first < len(starts) and starts[first] < span.end:
+        return f"{span.label} {covered!r} reaches past the tokens (TSV cannot write it)"
+    return no_token_example(span.label, covered)
+
+
 class _Placement:
     """Which rows each span sits on, the sub-token rows and the disambiguation ids, as INCEpTION's
     ``Tsv3XCasDocumentBuilder`` decides them for one span layer (spans placed in the order
@@ -280,7 +290,7 @@ def tsv_lines(item: AnnotatedDocument, schema: LabelSchema, report: LossReport) 
     if token_starts:
         for span in spans:
             if not placement.place(span):
-                shown = no_token_example(span.label, text[span.start : span.end])
+                shown = _left_out_example(span, text, token_starts, token_ends)
                 report.add(Loss.DROPPED, 1, f"{where}: {shown}")
     else:
         for span in spans:

@@ -189,6 +189,16 @@ def test_a_span_that_would_come_back_elsewhere_is_left_out_and_reported() -> Non
     assert "X" not in text.split("\n\n\n", 1)[1]
     assert "1-3\t14-20\tcccccc\tY\t" in text
     assert report.counts[Loss.DROPPED] == 1
+    assert report.examples[Loss.DROPPED] == ["sub: X ' ' is on no token"]
+
+
+def test_a_span_reaching_past_the_last_token_is_reported_as_such() -> None:
+    text, report = written(document([(14, 21)], ["Y"], text=TEXT + " "))
+    assert "Y" not in text.split("\n\n\n", 1)[1]
+    assert report.counts[Loss.DROPPED] == 1
+    assert report.examples[Loss.DROPPED] == [
+        "sub: Y 'cccccc ' reaches past the tokens (TSV cannot write it)"
+    ]
 
 
 SUB_TOKEN_RELATION = (
