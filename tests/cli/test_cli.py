@@ -147,6 +147,38 @@ def test_output_cut_short_by_the_reader_is_not_an_internal_error() -> None:
     assert b"internal error" not in err
 
 
+INTERRUPT_WHILE_LOADING = """
+import sys
+from importlib.abc import MetaPathFinder
+
+
+class Interrupt(MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "annotator.app":  # what Ctrl-C during the program's imports raises
+            raise KeyboardInterrupt
+        return None
+
+
+sys.meta_path.insert(0, Interrupt())
+from annotator.__main__ import main  # what the annotator script runs
+
+sys.exit(main(["formats"]))
+"""
+
+
+def test_ctrl_c_while_the_program_loads_ends_it_quietly() -> None:
+    """Ctrl-C in the second or so the command line takes to import printed a traceback."""
+    done = subprocess.run(
+        [sys.executable, "-c", INTERRUPT_WHILE_LOADING],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 130
+    assert done.stderr == "annotator: interrupted\n"
+
+
 @pytest.mark.parametrize(
     ("format_name", "out"), [("conll", "out.conll"), ("huggingface", "out.jsonl")]
 )

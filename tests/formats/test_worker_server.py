@@ -269,3 +269,31 @@ def test_an_export_stopped_while_its_first_batch_waits_for_the_server_does_not_w
     assert time.monotonic() - began < 5
     assert server_processes() == []
     assert multiprocessing.active_children() == []
+
+
+def interrupt_handler_is_default(_batch: list[int]) -> bool:
+    return signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_ctrl_c_while_the_spacy_server_loads_is_left_to_the_export(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """Ctrl-C on a terminal reaches every process of the group. The server loading spaCy
+    printed a KeyboardInterrupt traceback (the export ends it anyway); it now ignores SIGINT
+    while it loads, and the workers forked from it are interruptible as usual."""
+    from annotator.formats.spacy_docbin import WORKER_MODULE
+
+    with WorkerServer(WORKER_MODULE) as server:
+        server.start()
+        deadline = time.monotonic() + 10
+        while not server_processes() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (pid,) = server_processes()
+        time.sleep(0.3)  # importing spaCy takes longer than this
+        os.kill(pid, signal.SIGINT)
+        time.sleep(0.3)
+        assert server_processes() == [pid]  # still loading, not ended by the interrupt
+        results = list(ordered_map(interrupt_handler_is_default, [[1], [2]], 2, server=server))
+    assert results == [True, True]
+    assert "Traceback" not in capfd.readouterr().err
+    assert server_processes() == []
