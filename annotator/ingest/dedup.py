@@ -42,6 +42,13 @@ def _merged(
     return merged
 
 
+def _mark(bits: npt.NDArray[np.uint8], keys: npt.NDArray[np.uint32]) -> None:
+    """Set the filter bits of ``keys`` (see ``NearDuplicateIndex._maybe_indexed``)."""
+    np.bitwise_or.at(
+        bits, keys >> _FILTER_BYTE, np.left_shift(1, (keys >> _FILTER_BIT) & 7).astype(np.uint8)
+    )
+
+
 def bands_for(threshold: float) -> tuple[int, int]:
     """``(bands, rows)`` with bands * rows = 128: the most rows (fewest false candidates) for
     which a pair at ``threshold`` still shares a band with probability >= 0.97."""
@@ -124,9 +131,8 @@ class NearDuplicateIndex(Generic[K]):
         while done < self._count:
             at = done % _BLOCK_ROWS
             take = min(self._count - done, _BLOCK_ROWS - at)
-            keys = self._band_key_rows(self._blocks[done // _BLOCK_ROWS][at : at + take]).ravel()
-            bits = np.left_shift(1, (keys >> _FILTER_BIT) & 7).astype(np.uint8)
-            np.bitwise_or.at(self._filter, keys >> _FILTER_BYTE, bits)
+            keys = self._band_key_rows(self._blocks[done // _BLOCK_ROWS][at : at + take])
+            _mark(self._filter, keys.ravel())
             done += take
         self._filtered = done
         return self._filter
@@ -196,6 +202,9 @@ class NearDuplicateIndex(Generic[K]):
             self._blocks[-1][at : at + take] = values[done : done + take]
             done += take
             row += take
+        if self._filter is not None and self._filtered == self._count:  # else caught up later
+            _mark(self._filter, band_keys.ravel())
+            self._filtered += count
         self._keys.extend(keys)
         self._count += count
         start = self._pending_rows
