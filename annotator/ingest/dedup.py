@@ -84,11 +84,11 @@ class NearDuplicateIndex(Generic[K]):
         self._count = 0
         self._sorted_bands: npt.NDArray[np.uint32] = np.zeros(0, dtype=np.uint32)
         self._sorted_rows: npt.NDArray[np.uint32] = np.zeros(0, dtype=np.uint32)
-        # the band keys of the rows added since the last merge (rows ``_merged`` on), a row
-        # of the array each, and a byte per 2**10 key values set for every one of them
+        # the band keys of the rows added since the last merge (from ``_first_pending`` on),
+        # a row of the array each, and a byte per 2**10 key values set for every one of them
         self._pending = np.zeros((_COMPACT_AT, self.bands), dtype=np.uint32)
         self._pending_rows = 0
-        self._merged = 0
+        self._first_pending = 0
         self._pending_marks = np.zeros(_PENDING_MARKS, dtype=np.uint8)
         self._offsets = np.arange(self.bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
         self._last: tuple[bytes, npt.NDArray[np.uint32], npt.NDArray[np.uint32]] | None = None
@@ -221,9 +221,10 @@ class NearDuplicateIndex(Generic[K]):
         """Merge the pending band keys into the sorted arrays (no sort of the whole index)."""
         count = self._pending_rows
         keys = self._pending[:count].ravel()
-        rows = np.arange(self._merged, self._merged + count, dtype=np.uint64).repeat(self.bands)
+        first = self._first_pending
+        rows = np.arange(first, first + count, dtype=np.uint64).repeat(self.bands)
         self._pending_rows = 0
-        self._merged = self._count
+        self._first_pending = self._count
         self._pending_marks.fill(0)
         # by key, then row (the order of a key's rows never matters: candidates are a set)
         pairs = np.sort(keys.astype(np.uint64) << _HIGH | rows)
@@ -241,7 +242,7 @@ class NearDuplicateIndex(Generic[K]):
         if self._pending_rows:
             places = self._pending_places(keys)
             if places.size:
-                found.extend((places // self.bands + self._merged).tolist())
+                found.extend((places // self.bands + self._first_pending).tolist())
         bands = self._sorted_bands
         if bands.size:
             # One search; the end of a run only for the keys that are there (usually none).
