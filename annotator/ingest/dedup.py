@@ -18,6 +18,9 @@ _COMPACT_AT = 4096
 _BLOCK_ROWS = 4096
 _HIGH = np.uint64(32)
 _NO_ROWS: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+_NO_PLACES: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
+_PENDING_MARKS = 1 << 22
+_PENDING_MARK = np.uint32(10)  # a pending key's byte in the marks: its top 22 bits
 _FILTER_BYTES = 1 << 24
 _FILTER_BYTE = np.uint32(8)  # a key's byte in the filter: its top 24 bits
 _FILTER_BIT = np.uint32(5)  # and its bit in that byte: the next 3
@@ -37,6 +40,13 @@ def _merged(
     merged[places] = new
     merged[kept] = old
     return merged
+
+
+def _mark(bits: npt.NDArray[np.uint8], keys: npt.NDArray[np.uint32]) -> None:
+    """Set the filter bits of ``keys`` (see ``NearDuplicateIndex._maybe_indexed``)."""
+    np.bitwise_or.at(
+        bits, keys >> _FILTER_BYTE, np.left_shift(1, (keys >> _FILTER_BIT) & 7).astype(np.uint8)
+    )
 
 
 def bands_for(threshold: float) -> tuple[int, int]:
@@ -74,14 +84,14 @@ class NearDuplicateIndex(Generic[K]):
         self._count = 0
         self._sorted_bands: npt.NDArray[np.uint32] = np.zeros(0, dtype=np.uint32)
         self._sorted_rows: npt.NDArray[np.uint32] = np.zeros(0, dtype=np.uint32)
-        self._pending: dict[int, int] = {}  # band key -> first row since the last merge
-        self._collided: dict[int, list[int]] = {}  # band key -> further rows (rare)
+        # the band keys of the rows added since the last merge (from ``_first_pending`` on),
+        # a row of the array each, and a byte per 2**10 key values set for every one of them
+        self._pending = np.zeros((_COMPACT_AT, self.bands), dtype=np.uint32)
         self._pending_rows = 0
-        self._disjoint = True  # whether the last ``_found`` saw no pending key
+        self._first_pending = 0
+        self._pending_marks = np.zeros(_PENDING_MARKS, dtype=np.uint8)
         self._offsets = np.arange(self.bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        self._last: (
-            tuple[bytes, npt.NDArray[np.uint32], npt.NDArray[np.uint32], list[int]] | None
-        ) = None
+        self._last: tuple[bytes, npt.NDArray[np.uint32], npt.NDArray[np.uint32]] | None = None
         self._filter: npt.NDArray[np.uint8] | None = None  # see ``_maybe_indexed``
         self._filtered = 0  # rows whose band keys are set in the filter
 
@@ -121,78 +131,68 @@ class NearDuplicateIndex(Generic[K]):
         while done < self._count:
             at = done % _BLOCK_ROWS
             take = min(self._count - done, _BLOCK_ROWS - at)
-            keys = self._band_key_rows(self._blocks[done // _BLOCK_ROWS][at : at + take]).ravel()
-            bits = np.left_shift(1, (keys >> _FILTER_BIT) & 7).astype(np.uint8)
-            np.bitwise_or.at(self._filter, keys >> _FILTER_BYTE, bits)
+            keys = self._band_key_rows(self._blocks[done // _BLOCK_ROWS][at : at + take])
+            _mark(self._filter, keys.ravel())
             done += take
         self._filtered = done
         return self._filter
 
-    def _indexed(self, band_key: int) -> bool:
-        """Whether ``band_key`` is a key of an indexed row (sorted or pending)."""
-        if band_key in self._pending:
-            return True
+    def _indexed_among(self, keys: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+        """Whether each of ``keys`` is a key of an indexed row (merged or pending)."""
         bands = self._sorted_bands
-        place = int(bands.searchsorted(np.uint32(band_key)))  # a Python int would copy bands
-        return place < bands.size and int(bands[place]) == band_key
+        found: npt.NDArray[np.bool_] = np.zeros(keys.size, dtype=bool)
+        if bands.size:
+            found = bands.take(bands.searchsorted(keys), mode="clip") == keys
+        rest = np.flatnonzero(~found)
+        places = self._pending_places(keys[rest])
+        if places.size:
+            found[rest] = np.isin(keys[rest], self._pending[: self._pending_rows].ravel()[places])
+        return found
 
-    def _decoded(
-        self, signature: bytes
-    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32], list[int]]:
-        """The minima and band keys (array and list) of ``signature``; a query's are reused by
-        the ``add`` of the same signature that usually follows it."""
+    def _pending_places(self, keys: npt.NDArray[np.uint32]) -> npt.NDArray[np.intp]:
+        """The places in the pending keys (row after row) that hold one of ``keys``: the byte
+        marks rule out all but about 3% of the others without a scan (at most 2**17 keys
+        pending in 2**22 bytes)."""
+        wanted = keys[self._pending_marks[keys >> _PENDING_MARK].nonzero()[0]].tolist()
+        if not wanted:
+            return _NO_PLACES
+        pending = self._pending[: self._pending_rows].ravel()
+        hits = pending == wanted[0]  # a few keys: a scan each (``np.isin`` costs 10x more)
+        for key in wanted[1:]:
+            hits |= pending == key
+        return np.flatnonzero(hits)
+
+    def _decoded(self, signature: bytes) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+        """The minima and band keys of ``signature``; a query's are reused by the ``add`` of
+        the same signature that usually follows it."""
         last = self._last
         if last is not None and last[0] is signature:
-            return last[1], last[2], last[3]
+            return last[1], last[2]
         values = decode(signature)
-        array = self._band_keys(values)
-        keys = array.tolist()
-        self._last = (signature, values, array, keys)
-        return values, array, keys
+        keys = self._band_keys(values)
+        self._last = (signature, values, keys)
+        return values, keys
 
     def add(self, key: K, signature: bytes) -> None:
         """Index ``key``; an empty signature (a text without words) is ignored."""
         if not signature:
             return
-        values, _, band_keys = self._decoded(signature)
-        self._add_row(key, values, band_keys)
+        values, band_keys = self._decoded(signature)
+        self._add_rows([key], values.reshape(1, -1), band_keys.reshape(1, -1))
         if self._pending_rows >= _COMPACT_AT:
             self._compact()
 
-    def _add_row(
+    def _add_rows(
         self,
-        key: K,
+        keys: Sequence[K],
         values: npt.NDArray[np.uint32],
-        band_keys: list[int],
-        disjoint: bool | None = None,
+        band_keys: npt.NDArray[np.uint32],
     ) -> None:
-        """Add a row; ``disjoint``: whether none of ``band_keys`` is pending, if known."""
-        row = self._count
-        if row % _BLOCK_ROWS == 0:
-            self._blocks.append(np.zeros((_BLOCK_ROWS, NUM_HASHES), dtype=np.uint32))
-        self._blocks[-1][row % _BLOCK_ROWS] = values
-        self._keys.append(key)
-        self._count += 1
-        pending = self._pending
-        if disjoint is None:
-            disjoint = pending.keys().isdisjoint(band_keys)
-        if disjoint:  # the usual case, in C: no Python loop
-            pending.update(dict.fromkeys(band_keys, row))
-        else:
-            for band_key in band_keys:
-                if band_key in pending:
-                    self._collided.setdefault(band_key, []).append(row)
-                else:
-                    pending[band_key] = row
-        self._pending_rows += 1
-
-    def _add_fresh(
-        self, keys: Sequence[K], values: npt.NDArray[np.uint32], band_keys: Sequence[list[int]]
-    ) -> None:
-        """``_add_row`` for rows none of whose band keys is pending or shared with another of
-        them (so no collision to record): their minima copied a block at a time."""
+        """Add rows (``values`` and ``band_keys`` a row each): their minima copied into the
+        blocks and their band keys into the pending array a slice at a time (no Python work
+        per key; a dict of the pending keys cost about 7 us a document in cache misses)."""
         count = len(keys)
-        row = first = self._count
+        row = self._count
         done = 0
         while done < count:
             if row % _BLOCK_ROWS == 0:
@@ -202,69 +202,52 @@ class NearDuplicateIndex(Generic[K]):
             self._blocks[-1][at : at + take] = values[done : done + take]
             done += take
             row += take
-        pending = self._pending
-        for offset, band in enumerate(band_keys):
-            pending.update(dict.fromkeys(band, first + offset))
+        if self._filter is not None and self._filtered == self._count:  # else caught up later
+            _mark(self._filter, band_keys.ravel())
+            self._filtered += count
         self._keys.extend(keys)
         self._count += count
-        self._pending_rows += count
+        start = self._pending_rows
+        end = start + count
+        if end > len(self._pending):  # a batch past the merge point: merging waits for its end
+            grown = np.zeros((max(end, 2 * len(self._pending)), self.bands), dtype=np.uint32)
+            grown[:start] = self._pending[:start]
+            self._pending = grown
+        self._pending[start:end] = band_keys
+        self._pending_marks[band_keys.ravel() >> _PENDING_MARK] = 1
+        self._pending_rows = end
 
     def _compact(self) -> None:
         """Merge the pending band keys into the sorted arrays (no sort of the whole index)."""
-        pending, collided = self._pending, self._collided
-        extra = [(band, row) for band, group in collided.items() for row in group]
-        keys = np.fromiter(pending.keys(), np.uint32, len(pending))
-        rows = np.fromiter(pending.values(), np.uint32, len(pending))
-        if extra:
-            keys = np.concatenate([keys, np.array([band for band, _ in extra], np.uint32)])
-            rows = np.concatenate([rows, np.array([row for _, row in extra], np.uint32)])
-        pending.clear()
-        collided.clear()
+        count = self._pending_rows
+        keys = self._pending[:count].ravel()
+        first = self._first_pending
+        rows = np.arange(first, first + count, dtype=np.uint64).repeat(self.bands)
         self._pending_rows = 0
+        self._first_pending = self._count
+        self._pending_marks.fill(0)
         # by key, then row (the order of a key's rows never matters: candidates are a set)
         pairs = np.sort(keys.astype(np.uint64) << _HIGH | rows)
-        keys, rows = (pairs >> _HIGH).astype(np.uint32), pairs.astype(np.uint32)
+        keys, new_rows = (pairs >> _HIGH).astype(np.uint32), pairs.astype(np.uint32)
         places = np.searchsorted(self._sorted_bands, keys, side="right")
         places += np.arange(places.size)  # where each new pair lands in the merged arrays
         old = np.ones(self._sorted_bands.size + places.size, dtype=bool)
         old[places] = False
         self._sorted_bands = _merged(self._sorted_bands, keys, places, old)
-        self._sorted_rows = _merged(self._sorted_rows, rows, places, old)
+        self._sorted_rows = _merged(self._sorted_rows, new_rows, places, old)
 
-    def _candidates(
-        self, keys: npt.NDArray[np.uint32], band_keys: list[int]
-    ) -> npt.NDArray[np.int64]:
-        bands = self._sorted_bands
-        if not bands.size:
-            return self._found(band_keys, None, None, None)
-        # One search; the end of a run only for the keys that are there (usually none).
-        low = bands.searchsorted(keys)
-        hits = (bands.take(low, mode="clip") == keys).nonzero()[0]
-        return self._found(band_keys, keys, low, hits)
-
-    def _found(
-        self,
-        band_keys: list[int],
-        keys: npt.NDArray[np.uint32] | None,
-        low: npt.NDArray[np.intp] | None,
-        hits: npt.NDArray[np.intp] | None,
-    ) -> npt.NDArray[np.int64]:
-        """Rows sharing a band key: pending ones, and sorted ones at ``hits`` (bands whose key
-        is in the sorted array at ``low``)."""
+    def _candidates(self, keys: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
+        """Rows sharing a band key with ``keys``: pending ones, then merged ones."""
         found: list[int] = []
-        pending = self._pending
-        self._disjoint = pending.keys().isdisjoint(band_keys)  # one C-level test, usually True
-        if not self._disjoint:
-            for band_key in band_keys:
-                first = pending.get(band_key)
-                if first is not None:
-                    found.append(first)
-                    found.extend(self._collided.get(band_key, ()))
-        if hits is not None and hits.size:
-            assert keys is not None
-            assert low is not None
-            bands = self._sorted_bands
-            for start in hits.tolist():
+        if self._pending_rows:
+            places = self._pending_places(keys)
+            if places.size:
+                found.extend((places // self.bands + self._first_pending).tolist())
+        bands = self._sorted_bands
+        if bands.size:
+            # One search; the end of a run only for the keys that are there (usually none).
+            low = bands.searchsorted(keys)
+            for start in (bands.take(low, mode="clip") == keys).nonzero()[0].tolist():
                 high = int(bands.searchsorted(keys[start], side="right"))
                 found.extend(self._sorted_rows[low[start] : high].tolist())
         return np.unique(np.array(found, dtype=np.int64)) if found else _NO_ROWS
@@ -287,8 +270,8 @@ class NearDuplicateIndex(Generic[K]):
         reaches the threshold."""
         if not signature or not self._count:
             return None
-        values, keys, band_keys = self._decoded(signature)
-        return self._best(values, self._candidates(keys, band_keys))
+        values, keys = self._decoded(signature)
+        return self._best(values, self._candidates(keys))
 
     def batch(self, signatures: Sequence[bytes]) -> _NearBatch[K] | None:
         """The array work of ``query`` and ``add`` for many signatures at once (see
@@ -308,8 +291,8 @@ class _NearBatch(Generic[K]):
     for the whole batch, which signatures share no band key with anything indexed or earlier
     in the batch (the index's filter rules out almost every key without a search), and only
     the others are queried one by one, against the index as it is then (the sorted arrays do
-    not change until ``close`` merges the pending keys; a document of the same batch is still
-    a pending key when a later one is checked)."""
+    not change until ``close`` merges the pending keys; a document of the same batch is
+    pending when a later one is checked)."""
 
     def __init__(self, index: NearDuplicateIndex[K], signatures: Sequence[bytes]) -> None:
         self._index = index
@@ -323,8 +306,6 @@ class _NearBatch(Generic[K]):
         words = np.frombuffer(b"".join(present), dtype="<u4").reshape(count, NUM_HASHES + 1)
         self._values = words[:, 1:].astype(np.uint32)
         self._keys = index._band_key_rows(self._values)
-        self._lists: list[list[int]] = self._keys.tolist()
-        self._checked = -1
 
     def fresh(self) -> list[bool]:
         """For each position: whether its signature can have no candidate, whatever is added
@@ -332,19 +313,20 @@ class _NearBatch(Generic[K]):
         key of an earlier signature of the batch (one with a key twice counts as not fresh).
         An empty signature is fresh: it is never a near-duplicate nor indexed."""
         index = self._index
-        count, bands = len(self._lists), index.bands
-        clear = [True] * count
+        count, bands = len(self._keys), index.bands
+        clear = np.ones(count, dtype=bool)
         if count:
             flat = self._keys.ravel()
-            for place in index._maybe_indexed(flat).tolist():
-                if index._indexed(int(flat[place])):
-                    clear[place // bands] = False
+            maybe = index._maybe_indexed(flat)
+            if maybe.size:
+                clear[maybe[index._indexed_among(flat[maybe])] // bands] = False
             ordered = np.sort(flat)
             shared = ordered[1:][ordered[1:] == ordered[:-1]]
             for key in set(shared.tolist()):
                 for place in np.flatnonzero(flat == key)[1:].tolist():
                     clear[place // bands] = False  # a later signature with the same key
-        return [row < 0 or clear[row] for row in self._rows]
+        cleared: list[bool] = clear.tolist()
+        return [row < 0 or cleared[row] for row in self._rows]
 
     def add_fresh(self, start: int, end: int, keys: Sequence[K]) -> None:
         """``add`` of each position from ``start`` to ``end`` (``keys`` in order), all of them
@@ -356,7 +338,7 @@ class _NearBatch(Generic[K]):
             if not rows:
                 return
         first, last = rows[0], rows[-1] + 1  # consecutive: the batch rows of the signatures
-        self._index._add_fresh(keys, self._values[first:last], self._lists[first:last])
+        self._index._add_rows(keys, self._values[first:last], self._keys[first:last])
 
     def query(self, position: int) -> tuple[K, float] | None:
         """``index.query`` of the signature at ``position``."""
@@ -364,16 +346,14 @@ class _NearBatch(Generic[K]):
         row = self._rows[position]
         if row < 0 or not index._count:
             return None
-        self._checked = row  # the pending keys it was checked against stay so until its add
-        rows = index._candidates(self._keys[row], self._lists[row])
-        return index._best(self._values[row], rows)
+        return index._best(self._values[row], index._candidates(self._keys[row]))
 
     def add(self, position: int, key: K) -> None:
         """``index.add`` of the signature at ``position`` (merging waits for ``close``)."""
         row = self._rows[position]
         if row >= 0:
-            disjoint = self._index._disjoint if self._checked == row else None
-            self._index._add_row(key, self._values[row], self._lists[row], disjoint)
+            end = row + 1
+            self._index._add_rows([key], self._values[row:end], self._keys[row:end])
 
     def close(self) -> None:
         """Merge the pending keys if enough have come."""

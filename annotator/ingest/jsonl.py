@@ -10,6 +10,8 @@ from annotator.ingest.options import IngestOptions
 from annotator.ingest.sources import READ_ERRORS, Entry, read_failure
 from annotator.ingest.units import RecordUnit
 
+_new = tuple.__new__
+
 
 def media_type(base: str, encoding: str) -> str:
     """``base`` with a charset parameter unless the bytes are UTF-8."""
@@ -23,18 +25,21 @@ def jsonl_units(
     try:
         with entry.opener() as stream:
             lines = open_lines(stream, options.max_record_bytes)
-            kind = media_type("application/x-ndjson", lines.encoding)
+            name, encoding = entry.name, lines.encoding
+            kind = media_type("application/x-ndjson", encoding)
             for number, raw in lines.lines:
-                origin = f"{entry.name}:{number}"
                 if raw is None:
                     yield IngestFailure(
-                        origin,
-                        entry.name,
+                        f"{name}:{number}",
+                        name,
                         number,
                         f"refused: the line is longer than {options.max_record_bytes:,} bytes",
                         FailureCode.TOO_LARGE,
                     )
-                elif raw.strip() and not skip(origin):
-                    yield RecordUnit(origin, entry.name, number, raw, lines.encoding, kind)
+                elif raw and not raw.isspace():  # ``raw.strip()`` without copying the line
+                    origin = f"{name}:{number}"
+                    if not skip(origin):
+                        # the tuple made directly: a named tuple's ``__new__`` is Python code
+                        yield _new(RecordUnit, (origin, name, number, raw, encoding, kind, None))
     except READ_ERRORS as exc:
         yield read_failure(entry.name, exc)

@@ -43,15 +43,26 @@ def split_lines(chunks: Iterable[bytes], limit: int) -> Iterator[tuple[int, byte
     too_long = False
     for chunk in chunks:
         parts = chunk.split(b"\n")
-        for part in parts[:-1]:
+        last = parts.pop()
+        if parts:  # the first part ends the line begun in earlier chunks
             number += 1
-            if too_long or pending_size + len(part) > limit:
+            first = parts[0]
+            if too_long or pending_size + len(first) > limit:
                 yield number, None
             else:
-                line = b"".join(pending) + part if pending else part
+                line = b"".join(pending) + first if pending else first
                 yield number, line[:-1] if line.endswith(b"\r") else line
             pending, pending_size, too_long = [], 0, False
-        last = parts[-1]
+            rest = parts[1:]
+            if rest and b"\r" not in chunk and max(map(len, rest)) <= limit:
+                yield from enumerate(rest, number + 1)  # the usual chunk: no Python code a line
+            else:
+                for place, part in enumerate(rest, number + 1):
+                    if len(part) > limit:
+                        yield place, None
+                    else:
+                        yield place, part[:-1] if part.endswith(b"\r") else part
+            number += len(rest)
         if too_long or not last:
             continue
         pending_size += len(last)

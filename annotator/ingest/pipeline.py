@@ -38,15 +38,18 @@ def batches(stream: Iterable[Unit | IngestFailure]) -> Iterator[Batch | IngestFa
     batch: Batch = []
     size = files = 0
     for item in stream:
-        if isinstance(item, IngestFailure):
+        if type(item) is RecordUnit:  # the usual item first
+            size += len(item.raw)
+        elif isinstance(item, IngestFailure):
             if batch:
                 yield batch
                 batch, size, files = [], 0, 0
             yield item
             continue
+        else:
+            size += _size(item)
+            files += isinstance(item, FileUnit)
         batch.append(item)
-        size += _size(item)
-        files += isinstance(item, FileUnit)
         if len(batch) >= BATCH_RECORDS or files >= BATCH_FILES or size >= BATCH_BYTES:
             yield batch
             batch, size, files = [], 0, 0

@@ -17,14 +17,45 @@ content_hash, signature)``; a failure as ``(reason, code, line)``. The origin, f
 document and the raw bytes of a record are the main process's own unit: they are not sent back.
 """
 
-_DRAFT_FIELDS = ("text", "title", "source", "url", "published", "metadata", "external_id")
+DRAFT_FIELDS = ("text", "title", "source", "url", "published", "metadata", "external_id")
 _Setter = Callable[[object, Any], None]
 _DRAFT_SETTERS: tuple[_Setter, ...] = tuple(
-    vars(DocumentDraft)[name].__set__ for name in (*_DRAFT_FIELDS, "raw", "content_hash")
+    vars(DocumentDraft)[name].__set__ for name in (*DRAFT_FIELDS, "raw", "content_hash")
 )
 """The slots' own setters: a frozen dataclass refuses ``setattr``, and ``object.__setattr__``
 looks the name up each time (twice the cost; a draft is rebuilt for every article)."""
 _FIELD_SETTERS, (_SET_RAW, _SET_HASH) = _DRAFT_SETTERS[:-2], _DRAFT_SETTERS[-2:]
+RAW_FIELDS = ("name", "content", "media_type")
+DOCUMENT_FIELDS = ("origin", "file", "line", "draft", "signature")
+"""The fields ``_raw`` and ``_document`` set, all of their classes' (a test checks)."""
+_SET_NAME, _SET_CONTENT, _SET_MEDIA = (vars(RawSource)[name].__set__ for name in RAW_FIELDS)
+_SET_ORIGIN, _SET_FILE, _SET_LINE, _SET_DRAFT, _SET_SIGNATURE = (
+    vars(IngestedDocument)[name].__set__ for name in DOCUMENT_FIELDS
+)
+_new = object.__new__
+
+
+def _raw(name: str, content: bytes, media_type: str) -> RawSource:
+    """``RawSource(name, content, media_type)`` without the frozen ``__init__`` (which sets
+    each field through ``object.__setattr__``: twice the cost)."""
+    made: RawSource = _new(RawSource)
+    _SET_NAME(made, name)
+    _SET_CONTENT(made, content)
+    _SET_MEDIA(made, media_type)
+    return made
+
+
+def _document(
+    origin: str, file: str, line: int | None, draft: DocumentDraft, signature: bytes
+) -> IngestedDocument:
+    """``IngestedDocument(...)`` likewise (one is made for every article)."""
+    made: IngestedDocument = _new(IngestedDocument)
+    _SET_ORIGIN(made, origin)
+    _SET_FILE(made, file)
+    _SET_LINE(made, line)
+    _SET_DRAFT(made, draft)
+    _SET_SIGNATURE(made, signature)
+    return made
 
 
 def pack_units(units: Sequence[Unit]) -> list[PackedUnit]:
@@ -69,9 +100,16 @@ def process_packed(units: Sequence[PackedUnit], options: IngestOptions) -> list[
 
 def _draft(packed: PackedItem, raw: RawSource | None) -> DocumentDraft:
     """The draft as the worker made it, without hashing its text again."""
-    draft = object.__new__(DocumentDraft)
-    for setter, value in zip(_FIELD_SETTERS, packed, strict=False):
-        setter(draft, value)
+    draft: DocumentDraft = _new(DocumentDraft)
+    text, title, source, url, published, metadata, external_id = packed[:7]
+    set_text, set_title, set_source, set_url, set_published, set_metadata, set_id = _FIELD_SETTERS
+    set_text(draft, text)
+    set_title(draft, title)
+    set_source(draft, source)
+    set_url(draft, url)
+    set_published(draft, published)
+    set_metadata(draft, metadata)
+    set_id(draft, external_id)
     _SET_RAW(draft, raw)
     _SET_HASH(draft, packed[8])
     return draft
@@ -82,6 +120,7 @@ def unpack_items(
 ) -> list[IngestItem]:
     """The items ``process_unit`` would have returned for ``units``, from a worker's answer."""
     items: list[IngestItem] = []
+    keep_raw = options.keep_raw
     for unit, data in zip(units, packed, strict=True):
         if isinstance(unit, RecordUnit):
             file, line = unit.file, unit.line
@@ -92,7 +131,7 @@ def unpack_items(
             items.append(IngestFailure(unit.origin, file, failed_line, reason, code))
             continue
         raw = data[7]
-        if isinstance(unit, RecordUnit) and options.keep_raw:
-            raw = RawSource(unit.origin, unit.raw, unit.media_type)
-        items.append(IngestedDocument(unit.origin, file, line, _draft(data, raw), data[9]))
+        if keep_raw and isinstance(unit, RecordUnit):
+            raw = _raw(unit.origin, unit.raw, unit.media_type)
+        items.append(_document(unit.origin, file, line, _draft(data, raw), data[9]))
     return items

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Table
+from sqlalchemy import JSON, LargeBinary, Table
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -214,6 +214,7 @@ def insert_columns_returning(
 
 
 _ROWS_A_STATEMENT = 200
+_PLAIN_BYTES = frozenset({bytes, type(None)})
 _FEW_ROWS = 10
 _SQLITE_PARAMETERS = 999
 """The smallest limit on parameters a statement a SQLite build may have (3.32 raised it)."""
@@ -229,6 +230,9 @@ def _converted(kind: Any, column: Sequence[Any], connection: Connection) -> Sequ
         return list(map(json_text, column))
     if isinstance(kind, UtcDateTime):
         return list(map(_Stamps(kind, connection).__getitem__, column))
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite and isinstance(kind, LargeBinary) and set(map(type, column)) <= _PLAIN_BYTES:
+        return column  # sqlite3 binds bytes as a BLOB; Core would wrap each in a memoryview
     process: Callable[[Any], Any] | None = kind.bind_processor(connection.dialect)
     return column if process is None else list(map(process, column))
 

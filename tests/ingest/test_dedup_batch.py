@@ -8,10 +8,49 @@ import random
 import numpy as np
 import pytest
 
-from annotator.ingest import Deduplicator
+from annotator.ingest import Deduplicator, Duplicate, NearDuplicateIndex
 from annotator.ingest.minhash import HEADER, NUM_HASHES
 
 Entry = tuple[str, str, bytes]
+
+
+class _Reference:
+    """``check`` then ``add`` in plain Python, independent of the index's storage: a dict of
+    band key -> rows, and of the rows sharing a key the first with the highest similarity."""
+
+    def __init__(self, threshold: float = 0.7) -> None:
+        self._bands = NearDuplicateIndex[str](threshold)._band_keys  # the keys only
+        self._threshold = threshold
+        self._hashes: dict[str, str] = {}
+        self._rows: list[tuple[str, np.ndarray]] = []
+        self._by_band: dict[int, list[int]] = {}
+
+    def add(self, key: str, digest: str, mark: bytes) -> None:
+        self._hashes.setdefault(digest, key)
+        if mark:
+            values = np.frombuffer(mark[4:], "<u4")
+            for band in self._bands(values).tolist():
+                self._by_band.setdefault(band, []).append(len(self._rows))
+            self._rows.append((key, values))
+
+    def check_add(self, key: str, digest: str, mark: bytes) -> Duplicate[str] | None:
+        if digest in self._hashes:
+            return Duplicate("exact", self._hashes[digest], 1.0)
+        if mark:
+            values = np.frombuffer(mark[4:], "<u4")
+            rows = sorted(
+                {
+                    row
+                    for band in self._bands(values).tolist()
+                    for row in self._by_band.get(band, [])
+                }
+            )
+            shares = [np.count_nonzero(self._rows[row][1] == values) / NUM_HASHES for row in rows]
+            if shares and max(shares) >= self._threshold:
+                best = shares.index(max(shares))
+                return Duplicate("near", self._rows[rows[best]][0], max(shares))
+        self.add(key, digest, mark)
+        return None
 
 
 def _signature(values: np.ndarray) -> bytes:
@@ -55,15 +94,18 @@ def test_screen_answers_as_check_and_add_one_at_a_time(seed: int, copies: float)
     # crosses merges of both indexes and the signature blocks
     preload, entries = _entries(rng, 2500, copies), _entries(rng, 6000, copies)
     one, many = Deduplicator[str](0.7), Deduplicator[str](0.7)
+    reference = _Reference(0.7)
     for key, digest, mark in preload:
         one.add(key, digest, mark)
         many.add(key, digest, mark)
+        reference.add(key, digest, mark)
     expected = []
     for key, digest, mark in entries:
         duplicate = one.check(digest, mark)
         if duplicate is None:
             one.add(key, digest, mark)
         expected.append(duplicate)
+    assert expected == [reference.check_add(*entry) for entry in entries]
     answers = []
     start = 0
     while start < len(entries):
@@ -79,6 +121,22 @@ def test_screen_answers_as_check_and_add_one_at_a_time(seed: int, copies: float)
     )
     kinds = {answer.kind for answer in answers if answer is not None}
     assert kinds == {"exact", "near"}
+
+
+def test_a_batch_larger_than_the_merge_interval_answers_like_the_reference() -> None:
+    """Pending keys past the merge point (it waits for the end of a batch) and right after a
+    merge, one document at a time and in batches of thousands."""
+    rng = random.Random(5)
+    preload, entries = _entries(rng, 4000, 0.2), _entries(rng, 9000, 0.2)
+    seen, reference = Deduplicator[str](), _Reference()
+    for key, digest, mark in preload:
+        seen.add(key, digest, mark)
+        reference.add(key, digest, mark)
+    answers = seen.screen(entries[:5000])
+    answers += [seen.screen([entry])[0] for entry in entries[5000:5100]]
+    answers += seen.screen(entries[5100:])
+    assert answers == [reference.check_add(*entry) for entry in entries]
+    assert sum(answer is not None and answer.kind == "near" for answer in answers) > 100
 
 
 def test_documents_added_one_by_one_between_batches_are_found() -> None:

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
+from annotator.core.document import DocumentDraft, RawSource
 from annotator.ingest import IngestedDocument, IngestOptions
 from annotator.ingest.pipeline import batches
 from annotator.ingest.reader import iter_units
-from annotator.ingest.transfer import pack_units, process_packed, unpack_items
+from annotator.ingest.transfer import (
+    DOCUMENT_FIELDS,
+    DRAFT_FIELDS,
+    RAW_FIELDS,
+    pack_units,
+    process_packed,
+    unpack_items,
+)
 from annotator.ingest.units import Unit, process_units
 
 
@@ -35,3 +44,11 @@ def test_packed_batches_give_the_same_items(tmp_path: Path, fixtures: Path, keep
             assert ours.draft.content_hash == theirs.draft.content_hash
             assert ours.draft.raw == theirs.draft.raw
             assert (ours.draft.raw is None) == (not keep_raw)
+
+
+def test_items_are_rebuilt_with_every_field() -> None:
+    """``unpack_items`` sets the slots one by one: it must know every field."""
+    assert tuple(field.name for field in fields(RawSource)) == RAW_FIELDS
+    assert tuple(field.name for field in fields(IngestedDocument)) == DOCUMENT_FIELDS
+    drafts = (*DRAFT_FIELDS, "raw", "content_hash")
+    assert tuple(field.name for field in fields(DocumentDraft)) == drafts

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from annotator.core.document import DocumentDraft, DocumentStatus
@@ -16,7 +16,7 @@ from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecor
 from annotator.storage.database import ProjectDatabase
 from annotator.storage.engine import WRITE, make_engine, resolve_url
 from annotator.storage.fast_insert import insert_returning, insert_rows
-from annotator.storage.tables import annotators, relations, spans
+from annotator.storage.tables import annotators, document_signatures, relations, spans
 
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
@@ -88,6 +88,42 @@ def test_rows_are_stored_as_core_stores_them(database_url: str, tmp_path: Path) 
     assert by_driver[1].fragments == [[0, 6], [9, 20]]
     strip = {"id": 0, "document_id": 0, "source_id": 0, "target_id": 0}
     assert links[0]._asdict() | strip == links[1]._asdict() | strip
+
+
+def test_binary_values_are_stored_as_core_stores_them(database_url: str, tmp_path: Path) -> None:
+    """Bytes go to SQLite without Core's bind processor: the same BLOB (type and value)."""
+    database = ProjectDatabase.open(database_url, tmp_path)
+    first, second = database.add_documents(
+        [(DocumentDraft("Rebels shelled Aleppo."), "a"), (DocumentDraft("Other text."), "b")], T0
+    )
+    database.close()
+    mark = b"MH\x01\x80\x00\xff" + bytes(range(256))
+    engine = make_engine(resolve_url(database_url, tmp_path))
+    try:
+        with engine.connect() as plain:
+            connection = plain.execution_options(**WRITE)
+            with connection.begin():
+                connection.execute(
+                    document_signatures.insert(), [{"document_id": first, "signature": mark}]
+                )
+                insert_rows(
+                    connection, document_signatures, [{"document_id": second, "signature": mark}]
+                )
+            with connection.begin():
+                column = document_signatures.c.signature
+                kind = (
+                    func.typeof(column)
+                    if connection.dialect.name == "sqlite"
+                    else func.length(column)
+                )
+                stored = connection.execute(
+                    select(column, kind).order_by(document_signatures.c.document_id)
+                ).all()
+    finally:
+        engine.dispose()
+    assert stored[0] == stored[1]
+    assert stored[0][0] == mark
+    assert stored[0][1] in ("blob", len(mark))
 
 
 def test_imported_documents_keep_every_field(database_url: str, tmp_path: Path) -> None:
