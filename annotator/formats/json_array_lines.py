@@ -11,7 +11,7 @@ errors.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from annotator.core.reports import Failure
@@ -22,10 +22,16 @@ _BOM = b"\xef\xbb\xbf"
 _SPACE = b" \t\r\n"
 
 
-def array_values(path: Path) -> Iterator[tuple[int, object] | Failure]:
+def array_values(
+    path: Path, first: Callable[[bytes], object | None] | None = None
+) -> Iterator[tuple[int, object] | Failure]:
     """``(line, value)`` for each value of ``path`` as ``JsonStream(...).records(path)`` yields
     them (an array's items one by one); a file that cannot be opened is one Failure. Bytes that
-    are not UTF-8 raise UnicodeDecodeError, as the text reader does."""
+    are not UTF-8 raise UnicodeDecodeError, as the text reader does.
+
+    ``first``, when given, is tried on each one-line item before the usual decoder: what it
+    returns (not ``None``) is yielded in the object's place. It must return ``None`` for a
+    line that is not a JSON object by itself, so that the layout is read as before."""
     try:
         handle = path.open("rb")
     except OSError as error:
@@ -55,7 +61,11 @@ def array_values(path: Path) -> Iterator[tuple[int, object] | Failure]:
             elif state == "item" and line[:1] == b"{":
                 comma = line[-1:] == b","
                 body = line[:-1].rstrip(_SPACE) if comma else line
-                value = _item(body) if body[-1:] == b"}" else None
+                value = None
+                if body[-1:] == b"}":
+                    value = first(body) if first is not None else None
+                    if value is None:
+                        value = _item(body)
                 if value is not None:
                     read += 1
                     yield number, value
