@@ -51,6 +51,8 @@ def test_the_same_values_lines_and_errors_as_the_stream(tmp_path: Path, text: st
     path = tmp_path / "tasks.json"
     path.write_text(text, "utf-8", newline="")
     assert list(array_values(path)) == _stream(path)
+    # a first decoder that declines every line leaves the reading as it was
+    assert list(array_values(path, lambda line: None)) == _stream(path)
 
 
 def test_bytes_that_are_not_utf8_raise_as_in_the_stream(tmp_path: Path) -> None:
