@@ -249,6 +249,7 @@ ODD_LINES = [
     b'{"data":{"text":"a"},"x":' + b"[" * 800 + b"]" * 800 + b"}",
     b'{"data":{"text":"a"},"x":' + b"[" * 1200 + b"]" * 1200 + b"}",
     b'{"data":{"text":"a"},"annotations":[{"result":[]}],"predictions":[]}',
+    b'{"d\\u0061ta":{"t\\u0065xt":"a","\\u00e9":1},"\\u0069d":5}',  # escaped keys
 ]
 
 
@@ -341,3 +342,20 @@ def test_random_tasks_read_the_same_all_three_ways(
     with tempfile.TemporaryDirectory() as folder:
         options = ImportOptions(offset_unit=unit, extra={SOURCE_OPTION: source})
         _compare_layouts(Path(folder), tasks, options)
+
+
+def test_escaped_keys_read_as_the_keys_they_spell(tmp_path: Path) -> None:
+    usual = json.dumps(_task(TEXT, _result(TEXT, "Aleppo"), _result(TEXT, "Rebels", rid="r2")))
+    escaped = (
+        usual.replace('"data"', '"d\\u0061ta"')
+        .replace('"start"', '"st\\u0061rt"')
+        .replace('"labels"', '"l\\u0061bels"')
+    )
+    path = tmp_path / "tasks.json"
+    path.write_text(f"[\n{usual},\n{escaped}\n]\n", "utf-8")
+    assert isinstance(decode_task(escaped.encode()), DecodedTask)
+    options = ImportOptions(annotator="me")
+    fast = _read(path, replace(options, plain=True))
+    assert [type(item) for item in fast] == [PlainDraft, PlainDraft]
+    assert [_lineless(x) for x in fast[:1]] == [_lineless(x) for x in fast[1:]]
+    assert [_same_shape(x) for x in fast] == [_same_shape(x) for x in _read(path, options)]
