@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 from annotator.core.reports import Failure
 from annotator.formats import jsontext
@@ -45,7 +44,7 @@ def array_values(
         read = 0
         consumed = 0  # bytes of the file up to the end of this line
         seekable = handle.seekable()
-        for raw in lines_of(handle) if seekable else handle:
+        for raw in jsontext.lines_of(handle) if seekable else handle:
             number += 1
             consumed += len(raw)
             ended = raw.endswith(b"\n")
@@ -87,30 +86,6 @@ def array_values(
         if state in ("item", "after"):  # the array is not closed: the stream says so
             last = number + 1 if ended else number
             yield from JsonStream(io.StringIO(), first_line=last, inside=state).records(path)
-
-
-def lines_of(handle: BinaryIO, block_size: int = 1 << 20) -> Iterator[bytes]:
-    """The lines ``for line in handle`` gives (each with its ``\\n``), found with ``bytes.find``
-    in blocks of ``block_size`` bytes: the buffered reader's line search goes byte by byte (~3
-    instructions a byte: 20k for a Label Studio task of 20 spans)."""
-    pieces: list[bytes] = []  # the start of a line that goes on in the next block
-    while block := handle.read(block_size):
-        start = 0
-        end = block.find(b"\n")
-        if end >= 0 and pieces:
-            pieces.append(block[: end + 1])
-            yield b"".join(pieces)
-            pieces.clear()
-            start = end + 1
-            end = block.find(b"\n", start)
-        while end >= 0:
-            yield block[start : end + 1]
-            start = end + 1
-            end = block.find(b"\n", start)
-        if start < len(block):
-            pieces.append(block[start:])
-    if pieces:
-        yield b"".join(pieces)
 
 
 def _item(line: bytes) -> dict[str, object] | None:

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.formats.json_array_lines import array_values, lines_of
+from annotator.formats.json_array_lines import array_values
+from annotator.formats.jsontext import lines_of
 from annotator.formats.spacy_jsonl import JsonStream, open_text
 
 CASES = [
