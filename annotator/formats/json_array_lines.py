@@ -11,7 +11,7 @@ errors.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from annotator.core.reports import Failure
@@ -22,10 +22,16 @@ _BOM = b"\xef\xbb\xbf"
 _SPACE = b" \t\r\n"
 
 
-def array_values(path: Path) -> Iterator[tuple[int, object] | Failure]:
+def array_values(
+    path: Path, first: Callable[[bytes], object | None] | None = None
+) -> Iterator[tuple[int, object] | Failure]:
     """``(line, value)`` for each value of ``path`` as ``JsonStream(...).records(path)`` yields
     them (an array's items one by one); a file that cannot be opened is one Failure. Bytes that
-    are not UTF-8 raise UnicodeDecodeError, as the text reader does."""
+    are not UTF-8 raise UnicodeDecodeError, as the text reader does.
+
+    ``first``, when given, is tried on each one-line item before the usual decoder: what it
+    returns (not ``None``) is yielded in the object's place. It must return ``None`` for a
+    line that is not a JSON object by itself, so that the layout is read as before."""
     try:
         handle = path.open("rb")
     except OSError as error:
@@ -36,8 +42,11 @@ def array_values(path: Path) -> Iterator[tuple[int, object] | Failure]:
         number = 0
         ended = True  # the last line read ended with a newline
         read = 0
-        for raw in handle:
+        consumed = 0  # bytes of the file up to the end of this line
+        seekable = handle.seekable()
+        for raw in jsontext.lines_of(handle) if seekable else handle:
             number += 1
+            consumed += len(raw)
             ended = raw.endswith(b"\n")
             if number == 1 and raw.startswith(_BOM):
                 raw = raw[len(_BOM) :]
@@ -55,13 +64,19 @@ def array_values(path: Path) -> Iterator[tuple[int, object] | Failure]:
             elif state == "item" and line[:1] == b"{":
                 comma = line[-1:] == b","
                 body = line[:-1].rstrip(_SPACE) if comma else line
-                value = _item(body) if body[-1:] == b"}" else None
+                value = None
+                if body[-1:] == b"}":
+                    value = first(body) if first is not None else None
+                    if value is None:
+                        value = _item(body)
                 if value is not None:
                     read += 1
                     yield number, value
                     state = "item" if comma else "after"
                     continue
             # anything else: the stream reads on from this line
+            if seekable:
+                handle.seek(consumed)  # lines_of read ahead of the line
             rest = io.TextIOWrapper(handle, encoding="utf-8")
             inside = state if state in ("item", "after") else ""
             text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read as text

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -63,7 +63,7 @@ def json_lines(path: Path) -> Iterator[tuple[int, bytes] | Failure]:
         return
     number = 0
     with handle:
-        for line in handle:
+        for line in lines_of(handle):
             if b"\r" in line:
                 ending = 2 if line.endswith(b"\r\n") else 1 if line.endswith((b"\r", b"\n")) else 0
                 for part in _UNIVERSAL.split(line[: len(line) - ending]):
@@ -74,6 +74,30 @@ def json_lines(path: Path) -> Iterator[tuple[int, bytes] | Failure]:
             number += 1
             if not _blank(line):
                 yield number, line
+
+
+def lines_of(handle: BinaryIO, block_size: int = 1 << 20) -> Iterator[bytes]:
+    """The lines ``for line in handle`` gives (each with its ``\\n``), found with ``bytes.find``
+    in blocks of ``block_size`` bytes: the buffered reader's line search goes byte by byte (~3
+    instructions a byte: 20k for a Label Studio task of 20 spans)."""
+    pieces: list[bytes] = []  # the start of a line that goes on in the next block
+    while block := handle.read(block_size):
+        start = 0
+        end = block.find(b"\n")
+        if end >= 0 and pieces:
+            pieces.append(block[: end + 1])
+            yield b"".join(pieces)
+            pieces.clear()
+            start = end + 1
+            end = block.find(b"\n", start)
+        while end >= 0:
+            yield block[start : end + 1]
+            start = end + 1
+            end = block.find(b"\n", start)
+        if start < len(block):
+            pieces.append(block[start:])
+    if pieces:
+        yield b"".join(pieces)
 
 
 _UNIVERSAL = re.compile(b"\r\n|\r|\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from operator import itemgetter, methodcaller
+from operator import attrgetter, itemgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import AttributeDefinition, AttributeType, AttributeValue, LabelSchema
+from annotator.formats import jsontext
 from annotator.formats.base import ImportOptions
 from annotator.formats.json_array_lines import array_values
 from annotator.formats.label_studio_config import (
@@ -24,6 +25,7 @@ from annotator.formats.label_studio_config import (
     TEXT_NAME,
     attribute_controls,
 )
+from annotator.formats.label_studio_fast import DecodedTask, Task, decode_task, predictions_unused
 from annotator.formats.offset_check import parse_offset, resolve_spans
 from annotator.formats.plain_read import as_plain_draft, plain_columns
 from annotator.formats.spacy_jsonl import RecordError, draft_from_meta, failure_from
@@ -50,13 +52,20 @@ class LabelStudioImporter:
         self, path: Path, schema: LabelSchema, options: ImportOptions
     ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
         reader = _TaskReader(schema, options)
+        fast = decode_task if reader.may_be_fast else None
         try:
-            for found in array_values(path):
+            for found in array_values(path, fast):
                 if isinstance(found, Failure):
                     yield found
                     continue
                 line, task = found
                 try:
+                    if type(task) is DecodedTask:
+                        plain = reader.fast(task.task, f"{path}:{line}")
+                        if plain is not None:
+                            yield plain
+                            continue
+                        task = jsontext.loads(task.body)  # what array_values gives otherwise
                     yield reader.task(task, f"{path}:{line}")
                 except RecordError as error:
                     yield failure_from(path, line, error)
@@ -84,6 +93,8 @@ _TEXT = methodcaller("get", "text")
 _EXTENT = itemgetter("start", "end", "labels")
 _EXTENT_TEXT = itemgetter("start", "end", "labels", "text")
 _FIRST = itemgetter(0)
+_VALUE = attrgetter("value")
+_FAST_EXTENT = attrgetter("start", "end", "labels", "text")
 _record = tuple.__new__
 """``_record(SpanRecord, fields)`` makes a SpanRecord without a Python call per span."""
 
@@ -101,6 +112,9 @@ class _TaskReader:
             )
         self.text_key = options.extra.get(TEXT_KEY_OPTION, TEXT_NAME)
         self.controls = {control.name: control for control in attribute_controls(schema)}
+        self.may_be_fast = options.plain and self.source in ("auto", "annotations")
+        """Whether a task read by :mod:`label_studio_fast` may become a PlainDraft: one
+        annotation chosen, predictions not read."""
 
     def task(self, task: object, origin: str) -> AnnotatedDraft | PlainDraft:
         # type(...) is dict first: an ABC's isinstance costs more than the test it saves
@@ -186,17 +200,64 @@ class _TaskReader:
                 surfaces = list(map(_TEXT, values))
         except (AttributeError, KeyError, TypeError, ValueError):
             return None
+        columns = (names, starts, ends, surfaces)
+        return self._plain_draft(data, text_key, task.get("id"), columns, annotator, origin)
+
+    def fast(self, task: Task, origin: str) -> PlainDraft | None:
+        """The task :func:`decode_task` decoded as the PlainDraft :meth:`task` would make of
+        it (same choice of annotation, annotator, checks), or ``None``: then :meth:`task`
+        reads it."""
+        if not predictions_unused(task) or not task.annotations:
+            return None
+        kept = [a for a in task.annotations if not a.was_cancelled and not a.skipped]
+        if len(kept) != 1:
+            return None  # several: not plain; none: the predictions are read
+        data = task.data
+        try:
+            text_key = self._text_key(data)
+        except RecordError:
+            return None
+        entry = kept[0]
+        results = entry.result
+        if not results:
+            return None
+        # the decoder checked the types, that every result is ``labels`` with one non-empty
+        # label and a start of 0 or more: plain_columns checks the rest
+        starts, ends, names, surfaces = zip(*map(_FAST_EXTENT, map(_VALUE, results)), strict=True)
+        (labels,) = zip(*names, strict=True)
+        units = (self.options.offset_unit,) if self.options.offset_unit else _UNITS
+        text = data[text_key]
+        plain = plain_columns(text, labels, starts, ends, surfaces, units, typed=True)
+        if plain is None:
+            return None
+        annotator = self._annotator_of(entry.annotator, None, entry.completed_by)
+        meta = {k: v for k, v in data.items() if k != text_key}
+        draft, status = draft_from_meta(text, meta, foreign_id=task.id)
+        return as_plain_draft(draft, origin, plain, annotator, status)
+
+    def _plain_draft(
+        self,
+        data: Mapping[str, Any],
+        text_key: str,
+        task_id: object,
+        columns: tuple[Sequence[Any], Sequence[Any], Sequence[Any], Sequence[Any]],
+        annotator: str,
+        origin: str,
+    ) -> PlainDraft | None:
+        """A PlainDraft of results' values read as columns (labels lists, starts, ends, texts)
+        when each has one label and :func:`plain_columns` accepts them, else ``None``."""
+        names, starts, ends, surfaces = columns
         if set(map(type, names)) != {list} or set(map(len, names)) != {1}:
             return None
         units = (self.options.offset_unit,) if self.options.offset_unit else _UNITS
         text = data[text_key]
         labels = list(map(_FIRST, names))
-        columns = plain_columns(text, labels, starts, ends, surfaces, units)
-        if columns is None:
+        plain = plain_columns(text, labels, starts, ends, surfaces, units)
+        if plain is None:
             return None
         meta = {k: v for k, v in data.items() if k != text_key}
-        draft, status = draft_from_meta(text, meta, foreign_id=task.get("id"))
-        return as_plain_draft(draft, origin, columns, annotator, status)
+        draft, status = draft_from_meta(text, meta, foreign_id=task_id)
+        return as_plain_draft(draft, origin, plain, annotator, status)
 
     def _text_key(self, data: Mapping[str, Any]) -> str:
         if isinstance(data.get(self.text_key), str):
@@ -234,12 +295,16 @@ class _TaskReader:
         return chosen
 
     def _annotator(self, entry: Mapping[str, Any], *, prediction: bool) -> str:
-        ours = entry.get("annotator")
+        model_version = entry.get("model_version") if prediction else None
+        return self._annotator_of(entry.get("annotator"), model_version, entry.get("completed_by"))
+
+    def _annotator_of(self, ours: object, model_version: object, completed_by: object) -> str:
+        """Who made an entry: our ``annotator`` key, a prediction's ``model_version``, Label
+        Studio's ``completed_by``, else the import's annotator."""
         if isinstance(ours, str):
             return ours or self.options.annotator
-        if prediction and isinstance(entry.get("model_version"), str):
-            return str(entry["model_version"])
-        completed_by = entry.get("completed_by")
+        if isinstance(model_version, str):
+            return model_version
         if isinstance(completed_by, Mapping):
             for key in ("email", "username", "id"):
                 if completed_by.get(key):

@@ -44,28 +44,33 @@ def plain_columns(
     units: Sequence[Unit],
     *,
     once: bool = False,
+    typed: bool = False,
 ) -> Columns | None:
     """The spans as (labels, starts, ends) when they are non-empty, with integer offsets and
     non-empty text labels, and fit ``text`` as they are in every one of ``units`` (the
     declared unit, or those the reader would detect among, its default first; only the first
     when every span has a surface), surfaces (None: not given) matching; ``None``
     otherwise. ``once``: a span repeated with the same label and extent is kept once (else
-    such spans are not plain)."""
-    if (
-        not starts
-        or set(map(type, starts)) != {int}
-        or set(map(type, ends)) != {int}
-        or set(map(type, labels)) != {str}
-        or not all(labels)
-        or min(starts) < 0
-        or max(ends) > len(text)
-        or not all(map(lt, starts, ends))
+    such spans are not plain). ``typed``: the caller's decoder has checked the types (int
+    offsets, str labels, str or None surfaces), that the labels are not empty and that no
+    start is negative."""
+    if not starts or (
+        not typed
+        and (
+            set(map(type, starts)) != {int}
+            or set(map(type, ends)) != {int}
+            or set(map(type, labels)) != {str}
+            or not all(labels)
+            or min(starts) < 0
+        )
     ):
+        return None
+    if max(ends) > len(text) or not all(map(lt, starts, ends)):
         return None
     given = surfaces is not None and surfaces.count(None) != len(surfaces)
     if given:
         assert surfaces is not None
-        if not set(map(type, surfaces)) <= _SURFACE_TYPES:
+        if not typed and not set(map(type, surfaces)) <= _SURFACE_TYPES:
             return None
         if None in surfaces:  # some spans give their text, some do not
             cut = map(text.__getitem__, map(slice, starts, ends))

@@ -45,6 +45,7 @@ WORTH_A_WORKER = 4 << 20
 """Files smaller than this (4 MB, about 500 documents of native JSONL) are read in-process:
 starting and feeding a worker costs more than it saves on them."""
 _BATCH = 64
+_LABELS_KEPT = 10_000
 _as_record = partial(tuple.__new__, SpanRecord)
 
 
@@ -188,12 +189,15 @@ def _produce(read: Callable[[], Iterator[Item]], sending: Connection) -> None:
     A send waits while the pipe is full: the storing side has fallen behind."""
     batch: list[Failure | tuple[Any, ...]] = []
     ending: tuple[str, Any] = ("done", None)
+    labels: dict[str, str] = {}
     try:
         for item in read():
-            batch.append(item if type(item) is Failure else _packed(item))  # type: ignore[arg-type]
+            batch.append(item if type(item) is Failure else _packed(item, labels))  # type: ignore[arg-type]
             if len(batch) >= _BATCH:
                 _send(sending, batch)
                 batch = []
+                if len(labels) > _LABELS_KEPT:
+                    labels.clear()  # a file of endless distinct labels: memory stays flat
     except BaseException as error:
         ending = ("error", _sendable(error))
     try:
@@ -225,10 +229,13 @@ _new_plain = fast_constructor(PlainDraft)
 _new_draft = fast_constructor(DocumentDraft, restoring=True)
 
 
-def _packed(item: AnnotatedDraft | PlainDraft) -> tuple[Any, ...]:
+def _packed(item: AnnotatedDraft | PlainDraft, labels: dict[str, str]) -> tuple[Any, ...]:
     """The item as plain tuples (pickled and rebuilt several times faster than dataclasses):
     a PlainDraft's span columns, an AnnotatedDraft's spans as tuples, their attributes as dicts
-    (a default ``MappingProxyType`` does not pickle)."""
+    (a default ``MappingProxyType`` does not pickle). A PlainDraft's labels are the first
+    equal string ``labels`` holds: the readers make a new string per span, and pickling the
+    same object again is a reference, so a batch carries each label once and the importing
+    side unpickles, and hashes, a handful of strings instead of one per span."""
     draft = item.draft
     values = _DRAFT_VALUES(draft)
     if type(item) is PlainDraft:
@@ -236,7 +243,7 @@ def _packed(item: AnnotatedDraft | PlainDraft) -> tuple[Any, ...]:
         return (
             values,
             plain.origin,
-            plain.labels,
+            tuple(map(labels.setdefault, plain.labels, plain.labels)),
             plain.starts,
             plain.ends,
             plain.annotator,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.formats.json_array_lines import array_values
+from annotator.formats.jsontext import lines_of
 from annotator.formats.spacy_jsonl import JsonStream, open_text
 
 CASES = [
@@ -51,6 +55,8 @@ def test_the_same_values_lines_and_errors_as_the_stream(tmp_path: Path, text: st
     path = tmp_path / "tasks.json"
     path.write_text(text, "utf-8", newline="")
     assert list(array_values(path)) == _stream(path)
+    # a first decoder that declines every line leaves the reading as it was
+    assert list(array_values(path, lambda line: None)) == _stream(path)
 
 
 def test_bytes_that_are_not_utf8_raise_as_in_the_stream(tmp_path: Path) -> None:
@@ -65,3 +71,22 @@ def test_bytes_that_are_not_utf8_raise_as_in_the_stream(tmp_path: Path) -> None:
 def test_a_missing_file_is_one_failure(tmp_path: Path) -> None:
     (found,) = array_values(tmp_path / "missing.json")
     assert found.code == "ANN133"  # type: ignore[union-attr]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.lists(st.sampled_from([b"\n", b"\r", b"\r\n", b"ab", b"{}", b"\xff", b" "])).map(
+        b"".join
+    ),
+    block_size=st.integers(1, 9),
+)
+def test_lines_of_gives_the_lines_the_file_iterator_gives(data: bytes, block_size: int) -> None:
+    assert list(lines_of(io.BytesIO(data), block_size)) == list(io.BytesIO(data))
+
+
+def test_a_long_item_line_read_in_blocks_hands_over_at_the_right_byte(tmp_path: Path) -> None:
+    long = '{"a": "' + "x" * (3 << 20) + '"}'
+    text = f'[\n{{"a": 1}},\n{long},\n{{\n "b": 2\n}},\n{{"c": "é"}}\n]\n'
+    path = tmp_path / "tasks.json"
+    path.write_text(text, "utf-8")
+    assert list(array_values(path)) == _stream(path)

@@ -14,6 +14,7 @@ import pytest
 from annotator.core.document import DocumentDraft
 from annotator.core.errors import InputFileError, ReaderStoppedError
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats.base import ImportOptions
@@ -53,6 +54,26 @@ def test_the_worker_yields_what_the_reader_yields(tmp_path: Path) -> None:
     assert first.spans[1].attributes == {"k": "v"}
     assert first.draft.content_hash == DocumentDraft(first.draft.text).content_hash
     assert first.relations == (RelationRecord("near", "1", "2", "ben"),)
+
+
+def test_plain_drafts_come_through_equal_with_each_label_sent_once(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    line = (
+        '{"text": "Rebels shelled Aleppo.", "spans": [{"label": "ACTOR", "start": 0, "end": 6},'
+        ' {"label": "PLACE", "start": 15, "end": 21}, {"label": "ACTOR", "start": 7, "end": 14}]}'
+    )
+    path.write_text("\n".join([line] * 150) + "\n", encoding="utf-8")
+    options = ImportOptions(annotator="ben", plain=True)
+
+    def read() -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
+        return IMPORTER.read(path, LabelSchema(()), options)
+
+    direct = list(read())
+    received = list(read_ahead(path, read, minimum=0, when_busy=True))
+    assert received == direct
+    assert {type(item) for item in received} == {PlainDraft}
+    labels = [label for item in received[:64] for label in item.labels]  # one batch
+    assert len({id(label) for label in labels}) == 2  # one ACTOR and one PLACE object
 
 
 def test_small_files_are_read_in_process(tmp_path: Path) -> None:
