@@ -21,6 +21,9 @@ from annotator.ingest.header import Header, take_bylines, take_header
 from annotator.ingest.segments import Segment, join_segments, kept, split_segments
 from annotator.ingest.sentences import may_be_glued, separate_glued_sentences, split_sentences
 
+PROMPT_TEST_MAX_WORDS = 40
+"""Segments of at most this many words (and the last two) are searched for prompt sentences."""
+
 
 @dataclass(frozen=True, slots=True)
 class CleanedText:
@@ -36,15 +39,30 @@ class CleanedText:
     """What was dropped, as ``(reason, text)``; metadata lines are listed as ``header``."""
 
 
+_LONG = max(JUNK_MAX_WORDS, PROMPT_TEST_MAX_WORDS) + 1
+"""The count kept for a long segment: more words than any rule or test looks at."""
+_LONG_PREFIX = 320
+"""Characters of a long segment counted first: prose has its 40th space well before."""
+
+
 def _drop_junk(segments: list[Segment]) -> list[int]:
-    """Mark junk segments; returns the word count of every segment."""
+    """Mark junk segments; returns the word count of every segment, or ``_LONG`` for a segment
+    of more than 200 characters whose first ``_LONG_PREFIX`` already hold ``_LONG`` words
+    (counting the rest of a paragraph would change no decision)."""
     counts: list[int] = []
     for i, segment in enumerate(segments):
         text = segment.text
-        count = text.count(" ") + 1 if text else 0  # ``words``; segments are stripped
+        if len(text) > 200:
+            head = text.count(" ", 0, _LONG_PREFIX)
+            if head >= _LONG - 1:
+                counts.append(_LONG)
+                continue  # a long paragraph: every rule and both promo tests have lower caps
+            count = head + text.count(" ", _LONG_PREFIX) + 1
+        else:
+            count = text.count(" ") + 1 if text else 0  # ``words``; segments are stripped
         counts.append(count)
         if segment.removed is not None or (count > JUNK_MAX_WORDS and len(text) > 200):
-            continue  # a long paragraph: every rule and both promo tests have lower caps
+            continue  # a long paragraph, as above
         reason = junk_reason(text)
         if reason is not None:
             segment.removed = reason
@@ -60,8 +78,9 @@ def _drop_junk(segments: list[Segment]) -> list[int]:
 
 def _drop_repeats(segments: list[Segment]) -> None:
     texts = [segment.text for segment in segments]
-    if len(set(texts)) == len(texts):
-        return
+    texts.sort()
+    if not any(map(str.__eq__, texts, texts[1:])):
+        return  # no repeats: sorting compares a few characters, a set hashes every one
     counts = Counter(texts)
     seen: set[str] = set()
     for segment in segments:
@@ -121,7 +140,9 @@ def clean_scraped_text(
     body: list[Segment] = []
     for position, segment in enumerate(segments):
         # a segment's text is as counted until its own prompt sentences are dropped here
-        if segment.removed is None and (position in last or counts[position] <= 40):
+        if segment.removed is None and (
+            position in last or counts[position] <= PROMPT_TEST_MAX_WORDS
+        ):
             _drop_prompt_sentences(segment, removed)
         if segment.removed is None:
             if glued:

@@ -68,6 +68,8 @@ def parse_date(value: object) -> date | None:
     ``28/06/2021`` when the day is over 12. The time zone is not applied: the date written is
     the date kept.
     """
+    if type(value) is str:  # the usual value: none of the checks below applies
+        return _parse_text(value)
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -78,6 +80,10 @@ def parse_date(value: object) -> date | None:
         return _from_epoch(float(value))
     if not isinstance(value, str):
         return None
+    return _parse_text(value)
+
+
+def _parse_text(value: str) -> date | None:
     text = value.strip()
     if not text:
         return None

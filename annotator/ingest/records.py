@@ -123,6 +123,10 @@ class _Found(NamedTuple):  # a tuple: made five times a record, cheaper than a d
     """The field as the user would name it (dotted when nested), for messages."""
 
 
+_new_found = tuple.__new__
+"""``_Found`` made without the named tuple's Python-level ``__new__`` (five times a record)."""
+
+
 def _lookup(record: Mapping[str, Any], path: str) -> _Found | None:
     """A field by exact name, else by dotted path into nested objects."""
     if path in record:
@@ -169,14 +173,22 @@ def resolve_fields(record: Mapping[str, Any], options: IngestOptions) -> dict[st
         if role == "html" and "text" in found:
             continue
         for name in ranked[role]:
-            if name not in used and not _empty(record[name]):
-                found[role] = _Found(name, record[name], name)
+            if name not in used and not _empty(value := record[name]):
+                found[role] = _new_found(_Found, (name, value, name))
                 used.add(name)
                 break
     return found
 
 
+_SCALARS = frozenset({int, float, bool, type(None)})
+
+
 def _empty(value: Any) -> bool:
+    kind = type(value)  # the usual types first: comparing a str with [] and {} costs more
+    if kind is str or kind is list or kind is dict:
+        return not value
+    if kind in _SCALARS:
+        return value is None
     return value is None or value == "" or value == [] or value == {}
 
 
