@@ -21,6 +21,8 @@ _NO_ROWS: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
 _NO_PLACES: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
 _PENDING_MARKS = 1 << 22
 _PENDING_MARK = np.uint32(10)  # a pending key's byte in the marks: its top 22 bits
+_SCANS = 4  # more wanted pending keys than this: one pass through a table of their low bits
+_TABLE_BITS = np.uint32((1 << 16) - 1)
 _FILTER_BYTES = 1 << 24
 _FILTER_BYTE = np.uint32(8)  # a key's byte in the filter: its top 24 bits
 _FILTER_BIT = np.uint32(5)  # and its bit in that byte: the next 3
@@ -153,12 +155,24 @@ class NearDuplicateIndex(Generic[K]):
         """The places in the pending keys (row after row) that hold one of ``keys``: the byte
         marks rule out all but about 3% of the others without a scan (at most 2**17 keys
         pending in 2**22 bytes)."""
-        wanted = keys[self._pending_marks[keys >> _PENDING_MARK].nonzero()[0]].tolist()
-        if not wanted:
+        wanted = keys[self._pending_marks[keys >> _PENDING_MARK].nonzero()[0]]
+        if not wanted.size:
             return _NO_PLACES
         pending = self._pending[: self._pending_rows].ravel()
-        hits = pending == wanted[0]  # a few keys: a scan each (``np.isin`` costs 10x more)
-        for key in wanted[1:]:
+        if wanted.size > _SCANS:
+            # many (a copy of a pending document: each of its keys; a scan each would cost
+            # the pending keys times its bands): one pass, the keys' low 16 bits in a table
+            table = np.zeros(1 << 16, dtype=bool)
+            table[wanted & _TABLE_BITS] = True
+            near = np.flatnonzero(table[pending & _TABLE_BITS])
+            found, ordered = pending[near], np.sort(wanted)
+            places: npt.NDArray[np.intp] = near[
+                ordered.take(ordered.searchsorted(found), mode="clip") == found
+            ]
+            return places
+        listed = wanted.tolist()
+        hits = pending == listed[0]  # a few keys: a scan each (``np.isin`` costs 10x more)
+        for key in listed[1:]:
             hits |= pending == key
         return np.flatnonzero(hits)
 
