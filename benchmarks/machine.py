@@ -7,6 +7,7 @@ runs: a figure is only comparable with another taken when the reference read abo
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable
 
@@ -33,12 +34,23 @@ def _best_ms(work: Callable[[], None], rounds: int) -> float:
     return best * 1000
 
 
+def _loop_ms(rounds: int) -> float:
+    return _best_ms(_python_loop, rounds)
+
+
 def reference(rounds: int = 5) -> str:
-    """One line: the best of ``rounds`` timings of a Python loop and of a 64 MB copy."""
+    """One line: the best of ``rounds`` timings of a Python loop, of the same loop in two
+    processes at once (the slower one's: whether the second core is really there), and of a
+    64 MB copy."""
     loop = _best_ms(_python_loop, rounds)
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        both = max(pool.map(_loop_ms, [rounds, rounds]))
     copy = _best_ms(_copy, rounds)
     load = _load()
-    return f"machine: python loop {loop:.0f} ms, 64 MB copy {copy:.0f} ms, load {load}"
+    return (
+        f"machine: python loop {loop:.0f} ms, on two cores at once {both:.0f} ms, "
+        f"64 MB copy {copy:.0f} ms, load {load}"
+    )
 
 
 def _load() -> str:
