@@ -2,18 +2,29 @@
 spaCy, its blank pipeline and zlib-ng loaded (see :mod:`annotator.formats.worker_server`)."""
 
 import signal
-from contextlib import suppress
+import threading
+from contextlib import nullcontext, suppress
+from typing import Any
 
 from annotator.formats.spacy_shard import load_for_workers
 
-# A Ctrl-C on a terminal reaches the whole process group: the server leaves it to the export,
-# which ends the server, instead of printing an import's traceback. (Python's forkserver
-# ignores SIGINT itself once its preload is done, and gives the workers this handler back.)
-_handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
-try:
-    # A failure here would end the server (it only survives an ImportError) and every export
-    # with it, unexplained; a worker that finds nothing loaded loads it itself and reports it.
-    with suppress(Exception):
-        load_for_workers()
-finally:
-    signal.signal(signal.SIGINT, _handler)
+
+class _Uninterrupted:
+    """SIGINT ignored meanwhile. A Ctrl-C on a terminal reaches the whole process group: the
+    server leaves it to the export, which ends the server, instead of printing an import's
+    traceback. (Python's forkserver ignores SIGINT itself once its preload is done, and gives
+    the workers the handler set back here.)"""
+
+    def __enter__(self) -> None:
+        self._handler: Any = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def __exit__(self, *_exc: object) -> None:
+        signal.signal(signal.SIGINT, self._handler)
+
+
+# Only a main thread may set signal handlers (the server imports this in its main thread).
+# A failure to load would end the server (it only survives an ImportError) and every export
+# with it, unexplained; a worker that finds nothing loaded loads it itself and reports it.
+_MAIN = threading.current_thread() is threading.main_thread()
+with _Uninterrupted() if _MAIN else nullcontext(), suppress(Exception):
+    load_for_workers()
