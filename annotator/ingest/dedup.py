@@ -21,7 +21,7 @@ _NO_ROWS: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
 _NO_PLACES: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
 _PENDING_MARKS = 1 << 22
 _PENDING_MARK = np.uint32(10)  # a pending key's byte in the marks: its top 22 bits
-_BULK_ROWS = 8  # rows added together from this many on are merged into the sorted pending keys
+_BULK_ROWS = 8  # rows added together from this many on: a sorted run; fewer: the dict
 _FILTER_BYTES = 1 << 24
 _FILTER_BYTE = np.uint32(8)  # a key's byte in the filter: its top 24 bits
 _FILTER_BIT = np.uint32(5)  # and its bit in that byte: the next 3
