@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -32,7 +33,7 @@ from annotator.core.ids import DocumentId
 from annotator.core.memory_store import MemoryStore
 from annotator.storage import migrate
 from annotator.storage.database import ProjectDatabase
-from annotator.storage.engine import make_engine, resolve_url
+from annotator.storage.engine import SQLITE_PAGE_SIZE, make_engine, resolve_url
 
 from ..core.edit_strategies import SCHEMA, edit_for
 
@@ -271,6 +272,31 @@ def test_sqlite_connections_get_the_pragmas(tmp_path: Path) -> None:
         "busy_timeout": 10000,
     }
     assert (tmp_path / "a.sqlite").exists()  # relative to the project folder
+
+
+def test_a_new_sqlite_file_gets_16_kb_pages(tmp_path: Path) -> None:
+    database = ProjectDatabase.open(f"sqlite:///{tmp_path / 'new.sqlite'}", tmp_path)
+    database.close()
+    with sqlite3.connect(tmp_path / "new.sqlite") as connection:
+        assert connection.execute("PRAGMA page_size").fetchone() == (SQLITE_PAGE_SIZE,)
+    assert SQLITE_PAGE_SIZE == 16_384
+
+
+def test_an_existing_4_kb_file_keeps_its_pages_and_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as connection:  # a file made before 16 KB pages, in WAL mode
+        connection.execute("PRAGMA page_size=4096")
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("CREATE TABLE made_before (x)")
+    database = ProjectDatabase.open(f"sqlite:///{path}", tmp_path)
+    try:
+        [added] = database.add_documents([(DocumentDraft("An old project's text."), "a")], T0)
+        assert database.document(added) is not None
+    finally:
+        database.close()
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA page_size").fetchone() == (4096,)
+        assert connection.execute("SELECT count(*) FROM documents").fetchone() == (1,)
 
 
 def test_database_from_the_first_migration_is_upgraded_on_open(
