@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bytecode import compile_package
 from machine import reference
 from synthetic import make_project
 
@@ -113,6 +114,7 @@ def main() -> None:
             result["peak_mb"] += resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(json.dumps(result))
         return
+    print(compile_package(), flush=True)
     print(reference(), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bytecode import compile_package
 from machine import reference
 
 VOCABULARY = (
@@ -204,6 +205,7 @@ def main() -> None:
         figures = measure(args.measure, args.workers, not args.no_signatures, args.project)
         print(json.dumps(figures))
         return
+    print(compile_package(), flush=True)
     print(reference(), flush=True)
     with tempfile.TemporaryDirectory(prefix="ingest-bench-") as temporary:
         folder = args.dir or Path(temporary)
