@@ -1,10 +1,13 @@
-"""Fast JSON for the JSON-family formats: orjson, with the standard library as the fallback.
+"""Fast JSON for the JSON-family formats: msgspec and orjson, with the standard library as the
+fallback.
 
-orjson encodes and decodes several times faster than ``json``. Where it would differ, ``json``
-does the work, so that a value never depends on which library handled it: text with integers
-beyond 64 bits (orjson would read them as floats), NaN, Infinity or lone surrogates is decoded
-by ``json``, values orjson cannot encode (huge integers) are encoded by ``json``, and invalid
-JSON raises ``json``'s error with its message. One difference is kept: NaN and Infinity are
+msgspec decodes and orjson encodes several times faster than ``json``. Where they would differ,
+``json`` does the work, so that a value never depends on which library handled it: text with
+NaN, Infinity, 1e400 or lone surrogates (which msgspec refuses) is decoded by ``json``, values
+orjson cannot encode (huge integers) are encoded by ``json``, and invalid JSON raises ``json``'s
+error with its message. msgspec rather than orjson decodes because it reads integers beyond 64
+bits exactly (orjson reads them as floats, so each line had to be scanned for long digit runs
+first, which cost two thirds of orjson's parse). One difference is kept: NaN and Infinity are
 written as ``null`` (``json`` writes ``NaN``, which is not JSON; only document metadata can hold
 one). Output is compact (no space after ``,`` and ``:``), UTF-8 (never ``\\u`` escapes), and
 aware datetimes are written as ``isoformat()`` writes them.
@@ -12,6 +15,7 @@ aware datetimes are written as ``isoformat()`` writes them.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator
@@ -19,11 +23,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import msgspec
 import orjson
 
 from annotator.core.reports import Failure
 
 JSONDecodeError = json.JSONDecodeError
+_decode = msgspec.json.Decoder().decode
 _DIGITS = bytes(48 if 48 <= byte <= 57 else 32 for byte in range(256))
 """Every digit to ``0``, every other byte to a space: a byte-level scan for long numbers."""
 _LONG_RUN = b"0" * 19
@@ -36,11 +42,15 @@ def loads(text: str | bytes) -> Any:
     :class:`json.JSONDecodeError` (its message), bytes that are not UTF-8
     :class:`UnicodeDecodeError`."""
     data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
-    if _LONG_RUN not in data.translate(_DIGITS):
-        try:
-            return orjson.loads(data)
-        except orjson.JSONDecodeError:
-            pass
+    try:
+        return _decode(data)
+    except msgspec.DecodeError:
+        pass
+    except RecursionError:
+        # msgspec nests as deep as Python's recursion limit allows; orjson reads 1,024 levels
+        if _LONG_RUN not in data.translate(_DIGITS):
+            with contextlib.suppress(orjson.JSONDecodeError):
+                return orjson.loads(data)
     return json.loads(text if isinstance(text, str) else text.decode("utf-8"))
 
 
@@ -54,7 +64,7 @@ def syntax_error(message: str, line: int | None, column: int) -> str:
 def json_lines(path: Path) -> Iterator[tuple[int, bytes] | Failure]:
     """The non-blank lines of a file as bytes, numbered from 1 as a text-mode reading would
     number them (``\r\n``, ``\r`` and ``\n`` each end a line), for :func:`loads`. Reading in
-    binary skips decoding every line only for orjson to encode it again. A file that cannot be
+    binary skips decoding every line only for the decoder to encode it again. A file that cannot be
     opened is one Failure."""
     try:
         handle = path.open("rb")

@@ -6,6 +6,8 @@ import json
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.formats import jsontext
 
@@ -17,6 +19,9 @@ TEXTS = [
     '{"lone": "\\ud800"}',
     '{"dup": 1, "dup": 2}',
     "[0.1, 0.30000000000000004, 5e-324]",
+    "[1e400, -1e400, 1e-400, 1.7976931348623157e308, 2.2250738585072014e-308, 1E23]",
+    '["\\ud83d\\ude00", "\\uD83D", "\\udc00x", "\\u0000", "\\/", "\x7f"]',
+    "[-0, 0.0, -0.0, 100000000000000000000.0, 123456789012345678901234567890.5]",
 ]
 
 
@@ -27,13 +32,55 @@ def test_loads_equals_json(text: str) -> None:
     assert repr(value) == repr(expected)  # repr: NaN != NaN, and int vs float must match
 
 
-@pytest.mark.parametrize("text", ['{"a" 1}', "[1, 2", '{"a": 1} x', ""])
+@pytest.mark.parametrize(
+    "text", ['{"a" 1}', "[1, 2", '{"a": 1} x', "", "[1,]", "01", "[.5]", '"a\x01"', "\ufeff1"]
+)
 def test_invalid_json_gets_the_json_error(text: str) -> None:
     with pytest.raises(json.JSONDecodeError) as caught:
         jsontext.loads(text)
     with pytest.raises(json.JSONDecodeError) as expected:
         json.loads(text)
     assert caught.value.msg == expected.value.msg
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**40), max_value=10**40)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES, st.booleans())
+def test_loads_equals_json_on_random_values(value: object, as_bytes: bool) -> None:
+    text = json.dumps(value, ensure_ascii=bool(as_bytes))
+    data = text.encode("utf-8", "surrogatepass") if as_bytes else text
+    try:
+        expected = json.loads(text)
+    except RecursionError:
+        return
+    assert repr(jsontext.loads(data)) == repr(expected)
+
+
+def test_deep_nesting_reads_as_deep_as_before() -> None:
+    """msgspec stops at Python's recursion limit; orjson, which read it before, at 1,024."""
+    value = jsontext.loads(b"[" * 1024 + b"]" * 1024)
+    depth = 0
+    while value:
+        value, depth = value[0], depth + 1
+    assert depth == 1023
+    with pytest.raises(RecursionError):
+        jsontext.loads(b"[" * 100_000 + b"]" * 100_000)
+
+
+def test_bytes_that_are_not_utf8_are_a_unicode_error() -> None:
+    for data in (b'"\xff"', b'"\xed\xa0\x80"', b'["\xc0\x80"]'):
+        with pytest.raises(UnicodeDecodeError):
+            jsontext.loads(data)
 
 
 @pytest.mark.parametrize(
