@@ -110,22 +110,23 @@ class AnnotationAccess(DatabaseConnection):
             return self._reader(connection).spans([document_id])[document_id]
 
     def iter_annotated(
-        self, where: DocumentFilter = DocumentFilter(), batch: int = 200
+        self, where: DocumentFilter = DocumentFilter(), batch: int = 200, *, times: bool = True
     ) -> Iterator[AnnotatedDocument]:
         """Stream documents with their annotations: three queries per ``batch`` documents, and
-        no transaction held open while the caller works on them."""
+        no transaction held open while the caller works on them. ``times=False``: spans and
+        relations without their times and versions (see :class:`AnnotationReader`)."""
         with self._read() as connection:
             ids = document_queries.document_ids(connection, where)
-        return self.iter_annotated_ids(ids, batch)
+        return self.iter_annotated_ids(ids, batch, times=times)
 
     def iter_annotated_ids(
-        self, ids: Sequence[DocumentId], batch: int = 200
+        self, ids: Sequence[DocumentId], batch: int = 200, *, times: bool = True
     ) -> Iterator[AnnotatedDocument]:
         """:meth:`iter_annotated` for the documents ``ids`` (in that order; missing ones are
         left out)."""
         for id_batch in chunks(ids, batch):
             with self._read() as connection:
-                reader = self._reader(connection)
+                reader = self._reader(connection, times=times)
                 found = reader.documents(id_batch)
                 annotations = self._annotations(reader, id_batch)
             for document_id in id_batch:
@@ -213,8 +214,10 @@ class AnnotationAccess(DatabaseConnection):
         with self._write() as connection:
             self._annotators.ensure_curation(connection, name)
 
-    def _reader(self, connection: Connection) -> AnnotationReader:
-        return AnnotationReader(connection, lambda i: self._annotators.name_of(connection, i))
+    def _reader(self, connection: Connection, *, times: bool = True) -> AnnotationReader:
+        return AnnotationReader(
+            connection, lambda i: self._annotators.name_of(connection, i), times=times
+        )
 
     def _annotations(
         self, reader: AnnotationReader, ids: Sequence[DocumentId]
