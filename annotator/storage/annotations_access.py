@@ -13,6 +13,7 @@ from annotator.core.annotation import AnnotatedDocument, Relation, Span
 from annotator.core.changes import ChangeSet
 from annotator.core.document import Document, DocumentFilter
 from annotator.core.edits import AppliedEdit, Edit, EditApplier
+from annotator.core.frozen import fast_constructor
 from annotator.core.guarded_store import GuardedStore
 from annotator.core.ids import DocumentId
 from annotator.core.interchange import AnnotatedDraft
@@ -33,6 +34,9 @@ from annotator.storage.rows import chunks
 from annotator.storage.schema_record import Publication, publish_schema
 from annotator.storage.shared_documents import shared_document_ids
 from annotator.storage.span_outline import read_outline, read_spans
+
+_new_annotated = fast_constructor(AnnotatedDocument)
+"""Half the frozen dataclass's construction time, once per document of an export."""
 
 
 class AnnotationAccess(DatabaseConnection):
@@ -133,7 +137,7 @@ class AnnotationAccess(DatabaseConnection):
                 document = found.get(document_id)
                 if document is not None:
                     span_list, relation_list = annotations[document_id]
-                    yield AnnotatedDocument(document, tuple(span_list), tuple(relation_list))
+                    yield _new_annotated(document, tuple(span_list), tuple(relation_list))
 
     def shared_document_ids(
         self, names: Collection[str] | None, exclude: Collection[str] = ()

@@ -43,6 +43,14 @@ class _Stamps(dict[Any, datetime | None]):
         return value
 
 
+class _Labels(dict[str, str]):
+    """One string object per label."""
+
+    def __missing__(self, key: str) -> str:
+        self[key] = key
+        return key
+
+
 class _Names(dict[Any, str]):
     """Annotator names by id, falling back to the project-wide cache for an unknown id."""
 
@@ -130,7 +138,9 @@ class AnnotationReader:
     ``times=False``: the caller reads no span's or relation's ``created_at``, ``updated_at``
     or ``version`` (an export to a format that writes none): they are not fetched, and are
     their defaults (``None``, ``None``, 1), as :func:`annotator.formats.workers.unpack_light`
-    makes them.
+    makes them. Such a caller only reads the spans, so they also share their label strings and
+    one empty attributes dict: a batch of documents sent to an export worker pickles (and the
+    worker unpickles) each once instead of once a span.
     """
 
     def __init__(
@@ -144,6 +154,8 @@ class AnnotationReader:
         self._stamps = _Stamps()
         self._names = _Names(annotator_name)
         self._times = times
+        self._labels = _Labels()
+        self._no_attributes: dict[str, Any] = {}
         self._document_query = _DOCUMENT_QUERY.format(metadata=_text(connection, "metadata"))
         fields = _SPAN_FIELDS.format(
             attributes=_text(connection, "attributes"), fragments=_text(connection, "fragments")
@@ -217,15 +229,15 @@ class AnnotationReader:
                     yield document_id, list(map(_WITHOUT_DOCUMENT, group))
 
     def _spans(self, document_id: DocumentId, fields: list[Sequence[Any]]) -> list[Span]:
-        names, new = self._names, _new_span
+        names, labels, empty, new = self._names, self._labels, self._no_attributes, _new_span
         return [
             new(
                 id_,
                 document_id,
-                label,
+                labels[label],
                 start,
                 end,
-                {} if attributes is None else _json(attributes),
+                empty if attributes is None else _json(attributes),
                 names[annotator_id],
                 None,
                 None,
