@@ -108,7 +108,7 @@ _SPAN_ARRAYS = {
     " WHERE document_id IN (<ids>) GROUP BY document_id",
 }
 """Each document's spans as one JSON array of arrays, decoded by orjson: the drivers' cost is
-per row and per value (a tuple, an int or str object, a lock on SQLite), and this is one row
+per row and per value (a tuple per row, an int or str object per value), and this is one row
 of two values per document instead of one of nine to twelve per span. The JSON text columns
 (attributes, fragments) go into it as strings, decoded as before; timestamps as ISO strings
 (PostgreSQL: in the session's time zone, the same instant). Without SQLite's JSON functions
