@@ -93,11 +93,13 @@ def _fetch(connection: Connection, query: str, ids: Sequence[int]) -> list[Any]:
 
 
 _SPAN_FIELDS = (
-    "id, label, start_offset, end_offset, NULLIF({attributes}, '{{}}'), annotator_id,"
+    "start_offset, end_offset, id, label, NULLIF({attributes}, '{{}}'), annotator_id,"
     " NULLIF({fragments}, 'null'), comment"
 )
-"""A span's columns, document aside. The usual values come back as NULL, which costs the driver
-no object: no attributes (``{}``), contiguous (fragments ``null``), no comment."""
+"""A span's columns, document aside, starting with (start, end, id): compared as they come they
+sort into the order of :attr:`AnnotatedDocument.spans` (ids are unique), without a key per
+span. The usual values come back as NULL, which costs the driver no object: no attributes
+(``{}``), contiguous (fragments ``null``), no comment."""
 _SPAN_TIMES = ", created_at, NULLIF(updated_at, created_at), version"
 """Read unless the caller says it needs no times (:meth:`AnnotationReader.spans`); an updated
 time equal to the created one (never updated) comes back as NULL too."""
@@ -123,9 +125,6 @@ _RELATION_QUERY = (
     " FROM relations WHERE document_id IN (<ids>)"
 )
 _RELATION_TIMES = ", created_at, updated_at, version"
-_SPAN_ORDER = itemgetter(2, 3, 0)
-"""(start, end, id) of a span's fields (:data:`_SPAN_FIELDS`): the order of
-:attr:`AnnotatedDocument.spans` within a document."""
 _DOCUMENT_OF = itemgetter(0)
 _WITHOUT_DOCUMENT = itemgetter(slice(1, None))
 _RELATION_ORDER = itemgetter(1, 0)
@@ -210,13 +209,11 @@ class AnnotationReader:
         build = self._timed_spans if self._times else self._spans
         with gc_paused():  # thousands of acyclic values: nothing for the collector to find
             for document_id, fields in self._span_fields(ids):
-                fields.sort(key=_SPAN_ORDER)
+                fields.sort()  # by (start, end, id): see _SPAN_FIELDS
                 found[document_id] = build(document_id, fields)
         return found
 
-    def _span_fields(
-        self, ids: Sequence[DocumentId]
-    ) -> Iterator[tuple[DocumentId, list[Sequence[Any]]]]:
+    def _span_fields(self, ids: Sequence[DocumentId]) -> Iterator[tuple[DocumentId, list[Any]]]:
         """Each document that has spans, with its spans' fields (:data:`_SPAN_FIELDS`)."""
         for batch in chunks(ids):
             if self._span_arrays is not None:
@@ -228,7 +225,7 @@ class AnnotationReader:
                 for document_id, group in groupby(rows, _DOCUMENT_OF):
                     yield document_id, list(map(_WITHOUT_DOCUMENT, group))
 
-    def _spans(self, document_id: DocumentId, fields: list[Sequence[Any]]) -> list[Span]:
+    def _spans(self, document_id: DocumentId, fields: list[Any]) -> list[Span]:
         names, labels, empty, new = self._names, self._labels, self._no_attributes, _new_span
         return [
             new(
@@ -245,10 +242,10 @@ class AnnotationReader:
                 () if fragments is None else _pieces(fragments),
                 comment or "",
             )
-            for id_, label, start, end, attributes, annotator_id, fragments, comment in fields
+            for start, end, id_, label, attributes, annotator_id, fragments, comment in fields
         ]
 
-    def _timed_spans(self, document_id: DocumentId, fields: list[Sequence[Any]]) -> list[Span]:
+    def _timed_spans(self, document_id: DocumentId, fields: list[Any]) -> list[Span]:
         stamps, names, new = self._stamps, self._names, _new_span
         return [
             new(
@@ -266,10 +263,10 @@ class AnnotationReader:
                 comment or "",
             )
             for (
-                id_,
-                label,
                 start,
                 end,
+                id_,
+                label,
                 attributes,
                 annotator_id,
                 fragments,
