@@ -26,6 +26,10 @@ class FormatInfo:
     layout: Layout
     description: str
     default_unit: Unit = Unit.CODE_POINT
+    reads_times: bool = True
+    """Whether the exporter (writing or checking losses) reads spans' or relations'
+    ``created_at``, ``updated_at`` or ``version``; ``False``: the export reads them as their
+    defaults (``None``, ``None``, 1), which is cheaper."""
 
 
 FORMATS: tuple[FormatInfo, ...] = (
@@ -50,6 +54,7 @@ FORMATS: tuple[FormatInfo, ...] = (
         layout=Layout.FOLDER,
         description="A .txt and .ann per document with annotation.conf and visual.conf; "
         "T (with fragments), R, A, N and # lines (comments); opens in brat as is.",
+        reads_times=False,
     ),
     FormatInfo(
         name="conll",
@@ -61,6 +66,7 @@ FORMATS: tuple[FormatInfo, ...] = (
         layout=Layout.FILE,
         description="One token per line, blank line between sentences, -DOCSTART- lines; "
         "IOB2 or BILOU tags; an overlap policy decides what one tag column holds.",
+        reads_times=False,
     ),
     FormatInfo(
         name="spacy",
@@ -73,6 +79,7 @@ FORMATS: tuple[FormatInfo, ...] = (
         description="Written by spaCy itself, as a folder of .spacy files of 1,000 documents "
         "(spacy train reads the folder): doc.ents (non-overlapping), doc.spans['sc'] (all), "
         "attributes and relations in user data.",
+        reads_times=False,
     ),
     FormatInfo(
         name="spacy-jsonl",
@@ -83,6 +90,7 @@ FORMATS: tuple[FormatInfo, ...] = (
         can_export=True,
         layout=Layout.FILE,
         description='{"text": ..., "spans": [{"start", "end", "label"}]} per line; code points.',
+        reads_times=False,
     ),
     FormatInfo(
         name="doccano",
@@ -95,6 +103,7 @@ FORMATS: tuple[FormatInfo, ...] = (
         description="Sequence labelling (label: [[start, end, label]]) or relation form "
         "(entities, relations); UTF-16 offsets by default, as doccano shows them.",
         default_unit=Unit.UTF16,
+        reads_times=False,
     ),
     FormatInfo(
         name="label-studio",
@@ -106,6 +115,7 @@ FORMATS: tuple[FormatInfo, ...] = (
         layout=Layout.FILE,
         description="Tasks with annotations (or predictions), relations and per-region "
         "attributes, with the labelling config XML beside them.",
+        reads_times=False,
     ),
     FormatInfo(
         name="huggingface",
@@ -117,6 +127,7 @@ FORMATS: tuple[FormatInfo, ...] = (
         layout=Layout.FILE,
         description="tokens and integer ner_tags per sentence, with the label names file "
         "beside it.",
+        reads_times=False,
     ),
     FormatInfo(
         name="prodigy",
@@ -127,6 +138,7 @@ FORMATS: tuple[FormatInfo, ...] = (
         can_export=True,
         layout=Layout.FILE,
         description="text, tokens with ws, spans with inclusive token_end, relations.",
+        reads_times=False,
     ),
     FormatInfo(
         name="xmi",
@@ -140,6 +152,7 @@ FORMATS: tuple[FormatInfo, ...] = (
         "one feature per attribute) and a relation layer (Governor, Dependent); UTF-16 offsets. "
         "Import reads any type system; the label feature is an option.",
         default_unit=Unit.UTF16,
+        reads_times=False,
     ),
     FormatInfo(
         name="xmi-ne",
@@ -152,6 +165,7 @@ FORMATS: tuple[FormatInfo, ...] = (
         description="XMI with the spans on DKPro Core's NamedEntity type (label in 'value'), for "
         "INCEpTION's built-in Named entity layer; attributes and relations are not carried.",
         default_unit=Unit.UTF16,
+        reads_times=False,
     ),
     FormatInfo(
         name="tsv3",
@@ -164,6 +178,7 @@ FORMATS: tuple[FormatInfo, ...] = (
         description="One .tsv per document: sentences, tokens, stacked and multi-token spans with "
         "feature columns, relations on the target's first token; UTF-16 offsets.",
         default_unit=Unit.UTF16,
+        reads_times=False,
     ),
     FormatInfo(
         name="bioc",
@@ -176,6 +191,7 @@ FORMATS: tuple[FormatInfo, ...] = (
         description="A collection of documents with one passage each, annotations with infons "
         "and a location per piece, relations with nodes, comments as infons; the offset unit is "
         "written into <key>, both read back.",
+        reads_times=False,
     ),
 )
 

@@ -26,6 +26,7 @@ from annotator.formats.base import (
     watch_shape_losses,
 )
 from annotator.formats.registry import exporter as find_exporter
+from annotator.formats.registry import format_info
 from annotator.services.layers import keep_layer, resolve_layer
 from annotator.services.sinks import AtomicSink
 
@@ -62,6 +63,13 @@ class ExportReport:
     files: tuple[Path, ...] = ()
 
 
+def _reads_times(format_name: str) -> bool:
+    """Whether the format's exporter needs spans' and relations' times (see
+    :attr:`FormatInfo.reads_times`)."""
+    info = format_info(format_name)
+    return info is None or info.reads_times
+
+
 def export_layout(format_name: str) -> Layout:
     return find_exporter(format_name).layout
 
@@ -80,7 +88,9 @@ def preview_losses(
     exporter = find_exporter(format_name)
     check = getattr(exporter, "losses", None)
     shape = LossReport()
-    selected: Iterable[AnnotatedDocument] = selected_documents(project, selection, shape)
+    selected: Iterable[AnnotatedDocument] = selected_documents(
+        project, selection, shape, times=_reads_times(format_name)
+    )
     if cancelled is not None:
         selected = _until_cancelled(selected, cancelled)
     items = watch_shape_losses(selected, exporter.capabilities, shape)
@@ -132,7 +142,7 @@ def export_project(
             raise ExportCancelledError(f"export to {out} cancelled; nothing was written")
 
     def items() -> Iterator[AnnotatedDocument]:
-        for item in selected_documents(project, selection, shape):
+        for item in selected_documents(project, selection, shape, times=_reads_times(format_name)):
             stop_if_cancelled()
             counts["documents"] += 1
             counts["spans"] += len(item.spans)
@@ -164,14 +174,19 @@ def export_project(
 
 
 def selected_documents(
-    project: Project, selection: ExportSelection, left_out: LossReport | None = None
+    project: Project,
+    selection: ExportSelection,
+    left_out: LossReport | None = None,
+    *,
+    times: bool = True,
 ) -> Iterator[AnnotatedDocument]:
     """The selected documents with the chosen layer's annotations; what the layer choice
-    leaves out is counted in ``left_out``."""
+    leaves out is counted in ``left_out``. ``times=False``: without the spans' and relations'
+    times and versions (see :meth:`Project.iter_annotated`)."""
     where = DocumentFilter(status=DocumentStatus.DONE if selection.done_only else None)
     wanted = set(selection.document_ids) if selection.document_ids is not None else None
     layer = selection.annotator or resolve_layer(project, selection.layer)
-    for item in project.iter_annotated(where):
+    for item in project.iter_annotated(where, times=times):
         if wanted is not None and item.document.id not in wanted:
             continue
         yield keep_layer(item, layer, left_out)

@@ -11,6 +11,7 @@ import pytest
 from annotator.core.annotation import NEW_RELATION, NEW_SPAN, Relation, Span
 from annotator.core.document import DocumentDraft, DocumentFilter
 from annotator.core.ids import DocumentId, SpanId
+from annotator.storage import bulk_read
 from annotator.storage.annotation_store import SqlAnnotationStore
 from annotator.storage.annotators import AnnotatorCache
 from annotator.storage.database import ProjectDatabase
@@ -167,3 +168,47 @@ def test_a_document_without_annotations_reads_empty(db: ProjectDatabase) -> None
     assert annotated is not None
     assert (annotated.spans, annotated.relations) == ((), ())
     assert db.spans(document_id) == []
+
+
+def test_the_json_arrays_read_what_the_rows_read_in_any_session_time_zone(
+    db: ProjectDatabase, database_url: str, tmp_path: Path
+) -> None:
+    ids = db.add_documents([(DocumentDraft(f"{TEXT} {i}"), f"z{i}") for i in range(3)], T0)
+    _store(database_url, tmp_path, ids[:2])
+    engine = make_engine(resolve_url(database_url, tmp_path))
+    odd = 'Q"\\\t\x01é🏛'  # quotes, backslash, control characters, non-BMP: JSON escapes them
+    try:
+        with engine.connect() as plain:
+            connection = plain.execution_options(**WRITE)
+            with connection.begin():
+                store = SqlAnnotationStore(connection, AnnotatorCache())
+                store.insert_span(Span(NEW_SPAN, ids[0], odd, 1, 2, {"k": odd}, odd, T0, T0))
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SET TIME ZONE 'Asia/Kolkata'")
+            names = AnnotatorCache()
+
+            def reader(times: bool) -> bulk_read.AnnotationReader:
+                return bulk_read.AnnotationReader(
+                    connection, lambda i: names.name_of(connection, i), times=times
+                )
+
+            for times in (True, False):
+                arrays = reader(times)
+                assert arrays._span_arrays is not None
+                got = (arrays.spans(ids), arrays.relations(ids))
+                rows = reader(times)
+                rows._span_arrays = None  # the fallback: a row per span
+                assert got == (rows.spans(ids), rows.relations(ids))
+                assert got[0][ids[2]] == []
+                assert any(s.label == odd and s.attributes == {"k": odd} for s in got[0][ids[0]])
+                if times:
+                    stamps = [s.updated_at for spans in got[0].values() for s in spans]
+                    assert all(t is not None and t.tzinfo is UTC for t in stamps)
+                    assert T0 + timedelta(seconds=5) in stamps
+                else:
+                    spans = [s for found in got[0].values() for s in found]
+                    assert {(s.created_at, s.updated_at, s.version) for s in spans} == {
+                        (None, None, 1)
+                    }
+    finally:
+        engine.dispose()
