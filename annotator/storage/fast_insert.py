@@ -67,6 +67,7 @@ def insert_columns(
     *,
     literals: bool = True,
     constants: Mapping[str, Any] | None = None,
+    or_fail: bool = False,
 ) -> None:
     """Insert ``len(columns[0])`` rows given column by column (``columns[i]`` holds the values of
     ``names[i]``, Python values as Core would take them); ``constants`` gives further columns
@@ -75,7 +76,14 @@ def insert_columns(
     ``literals=False`` for a caller that inserts batch after batch with values that differ
     between batches (a time per batch): with literals every batch is a new SQL text, and the
     driver keeps up to 128 prepared statements, each holding a copy of the values last bound
-    to it (its batch's texts: 70 MB after 30,000 articles)."""
+    to it (its batch's texts: 70 MB after 30,000 articles).
+
+    ``or_fail=True`` (SQLite) writes ``INSERT OR FAIL``, for a caller whose transaction is
+    rolled back on any error: a row that breaks a constraint then ends the statement without
+    undoing the rows before it, so SQLite keeps no statement journal (the original of every
+    page the statement changes; past 64 KiB a temporary file, written page by page: about one
+    16 KB page an article for the random content-hash index of ``documents``). A table with
+    foreign keys needs the journal anyway (SQLite counts their violations per statement)."""
     if not columns or not columns[0]:
         return
     sqlite = connection.dialect.name == "sqlite"
@@ -97,7 +105,8 @@ def insert_columns(
         bound.append(list(values) * count if name in fixed else values)
     quote = connection.dialect.identifier_preparer.quote
     every = ", ".join(quote(name) for name in [*names, *fixed])
-    head = f"INSERT INTO {quote(table.name)} ({every}) VALUES "
+    verb = "INSERT OR FAIL" if sqlite and or_fail else "INSERT"
+    head = f"{verb} INTO {quote(table.name)} ({every}) VALUES "
     row = f"({', '.join(places)})"
     if not sqlite or not bound:
         parameters = list(zip(*bound, strict=True)) if bound else [()] * count

@@ -6,8 +6,10 @@ import json
 import random
 from pathlib import Path
 
+import pytest
+
 from annotator.core.reports import Skipped
-from annotator.ingest import Deduplicator, IngestFailure, IngestOptions, iter_records
+from annotator.ingest import Deduplicator, IngestFailure, IngestOptions, iter_records, pipeline
 from annotator.services.importing import _skipped, import_paths
 from annotator.services.project import Project
 from annotator.services.project_files import init_project
@@ -66,3 +68,35 @@ def test_a_batched_import_skips_what_one_check_at_a_time_skips(tmp_path: Path) -
     assert reasons == {"same", "near-duplicate"}
     assert [(f.file, f.line) for f in report.failures] == expected_failed
     assert expected_failed
+
+
+def test_the_batch_size_changes_nothing_stored_or_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records are grouped ``BATCH_RECORDS`` at a time for the workers and the duplicate
+    screening; the size is a speed setting only (same documents, ids, skips and failures)."""
+    path = tmp_path / "dump.jsonl"
+    path.write_text("\n".join(_records(random.Random(9), 300)) + "\n", encoding="utf-8")
+    outcomes = []
+    for size in (5, 64, 128):
+        monkeypatch.setattr(pipeline, "BATCH_RECORDS", size)
+        folder = tmp_path / f"proj-{size}"
+        init_project(folder, name="Batches")
+        with Project.open(folder) as project:
+            report = import_paths(project, [path])
+            stored = [
+                (document_id, digest, signature, project.database.document(document_id))
+                for document_id, digest, signature in project.database.fingerprints()
+            ]
+        rows = [
+            (i, digest, mark, doc.external_id, doc.text, doc.title, dict(doc.metadata))
+            for i, digest, mark, doc in stored
+            if doc is not None
+        ]
+        failures = [(f.file, f.line, f.reason, f.code) for f in report.failures]
+        outcomes.append((report.imported, report.skipped, failures, rows))
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+    imported, skipped, failures, rows = outcomes[0]
+    assert skipped
+    assert failures
+    assert len(rows) == len(imported)

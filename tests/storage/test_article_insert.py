@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from annotator.core.document import DocumentDraft, RawSource
+from annotator.core.errors import DatabaseError
 from annotator.storage.database import ProjectDatabase
 from annotator.storage.engine import make_engine, resolve_url
 
@@ -85,3 +86,19 @@ def test_a_batch_keeps_order_columns_sources_and_signatures(
     assert db.add_documents([], T0, []) == []
     more = db.add_documents([(DocumentDraft("Later."), "x")], T0)
     assert more[0] > ids[-1]
+
+
+def test_a_batch_with_a_failing_row_stores_none_of_it(db: ProjectDatabase) -> None:
+    """The documents go in with ``INSERT OR FAIL`` (no statement journal): a row that breaks a
+    constraint leaves the rows before it in the statement, and the transaction's rollback must
+    take them out again, so a failed batch stores nothing and the next one stores as usual."""
+    drafts = [(DocumentDraft(f"Article {i}."), f"d.jsonl:{i}") for i in range(250)]
+    object.__setattr__(drafts[150][0], "title", None)  # NOT NULL: row 151 of 250 fails
+    with pytest.raises(DatabaseError):
+        db.add_documents(drafts, T0, [b""] * 250)
+    assert db.count_documents() == 0
+    assert db.fingerprints() == []
+    kept = [(DocumentDraft(f"Article {i}."), f"d.jsonl:{i}") for i in range(250)]
+    ids = db.add_documents(kept, T0, [b""] * 250)
+    assert [db.document(i).text for i in (ids[0], ids[-1])] == ["Article 0.", "Article 249."]  # type: ignore[union-attr]
+    assert db.count_documents() == 250

@@ -3,6 +3,7 @@ imported batch keeps every field."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from annotator.core.document import DocumentDraft, DocumentStatus
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.storage.database import ProjectDatabase
 from annotator.storage.engine import WRITE, make_engine, resolve_url
-from annotator.storage.fast_insert import insert_returning, insert_rows
+from annotator.storage.fast_insert import insert_columns, insert_returning, insert_rows
 from annotator.storage.tables import annotators, document_signatures, relations, spans
 
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -271,3 +272,42 @@ def test_a_driver_error_is_raised_as_core_raises_it(database_url: str, tmp_path:
                 insert_rows(connection, spans, _span_rows(999_999, None))  # no such document
     finally:
         engine.dispose()
+
+
+def test_or_fail_stores_the_same_rows_and_a_rollback_takes_a_partial_statement_out(
+    database_url: str, tmp_path: Path
+) -> None:
+    """``or_fail`` (SQLite's ``INSERT OR FAIL``; plain ``INSERT`` elsewhere) stores what the
+    plain insert stores; a failing row keeps the rows before it only until the rollback."""
+    database = ProjectDatabase.open(database_url, tmp_path)
+    first, second = database.add_documents(
+        [(DocumentDraft("Rebels shelled Aleppo."), "a"), (DocumentDraft("Other text."), "b")], T0
+    )
+    database.close()
+    engine = make_engine(resolve_url(database_url, tmp_path))
+    try:
+        with engine.connect() as plain:
+            connection = plain.execution_options(**WRITE)
+            with connection.begin():
+                connection.execute(annotators.insert().values(name="ann", created_at=T0))
+                annotator_id = connection.execute(select(annotators.c.id)).scalar_one()
+                rows = _span_rows(first, annotator_id)
+                names = list(rows[0])
+                columns: list[Sequence[Any]] = [[row[name] for row in rows] for name in names]
+                insert_columns(connection, spans, names, columns)
+                again = [[*column] for column in columns]
+                again[names.index("document_id")] = [second] * len(rows)
+                insert_columns(connection, spans, names, again, or_fail=True)
+            broken = [[*column] for column in columns]
+            broken[names.index("label")] = ["ACTOR", "EVENT", None]  # the third row fails
+            with pytest.raises(IntegrityError), connection.begin():
+                insert_columns(connection, spans, names, broken, or_fail=True)
+            with connection.begin():
+                stored = connection.execute(select(spans).order_by(spans.c.id)).all()
+    finally:
+        engine.dispose()
+    assert len(stored) == 6
+    strip = {"id": 0, "document_id": 0}
+    assert [row._asdict() | strip for row in stored[:3]] == [
+        row._asdict() | strip for row in stored[3:]
+    ]
