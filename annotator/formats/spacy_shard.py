@@ -24,8 +24,9 @@ from annotator.formats.base import LossReport, OverlapPolicy
 from annotator.formats.spacy_project import (
     SpanExtent,
     TokenSpan,
-    choose_ents,
-    report_left_out,
+    choose_ents_columns,
+    label_ranks,
+    report_left_out_columns,
     report_unaligned,
 )
 from annotator.formats.spacy_support import require_spacy
@@ -317,6 +318,8 @@ class _ShardSpans:
             return TokenSpan(labels[i], columns[0][i], columns[1][i], chars[0][i], chars[1][i])
 
         bounds = numpy.cumsum([0, *self._builder._span_counts]).tolist()
+        ranks = label_ranks(settings.priority)
+        left_out: list[int] = []
         position = 0
         for document in sorted(clashing | {documents[i] for i in flagged}):
             while position < len(flagged) and documents[flagged[position]] == document:
@@ -329,12 +332,15 @@ class _ShardSpans:
             if document not in clashing:
                 continue
             members = [i for i in range(bounds[document], bounds[document + 1]) if is_placed[i]]
-            group = [token_span(i) for i in members]
-            extents = [SpanExtent(*spans[i]) for i in members]
-            kept = choose_ents(group, extents, settings.priority, settings.policy)
-            self.kept[[i for n, i in enumerate(members) if n not in kept]] = False
+            starts = [columns[0][i] for i in members]
+            ends = [columns[1][i] for i in members]
+            group_labels = [labels[i] for i in members]
+            kept = choose_ents_columns(starts, ends, group_labels, ranks, settings.policy)
             if len(kept) < len(members):
-                report_left_out(report, group, extents, kept, places[document])
+                left_out.extend(i for n, i in enumerate(members) if n not in kept)
+                extents = [SpanExtent(*spans[i]) for i in members]
+                report_left_out_columns(report, starts, ends, extents, kept, places[document])
+        self.kept[left_out] = False
 
     def entity_columns(self, tokens: int) -> tuple[Any, Any]:
         """The ENT_IOB and ENT_TYPE columns of the shard's tokens."""
