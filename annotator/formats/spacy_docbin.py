@@ -113,7 +113,7 @@ def span_keys(spans: Sequence[Span]) -> list[str]:
 def shard_payload(item: AnnotatedDocument, pack: Callable[[Any], bytes]) -> ShardPayload:
     """``item`` as a shard worker gets it (``pack`` is ``srsly.msgpack_dumps`` or a srsly
     ``Packer``'s ``pack``)."""
-    spans = tuple((s.start, s.end, s.label) for s in item.spans)
+    spans = tuple([(s.start, s.end, s.label) for s in item.spans])  # a list: no generator
     return (
         item.document.text,
         spans,
