@@ -70,8 +70,10 @@ def user_data(item: AnnotatedDocument) -> dict[str, Any]:
     annotators, relations between them by key, and the document's fields. Keys are the span
     ids, so that relations survive even when two spans share an extent."""
     text = item.document.text
-    keys = span_keys(item.spans)
-    by_id = {int(span.id): key for span, key in zip(item.spans, keys, strict=True)}
+    spans = item.spans
+    keys = span_keys(spans)
+    relations = item.relations
+    by_id = {int(span.id): key for span, key in zip(spans, keys, strict=True)} if relations else {}
     return {
         "format": "annotator",
         "version": USER_DATA_VERSION,
@@ -80,13 +82,13 @@ def user_data(item: AnnotatedDocument) -> dict[str, Any]:
             {
                 "key": key,
                 "label": span.label,
-                "start": span.start,
-                "end": span.end,
-                "text": text[span.start : span.end],
+                "start": (start := span.start),
+                "end": (end := span.end),
+                "text": text[start:end],
                 "attributes": dict(span.attributes),
                 "annotator": span.annotator,
             }
-            for span, key in zip(item.spans, keys, strict=True)
+            for span, key in zip(spans, keys, strict=True)
         ],
         "relations": [
             {
@@ -95,7 +97,7 @@ def user_data(item: AnnotatedDocument) -> dict[str, Any]:
                 "target": by_id.get(relation.target, str(relation.target)),
                 "annotator": relation.annotator,
             }
-            for relation in item.relations
+            for relation in relations
         ],
     }
 
@@ -104,14 +106,14 @@ def span_keys(spans: Sequence[Span]) -> list[str]:
     """Each span's key in the file: its id when ids are set and unique, else its position."""
     ids = [int(s.id) for s in spans]
     if all(ids) and len(set(ids)) == len(ids):
-        return [str(i) for i in ids]
-    return [str(n) for n in range(1, len(spans) + 1)]
+        return list(map(str, ids))
+    return list(map(str, range(1, len(spans) + 1)))
 
 
 def shard_payload(item: AnnotatedDocument, pack: Callable[[Any], bytes]) -> ShardPayload:
     """``item`` as a shard worker gets it (``pack`` is ``srsly.msgpack_dumps`` or a srsly
     ``Packer``'s ``pack``)."""
-    spans = tuple((s.start, s.end, s.label) for s in item.spans)
+    spans = tuple([(s.start, s.end, s.label) for s in item.spans])  # a list: no generator
     return (
         item.document.text,
         spans,

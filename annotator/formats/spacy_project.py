@@ -145,14 +145,30 @@ def report_left_out(
 ) -> None:
     """Report the spans of one document's ``group`` that are not ``kept`` in ``doc.ents``,
     with the first of them and a span that it overlaps as the example."""
+    report_left_out_columns(
+        report,
+        [widened.start for widened in group],
+        [widened.end for widened in group],
+        placed,
+        kept,
+        place,
+    )
+
+
+def report_left_out_columns(
+    report: LossReport,
+    starts: Sequence[int],
+    ends: Sequence[int],
+    placed: Sequence[SpanExtent],
+    kept: set[int],
+    place: str = "",
+) -> None:
+    """:func:`report_left_out` with the widened spans as their token starts and ends."""
     left_out = [i for i in range(len(placed)) if i not in kept]
-    span, widened = placed[left_out[0]], group[left_out[0]]
+    first = left_out[0]
+    span, start, end = placed[first], starts[first], ends[first]
     rival = next(
-        (
-            placed[i]
-            for i in sorted(kept)
-            if group[i].start < widened.end and widened.start < group[i].end
-        ),
+        (placed[i] for i in sorted(kept) if starts[i] < end and start < ends[i]),
         None,
     )
     against = f" overlaps {rival.label} {rival.start}-{rival.end}" if rival else ""
@@ -174,31 +190,49 @@ def choose_ents(
     policy: OverlapPolicy,
 ) -> set[int]:
     """Positions in ``group`` of the spans that go into ``doc.ents``."""
+    return choose_ents_columns(
+        [widened.start for widened in group],
+        [widened.end for widened in group],
+        [span.label for span in placed],
+        label_ranks(priority),
+        policy,
+    )
+
+
+def label_ranks(priority: Sequence[str]) -> dict[str, int]:
+    """Each label's place in ``priority`` (see :func:`choose_ents_columns`)."""
+    return {label: i for i, label in enumerate(priority)}
+
+
+def choose_ents_columns(
+    starts: Sequence[int],
+    ends: Sequence[int],
+    labels: Sequence[str],
+    ranks: dict[str, int],
+    policy: OverlapPolicy,
+) -> set[int]:
+    """:func:`choose_ents` with the widened spans as their token starts and ends, and the
+    priority as :func:`label_ranks` (unknown labels come last)."""
+    count = len(starts)
     if policy is OverlapPolicy.DROP:
-        order = sorted(range(len(group)), key=lambda i: (group[i].start, group[i].end))
+        order = sorted(range(count), key=lambda i: (starts[i], ends[i]))
         clashing: set[int] = set()
         furthest, owner = -1, -1
         for i in order:
-            widened = group[i]
-            if widened.start < furthest and owner >= 0:
+            if starts[i] < furthest and owner >= 0:
                 clashing.add(i)
                 clashing.add(owner)
-            if widened.end > furthest:
-                furthest, owner = widened.end, i
-        return set(range(len(group))) - clashing
-    rank = {label: i for i, label in enumerate(priority)}
+            if ends[i] > furthest:
+                furthest, owner = ends[i], i
+        return set(range(count)) - clashing
+    last = len(ranks)
     order = sorted(
-        range(len(group)),
-        key=lambda i: (
-            rank.get(placed[i].label, len(rank)),
-            group[i].start,
-            group[i].start - group[i].end,
-        ),
+        range(count), key=lambda i: (ranks.get(labels[i], last), starts[i], starts[i] - ends[i])
     )
     taken: set[int] = set()
     kept: set[int] = set()
     for i in order:
-        tokens = range(group[i].start, group[i].end)
+        tokens = range(starts[i], ends[i])
         if taken.isdisjoint(tokens):
             taken.update(tokens)
             kept.add(i)

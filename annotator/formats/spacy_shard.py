@@ -24,8 +24,9 @@ from annotator.formats.base import LossReport, OverlapPolicy
 from annotator.formats.spacy_project import (
     SpanExtent,
     TokenSpan,
-    choose_ents,
-    report_left_out,
+    choose_ents_columns,
+    label_ranks,
+    report_left_out_columns,
     report_unaligned,
 )
 from annotator.formats.spacy_support import require_spacy
@@ -114,7 +115,7 @@ class ShardBuilder:
     """
 
     def __init__(self, nlp: Language, settings: ShardSettings) -> None:
-        from spacy.attrs import IDX, LENGTH, NORM, ORTH, SPACY  # type: ignore[import-not-found]
+        from spacy.attrs import IDX, NORM, ORTH, SPACY  # type: ignore[import-not-found]
         from spacy.tokens import DocBin
 
         self.docbin = DocBin(attrs=list(DOCBIN_ATTRS), store_user_data=True)
@@ -122,7 +123,7 @@ class ShardBuilder:
         self._settings = settings
         self._make_doc = nlp.make_doc
         self._strings = nlp.vocab.strings
-        self._read = [ORTH, SPACY, NORM, IDX, LENGTH]
+        self._read = [ORTH, SPACY, NORM, IDX]  # LENGTH follows (see _ShardSpans)
         self._arrays: list[Any] = []
         self._texts: list[str] = []
         self._spans: list[tuple[int, int, str]] = []
@@ -178,8 +179,9 @@ class ShardBuilder:
         strings = self._strings
         if len(read):
             docbin.strings.add("")
-            columns = (read[:, 0], read[:, 2], types)
+            columns = (read[:, 0], read[:, 2])  # ORTH, NORM
             docbin.strings.update(strings[key] for key in _distinct(columns) if key)
+        # the entity types too: every ent is a placed span (the ENT_TYPE column is not sorted)
         docbin.strings.update(placed.labels())
 
 
@@ -241,8 +243,15 @@ class _ShardSpans:
         start = numpy.asarray([span[0] for span in spans], dtype=numpy.int64)
         end = numpy.asarray([span[1] for span in spans], dtype=numpy.int64)
         idx = read[:, 3].astype(numpy.int64)
-        length = read[:, 4].astype(numpy.int64)
-        extent_end = idx + length + read[:, 1].astype(numpy.int64)
+        spacy = read[:, 1].astype(numpy.int64)
+        # A document's tokens with their trailing spaces are its text: each token's extent ends
+        # where the next one starts (the last one's where the text ends), and LENGTH need not
+        # be read.
+        extent_end = numpy.empty_like(idx)
+        extent_end[:-1] = idx[1:]
+        has_tokens = numpy.asarray(token_counts, dtype=bool)
+        extent_end[self.token_bounds[1:][has_tokens] - 1] = numpy.diff(char_bounds)[has_tokens]
+        length = extent_end - idx - spacy
         global_idx = idx + numpy.repeat(char_bounds[:-1], token_counts)
         base = char_bounds[self.document]
         low = self.token_bounds[self.document]
@@ -309,6 +318,8 @@ class _ShardSpans:
             return TokenSpan(labels[i], columns[0][i], columns[1][i], chars[0][i], chars[1][i])
 
         bounds = numpy.cumsum([0, *self._builder._span_counts]).tolist()
+        ranks = label_ranks(settings.priority)
+        left_out: list[int] = []
         position = 0
         for document in sorted(clashing | {documents[i] for i in flagged}):
             while position < len(flagged) and documents[flagged[position]] == document:
@@ -321,12 +332,15 @@ class _ShardSpans:
             if document not in clashing:
                 continue
             members = [i for i in range(bounds[document], bounds[document + 1]) if is_placed[i]]
-            group = [token_span(i) for i in members]
-            extents = [SpanExtent(*spans[i]) for i in members]
-            kept = choose_ents(group, extents, settings.priority, settings.policy)
-            self.kept[[i for n, i in enumerate(members) if n not in kept]] = False
+            starts = [columns[0][i] for i in members]
+            ends = [columns[1][i] for i in members]
+            group_labels = [labels[i] for i in members]
+            kept = choose_ents_columns(starts, ends, group_labels, ranks, settings.policy)
             if len(kept) < len(members):
-                report_left_out(report, group, extents, kept, places[document])
+                left_out.extend(i for n, i in enumerate(members) if n not in kept)
+                extents = [SpanExtent(*spans[i]) for i in members]
+                report_left_out_columns(report, starts, ends, extents, kept, places[document])
+        self.kept[left_out] = False
 
     def entity_columns(self, tokens: int) -> tuple[Any, Any]:
         """The ENT_IOB and ENT_TYPE columns of the shard's tokens."""

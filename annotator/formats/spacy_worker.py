@@ -6,8 +6,6 @@ import threading
 from contextlib import nullcontext, suppress
 from typing import Any
 
-from annotator.formats.spacy_shard import load_for_workers
-
 
 class _Uninterrupted:
     """SIGINT ignored meanwhile. A Ctrl-C on a terminal reaches the whole process group: the
@@ -25,6 +23,9 @@ class _Uninterrupted:
 # Only a main thread may set signal handlers (the server imports this in its main thread).
 # A failure to load would end the server (it only survives an ImportError) and every export
 # with it, unexplained; a worker that finds nothing loaded loads it itself and reports it.
+# Our own modules are imported under the guard too: on a busy machine they take a while.
 _MAIN = threading.current_thread() is threading.main_thread()
 with _Uninterrupted() if _MAIN else nullcontext(), suppress(Exception):
+    from annotator.formats.spacy_shard import load_for_workers
+
     load_for_workers()

@@ -535,3 +535,36 @@ def test_shard_builder_on_random_documents_builds_what_spacy_builds() -> None:
             expected = theirs.to_bytes()
         assert ours.to_bytes() == expected
         assert ours.report == report
+
+
+def test_ents_are_chosen_as_the_policies_say() -> None:
+    """``choose_ents_columns`` (what the shards and the loss preview use) on random groups:
+    with DROP every span that overlaps another on tokens is left out; with PRIORITY spans are
+    taken by label rank, then start, then length, unless they overlap one already taken."""
+    import random
+
+    from annotator.formats.base import OverlapPolicy
+    from annotator.formats.spacy_project import choose_ents_columns, label_ranks
+
+    rng = random.Random(7)
+    ranks = label_ranks(["B", "A"])
+    for _ in range(300):
+        count = rng.randint(0, 12)
+        starts = [rng.randint(0, 20) for _ in range(count)]
+        ends = [start + rng.randint(1, 5) for start in starts]
+        labels = [rng.choice("ABC") for _ in range(count)]
+        spans = list(zip(starts, ends, strict=True))
+        others = [[j for j in range(count) if j != i] for i in range(count)]
+        alone = {i for i in range(count) if not any(_overlap(spans, i, j) for j in others[i])}
+        assert choose_ents_columns(starts, ends, labels, ranks, OverlapPolicy.DROP) == alone
+        taken: list[int] = []
+        for i in sorted(range(count), key=lambda i: ("BAC".index(labels[i]), starts[i], -ends[i])):
+            if not any(_overlap(spans, i, j) for j in taken):
+                taken.append(i)
+        assert choose_ents_columns(starts, ends, labels, ranks, OverlapPolicy.PRIORITY) == set(
+            taken
+        )
+
+
+def _overlap(spans: list[tuple[int, int]], i: int, j: int) -> bool:
+    return spans[i][0] < spans[j][1] and spans[j][0] < spans[i][1]
