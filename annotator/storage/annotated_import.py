@@ -305,7 +305,9 @@ def _insert_documents(
     # One executemany, then the ids: SQLite's RETURNING in parameter order costs one statement
     # per document. Every text here is new to the project (and unique in ``items``), and the
     # write transaction (BEGIN IMMEDIATE) keeps every other writer out until it ends.
-    insert_columns(connection, documents, names, columns, constants=stamps)
+    # OR FAIL: no statement journal (see insert_columns); the import's one transaction is
+    # rolled back on any error (AnnotationAccess.annotation_writer)
+    insert_columns(connection, documents, names, columns, constants=stamps, or_fail=True)
     new_ids = _sqlite_new_ids(connection, len(drafts))
     if new_ids is None:
         return documents_by_hash(connection, hashes)

@@ -210,16 +210,13 @@ def insert_columns_returning(
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) "
         f"VALUES ({places}) RETURNING {quote('id')}"
     )
-    cursor = connection.connection.cursor()
-    try:
-        cursor.executemany(sql, list(zip(*bound, strict=True)), returning=True)  # type: ignore[call-arg]
-        ids: list[int] = []
+    ids: list[int] = []
+    with driver_cursor(connection) as cursor:  # a driver error leaves as Core's DBAPIError
+        cursor.executemany(sql, list(zip(*bound, strict=True)), returning=True)
         while True:
             ids.extend(int(row[0]) for row in cursor.fetchall())
             if not cursor.nextset():
                 return ids
-    finally:
-        cursor.close()
 
 
 _ROWS_A_STATEMENT = 200

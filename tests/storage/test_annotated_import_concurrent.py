@@ -3,13 +3,16 @@ repeated spans)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import event, text
 
 from annotator.core.document import DocumentDraft
+from annotator.core.errors import DatabaseError
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.storage.database import ProjectDatabase
 from annotator.storage.engine import make_engine, resolve_url
@@ -99,3 +102,27 @@ def test_an_import_logs_its_changes_after_what_others_committed_meanwhile(
     mine_ids = [change.log_id for change in mine.changes_after(theirs) if change.own]
     mine.close()
     assert len(mine_ids) == 3
+
+
+def test_a_batch_whose_document_insert_fails_stores_nothing(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The documents go in with ``INSERT OR FAIL`` on SQLite (no statement journal): the rows
+    before a failing one stay in the statement, and the import's rollback takes them out."""
+    database = ProjectDatabase.open(database_url, tmp_path)
+    items = [
+        AnnotatedDraft(DocumentDraft(f"{TEXT} {i}"), f"in:{i}", (SpanRecord("a", "X", 0, 6),))
+        for i in range(300)
+    ]
+    object.__setattr__(items[200].draft, "title", None)  # NOT NULL: row 201 of 300 fails
+    try:
+        with pytest.raises(DatabaseError), database.annotation_writer(T0, "ana") as store:
+            store(items)
+        assert database.count_documents() == 0
+        kept = [replace(item, draft=DocumentDraft(item.draft.text)) for item in items]
+        with database.annotation_writer(T0, "ana") as store:
+            stored = store(kept)
+        assert [s.created for s in stored] == [True] * 300
+        assert database.count_documents() == 300
+    finally:
+        database.close()
