@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress, count
@@ -37,6 +37,7 @@ from annotator.formats.tokenize import (
     split_scanned,
     word_indices,
 )
+from annotator.formats.tokenize_plain import plain_words
 
 SCHEMES = ("IOB2", "BILOU")
 UNITS = (Unit.CODE_POINT, Unit.UTF16, Unit.UTF8)
@@ -126,17 +127,30 @@ def tag_document(
     layers = layer_count(options) if layers is None else layers
     out = TaggedDocument() if report is None else TaggedDocument(report=report)
     text = item.document.text
-    scanned = scan(text)
-    if options.extra.get("tokens", "expand") == "split":
-        scanned = split_scanned(text, scanned, (b for s in item.spans for b in (s.start, s.end)))
-    texts, starts, ends, _ = scanned
-    index = word_indices(text, texts)
-    if index is not None:
-        texts = list(map(texts.__getitem__, index))
-        starts = list(map(starts.__getitem__, index))
-        ends = list(map(ends.__getitem__, index))
     ranks = label_ranks(schema, options) if ranks is None else ranks
-    candidates = _candidates(item, starts, ends, ranks, out.report)
+    splitting = options.extra.get("tokens", "expand") == "split"
+    plain = None if splitting else plain_words(text)
+    if plain is not None:  # most news: no offsets of every token needed
+        texts = plain.texts
+        alignments = plain.align(map(_start_end, item.spans))
+        candidates = _candidates(item, alignments, plain.extent, ranks, out.report)
+        breaks = plain.breaks
+    else:
+        scanned = scan(text)
+        if splitting:
+            spans = item.spans
+            scanned = split_scanned(text, scanned, (b for s in spans for b in (s.start, s.end)))
+        texts, starts, ends, _ = scanned
+        index = word_indices(text, texts)
+        if index is not None:
+            texts = list(map(texts.__getitem__, index))
+            starts = list(map(starts.__getitem__, index))
+            ends = list(map(ends.__getitem__, index))
+        alignments = align_words(map(_start_end, item.spans), starts, ends)
+        candidates = _candidates(
+            item, alignments, lambda a, b: (starts[a], ends[b]), ranks, out.report
+        )
+        breaks = sentence_breaks(text, texts, starts, ends)
     placed, dropped = resolve(candidates, options.overlap_policy, layers)
     policy = options.overlap_policy
     if policy is not OverlapPolicy.COLUMNS:
@@ -161,7 +175,7 @@ def tag_document(
         )
     out.words = texts
     out.groups = sentence_groups(
-        sentence_breaks(text, texts, starts, ends),
+        breaks,
         len(texts),
         placed[0] if len(placed) == 1 else [c for p in placed for c in p],
     )
@@ -184,15 +198,16 @@ def label_ranks(schema: LabelSchema, options: ExportOptions) -> dict[str, int]:
 
 def _candidates(
     item: AnnotatedDocument,
-    starts: Sequence[int],
-    ends: Sequence[int],
+    alignments: Sequence[tuple[int, int, bool] | None],
+    extent: Callable[[int, int], tuple[int, int]],
     ranks: Mapping[str, int],
     report: LossReport,
 ) -> list[Candidate]:
+    """The aligned spans as candidates; what could not be aligned exactly goes in ``report``
+    (``extent`` says where a widened span's tokens start and end)."""
     out: list[Candidate] = []
     text = item.document.text
     spans = item.spans
-    alignments = align_words(map(_start_end, spans), starts, ends)
     unranked = len(ranks)
     new = _new_candidate
     for span, alignment in zip(spans, alignments, strict=True):
@@ -202,7 +217,8 @@ def _candidates(
             continue
         first, last, widened = alignment
         if widened:
-            covered, wide = text[span.start : span.end], text[starts[first] : ends[last]]
+            wide_start, wide_end = extent(first, last)
+            covered, wide = text[span.start : span.end], text[wide_start:wide_end]
             shown = widened_example(span.label, covered, wide)
             report.add(Loss.UNALIGNED, 1, f"{document_place(item.document)}: {shown}")
         out.append(new(first, last, span.label, ranks.get(span.label, unranked), span.id))
