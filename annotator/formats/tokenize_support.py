@@ -126,31 +126,9 @@ def tag_document(
     scheme = check_scheme(options)
     layers = layer_count(options) if layers is None else layers
     out = TaggedDocument() if report is None else TaggedDocument(report=report)
-    text = item.document.text
     ranks = label_ranks(schema, options) if ranks is None else ranks
-    splitting = options.extra.get("tokens", "expand") == "split"
-    plain = None if splitting else plain_words(text)
-    if plain is not None:  # most news: no offsets of every token needed
-        texts = plain.texts
-        alignments = plain.align(map(_start_end, item.spans))
-        candidates = _candidates(item, alignments, plain.extent, ranks, out.report)
-        breaks = plain.breaks
-    else:
-        scanned = scan(text)
-        if splitting:
-            spans = item.spans
-            scanned = split_scanned(text, scanned, (b for s in spans for b in (s.start, s.end)))
-        texts, starts, ends, _ = scanned
-        index = word_indices(text, texts)
-        if index is not None:
-            texts = list(map(texts.__getitem__, index))
-            starts = list(map(starts.__getitem__, index))
-            ends = list(map(ends.__getitem__, index))
-        alignments = align_words(map(_start_end, item.spans), starts, ends)
-        candidates = _candidates(
-            item, alignments, lambda a, b: (starts[a], ends[b]), ranks, out.report
-        )
-        breaks = sentence_breaks(text, texts, starts, ends)
+    texts, alignments, extent, breaks = _words(item, options)
+    candidates = _candidates(item, alignments, extent, ranks, out.report)
     placed, dropped = resolve(candidates, options.overlap_policy, layers)
     policy = options.overlap_policy
     if policy is not OverlapPolicy.COLUMNS:
@@ -181,6 +159,37 @@ def tag_document(
     )
     out.layers = [encode(layer, 0, len(texts), scheme) for layer in placed]
     return out
+
+
+def _words(
+    item: AnnotatedDocument, options: ExportOptions
+) -> tuple[
+    list[str],
+    list[tuple[int, int, bool] | None],
+    Callable[[int, int], tuple[int, int]],
+    list[int],
+]:
+    """A document's words (non-space tokens), its spans' alignments to them, where a run of
+    words starts and ends, and the words where sentences start."""
+    text = item.document.text
+    splitting = options.extra.get("tokens", "expand") == "split"
+    plain = None if splitting else plain_words(text)
+    if plain is not None:  # most news: no offsets of every token needed
+        alignments = plain.align(map(_start_end, item.spans))
+        return plain.texts, alignments, plain.extent, plain.breaks
+    scanned = scan(text)
+    if splitting:
+        spans = item.spans
+        scanned = split_scanned(text, scanned, (b for s in spans for b in (s.start, s.end)))
+    texts, starts, ends, _ = scanned
+    index = word_indices(text, texts)
+    if index is not None:
+        texts = list(map(texts.__getitem__, index))
+        starts = list(map(starts.__getitem__, index))
+        ends = list(map(ends.__getitem__, index))
+    alignments = align_words(map(_start_end, item.spans), starts, ends)
+    breaks = sentence_breaks(text, texts, starts, ends)
+    return texts, alignments, lambda first, last: (starts[first], ends[last]), breaks
 
 
 _OVERLAP_NOTES = {
