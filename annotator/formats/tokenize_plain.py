@@ -36,11 +36,15 @@ class Plain:
     """Token indices (> 0, ascending) where sentences start, as ``sentence_breaks`` gives."""
     split: list[int]
     """Indices of the space-separated pieces that are a word and a mark (two tokens)."""
+    runs: list[tuple[int, int]] = field(default_factory=list)
+    """Runs of spaces in the original text, as (where, length), collapsed to one in ``text``."""
     extents: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
 
     def align(self, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int, bool] | None]:
         """``align_words`` of the spans over this text's tokens; where a widened span's tokens
         start and end is kept for :meth:`extent`."""
+        if self.runs:
+            return self._align_runs(list(spans))
         pairs = list(spans)
         places = self._locate(sorted({x for s, e in pairs for x in (s, e - 1) if x >= 0}))
         out: list[tuple[int, int, bool] | None] = []
@@ -59,6 +63,56 @@ class Plain:
             if widened:
                 self.extents[first, last] = first_start, last_end
             out.append((first, last, widened))
+        return out
+
+    def _align_runs(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int, bool] | None]:
+        """:meth:`align` for a text whose runs of spaces were collapsed: the span ends are
+        moved into the collapsed text (a run's inner positions onto the word after it, which
+        changes no alignment), token ends moved back for the widening test."""
+        runs = self.runs
+
+        def collapsed(x: int) -> int:
+            for where, length in runs:
+                if x <= where:
+                    break
+                x -= min(x - where - 1, length - 1)
+            return x
+
+        def original(y: int) -> int:
+            shift = 0
+            for where, length in runs:
+                if y <= where:
+                    break
+                shift += length - 1
+            return y + shift
+
+        found = self._aligned([(collapsed(s), collapsed(e)) for s, e in pairs])
+        out: list[tuple[int, int, bool] | None] = []
+        for (start, end), place in zip(pairs, found, strict=True):
+            if place is None:
+                out.append(None)
+                continue
+            first, last, first_start, last_end = place
+            first_start, last_end = original(first_start), original(last_end)
+            widened = first_start != start or last_end != end
+            if widened:
+                self.extents[first, last] = first_start, last_end
+            out.append((first, last, widened))
+        return out
+
+    def _aligned(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int, int, int] | None]:
+        """First and last token of each span and where they start and end, or None."""
+        places = self._locate(sorted({x for s, e in pairs for x in (s, e - 1) if x >= 0}))
+        out: list[tuple[int, int, int, int] | None] = []
+        for start, end in pairs:
+            if end <= 0:
+                out.append(None)
+                continue
+            first, first_start, _ = places[start]
+            last, last_start, last_end = places[end - 1]
+            if last_start >= end:
+                last, last_end = last - 1, end - 1
+            out.append(None if first > last else (first, last, first_start, last_end))
         return out
 
     def extent(self, first: int, last: int) -> tuple[int, int]:
@@ -112,8 +166,10 @@ class Plain:
 def plain_words(text: str) -> Plain | None:
     """The tokens and sentence starts of ``text`` when it is plain (see the module), else
     None."""
-    if not text or "  " in text or text[0] == " " or text[-1] == " ":
+    if not text or text[0] == " " or text[-1] == " ":
         return None
+    if "  " in text:
+        return _collapsed(text)
     marks = _marks(text)
     if marks is None:
         return None
@@ -178,3 +234,28 @@ def _marks(text: str) -> Iterable[int] | None:
     if len(kinds) > 1:
         out.sort()
     return out
+
+
+def _collapsed(text: str) -> Plain | None:
+    """:func:`plain_words` of a text with runs of spaces between its words: the words and
+    sentence starts are those of the text with each run made one space (space tokens are not
+    words, and a run is whitespace after a word as one space is)."""
+    runs: list[tuple[int, int]] = []
+    parts: list[str] = []
+    size = len(text)
+    at, removed = 0, 0
+    found = text.find("  ")
+    while found >= 0:
+        end = found + 2
+        while end < size and text[end] == " ":
+            end += 1
+        parts.append(text[at : found + 1])
+        runs.append((found - removed, end - found))
+        removed += end - found - 1
+        at = end
+        found = text.find("  ", at)
+    parts.append(text[at:])
+    plain = plain_words("".join(parts))
+    if plain is not None:
+        plain.runs = runs
+    return plain

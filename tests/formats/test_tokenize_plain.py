@@ -38,7 +38,10 @@ def assert_same_as_general(text: str, spans: list[tuple[int, int]]) -> bool:
     if plain is None:
         return False
     texts, starts, ends, _ = scan(text)
-    assert word_indices(text, texts) is None  # no space tokens
+    index = word_indices(text, texts)
+    if index is not None:  # runs of spaces: space tokens, not words
+        assert "  " in text
+        texts, starts, ends = ([s[k] for k in index] for s in (texts, starts, ends))
     assert plain.texts == texts
     assert plain.breaks == sentence_breaks(text, texts, starts, ends)
     got = plain.align(spans)
@@ -61,7 +64,9 @@ def every_span(text: str) -> list[tuple[int, int]]:
         ("Hello, world. Bye.", True),  # word-and-mark pieces next to each other
         ("Mr. Smith left.", False),  # an abbreviation keeps its period
         ("Smith left.\nThen", False),
-        ("two  spaces", False),
+        ("two  spaces", True),
+        ("Yes.   So,  sir.  Bye", True),
+        ("Mr.  Bond", False),
         (" leading", False),
         ("U.S. troops", False),
         ("a.) b", False),
@@ -80,16 +85,16 @@ def test_plain_texts_are_recognised(text: str, plain: bool) -> None:
 def test_random_plain_texts_match_the_general_path_for_every_span() -> None:
     rng = random.Random(7)
     plain = 0
-    for n in range(3000):
+    for n in range(1200):
         text = random_text(rng, 0.0 if n % 2 else 0.08)
         plain += assert_same_as_general(text, every_span(text))
-    assert plain > 1000
+    assert plain > 400
 
 
 plain_alphabet = st.sampled_from([*WORDS, *MARKS, " ", *ODD[:12]])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(plain_alphabet, max_size=30).map("".join), st.data())
 def test_hypothesis_texts_match_the_general_path(text: str, data: st.DataObject) -> None:
     ends = st.integers(0, len(text))
