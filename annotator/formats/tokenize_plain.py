@@ -166,8 +166,8 @@ class Plain:
 def plain_words(text: str) -> Plain | None:
     """The tokens and sentence starts of ``text`` when it is plain (see the module), else
     None."""
-    if not text or text[0] == " " or text[-1] == " ":
-        return None
+    if not text or text[0] == " " or text[-1] == " " or "\n" in text:
+        return None  # (a line break: most prose, told at once)
     if "  " in text:
         return _collapsed(text)
     marks = _marks(text)
@@ -214,7 +214,7 @@ def _marks(text: str) -> Iterable[int] | None:
     remaining character is found with ``str.find``.
     """
     if not text.isascii():
-        if "_" in text or "\n" in text:
+        if "_" in text:
             return None
         return (found.start() for found in _MARK.finditer(text))  # up to the first odd one
     rest = text.encode("ascii").translate(None, _ASCII_WORD)
@@ -240,6 +240,8 @@ def _collapsed(text: str) -> Plain | None:
     """:func:`plain_words` of a text with runs of spaces between its words: the words and
     sentence starts are those of the text with each run made one space (space tokens are not
     words, and a run is whitespace after a word as one space is)."""
+    if _marks(text) is None:
+        return None  # told before the runs are collapsed
     runs: list[tuple[int, int]] = []
     parts: list[str] = []
     size = len(text)
