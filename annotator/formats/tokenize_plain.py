@@ -37,63 +37,25 @@ class Plain:
     split: list[int]
     """Indices of the space-separated pieces that are a word and a mark (two tokens)."""
     runs: list[tuple[int, int]] = field(default_factory=list)
-    """Runs of spaces in the original text, as (where, length), collapsed to one in ``text``."""
+    """Runs of spaces, collapsed to one in ``text``: where each starts there, and its length."""
     extents: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
 
     def align(self, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int, bool] | None]:
         """``align_words`` of the spans over this text's tokens; where a widened span's tokens
-        start and end is kept for :meth:`extent`."""
-        if self.runs:
-            return self._align_runs(list(spans))
+        start and end is kept for :meth:`extent`. With runs of spaces, the span ends are moved
+        into the collapsed text (a run's inner positions onto the word after it, which changes
+        no alignment) and the tokens' ends moved back for the widening test."""
         pairs = list(spans)
-        places = self._locate(sorted({x for s, e in pairs for x in (s, e - 1) if x >= 0}))
-        out: list[tuple[int, int, bool] | None] = []
-        for start, end in pairs:
-            if end <= 0:
-                out.append(None)
-                continue
-            first, first_start, _ = places[start]
-            last, last_start, last_end = places[end - 1]
-            if last_start >= end:  # end - 1 is a space: the token before it ends there
-                last, last_end = last - 1, end - 1
-            if first > last:
-                out.append(None)
-                continue
-            widened = first_start != start or last_end != end
-            if widened:
-                self.extents[first, last] = first_start, last_end
-            out.append((first, last, widened))
-        return out
-
-    def _align_runs(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int, bool] | None]:
-        """:meth:`align` for a text whose runs of spaces were collapsed: the span ends are
-        moved into the collapsed text (a run's inner positions onto the word after it, which
-        changes no alignment), token ends moved back for the widening test."""
         runs = self.runs
-
-        def collapsed(x: int) -> int:
-            for where, length in runs:
-                if x <= where:
-                    break
-                x -= min(x - where - 1, length - 1)
-            return x
-
-        def original(y: int) -> int:
-            shift = 0
-            for where, length in runs:
-                if y <= where:
-                    break
-                shift += length - 1
-            return y + shift
-
-        found = self._aligned([(collapsed(s), collapsed(e)) for s, e in pairs])
+        found = self._aligned([(_collapsed(runs, s), _collapsed(runs, e)) for s, e in pairs])
         out: list[tuple[int, int, bool] | None] = []
         for (start, end), place in zip(pairs, found, strict=True):
             if place is None:
                 out.append(None)
                 continue
             first, last, first_start, last_end = place
-            first_start, last_end = original(first_start), original(last_end)
+            if runs:
+                first_start, last_end = _original(runs, first_start), _original(runs, last_end)
             widened = first_start != start or last_end != end
             if widened:
                 self.extents[first, last] = first_start, last_end
@@ -110,7 +72,7 @@ class Plain:
                 continue
             first, first_start, _ = places[start]
             last, last_start, last_end = places[end - 1]
-            if last_start >= end:
+            if last_start >= end:  # end - 1 is a space: the token before it ends there
                 last, last_end = last - 1, end - 1
             out.append(None if first > last else (first, last, first_start, last_end))
         return out
@@ -163,13 +125,32 @@ class Plain:
         return out
 
 
+def _collapsed(runs: list[tuple[int, int]], x: int) -> int:
+    """Where position ``x`` of the original text is once the runs are one space each."""
+    for where, length in runs:
+        if x <= where:
+            break
+        x -= min(x - where - 1, length - 1)
+    return x
+
+
+def _original(runs: list[tuple[int, int]], y: int) -> int:
+    """Where a token's start or end ``y`` in the collapsed text is in the original."""
+    shift = 0
+    for where, length in runs:
+        if y <= where:
+            break
+        shift += length - 1
+    return y + shift
+
+
 def plain_words(text: str) -> Plain | None:
     """The tokens and sentence starts of ``text`` when it is plain (see the module), else
     None."""
     if not text or text[0] == " " or text[-1] == " " or "\n" in text:
         return None  # (a line break: most prose, told at once)
     if "  " in text:
-        return _collapsed(text)
+        return _without_runs(text)
     marks = _marks(text)
     if marks is None:
         return None
@@ -236,7 +217,7 @@ def _marks(text: str) -> Iterable[int] | None:
     return out
 
 
-def _collapsed(text: str) -> Plain | None:
+def _without_runs(text: str) -> Plain | None:
     """:func:`plain_words` of a text with runs of spaces between its words: the words and
     sentence starts are those of the text with each run made one space (space tokens are not
     words, and a run is whitespace after a word as one space is)."""
