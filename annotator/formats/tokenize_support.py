@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress, count
@@ -37,6 +37,7 @@ from annotator.formats.tokenize import (
     split_scanned,
     word_indices,
 )
+from annotator.formats.tokenize_plain import plain_words
 
 SCHEMES = ("IOB2", "BILOU")
 UNITS = (Unit.CODE_POINT, Unit.UTF16, Unit.UTF8)
@@ -125,18 +126,9 @@ def tag_document(
     scheme = check_scheme(options)
     layers = layer_count(options) if layers is None else layers
     out = TaggedDocument() if report is None else TaggedDocument(report=report)
-    text = item.document.text
-    scanned = scan(text)
-    if options.extra.get("tokens", "expand") == "split":
-        scanned = split_scanned(text, scanned, (b for s in item.spans for b in (s.start, s.end)))
-    texts, starts, ends, _ = scanned
-    index = word_indices(text, texts)
-    if index is not None:
-        texts = list(map(texts.__getitem__, index))
-        starts = list(map(starts.__getitem__, index))
-        ends = list(map(ends.__getitem__, index))
     ranks = label_ranks(schema, options) if ranks is None else ranks
-    candidates = _candidates(item, starts, ends, ranks, out.report)
+    texts, alignments, extent, breaks = _words(item, options)
+    candidates = _candidates(item, alignments, extent, ranks, out.report)
     placed, dropped = resolve(candidates, options.overlap_policy, layers)
     policy = options.overlap_policy
     if policy is not OverlapPolicy.COLUMNS:
@@ -161,12 +153,43 @@ def tag_document(
         )
     out.words = texts
     out.groups = sentence_groups(
-        sentence_breaks(text, texts, starts, ends),
+        breaks,
         len(texts),
         placed[0] if len(placed) == 1 else [c for p in placed for c in p],
     )
     out.layers = [encode(layer, 0, len(texts), scheme) for layer in placed]
     return out
+
+
+def _words(
+    item: AnnotatedDocument, options: ExportOptions
+) -> tuple[
+    list[str],
+    list[tuple[int, int, bool] | None],
+    Callable[[int, int], tuple[int, int]],
+    list[int],
+]:
+    """A document's words (non-space tokens), its spans' alignments to them, where a run of
+    words starts and ends, and the words where sentences start."""
+    text = item.document.text
+    splitting = options.extra.get("tokens", "expand") == "split"
+    plain = None if splitting else plain_words(text)
+    if plain is not None:  # most news: no offsets of every token needed
+        alignments = plain.align(map(_start_end, item.spans))
+        return plain.texts, alignments, plain.extent, plain.breaks
+    scanned = scan(text)
+    if splitting:
+        spans = item.spans
+        scanned = split_scanned(text, scanned, (b for s in spans for b in (s.start, s.end)))
+    texts, starts, ends, _ = scanned
+    index = word_indices(text, texts)
+    if index is not None:
+        texts = list(map(texts.__getitem__, index))
+        starts = list(map(starts.__getitem__, index))
+        ends = list(map(ends.__getitem__, index))
+    alignments = align_words(map(_start_end, item.spans), starts, ends)
+    breaks = sentence_breaks(text, texts, starts, ends)
+    return texts, alignments, lambda first, last: (starts[first], ends[last]), breaks
 
 
 _OVERLAP_NOTES = {
@@ -184,15 +207,16 @@ def label_ranks(schema: LabelSchema, options: ExportOptions) -> dict[str, int]:
 
 def _candidates(
     item: AnnotatedDocument,
-    starts: Sequence[int],
-    ends: Sequence[int],
+    alignments: Sequence[tuple[int, int, bool] | None],
+    extent: Callable[[int, int], tuple[int, int]],
     ranks: Mapping[str, int],
     report: LossReport,
 ) -> list[Candidate]:
+    """The aligned spans as candidates; what could not be aligned exactly goes in ``report``
+    (``extent`` says where a widened span's tokens start and end)."""
     out: list[Candidate] = []
     text = item.document.text
     spans = item.spans
-    alignments = align_words(map(_start_end, spans), starts, ends)
     unranked = len(ranks)
     new = _new_candidate
     for span, alignment in zip(spans, alignments, strict=True):
@@ -202,7 +226,8 @@ def _candidates(
             continue
         first, last, widened = alignment
         if widened:
-            covered, wide = text[span.start : span.end], text[starts[first] : ends[last]]
+            wide_start, wide_end = extent(first, last)
+            covered, wide = text[span.start : span.end], text[wide_start:wide_end]
             shown = widened_example(span.label, covered, wide)
             report.add(Loss.UNALIGNED, 1, f"{document_place(item.document)}: {shown}")
         out.append(new(first, last, span.label, ranks.get(span.label, unranked), span.id))
