@@ -65,14 +65,43 @@ def read_ahead(
 
 
 def _core_to_spare() -> bool:
-    """Whether the machine has about a core idle (1-minute load average below the cores less
-    a half: this process's own work counts for up to one): on a busy machine a second process
-    only adds its overhead to the total."""
+    """Whether the machine has about a core idle now (see :func:`has_core_to_spare`)."""
     try:
-        load = os.getloadavg()[0]
+        with open("/proc/loadavg", encoding="ascii") as file:
+            running = runnable_now(file.read())
     except OSError:
-        return True
-    return load < (os.cpu_count() or 1) - 0.5
+        running = None
+    try:
+        average: float | None = os.getloadavg()[0]
+    except OSError:
+        average = None
+    return has_core_to_spare(running, average, os.cpu_count() or 1)
+
+
+def has_core_to_spare(running: int | None, average: float | None, cores: int) -> bool:
+    """Fewer threads runnable right now than ``cores`` (the caller's own included); where that
+    count is not known, the 1-minute load ``average`` below the cores less a half; with
+    neither, yes. The average alone lags by a minute: after an export had kept both cores busy
+    it still said "busy" for most of a minute while the machine stood idle, and the import then
+    read in-process, about a third slower. On a busy machine a second process only adds its
+    overhead to the total."""
+    if running is not None:
+        return running < cores
+    if average is not None:
+        return average < cores - 0.5
+    return True
+
+
+def runnable_now(loadavg: str) -> int | None:
+    """The threads runnable at this instant in ``/proc/loadavg``'s text (its fourth field,
+    ``runnable/total``), or None when it does not read as such."""
+    fields = loadavg.split()
+    if len(fields) < 4:
+        return None
+    runnable, _, total = fields[3].partition("/")
+    if not (runnable.isdigit() and total.isdigit()):
+        return None
+    return int(runnable)
 
 
 class _Received(Iterator[Item]):

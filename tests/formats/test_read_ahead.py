@@ -19,7 +19,7 @@ from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats.base import ImportOptions
 from annotator.formats.native_jsonl import IMPORTER
-from annotator.formats.read_ahead import _safe_to_fork, read_ahead
+from annotator.formats.read_ahead import _safe_to_fork, has_core_to_spare, read_ahead, runnable_now
 
 LINES = [
     '{"text": "Rebels shelled Aleppo.", "title": "A", "metadata": {"n": 1},'
@@ -179,3 +179,22 @@ def test_the_reader_tells_when_the_next_item_is_not_read_yet(tmp_path: Path) -> 
     worker = ahead._worker  # type: ignore[attr-defined]
     ahead.close()  # type: ignore[attr-defined]
     assert worker.exitcode == 0  # it ended by itself after sending everything, and was joined
+
+
+def test_the_runnable_count_is_read_from_proc_loadavg() -> None:
+    assert runnable_now("1.98 2.04 4.82 1/312 40123\n") == 1
+    assert runnable_now("0.10 0.20 0.30 12/950 7") == 12
+    assert runnable_now("0.10 0.20 0.30") is None
+    assert runnable_now("0.10 0.20 0.30 x/950 7") is None
+    assert runnable_now("") is None
+
+
+def test_the_count_of_this_instant_decides_not_the_lagging_average() -> None:
+    # right after both cores were busy: the average still high, one thread (ours) runnable
+    assert has_core_to_spare(1, 1.9, 2)
+    assert not has_core_to_spare(2, 0.2, 2)  # another process is running on the other core
+    assert not has_core_to_spare(5, 4.0, 2)
+    assert has_core_to_spare(3, 6.0, 4)
+    assert has_core_to_spare(None, 1.2, 2)  # no count: the average decides, as before
+    assert not has_core_to_spare(None, 1.6, 2)
+    assert has_core_to_spare(None, None, 1)
