@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from annotator.core.document import DocumentDraft, DocumentStatus
@@ -46,19 +47,29 @@ def _span_rows(document_id: int, annotator_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def test_rows_are_stored_as_core_stores_them(database_url: str, tmp_path: Path) -> None:
+def _two_documents(database_url: str, tmp_path: Path) -> tuple[int, int]:
     database = ProjectDatabase.open(database_url, tmp_path)
     first, second = database.add_documents(
         [(DocumentDraft("Rebels shelled Aleppo."), "a"), (DocumentDraft("Other text."), "b")], T0
     )
     database.close()
+    return first, second
+
+
+def _add_annotator(connection: Connection) -> int:
+    connection.execute(annotators.insert().values(name="ann", created_at=T0))
+    found: int = connection.execute(select(annotators.c.id)).scalar_one()
+    return found
+
+
+def test_rows_are_stored_as_core_stores_them(database_url: str, tmp_path: Path) -> None:
+    first, second = _two_documents(database_url, tmp_path)
     engine = make_engine(resolve_url(database_url, tmp_path))
     try:
         with engine.connect() as plain:
             connection = plain.execution_options(**WRITE)
             with connection.begin():
-                connection.execute(annotators.insert().values(name="ann", created_at=T0))
-                annotator_id = connection.execute(select(annotators.c.id)).scalar_one()
+                annotator_id = _add_annotator(connection)
                 connection.execute(spans.insert(), _span_rows(first, annotator_id))
                 insert_rows(connection, spans, _span_rows(second, annotator_id))
                 ids = connection.execute(select(spans.c.id).order_by(spans.c.id)).scalars().all()
@@ -93,11 +104,7 @@ def test_rows_are_stored_as_core_stores_them(database_url: str, tmp_path: Path) 
 
 def test_binary_values_are_stored_as_core_stores_them(database_url: str, tmp_path: Path) -> None:
     """Bytes go to SQLite without Core's bind processor: the same BLOB (type and value)."""
-    database = ProjectDatabase.open(database_url, tmp_path)
-    first, second = database.add_documents(
-        [(DocumentDraft("Rebels shelled Aleppo."), "a"), (DocumentDraft("Other text."), "b")], T0
-    )
-    database.close()
+    first, second = _two_documents(database_url, tmp_path)
     mark = b"MH\x01\x80\x00\xff" + bytes(range(256))
     engine = make_engine(resolve_url(database_url, tmp_path))
     try:
@@ -279,18 +286,13 @@ def test_or_fail_stores_the_same_rows_and_a_rollback_takes_a_partial_statement_o
 ) -> None:
     """``or_fail`` (SQLite's ``INSERT OR FAIL``; plain ``INSERT`` elsewhere) stores what the
     plain insert stores; a failing row keeps the rows before it only until the rollback."""
-    database = ProjectDatabase.open(database_url, tmp_path)
-    first, second = database.add_documents(
-        [(DocumentDraft("Rebels shelled Aleppo."), "a"), (DocumentDraft("Other text."), "b")], T0
-    )
-    database.close()
+    first, second = _two_documents(database_url, tmp_path)
     engine = make_engine(resolve_url(database_url, tmp_path))
     try:
         with engine.connect() as plain:
             connection = plain.execution_options(**WRITE)
             with connection.begin():
-                connection.execute(annotators.insert().values(name="ann", created_at=T0))
-                annotator_id = connection.execute(select(annotators.c.id)).scalar_one()
+                annotator_id = _add_annotator(connection)
                 rows = _span_rows(first, annotator_id)
                 names = list(rows[0])
                 columns: list[Sequence[Any]] = [[row[name] for row in rows] for name in names]
