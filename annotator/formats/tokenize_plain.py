@@ -222,7 +222,8 @@ def _without_runs(text: str) -> Plain | None:
     sentence starts are those of the text with each run made one space (space tokens are not
     words, and a run is whitespace after a word as one space is)."""
     if _marks(text) is None:
-        return None  # told before the runs are collapsed
+        return None  # odd ASCII marks (or "_") are told before the runs are collapsed; other
+        # non-ASCII text is told only by the check of the collapsed text
     runs: list[tuple[int, int]] = []
     parts: list[str] = []
     size = len(text)
