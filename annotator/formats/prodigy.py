@@ -53,6 +53,7 @@ from annotator.formats.base import (
     read_text_file,
     widened_example,
 )
+from annotator.formats.prodigy_tokens import task_line
 from annotator.formats.tokenize import align_words, scan, split_scanned, word_indices
 from annotator.formats.tokenize_support import UNITS, document_key, find_unit
 from annotator.formats.workers import (
@@ -110,19 +111,27 @@ class ProdigyExporter:
 def render_tasks(options: ExportOptions, batch: list[LightPacked]) -> tuple[bytes, LossReport]:
     """The JSON lines of a batch of documents and what they could not carry (in a worker)."""
     report = LossReport()
-    lines = [
-        jsontext.dumps_bytes(to_record(unpack_light(packed), options, report), newline=True)
-        for packed in batch
-    ]
+    lines = [task_bytes(unpack_light(packed), options, report) for packed in batch]
     return b"".join(lines), report
 
 
+def task_bytes(item: AnnotatedDocument, options: ExportOptions, report: LossReport) -> bytes:
+    """The JSON line of :func:`to_record`'s task, its tokens written in bulk
+    (:mod:`annotator.formats.prodigy_tokens`)."""
+    prepared = _prepare(item, options, report)
+    scanned, spans, relations, meta = prepared
+    spans_list = list(spans.values())
+    line = task_line(item.document.text, meta, scanned, spans_list, relations)
+    if line is None:
+        return jsontext.dumps_bytes(_record(item, prepared), newline=True)
+    return line
+
+
 Scanned = tuple[list[str], list[int], list[int], list[bool]]
+Prepared = tuple[Scanned, dict[int, dict[str, Any]], list[dict[str, Any]], dict[str, Any]]
 
 
-def _prepare(
-    item: AnnotatedDocument, options: ExportOptions, report: LossReport
-) -> tuple[Scanned, dict[int, dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+def _prepare(item: AnnotatedDocument, options: ExportOptions, report: LossReport) -> Prepared:
     """Tokens, spans by id, relations and meta of one document's task."""
     document = item.document
     text = document.text
@@ -175,7 +184,11 @@ def to_record(
     item: AnnotatedDocument, options: ExportOptions, report: LossReport
 ) -> dict[str, Any]:
     """One Prodigy task for a document."""
-    (texts, starts, ends, ws), spans, relations, meta = _prepare(item, options, report)
+    return _record(item, _prepare(item, options, report))
+
+
+def _record(item: AnnotatedDocument, prepared: Prepared) -> dict[str, Any]:
+    (texts, starts, ends, ws), spans, relations, meta = prepared
     return {
         "text": item.document.text,
         "meta": meta,
