@@ -29,6 +29,7 @@ the document's metadata (``meta.id`` its external id).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import closing
 from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ from annotator.formats.base import (
     read_text_file,
     widened_example,
 )
+from annotator.formats.batch_files import append, batch_folder, hand_back
 from annotator.formats.prodigy_tokens import task_line
 from annotator.formats.tokenize import align_words, scan, split_scanned, word_indices
 from annotator.formats.tokenize_support import UNITS, document_key, find_unit
@@ -88,11 +90,13 @@ class ProdigyExporter:
         report = LossReport()
         workers = worker_count(options.extra)
         batches = batched(map(light_packer(workers), items), BATCH_DOCUMENTS)
-        with sink.main_binary() as out:
-            work = partial(render_tasks, options)
-            for lines, batch_report in ordered_map(work, batches, workers, BATCH_DOCUMENTS):
-                out.write(lines)
-                report.merge(batch_report)
+        with sink.main_binary() as out, batch_folder(workers) as folder:
+            work = partial(render_batch, options, folder)
+            done = ordered_map(work, batches, workers, BATCH_DOCUMENTS)
+            with closing(done):  # the workers end before their folder is removed
+                for lines, batch_report in done:
+                    append(lines, out)
+                    report.merge(batch_report)
         return report
 
     def losses(
@@ -106,6 +110,15 @@ class ProdigyExporter:
         for item in items:
             _prepare(item, options, report)
         return report
+
+
+def render_batch(
+    options: ExportOptions, folder: str | None, batch: list[LightPacked]
+) -> tuple[bytes | str, LossReport]:
+    """:func:`render_tasks`, the lines handed back in a file in ``folder`` if there is one
+    (:mod:`annotator.formats.batch_files`)."""
+    lines, report = render_tasks(options, batch)
+    return hand_back(folder, lines), report
 
 
 def render_tasks(options: ExportOptions, batch: list[LightPacked]) -> tuple[bytes, LossReport]:
