@@ -29,6 +29,7 @@ the document's metadata (``meta.id`` its external id).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import closing
 from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,8 @@ from annotator.formats.base import (
     read_text_file,
     widened_example,
 )
+from annotator.formats.batch_files import append, batch_folder, hand_back
+from annotator.formats.prodigy_tokens import task_line
 from annotator.formats.tokenize import align_words, scan, split_scanned, word_indices
 from annotator.formats.tokenize_support import UNITS, document_key, find_unit
 from annotator.formats.workers import (
@@ -87,11 +90,13 @@ class ProdigyExporter:
         report = LossReport()
         workers = worker_count(options.extra)
         batches = batched(map(light_packer(workers), items), BATCH_DOCUMENTS)
-        with sink.main_binary() as out:
-            work = partial(render_tasks, options)
-            for lines, batch_report in ordered_map(work, batches, workers, BATCH_DOCUMENTS):
-                out.write(lines)
-                report.merge(batch_report)
+        with sink.main_binary() as out, batch_folder(workers) as folder:
+            work = partial(render_batch, options, folder)
+            done = ordered_map(work, batches, workers, BATCH_DOCUMENTS)
+            with closing(done):  # the workers end before their folder is removed
+                for lines, batch_report in done:
+                    append(lines, out)
+                    report.merge(batch_report)
         return report
 
     def losses(
@@ -107,22 +112,39 @@ class ProdigyExporter:
         return report
 
 
+def render_batch(
+    options: ExportOptions, folder: str | None, batch: list[LightPacked]
+) -> tuple[bytes | str, LossReport]:
+    """:func:`render_tasks`, the lines handed back in a file in ``folder`` if there is one
+    (:mod:`annotator.formats.batch_files`)."""
+    lines, report = render_tasks(options, batch)
+    return hand_back(folder, lines), report
+
+
 def render_tasks(options: ExportOptions, batch: list[LightPacked]) -> tuple[bytes, LossReport]:
     """The JSON lines of a batch of documents and what they could not carry (in a worker)."""
     report = LossReport()
-    lines = [
-        jsontext.dumps_bytes(to_record(unpack_light(packed), options, report), newline=True)
-        for packed in batch
-    ]
+    lines = [task_bytes(unpack_light(packed), options, report) for packed in batch]
     return b"".join(lines), report
 
 
+def task_bytes(item: AnnotatedDocument, options: ExportOptions, report: LossReport) -> bytes:
+    """The JSON line of :func:`to_record`'s task, its tokens written in bulk
+    (:mod:`annotator.formats.prodigy_tokens`)."""
+    prepared = _prepare(item, options, report)
+    scanned, spans, relations, meta = prepared
+    spans_list = list(spans.values())
+    line = task_line(item.document.text, meta, scanned, spans_list, relations)
+    if line is None:
+        return jsontext.dumps_bytes(_record(item, prepared), newline=True)
+    return line
+
+
 Scanned = tuple[list[str], list[int], list[int], list[bool]]
+Prepared = tuple[Scanned, dict[int, dict[str, Any]], list[dict[str, Any]], dict[str, Any]]
 
 
-def _prepare(
-    item: AnnotatedDocument, options: ExportOptions, report: LossReport
-) -> tuple[Scanned, dict[int, dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+def _prepare(item: AnnotatedDocument, options: ExportOptions, report: LossReport) -> Prepared:
     """Tokens, spans by id, relations and meta of one document's task."""
     document = item.document
     text = document.text
@@ -175,7 +197,11 @@ def to_record(
     item: AnnotatedDocument, options: ExportOptions, report: LossReport
 ) -> dict[str, Any]:
     """One Prodigy task for a document."""
-    (texts, starts, ends, ws), spans, relations, meta = _prepare(item, options, report)
+    return _record(item, _prepare(item, options, report))
+
+
+def _record(item: AnnotatedDocument, prepared: Prepared) -> dict[str, Any]:
+    (texts, starts, ends, ws), spans, relations, meta = prepared
     return {
         "text": item.document.text,
         "meta": meta,
