@@ -4,8 +4,8 @@
 millisecond per news article. A file whose first line is ``-DOCSTART-`` (ours, CoNLL-2003)
 has independent documents: the text between two ``-DOCSTART-`` lines. Here a chunk of the file
 is cut at those lines with ``str.split``; a document whose lines all have one shape (the same
-2, 3 or 4 space-separated fields, told by one regular expression over the whole document) and
-whose tags are clean IOB2 is read with ``str.split`` and slicing, its text rebuilt with
+2, 3 or 4 space-separated fields, told from its whitespace in a few C passes: :func:`_shape`)
+and whose tags are clean IOB2 is read with ``str.split`` and slicing, its text rebuilt with
 ``str.join``; any other document (tabs, mixed widths, a bad line, IOB1, BILOU, a repair) goes
 through the line-by-line reader, so that every message and repair stays the same.
 """
@@ -13,7 +13,6 @@ through the line-by-line reader, so that every message and repair stays the same
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable, Iterator
 from itertools import accumulate, chain, compress, count
 from typing import TextIO
@@ -31,13 +30,7 @@ CHUNK = 1 << 20
 """Characters read at a time (memory stays flat whatever the file's size)."""
 _DOCSTART = "-DOCSTART-"
 _CUT = "\n" + _DOCSTART
-_SHAPES = {
-    width: re.compile(rf"\n*\S+(?: \S+){{{width - 1}}}(?:\n+\S+(?: \S+){{{width - 1}}})*\n*")
-    for width in (4, 2, 3)
-}
-"""A document's lines (after its ``-DOCSTART-`` line): every one blank or ``width`` fields
-separated by single spaces, no other whitespace."""
-_SENTENCE_GAP = re.compile(r"\n\n+")
+_FILLER = " -X- _ "
 
 
 def read_docstart_file(
@@ -75,9 +68,10 @@ def read_docstart_file(
             buffered = [chunk[cut:]]
         else:
             text, buffered = "".join(buffered), []
+        first, region = line, ""
         for first, region in _regions(text, line):
             yield from _document(region, first, name, annotator, by_region)
-            line = first + region.count("\n") + 1
+        line = first + region.count("\n") + 1
         if not buffered:
             return
 
@@ -119,27 +113,67 @@ def _document(
 ) -> Iterator[Item]:
     body = region.partition("\n")[2]
     if _DOCSTART not in body:
-        for width, shape in _SHAPES.items():
-            if shape.fullmatch(body):
-                draft = _draft(body, width, f"{name}:{first}", annotator)
-                if draft is not None:
-                    yield draft
-                    return
-                break
-        else:
-            if not body.strip("\n"):
-                return  # a -DOCSTART- line and blank lines: no document
+        shape = _shape(body)
+        if shape is not None:
+            draft = _draft(body, *shape, f"{name}:{first}", annotator)
+            if draft is not None:
+                yield draft
+                return
+        elif not body.strip("\n"):
+            return  # a -DOCSTART- line and blank lines: no document
     yield from by_region(region.split("\n"), first)
 
 
-def _draft(body: str, width: int, origin: str, annotator: str) -> AnnotatedDraft | None:
-    """The document of ``body`` (lines of ``width`` fields, tag last), or None when its tags
-    are not all valid, repair-free IOB2 (the line-by-line reader then says what is wrong)."""
+def _shape(body: str) -> tuple[int, int, list[int]] | None:
+    """The width of every non-blank line of ``body`` (2, 3 or 4 fields separated by single
+    spaces, no other whitespace; blank lines empty), its count of spaces and the line counts
+    of its sentences; None when its lines are not all so. Told in a few C passes: the
+    whitespace is read from the UTF-8 bytes with everything else deleted (a line of ``width``
+    fields leaves ``width - 1`` spaces there); a line of one field, which leaves none, is
+    told by :func:`_draft` from the count of fields."""
+    if not body.isascii() and any(map(body.__contains__, _WIDE_SPACES)):
+        return None
+    if "  " in body or " \n" in body or "\n " in body or body[:1] == " " or body[-1:] == " ":
+        return None  # a space that is not between two fields
+    skeleton = body.encode("utf-8", "surrogatepass").translate(None, _NOT_WHITESPACE)
+    if skeleton.translate(None, b" \n"):
+        return None  # a tab, a carriage return, another control character that is whitespace
+    opening = skeleton.lstrip(b"\n")
+    spaces = opening.find(b"\n")
+    width = (len(opening) if spaces < 0 else spaces) + 1
+    if not 2 <= width <= 4:
+        return None
+    lines = (skeleton + b"\n").replace(b" " * (width - 1) + b"\n", b"x")
+    if b" " in lines:
+        return None  # a line of another width
+    sizes = list(filter(None, map(len, lines.split(b"\n"))))
+    return width, skeleton.count(b" "), sizes
+
+
+_WIDE_SPACES = (
+    "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+"""Every character beyond ASCII that ``str.split()`` splits on (``str.isspace``)."""
+_NOT_WHITESPACE = bytes(byte for byte in range(256) if not chr(byte).isspace() or byte > 127)
+"""The bytes to delete to keep only ASCII whitespace (UTF-8 encodes every other character in
+bytes of 128 or more)."""
+
+
+def _draft(
+    body: str, width: int, spaces: int, sizes: list[int], origin: str, annotator: str
+) -> AnnotatedDraft | None:
+    """The document of ``body`` (lines of ``width`` fields, tag last; ``spaces`` spaces;
+    sentences of ``sizes`` lines), or None when a line has one field or its tags are not all
+    valid, repair-free IOB2 (the line-by-line reader then says what is wrong)."""
+    if width == 4 and body.count(_FILLER) * 3 == spaces:
+        # our own layout (every line "token -X- _ TAG"): as two fields, half as many strings
+        body, width, spaces = body.replace(_FILLER, " "), 2, spaces // 3
     fields = body.split()
+    if len(fields) * (width - 1) != spaces * width:
+        return None  # a line of one field
     tokens = fields[::width]
     tags = fields[width - 1 :: width]
-    sentences = _SENTENCE_GAP.split(body.strip("\n"))
-    sizes = [sentence.count("\n") + 1 for sentence in sentences]
     ends = list(accumulate(sizes))
     starts_of_sentences = set(ends)
     starts_of_sentences.add(0)
@@ -158,21 +192,23 @@ def _draft(body: str, width: int, origin: str, annotator: str) -> AnnotatedDraft
             spans[-1] = (spans[-1][0], n, label)
         else:  # I- opening a span, or BILOU: the scheme is read the careful way
             return None
-    lengths = list(accumulate(map(len, tokens)))
     pieces = []
     begin = 0
     for end in ends:
         pieces.append(" ".join(tokens[begin:end]))
         begin = end
-    records = tuple(
-        SpanRecord(
-            f"T{k}",
-            label,
-            a + (lengths[a - 1] if a else 0),
-            b + lengths[b],
-            {},
-            annotator,
+    records: tuple[SpanRecord, ...] = ()
+    if spans:
+        lengths = list(accumulate(map(len, tokens)))
+        records = tuple(
+            SpanRecord(
+                f"T{k}",
+                label,
+                a + (lengths[a - 1] if a else 0),
+                b + lengths[b],
+                {},
+                annotator,
+            )
+            for k, (a, b, label) in enumerate(spans, start=1)
         )
-        for k, (a, b, label) in enumerate(spans, start=1)
-    )
     return AnnotatedDraft(DocumentDraft(text="\n".join(pieces)), origin, records)

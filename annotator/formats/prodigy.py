@@ -53,6 +53,7 @@ from annotator.formats.base import (
     read_text_file,
     widened_example,
 )
+from annotator.formats.prodigy_read import plain_task
 from annotator.formats.tokenize import align_words, scan, split_scanned, word_indices
 from annotator.formats.tokenize_support import UNITS, document_key, find_unit
 from annotator.formats.workers import (
@@ -223,7 +224,11 @@ def read_lines(
     lines: Iterable[str], name: str, options: ImportOptions = ImportOptions()
 ) -> Iterator[AnnotatedDraft | Failure]:
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
+        if not line or line.isspace():
+            continue
+        plain = plain_task(line, name, number, options)
+        if plain is not None:  # the common case, decoded without the tokens
+            yield plain
             continue
         try:
             record = jsontext.loads(line)

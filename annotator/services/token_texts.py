@@ -67,9 +67,12 @@ class TokenTextMatcher:
 
     def _stored(self, text: str) -> str | None:
         """The one stored text equal to ``text`` but for whitespace (None: none, or several)."""
+        candidates = self._built().get(squeezed_length(text), ())
+        if not candidates:  # a new text (most of an import into a new project): no copy made
+            return None
         wanted = squeezed(text)
         found = None
-        for document_id in self._built().get(len(wanted), ()):
+        for document_id in candidates:
             stored = self._text_of(document_id)
             if stored is not None and squeezed(stored) == wanted:
                 if found is not None:
