@@ -48,6 +48,7 @@ from annotator.formats.base import (
     OutputSink,
     read_text_file,
 )
+from annotator.formats.huggingface_read import OUTSIDE, decode_sentence, tagged_draft
 from annotator.formats.tokenize_support import (
     TaggedDocument,
     TokenSentence,
@@ -243,34 +244,53 @@ def label_names(path: Path, options: ImportOptions) -> list[str] | Failure | Non
 def read_lines(
     lines: Iterable[str], name: str, names: list[str] | None, options: ImportOptions
 ) -> Iterator[AnnotatedDraft | Failure]:
-    """Documents from JSONL lines, grouping consecutive sentences of one document."""
-    group: list[TokenSentence] = []
+    """Documents from JSONL lines, grouping consecutive sentences of one document. A line and
+    a document are read in C where they can be (:mod:`huggingface_read`), else as before."""
+    tokens: list[list[str]] = []
+    tag_lists: list[list[tuple[str, str]]] = []
+    numbers: list[int] = []
     group_key: str | None = None
-    first_line = 0
     tags = _Tags(names)
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
+        if not line or line.isspace():
             continue
-        parsed = _parse(line, number, name, tags)
-        if isinstance(parsed, Failure):
-            yield parsed
-            continue
-        key, sentence = parsed
-        if group and (key is None or key != group_key):
-            yield _document(group, group_key, name, first_line, options)
-            group = []
-        if not group:
-            first_line = number
-        group.append(sentence)
+        decoded = decode_sentence(line, tags, tags.bad)
+        if decoded is None:
+            parsed = _parse(line, number, name, tags)
+            if isinstance(parsed, Failure):
+                yield parsed
+                continue
+            key, sentence = parsed
+            decoded = key, sentence.tokens, sentence.layers[0]
+        key = decoded[0]
+        if numbers and (key is None or key != group_key):
+            yield _document(tokens, tag_lists, numbers, group_key, name, options)
+            tokens, tag_lists, numbers = [], [], []
+        tokens.append(decoded[1])
+        tag_lists.append(decoded[2])
+        numbers.append(number)
         group_key = key
-    if group:
-        yield _document(group, group_key, name, first_line, options)
+    if numbers:
+        yield _document(tokens, tag_lists, numbers, group_key, name, options)
 
 
 def _document(
-    group: list[TokenSentence], key: str | None, name: str, line: int, options: ImportOptions
+    tokens: list[list[str]],
+    tag_lists: list[list[tuple[str, str]]],
+    numbers: list[int],
+    key: str | None,
+    name: str,
+    options: ImportOptions,
 ) -> AnnotatedDraft:
-    return draft_from_tokens(group, f"{name}:{line}", options.annotator, key or "")
+    origin = f"{name}:{numbers[0]}"
+    draft = tagged_draft(tokens, tag_lists, origin, options.annotator, key or "")
+    if draft is not None:
+        return draft
+    sentences = [
+        TokenSentence(words, [tags], _Places(number, len(words)))
+        for words, tags, number in zip(tokens, tag_lists, numbers, strict=True)
+    ]
+    return draft_from_tokens(sentences, origin, options.annotator, key or "")
 
 
 def _parse(
@@ -314,9 +334,16 @@ class _Tags(dict[int | str, tuple[str, str] | str]):
     def __init__(self, names: list[str] | None) -> None:
         super().__init__()
         self.names = names
+        self.bad: set[int | str] = set()
+        """The raw tags that are wrong."""
 
     def __missing__(self, raw: int | str) -> tuple[str, str] | str:
-        value = self[raw] = _tag(raw, self.names)
+        value = _tag(raw, self.names)
+        if isinstance(value, str):
+            self.bad.add(raw)
+        elif value == OUTSIDE:
+            value = OUTSIDE
+        self[raw] = value
         return value
 
 
