@@ -13,7 +13,7 @@ through the line-by-line reader, so that every message and repair stays the same
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate, chain, compress, count
 from typing import TextIO
 
@@ -23,6 +23,8 @@ from annotator.core.reports import Failure
 from annotator.formats.tokenize_support import parse_tag
 
 Item = AnnotatedDraft | Failure
+_new_record = tuple.__new__
+"""A SpanRecord made without its Python ``__new__`` (every field given)."""
 LineReader = Callable[[Iterator[str]], Iterator[Item]]
 RegionReader = Callable[[list[str], int], Iterator[Item]]
 
@@ -68,10 +70,10 @@ def read_docstart_file(
             buffered = [chunk[cut:]]
         else:
             text, buffered = "".join(buffered), []
-        first, region = line, ""
-        for first, region in _regions(text, line):
-            yield from _document(region, first, name, annotator, by_region)
-        line = first + region.count("\n") + 1
+        for rest in _regions(text):
+            items, newlines = _document(rest, line, name, annotator, by_region)
+            yield from items
+            line += newlines + 1
         if not buffered:
             return
 
@@ -92,45 +94,50 @@ def _real(rest: str) -> bool:
     return not rest or rest[0].isspace()
 
 
-def _regions(text: str, line: int) -> Iterator[tuple[int, str]]:
-    """Each document of ``text`` (which starts with a ``-DOCSTART-`` line, on line ``line``)
-    as its first line's number and its text from ``-DOCSTART-`` on, without the line break
-    before the next one."""
-    parts = text.split(_CUT)
-    current = parts[0]
-    for part in parts[1:]:
-        if _real(part.partition("\n")[0]):
-            yield line, current
-            line += current.count("\n") + 1
-            current = _DOCSTART + part
+def _regions(text: str) -> Iterator[str]:
+    """Each document of ``text`` (which starts with a ``-DOCSTART-`` line) as its text after
+    ``-DOCSTART-``, without the line break before the next one."""
+    parts = ("\n" + text).split(_CUT)
+    current = parts[1]
+    for part in parts[2:]:
+        if _real(part[:1]):
+            yield current
+            current = part
         else:  # "-DOCSTART-X" is a token: the line belongs to this document
             current += _CUT + part
-    yield line, current
+    yield current
 
 
 def _document(
-    region: str, first: int, name: str, annotator: str, by_region: RegionReader
-) -> Iterator[Item]:
-    body = region.partition("\n")[2]
-    if _DOCSTART not in body:
-        shape = _shape(body)
-        if shape is not None:
-            draft = _draft(body, *shape, f"{name}:{first}", annotator)
-            if draft is not None:
-                yield draft
-                return
-        elif not body.strip("\n"):
-            return  # a -DOCSTART- line and blank lines: no document
-    yield from by_region(region.split("\n"), first)
+    rest: str, first: int, name: str, annotator: str, by_region: RegionReader
+) -> tuple[Iterable[Item], int]:
+    """What the document ``-DOCSTART-`` + ``rest`` (on line ``first``) reads as, and the
+    count of its line breaks."""
+    _, newline, body = rest.partition("\n")
+    # Our own layout, "token -X- _ TAG", is read as "token TAG" (the same document, half as
+    # many strings); a file that has other lines too is read as it is.
+    lines = body.replace(_FILLER, " ")
+    shape = _shape(lines)
+    if shape is not None and shape[0] != 2 and lines is not body:
+        lines, shape = body, _shape(body)
+    if shape is not None:
+        width, spaces, sizes, newlines = shape
+        draft = _draft(lines, width, spaces, sizes, f"{name}:{first}", annotator)
+        if draft is not None:
+            return (draft,), len(newline) + newlines
+    elif not body.strip("\n"):
+        return (), len(newline) + body.count("\n")  # a -DOCSTART- line and blank lines
+    region = (_DOCSTART + rest).split("\n")
+    return by_region(region, first), len(region) - 1
 
 
-def _shape(body: str) -> tuple[int, int, list[int]] | None:
+def _shape(body: str) -> tuple[int, int, list[int], int] | None:
     """The width of every non-blank line of ``body`` (2, 3 or 4 fields separated by single
-    spaces, no other whitespace; blank lines empty), its count of spaces and the line counts
-    of its sentences; None when its lines are not all so. Told in a few C passes: the
-    whitespace is read from the UTF-8 bytes with everything else deleted (a line of ``width``
-    fields leaves ``width - 1`` spaces there); a line of one field, which leaves none, is
-    told by :func:`_draft` from the count of fields."""
+    spaces, no other whitespace; blank lines empty), its count of spaces, the line counts
+    of its sentences and its count of line breaks; None when its lines are not all so. Told
+    in a few C passes: the whitespace is read from the UTF-8 bytes with everything else
+    deleted (a line of ``width`` fields leaves ``width - 1`` spaces there); a line of one
+    field, which leaves none, is told by :func:`_draft` from the count of fields."""
     if not body.isascii() and any(map(body.__contains__, _WIDE_SPACES)):
         return None
     if "  " in body or " \n" in body or "\n " in body or body[:1] == " " or body[-1:] == " ":
@@ -147,7 +154,7 @@ def _shape(body: str) -> tuple[int, int, list[int]] | None:
     if b" " in lines:
         return None  # a line of another width
     sizes = list(filter(None, map(len, lines.split(b"\n"))))
-    return width, skeleton.count(b" "), sizes
+    return width, skeleton.count(b" "), sizes, skeleton.count(b"\n")
 
 
 _WIDE_SPACES = (
@@ -166,9 +173,6 @@ def _draft(
     """The document of ``body`` (lines of ``width`` fields, tag last; ``spaces`` spaces;
     sentences of ``sizes`` lines), or None when a line has one field or its tags are not all
     valid, repair-free IOB2 (the line-by-line reader then says what is wrong)."""
-    if width == 4 and body.count(_FILLER) * 3 == spaces:
-        # our own layout (every line "token -X- _ TAG"): as two fields, half as many strings
-        body, width, spaces = body.replace(_FILLER, " "), 2, spaces // 3
     fields = body.split()
     if len(fields) * (width - 1) != spaces * width:
         return None  # a line of one field
@@ -201,13 +205,18 @@ def _draft(
     if spans:
         lengths = list(accumulate(map(len, tokens)))
         records = tuple(
-            SpanRecord(
-                f"T{k}",
-                label,
-                a + (lengths[a - 1] if a else 0),
-                b + lengths[b],
-                {},
-                annotator,
+            _new_record(
+                SpanRecord,
+                (
+                    f"T{k}",
+                    label,
+                    a + (lengths[a - 1] if a else 0),
+                    b + lengths[b],
+                    {},
+                    annotator,
+                    "",
+                    (),
+                ),
             )
             for k, (a, b, label) in enumerate(spans, start=1)
         )

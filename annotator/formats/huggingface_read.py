@@ -23,6 +23,8 @@ from annotator.core.document import DocumentDraft
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
 
 Tag = tuple[str, str]
+_new_record = tuple.__new__
+"""A SpanRecord made without its Python ``__new__`` (every field given)."""
 OUTSIDE = ("O", "")
 """The parsed ``O``: a table of parsed tags gives this very tuple, so that counting it in a
 sentence compares references, not contents."""
@@ -98,13 +100,18 @@ def tagged_draft(
             if k not in ends:
                 ends[k] = list(accumulate(map((1).__add__, map(len, token_lists[k]))))
         records = tuple(
-            SpanRecord(
-                f"T{number}",
-                label,
-                cursors[k] + (ends[k][first - 1] if first else 0),
-                cursors[k] + ends[k][last] - 1,
-                {},
-                annotator,
+            _new_record(
+                SpanRecord,
+                (
+                    f"T{number}",
+                    label,
+                    cursors[k] + (ends[k][first - 1] if first else 0),
+                    cursors[k] + ends[k][last] - 1,
+                    {},
+                    annotator,
+                    "",
+                    (),
+                ),
             )
             for number, (k, first, last, label) in enumerate(spans, start=1)
         )
