@@ -134,14 +134,18 @@ def _document(
 def _shape(body: str) -> tuple[int, int, list[int], int] | None:
     """The width of every non-blank line of ``body`` (2, 3 or 4 fields separated by single
     spaces, no other whitespace; blank lines empty), its count of spaces, the line counts
-    of its sentences and its count of line breaks; None when its lines are not all so. Told
-    in a few C passes: the whitespace is read from the UTF-8 bytes with everything else
-    deleted (a line of ``width`` fields leaves ``width - 1`` spaces there); a line of one
-    field, which leaves none, is told by :func:`_draft` from the count of fields."""
+    of its sentences and its count of line breaks; None when its lines are not all so.
+
+    Told in a few C passes, from the whitespace alone: the UTF-8 bytes with everything else
+    deleted keep each line's spaces, and every line that has some must have ``width - 1``.
+    A line without spaces must be blank: there are as many as ``body`` has empty lines
+    (counted with one search for two line breaks, which counts fewer than there are where
+    three or more come in a row: such a document goes the careful way). Then :func:`_draft`
+    checks that there are ``width`` fields per line with spaces: a line can hold no more
+    fields than its spaces and one, so none holds fewer, and no space leads, trails or
+    doubles another."""
     if not body.isascii() and any(map(body.__contains__, _WIDE_SPACES)):
         return None
-    if "  " in body or " \n" in body or "\n " in body or body[:1] == " " or body[-1:] == " ":
-        return None  # a space that is not between two fields
     skeleton = body.encode("utf-8", "surrogatepass").translate(None, _NOT_WHITESPACE)
     if skeleton.translate(None, b" \n"):
         return None  # a tab, a carriage return, another control character that is whitespace
@@ -153,8 +157,13 @@ def _shape(body: str) -> tuple[int, int, list[int], int] | None:
     lines = (skeleton + b"\n").replace(b" " * (width - 1) + b"\n", b"x")
     if b" " in lines:
         return None  # a line of another width
+    spaces = skeleton.count(b" ")
+    newlines = len(skeleton) - spaces
+    empty = body.count("\n\n") + (body[:1] == "\n") + (body[-1:] == "\n")
+    if newlines + 1 - spaces // (width - 1) != empty:
+        return None  # a line of one field
     sizes = list(filter(None, map(len, lines.split(b"\n"))))
-    return width, skeleton.count(b" "), sizes, skeleton.count(b"\n")
+    return width, spaces, sizes, newlines
 
 
 _WIDE_SPACES = (
