@@ -19,10 +19,11 @@ from typing import TextIO
 
 from annotator.core.document import DocumentDraft
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.formats.tokenize_support import parse_tag
 
-Item = AnnotatedDraft | Failure
+Item = AnnotatedDraft | PlainDraft | Failure
 _new_record = tuple.__new__
 """A SpanRecord made without its Python ``__new__`` (every field given)."""
 LineReader = Callable[[Iterator[str]], Iterator[Item]]
@@ -42,11 +43,13 @@ def read_docstart_file(
     by_region: RegionReader,
     annotator: str = "",
     chunk_size: int = CHUNK,
+    plain: bool = False,
 ) -> Iterator[Item]:
     """What ``by_lines(lines)`` would yield for the lines of ``handle``, faster when the file
     starts with ``-DOCSTART-``. ``by_region(lines, first)`` reads one document's lines (its
     ``-DOCSTART-`` line first, numbered from ``first``) the slow way. Spans are
-    ``annotator``'s; ``chunk_size`` characters are read at a time."""
+    ``annotator``'s; ``chunk_size`` characters are read at a time; with ``plain``, a document
+    read in bulk whose spans are plain is a :class:`PlainDraft`, as ``as_plain`` makes it."""
     head = handle.read(chunk_size)
     head += handle.readline()  # whole lines only
     start = len(head) - len(head.lstrip())
@@ -71,7 +74,7 @@ def read_docstart_file(
         else:
             text, buffered = "".join(buffered), []
         for rest in _regions(text):
-            items, newlines = _document(rest, line, name, annotator, by_region)
+            items, newlines = _document(rest, line, name, (annotator, plain), by_region)
             yield from items
             line += newlines + 1
         if not buffered:
@@ -109,7 +112,7 @@ def _regions(text: str) -> Iterator[str]:
 
 
 def _document(
-    rest: str, first: int, name: str, annotator: str, by_region: RegionReader
+    rest: str, first: int, name: str, maker: tuple[str, bool], by_region: RegionReader
 ) -> tuple[Iterable[Item], int]:
     """What the document ``-DOCSTART-`` + ``rest`` (on line ``first``) reads as, and the
     count of its line breaks."""
@@ -122,7 +125,7 @@ def _document(
         lines, shape = body, _shape(body)
     if shape is not None:
         width, spaces, sizes, newlines = shape
-        draft = _draft(lines, width, spaces, sizes, f"{name}:{first}", annotator)
+        draft = _draft(lines, width, spaces, sizes, f"{name}:{first}", *maker)
         if draft is not None:
             return (draft,), len(newline) + newlines
     elif not body.strip("\n"):
@@ -177,11 +180,18 @@ bytes of 128 or more)."""
 
 
 def _draft(
-    body: str, width: int, spaces: int, sizes: list[int], origin: str, annotator: str
-) -> AnnotatedDraft | None:
+    body: str,
+    width: int,
+    spaces: int,
+    sizes: list[int],
+    origin: str,
+    annotator: str,
+    plain: bool,
+) -> AnnotatedDraft | PlainDraft | None:
     """The document of ``body`` (lines of ``width`` fields, tag last; ``spaces`` spaces;
     sentences of ``sizes`` lines), or None when a line has one field or its tags are not all
-    valid, repair-free IOB2 (the line-by-line reader then says what is wrong)."""
+    valid, repair-free IOB2 (the line-by-line reader then says what is wrong). Its spans
+    never overlap: with ``plain``, a document that has some is a :class:`PlainDraft`."""
     fields = body.split()
     if len(fields) * (width - 1) != spaces * width:
         return None  # a line of one field
@@ -210,23 +220,29 @@ def _draft(
     for end in ends:
         pieces.append(" ".join(tokens[begin:end]))
         begin = end
-    records: tuple[SpanRecord, ...] = ()
-    if spans:
-        lengths = list(accumulate(map(len, tokens)))
-        records = tuple(
-            _new_record(
-                SpanRecord,
-                (
-                    f"T{k}",
-                    label,
-                    a + (lengths[a - 1] if a else 0),
-                    b + lengths[b],
-                    {},
-                    annotator,
-                    "",
-                    (),
-                ),
-            )
-            for k, (a, b, label) in enumerate(spans, start=1)
+    draft = DocumentDraft(text="\n".join(pieces))
+    if not spans:
+        return AnnotatedDraft(draft, origin)
+    lengths = list(accumulate(map(len, tokens)))
+    if plain:
+        labels = tuple([label for _, _, label in spans])
+        starts = tuple([a + (lengths[a - 1] if a else 0) for a, _, _ in spans])
+        stops = tuple([b + lengths[b] for _, b, _ in spans])
+        return PlainDraft(draft, origin, labels, starts, stops, annotator)
+    records = tuple(
+        _new_record(
+            SpanRecord,
+            (
+                f"T{k}",
+                label,
+                a + (lengths[a - 1] if a else 0),
+                b + lengths[b],
+                {},
+                annotator,
+                "",
+                (),
+            ),
         )
-    return AnnotatedDraft(DocumentDraft(text="\n".join(pieces)), origin, records)
+        for k, (a, b, label) in enumerate(spans, start=1)
+    )
+    return AnnotatedDraft(draft, origin, records)

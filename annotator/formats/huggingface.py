@@ -29,13 +29,14 @@ Failure with its file and line; the rest imports.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
 from annotator.core.annotation import AnnotatedDocument
 from annotator.core.interchange import AnnotatedDraft
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats import jsontext
@@ -208,14 +209,18 @@ class HuggingFaceImporter:
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
-    ) -> Iterator[AnnotatedDraft | Failure]:
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
         names = label_names(path, options)
         if isinstance(names, Failure):
             yield names
             return
-        yield from read_text_file(
-            path, lambda handle: read_lines(handle, str(path), names, options)
+        # read_text_file is typed for AnnotatedDraft items; it passes on whatever is read
+        read = cast(
+            "Callable[[Iterable[str], str, list[str] | None, ImportOptions], "
+            "Iterator[AnnotatedDraft | Failure]]",
+            read_lines,
         )
+        yield from read_text_file(path, lambda handle: read(handle, str(path), names, options))
 
 
 def label_names(path: Path, options: ImportOptions) -> list[str] | Failure | None:
@@ -243,7 +248,7 @@ def label_names(path: Path, options: ImportOptions) -> list[str] | Failure | Non
 
 def read_lines(
     lines: Iterable[str], name: str, names: list[str] | None, options: ImportOptions
-) -> Iterator[AnnotatedDraft | Failure]:
+) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
     """Documents from JSONL lines, grouping consecutive sentences of one document. A line and
     a document are read in C where they can be (:mod:`huggingface_read`), else as before."""
     tokens: list[list[str]] = []
@@ -281,9 +286,9 @@ def _document(
     key: str | None,
     name: str,
     options: ImportOptions,
-) -> AnnotatedDraft:
+) -> AnnotatedDraft | PlainDraft:
     origin = f"{name}:{numbers[0]}"
-    draft = tagged_draft(tokens, tag_lists, origin, options.annotator, key or "")
+    draft = tagged_draft(tokens, tag_lists, origin, options.annotator, key or "", options.plain)
     if draft is not None:
         return draft
     sentences = [

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from itertools import accumulate, compress, count
+from operator import lt
 from typing import cast
 
 import msgspec
 
 from annotator.core.document import DocumentDraft
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
+from annotator.core.plain_draft import PlainDraft
 
 Tag = tuple[str, str]
 _new_record = tuple.__new__
@@ -69,9 +71,12 @@ def tagged_draft(
     origin: str,
     annotator: str,
     external_id: str,
-) -> AnnotatedDraft | None:
+    plain: bool = False,
+) -> AnnotatedDraft | PlainDraft | None:
     """What :func:`~annotator.formats.tokenize_support.draft_from_tokens` makes of these
-    sentences (one tag layer) when none is empty and the tags are clean IOB2; else None."""
+    sentences (one tag layer) when none is empty and the tags are clean IOB2; else None.
+    Its spans never overlap: with ``plain``, a document that has some is a
+    :class:`PlainDraft`, as ``as_plain`` makes it."""
     sizes = list(map(len, token_lists))
     if 0 in sizes:
         return None  # an empty sentence adds a line break, unless it comes first
@@ -91,29 +96,35 @@ def tagged_draft(
                 return None
             previous = n
     pieces = list(map(" ".join, token_lists))
-    records: tuple[SpanRecord, ...] = ()
-    if spans:
-        cursors = list(accumulate(map((1).__add__, map(len, pieces)), initial=0))
-        ends: dict[int, list[int]] = {}
-        """Per sentence with spans: where each token ends, counted from the sentence's start."""
-        for k, _, _, _ in spans:
-            if k not in ends:
-                ends[k] = list(accumulate(map((1).__add__, map(len, token_lists[k]))))
-        records = tuple(
-            _new_record(
-                SpanRecord,
-                (
-                    f"T{number}",
-                    label,
-                    cursors[k] + (ends[k][first - 1] if first else 0),
-                    cursors[k] + ends[k][last] - 1,
-                    {},
-                    annotator,
-                    "",
-                    (),
-                ),
-            )
-            for number, (k, first, last, label) in enumerate(spans, start=1)
-        )
     draft = DocumentDraft(text="\n".join(pieces), external_id=external_id)
+    if not spans:
+        return AnnotatedDraft(draft, origin)
+    cursors = list(accumulate(map((1).__add__, map(len, pieces)), initial=0))
+    ends: dict[int, list[int]] = {}
+    """Per sentence with spans: where each token ends, counted from the sentence's start."""
+    for k, _, _, _ in spans:
+        if k not in ends:
+            ends[k] = list(accumulate(map((1).__add__, map(len, token_lists[k]))))
+    if plain:
+        labels = tuple([label for _, _, _, label in spans])
+        starts = tuple([cursors[k] + (ends[k][a - 1] if a else 0) for k, a, _, _ in spans])
+        stops = tuple([cursors[k] + ends[k][b] - 1 for k, _, b, _ in spans])
+        if all(map(lt, starts, stops)):  # else the import names a span of empty tokens by key
+            return PlainDraft(draft, origin, labels, starts, stops, annotator)
+    records = tuple(
+        _new_record(
+            SpanRecord,
+            (
+                f"T{number}",
+                label,
+                cursors[k] + (ends[k][first - 1] if first else 0),
+                cursors[k] + ends[k][last] - 1,
+                {},
+                annotator,
+                "",
+                (),
+            ),
+        )
+        for number, (k, first, last, label) in enumerate(spans, start=1)
+    )
     return AnnotatedDraft(draft, origin, records)

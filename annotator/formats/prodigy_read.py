@@ -20,6 +20,7 @@ import msgspec
 from annotator.core.document import DocumentDraft
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
 from annotator.core.offsets import Unit
+from annotator.core.plain_draft import PlainDraft
 from annotator.formats.base import ImportOptions
 from annotator.formats.tokenize_support import UNITS
 
@@ -46,9 +47,13 @@ _DECODER = msgspec.json.Decoder(Task)
 _make_record = tuple.__new__
 
 
-def plain_task(line: str, name: str, number: int, options: ImportOptions) -> AnnotatedDraft | None:
+def plain_task(
+    line: str, name: str, number: int, options: ImportOptions
+) -> AnnotatedDraft | PlainDraft | None:
     """What the usual reader yields for the task on ``line`` (line ``number`` of ``name``),
-    when that is one document and no failure; else None (read the line as before)."""
+    when that is one document and no failure; else None (read the line as before). With
+    ``options.plain``, a task with spans and no attributes is a :class:`PlainDraft`, as
+    ``as_plain`` makes it."""
     if (options.offset_unit or UNITS[0]) is not Unit.CODE_POINT:
         return None  # offsets are tried in another unit first
     try:
@@ -95,4 +100,8 @@ def plain_task(line: str, name: str, number: int, options: ImportOptions) -> Ann
         metadata=dict(meta),
         external_id=str(meta.get("id") or ""),
     )
-    return AnnotatedDraft(draft, f"{name}:{number}", tuple(spans))
+    origin = f"{name}:{number}"
+    if options.plain and spans and not any(span[4] for span in spans):
+        labels, starts, ends = tuple(zip(*(span[1:4] for span in spans), strict=True))
+        return PlainDraft(draft, origin, labels, starts, ends, annotator)
+    return AnnotatedDraft(draft, origin, tuple(spans))

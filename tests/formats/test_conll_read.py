@@ -6,18 +6,22 @@ import io
 import random
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from annotator.core.interchange import AnnotatedDraft
 from annotator.core.reports import Failure
+from annotator.core.schema import LabelSchema
 from annotator.formats import conll_read
 from annotator.formats.base import ImportOptions
 from annotator.formats.conll import IMPORTER, read_conll, read_file, read_region
+from annotator.services.annotation_import import _as_plain, _checked
 from tests.formats import conll_read_reference as reference
 
 OPTIONS = ImportOptions(annotator="ann")
+SCHEMA = LabelSchema()
 
 ODD_LINES = [
     "x\tB-PER",  # tabs
@@ -149,6 +153,11 @@ def test_the_reader_yields_what_the_regular_expression_reader_yielded(seed: int)
             new = list(read_file(io.StringIO(text), "f", OPTIONS, chunk))
             old = list(_reference_read(text, chunk))
             assert new == old, text
+        # as an import asks (plain drafts), through what the import does on the reading side
+        plain = read_file(io.StringIO(text), "f", replace(OPTIONS, plain=True))
+        assert list(_as_plain(_checked(plain, SCHEMA))) == list(
+            _as_plain(_checked(_reference_read(text, 1 << 20), SCHEMA))
+        ), text
 
 
 def _reference_read(text: str, chunk: int) -> Iterator[AnnotatedDraft | Failure]:

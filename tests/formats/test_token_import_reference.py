@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -14,9 +15,11 @@ import pytest
 from annotator.core.interchange import AnnotatedDraft
 from annotator.core.offsets import Unit
 from annotator.core.reports import Failure
+from annotator.core.schema import LabelSchema
 from annotator.formats import huggingface, jsontext, prodigy
 from annotator.formats.base import ImportOptions
 from annotator.formats.tokenize_support import TokenSentence, draft_from_tokens
+from annotator.services.annotation_import import _as_plain, _checked
 
 NAMES = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "L-PER", "U-LOC"]
 WORDS = ["Rebels", "shelled", "Aleppo", ".", "Ça", "😀", "naïve", "", "New York", "a\tb", "\u00a0"]
@@ -123,6 +126,8 @@ def test_huggingface_lines_read_as_before(seed: int) -> None:
     new = list(huggingface.read_lines(lines, "f", names, options))
     old = list(reference_huggingface(lines, "f", names, options))
     assert new == old
+    plain = huggingface.read_lines(lines, "f", names, replace(options, plain=True))
+    assert list(as_imported(plain)) == list(as_imported(iter(old)))
 
 
 def task_line(rng: random.Random) -> str:
@@ -165,6 +170,12 @@ def test_prodigy_lines_read_as_before(unit: Unit | None) -> None:
     rng = random.Random(str(unit))
     lines = [task_line(rng) for _ in range(400)]
     options = ImportOptions(annotator="ann", offset_unit=unit)
-    assert list(prodigy.read_lines(lines, "f", options)) == list(
-        reference_prodigy(lines, "f", options)
-    )
+    old = list(reference_prodigy(lines, "f", options))
+    assert list(prodigy.read_lines(lines, "f", options)) == old
+    plain = prodigy.read_lines(lines, "f", replace(options, plain=True))
+    assert list(as_imported(plain)) == list(as_imported(iter(old)))
+
+
+def as_imported(items: Iterator[Any]) -> Iterator[Any]:
+    """What the import does with read items on the reading side (plain drafts where it can)."""
+    return _as_plain(_checked(items, LabelSchema()))
