@@ -25,16 +25,17 @@ file and line, and the rest of the file imports.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, groupby, repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from annotator.core.annotation import AnnotatedDocument
 from annotator.core.interchange import AnnotatedDraft
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats.base import (
@@ -185,16 +186,20 @@ class ConllImporter:
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
-    ) -> Iterator[AnnotatedDraft | Failure]:
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
         name = str(path)
+        # read_text_file is typed for AnnotatedDraft items; it passes on whatever is read
+        read = cast(
+            "Callable[[TextIO, str, ImportOptions], Iterator[AnnotatedDraft | Failure]]", read_file
+        )
         yield from read_text_file(
-            path, lambda handle: read_file(handle, name, options), encoding="utf-8-sig"
+            path, lambda handle: read(handle, name, options), encoding="utf-8-sig"
         )
 
 
 def read_file(
     handle: TextIO, name: str, options: ImportOptions = ImportOptions(), chunk: int = CHUNK
-) -> Iterator[AnnotatedDraft | Failure]:
+) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
     """What :func:`read_conll` yields for the lines of ``handle``; a file that starts with
     ``-DOCSTART-`` is read ``chunk`` characters at a time (:mod:`conll_read`)."""
     return read_docstart_file(
@@ -204,6 +209,7 @@ def read_file(
         lambda lines, first: read_region(lines, first, name, options),
         options.annotator,
         chunk,
+        options.plain,
     )
 
 

@@ -4,8 +4,8 @@
 millisecond per news article. A file whose first line is ``-DOCSTART-`` (ours, CoNLL-2003)
 has independent documents: the text between two ``-DOCSTART-`` lines. Here a chunk of the file
 is cut at those lines with ``str.split``; a document whose lines all have one shape (the same
-2, 3 or 4 space-separated fields, told by one regular expression over the whole document) and
-whose tags are clean IOB2 is read with ``str.split`` and slicing, its text rebuilt with
+2, 3 or 4 space-separated fields, told from its whitespace in a few C passes: :func:`_shape`)
+and whose tags are clean IOB2 is read with ``str.split`` and slicing, its text rebuilt with
 ``str.join``; any other document (tabs, mixed widths, a bad line, IOB1, BILOU, a repair) goes
 through the line-by-line reader, so that every message and repair stays the same.
 """
@@ -13,17 +13,19 @@ through the line-by-line reader, so that every message and repair stays the same
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate, chain, compress, count
 from typing import TextIO
 
 from annotator.core.document import DocumentDraft
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.formats.tokenize_support import parse_tag
 
-Item = AnnotatedDraft | Failure
+Item = AnnotatedDraft | PlainDraft | Failure
+_new_record = tuple.__new__
+"""A SpanRecord made without its Python ``__new__`` (every field given)."""
 LineReader = Callable[[Iterator[str]], Iterator[Item]]
 RegionReader = Callable[[list[str], int], Iterator[Item]]
 
@@ -31,13 +33,7 @@ CHUNK = 1 << 20
 """Characters read at a time (memory stays flat whatever the file's size)."""
 _DOCSTART = "-DOCSTART-"
 _CUT = "\n" + _DOCSTART
-_SHAPES = {
-    width: re.compile(rf"\n*\S+(?: \S+){{{width - 1}}}(?:\n+\S+(?: \S+){{{width - 1}}})*\n*")
-    for width in (4, 2, 3)
-}
-"""A document's lines (after its ``-DOCSTART-`` line): every one blank or ``width`` fields
-separated by single spaces, no other whitespace."""
-_SENTENCE_GAP = re.compile(r"\n\n+")
+_FILLER = " -X- _ "
 
 
 def read_docstart_file(
@@ -47,11 +43,13 @@ def read_docstart_file(
     by_region: RegionReader,
     annotator: str = "",
     chunk_size: int = CHUNK,
+    plain: bool = False,
 ) -> Iterator[Item]:
     """What ``by_lines(lines)`` would yield for the lines of ``handle``, faster when the file
     starts with ``-DOCSTART-``. ``by_region(lines, first)`` reads one document's lines (its
     ``-DOCSTART-`` line first, numbered from ``first``) the slow way. Spans are
-    ``annotator``'s; ``chunk_size`` characters are read at a time."""
+    ``annotator``'s; ``chunk_size`` characters are read at a time; with ``plain``, a document
+    read in bulk whose spans are plain is a :class:`PlainDraft`, as ``as_plain`` makes it."""
     head = handle.read(chunk_size)
     head += handle.readline()  # whole lines only
     start = len(head) - len(head.lstrip())
@@ -75,9 +73,10 @@ def read_docstart_file(
             buffered = [chunk[cut:]]
         else:
             text, buffered = "".join(buffered), []
-        for first, region in _regions(text, line):
-            yield from _document(region, first, name, annotator, by_region)
-            line = first + region.count("\n") + 1
+        for rest in _regions(text):
+            items, newlines = _document(rest, line, name, (annotator, plain), by_region)
+            yield from items
+            line += newlines + 1
         if not buffered:
             return
 
@@ -98,48 +97,106 @@ def _real(rest: str) -> bool:
     return not rest or rest[0].isspace()
 
 
-def _regions(text: str, line: int) -> Iterator[tuple[int, str]]:
-    """Each document of ``text`` (which starts with a ``-DOCSTART-`` line, on line ``line``)
-    as its first line's number and its text from ``-DOCSTART-`` on, without the line break
-    before the next one."""
-    parts = text.split(_CUT)
-    current = parts[0]
-    for part in parts[1:]:
-        if _real(part.partition("\n")[0]):
-            yield line, current
-            line += current.count("\n") + 1
-            current = _DOCSTART + part
+def _regions(text: str) -> Iterator[str]:
+    """Each document of ``text`` (which starts with a ``-DOCSTART-`` line) as its text after
+    ``-DOCSTART-``, without the line break before the next one."""
+    parts = ("\n" + text).split(_CUT)
+    current = parts[1]
+    for part in parts[2:]:
+        if _real(part[:1]):
+            yield current
+            current = part
         else:  # "-DOCSTART-X" is a token: the line belongs to this document
             current += _CUT + part
-    yield line, current
+    yield current
 
 
 def _document(
-    region: str, first: int, name: str, annotator: str, by_region: RegionReader
-) -> Iterator[Item]:
-    body = region.partition("\n")[2]
-    if _DOCSTART not in body:
-        for width, shape in _SHAPES.items():
-            if shape.fullmatch(body):
-                draft = _draft(body, width, f"{name}:{first}", annotator)
-                if draft is not None:
-                    yield draft
-                    return
-                break
-        else:
-            if not body.strip("\n"):
-                return  # a -DOCSTART- line and blank lines: no document
-    yield from by_region(region.split("\n"), first)
+    rest: str, first: int, name: str, maker: tuple[str, bool], by_region: RegionReader
+) -> tuple[Iterable[Item], int]:
+    """What the document ``-DOCSTART-`` + ``rest`` (on line ``first``) reads as, and the
+    count of its line breaks."""
+    _, newline, body = rest.partition("\n")
+    # Our own layout, "token -X- _ TAG", is read as "token TAG" (the same document, half as
+    # many strings); a file that has other lines too is read as it is.
+    lines = body.replace(_FILLER, " ")
+    shape = _shape(lines)
+    if shape is not None and shape[0] != 2 and lines is not body:
+        lines, shape = body, _shape(body)
+    if shape is not None:
+        width, spaces, sizes, newlines = shape
+        draft = _draft(lines, width, spaces, sizes, f"{name}:{first}", *maker)
+        if draft is not None:
+            return (draft,), len(newline) + newlines
+    elif not body.strip("\n"):
+        return (), len(newline) + body.count("\n")  # a -DOCSTART- line and blank lines
+    region = (_DOCSTART + rest).split("\n")
+    return by_region(region, first), len(region) - 1
 
 
-def _draft(body: str, width: int, origin: str, annotator: str) -> AnnotatedDraft | None:
-    """The document of ``body`` (lines of ``width`` fields, tag last), or None when its tags
-    are not all valid, repair-free IOB2 (the line-by-line reader then says what is wrong)."""
+def _shape(body: str) -> tuple[int, int, list[int], int] | None:
+    """The width of every non-blank line of ``body`` (2, 3 or 4 fields separated by single
+    spaces, no other whitespace; blank lines empty), its count of spaces, the line counts
+    of its sentences and its count of line breaks; None when its lines are not all so.
+
+    Told in a few C passes, from the whitespace alone: the UTF-8 bytes with everything else
+    deleted keep each line's spaces, and every line that has some must have ``width - 1``.
+    A line without spaces must be blank: there are as many as ``body`` has empty lines
+    (counted with one search for two line breaks, which counts fewer than there are where
+    three or more come in a row: such a document goes the careful way). Then :func:`_draft`
+    checks that there are ``width`` fields per line with spaces: a line can hold no more
+    fields than its spaces and one, so none holds fewer, and no space leads, trails or
+    doubles another."""
+    if not body.isascii() and any(map(body.__contains__, _WIDE_SPACES)):
+        return None
+    skeleton = body.encode("utf-8", "surrogatepass").translate(None, _NOT_WHITESPACE)
+    if skeleton.translate(None, b" \n"):
+        return None  # a tab, a carriage return, another control character that is whitespace
+    opening = skeleton.lstrip(b"\n")
+    spaces = opening.find(b"\n")
+    width = (len(opening) if spaces < 0 else spaces) + 1
+    if not 2 <= width <= 4:
+        return None
+    lines = (skeleton + b"\n").replace(b" " * (width - 1) + b"\n", b"x")
+    if b" " in lines:
+        return None  # a line of another width
+    spaces = skeleton.count(b" ")
+    newlines = len(skeleton) - spaces
+    empty = body.count("\n\n") + (body[:1] == "\n") + (body[-1:] == "\n")
+    if newlines + 1 - spaces // (width - 1) != empty:
+        return None  # a line of one field
+    sizes = list(filter(None, map(len, lines.split(b"\n"))))
+    return width, spaces, sizes, newlines
+
+
+_WIDE_SPACES = (
+    "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+"""Every character beyond ASCII that ``str.split()`` splits on (``str.isspace``)."""
+_NOT_WHITESPACE = bytes(byte for byte in range(256) if not chr(byte).isspace() or byte > 127)
+"""The bytes to delete to keep only ASCII whitespace (UTF-8 encodes every other character in
+bytes of 128 or more)."""
+
+
+def _draft(
+    body: str,
+    width: int,
+    spaces: int,
+    sizes: list[int],
+    origin: str,
+    annotator: str,
+    plain: bool,
+) -> AnnotatedDraft | PlainDraft | None:
+    """The document of ``body`` (lines of ``width`` fields, tag last; ``spaces`` spaces;
+    sentences of ``sizes`` lines), or None when a line has one field or its tags are not all
+    valid, repair-free IOB2 (the line-by-line reader then says what is wrong). Its spans
+    never overlap: with ``plain``, a document that has some is a :class:`PlainDraft`."""
     fields = body.split()
+    if len(fields) * (width - 1) != spaces * width:
+        return None  # a line of one field
     tokens = fields[::width]
     tags = fields[width - 1 :: width]
-    sentences = _SENTENCE_GAP.split(body.strip("\n"))
-    sizes = [sentence.count("\n") + 1 for sentence in sentences]
     ends = list(accumulate(sizes))
     starts_of_sentences = set(ends)
     starts_of_sentences.add(0)
@@ -158,21 +215,34 @@ def _draft(body: str, width: int, origin: str, annotator: str) -> AnnotatedDraft
             spans[-1] = (spans[-1][0], n, label)
         else:  # I- opening a span, or BILOU: the scheme is read the careful way
             return None
-    lengths = list(accumulate(map(len, tokens)))
     pieces = []
     begin = 0
     for end in ends:
         pieces.append(" ".join(tokens[begin:end]))
         begin = end
+    draft = DocumentDraft(text="\n".join(pieces))
+    if not spans:
+        return AnnotatedDraft(draft, origin)
+    lengths = list(accumulate(map(len, tokens)))
+    if plain:
+        labels = tuple([label for _, _, label in spans])
+        starts = tuple([a + (lengths[a - 1] if a else 0) for a, _, _ in spans])
+        stops = tuple([b + lengths[b] for _, b, _ in spans])
+        return PlainDraft(draft, origin, labels, starts, stops, annotator)
     records = tuple(
-        SpanRecord(
-            f"T{k}",
-            label,
-            a + (lengths[a - 1] if a else 0),
-            b + lengths[b],
-            {},
-            annotator,
+        _new_record(
+            SpanRecord,
+            (
+                f"T{k}",
+                label,
+                a + (lengths[a - 1] if a else 0),
+                b + lengths[b],
+                {},
+                annotator,
+                "",
+                (),
+            ),
         )
         for k, (a, b, label) in enumerate(spans, start=1)
     )
-    return AnnotatedDraft(DocumentDraft(text="\n".join(pieces)), origin, records)
+    return AnnotatedDraft(draft, origin, records)

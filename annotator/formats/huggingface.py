@@ -29,13 +29,14 @@ Failure with its file and line; the rest imports.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
 from annotator.core.annotation import AnnotatedDocument
 from annotator.core.interchange import AnnotatedDraft
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats import jsontext
@@ -48,6 +49,7 @@ from annotator.formats.base import (
     OutputSink,
     read_text_file,
 )
+from annotator.formats.huggingface_read import OUTSIDE, decode_sentence, tagged_draft
 from annotator.formats.tokenize_support import (
     TaggedDocument,
     TokenSentence,
@@ -207,14 +209,18 @@ class HuggingFaceImporter:
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
-    ) -> Iterator[AnnotatedDraft | Failure]:
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
         names = label_names(path, options)
         if isinstance(names, Failure):
             yield names
             return
-        yield from read_text_file(
-            path, lambda handle: read_lines(handle, str(path), names, options)
+        # read_text_file is typed for AnnotatedDraft items; it passes on whatever is read
+        read = cast(
+            "Callable[[Iterable[str], str, list[str] | None, ImportOptions], "
+            "Iterator[AnnotatedDraft | Failure]]",
+            read_lines,
         )
+        yield from read_text_file(path, lambda handle: read(handle, str(path), names, options))
 
 
 def label_names(path: Path, options: ImportOptions) -> list[str] | Failure | None:
@@ -242,35 +248,54 @@ def label_names(path: Path, options: ImportOptions) -> list[str] | Failure | Non
 
 def read_lines(
     lines: Iterable[str], name: str, names: list[str] | None, options: ImportOptions
-) -> Iterator[AnnotatedDraft | Failure]:
-    """Documents from JSONL lines, grouping consecutive sentences of one document."""
-    group: list[TokenSentence] = []
+) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
+    """Documents from JSONL lines, grouping consecutive sentences of one document. A line and
+    a document are read in C where they can be (:mod:`huggingface_read`), else as before."""
+    tokens: list[list[str]] = []
+    tag_lists: list[list[tuple[str, str]]] = []
+    numbers: list[int] = []
     group_key: str | None = None
-    first_line = 0
     tags = _Tags(names)
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
+        if not line or line.isspace():
             continue
-        parsed = _parse(line, number, name, tags)
-        if isinstance(parsed, Failure):
-            yield parsed
-            continue
-        key, sentence = parsed
-        if group and (key is None or key != group_key):
-            yield _document(group, group_key, name, first_line, options)
-            group = []
-        if not group:
-            first_line = number
-        group.append(sentence)
+        decoded = decode_sentence(line, tags, tags.bad)
+        if decoded is None:
+            parsed = _parse(line, number, name, tags)
+            if isinstance(parsed, Failure):
+                yield parsed
+                continue
+            key, sentence = parsed
+            decoded = key, sentence.tokens, sentence.layers[0]
+        key = decoded[0]
+        if numbers and (key is None or key != group_key):
+            yield _document(tokens, tag_lists, numbers, group_key, name, options)
+            tokens, tag_lists, numbers = [], [], []
+        tokens.append(decoded[1])
+        tag_lists.append(decoded[2])
+        numbers.append(number)
         group_key = key
-    if group:
-        yield _document(group, group_key, name, first_line, options)
+    if numbers:
+        yield _document(tokens, tag_lists, numbers, group_key, name, options)
 
 
 def _document(
-    group: list[TokenSentence], key: str | None, name: str, line: int, options: ImportOptions
-) -> AnnotatedDraft:
-    return draft_from_tokens(group, f"{name}:{line}", options.annotator, key or "")
+    tokens: list[list[str]],
+    tag_lists: list[list[tuple[str, str]]],
+    numbers: list[int],
+    key: str | None,
+    name: str,
+    options: ImportOptions,
+) -> AnnotatedDraft | PlainDraft:
+    origin = f"{name}:{numbers[0]}"
+    draft = tagged_draft(tokens, tag_lists, origin, options.annotator, key or "", options.plain)
+    if draft is not None:
+        return draft
+    sentences = [
+        TokenSentence(words, [tags], _Places(number, len(words)))
+        for words, tags, number in zip(tokens, tag_lists, numbers, strict=True)
+    ]
+    return draft_from_tokens(sentences, origin, options.annotator, key or "")
 
 
 def _parse(
@@ -314,9 +339,16 @@ class _Tags(dict[int | str, tuple[str, str] | str]):
     def __init__(self, names: list[str] | None) -> None:
         super().__init__()
         self.names = names
+        self.bad: set[int | str] = set()
+        """The raw tags that are wrong."""
 
     def __missing__(self, raw: int | str) -> tuple[str, str] | str:
-        value = self[raw] = _tag(raw, self.names)
+        value = _tag(raw, self.names)
+        if isinstance(value, str):
+            self.bad.add(raw)
+        elif value == OUTSIDE:
+            value = OUTSIDE
+        self[raw] = value
         return value
 
 

@@ -28,16 +28,17 @@ the document's metadata (``meta.id`` its external id).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from annotator.core.annotation import AnnotatedDocument, Span
 from annotator.core.document import DocumentDraft
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord, new_span_record
 from annotator.core.offsets import OffsetConverter, Unit
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats import jsontext
@@ -55,6 +56,7 @@ from annotator.formats.base import (
     widened_example,
 )
 from annotator.formats.batch_files import append, batch_folder, hand_back
+from annotator.formats.prodigy_read import plain_task
 from annotator.formats.prodigy_tokens import task_line
 from annotator.formats.tokenize import align_words, scan, split_scanned, word_indices
 from annotator.formats.tokenize_support import UNITS, document_key, find_unit
@@ -241,15 +243,24 @@ class ProdigyImporter:
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
-    ) -> Iterator[AnnotatedDraft | Failure]:
-        yield from read_text_file(path, lambda handle: read_lines(handle, str(path), options))
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
+        # read_text_file is typed for AnnotatedDraft items; it passes on whatever is read
+        read = cast(
+            "Callable[[Iterable[str], str, ImportOptions], Iterator[AnnotatedDraft | Failure]]",
+            read_lines,
+        )
+        yield from read_text_file(path, lambda handle: read(handle, str(path), options))
 
 
 def read_lines(
     lines: Iterable[str], name: str, options: ImportOptions = ImportOptions()
-) -> Iterator[AnnotatedDraft | Failure]:
+) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
+        if not line or line.isspace():
+            continue
+        plain = plain_task(line, name, number, options)
+        if plain is not None:  # the common case, decoded without the tokens
+            yield plain
             continue
         try:
             record = jsontext.loads(line)

@@ -26,14 +26,15 @@ def squeezed(text: str) -> str:
     return "".join(text.split())
 
 
-_ASCII_SPACE = (" ", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+_ASCII_SPACE = b" \n\t\r\x0b\x0c\x1c\x1d\x1e\x1f"
 """The ASCII characters ``str.split()`` splits on."""
 
 
 def squeezed_length(text: str) -> int:
-    """``len(squeezed(text))``, counted in C for ASCII text (no copy)."""
+    """``len(squeezed(text))``, counted in C for ASCII text: its bytes without those
+    characters (one pass, one copy; ten ``str.count`` passes took four times as long)."""
     if text.isascii():
-        return len(text) - sum(map(text.count, _ASCII_SPACE))
+        return len(text.encode("ascii").translate(None, _ASCII_SPACE))
     return len(squeezed(text))
 
 
@@ -67,9 +68,15 @@ class TokenTextMatcher:
 
     def _stored(self, text: str) -> str | None:
         """The one stored text equal to ``text`` but for whitespace (None: none, or several)."""
+        index = self._built()
+        if not index:  # an import into an empty project
+            return None
+        candidates = index.get(squeezed_length(text), ())
+        if not candidates:
+            return None
         wanted = squeezed(text)
         found = None
-        for document_id in self._built().get(len(wanted), ()):
+        for document_id in candidates:
             stored = self._text_of(document_id)
             if stored is not None and squeezed(stored) == wanted:
                 if found is not None:

@@ -16,7 +16,7 @@ from annotator.services.annotation_import import import_annotations
 from annotator.services.exporting import export_project
 from annotator.services.importing import import_paths
 from annotator.services.project import Project
-from annotator.services.token_texts import TokenTextMatcher
+from annotator.services.token_texts import TokenTextMatcher, squeezed, squeezed_length
 
 TEXT = "Rebels shelled Aleppo, on Tuesday.\n\nThe ministry said 12 civilians died."
 OTHER = "Nothing in this one was ever exported."
@@ -99,3 +99,9 @@ def test_a_span_on_whitespace_alone_leaves_its_document_unmatched() -> None:
     annotated = AnnotatedDraft(DocumentDraft("Anna met Bob   ."), "f:2", (record,))
     assert matcher.match(annotated) is annotated
     assert (matcher.matched, matcher.unmatched) == (0, 2)
+
+
+def test_the_length_without_whitespace_is_that_of_the_squeezed_text() -> None:
+    every_ascii = "".join(map(chr, range(128)))
+    for text in ["", " ", every_ascii, every_ascii * 2 + "x y", "Ça\u00a0va\u2028 ", "a\x85b"]:
+        assert squeezed_length(text) == len(squeezed(text))
