@@ -1,0 +1,60 @@
+"""Our user data of a ``.spacy`` document as a :class:`PlainDraft` when its spans are plain.
+
+What ``as_plain`` makes of the draft :mod:`annotator.formats.spacy_read` reads from the user data
+(the import service asks for plain drafts), without a record per span: every span a text label
+with integer offsets inside the text, its surface text matching, no attributes, one annotator,
+no two spans alike, no relations. Anything else is ``None``, and the general reader reads the
+document (and reports what is wrong) as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from operator import itemgetter, methodcaller
+from typing import Any
+
+from annotator.core.offsets import Unit
+from annotator.core.plain_draft import PlainDraft
+from annotator.formats.base import ImportOptions
+from annotator.formats.plain_read import as_plain_draft, plain_columns
+from annotator.formats.spacy_jsonl import draft_from_meta
+
+_KEY = itemgetter("key")
+_LABEL = itemgetter("label")
+_START = itemgetter("start")
+_END = itemgetter("end")
+_TEXT = methodcaller("get", "text")
+_ATTRIBUTES = methodcaller("get", "attributes")
+_ANNOTATOR = methodcaller("get", "annotator")
+_UNITS = (Unit.CODE_POINT,)
+
+
+def plain_from_user_data(
+    text: str, ours: Mapping[str, Any], origin: str, options: ImportOptions
+) -> PlainDraft | None:
+    """The document as a PlainDraft, or None (see the module)."""
+    raws = ours.get("spans")
+    if not raws or ours.get("relations") or type(raws) not in (tuple, list):
+        return None
+    if set(map(type, raws)) != {dict}:
+        return None
+    try:
+        for _ in map(_KEY, raws):  # every span has a key (the general reader needs one)
+            pass
+        labels = list(map(_LABEL, raws))
+        starts = list(map(_START, raws))
+        ends = list(map(_END, raws))
+        annotators = set(map(_ANNOTATOR, raws))
+    except (KeyError, TypeError):  # TypeError: an annotator that is a map
+        return None
+    if any(map(_ATTRIBUTES, raws)) or len(annotators) != 1:
+        return None
+    annotator = annotators.pop() or options.annotator
+    if type(annotator) is not str:
+        return None
+    columns = plain_columns(text, labels, starts, ends, list(map(_TEXT, raws)), _UNITS)
+    if columns is None:
+        return None
+    document = ours.get("document")
+    draft, status = draft_from_meta(text, document if isinstance(document, Mapping) else {})
+    return as_plain_draft(draft, origin, columns, annotator, status)
