@@ -3,7 +3,6 @@ spaCy's DocBin; our own documents come back exactly from their user data."""
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -23,6 +22,7 @@ from annotator.formats.base import ImportOptions
 from annotator.formats.offset_check import check_span, parse_offset
 from annotator.formats.spacy_inflate import docbin_decompression
 from annotator.formats.spacy_jsonl import draft_from_meta
+from annotator.formats.spacy_pair import in_a_reading_worker, read_in_two
 from annotator.formats.spacy_plain import plain_from_user_data
 from annotator.formats.spacy_shard import import_spacy_without_cli
 from annotator.formats.spacy_support import (
@@ -54,13 +54,18 @@ class DocBinImporter:
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
     ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
-        if multiprocessing.parent_process() is not None and "spacy" not in sys.modules:
+        forked = in_a_reading_worker()
+        if forked and "spacy" not in sys.modules:
             import_spacy_without_cli()  # a reading worker (read_ahead) runs no spaCy command
         else:
             require_spacy()
         if path.is_dir():
-            for file in sorted(p for p in path.rglob("*.spacy") if p.is_file()):
-                yield from self._file(str(file), file.read_bytes, options)
+            files = sorted(p for p in path.rglob("*.spacy") if p.is_file())
+            if forked:
+                yield from read_in_two(path, files, partial(self._path, options=options))
+                return
+            for file in files:
+                yield from self._path(file, options)
             return
         if path.suffix.lower() == ".zip":
             try:
@@ -75,6 +80,11 @@ class DocBinImporter:
                         yield from self._file(name, partial(archive.read, info), options)
             return
         yield from self._file(str(path), path.read_bytes, options)
+
+    def _path(
+        self, file: Path, options: ImportOptions
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
+        return self._file(str(file), file.read_bytes, options)
 
     def _file(
         self, path: str, read: Callable[[], bytes], options: ImportOptions

@@ -1,6 +1,6 @@
 """The spaCy DocBin import's fast paths give what the general ones give: plain drafts straight
 from our user data, texts from a slot table, user data unpacked without srsly's registry, shards
-inflated by zlib-ng, and a folder of shards read in a worker."""
+inflated by zlib-ng, and a folder of shards read in a worker, or two."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from annotator.core.errors import OffsetError
+from annotator.core.document import DocumentDraft
+from annotator.core.errors import OffsetError, ReaderStoppedError
 from annotator.core.interchange import AnnotatedDraft
 from annotator.core.plain_draft import PlainDraft, as_plain
 from annotator.core.reports import Failure
@@ -22,6 +23,7 @@ from annotator.core.schema import LabelSchema
 from annotator.formats.base import ImportOptions
 from annotator.formats.read_ahead import read_ahead
 from annotator.formats.spacy_docbin import EXPORTER, IMPORTER, USER_DATA_KEY
+from annotator.formats.spacy_pair import read_in_two
 from annotator.formats.spacy_plain import plain_from_user_data
 from annotator.formats.spacy_read import _from_user_data
 from annotator.formats.spacy_support import gc_kept, msgpack_extensions, user_data_loader
@@ -282,3 +284,35 @@ def as_plain_all(
     items: list[AnnotatedDraft | PlainDraft | Failure],
 ) -> list[AnnotatedDraft | PlainDraft | Failure]:
     return [as_plain(item) or item if type(item) is AnnotatedDraft else item for item in items]
+
+
+def test_two_workers_yield_what_one_reader_yields_in_its_order(tmp_path: Path) -> None:
+    """Every other file read by a second worker: the same items in the same order, its
+    failures in place, and a reader's error raised after what came before it."""
+    files = [tmp_path / f"part-{n}.spacy" for n in range(5)]
+    for file in files:
+        file.write_bytes(b"")
+
+    def read_file(file: Path) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
+        number = int(file.stem.rsplit("-", 1)[1])
+        for i in range(70):  # more than a batch of read_ahead's pipe
+            yield PlainDraft(
+                DocumentDraft(f"{number} {i}"), f"{file}#{i}", ("X",), (0,), (1,), "ann"
+            )
+        yield Failure(str(file), None, f"document {number}: bad", "ANN132")
+        if number == 3 and file.parent.name == "fails":
+            raise ReaderStoppedError("broken")
+
+    expected = [item for file in files for item in read_file(file)]
+    got = list(read_in_two(tmp_path, files, read_file, when_busy=True))
+    assert got == expected
+    assert list(read_in_two(tmp_path, files[:1], read_file, when_busy=True)) == list(
+        read_file(files[0])
+    )
+    broken = tmp_path / "fails"
+    broken.mkdir()
+    failing = [broken / file.name for file in files]
+    seen: list[object] = []
+    with pytest.raises(ReaderStoppedError, match="broken"):
+        seen.extend(read_in_two(broken, failing, read_file, when_busy=True))
+    assert len(seen) == 4 * 71  # files 0-3, then file 3's error
