@@ -10,7 +10,8 @@ document (and reports what is wrong) as before.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from operator import itemgetter, methodcaller
+from itertools import repeat
+from operator import eq, itemgetter, methodcaller
 from typing import Any
 
 from annotator.core.offsets import Unit
@@ -19,10 +20,11 @@ from annotator.formats.base import ImportOptions
 from annotator.formats.plain_read import as_plain_draft, plain_columns
 from annotator.formats.spacy_jsonl import draft_from_meta
 
+_WRITTEN = frozenset(("key", "label", "start", "end", "text", "attributes", "annotator"))
+"""The keys of a span our export writes: then one lookup per span reads them all."""
+_FIELDS = itemgetter("label", "start", "end", "text", "attributes", "annotator")
 _KEY = itemgetter("key")
-_LABEL = itemgetter("label")
-_START = itemgetter("start")
-_END = itemgetter("end")
+_EXTENT = itemgetter("label", "start", "end")
 _TEXT = methodcaller("get", "text")
 _ATTRIBUTES = methodcaller("get", "attributes")
 _ANNOTATOR = methodcaller("get", "annotator")
@@ -38,21 +40,33 @@ def plain_from_user_data(
         return None
     if set(map(type, raws)) != {dict}:
         return None
-    try:
-        for _ in map(_KEY, raws):  # every span has a key (the general reader needs one)
-            pass
-        labels = list(map(_LABEL, raws))
-        starts = list(map(_START, raws))
-        ends = list(map(_END, raws))
-        annotators = set(map(_ANNOTATOR, raws))
-    except (KeyError, TypeError):  # TypeError: an annotator that is a map
-        return None
-    if any(map(_ATTRIBUTES, raws)) or len(annotators) != 1:
+    if all(map(eq, map(dict.keys, raws), repeat(_WRITTEN))):  # as our export writes spans
+        labels, starts, ends, surfaces, attributes, annotator_column = zip(
+            *map(_FIELDS, raws), strict=True
+        )
+        if any(attributes):
+            return None
+        try:
+            annotators = set(annotator_column)
+        except TypeError:  # an annotator that is a map
+            return None
+    else:
+        try:
+            for _ in map(_KEY, raws):  # every span has a key (the general reader needs one)
+                pass
+            labels, starts, ends = zip(*map(_EXTENT, raws), strict=True)
+            annotators = set(map(_ANNOTATOR, raws))
+        except (KeyError, TypeError):  # TypeError: an annotator that is a map
+            return None
+        if any(map(_ATTRIBUTES, raws)):
+            return None
+        surfaces = tuple(map(_TEXT, raws))
+    if len(annotators) != 1:
         return None
     annotator = annotators.pop() or options.annotator
     if type(annotator) is not str:
         return None
-    columns = plain_columns(text, labels, starts, ends, list(map(_TEXT, raws)), _UNITS)
+    columns = plain_columns(text, labels, starts, ends, surfaces, _UNITS)
     if columns is None:
         return None
     document = ours.get("document")
