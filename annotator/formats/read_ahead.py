@@ -112,7 +112,9 @@ class _Received(Iterator[Item]):
         context = multiprocessing.get_context("fork")
         self._pipe, sending = context.Pipe(duplex=False)
         _widen(sending)
-        self._worker = context.Process(target=_produce, args=(read, sending), daemon=True)
+        self._worker = context.Process(
+            target=_produce, args=(read, sending, self._pipe), daemon=True
+        )
         self._worker.start()
         sending.close()  # the worker's is the only sending end: its exit ends the pipe
         self._left = 0  # items of the batch at hand not yet given out
@@ -230,9 +232,15 @@ def _safe_to_fork() -> bool:
     )
 
 
-def _produce(read: Callable[[], Iterator[Item]], sending: Connection) -> None:
+def _produce(
+    read: Callable[[], Iterator[Item]], sending: Connection, receiving: Connection
+) -> None:
     """The worker: read, send batches, then ``done`` (or, after what was read, the error).
-    A send waits while the pipe is full: the storing side has fallen behind."""
+    A send waits while the pipe is full: the storing side has fallen behind. The worker
+    closes its copy of the receiving end first: once the importing side is gone, a send
+    fails (the worker ends) instead of waiting forever on a pipe nobody reads, and a worker
+    it starts itself (a folder of spaCy shards) does not hold that end open."""
+    receiving.close()
     batch: list[Failure | tuple[Any, ...]] = []
     ending: tuple[str, Any] = ("done", None)
     labels: dict[str, str] = {}

@@ -5,7 +5,9 @@ inflated by zlib-ng, and a folder of shards read in a worker, or two."""
 from __future__ import annotations
 
 import gc
+import os
 import random
+import time
 import zlib
 from collections.abc import Iterator
 from copy import deepcopy
@@ -316,3 +318,47 @@ def test_two_workers_yield_what_one_reader_yields_in_its_order(tmp_path: Path) -
     with pytest.raises(ReaderStoppedError, match="broken"):
         seen.extend(read_in_two(broken, failing, read_file, when_busy=True))
     assert len(seen) == 4 * 71  # files 0-3, then file 3's error
+
+
+def test_when_the_first_worker_dies_the_import_fails_and_the_second_ends(
+    tmp_path: Path,
+) -> None:
+    """The second worker holds no end of a pipe that would keep the import waiting: the
+    import is told the reading stopped, and the second worker ends on its next send."""
+    files = [tmp_path / f"part-{n}.spacy" for n in range(4)]
+    pids = tmp_path / "pids"
+    parent = os.getpid()
+
+    def read_file(file: Path) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
+        number = int(file.stem.rsplit("-", 1)[1])
+        if number % 2:
+            with pids.open("a", encoding="ascii") as out:
+                out.write(f"{os.getpid()}\n")
+        for i in range(2_000):  # more than a pipe holds
+            if number == 2 and i == 10 and os.getpid() != parent:
+                os._exit(3)  # the first worker dies in the middle of its second shard
+            yield Failure(str(file), None, f"document {i}: {'x' * 1_000}", "ANN132")
+
+    reader = read_ahead(
+        tmp_path,
+        lambda: read_in_two(tmp_path, files, read_file, when_busy=True),
+        minimum=0,
+        when_busy=True,
+    )
+    with pytest.raises(ReaderStoppedError):
+        for _ in reader:
+            pass
+    (second,) = {int(pid) for pid in pids.read_text(encoding="ascii").split()}
+    deadline = time.monotonic() + 10
+    while _alive(second) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(second)
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process runs (a zombie no longer does: it waits for whoever reaps it)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
