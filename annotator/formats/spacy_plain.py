@@ -9,9 +9,8 @@ document (and reports what is wrong) as before.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from itertools import repeat
-from operator import eq, itemgetter, methodcaller
+from collections.abc import Mapping, Sequence
+from operator import itemgetter, methodcaller
 from typing import Any
 
 from annotator.core.offsets import Unit
@@ -20,9 +19,9 @@ from annotator.formats.base import ImportOptions
 from annotator.formats.plain_read import as_plain_draft, plain_columns
 from annotator.formats.spacy_jsonl import draft_from_meta
 
-_WRITTEN = frozenset(("key", "label", "start", "end", "text", "attributes", "annotator"))
+_WRITTEN = ("label", "start", "end", "text", "attributes", "annotator", "key")
 """The keys of a span our export writes: then one lookup per span reads them all."""
-_FIELDS = itemgetter("label", "start", "end", "text", "attributes", "annotator")
+_FIELDS = itemgetter(*_WRITTEN)
 _KEY = itemgetter("key")
 _EXTENT = itemgetter("label", "start", "end")
 _TEXT = methodcaller("get", "text")
@@ -40,10 +39,9 @@ def plain_from_user_data(
         return None
     if set(map(type, raws)) != {dict}:
         return None
-    if all(map(eq, map(dict.keys, raws), repeat(_WRITTEN))):  # as our export writes spans
-        labels, starts, ends, surfaces, attributes, annotator_column = zip(
-            *map(_FIELDS, raws), strict=True
-        )
+    written = _written_columns(raws)
+    if written is not None:  # as our export writes spans
+        labels, starts, ends, surfaces, attributes, annotator_column, _ = written
         if any(attributes):
             return None
         try:
@@ -72,3 +70,14 @@ def plain_from_user_data(
     document = ours.get("document")
     draft, status = draft_from_meta(text, document if isinstance(document, Mapping) else {})
     return as_plain_draft(draft, origin, columns, annotator, status)
+
+
+def _written_columns(raws: Sequence[dict[str, Any]]) -> tuple[tuple[Any, ...], ...] | None:
+    """The spans' fields column by column when every span has exactly the keys our export
+    writes (as many keys, and each of them), else None."""
+    if set(map(len, raws)) != {len(_WRITTEN)}:
+        return None
+    try:
+        return tuple(zip(*map(_FIELDS, raws), strict=True))
+    except KeyError:
+        return None

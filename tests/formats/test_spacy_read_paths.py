@@ -118,6 +118,9 @@ def variants() -> Iterator[dict[str, Any]]:
         yield ours(*edited)
         every = [{**raw, field: value} for raw in deepcopy(good)]
         yield ours(*every)
+    renamed = {("kex" if k == "key" else k): v for k, v in good[0].items()}  # 7 keys, not ours
+    yield ours(renamed, *good[1:])
+    yield ours({**good[0], "comment": "c"}, *good[1:])  # a key more
     yield ours(*good[:1], ("not", "a", "map"))
     yield {**ours(*good), "spans": "spans"}
     yield {**ours(*good), "spans": list(good)}
