@@ -42,8 +42,9 @@ from annotator.core.reports import Failure
 Item = AnnotatedDraft | PlainDraft | Failure
 
 WORTH_A_WORKER = 4 << 20
-"""Files smaller than this (4 MB, about 500 documents of native JSONL) are read in-process:
-starting and feeding a worker costs more than it saves on them."""
+"""Files smaller than this (4 MB, about 500 documents of native JSONL), and folders whose files
+add up to less, are read in-process: starting and feeding a worker costs more than it saves
+on them."""
 _BATCH = 64
 _LABELS_KEPT = 10_000
 _as_record = partial(tuple.__new__, SpanRecord)
@@ -111,7 +112,9 @@ class _Received(Iterator[Item]):
         context = multiprocessing.get_context("fork")
         self._pipe, sending = context.Pipe(duplex=False)
         _widen(sending)
-        self._worker = context.Process(target=_produce, args=(read, sending), daemon=True)
+        self._worker = context.Process(
+            target=_produce, args=(read, sending, self._pipe), daemon=True
+        )
         self._worker.start()
         sending.close()  # the worker's is the only sending end: its exit ends the pipe
         self._left = 0  # items of the batch at hand not yet given out
@@ -189,7 +192,7 @@ _EXITING = 5.0
 
 def _worth_a_worker(path: Path, minimum: int) -> bool:
     try:
-        size = path.stat().st_size if path.is_file() else -1
+        size = _size(path, minimum)
     except OSError:
         return False
     return (
@@ -198,6 +201,22 @@ def _worth_a_worker(path: Path, minimum: int) -> bool:
         and sys.platform.startswith("linux")  # macOS's system libraries may not survive a fork
         and _safe_to_fork()
     )
+
+
+def _size(path: Path, enough: int) -> int:
+    """A file's size; a folder's, the total of the files under it (a folder of spaCy shards),
+    counted until it reaches ``enough``; -1 for anything else."""
+    if path.is_file():
+        return path.stat().st_size
+    if not path.is_dir():
+        return -1
+    total = 0
+    for file in path.rglob("*"):
+        if total >= enough:
+            break
+        if file.is_file():
+            total += file.stat().st_size
+    return total
 
 
 def _safe_to_fork() -> bool:
@@ -213,9 +232,15 @@ def _safe_to_fork() -> bool:
     )
 
 
-def _produce(read: Callable[[], Iterator[Item]], sending: Connection) -> None:
+def _produce(
+    read: Callable[[], Iterator[Item]], sending: Connection, receiving: Connection
+) -> None:
     """The worker: read, send batches, then ``done`` (or, after what was read, the error).
-    A send waits while the pipe is full: the storing side has fallen behind."""
+    A send waits while the pipe is full: the storing side has fallen behind. The worker
+    closes its copy of the receiving end first: once the importing side is gone, a send
+    fails (the worker ends) instead of waiting forever on a pipe nobody reads, and a worker
+    it starts itself (a folder of spaCy shards) does not hold that end open."""
+    receiving.close()
     batch: list[Failure | tuple[Any, ...]] = []
     ending: tuple[str, Any] = ("done", None)
     labels: dict[str, str] = {}

@@ -3,10 +3,11 @@ spaCy's DocBin; our own documents come back exactly from their user data."""
 
 from __future__ import annotations
 
+import sys
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
-from itertools import count, islice, pairwise
+from itertools import count, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -14,19 +15,27 @@ from annotator.core.document import DocumentDraft
 from annotator.core.errors import OffsetError
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.core.offsets import OffsetConverter, Unit
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import AttributeValue, LabelSchema
 from annotator.formats.base import ImportOptions
 from annotator.formats.offset_check import check_span, parse_offset
+from annotator.formats.spacy_inflate import docbin_decompression
 from annotator.formats.spacy_jsonl import draft_from_meta
+from annotator.formats.spacy_pair import in_a_reading_worker, read_in_two
+from annotator.formats.spacy_plain import plain_from_user_data
+from annotator.formats.spacy_shard import import_spacy_without_cli
 from annotator.formats.spacy_support import (
     FORMAT_NAME,
     USER_DATA_KEY,
     MsgpackExtensions,
     cached_msgpack_extensions,
+    gc_kept,
     msgpack_extensions,
     require_spacy,
+    user_data_loader,
 )
+from annotator.formats.spacy_texts import docbin_texts
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, DocBin
@@ -44,11 +53,19 @@ class DocBinImporter:
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
-    ) -> Iterator[AnnotatedDraft | Failure]:
-        require_spacy()
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
+        forked = in_a_reading_worker()
+        if forked and "spacy" not in sys.modules:
+            import_spacy_without_cli()  # a reading worker (read_ahead) runs no spaCy command
+        else:
+            require_spacy()
         if path.is_dir():
-            for file in sorted(p for p in path.rglob("*.spacy") if p.is_file()):
-                yield from self._file(str(file), file.read_bytes, options)
+            files = sorted(p for p in path.rglob("*.spacy") if p.is_file())
+            if forked:
+                yield from read_in_two(path, files, partial(self._path, options=options))
+                return
+            for file in files:
+                yield from self._path(file, options)
             return
         if path.suffix.lower() == ".zip":
             try:
@@ -64,9 +81,14 @@ class DocBinImporter:
             return
         yield from self._file(str(path), path.read_bytes, options)
 
+    def _path(
+        self, file: Path, options: ImportOptions
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
+        return self._file(str(file), file.read_bytes, options)
+
     def _file(
         self, path: str, read: Callable[[], bytes], options: ImportOptions
-    ) -> Iterator[AnnotatedDraft | Failure]:
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
         from spacy.tokens import DocBin
         from spacy.vocab import Vocab
 
@@ -75,18 +97,18 @@ class DocBinImporter:
         except OSError as error:
             yield Failure(path, None, f"cannot read ({error.strerror or error})", "ANN133")
             return
+        extensions = msgpack_extensions()
         try:
-            with cached_msgpack_extensions():
+            with cached_msgpack_extensions(extensions), gc_kept(), docbin_decompression():
                 docbin = DocBin(store_user_data=True).from_bytes(data)
         except Exception as error:  # spaCy raises ValueError, zlib.error, msgpack errors...
             yield Failure(path, None, f"not a spaCy DocBin file ({error})", "ANN131")
             return
         del data
-        extensions = msgpack_extensions()
         done = 0
         for number, (text, user_data) in enumerate(_ours(docbin, extensions), 1):
             try:
-                draft: AnnotatedDraft | Failure = _from_user_data(
+                draft: AnnotatedDraft | PlainDraft | Failure = _draft(
                     text, user_data, f"{path}#{number}", options
                 )
             except (OffsetError, KeyError, TypeError, ValueError) as error:
@@ -97,7 +119,7 @@ class DocBinImporter:
             return
         docs = islice(docbin.get_docs(Vocab()), done, None)  # the first one not ours, and on
         for number in count(done + 1):
-            with cached_msgpack_extensions(extensions):  # not across the yield: only in spaCy
+            with cached_msgpack_extensions(extensions), gc_kept():  # not across the yield
                 doc = next(docs, None)
             if doc is None:
                 return
@@ -105,7 +127,7 @@ class DocBinImporter:
             try:
                 ours_data = doc.user_data.get(USER_DATA_KEY)
                 if _is_ours(ours_data):
-                    yield _from_user_data(doc.text, ours_data, origin, options)
+                    yield _draft(doc.text, ours_data, origin, options)
                 else:
                     yield _from_doc(doc, origin, options)
             except (OffsetError, KeyError, TypeError, ValueError) as error:
@@ -125,21 +147,18 @@ def _ours(docbin: DocBin, extensions: MsgpackExtensions) -> Iterator[tuple[str, 
     """Each document's text and our user data, from the first document on, for as long as the
     documents are ours; the rest are made by ``DocBin.get_docs``.
 
-    The text is what ``Doc.text`` joins: each token's ORTH string and a space where it has one,
-    looked up in the file's own strings for the whole file at once; nothing else of a ``Doc``
-    is needed, as the user data holds the rest. A file with unknown spaces, or a token whose
-    string is not in the file, goes to ``get_docs`` from its first document.
+    The text is what ``Doc.text`` joins (:mod:`annotator.formats.spacy_texts`); nothing else
+    of a ``Doc`` is needed, as the user data holds the rest. A file whose texts cannot be told
+    from its arrays goes to ``get_docs`` from its first document.
     """
-    import srsly  # type: ignore[import-untyped]
-
-    texts = _texts(docbin)
+    texts = docbin_texts(docbin)
     if texts is None:
         return
+    load = user_data_loader(extensions)
+    packed_data = docbin.user_data
     for i, text in enumerate(texts):
-        packed = docbin.user_data[i] if i < len(docbin.user_data) else None
         try:
-            with cached_msgpack_extensions(extensions):
-                data = srsly.msgpack_loads(packed, use_list=False)  # as get_docs loads it
+            data = load(packed_data[i] if i < len(packed_data) else None)  # type: ignore[arg-type]
         except Exception:  # whatever get_docs makes of it
             return
         ours = data.get(USER_DATA_KEY) if isinstance(data, Mapping) else None
@@ -148,31 +167,15 @@ def _ours(docbin: DocBin, extensions: MsgpackExtensions) -> Iterator[tuple[str, 
         yield text, ours
 
 
-def _texts(docbin: DocBin) -> Iterator[str] | None:
-    """The documents' texts from their tokens (see :func:`_ours`), or None."""
-    import numpy
-    from spacy.attrs import ORTH  # type: ignore[import-not-found]
-    from spacy.strings import get_string_id
-
-    if ORTH not in docbin.attrs or any(f.get("has_unknown_spaces") for f in docbin.flags):
-        return None
-    if not len(docbin):
-        return iter(())
-    strings = sorted(docbin.strings)
-    keys = numpy.fromiter(map(get_string_id, strings), dtype=numpy.uint64, count=len(strings))
-    order = numpy.argsort(keys)
-    keys = keys[order]
-    words = numpy.asarray(strings, dtype=object)[order]
-    pieces = numpy.concatenate((words, words + " "))  # each string, then with its space
-    column = docbin.attrs.index(ORTH)
-    orths = numpy.concatenate([tokens[:, column] for tokens in docbin.tokens])
-    spaces = numpy.concatenate([spaces[:, 0] for spaces in docbin.spaces])
-    found = numpy.minimum(numpy.searchsorted(keys, orths), max(len(keys) - 1, 0))
-    if len(orths) and (not len(keys) or not (keys[found] == orths).all()):
-        return None
-    pieces = pieces[found + len(keys) * spaces] if len(orths) else orths
-    bounds = numpy.cumsum([0, *map(len, docbin.tokens)]).tolist()
-    return ("".join(pieces[a:b].tolist()) for a, b in pairwise(bounds))
+def _draft(
+    text: str, ours: Mapping[str, Any], origin: str, options: ImportOptions
+) -> AnnotatedDraft | PlainDraft:
+    """A PlainDraft when asked for one and the spans are plain, else what the user data says."""
+    if options.plain:
+        plain = plain_from_user_data(text, ours, origin, options)
+        if plain is not None:
+            return plain
+    return _from_user_data(text, ours, origin, options)
 
 
 def _from_user_data(

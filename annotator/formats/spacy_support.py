@@ -3,10 +3,12 @@ srsly's msgpack extension lookups answered once."""
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from annotator.core.errors import UserError
@@ -79,3 +81,46 @@ def cached_msgpack_extensions(found: MsgpackExtensions | None = None) -> Iterato
 
 
 _ABSENT = object()
+
+
+_DECODED_KEYS = (b"\x02nd", b"\x07complex")
+"""The ends of a msgpack bin header and the bytes key srsly's numpy decoder looks for (``b"nd"``,
+``b"complex"``): a bin key's length byte comes right before it in every bin header form."""
+
+
+def user_data_loader(found: MsgpackExtensions) -> Callable[[bytes], Any]:
+    """``srsly.msgpack_loads(data, use_list=False)`` as ``DocBin.get_docs`` loads a document's
+    user data, with the decoders of ``found`` (see :func:`msgpack_extensions`).
+
+    The same unpacker and hook, without what costs per call: the registry lookup, and
+    msgpack_loads turning the garbage collector back on when the caller had it off. When the
+    only decoder is srsly's numpy one and no map key in ``data`` can be one it decodes (a bytes
+    key ``b"nd"`` or ``b"complex"``), the hook would return every map as it is and is left out.
+    """
+    from srsly.msgpack import _unpackb
+    from srsly.msgpack._msgpack_numpy import decode_numpy  # type: ignore[import-untyped]
+
+    decoders = list(found[1].values())
+    hook: Callable[[Any], Any] | None = None
+    for decoder in decoders:
+        hook = partial(decoder, chain=hook)
+    unhooked = decoders == [decode_numpy]
+
+    def load(data: bytes) -> Any:
+        if unhooked and not any(key in data for key in _DECODED_KEYS):
+            return _unpackb(data, raw=False, use_list=False)
+        return _unpackb(data, raw=False, use_list=False, object_hook=hook)
+
+    return load
+
+
+@contextmanager
+def gc_kept() -> Iterator[None]:
+    """Keep the garbage collector as it was: srsly's msgpack_loads (``DocBin.from_bytes`` calls
+    it) turns it on whatever the caller had set."""
+    was_enabled = gc.isenabled()
+    try:
+        yield
+    finally:
+        if not was_enabled:
+            gc.disable()

@@ -19,7 +19,13 @@ from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats.base import ImportOptions
 from annotator.formats.native_jsonl import IMPORTER
-from annotator.formats.read_ahead import _safe_to_fork, has_core_to_spare, read_ahead, runnable_now
+from annotator.formats.read_ahead import (
+    _safe_to_fork,
+    _size,
+    has_core_to_spare,
+    read_ahead,
+    runnable_now,
+)
 
 LINES = [
     '{"text": "Rebels shelled Aleppo.", "title": "A", "metadata": {"n": 1},'
@@ -81,6 +87,26 @@ def test_small_files_are_read_in_process(tmp_path: Path) -> None:
     path.write_text(LINES[0] + "\n", encoding="utf-8")
     reader = IMPORTER.read(path, LabelSchema(()), ImportOptions())
     assert read_ahead(path, lambda: reader) is reader
+
+
+def test_a_folder_counts_the_size_of_its_files(tmp_path: Path) -> None:
+    folder = tmp_path / "shards"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.jsonl").write_text(LINES[0] + "\n", encoding="utf-8")
+    (folder / "sub" / "b.jsonl").write_text(LINES[0] + "\n", encoding="utf-8")
+    size = 2 * (len(LINES[0].encode()) + 1)
+    assert _size(folder, 1 << 30) == size
+    assert _size(folder, 1) < size  # counting stops once it is enough
+    assert _size(tmp_path / "absent", 1) == -1
+
+    def read() -> Iterator[AnnotatedDraft | Failure]:
+        return iter(())
+
+    small = read_ahead(folder, read, minimum=size + 1, when_busy=True)
+    assert not hasattr(small, "would_wait")  # read in-process
+    ahead = read_ahead(folder, read, minimum=size, when_busy=True)
+    assert hasattr(ahead, "would_wait")  # read by a worker
+    assert list(ahead) == []
 
 
 _PARENT = os.getpid()
