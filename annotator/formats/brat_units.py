@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterable
 
@@ -10,6 +11,7 @@ from annotator.core.offsets import OffsetConverter, Unit
 from annotator.formats.brat_common import Pieces, surface
 from annotator.formats.brat_parse import Entity
 
+_CRLF = re.compile("\r\n")
 CRLF = "CRLF"
 """Pseudo-unit: code points counted on the .txt before CRLF became LF (a common tool bug)."""
 
@@ -28,8 +30,9 @@ class UnitResolver:
         self.converter = OffsetConverter(text)
         self.declared = declared
         crlf = raw != text and "\r" in raw
+        self.raw = raw
         self.raw_converter = OffsetConverter(raw) if crlf else None
-        self._crs = [i for i, c in enumerate(raw) if c == "\r" and raw[i + 1 : i + 2] == "\n"]
+        self._crs: list[int] | None = None
         units: list[str] = [u.value for u in ((declared,) if declared else tuple(Unit))]
         self.units = [*units, *([CRLF] if crlf and declared is None else [])]
 
@@ -74,6 +77,8 @@ class UnitResolver:
         return None
 
     def _from_crlf(self, offset: int) -> int:
+        if self._crs is None:  # where each CRLF's CR is: found once, when first needed
+            self._crs = [match.start() for match in _CRLF.finditer(self.raw)]
         return offset - bisect_left(self._crs, offset)
 
     def explain(self, key: str, entity: Entity) -> str:
