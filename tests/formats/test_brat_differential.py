@@ -10,14 +10,21 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.annotation import AnnotatedDocument, Relation, Span
+from annotator.core.document import Document, content_hash
+from annotator.core.ids import DocumentId, RelationId, SpanId
 from annotator.core.interchange import AnnotatedDraft
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.core.plain_draft import PlainDraft, as_plain
 from annotator.core.reports import Failure
 from annotator.core.schema import AttributeDefinition, AttributeType, Label, LabelSchema
-from annotator.formats.base import ImportOptions
-from annotator.formats.brat import IMPORTER
+from annotator.formats.base import ExportOptions, ImportOptions, Layout, Loss
+from annotator.formats.brat import EXPORTER, IMPORTER
+from annotator.formats.brat_deflated import deflate, write_member, writes_a_zip
+from annotator.formats.workers import BATCH_DOCUMENTS
+from annotator.services.sinks import AtomicSink
 from tests.formats import brat_reference as reference
+from tests.formats.conftest import Export, round_trip_schema
 
 Item = AnnotatedDraft | PlainDraft | Failure
 
@@ -248,3 +255,92 @@ def test_zip_members_read_as_zipfile_reads_them(tmp_path: Path) -> None:
         errors.append(str(raised.value))
     assert errors[0] == errors[1]
     assert "Bad CRC-32" in errors[0]
+
+
+def _export_documents(count: int) -> list[AnnotatedDocument]:
+    """Documents with everything the writer treats apart: line breaks, TABs and CR in the
+    text, spans across them or of nothing else, discontinuous spans, attributes of every type
+    (and of no schema), comments with line breaks, relations (one to a span left out),
+    colliding and missing external ids."""
+    text = "Rebels 🏛 shelled\r\nAleppo’s “east”.\tThe ministry said\n12 civilians died."
+    made = []
+    for n in range(1, count + 1):
+        spans = [
+            Span(SpanId(1), DocumentId(n), "ACTOR", 0, 6, {"kind": "non-state armed group"}),
+            Span(SpanId(2), DocumentId(n), "LOCATION", 17, 23, comment="two\nlines"),
+            Span(SpanId(3), DocumentId(n), "CLAIM", 9, 33, {"certainty": "reported"}),
+            Span(SpanId(4), DocumentId(n), "CLAIM", 16, 18),  # only a line break
+            Span(SpanId(5), DocumentId(n), "ACTOR", 34, 46, {"comment": "of\thealth", "x": 3}),
+            Span(SpanId(6), DocumentId(n), "CASUALTY_FIGURE", 52, 64, {"count": n}),
+            Span(SpanId(7), DocumentId(n), "LOCATION", 0, 64, fragments=((0, 6), (52, 64))),
+            Span(SpanId(8), DocumentId(n), "CLAIM", 38, 38 + n % 7, {"disputed": n % 2 == 0}),
+            Span(SpanId(9), DocumentId(n), f"NEW{n % 3}", 24, 31, {"flag": True, "v": "a b"}),
+        ]
+        relations = (
+            Relation(RelationId(1), DocumentId(n), "ATTRIBUTED_TO", SpanId(3), SpanId(5)),
+            Relation(RelationId(2), DocumentId(n), "LOCATED_IN", SpanId(4), SpanId(2)),
+            Relation(RelationId(3), DocumentId(n), f"R{n % 4}", SpanId(6), SpanId(9), comment="c"),
+        )
+        external = ["", "same", "Same", "a/b c", f"doc {n}"][n % 5]
+        document = Document(DocumentId(n), text, content_hash(text), external_id=external)
+        made.append(AnnotatedDocument(document, tuple(spans), relations))
+    made.append(AnnotatedDocument(Document(DocumentId(count + 1), "", content_hash("")), (), ()))
+    return made
+
+
+def _members(path: Path) -> list[tuple[str, bytes, bytes]]:
+    """Each member of a zip: name, bytes, and its stored (deflated) bytes as they are."""
+    members = []
+    with zipfile.ZipFile(path) as archive, path.open("rb") as raw:
+        for info in archive.infolist():
+            raw.seek(info.header_offset + 26)
+            skip = int.from_bytes(raw.read(2), "little") + int.from_bytes(raw.read(2), "little")
+            raw.seek(skip, 1)
+            stored = raw.read(info.compress_size)
+            members.append((info.filename, archive.read(info), stored))
+    return members
+
+
+def _folder(path: Path) -> list[tuple[str, bytes]]:
+    return sorted((p.relative_to(path).as_posix(), p.read_bytes()) for p in path.rglob("*"))
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_exports_write_the_same_bytes(export: Export, workers: str) -> None:
+    """In this process and (more than one batch of documents) in worker processes: the same
+    members in the same order, deflated to the same bytes, and the same losses."""
+    items = _export_documents(BATCH_DOCUMENTS + 10 if workers == "2" else 40)
+    options = ExportOptions(extra={"workers": workers})
+    schema = round_trip_schema()
+    new_zip, new_losses = export(EXPORTER, items, "new.zip", schema, options)
+    old_zip, old_losses = export(reference.BratExporter(), items, "old.zip", schema, options)
+    assert _members(new_zip) == _members(old_zip)
+    assert new_losses == old_losses == EXPORTER.losses(iter(items), schema, options)
+    assert new_losses.counts[Loss.DROPPED] >= len(items) - 1
+    assert new_losses.counts[Loss.RELATIONS] >= len(items) - 1
+    new_folder, _ = export(EXPORTER, items, "new", schema, options)
+    old_folder, _ = export(reference.BratExporter(), items, "old", schema, options)
+    assert _folder(new_folder) == _folder(old_folder)
+    conf = (new_folder / "annotation.conf").read_text(encoding="utf-8")
+    assert "NEW2" in conf
+    assert "R3\tArg1:CASUALTY_FIGURE, Arg2:NEW0" in conf
+
+
+def test_a_zip_member_deflated_ahead_is_what_zipfile_writes(tmp_path: Path) -> None:
+    data = "Rebels 🏛 shelled Aleppo.\n".encode() * 50
+    target = tmp_path / "x.zip"
+    sink = AtomicSink(target, Layout.FOLDER)
+    assert writes_a_zip(sink)
+    write_member(sink, "ahead.txt", data, deflate(data))
+    write_member(sink, "here.txt", data, None)
+    with sink.member_binary("zipfile.txt") as out:
+        out.write(data)
+    sink.commit()
+    (ahead, _, stored), (here, _, same), (plain, _, also) = _members(target)
+    assert (ahead, here, plain) == ("ahead.txt", "here.txt", "zipfile.txt")
+    assert stored == same == also == deflate(data)
+    folder = AtomicSink(tmp_path / "folder", Layout.FOLDER)
+    assert not writes_a_zip(folder)
+    write_member(folder, "a.txt", data, deflate(data))  # not a zip: the bytes as they are
+    folder.commit()
+    assert (tmp_path / "folder" / "a.txt").read_bytes() == data
