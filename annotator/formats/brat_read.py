@@ -100,12 +100,12 @@ def _spans(
 ) -> Generator[Failure, None, dict[str, Pieces]]:
     """Convert every T's fragments to code points of ``text``; returns {key: fragments}."""
     resolver = UnitResolver(raw, text, options.offset_unit)
-    unit = resolver.document_unit(parsed.entities.values())
+    unit, found = resolver.document_pieces(list(parsed.entities.values()))
     if unit != Unit.CODE_POINT.value and parsed.entities:
         notes.append(f"offsets were counted in {describe_unit(unit)} (found from the span texts)")
     out: dict[str, Pieces] = {}
-    for key, entity in parsed.entities.items():
-        converted = resolver.convert(entity, unit) or resolver.convert_any(entity)
+    for (key, entity), pieces in zip(parsed.entities.items(), found, strict=True):
+        converted = pieces or resolver.convert_any(entity)
         if converted is None:
             yield Failure(name, entity.line, resolver.explain(key, entity), "ANN132")
             continue
