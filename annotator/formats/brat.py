@@ -35,9 +35,11 @@ counted on CRLF text are tried and the unit that fits is named in the document's
 line is a Failure with its file and line; the rest of the document imports. annotation.conf
 and visual.conf are not read.
 
-The registered entry: ``brat_write`` (with ``brat_conf``) writes; ``brat_read`` reads, with
-``brat_files`` (the pairs of files), ``brat_parse`` (the lines), ``brat_units`` (the offset unit)
-and ``brat_references`` (lines that refer to others); ``brat_common`` holds what both share.
+The registered entry: ``brat_write`` (with ``brat_conf``, and ``brat_deflated`` for the members
+its workers deflate) writes; ``brat_read`` reads, with ``brat_files`` (the pairs of files),
+``brat_fast`` (the usual document in whole-file calls), ``brat_parse`` (the lines),
+``brat_units`` (the offset unit) and ``brat_references`` (lines that refer to others);
+``brat_common`` holds what both share.
 """
 
 from __future__ import annotations

@@ -19,6 +19,20 @@ class Declared:
     flags: dict[str, set[str]] = field(default_factory=dict)
     valued: dict[str, tuple[set[str], dict[str, None]]] = field(default_factory=dict)
 
+    def merge(self, other: Declared) -> None:
+        """Add what ``other`` declares, as if its documents had come after these."""
+        self.labels.update(other.labels)
+        for name, (sources, targets) in other.relations.items():
+            ends = self.relations.setdefault(name, (set(), set()))
+            ends[0].update(sources)
+            ends[1].update(targets)
+        for name, labels in other.flags.items():
+            self.flags.setdefault(name, set()).update(labels)
+        for name, (labels, values) in other.valued.items():
+            mine = self.valued.setdefault(name, (set(), {}))
+            mine[0].update(labels)
+            mine[1].update(values)
+
     def flag(self, name: str, label: str) -> None:
         self.flags.setdefault(name, set()).add(label)
 

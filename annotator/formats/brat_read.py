@@ -10,10 +10,12 @@ from pathlib import Path, PurePosixPath
 from annotator.core.document import DocumentDraft
 from annotator.core.interchange import AnnotatedDraft, RelationRecord, SpanRecord
 from annotator.core.offsets import Unit
+from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
 from annotator.core.schema import LabelSchema
 from annotator.formats.base import ImportOptions
 from annotator.formats.brat_common import FORMAT_NAME, Pieces
+from annotator.formats.brat_fast import plain_document
 from annotator.formats.brat_files import Pair, decode, document_files
 from annotator.formats.brat_locate import locate
 from annotator.formats.brat_parse import Entity, Parsed, parse_line
@@ -27,7 +29,7 @@ class BratImporter:
 
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
-    ) -> Iterator[AnnotatedDraft | Failure]:
+    ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
         with ExitStack() as stack:
             try:
                 pairs = document_files(path, stack)
@@ -43,7 +45,7 @@ class BratImporter:
 
 def _read_pair(
     pair: Pair, schema: LabelSchema, options: ImportOptions
-) -> Iterator[AnnotatedDraft | Failure]:
+) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
     if pair.text is None:
         missing = PurePosixPath(pair.text_name).name
         yield Failure(pair.ann_name, None, f"no {missing} beside it", "ANN133")
@@ -57,9 +59,13 @@ def _read_pair(
         yield ann
         return
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    ann = ann.replace("\r\n", "\n").replace("\r", "\n")
+    usual = plain_document(ann, text, pair.stem, pair.ann_name, options)
+    if usual is not None:
+        yield usual
+        return
     parsed = Parsed()
-    lines = ann.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(ann.split("\n"), start=1):
         if line.strip():
             failure = parse_line(parsed, line, number, pair.ann_name)
             if failure is not None:
@@ -94,12 +100,12 @@ def _spans(
 ) -> Generator[Failure, None, dict[str, Pieces]]:
     """Convert every T's fragments to code points of ``text``; returns {key: fragments}."""
     resolver = UnitResolver(raw, text, options.offset_unit)
-    unit = resolver.document_unit(parsed.entities.values())
+    unit, found = resolver.document_pieces(list(parsed.entities.values()))
     if unit != Unit.CODE_POINT.value and parsed.entities:
         notes.append(f"offsets were counted in {describe_unit(unit)} (found from the span texts)")
     out: dict[str, Pieces] = {}
-    for key, entity in parsed.entities.items():
-        converted = resolver.convert(entity, unit) or resolver.convert_any(entity)
+    for (key, entity), pieces in zip(parsed.entities.items(), found, strict=True):
+        converted = pieces or resolver.convert_any(entity)
         if converted is None:
             yield Failure(name, entity.line, resolver.explain(key, entity), "ANN132")
             continue

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
-from collections.abc import Iterable
 
 from annotator.core.errors import OffsetError
 from annotator.core.offsets import OffsetConverter, Unit
 from annotator.formats.brat_common import Pieces, surface
 from annotator.formats.brat_parse import Entity
 
+_CRLF = re.compile("\r\n")
 CRLF = "CRLF"
 """Pseudo-unit: code points counted on the .txt before CRLF became LF (a common tool bug)."""
 
@@ -28,20 +29,34 @@ class UnitResolver:
         self.converter = OffsetConverter(text)
         self.declared = declared
         crlf = raw != text and "\r" in raw
+        self.raw = raw
         self.raw_converter = OffsetConverter(raw) if crlf else None
-        self._crs = [i for i, c in enumerate(raw) if c == "\r" and raw[i + 1 : i + 2] == "\n"]
+        self._crs: list[int] | None = None
         units: list[str] = [u.value for u in ((declared,) if declared else tuple(Unit))]
         self.units = [*units, *([CRLF] if crlf and declared is None else [])]
+        # Units that read every offset of this text as code points do: trying them after code
+        # points can find nothing else (a text without astral characters in UTF-16, an ASCII
+        # one in UTF-8).
+        self._tried = self.units
+        if declared is None:
+            same = {Unit.UTF8.value} if text.isascii() else set()
+            if not self.converter.has_astral:
+                same.add(Unit.UTF16.value)
+            self._tried = [unit for unit in self.units if unit not in same]
 
-    def document_unit(self, entities: Iterable[Entity]) -> str:
-        items = list(entities)
-        best, best_count = self.units[0], -1
-        for unit in self.units:
-            count = sum(1 for e in items if self.convert(e, unit) is not None)
-            if count == len(items):
-                return unit
+    def document_pieces(self, entities: list[Entity]) -> tuple[str, list[Pieces | None]]:
+        """The unit that fits most entities (the first such), and each entity converted from it
+        (``None`` where it does not fit)."""
+        best: tuple[str, list[Pieces | None]] | None = None
+        best_count = -1
+        for unit in self._tried:
+            found = [self.convert(entity, unit) for entity in entities]
+            count = len(found) - found.count(None)
+            if count == len(entities):
+                return unit, found
             if count > best_count:
-                best, best_count = unit, count
+                best, best_count = (unit, found), count
+        assert best is not None
         return best
 
     def convert(self, entity: Entity, unit: str) -> Pieces | None:
@@ -67,13 +82,15 @@ class UnitResolver:
         return [(to_codepoint(a, unit), to_codepoint(b, unit)) for a, b in pieces]
 
     def convert_any(self, entity: Entity) -> Pieces | None:
-        for unit in self.units:
+        for unit in self._tried:
             found = self.convert(entity, unit)
             if found is not None:
                 return found
         return None
 
     def _from_crlf(self, offset: int) -> int:
+        if self._crs is None:  # where each CRLF's CR is: found once, when first needed
+            self._crs = [match.start() for match in _CRLF.finditer(self.raw)]
         return offset - bisect_left(self._crs, offset)
 
     def explain(self, key: str, entity: Entity) -> str:
