@@ -11,7 +11,10 @@ at the same place.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -47,7 +50,10 @@ def read_in_two(
             yield from read_file(file)
         return
 
+    first = os.getpid()
+
     def theirs() -> Iterator[Item]:
+        _end_with(first)
         for file in files[1::2]:
             yield from read_file(file)
             yield Failure(_END, None, "", "")
@@ -68,6 +74,23 @@ def read_in_two(
                 yield item
     finally:
         helper.close()  # type: ignore[attr-defined]  # a worker's iterator (would_wait)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _end_with(parent: int) -> None:
+    """Have the kernel terminate this process (the second worker) when ``parent`` (the first)
+    ends. A cancel terminates the first worker outright, with no time to stop this one, which
+    would read on, orphaned, until its next send fails (a shard can take seconds). Linux's
+    ``PR_SET_PDEATHSIG``; read_ahead forks only there."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(1)
 
 
 def _may_fork() -> bool:

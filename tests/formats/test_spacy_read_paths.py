@@ -358,6 +358,42 @@ def test_when_the_first_worker_dies_the_import_fails_and_the_second_ends(
     assert not _alive(second)
 
 
+def test_a_cancelled_import_leaves_no_second_worker_reading_on(tmp_path: Path) -> None:
+    """Closing the import's reader (a cancel) terminates the first worker, which has no time
+    to stop the second: the second, in the middle of a long shard with nothing to send yet,
+    ends with the first instead of reading on, orphaned, until its next send."""
+    files = [tmp_path / f"part-{n}.spacy" for n in range(2)]
+    pids = tmp_path / "pids"
+
+    def read_file(file: Path) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
+        if file == files[1]:
+            pids.write_text(str(os.getpid()), encoding="ascii")
+            time.sleep(30)  # a long shard
+        for i in range(100):
+            yield Failure(str(file), None, f"document {i}", "ANN132")
+
+    reader = read_ahead(
+        tmp_path,
+        lambda: read_in_two(tmp_path, files, read_file, when_busy=True),
+        minimum=0,
+        when_busy=True,
+    )
+    next(reader)
+    deadline = time.monotonic() + 10
+    while not pids.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.1)  # the pid is written: the second worker is asleep in its shard
+    reader.close()  # type: ignore[attr-defined]
+    second = int(pids.read_text(encoding="ascii"))
+    deadline = time.monotonic() + 5
+    while _alive(second) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = _alive(second)
+    if alive:
+        os.kill(second, 9)  # not left behind by this test either
+    assert not alive
+
+
 def _alive(pid: int) -> bool:
     """Whether the process runs (a zombie no longer does: it waits for whoever reaps it)."""
     try:
