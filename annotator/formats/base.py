@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from operator import attrgetter
 from pathlib import Path
-from typing import BinaryIO, Protocol, TextIO
+from typing import BinaryIO, Protocol, TextIO, TypeVar
 
 from annotator.core.annotation import CURATION_ANNOTATOR, AnnotatedDocument
 from annotator.core.document import Document
@@ -365,12 +365,15 @@ def read_text_lines(handle: TextIO) -> Iterator[tuple[int, str]]:
         yield number, line.rstrip("\n").rstrip("\r")
 
 
+_Read = TypeVar("_Read")
+
+
 def read_text_file(
     path: Path,
-    read: Callable[[TextIO], Iterator[AnnotatedDraft | Failure]],
+    read: Callable[[TextIO], Iterator[_Read]],
     *,
     encoding: str = "utf-8",
-) -> Iterator[AnnotatedDraft | Failure]:
+) -> Iterator[_Read | Failure]:
     """Open ``path`` and stream ``read`` over it; an unreadable or non-UTF-8 file becomes a
     Failure naming it instead of an exception, after whatever was read before the bad byte."""
     try:

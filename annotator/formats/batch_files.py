@@ -3,10 +3,11 @@ export (``copy_file_range``), not as bytes through the worker's pipe.
 
 A token format's output is large (Prodigy: 357 MB for 10,000 documents); through the pipe each
 batch is pickled, read in 64 KB chunks, unpickled and written again by the calling process. On
-Linux, with workers, a batch is written to a file in a temporary folder instead and copied into
-the export inside the kernel; elsewhere, or with one worker (the batches are then made in the
-calling process), batches come back as bytes. The folder, and whatever a cancelled export left
-in it, is removed when the export ends.
+Linux, with workers, a batch is written to a file in a hidden temporary folder beside the
+export instead (on the export's file system, where the kernel can copy it without reading it
+back into this process; a tmpfs ``/tmp`` would also hold it in memory); elsewhere, or with one
+worker (the batches are then made in the calling process), batches come back as bytes. The
+folder, and whatever a cancelled export left in it, is removed when the export ends.
 """
 
 from __future__ import annotations
@@ -20,14 +21,24 @@ from typing import BinaryIO
 
 
 @contextmanager
-def batch_folder(workers: int) -> Iterator[str | None]:
-    """A temporary folder for the workers' batch files, or None when batches come back as
-    bytes: one worker, or no ``os.copy_file_range`` (not Linux)."""
+def batch_folder(workers: int, out: BinaryIO | None = None) -> Iterator[str | None]:
+    """A temporary folder for the workers' batch files, beside ``out`` when it is a file (else
+    in the system's temporary folder), or None when batches come back as bytes: one worker, or
+    no ``os.copy_file_range`` (not Linux)."""
     if workers <= 1 or not hasattr(os, "copy_file_range"):
         yield None
         return
-    with tempfile.TemporaryDirectory(prefix="annotator-export-") as folder:
+    with tempfile.TemporaryDirectory(prefix=".annotator-batches-", dir=_beside(out)) as folder:
         yield folder
+
+
+def _beside(out: BinaryIO | None) -> str | None:
+    """The folder of the file ``out`` writes, or None (a stream, or a name that is no path)."""
+    name = getattr(out, "name", None)
+    if not isinstance(name, str):
+        return None
+    folder = os.path.dirname(os.path.abspath(name))
+    return folder if os.path.isdir(folder) and os.access(folder, os.W_OK) else None
 
 
 def hand_back(folder: str | None, data: bytes) -> bytes | str:

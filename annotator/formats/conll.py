@@ -25,13 +25,13 @@ file and line, and the rest of the file imports.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, groupby, repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import TextIO, cast
+from typing import TextIO
 
 from annotator.core.annotation import AnnotatedDocument
 from annotator.core.interchange import AnnotatedDraft
@@ -188,12 +188,8 @@ class ConllImporter:
         self, path: Path, schema: LabelSchema, options: ImportOptions
     ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
         name = str(path)
-        # read_text_file is typed for AnnotatedDraft items; it passes on whatever is read
-        read = cast(
-            "Callable[[TextIO, str, ImportOptions], Iterator[AnnotatedDraft | Failure]]", read_file
-        )
         yield from read_text_file(
-            path, lambda handle: read(handle, name, options), encoding="utf-8-sig"
+            path, lambda handle: read_file(handle, name, options), encoding="utf-8-sig"
         )
 
 

@@ -29,7 +29,7 @@ Failure with its file and line; the rest imports.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, cast
@@ -214,13 +214,9 @@ class HuggingFaceImporter:
         if isinstance(names, Failure):
             yield names
             return
-        # read_text_file is typed for AnnotatedDraft items; it passes on whatever is read
-        read = cast(
-            "Callable[[Iterable[str], str, list[str] | None, ImportOptions], "
-            "Iterator[AnnotatedDraft | Failure]]",
-            read_lines,
+        yield from read_text_file(
+            path, lambda handle: read_lines(handle, str(path), names, options)
         )
-        yield from read_text_file(path, lambda handle: read(handle, str(path), names, options))
 
 
 def label_names(path: Path, options: ImportOptions) -> list[str] | Failure | None:

@@ -28,11 +28,11 @@ the document's metadata (``meta.id`` its external id).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from annotator.core.annotation import AnnotatedDocument, Span
 from annotator.core.document import DocumentDraft
@@ -92,7 +92,7 @@ class ProdigyExporter:
         report = LossReport()
         workers = worker_count(options.extra)
         batches = batched(map(light_packer(workers), items), BATCH_DOCUMENTS)
-        with sink.main_binary() as out, batch_folder(workers) as folder:
+        with sink.main_binary() as out, batch_folder(workers, out) as folder:
             work = partial(render_batch, options, folder)
             done = ordered_map(work, batches, workers, BATCH_DOCUMENTS)
             with closing(done):  # the workers end before their folder is removed
@@ -244,12 +244,7 @@ class ProdigyImporter:
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
     ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
-        # read_text_file is typed for AnnotatedDraft items; it passes on whatever is read
-        read = cast(
-            "Callable[[Iterable[str], str, ImportOptions], Iterator[AnnotatedDraft | Failure]]",
-            read_lines,
-        )
-        yield from read_text_file(path, lambda handle: read(handle, str(path), options))
+        yield from read_text_file(path, lambda handle: read_lines(handle, str(path), options))
 
 
 def read_lines(

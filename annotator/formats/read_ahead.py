@@ -62,7 +62,16 @@ def read_ahead(
     now (before the caller opens its transaction); ``close()`` the iterator to stop it early."""
     if not _worth_a_worker(path, minimum) or not (when_busy or _core_to_spare()):
         return read()
-    return _Received(read)
+    return ReadingWorker(read)
+
+
+WORKER_NAME = "annotator-reading-worker"
+
+
+def in_reading_worker() -> bool:
+    """Whether this process is a worker that :func:`read_ahead` forked to read (forked from a
+    process without other threads, so that it may fork in turn)."""
+    return multiprocessing.current_process().name == WORKER_NAME
 
 
 def _core_to_spare() -> bool:
@@ -105,15 +114,16 @@ def runnable_now(loadavg: str) -> int | None:
     return int(runnable)
 
 
-class _Received(Iterator[Item]):
-    """The reading side: batches from the worker, item by item."""
+class ReadingWorker(Iterator[Item]):
+    """What :func:`read_ahead` returns when a worker reads: the reading side, batches from the
+    worker item by item."""
 
     def __init__(self, read: Callable[[], Iterator[Item]]) -> None:
         context = multiprocessing.get_context("fork")
         self._pipe, sending = context.Pipe(duplex=False)
         _widen(sending)
         self._worker = context.Process(
-            target=_produce, args=(read, sending, self._pipe), daemon=True
+            target=_produce, args=(read, sending, self._pipe), name=WORKER_NAME, daemon=True
         )
         self._worker.start()
         sending.close()  # the worker's is the only sending end: its exit ends the pipe

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
 
-from annotator.formats.spacy_shard import _COMPRESSOR_SWAP
+from annotator.formats.spacy_support import serializer_zlib
 
 
 @contextmanager
@@ -15,22 +15,14 @@ def docbin_decompression() -> Iterator[None]:
     """spaCy's ``zlib`` is zlib-ng's decompression meanwhile: the same bytes from the same
     input, about twice as fast (a tenth of reading a shard). A stream zlib-ng refuses raises
     its ``error``, which ``from_bytes`` turns into the ValueError zlib's would have become.
-    The swap holds the lock the export's (:func:`annotator.formats.spacy_shard.
-    docbin_compression`) holds, so that neither restores the other's module."""
+    The swap is :func:`~annotator.formats.spacy_support.serializer_zlib`'s, as the export's."""
     try:
         from zlib_ng import zlib_ng  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         yield
         return
-    from spacy.tokens import _serialize
-
     shim = SimpleNamespace(
         compress=zlib.compress, decompress=zlib_ng.decompress, error=zlib_ng.error
     )
-    with _COMPRESSOR_SWAP:
-        saved = vars(_serialize)["zlib"]
-        setattr(_serialize, "zlib", shim)  # noqa: B010 (not an attribute spaCy exports)
-        try:
-            yield
-        finally:
-            setattr(_serialize, "zlib", saved)  # noqa: B010
+    with serializer_zlib(shim):
+        yield

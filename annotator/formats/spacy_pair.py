@@ -21,18 +21,13 @@ from pathlib import Path
 from annotator.core.interchange import AnnotatedDraft
 from annotator.core.plain_draft import PlainDraft
 from annotator.core.reports import Failure
-from annotator.formats.read_ahead import read_ahead
+from annotator.formats.read_ahead import ReadingWorker, read_ahead
 
 Item = AnnotatedDraft | PlainDraft | Failure
 
 _END = "\0"
 """The ``file`` of the Failure the second worker sends after each of its shards (no file name
 holds a NUL character); it never leaves this module."""
-
-
-def in_a_reading_worker() -> bool:
-    """Whether this process was forked to read (a thread-free child: forking it again is safe)."""
-    return multiprocessing.parent_process() is not None
 
 
 def read_in_two(
@@ -59,7 +54,7 @@ def read_in_two(
             yield Failure(_END, None, "", "")
 
     helper = read_ahead(folder, theirs, minimum=0, when_busy=when_busy) if _may_fork() else None
-    if helper is None or not hasattr(helper, "would_wait"):  # no worker: read here, in order
+    if not isinstance(helper, ReadingWorker):  # no worker: read here, in order
         for file in files:
             yield from read_file(file)
         return
@@ -73,7 +68,7 @@ def read_in_two(
                     break
                 yield item
     finally:
-        helper.close()  # type: ignore[attr-defined]  # a worker's iterator (would_wait)
+        helper.close()
 
 
 _PR_SET_PDEATHSIG = 1
@@ -95,8 +90,9 @@ def _end_with(parent: int) -> None:
 
 def _may_fork() -> bool:
     """Let this process start a worker: read_ahead starts its reader as a daemon process,
-    which multiprocessing does not let have children. The flag only says that the process
-    is ended with its parent; its own worker is a daemon of its own, ended with it."""
+    which multiprocessing does not let have children. In the reader itself the flag decides
+    only that: the reader is still ended by its parent as before (read_ahead terminates and
+    joins it), and its own worker is ended with it (see :func:`_end_with`)."""
     process = multiprocessing.current_process()
     if process.daemon:
         try:

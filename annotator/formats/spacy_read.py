@@ -20,9 +20,10 @@ from annotator.core.reports import Failure
 from annotator.core.schema import AttributeValue, LabelSchema
 from annotator.formats.base import ImportOptions
 from annotator.formats.offset_check import check_span, parse_offset
+from annotator.formats.read_ahead import in_reading_worker
 from annotator.formats.spacy_inflate import docbin_decompression
 from annotator.formats.spacy_jsonl import draft_from_meta
-from annotator.formats.spacy_pair import in_a_reading_worker, read_in_two
+from annotator.formats.spacy_pair import read_in_two
 from annotator.formats.spacy_plain import plain_from_user_data
 from annotator.formats.spacy_shard import import_spacy_without_cli
 from annotator.formats.spacy_support import (
@@ -54,7 +55,7 @@ class DocBinImporter:
     def read(
         self, path: Path, schema: LabelSchema, options: ImportOptions
     ) -> Iterator[AnnotatedDraft | PlainDraft | Failure]:
-        forked = in_a_reading_worker()
+        forked = in_reading_worker()
         if forked and "spacy" not in sys.modules:
             import_spacy_without_cli()  # a reading worker (read_ahead) runs no spaCy command
         else:

@@ -8,7 +8,6 @@ import gc
 import multiprocessing
 import struct
 import sys
-import threading
 import types
 import zlib
 from collections.abc import Iterator, Sequence
@@ -29,7 +28,7 @@ from annotator.formats.spacy_project import (
     report_left_out_columns,
     report_unaligned,
 )
-from annotator.formats.spacy_support import require_spacy
+from annotator.formats.spacy_support import require_spacy, serializer_zlib
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -45,8 +44,6 @@ packed user data (``srsly.msgpack_dumps(doc.user_data)``)."""
 _SPAN_STRUCT = struct.Struct(">QQQllll")
 """One span of a serialized span group (``SpanGroup.to_bytes``): id, KB id, label, token start
 and end, character start and end."""
-
-_COMPRESSOR_SWAP = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,20 +80,13 @@ def docbin_compression() -> Iterator[None]:
     an export's work); zlib-ng writes the same format, which ``DocBin.from_bytes`` (or anything
     else) decompresses with zlib, to the same bytes. Only ``compress`` changes.
     """
-    from spacy.tokens import _serialize
-
     compress = fast_compress()
     if compress is None:
         yield
         return
     shim = SimpleNamespace(compress=compress, decompress=zlib.decompress, error=zlib.error)
-    with _COMPRESSOR_SWAP:
-        saved = vars(_serialize)["zlib"]
-        setattr(_serialize, "zlib", shim)  # noqa: B010 (not an attribute spaCy exports)
-        try:
-            yield
-        finally:
-            setattr(_serialize, "zlib", saved)  # noqa: B010
+    with serializer_zlib(shim):
+        yield
 
 
 class ShardBuilder:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import gc
 import importlib.util
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from types import SimpleNamespace
 from typing import Any
 
 from annotator.core.errors import UserError
@@ -124,3 +126,22 @@ def gc_kept() -> Iterator[None]:
     finally:
         if not was_enabled:
             gc.disable()
+
+
+_ZLIB_SWAP = threading.Lock()
+
+
+@contextmanager
+def serializer_zlib(shim: SimpleNamespace) -> Iterator[None]:
+    """spaCy's DocBin serializer (``spacy.tokens._serialize``, not a module spaCy exports) uses
+    ``shim`` as its ``zlib`` meanwhile. One swap at a time (an export's compression, an
+    import's inflation), so that neither restores the other's module."""
+    from spacy.tokens import _serialize
+
+    with _ZLIB_SWAP:
+        saved = vars(_serialize)["zlib"]
+        setattr(_serialize, "zlib", shim)  # noqa: B010
+        try:
+            yield
+        finally:
+            setattr(_serialize, "zlib", saved)  # noqa: B010

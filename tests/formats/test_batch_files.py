@@ -57,6 +57,23 @@ def test_files_are_appended_in_order_to_a_file_and_to_a_stream(own_temp: Path) -
     assert sorted(os.listdir(own_temp)) == ["out.jsonl"]
 
 
+@pytest.mark.skipif(not hasattr(os, "copy_file_range"), reason="Linux only")
+def test_the_folder_is_beside_the_export_file_else_in_the_temporary_folder(
+    tmp_path: Path, own_temp: Path
+) -> None:
+    export_dir = tmp_path / "exports"
+    export_dir.mkdir()
+    with (export_dir / "tasks.jsonl").open("wb") as out, batch_folder(2, out) as folder:
+        assert folder is not None
+        assert Path(folder).parent == export_dir
+        assert Path(folder).name.startswith(".")
+        append(hand_back(folder, b"batch\n"), out)
+    assert sorted(p.name for p in export_dir.iterdir()) == ["tasks.jsonl"]
+    with batch_folder(2, io.BytesIO()) as folder:
+        assert folder is not None
+        assert Path(folder).parent == own_temp
+
+
 def test_the_folder_goes_with_what_is_left_in_it(own_temp: Path) -> None:
     with batch_folder(2) as folder:
         if folder is not None:

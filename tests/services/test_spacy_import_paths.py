@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,6 +89,16 @@ def test_the_same_rows_by_every_path(tmp_path: Path, monkeypatch: pytest.MonkeyP
         assert _imported(tmp_path / "general", export) == fast
     with monkeypatch.context() as patch:  # a reading worker, and a second for every other shard
         ahead = partial(read_ahead_module.read_ahead, minimum=0, when_busy=True)
+        second = tmp_path / "second-worker"
+
+        def ahead_noted(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            # read_in_two passes when_busy itself: forced here, or a busy machine reads in one
+            reader = ahead(*args, **{**kwargs, "when_busy": True})
+            if isinstance(reader, read_ahead_module.ReadingWorker):  # in the first worker
+                second.write_text("started", encoding="utf-8")
+            return reader
+
         patch.setattr("annotator.services.annotation_import.read_ahead", ahead)
-        patch.setattr(spacy_pair, "read_ahead", ahead)
+        patch.setattr(spacy_pair, "read_ahead", ahead_noted)
         assert _imported(tmp_path / "workers", export) == fast
+        assert second.read_text(encoding="utf-8") == "started"
