@@ -11,8 +11,9 @@ worker's; ``wkr MB`` is the largest export worker's, an upper bound). Usage::
 
 For scale (issue 5): doccano 1.8.4 took 31.6-33.4 s to import and 19.5-24.8 s to export such a
 set; Label Studio 1.23.2 took 11.4 s to import and 19.2-20.5 s to export JSON. The goals are
-import under 1.1 s, JSON-family exports under 1.9 s, CoNLL and spaCy under 3.5 s, peak memory
-under 300 MB and flat as the count grows.
+ten times the best of them on the same data (doccano JSONL): import under 1.1 s (the JSON
+family), JSON-family exports under 1.9 s, CoNLL and spaCy (and the other token formats) under
+3.5 s, peak memory under 300 MB and flat as the count grows.
 """
 
 from __future__ import annotations
