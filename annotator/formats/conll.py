@@ -49,6 +49,7 @@ from annotator.formats.base import (
 )
 from annotator.formats.conll_read import CHUNK, read_docstart_file
 from annotator.formats.tokenize_support import (
+    OUTSIDE,
     LineNumbers,
     TaggedDocument,
     TokenSentence,
@@ -356,7 +357,7 @@ def _parse_sentence(
         parsed.append(result)
         kept.append(number)
     width = max(map(len, parsed), default=0)
-    layers = [[tags[k] if k < len(tags) else _OUTSIDE for tags in parsed] for k in range(width)]
+    layers = [[tags[k] if k < len(tags) else OUTSIDE for tags in parsed] for k in range(width)]
     return tokens, layers, kept, failures
 
 
@@ -403,15 +404,12 @@ def _finish(
     sentences = [
         TokenSentence(
             tokens,
-            layers + [[_OUTSIDE] * len(tokens) for _ in range(width - len(layers))],
+            layers + [[OUTSIDE] * len(tokens) for _ in range(width - len(layers))],
             LineNumbers(kept),
         )
         for tokens, layers, kept in parsed
     ]
     yield draft_from_tokens(sentences, f"{name}:{document.line}", options.annotator)
-
-
-_OUTSIDE = ("O", "")
 
 
 EXPORTER = ConllExporter()

@@ -49,8 +49,9 @@ from annotator.formats.base import (
     OutputSink,
     read_text_file,
 )
-from annotator.formats.huggingface_read import OUTSIDE, decode_sentence, tagged_draft
+from annotator.formats.huggingface_read import decode_sentence, tagged_draft
 from annotator.formats.tokenize_support import (
+    OUTSIDE,
     TaggedDocument,
     TokenSentence,
     check_scheme,

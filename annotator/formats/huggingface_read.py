@@ -14,7 +14,7 @@ returns None: the caller then reads it as before, so every message and repair st
 from __future__ import annotations
 
 from collections.abc import Mapping
-from itertools import accumulate, compress, count
+from itertools import accumulate
 from operator import lt
 from typing import cast
 
@@ -23,13 +23,11 @@ import msgspec
 from annotator.core.document import DocumentDraft
 from annotator.core.interchange import AnnotatedDraft, SpanRecord
 from annotator.core.plain_draft import PlainDraft
+from annotator.formats.tokenize_support import clean_iob2_spans
 
 Tag = tuple[str, str]
 _new_record = tuple.__new__
 """A SpanRecord made without its Python ``__new__`` (every field given)."""
-OUTSIDE = ("O", "")
-"""The parsed ``O``: a table of parsed tags gives this very tuple, so that counting it in a
-sentence compares references, not contents."""
 
 
 class Sentence(msgspec.Struct, gc=False):
@@ -77,24 +75,13 @@ def tagged_draft(
     sentences (one tag layer) when none is empty and the tags are clean IOB2; else None.
     Its spans never overlap: with ``plain``, a document that has some is a
     :class:`PlainDraft`, as ``as_plain`` makes it."""
-    sizes = list(map(len, token_lists))
-    if 0 in sizes:
+    if 0 in map(len, token_lists):
         return None  # an empty sentence adds a line break, unless it comes first
-    spans: list[tuple[int, int, int, str]] = []
-    """Sentence, first and last token, label."""
-    for k, (tags, size) in enumerate(zip(tag_lists, sizes, strict=True)):
-        if tags.count(OUTSIDE) == size:
-            continue
-        previous = -2
-        for n in compress(count(), map(OUTSIDE.__ne__, tags)):
-            prefix, label = tags[n]
-            if prefix == "B":
-                spans.append((k, n, n, label))
-            elif prefix == "I" and previous == n - 1 and spans[-1][3] == label:
-                spans[-1] = (k, spans[-1][1], n, label)
-            else:
-                return None
-            previous = n
+    clean = clean_iob2_spans(tag_lists)
+    if clean is None:
+        return None
+    # each span's sentence, first and last token, and label
+    spans = [(k, first, last, label) for k, found in clean for first, last, label in found]
     pieces = list(map(" ".join, token_lists))
     draft = DocumentDraft(text="\n".join(pieces), external_id=external_id)
     if not spans:

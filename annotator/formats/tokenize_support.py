@@ -46,8 +46,9 @@ DEFAULT_LAYERS = 3
 """Tag columns written by OverlapPolicy.COLUMNS unless ``extra["layers"]`` says otherwise."""
 
 _TAG = re.compile(r"^(?:O|([BIELSU])-(\S+))$")
-_OUTSIDE = ("O", "")
-"""The parsed ``O`` tag."""
+OUTSIDE = ("O", "")
+"""The parsed ``O`` tag. Tables of parsed tags give this very tuple, so that counting it in a
+sentence compares references, not contents."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,9 +371,9 @@ def detect_scheme(sentences_tags: Sequence[Sequence[tuple[str, str]]]) -> str:
     opens_with_i = False
     b_only_between = True
     for tags in sentences_tags:
-        for n in compress(count(), map(_OUTSIDE.__ne__, tags)):  # only tags other than O
+        for n in compress(count(), map(OUTSIDE.__ne__, tags)):  # only tags other than O
             prefix, label = tags[n]
-            previous = tags[n - 1] if n else _OUTSIDE
+            previous = tags[n - 1] if n else OUTSIDE
             if prefix in "LUES":
                 return "BILOU"
             if prefix == "I" and (previous[0] == "O" or previous[1] != label):
@@ -389,7 +390,7 @@ def decode(tags: Sequence[tuple[str, str]], scheme: str) -> Decoded:
     spans: list[tuple[int, int, str]] = []
     repairs: list[tuple[int, str]] = []
     current: tuple[int, str] | None = None
-    if tags.count(_OUTSIDE) == len(tags):
+    if tags.count(OUTSIDE) == len(tags):
         return Decoded(spans, scheme, repairs)
 
     def close(end: int) -> None:
@@ -500,7 +501,7 @@ def draft_from_tokens(
     layer_total = max((len(s.layers) for s in sentences), default=0)
     for layer in range(layer_total):
         tag_lists = [s.layers[layer] if layer < len(s.layers) else [] for s in sentences]
-        clean = _clean_iob2(tag_lists)
+        clean = clean_iob2_spans(tag_lists)
         if clean is not None:  # what detect_scheme and decode would find, found faster
             for k, spans in clean:
                 starts, ends = _token_offsets(sentences[k].tokens, cursors[k])
@@ -513,7 +514,7 @@ def draft_from_tokens(
             continue
         scheme = detect_scheme(tag_lists)
         for k, tags in enumerate(tag_lists):
-            if tags.count(_OUTSIDE) == len(tags):
+            if tags.count(OUTSIDE) == len(tags):
                 continue  # no span, nothing to repair
             decoded = decode(tags, scheme)
             if decoded.spans:
@@ -532,7 +533,7 @@ def draft_from_tokens(
     return AnnotatedDraft(draft, origin, tuple(records), note="\n".join(notes))
 
 
-def _clean_iob2(
+def clean_iob2_spans(
     tag_lists: Sequence[Sequence[tuple[str, str]]],
 ) -> list[tuple[int, list[tuple[int, int, str]]]] | None:
     """The spans of each sentence that has some, when the tags are IOB2 with nothing to
@@ -541,7 +542,7 @@ def _clean_iob2(
     Only the tags other than ``O`` are visited: most of a news article is outside spans.
     """
     out: list[tuple[int, list[tuple[int, int, str]]]] = []
-    outside = _OUTSIDE
+    outside = OUTSIDE
     for k, tags in enumerate(tag_lists):
         if tags.count(outside) == len(tags):
             continue
