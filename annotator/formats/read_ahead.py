@@ -85,7 +85,14 @@ def _core_to_spare() -> bool:
         average: float | None = os.getloadavg()[0]
     except OSError:
         average = None
-    return has_core_to_spare(running, average, os.cpu_count() or 1)
+    return has_core_to_spare(running, average, usable_cores())
+
+
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity where the system tells it (Linux:
+    ``taskset`` or a container's cpuset can give it fewer than the machine has), else all."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
 
 
 def has_core_to_spare(running: int | None, average: float | None, cores: int) -> bool:
@@ -207,7 +214,7 @@ def _worth_a_worker(path: Path, minimum: int) -> bool:
         return False
     return (
         size >= minimum
-        and (os.cpu_count() or 1) > 1
+        and usable_cores() > 1
         and sys.platform.startswith("linux")  # macOS's system libraries may not survive a fork
         and _safe_to_fork()
     )

@@ -13,7 +13,6 @@ the calling process and pays no start-up.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sys
 import threading
 import types
@@ -32,6 +31,7 @@ from annotator.core.annotation import AnnotatedDocument, Relation, Span
 from annotator.core.document import Document
 from annotator.core.errors import ExportWorkersError, ExportWorkerStoppedError
 from annotator.core.frozen import fast_constructor
+from annotator.formats.read_ahead import usable_cores
 from annotator.formats.worker_server import WorkerServer
 
 B = TypeVar("B", bound=Sized)
@@ -135,9 +135,7 @@ def worker_count(extra: Mapping[str, str]) -> int:
     :data:`MAX_WORKERS`); 1 works in the calling process."""
     raw = extra.get("workers")
     if raw is None:
-        affinity = getattr(os, "sched_getaffinity", None)  # Linux only
-        cores = len(affinity(0)) if affinity is not None else os.cpu_count() or 1
-        return max(1, min(MAX_WORKERS, cores))
+        return max(1, min(MAX_WORKERS, usable_cores()))
     if not raw.isdecimal() or int(raw) < 1:
         raise ExportWorkersError(f"extra option workers={raw!r} must be a positive number")
     return int(raw)

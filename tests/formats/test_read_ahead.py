@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -224,3 +226,24 @@ def test_the_count_of_this_instant_decides_not_the_lagging_average() -> None:
     assert has_core_to_spare(None, 1.2, 2)  # no count: the average decides, as before
     assert not has_core_to_spare(None, 1.6, 2)
     assert has_core_to_spare(None, None, 1)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="Linux only")
+def test_a_process_pinned_to_one_core_reads_in_process(tmp_path: Path) -> None:
+    """A machine of several cores, a process allowed one (taskset, a container's cpuset): no
+    worker, which would only take turns with it on that core."""
+    big = tmp_path / "big.jsonl"
+    big.write_bytes(b"x" * 1024)
+    script = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from annotator.formats import read_ahead\n"
+        "from annotator.formats.workers import worker_count\n"
+        "os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})\n"
+        "print(read_ahead.usable_cores(), worker_count({}),"
+        " read_ahead._worth_a_worker(Path(sys.argv[1]), 0))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(big)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["1", "1", "False"]
