@@ -63,6 +63,8 @@ DOCUMENTS: dict[str, tuple[str | bytes | None, str | bytes | None]] = {
     "no-txt": (None, "T1\tACTOR 0 1\tT\n"),
     "blank-lines": (EMOJI, "\nT1\tACTOR 0 12\tThe ministry\n\n  \nT2\tLOCATION 46 52\tAleppo\n\n"),
     "leading-zeros": (EMOJI, "T1\tACTOR 000 012\tThe ministry\n"),
+    # more digits than int() reads (sys.get_int_max_str_digits): a malformed line, not a crash
+    "too-many-digits": (EMOJI, f"T1\tACTOR {'0' * 5000} 12\tThe ministry\n"),
     "no-text-field": (EMOJI, "T1\tACTOR 0 12\n"),
     "key-with-space": (EMOJI, "T1 \tACTOR 0 12\tThe ministry\n"),
     "bare-key": (EMOJI, "T\tACTOR 0 12\tThe ministry\n"),
