@@ -60,8 +60,11 @@ def plain_document(
     keys = list(map(_KEYS, rows))
     if len(set(keys)) != len(keys):
         return None  # the general reader fails the repeated key
-    starts = list(map(int, map(_STARTS, rows)))
-    ends = list(map(int, map(_ENDS, rows)))
+    try:
+        starts = list(map(int, map(_STARTS, rows)))
+        ends = list(map(int, map(_ENDS, rows)))
+    except ValueError:  # more digits than int() reads: the general reader fails the line
+        return None
     if max(ends) > len(text) or not all(map(lt, starts, ends)):
         return None
     if list(map(text.__getitem__, map(slice, starts, ends))) != list(map(_TEXTS, rows)):

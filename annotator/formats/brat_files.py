@@ -62,8 +62,9 @@ class _DirectMembers:
     read in two ``pread`` calls and inflated in one, about half the time of
     :meth:`zipfile.ZipFile.read` (which reads through a file object of its own, a header object
     and a stream decoder per member). A member this cannot read exactly as ``read`` does
-    (another compression, flags, a header, size or CRC-32 that is not as the directory says) is
-    read by ``read``, which then returns the same bytes or raises what it always raised."""
+    (another compression, flags, a header, size or CRC-32 that is not as the directory says, or
+    bytes running into the next member where this Python's zipfile refuses them) is read by
+    ``read``, which then returns the same bytes or raises what it always raised."""
 
     def __init__(self, archive: zipfile.ZipFile) -> None:
         self.archive = archive
@@ -91,6 +92,9 @@ class _DirectMembers:
             if signature != _SIGNATURE:
                 return None
             size = name_length + extra_length + info.compress_size
+            end = getattr(info, "_end_offset", None)  # zipfile's overlapped-entries check
+            if end is not None and info.header_offset + _HEADER.size + size > end:
+                return None
             rest = os.pread(fd, size, info.header_offset + _HEADER.size)
         except OSError:
             return None

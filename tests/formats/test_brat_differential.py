@@ -4,8 +4,10 @@ same items, failures (file, line, reason) and notes for every input, the same by
 from __future__ import annotations
 
 import random
+import struct
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from annotator.core.schema import AttributeDefinition, AttributeType, Label, Lab
 from annotator.formats.base import ExportOptions, ImportOptions, Layout, Loss
 from annotator.formats.brat import EXPORTER, IMPORTER
 from annotator.formats.brat_deflated import deflate, write_member, writes_a_zip
+from annotator.formats.brat_files import _DirectMembers
 from annotator.formats.workers import BATCH_DOCUMENTS
 from annotator.services.sinks import AtomicSink
 from tests.formats import brat_reference as reference
@@ -60,6 +63,8 @@ DOCUMENTS: dict[str, tuple[str | bytes | None, str | bytes | None]] = {
     "no-txt": (None, "T1\tACTOR 0 1\tT\n"),
     "blank-lines": (EMOJI, "\nT1\tACTOR 0 12\tThe ministry\n\n  \nT2\tLOCATION 46 52\tAleppo\n\n"),
     "leading-zeros": (EMOJI, "T1\tACTOR 000 012\tThe ministry\n"),
+    # more digits than int() reads (sys.get_int_max_str_digits): a malformed line, not a crash
+    "too-many-digits": (EMOJI, f"T1\tACTOR {'0' * 5000} 12\tThe ministry\n"),
     "no-text-field": (EMOJI, "T1\tACTOR 0 12\n"),
     "key-with-space": (EMOJI, "T1 \tACTOR 0 12\tThe ministry\n"),
     "bare-key": (EMOJI, "T\tACTOR 0 12\tThe ministry\n"),
@@ -344,3 +349,30 @@ def test_a_zip_member_deflated_ahead_is_what_zipfile_writes(tmp_path: Path) -> N
     write_member(folder, "a.txt", data, deflate(data))  # not a zip: the bytes as they are
     folder.commit()
     assert (tmp_path / "folder" / "a.txt").read_bytes() == data
+
+
+def _outcome(read: Callable[[], bytes]) -> bytes | tuple[type[BaseException], str]:
+    try:
+        return read()
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as error:
+        return type(error), str(error)
+
+
+def test_a_member_running_into_the_next_reads_as_zipfile_reads_it(tmp_path: Path) -> None:
+    """A deflated member whose directory entry claims more bytes than it has, up to the next
+    member's header: zlib stops at the stream's end, so the bytes inflate to the right size and
+    CRC-32; newer zipfiles (3.11.9, 3.12.3, 3.13) refuse such "overlapped entries" (a zip
+    bomb's trick), and the direct reading must refuse them as :meth:`ZipFile.read` does."""
+    target = tmp_path / "overlap.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("a.txt", EMOJI)
+        out.writestr("a.ann", "T1\tACTOR 0 12\tThe ministry\n")
+    data = bytearray(target.read_bytes())
+    entry = data.index(b"PK\x01\x02")  # a.txt's directory entry: its compressed size grows
+    (size,) = struct.unpack_from("<I", data, entry + 20)
+    struct.pack_into("<I", data, entry + 20, size + 20)
+    target.write_bytes(bytes(data))
+    with zipfile.ZipFile(target) as archive:
+        direct = _DirectMembers(archive)
+        for name in ("a.txt", "a.ann"):
+            assert _outcome(direct.reader(name)) == _outcome(partial(archive.read, name))
