@@ -36,9 +36,10 @@ class UnitResolver:
         self.units = [*units, *([CRLF] if crlf and declared is None else [])]
         # Units that read every offset of this text as code points do: trying them after code
         # points can find nothing else (a text without astral characters in UTF-16, an ASCII
-        # one in UTF-8).
+        # one in UTF-8). Only after: code points must be tried first.
         self._tried = self.units
         if declared is None:
+            assert self.units[0] == Unit.CODE_POINT.value
             same = {Unit.UTF8.value} if text.isascii() else set()
             if not self.converter.has_astral:
                 same.add(Unit.UTF16.value)
